@@ -1,0 +1,45 @@
+"""The declarative pipeline abstraction: provenance-tracked frames, stages, runs and deletion."""
+
+from lester.abstraction.errors import (
+    LesterError,
+    OperationError,
+    PipelineDefinitionError,
+    SourceError,
+    StageError,
+)
+from lester.abstraction.frame import Frame, from_pandas, union
+from lester.abstraction.pipeline import Pipeline, load_pipeline
+from lester.abstraction.run import Run
+from lester.abstraction.sources import read_csv, read_json
+from lester.abstraction.splits import Split, column_split, head_split, no_split, random_split
+from lester.abstraction.stages import encode, label, model, prepare, source, split, step
+from lester.abstraction.storage import load_run
+
+__all__ = [
+    "Frame",
+    "LesterError",
+    "OperationError",
+    "Pipeline",
+    "PipelineDefinitionError",
+    "Run",
+    "SourceError",
+    "Split",
+    "StageError",
+    "column_split",
+    "encode",
+    "from_pandas",
+    "head_split",
+    "label",
+    "load_pipeline",
+    "load_run",
+    "model",
+    "no_split",
+    "prepare",
+    "random_split",
+    "read_csv",
+    "read_json",
+    "source",
+    "split",
+    "step",
+    "union",
+]

@@ -1,0 +1,416 @@
+"""Provenance-tracked frames: a pandas DataFrame plus, per source, a column of source row ids.
+
+Row provenance rides along as ordinary columns named `__prov__<source>` so that pandas itself carries
+it through filters, joins, unions and explodes: the bookkeeping is vectorized by construction. A value
+of -1 means "no row of that source" (a union partition from another source, an unmatched left join).
+After aggregation a provenance cell holds a NumPy array of ids (the group's members).
+
+Column provenance is a dict from each data column to the set of (source, source column) pairs it was
+computed from. `ops` records the kinds of operations applied, which `forget` uses to decide whether
+deleting derived rows is exact or the preparation must be recomputed.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from lester.abstraction.errors import OperationError
+
+PROV_PREFIX = "__prov__"
+NO_ROW = -1
+
+ColumnProvenance = dict[str, frozenset[tuple[str, str]]]
+
+# Operations after which deleting the rows derived from a deleted source row gives exactly what a
+# re-run without that row gives. Left joins and aggregations are not in this set (a deleted right row
+# turns into nulls; a deleted member changes its group's value).
+DELETION_SAFE_OPS = frozenset(
+    {"read", "filter", "join:inner", "project", "select", "rename", "union", "explode", "sort"}
+)
+
+
+def prov_column(source: str) -> str:
+    return f"{PROV_PREFIX}{source}"
+
+
+def is_prov_column(column: str) -> bool:
+    return column.startswith(PROV_PREFIX)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """An immutable, provenance-tracked table. Every operation returns a new Frame."""
+
+    df: pd.DataFrame
+    colprov: ColumnProvenance
+    ops: frozenset[str] = field(default_factory=frozenset)
+
+    # ---- inspection -------------------------------------------------------------------------
+
+    @property
+    def columns(self) -> list[str]:
+        return [c for c in self.df.columns if not is_prov_column(c)]
+
+    @property
+    def sources(self) -> list[str]:
+        return [c[len(PROV_PREFIX) :] for c in self.df.columns if is_prov_column(c)]
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """The data columns only, as a plain DataFrame with a fresh 0..n-1 index."""
+        return self.df[self.columns].reset_index(drop=True)
+
+    @property
+    def provenance(self) -> pd.DataFrame:
+        """One column per source holding the source row id (or an array of ids) of every row."""
+        prov = self.df[[prov_column(s) for s in self.sources]]
+        return prov.set_axis(self.sources, axis=1).reset_index(drop=True)
+
+    def __len__(self) -> int:
+        return len(self.df)
+
+    def __repr__(self) -> str:
+        return f"Frame({len(self)} rows, columns={self.columns}, sources={self.sources})"
+
+    def to_pandas(self) -> pd.DataFrame:
+        return self.data
+
+    # ---- operations -------------------------------------------------------------------------
+
+    def filter(
+        self, predicate: str | Callable[[pd.DataFrame], Any] | pd.Series | np.ndarray
+    ) -> Frame:
+        """Keep the rows where `predicate` holds.
+
+        A string is a pandas query; `@name` refers to a variable of the calling function (or
+        module), as in `DataFrame.query`. A callable receives the data and returns a boolean mask.
+        """
+        if isinstance(predicate, str):
+            mask = self._query_mask(predicate, sys._getframe(1))
+        else:
+            raw = predicate(self.data) if callable(predicate) else predicate
+            mask = np.asarray(raw)
+            if mask.dtype != bool or mask.shape != (len(self),):
+                raise OperationError(
+                    f"filter: the predicate must give one boolean per row ({len(self)}), "
+                    f"got dtype {mask.dtype} and shape {mask.shape}"
+                )
+        return self._derive(self.df[mask], self.colprov, "filter")
+
+    def _query_mask(self, expr: str, caller: Any) -> np.ndarray:
+        data = self.df[self.columns]
+        try:
+            mask = data.eval(expr, local_dict=dict(caller.f_locals), global_dict=caller.f_globals)
+        except Exception as exc:  # pandas raises many types; all mean "this query is wrong here"
+            raise OperationError(
+                f"filter: cannot evaluate {expr!r}: {exc} (columns: {', '.join(self.columns)})"
+            ) from exc
+        mask = np.asarray(mask)
+        if mask.dtype != bool:
+            raise OperationError(f"filter: {expr!r} does not give a boolean per row")
+        return mask
+
+    def join(
+        self,
+        other: Frame,
+        on: str | Sequence[str] | None = None,
+        *,
+        left_on: str | Sequence[str] | None = None,
+        right_on: str | Sequence[str] | None = None,
+        how: str = "inner",
+        suffixes: tuple[str, str] = ("", "_right"),
+    ) -> Frame:
+        """Join with another frame (inner or left; one-to-many and many-to-many keep every match)."""
+        if how not in ("inner", "left"):
+            raise OperationError(f"join: how must be 'inner' or 'left', not {how!r}")
+        left_keys, right_keys = _join_keys(on, left_on, right_on)
+        self._require(left_keys, "join (left side)")
+        other._require(right_keys, "join (right side)")
+        shared = set(self.sources) & set(other.sources)
+        if shared:
+            raise OperationError(
+                f"join: both sides carry rows of {sorted(shared)}; self-joins are not supported"
+            )
+        merged = self.df.merge(
+            other.df, how=how, left_on=left_keys, right_on=right_keys, suffixes=suffixes, sort=False
+        )
+        colprov = _joined_colprov(self, other, left_keys, right_keys, suffixes)
+        if how == "left":
+            merged = _fill_missing_prov(merged, other.sources)
+        return self._derive(merged, colprov, f"join:{how}", other)
+
+    def project(
+        self,
+        target: str,
+        columns: str | Sequence[str],
+        func: Callable[..., Any],
+        *,
+        vectorized: bool | None = None,
+    ) -> Frame:
+        """Add (or replace) column `target` computed by `func` from `columns`.
+
+        The function is first tried on whole columns (fast); if that fails or does not return one
+        value per row, it is applied row by row. `vectorized=True/False` forces one way. The
+        function must be row-wise: a row's value may depend only on that row.
+        """
+        names = [columns] if isinstance(columns, str) else list(columns)
+        self._require(names, "project")
+        values = _apply(func, [self.df[c] for c in names], len(self), vectorized, target)
+        df = self.df.assign(**{target: values})
+        colprov = dict(self.colprov)
+        colprov[target] = frozenset().union(*(self.colprov[c] for c in names))
+        return self._derive(df, colprov, "project")
+
+    def select(self, columns: Sequence[str]) -> Frame:
+        names = list(columns)
+        self._require(names, "select")
+        keep = names + [prov_column(s) for s in self.sources]
+        return self._derive(self.df[keep], {c: self.colprov[c] for c in names}, "select")
+
+    def drop(self, columns: Sequence[str]) -> Frame:
+        names = set(columns)
+        self._require(list(names), "drop")
+        return self.select([c for c in self.columns if c not in names])
+
+    def rename(self, mapping: dict[str, str]) -> Frame:
+        self._require(list(mapping), "rename")
+        colprov = {mapping.get(c, c): p for c, p in self.colprov.items()}
+        return self._derive(self.df.rename(columns=mapping), colprov, "rename")
+
+    def union(self, *others: Frame) -> Frame:
+        return union(self, *others)
+
+    def explode(self, column: str) -> Frame:
+        """One row per element of the list-like `column`; every copy keeps its row's provenance."""
+        self._require([column], "explode")
+        return self._derive(self.df.explode(column, ignore_index=True), self.colprov, "explode")
+
+    def sort(self, by: str | Sequence[str], ascending: bool = True) -> Frame:
+        names = [by] if isinstance(by, str) else list(by)
+        self._require(names, "sort")
+        df = self.df.sort_values(names, ascending=ascending, kind="stable")
+        return self._derive(df, self.colprov, "sort")
+
+    def aggregate(self, by: str | Sequence[str], **aggregations: tuple[str, Any]) -> Frame:
+        """Group by `by` and aggregate: `out=(column, func)` with a pandas aggregation name or function.
+
+        Each output row's provenance is the array of ids of the group's members, per source.
+        """
+        keys = [by] if isinstance(by, str) else list(by)
+        inputs = [col for col, _ in aggregations.values()]
+        self._require(keys + inputs, "aggregate")
+        grouped = self.df.groupby(keys, sort=True, dropna=False)
+        out = grouped.agg(**aggregations).reset_index()
+        codes = grouped.ngroup().to_numpy()
+        for source in self.sources:
+            out[prov_column(source)] = _group_ids(self.df[prov_column(source)].to_numpy(), codes)
+        colprov = {k: self.colprov[k] for k in keys}
+        colprov.update({out_col: self.colprov[col] for out_col, (col, _) in aggregations.items()})
+        return self._derive(out, colprov, "aggregate")
+
+    def drop_duplicates(self, subset: Sequence[str] | None = None) -> Frame:
+        """Keep the first row of each set of duplicates; its provenance lists every duplicate's ids."""
+        keys = list(subset) if subset is not None else self.columns
+        self._require(keys, "drop_duplicates")
+        codes = self.df.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+        out = self.df[~self.df.duplicated(keys)].reset_index(drop=True)
+        for source in self.sources:
+            out[prov_column(source)] = _group_ids(self.df[prov_column(source)].to_numpy(), codes)
+        return self._derive(out, self.colprov, "dedup")
+
+    def rename_source(self, name: str) -> Frame:
+        """Name the single source of a frame (the runner names sources after their functions)."""
+        if len(self.sources) != 1:
+            raise OperationError(
+                f"rename_source: the frame carries {len(self.sources)} sources, not one"
+            )
+        old = self.sources[0]
+        df = self.df.rename(columns={prov_column(old): prov_column(name)})
+        colprov = {
+            c: frozenset((name if s == old else s, sc) for s, sc in p)
+            for c, p in self.colprov.items()
+        }
+        return Frame(df, colprov, self.ops)
+
+    # ---- helpers ----------------------------------------------------------------------------
+
+    def _require(self, names: Iterable[str], operation: str) -> None:
+        missing = [n for n in names if n not in self.colprov]
+        if missing:
+            raise OperationError(
+                f"{operation}: unknown column(s) {missing}; available: {', '.join(self.columns)}"
+            )
+
+    def _derive(
+        self, df: pd.DataFrame, colprov: ColumnProvenance, op: str, *others: Frame
+    ) -> Frame:
+        ops = self.ops.union(*(o.ops for o in others)) | {op}
+        return Frame(df.reset_index(drop=True), colprov, ops)
+
+
+# ---- construction ---------------------------------------------------------------------------
+
+
+def from_pandas(df: pd.DataFrame, source: str, ids: np.ndarray | pd.Series | None = None) -> Frame:
+    """Wrap a DataFrame as source `source`; its row ids are `ids` or the row positions."""
+    bad = [c for c in df.columns if not isinstance(c, str) or is_prov_column(c)]
+    if bad:
+        raise OperationError(
+            f"source {source!r}: column names must be strings not starting with {PROV_PREFIX!r}: {bad}"
+        )
+    row_ids = np.arange(len(df), dtype=np.int64) if ids is None else np.asarray(ids, dtype=np.int64)
+    if len(np.unique(row_ids)) != len(row_ids):
+        raise OperationError(f"source {source!r}: row ids (the declared key) are not unique")
+    data = df.reset_index(drop=True).assign(**{prov_column(source): row_ids})
+    colprov = {c: frozenset({(source, c)}) for c in df.columns}
+    return Frame(data, colprov, frozenset({"read"}))
+
+
+def union(*frames: Frame) -> Frame:
+    """Stack frames with the same columns (partitions of one source, or several sources)."""
+    if not frames:
+        raise OperationError("union: needs at least one frame")
+    columns = frames[0].columns
+    for frame in frames[1:]:
+        if sorted(frame.columns) != sorted(columns):
+            raise OperationError(f"union: columns differ: {columns} vs {frame.columns}")
+    sources = list(dict.fromkeys(s for f in frames for s in f.sources))
+    parts = [f.df[columns + [prov_column(s) for s in f.sources]] for f in frames]
+    df = _fill_missing_prov(pd.concat(parts, ignore_index=True), sources)
+    colprov = {c: frozenset().union(*(f.colprov[c] for f in frames)) for c in columns}
+    ops = frozenset().union(*(f.ops for f in frames)) | {"union"}
+    return Frame(df[columns + [prov_column(s) for s in sources]], colprov, ops)
+
+
+# ---- internals ------------------------------------------------------------------------------
+
+
+def _join_keys(on: Any, left_on: Any, right_on: Any) -> tuple[list[str], list[str]]:
+    def as_list(keys: Any) -> list[str]:
+        return [keys] if isinstance(keys, str) else list(keys)
+
+    if on is not None and (left_on is None and right_on is None):
+        return as_list(on), as_list(on)
+    if on is None and left_on is not None and right_on is not None:
+        left, right = as_list(left_on), as_list(right_on)
+        if len(left) != len(right):
+            raise OperationError("join: left_on and right_on must name the same number of columns")
+        return left, right
+    raise OperationError("join: give either `on`, or both `left_on` and `right_on`")
+
+
+def _joined_colprov(
+    left: Frame,
+    right: Frame,
+    left_keys: list[str],
+    right_keys: list[str],
+    suffixes: tuple[str, str],
+) -> ColumnProvenance:
+    """Mirror pandas' naming of merged columns (shared keys once, clashing names suffixed)."""
+    shared_keys = {lk for lk, rk in zip(left_keys, right_keys, strict=True) if lk == rk}
+    clashes = (set(left.columns) & set(right.columns)) - shared_keys
+    colprov: ColumnProvenance = {}
+    for col in left.columns:
+        name = col + suffixes[0] if col in clashes else col
+        colprov[name] = left.colprov[col] | (
+            right.colprov[col] if col in shared_keys else frozenset()
+        )
+    for col in right.columns:
+        if col in shared_keys:
+            continue
+        colprov[col + suffixes[1] if col in clashes else col] = right.colprov[col]
+    return colprov
+
+
+def _fill_missing_prov(df: pd.DataFrame, sources: Iterable[str]) -> pd.DataFrame:
+    """Absent source rows (left join misses, other partitions) become NO_ROW, keeping int64 ids."""
+    fills = {}
+    for source in sources:
+        col = prov_column(source)
+        if col not in df.columns:
+            fills[col] = np.full(len(df), NO_ROW, dtype=np.int64)
+        elif df[col].dtype != object:
+            fills[col] = df[col].fillna(NO_ROW).astype(np.int64)
+    return df.assign(**fills)
+
+
+def _group_ids(ids: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Per group, the sorted array of member ids, without a Python loop over rows."""
+    if ids.dtype == object:  # already sets (aggregate of an aggregate): flatten first
+        lengths = np.fromiter((len(a) for a in ids), dtype=np.int64, count=len(ids))
+        ids = np.concatenate(list(ids)) if len(ids) else np.empty(0, dtype=np.int64)
+        codes = np.repeat(codes, lengths)
+    order = np.lexsort((ids, codes))
+    sorted_ids, sorted_codes = ids[order], codes[order]
+    n_groups = int(codes.max()) + 1 if len(codes) else 0
+    boundaries = np.searchsorted(sorted_codes, np.arange(1, n_groups))
+    return object_array([g[g != NO_ROW] for g in np.split(sorted_ids, boundaries)])
+
+
+def object_array(items: list[Any]) -> np.ndarray:
+    """A 1-D object array of arrays (NumPy would broadcast equal-length arrays into 2-D)."""
+    out = np.empty(len(items), dtype=object)
+    for i, item in enumerate(items):
+        out[i] = item
+    return out
+
+
+def _apply(
+    func: Callable[..., Any], columns: list[pd.Series], n: int, vectorized: bool | None, target: str
+) -> Any:
+    """Whole-column application when it gives the row-wise answer, else row by row."""
+    if vectorized is not False:
+        result = _try_vectorized(func, columns, n, target, strict=bool(vectorized))
+        if result is not None and (vectorized or _agrees_with_rowwise(func, columns, result)):
+            return result
+    try:
+        values = [func(*row) for row in zip(*(c.to_numpy() for c in columns), strict=True)]
+    except Exception as exc:
+        raise OperationError(
+            f"project {target!r}: the function failed: {type(exc).__name__}: {exc}"
+        ) from exc
+    return pd.Series(values, index=columns[0].index if columns else None)
+
+
+def _try_vectorized(
+    func: Callable[..., Any], columns: list[pd.Series], n: int, target: str, strict: bool
+) -> np.ndarray | None:
+    try:
+        result = func(*columns)
+    except Exception as exc:
+        if strict:
+            raise OperationError(
+                f"project {target!r}: the function failed on whole columns: {exc}"
+            ) from exc
+        return None
+    if isinstance(result, pd.Series | np.ndarray) and np.shape(result)[:1] == (n,):
+        return result.to_numpy() if isinstance(result, pd.Series) else result
+    if strict:
+        raise OperationError(f"project {target!r}: the function did not return one value per row")
+    return None
+
+
+def _agrees_with_rowwise(
+    func: Callable[..., Any], columns: list[pd.Series], result: np.ndarray
+) -> bool:
+    """Spot-check a few rows: `lambda s: s[:4]` slices rows on a column but characters on a value."""
+    k = min(3, len(result))
+    try:
+        expected = [func(*row) for row in zip(*(c.to_numpy()[:k] for c in columns), strict=True)]
+    except Exception:
+        return True  # only works on whole columns (e.g. uses `.str`): the vectorized form is meant
+    return all(_same_value(a, b) for a, b in zip(expected, result[:k], strict=True))
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    if pd.isna(a) if np.ndim(a) == 0 else False:
+        return bool(np.ndim(b) == 0 and pd.isna(b))
+    try:
+        return bool(np.all(a == b) or np.allclose(a, b, equal_nan=True))
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,3 @@
+from lester.cli import app
+
+app()

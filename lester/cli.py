@@ -1,0 +1,25 @@
+"""The `lester` command line. Each command group lives in its own `cli_*` module."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="lester",
+    help="Rewrite messy imperative ML pipelines into verified declarative pipelines with provenance.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _register() -> None:
+    """Attach every command group; kept in one place so the command set reads at a glance."""
+    from lester import cli_pipeline
+
+    cli_pipeline.register(app)
+
+
+_register()
+
+if __name__ == "__main__":
+    app()
