@@ -1,0 +1,153 @@
+"""Provenance of every frame operation."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from lester.abstraction.errors import OperationError
+
+import lester as lt
+
+
+def people() -> lt.Frame:
+    df = pd.DataFrame(
+        {
+            "email": ["a", "b", "c", "d"],
+            "country": ["DE", "FR", "DE", "UK"],
+            "age": [30, 40, 50, 60],
+        }
+    )
+    return lt.from_pandas(df, "people")
+
+
+def mails() -> lt.Frame:
+    df = pd.DataFrame(
+        {"email": ["a", "a", "c", "x", "b"], "text": ["hi", "yo", "hey", "spam", "ok"]}
+    )
+    return lt.from_pandas(df, "mails")
+
+
+def test_source_ids_are_positions_or_key():
+    assert people().provenance["people"].tolist() == [0, 1, 2, 3]
+    keyed = lt.from_pandas(pd.DataFrame({"k": [10, 20]}), "s", ids=[10, 20])
+    assert keyed.provenance["s"].tolist() == [10, 20]
+    with pytest.raises(OperationError, match="not unique"):
+        lt.from_pandas(pd.DataFrame({"k": [1, 1]}), "s", ids=[1, 1])
+
+
+def test_filter_query_with_local_variable_keeps_ids():
+    targets = ["DE"]
+    out = people().filter("country in @targets")
+    assert out.data["email"].tolist() == ["a", "c"]
+    assert out.provenance["people"].tolist() == [0, 2]
+
+
+def test_filter_callable_and_mask_and_empty_result():
+    assert people().filter(lambda d: d["age"] > 45).provenance["people"].tolist() == [2, 3]
+    empty = people().filter("age > 100")
+    assert len(empty) == 0 and empty.columns == ["email", "country", "age"]
+    with pytest.raises(OperationError, match="boolean"):
+        people().filter(lambda d: d["age"])
+
+
+def test_filter_unknown_column_names_the_columns():
+    with pytest.raises(OperationError, match="available|columns: email, country, age"):
+        people().filter("salary > 3")
+
+
+def test_inner_join_one_to_many_duplicates_rows_with_both_ids():
+    out = mails().join(people(), on="email")
+    assert len(out) == 4
+    prov = out.provenance
+    assert sorted(zip(prov["mails"], prov["people"], strict=True)) == [
+        (0, 0),
+        (1, 0),
+        (2, 2),
+        (4, 1),
+    ]
+    assert out.colprov["country"] == frozenset({("people", "country")})
+    assert out.colprov["email"] == frozenset({("people", "email"), ("mails", "email")})
+
+
+def test_left_join_marks_missing_rows():
+    out = mails().join(people(), on="email", how="left")
+    missing = out.provenance["people"][out.data["email"] == "x"]
+    assert missing.tolist() == [-1]
+    assert out.provenance["people"].dtype == np.int64
+
+
+def test_many_to_many_join():
+    left = lt.from_pandas(pd.DataFrame({"k": [1, 1], "a": [0, 1]}), "l")
+    right = lt.from_pandas(pd.DataFrame({"k": [1, 1, 1], "b": [0, 1, 2]}), "r")
+    out = left.join(right, on="k")
+    assert len(out) == 6
+    assert sorted(zip(out.provenance["l"], out.provenance["r"], strict=True)) == [
+        (i, j) for i in range(2) for j in range(3)
+    ]
+
+
+def test_join_name_clash_gets_suffix_and_provenance():
+    left = lt.from_pandas(pd.DataFrame({"k": [1], "v": [1]}), "l")
+    right = lt.from_pandas(pd.DataFrame({"k": [1], "v": [2]}), "r")
+    out = left.join(right, on="k")
+    assert out.columns == ["k", "v", "v_right"]
+    assert out.colprov["v_right"] == frozenset({("r", "v")})
+
+
+def test_project_vectorized_and_rowwise():
+    frame = people()
+    doubled = frame.project("age2", "age", lambda a: a * 2)
+    assert doubled.data["age2"].tolist() == [60, 80, 100, 120]
+    upper = frame.project("up", ["email", "country"], lambda e, c: f"{e}-{c}".upper())
+    assert upper.data["up"].tolist() == ["A-DE", "B-FR", "C-DE", "D-UK"]
+    assert upper.colprov["up"] == frozenset({("people", "email"), ("people", "country")})
+
+
+def test_project_detects_functions_that_slice_rows_on_a_column():
+    frame = lt.from_pandas(pd.DataFrame({"d": ["2021-01", "2022-02", "2023-03"]}), "s")
+    out = frame.project("year", "d", lambda d: d[:4])
+    assert out.data["year"].tolist() == ["2021", "2022", "2023"]
+
+
+def test_select_rename_drop_keep_provenance():
+    out = people().select(["age", "email"]).rename({"age": "years"})
+    assert out.columns == ["years", "email"]
+    assert out.colprov["years"] == frozenset({("people", "age")})
+    assert out.provenance["people"].tolist() == [0, 1, 2, 3]
+    with pytest.raises(OperationError, match="unknown column"):
+        people().select(["nope"])
+
+
+def test_union_of_sources_fills_absent_ids():
+    a = lt.from_pandas(pd.DataFrame({"x": [1, 2]}), "a")
+    b = lt.from_pandas(pd.DataFrame({"x": [3]}), "b")
+    out = lt.union(a, b)
+    assert out.provenance.to_dict("list") == {"a": [0, 1, -1], "b": [-1, -1, 0]}
+
+
+def test_explode_copies_provenance():
+    frame = lt.from_pandas(pd.DataFrame({"tags": [["x", "y"], ["z"]]}), "s")
+    out = frame.explode("tags")
+    assert out.data["tags"].tolist() == ["x", "y", "z"]
+    assert out.provenance["s"].tolist() == [0, 0, 1]
+
+
+def test_aggregate_keeps_sets_of_ids():
+    out = mails().aggregate("email", n=("text", "count"))
+    by_email = dict(zip(out.data["email"], out.provenance["mails"], strict=True))
+    assert by_email["a"].tolist() == [0, 1]
+    assert by_email["x"].tolist() == [3]
+    assert out.data["n"].tolist() == [2, 1, 1, 1]
+
+
+def test_aggregate_groups_of_equal_size():
+    frame = lt.from_pandas(pd.DataFrame({"k": [1, 1, 2, 2], "v": [1, 2, 3, 4]}), "s")
+    out = frame.aggregate("k", total=("v", "sum"))
+    assert [ids.tolist() for ids in out.provenance["s"]] == [[0, 1], [2, 3]]
+
+
+def test_drop_duplicates_keeps_first_order_and_all_ids():
+    frame = lt.from_pandas(pd.DataFrame({"k": ["b", "a", "b"], "v": [1, 2, 3]}), "s")
+    out = frame.drop_duplicates(["k"])
+    assert out.data.to_dict("list") == {"k": ["b", "a"], "v": [1, 2]}
+    assert [ids.tolist() for ids in out.provenance["s"]] == [[0, 2], [1]]
+    assert "dedup" in out.ops
