@@ -35,7 +35,7 @@ def test_source_ids_are_positions_or_key():
 
 
 def test_filter_query_with_local_variable_keeps_ids():
-    targets = ["DE"]
+    targets = ["DE"]  # noqa: F841 (used by the query as @targets)
     out = people().filter("country in @targets")
     assert out.data["email"].tolist() == ["a", "c"]
     assert out.provenance["people"].tolist() == [0, 2]
