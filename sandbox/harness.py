@@ -1,0 +1,124 @@
+"""The in-sandbox harness: run a job and describe what it did in `OUTDIR/trace.json`.
+
+    python -m lester.sandbox.harness script CODE --out OUTDIR [-- ARGS...]
+    python -m lester.sandbox.harness pipeline CODE --out OUTDIR
+
+`script` runs the user's original script as `__main__` under the hooks of `lester.sandbox.recorder`
+(files read and written, every outermost model fit with its X, y, class and parameters, every
+prediction). `pipeline` loads a declarative pipeline, runs it on the working directory and saves
+its `Run` under `OUTDIR/run`. Either way the trace says whether the job succeeded and, if not, the
+error with its traceback (and for a pipeline the failing stage), so a failed candidate is a result,
+not a crash. If the harness itself dies the trace is missing, which the backends report as a
+harness error. Runs inside the image: standard library, NumPy, pandas, scikit-learn and `lester`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import runpy
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+from lester.sandbox.outputs import TRACE
+from lester.sandbox.recorder import Recorder
+
+_TRACEBACK_CHARS = 20_000
+
+
+def preload() -> None:
+    """Import what jobs use, so a fork server's children start with it already loaded."""
+    import joblib  # noqa: F401
+    import numpy  # noqa: F401
+    import pandas  # noqa: F401
+    from sklearn.utils import all_estimators
+
+    import lester  # noqa: F401
+
+    all_estimators()
+
+
+def _error(exc: BaseException) -> dict[str, Any]:
+    text = "".join(traceback.format_exception(exc))
+    return {"type": type(exc).__name__, "message": str(exc), "traceback": text[-_TRACEBACK_CHARS:]}
+
+
+def _run_guarded(call: Any) -> BaseException | None:
+    """Run the job's code; its exceptions (a non-zero `sys.exit` included) become the result."""
+    try:
+        call()
+    except SystemExit as exc:
+        if exc.code not in (None, 0):
+            return exc
+    except BaseException as exc:
+        return exc
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    return None
+
+
+def run_script(code: Path, out: Path, args: list[str]) -> dict[str, Any]:
+    """Run an original script as `__main__` and record its files, fits and predictions."""
+    recorder = Recorder(out, script=code)
+    recorder.install()
+    sys.argv = [str(code), *args]
+    with recorder.watching_files():
+        failure = _run_guarded(lambda: runpy.run_path(str(code), run_name="__main__"))
+    return {
+        "status": "error" if failure else "ok",
+        "error": _error(failure) if failure else None,
+        "files_read": recorder.files(written=False),
+        "files_written": recorder.files(written=True),
+        "fits": recorder.fits,
+        "predicts": recorder.predicts,
+        "warnings": recorder.warnings,
+    }
+
+
+def run_pipeline(code: Path, out: Path) -> dict[str, Any]:
+    """Run a declarative pipeline on the working directory and save its `Run` under `out/run`."""
+    import lester
+
+    recorder = Recorder(out, script=None)
+    recorder.install(models=False)
+
+    def execute() -> None:
+        run = lester.load_pipeline(code).run(data_dir=".")
+        run.save(out / "run")
+
+    with recorder.watching_files():
+        failure = _run_guarded(execute)
+    return {
+        "status": "error" if failure else "ok",
+        "error": _error(failure) if failure else None,
+        "stage": getattr(failure, "stage", None),
+        "files_read": recorder.files(written=False),
+        "files_written": recorder.files(written=True),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns 0 when the job succeeded, 1 when it failed (the trace says why)."""
+    parser = argparse.ArgumentParser(prog="lester.sandbox.harness")
+    parser.add_argument("mode", choices=["script", "pipeline"])
+    parser.add_argument("code", type=Path)
+    parser.add_argument("--out", type=Path, required=True)
+    argv = sys.argv[1:] if argv is None else argv
+    split = argv.index("--") if "--" in argv else len(argv)
+    options = parser.parse_args(argv[:split])
+    args = argv[split + 1 :]
+    code = options.code.resolve()
+    options.out.mkdir(parents=True, exist_ok=True)
+    if options.mode == "script":
+        trace = run_script(code, options.out, args)
+    else:
+        trace = run_pipeline(code, options.out)
+    (options.out / TRACE).write_text(json.dumps(trace, indent=1))
+    return 0 if trace["status"] == "ok" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,340 @@
+"""Hooks that watch an unmodified script: the files it opens, the models it fits, what it predicts.
+
+The equivalence check compares a rewrite with what the original script actually did, so the
+harness must observe the script without changing it:
+
+- files: a `sys.addaudithook` hook on the "open" event sees every `open()`/`os.open()` (pandas and
+  NumPy readers included) without patching any library;
+- models: `fit`, `predict` and `predict_proba` are wrapped on every scikit-learn estimator class,
+  those already imported and (through `BaseEstimator.__init_subclass__`) those defined later, such as
+  the script's own estimators or skorch's. Only classifiers and regressors are recorded, and only the
+  outermost call: fitting a `Pipeline` records one fit, not its final step's fit as well. The final
+  step's own input matrix is what a declarative rewrite produces as `X_train`, so it is kept under
+  `final` inside the outer record.
+
+Arrays are written as `.npy` (never pickled), DataFrames also as Parquet; the fitted model as joblib.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+_WRAPPED = "__lester_recorded__"
+_METHODS = ("fit", "predict", "predict_proba")
+_REPR_CHARS = 2000
+_IGNORED_PREFIXES = ("/proc/", "/sys/", "/dev/")
+
+
+def _qualname(obj: Any) -> str:
+    cls = type(obj)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _json_safe(value: Any) -> Any:
+    """Primitives as they are (NumPy scalars unwrapped), anything else as its repr."""
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        value = value.item()
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    return repr(value)[:_REPR_CHARS]
+
+
+def _argument(args: tuple, kwargs: dict, position: int, name: str) -> Any:
+    if len(args) > position:
+        return args[position]
+    return kwargs.get(name)
+
+
+def _mode_from_flags(flags: int) -> str:
+    if flags & os.O_RDWR:
+        return "r+"
+    if flags & os.O_WRONLY:
+        return "a" if flags & os.O_APPEND else "w"
+    return "r"
+
+
+class Recorder:
+    """Collects file accesses, fits and predictions into trace entries; arrays go to `out`."""
+
+    def __init__(self, out: Path, script: Path | None) -> None:
+        self.out = out
+        self.script = str(script.resolve()) if script is not None else None
+        self.fits: list[dict[str, Any]] = []
+        self.predicts: list[dict[str, Any]] = []
+        self.warnings: list[str] = []
+        self._files: dict[tuple[str, str], None] = {}
+        self._recording_files = False
+        self._active_fits: list[dict[str, Any]] = []
+        self._predicting = False
+        self._fit_index_of: dict[int, int] = {}
+        self._fitted: list[Any] = []
+        self._ignored_roots = tuple(
+            os.path.join(p, "") for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}
+        )
+
+    # files ---------------------------------------------------------------------------------
+
+    def install(self, *, models: bool = True) -> None:
+        """Hook `open` and (with `models`) wrap every estimator class; once, in the job's process."""
+        sys.addaudithook(self._audit)
+        if not models:
+            return
+        try:
+            from sklearn.base import BaseEstimator
+        except ImportError:
+            return
+        pending = [BaseEstimator]
+        while pending:
+            cls = pending.pop()
+            self._wrap_class(cls)
+            pending.extend(cls.__subclasses__())
+        self._hook_new_subclasses(BaseEstimator)
+
+    @contextmanager
+    def watching_files(self) -> Iterator[None]:
+        """Record file accesses only while the job's own code runs, not the harness's."""
+        self._recording_files = True
+        try:
+            yield
+        finally:
+            self._recording_files = False
+
+    def files(self, *, written: bool) -> list[dict[str, str]]:
+        """Distinct (path, mode) accesses that wrote (or only read) a file, in first-seen order."""
+        result = []
+        for path, mode in self._files:
+            writes = any(c in mode for c in "wax+")
+            reads = "r" in mode or "+" in mode
+            if (written and writes) or (not written and reads):
+                result.append({"path": path, "mode": mode})
+        return result
+
+    def _audit(self, event: str, args: tuple) -> None:
+        if event != "open" or not self._recording_files:
+            return
+        path, mode, flags = args
+        if isinstance(path, int):
+            return
+        path = os.fsdecode(path)
+        absolute = os.path.abspath(path)
+        ignored = absolute.startswith(_IGNORED_PREFIXES + self._ignored_roots)
+        if ignored or absolute == self.script or absolute.endswith(".pyc"):
+            return
+        cwd = os.path.join(os.getcwd(), "")
+        shown = os.path.relpath(absolute, cwd) if absolute.startswith(cwd) else absolute
+        self._files[(shown, mode if isinstance(mode, str) else _mode_from_flags(flags))] = None
+
+    # estimators ----------------------------------------------------------------------------
+
+    def _hook_new_subclasses(self, base: type) -> None:
+        original = base.__dict__.get("__init_subclass__")
+        recorder = self
+
+        def hook(cls: type, **kwargs: Any) -> None:
+            if original is not None:
+                original.__func__(cls, **kwargs)
+            else:
+                super(base, cls).__init_subclass__(**kwargs)
+            recorder._wrap_class(cls)
+
+        base.__init_subclass__ = classmethod(hook)  # type: ignore[assignment]
+
+    def _wrap_class(self, cls: type) -> None:
+        for name in _METHODS:
+            attribute = cls.__dict__.get(name)
+            # `available_if` descriptors (Pipeline.predict, ...) keep the function in `.fn`.
+            descriptor = hasattr(attribute, "fn")
+            function = attribute.fn if descriptor else attribute
+            if not inspect.isfunction(function) or getattr(function, _WRAPPED, False):
+                continue
+            if descriptor:
+                attribute.fn = self._wrap(function, name)
+            else:
+                setattr(cls, name, self._wrap(function, name))
+
+    def _wrap(self, function: Callable, name: str) -> Callable:
+        handler = self._fit if name == "fit" else self._predict
+
+        @functools.wraps(function)
+        def wrapper(estimator: Any, *args: Any, **kwargs: Any) -> Any:
+            return handler(function, name, estimator, args, kwargs)
+
+        setattr(wrapper, _WRAPPED, True)
+        return wrapper
+
+    @staticmethod
+    def _is_model(estimator: Any) -> bool:
+        try:
+            from sklearn.base import is_classifier, is_regressor
+
+            return bool(is_classifier(estimator) or is_regressor(estimator))
+        except Exception:
+            return False
+
+    @staticmethod
+    def _is_composite(estimator: Any) -> bool:
+        try:
+            params = estimator.get_params(deep=False)
+        except Exception:
+            return False
+        return "steps" in params or "estimator" in params or "estimators" in params
+
+    def _fit(
+        self, function: Callable, _name: str, estimator: Any, args: tuple, kwargs: dict
+    ) -> Any:
+        if not self._is_model(estimator):
+            return function(estimator, *args, **kwargs)
+        X, y = _argument(args, kwargs, 0, "X"), _argument(args, kwargs, 1, "y")
+        if self._active_fits:
+            outer = self._active_fits[-1]
+            if not self._is_composite(estimator):
+                outer["final"] = self._describe(estimator, X, y, f"fit_{outer['index']}_final")
+            return function(estimator, *args, **kwargs)
+        index = len(self.fits)
+        entry = {"index": index, "estimator": _qualname(estimator), "line": self._line()}
+        entry.update(self._describe(estimator, X, y, f"fit_{index}"))
+        self._active_fits.append(entry)
+        try:
+            result = function(estimator, *args, **kwargs)
+        finally:
+            self._active_fits.pop()
+        entry["model"] = self._save(f"fit_{index}_model.joblib", self._dump_model, estimator)
+        self.fits.append(entry)
+        self._fit_index_of[id(estimator)] = index
+        self._fitted.append(estimator)  # keeps ids unique while the job runs
+        return result
+
+    def _predict(
+        self, function: Callable, name: str, estimator: Any, args: tuple, kwargs: dict
+    ) -> Any:
+        if self._active_fits or self._predicting or not self._is_model(estimator):
+            return function(estimator, *args, **kwargs)
+        self._predicting = True
+        try:
+            result = function(estimator, *args, **kwargs)
+        finally:
+            self._predicting = False
+        index = len(self.predicts)
+        stem = f"predict_{index}"
+        entry = {
+            "index": index,
+            "fit_index": self._fit_index_of.get(id(estimator)),
+            "method": name,
+            "line": self._line(),
+        }
+        entry.update(self._matrix(_argument(args, kwargs, 0, "X"), stem))
+        entry["out"] = self._save(f"{stem}_out.npy", self._save_labels, result)
+        self.predicts.append(entry)
+        return result
+
+    def _line(self) -> int | None:
+        frame = sys._getframe(1)
+        while frame is not None:
+            if frame.f_code.co_filename == self.script:
+                return frame.f_lineno
+            frame = frame.f_back
+        return None
+
+    # arrays --------------------------------------------------------------------------------
+
+    def _describe(self, estimator: Any, X: Any, y: Any, stem: str) -> dict[str, Any]:
+        try:
+            params = {k: _json_safe(v) for k, v in estimator.get_params(deep=False).items()}
+        except Exception as exc:
+            params = {}
+            self.warnings.append(f"{stem}: get_params failed: {exc!r}")
+        info: dict[str, Any] = {"estimator": _qualname(estimator), "params": params}
+        info.update(self._matrix(X, stem))
+        info["y"] = None if y is None else self._save(f"{stem}_y.npy", self._save_labels, y)
+        info["y_shape"] = list(getattr(y, "shape", ())) if y is not None else None
+        info["y_dtype"] = str(getattr(y, "dtype", type(y).__name__)) if y is not None else None
+        return info
+
+    def _matrix(self, X: Any, stem: str) -> dict[str, Any]:
+        array = self._array(X)
+        info: dict[str, Any] = {
+            "X": None,
+            "X_shape": list(array.shape) if array is not None else [],
+            "X_dtype": str(array.dtype) if array is not None else type(X).__name__,
+        }
+        if hasattr(X, "to_parquet"):
+            info["X_frame"] = self._save(f"{stem}_X.parquet", self._save_frame, X)
+        dense = self._float64(array)
+        if dense is None:
+            info["X_repr"] = repr(X)[:_REPR_CHARS]
+        else:
+            info["X"] = self._save(f"{stem}_X.npy", self._save_array, dense)
+        return info
+
+    @staticmethod
+    def _array(X: Any) -> Any:
+        """X as a NumPy array (sparse made dense, frames unwrapped), or None if it is not one."""
+        import numpy as np
+
+        if hasattr(X, "toarray"):
+            X = X.toarray()
+        elif hasattr(X, "to_numpy"):
+            X = X.to_numpy()
+        try:
+            return np.asarray(X)
+        except (TypeError, ValueError):
+            return None
+
+    @staticmethod
+    def _float64(array: Any) -> Any:
+        """The array as float64, or None when it is not numeric."""
+        import numpy as np
+
+        if array is None or array.dtype.kind not in "biufO":
+            return None
+        try:
+            return array.astype(np.float64)
+        except (TypeError, ValueError):
+            return None
+
+    def _save(self, name: str, writer: Callable[[Path, Any], None], value: Any) -> str | None:
+        """Write one artifact; a failure is a warning in the trace, never an error in the job."""
+        watching, self._recording_files = self._recording_files, False
+        try:
+            writer(self.out / name, value)
+            return name
+        except Exception as exc:
+            self.warnings.append(f"{name}: {exc!r}")
+            return None
+        finally:
+            self._recording_files = watching
+
+    @staticmethod
+    def _save_array(path: Path, array: Any) -> None:
+        import numpy as np
+
+        np.save(path, array, allow_pickle=False)
+
+    @classmethod
+    def _save_labels(cls, path: Path, values: Any) -> None:
+        import numpy as np
+
+        if hasattr(values, "toarray"):
+            values = values.toarray()
+        array = np.asarray(values)
+        cls._save_array(path, array if array.dtype.kind in "biuf" else array.astype(str))
+
+    @staticmethod
+    def _save_frame(path: Path, frame: Any) -> None:
+        frame.rename(columns=str).to_parquet(path)
+
+    @staticmethod
+    def _dump_model(path: Path, estimator: Any) -> None:
+        import joblib
+
+        joblib.dump(estimator, path)
