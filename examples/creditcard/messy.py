@@ -1,15 +1,5 @@
 # credit card complaints model - quick and dirty version
 # run from this folder: python messy.py   (needs data/customers.csv and data/mails.csv)
-#
-# NOTE for whoever ports this: the features are
-#   col 0      len(subject) standardized (mean / population std over the rows, like StandardScaler)
-#   cols 1-4   one-hot country, index DE=0 FR=1 UK=2 NL=3
-#              (= OneHotEncoder(categories=[['DE', 'FR', 'UK', 'NL']]))
-#   cols 5-68  hashed bag of words of the cleaned text, 64 buckets, counts
-#              (= HashingVectorizer(n_features=64, alternate_sign=False, norm=None,
-#                                   lowercase=False, token_pattern=r"(?u)\b\w+\b") on the clean text;
-#               clean text only has [a-z0-9 ] so \w+ tokens == text.split(), 1-char words included)
-#   label      1 if sentiment(clean text) > 0 else 0
 import string
 from datetime import datetime
 
