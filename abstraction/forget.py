@@ -19,7 +19,7 @@ import numpy as np
 from lester.abstraction.errors import LesterError
 from lester.abstraction.features import column_provenance, fit_transform_all, refit
 from lester.abstraction.frame import DELETION_SAFE_OPS, Frame, prov_column
-from lester.abstraction.provenance import rows_derived_from
+from lester.abstraction.provenance import rows_derived_from, unique_ids
 from lester.abstraction.run import Run
 from lester.abstraction.runner import fit_model, predict
 from lester.abstraction.unlearning import UnlearningUnsupported, influence_update
@@ -81,12 +81,12 @@ def _resolve_ids(frame: Frame, source: str, ids: Any, where: str | None) -> np.n
     if (ids is None) == (where is None):
         raise LesterError("forget: give either ids or where")
     if where is None:
-        return np.unique(np.asarray(ids, dtype=np.int64))
+        return unique_ids(np.asarray(ids, dtype=np.int64))
     try:
         mask = frame.df[frame.columns].eval(where)
     except Exception as exc:
         raise LesterError(f"forget: cannot evaluate {where!r} on source {source!r}: {exc}") from exc
-    return np.unique(frame.df[prov_column(source)].to_numpy()[np.asarray(mask, dtype=bool)])
+    return unique_ids(frame.df[prov_column(source)].to_numpy()[np.asarray(mask, dtype=bool)])
 
 
 def _drop_from_source(

@@ -103,9 +103,10 @@ class Frame:
         return self._derive(self.df[mask], self.colprov, "filter")
 
     def _query_mask(self, expr: str, caller: Any) -> np.ndarray:
-        data = self.df[self.columns]
         try:
-            mask = data.eval(expr, local_dict=dict(caller.f_locals), global_dict=caller.f_globals)
+            mask = self.df.eval(
+                expr, local_dict=dict(caller.f_locals), global_dict=caller.f_globals
+            )
         except Exception as exc:  # pandas raises many types; all mean "this query is wrong here"
             raise OperationError(
                 f"filter: cannot evaluate {expr!r}: {exc} (columns: {', '.join(self.columns)})"
@@ -264,7 +265,7 @@ def from_pandas(df: pd.DataFrame, source: str, ids: np.ndarray | pd.Series | Non
             f"source {source!r}: column names must be strings not starting with {PROV_PREFIX!r}: {bad}"
         )
     row_ids = np.arange(len(df), dtype=np.int64) if ids is None else np.asarray(ids, dtype=np.int64)
-    if len(np.unique(row_ids)) != len(row_ids):
+    if ids is not None and not pd.Index(row_ids).is_unique:
         raise OperationError(f"source {source!r}: row ids (the declared key) are not unique")
     data = df.reset_index(drop=True).assign(**{prov_column(source): row_ids})
     colprov = {c: frozenset({(source, c)}) for c in df.columns}

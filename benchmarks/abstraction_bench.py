@@ -1,0 +1,204 @@
+"""The abstraction's figures: provenance overhead, and `forget` against a full re-run.
+
+(1) The running example's data preparation at 1,000,000 customers with provenance, against the same
+pandas operations without it (target: at most 1.3x). (2) `forget` of 1 and 100 customers at 10,000
+and 100,000 customers, retrained and influence-updated, against a full re-run on the sources without
+those customers: times, the largest difference of every data artifact, and prediction agreement.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import lester as lt
+from lester.abstraction.provenance import unique_ids
+
+from .common import interleaved_medians, print_table
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "creditcard"
+
+
+def _load(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _generate(root: Path, customers: int) -> Path:
+    _load(EXAMPLE / "generate.py", "creditcard_generate").generate(root / "data", customers, seed=0)
+    return root
+
+
+def plain_prepare(m: ModuleType, data_dir: Path) -> pd.DataFrame:
+    """The example's preparation as plain pandas: the same operations, no provenance."""
+    customers = pd.read_csv(
+        data_dir / "data/customers.csv",
+        header=None,
+        names=["id", "email", "bank", "country", "level"],
+    )
+    mails = pd.read_csv(
+        data_dir / "data/mails.csv",
+        header=None,
+        names=["mail_id", "email", "date", "subject", "text"],
+    )
+    customers = customers[customers["country"].isin(m.TARGET_COUNTRIES)]
+    mails = mails.assign(year=pd.to_datetime(mails["date"], format="%Y-%m-%d").dt.year)
+    mails = mails[mails["year"] >= 2022]
+    mails = mails[m.mentions_use_case(mails["subject"])]
+    joined = mails.merge(customers, on="email")
+    joined["text"] = m.sanitize(joined["text"])
+    joined["sentiment"] = [m.sentiment(t) for t in joined["text"].to_numpy()]
+    joined["title_length"] = joined["subject"].str.len()
+    return joined[["mail_id", "email", "country", "subject", "title_length", "text", "sentiment"]]
+
+
+def provenance_overhead(customers: int, repeats: int) -> dict[str, Any]:
+    module = _load(EXAMPLE / "pipeline.py", "creditcard_pipeline")
+    pipeline = lt.load_pipeline(EXAMPLE / "pipeline.py")
+    with tempfile.TemporaryDirectory(prefix="lester-bench-") as tmp:
+        root = _generate(Path(tmp), customers)
+        with_prov = pipeline.prepare(pipeline.read_sources(root), root).data
+        plain = plain_prepare(module, root).reset_index(drop=True)
+        pd.testing.assert_frame_equal(with_prov, plain, check_dtype=False)
+        medians = interleaved_medians(
+            {
+                "plain pandas": lambda: plain_prepare(module, root),
+                "with provenance": lambda: pipeline.prepare(pipeline.read_sources(root), root),
+            },
+            repeats,
+        )
+    ratio = medians["with provenance"] / medians["plain pandas"]
+    print_table(
+        f"provenance overhead: running example preparation, {customers:,} customers, median of {repeats}",
+        ["variant", "seconds", "rows"],
+        [
+            ["plain pandas", medians["plain pandas"], len(plain)],
+            ["with provenance", medians["with provenance"], len(with_prov)],
+        ],
+    )
+    print(f"ratio with/without provenance: {ratio:.3f}x (target <= 1.3x)")
+    return {"customers": customers, "rows": len(plain), **medians, "ratio": ratio}
+
+
+def _rerun_without(pipeline: lt.Pipeline, root: Path, out: Path, ids: np.ndarray) -> lt.Run:
+    (out / "data").mkdir(parents=True)
+    customers = pd.read_csv(root / "data/customers.csv", header=None)
+    customers[~customers.index.isin(ids)].to_csv(
+        out / "data/customers.csv", header=False, index=False
+    )
+    os.symlink(root / "data/mails.csv", out / "data/mails.csv")
+    return pipeline.run(data_dir=out)
+
+
+def _max_diff(a: np.ndarray, b: np.ndarray) -> float:
+    if a.shape != b.shape:
+        return float("inf")
+    return float(np.max(np.abs(a - b))) if a.size else 0.0
+
+
+def forget_vs_rerun(sizes: list[int], deletions: list[int], repeats: int) -> list[dict[str, Any]]:
+    pipeline = lt.load_pipeline(EXAMPLE / "pipeline.py")
+    results = []
+    for customers in sizes:
+        with tempfile.TemporaryDirectory(prefix="lester-bench-") as tmp:
+            root = _generate(Path(tmp), customers)
+            run = pipeline.run(data_dir=root)
+            present = unique_ids(run.train_provenance["customers"].to_numpy())
+            for k in deletions:
+                ids = np.random.default_rng(k).choice(present, size=k, replace=False)
+                rerun_dir = Path(tmp) / f"rerun-{k}"
+                started = time.perf_counter()
+                reference = _rerun_without(pipeline, root, rerun_dir, ids)
+                rerun_seconds = time.perf_counter() - started
+                for method in ("retrain", "influence"):
+                    seconds = interleaved_medians(
+                        {"f": lambda m=method: run.forget("customers", ids=ids, model_update=m)},
+                        repeats,
+                    )["f"]
+                    updated = run.forget("customers", ids=ids, model_update=method)
+                    results.append(
+                        _compare(customers, k, method, seconds, rerun_seconds, updated, reference)
+                    )
+                shutil.rmtree(rerun_dir)
+    rows = [
+        [
+            r["customers"],
+            r["deleted"],
+            r["model_update"],
+            r["forget_s"],
+            r["rerun_s"],
+            r["speedup"],
+            r["max_diff_data"],
+            r["prepared_equal"],
+            r["prediction_agreement"],
+            r["max_proba_diff"],
+        ]
+        for r in results
+    ]
+    print_table(
+        f"forget vs full re-run (forget: median of {repeats})",
+        [
+            "customers",
+            "deleted",
+            "model",
+            "forget s",
+            "re-run s",
+            "speedup",
+            "max data diff",
+            "prepared equal",
+            "pred. agreement",
+            "max proba diff",
+        ],
+        rows,
+    )
+    return results
+
+
+def _compare(
+    customers: int,
+    k: int,
+    method: str,
+    seconds: float,
+    rerun_seconds: float,
+    updated: lt.Run,
+    reference: lt.Run,
+) -> dict[str, Any]:
+    diffs = [
+        _max_diff(getattr(updated, n), getattr(reference, n))
+        for n in ("X_train", "y_train", "X_test", "y_test")
+    ]
+    proba = (
+        updated.model.predict_proba(reference.X_train)[:, 1]
+        - reference.model.predict_proba(reference.X_train)[:, 1]
+    )
+    return {
+        "customers": customers,
+        "deleted": k,
+        "model_update": method,
+        "forget_s": seconds,
+        "rerun_s": rerun_seconds,
+        "speedup": rerun_seconds / seconds,
+        "max_diff_data": max(diffs),
+        "prepared_equal": updated.prepared.equals(reference.prepared),
+        "prediction_agreement": float(np.mean(updated.predictions == reference.predictions)),
+        "max_proba_diff": float(np.max(np.abs(proba))),
+    }
+
+
+def main(quick: bool = False) -> dict[str, Any]:
+    overhead = provenance_overhead(100_000 if quick else 1_000_000, repeats=3)
+    forget = forget_vs_rerun(
+        [10_000] if quick else [10_000, 100_000], [1, 100], repeats=3 if quick else 5
+    )
+    return {"provenance_overhead": overhead, "forget": forget}
