@@ -10,6 +10,7 @@ this runs inside the container too.
 
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -78,6 +79,6 @@ def classify(
     failed = timed_out or exit_code != 0
     if failed and _grew(before.pids_max, after.pids_max):
         return "pids"
-    if timed_out:
+    if timed_out or exit_code == -signal.SIGXCPU:  # SIGXCPU: the local backend's CPU-time backstop
         return "timeout"
     return None
