@@ -93,22 +93,34 @@ def refit(
     selections of the old matrix. Returns how each block was obtained.
     """
     new_encoder = copy.deepcopy(encoder)
-    matrix = np.empty((len(new_data), old_matrix.shape[1]), dtype=old_matrix.dtype)
+    parts: list[np.ndarray] = []
     how: dict[str, str] = {}
     for i, (name, transformer, spec) in enumerate(encoder.transformers_):
         block = encoder.output_indices_[name]
         if block.stop == block.start:
             continue
         if is_stateless(transformer):
-            matrix[:, block] = old_matrix[kept, block]
+            parts.append(old_matrix[kept, block])
             how[name] = "reused"
             continue
         single = ColumnTransformer([(name, clone(transformer), spec)], sparse_threshold=0.0)
         single.fit(new_data.iloc[fit_rows])
-        matrix[:, block] = dense(single.transform(new_data))
+        parts.append(dense(single.transform(new_data)))
         new_encoder.transformers_[i] = (name, single.transformers_[0][1], spec)
         how[name] = "refitted"
+    _update_output_indices(new_encoder, [p.shape[1] for p in parts])
+    matrix = np.hstack(parts) if parts else np.empty((len(new_data), 0))
     return new_encoder, matrix, how
+
+
+def _update_output_indices(encoder: ColumnTransformer, widths: list[int]) -> None:
+    """A refitted one-hot block can lose categories; later blocks then start earlier."""
+    start, emitting = 0, iter(widths)
+    for name, _, _ in encoder.transformers_:
+        old = encoder.output_indices_[name]
+        width = next(emitting) if old.stop > old.start else 0
+        encoder.output_indices_[name] = slice(start, start + width)
+        start += width
 
 
 def _feature_names(encoder: ColumnTransformer) -> list[str]:

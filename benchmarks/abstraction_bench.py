@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from lester.abstraction.provenance import unique_ids
 
 import lester as lt
-from lester.abstraction.provenance import unique_ids
 
 from .common import interleaved_medians, print_table
 
