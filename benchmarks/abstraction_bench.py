@@ -122,10 +122,12 @@ def forget_vs_rerun(sizes: list[int], deletions: list[int], repeats: int) -> lis
                 reference = _rerun_without(pipeline, root, rerun_dir, ids)
                 rerun_seconds = time.perf_counter() - started
                 for method in ("retrain", "influence"):
-                    seconds = interleaved_medians(
-                        {"f": lambda m=method: run.forget("customers", ids=ids, model_update=m)},
-                        repeats,
-                    )["f"]
+                    task = {
+                        "f": lambda r=run, i=ids, m=method: r.forget(
+                            "customers", ids=i, model_update=m
+                        )
+                    }
+                    seconds = interleaved_medians(task, repeats)["f"]
                     updated = run.forget("customers", ids=ids, model_update=method)
                     results.append(
                         _compare(customers, k, method, seconds, rerun_seconds, updated, reference)
