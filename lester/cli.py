@@ -17,6 +17,9 @@ def _register() -> None:
     from lester import cli_pipeline
 
     cli_pipeline.register(app)
+    from lester import cli_sandbox
+
+    cli_sandbox.register(app)
 
 
 _register()

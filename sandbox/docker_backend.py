@@ -265,10 +265,10 @@ def _config(image: str, key: PoolKey, session: str) -> dict[str, Any]:
             "lester.owner_host": socket.gethostname(),
         },
         "log_config": LogConfig(type=LogConfig.types.NONE),
+        # Not detached + stdin open = StdinOnce: stdin closes when the host's attach goes away.
         "stdin_open": True,
-        "stdin_once": True,
+        "detach": False,
         "auto_remove": True,
-        "detach": True,
     }
 
 

@@ -13,6 +13,7 @@ debootstrap and imported into Docker (`lester-base:bookworm`). Where one does, `
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
@@ -50,6 +51,14 @@ def _package_dir(name: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+def _runtime(prefix: str, rel: Path) -> bool:
+    """lester/ contributes its modules but not the CLI (the sandbox never runs it); its
+    subpackages live in their own top-level folders."""
+    if prefix != "lester":
+        return True
+    return len(rel.parts) == 1 and not rel.name.startswith(("cli", "__main__"))
+
+
 def _sources() -> Iterator[tuple[str, Path]]:
     """(path inside the image's `lester` tree, host file) for every runtime source file."""
     roots = {
@@ -60,9 +69,7 @@ def _sources() -> Iterator[tuple[str, Path]]:
     for prefix, root in roots.items():
         for path in sorted(root.rglob("*")):
             rel = path.relative_to(root)
-            # lester/ holds only modules; its subpackages live in their own top-level folders.
-            nested = prefix == "lester" and len(rel.parts) > 1
-            if path.is_file() and "__pycache__" not in rel.parts and not nested:
+            if path.is_file() and "__pycache__" not in rel.parts and _runtime(prefix, rel):
                 yield f"{prefix}/{rel.as_posix()}", path
 
 
@@ -223,14 +230,26 @@ def build_image(
 
 def ensure_image(client: docker.DockerClient, log: Log = print) -> str:
     """The current image, built first when the inputs changed since the last build."""
-    return current_image(client) or build_image(client, log=log)
+    current = current_image(client)
+    if current:
+        return current
+    log("the sandbox image is missing or out of date: building it")
+    return build_image(client, log=log)
 
 
-def describe(client: docker.DockerClient) -> dict[str, object]:
-    """What `lester sandbox status` shows about images."""
-    tags = sorted(t for image in client.images.list(REPOSITORY) for t in image.tags)
-    return {
-        "current": current_image(client),
-        "images": tags,
-        "requirements": runtime_requirements(),
-    }
+def images(client: docker.DockerClient) -> list[str]:
+    """Every tag of the sandbox repository."""
+    return sorted(t for image in client.images.list(REPOSITORY) for t in image.tags)
+
+
+def remove_outdated(client: docker.DockerClient) -> list[str]:
+    """Remove sandbox images other than the current one; the tags removed."""
+    current = current_image(client)
+    keep = {current, f"{REPOSITORY}:latest"} if current else set()
+    removed = []
+    for tag in images(client):
+        if tag not in keep:
+            with contextlib.suppress(docker.errors.APIError):
+                client.images.remove(tag)
+                removed.append(tag)
+    return removed

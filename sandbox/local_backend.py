@@ -75,8 +75,9 @@ def _confine(namespaces: int, limits: list[tuple[int, int]], as_nobody: bool) ->
 
 
 def _probe(namespaces: int, as_nobody: bool) -> bool:
-    """Whether a confined child can start and import the harness."""
-    command = [sys.executable, "-c", "import lester.sandbox.harness"]
+    """Whether a confined child can start the interpreter and read the harness."""
+    harness = Path(__file__).with_name("harness.py")
+    command = [sys.executable, "-c", f"open({str(harness)!r}).close()"]
     try:
         done = subprocess.run(
             command,
