@@ -37,3 +37,7 @@ lin = LinearRegression()
 lin.fit(X, y)
 print("coefficients:", np.round(lin.coef_, 1))
 print("R2:", lin.score(X, y))
+
+# sanity check: a 1500 sqft 3 bed / 2 bath house from 1990 with garage in Downtown
+example = [math.log(1500), 1500, 3, 2.0, CURRENT_YEAR - 1990, 1, 0, 0, 1, 0, 0, 0]
+print("example prediction: %.0f" % lin.predict(np.array([example]))[0])

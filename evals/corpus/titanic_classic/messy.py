@@ -4,6 +4,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
 train = pd.read_csv("data/train.csv")
+print(train.shape)
+print(train.dtypes)
 print(train.head())
 print(train.isnull().sum())
 
