@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from lester.abstraction.errors import LesterError
 from lester.abstraction.frame import Frame, is_prov_column, object_array
+from lester.abstraction.params import estimator_params, qualname
 from lester.abstraction.run import Run
 from lester.abstraction.splits import Split
 
@@ -74,7 +75,8 @@ def _meta(run: Run) -> dict[str, Any]:
         "source_ops": {name: sorted(f.ops) for name, f in run.sources.items()},
         "column_provenance": run.column_provenance,
         "shapes": {"X_train": list(run.X_train.shape), "X_test": list(run.X_test.shape)},
-        "model": f"{type(run.model).__module__}.{type(run.model).__qualname__}",
+        "model": qualname(run.model),
+        "model_params": estimator_params(run.model),
         "forget_report": run.forget_report,
     }
 

@@ -1,0 +1,437 @@
+"""Static facts about an original script, from its syntax tree alone (nothing is executed here).
+
+What the agent needs from the source: how each data file is read (the idiom and the names the code
+gives the fields), whether and how the script splits, which lines feed the features, the label and
+the model (a backward slice from the final `fit`), and what makes a run non-deterministic.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+NONDETERMINISM = {
+    "time.time": "reads the clock",
+    "datetime.now": "reads the clock",
+    "datetime.today": "reads the clock",
+    "date.today": "reads the clock",
+    "uuid.uuid4": "random ids",
+    "random.random": "unseeded random numbers",
+    "random.shuffle": "unseeded random shuffle",
+    "random.choice": "unseeded random choice",
+    "random.sample": "unseeded random sample",
+    "np.random.rand": "unseeded NumPy randomness",
+    "np.random.randn": "unseeded NumPy randomness",
+    "np.random.shuffle": "unseeded NumPy shuffle",
+    "np.random.permutation": "unseeded NumPy permutation",
+    "np.random.choice": "unseeded NumPy choice",
+    "requests.get": "network access",
+    "urllib.request.urlopen": "network access",
+    "socket.socket": "network access",
+}
+MUTATORS = frozenset(
+    {
+        "append",
+        "extend",
+        "insert",
+        "update",
+        "add",
+        "pop",
+        "remove",
+        "clear",
+        "setdefault",
+        "sort",
+        "reverse",
+        "fill",
+        "resize",
+        "discard",
+        "popitem",
+        "appendleft",
+        "put",
+        "itemset",
+    }
+)
+SEEDS = ("random.seed", "np.random.seed", "np.random.default_rng", "np.random.RandomState")
+
+
+@dataclass
+class ReadSite:
+    """How one file is read: `open` + split, the csv module, pandas, or JSON lines."""
+
+    path: str
+    line: int
+    idiom: str
+    delimiter: str | None = None
+    names: list[str] | None = None
+    header: bool | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SplitSite:
+    kind: str
+    line: int
+    test_size: float | int | None = None
+    random_state: int | None = None
+    shuffle: bool = True
+    stratify: bool = False
+    first_argument: str | None = None
+
+
+def parse(source: str, filename: str = "<script>") -> ast.Module:
+    return ast.parse(source, filename=filename)
+
+
+def dotted(node: ast.AST) -> str:
+    """`np.random.seed` for an attribute chain, '' for anything else."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return ""
+
+
+def calls(tree: ast.AST) -> Iterator[ast.Call]:
+    return (n for n in ast.walk(tree) if isinstance(n, ast.Call))
+
+
+def literal(node: ast.AST | None) -> Any:
+    try:
+        return ast.literal_eval(node) if node is not None else None
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+
+
+def keyword(call: ast.Call, name: str) -> ast.AST | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+# ---- reading ----------------------------------------------------------------------------------
+
+
+def read_sites(tree: ast.Module, path: str) -> list[ReadSite]:
+    """Where and how the script reads `path` (matched on the string constant naming the file)."""
+    sites = []
+    for call in calls(tree):
+        if not any(_names_path(arg, path) for arg in call.args[:1]):
+            continue
+        name = dotted(call.func)
+        if name.endswith("read_csv"):
+            sites.append(_pandas_site(call, path))
+        elif name.endswith(("read_json",)):
+            sites.append(
+                ReadSite(
+                    path,
+                    call.lineno,
+                    "pandas-json",
+                    options={"lines": literal(keyword(call, "lines"))},
+                )
+            )
+        elif name == "open":
+            sites.append(_open_site(tree, call, path))
+    return sites
+
+
+def _names_path(node: ast.AST, path: str) -> bool:
+    text = literal(node)
+    if isinstance(text, str):
+        return text == path or text.endswith("/" + path) or path.endswith(text)
+    if isinstance(node, ast.JoinedStr | ast.BinOp | ast.Call):
+        fragments = [
+            c.value
+            for c in ast.walk(node)
+            if isinstance(c, ast.Constant) and isinstance(c.value, str)
+        ]
+        return (
+            bool(fragments) and path.endswith(fragments[-1].lstrip("/")) and len(fragments[-1]) > 2
+        )
+    return False
+
+
+def _pandas_site(call: ast.Call, path: str) -> ReadSite:
+    header = keyword(call, "header")
+    names = literal(keyword(call, "names"))
+    delimiter = literal(keyword(call, "sep")) or literal(keyword(call, "delimiter")) or ","
+    has_header = not (isinstance(header, ast.Constant) and header.value is None)
+    return ReadSite(path, call.lineno, "pandas", delimiter, names, has_header)
+
+
+def _open_site(tree: ast.Module, call: ast.Call, path: str) -> ReadSite:
+    handle = _bound_name(tree, call)
+    site = ReadSite(path, call.lineno, "open")
+    if handle is None:
+        return site
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and dotted(node.func) in (
+            "csv.reader",
+            "csv.DictReader",
+            "reader",
+            "DictReader",
+        ):
+            if node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == handle:
+                dict_reader = dotted(node.func).endswith("DictReader")
+                site.idiom = "csv.DictReader" if dict_reader else "csv.reader"
+                site.delimiter = literal(keyword(node, "delimiter")) or ","
+                site.header = True if dict_reader else _skips_header(tree, node)
+                site.names = (
+                    None
+                    if dict_reader
+                    else _unpacked_names(tree, _bound_name(tree, node), call.lineno)
+                )
+                return site
+        if isinstance(node, ast.Call) and dotted(node.func).endswith("json.loads"):
+            site.idiom = "json-lines"
+    if site.idiom == "open":
+        site.delimiter, site.names = _split_fields(tree, handle, call.lineno)
+        site.header = _skips_header(tree, None, handle)
+    return site
+
+
+def _bound_name(tree: ast.Module, call: ast.Call) -> str | None:
+    """The variable a call's result is bound to (`with open(p) as f`, `f = open(p)`, `r = csv.reader(f)`)."""
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.withitem)
+            and node.context_expr is call
+            and isinstance(node.optional_vars, ast.Name)
+        ):
+            return node.optional_vars.id
+        if (
+            isinstance(node, ast.Assign)
+            and node.value is call
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            return node.targets[0].id
+        if isinstance(node, ast.For) and node.iter is call and isinstance(node.target, ast.Name):
+            return node.target.id
+    return None
+
+
+def _loop_var(tree: ast.Module, iterable: str, after: int = 0) -> ast.For | None:
+    """The first loop over `iterable` after line `after` (scripts reuse names like `f`)."""
+    loops = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.For) and n.lineno > after and _iterates(n.iter, iterable)
+    ]
+    return min(loops, key=lambda n: n.lineno, default=None)
+
+
+def _iterates(node: ast.AST, name: str) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id == name
+    if isinstance(node, ast.Call) and dotted(node.func) in ("enumerate", f"{name}.readlines"):
+        return (
+            bool(node.args)
+            and _iterates(node.args[0], name)
+            or dotted(node.func) == f"{name}.readlines"
+        )
+    if isinstance(node, ast.Subscript):
+        return _iterates(node.value, name)
+    return False
+
+
+def _split_fields(tree: ast.Module, handle: str, after: int) -> tuple[str | None, list[str] | None]:
+    """`a, b, c = line.strip().split(',')` inside `for line in f` gives the delimiter and names."""
+    loop = _loop_var(tree, handle, after)
+    if loop is None:
+        return None, None
+    for node in ast.walk(loop):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "split"
+        ):
+            sep = literal(node.args[0]) if node.args else None
+            return sep, _assigned_names(loop, node)
+    return None, None
+
+
+def _assigned_names(scope: ast.AST, value: ast.AST) -> list[str] | None:
+    for node in ast.walk(scope):
+        if (
+            isinstance(node, ast.Assign)
+            and node.value is value
+            and isinstance(node.targets[0], ast.Tuple)
+        ):
+            names = [e.id for e in node.targets[0].elts if isinstance(e, ast.Name)]
+            return names if len(names) == len(node.targets[0].elts) else None
+    return None
+
+
+def _unpacked_names(tree: ast.Module, rows: str | None, after: int) -> list[str] | None:
+    """`for a, b, c in reader` or `a, b, c = row` inside `for row in reader`."""
+    loop = _loop_var(tree, rows, after) if rows else None
+    if loop is None:
+        return None
+    if isinstance(loop.target, ast.Tuple):
+        return [e.id for e in loop.target.elts if isinstance(e, ast.Name)] or None
+    if isinstance(loop.target, ast.Name):
+        for node in ast.walk(loop):
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == loop.target.id
+            ):
+                if isinstance(node.targets[0], ast.Tuple):
+                    return [e.id for e in node.targets[0].elts if isinstance(e, ast.Name)] or None
+    return None
+
+
+def _skips_header(tree: ast.Module, reader: ast.Call | None, handle: str | None = None) -> bool:
+    """`next(reader)`, `f.readline()` or `readlines()[1:]` before the loop mean a header row."""
+    target = _bound_name(tree, reader) if reader is not None else handle
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and dotted(node.func) == "next" and node.args:
+            if isinstance(node.args[0], ast.Name) and node.args[0].id == target:
+                return True
+        if isinstance(node, ast.Call) and dotted(node.func) in (f"{target}.readline",):
+            return True
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            inner = node.value
+            if (
+                isinstance(inner, ast.Call)
+                and dotted(inner.func) == f"{target}.readlines"
+                and literal(node.slice.lower) == 1
+            ):
+                return True
+    return False
+
+
+# ---- split ------------------------------------------------------------------------------------
+
+
+def split_site(tree: ast.Module) -> SplitSite | None:
+    for call in calls(tree):
+        if dotted(call.func).endswith("train_test_split"):
+            first = call.args[0].id if call.args and isinstance(call.args[0], ast.Name) else None
+            shuffle = literal(keyword(call, "shuffle"))
+            return SplitSite(
+                "train_test_split",
+                call.lineno,
+                test_size=literal(keyword(call, "test_size")),
+                random_state=literal(keyword(call, "random_state")),
+                shuffle=True if shuffle is None else bool(shuffle),
+                stratify=keyword(call, "stratify") is not None,
+                first_argument=first,
+            )
+    return None
+
+
+# ---- slicing ----------------------------------------------------------------------------------
+
+
+def fit_arguments(tree: ast.Module, line: int) -> tuple[str | None, str | None]:
+    """The names passed as X and y to the `fit` call on `line`."""
+    for call in calls(tree):
+        if call.lineno == line and isinstance(call.func, ast.Attribute) and call.func.attr == "fit":
+            names = [a.id if isinstance(a, ast.Name) else None for a in call.args[:2]]
+            return (names + [None, None])[0], (names + [None, None])[1]
+    return None, None
+
+
+def backward_slice(tree: ast.Module, names: set[str], before: int) -> set[int]:
+    """Lines of top-level statements (before `before`) that the given names depend on."""
+    statements = [s for s in tree.body if s.lineno < before]
+    wanted, lines = set(names), set()
+    for stmt in reversed(statements):
+        written = _written(stmt)
+        if written & wanted:
+            lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+            wanted |= _read(stmt)
+    return lines
+
+
+def _written(stmt: ast.stmt) -> set[str]:
+    out = set()
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            out.add(node.id)
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+        ):
+            if node.func.attr in MUTATORS:
+                out.add(node.func.value.id)
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+            base = node.value
+            while isinstance(base, ast.Subscript | ast.Attribute):
+                base = base.value
+            if isinstance(base, ast.Name):
+                out.add(base.id)
+    return out
+
+
+def _read(stmt: ast.stmt) -> set[str]:
+    """Names a statement reads from before it, so not the targets it binds itself (loop variables)."""
+    bound = set()
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.For | ast.comprehension):
+            bound |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+    return {
+        n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    } - bound
+
+
+def stage_lines(tree: ast.Module, fit_line: int) -> dict[str, list[int]]:
+    """Data preparation feeds both X and y; the rest of X's slice is features, of y's is the label."""
+    x_name, y_name = fit_arguments(tree, fit_line)
+    x_lines = backward_slice(tree, {x_name} if x_name else set(), fit_line)
+    y_lines = backward_slice(tree, {y_name} if y_name else set(), fit_line)
+    model_lines = {fit_line} | _estimator_lines(tree, fit_line)
+    shared = x_lines & y_lines
+    return {
+        "data_preparation": sorted(shared),
+        "features": sorted(x_lines - shared),
+        "label": sorted(y_lines - shared),
+        "model": sorted(model_lines),
+    }
+
+
+def _estimator_lines(tree: ast.Module, fit_line: int) -> set[int]:
+    for call in calls(tree):
+        if (
+            call.lineno == fit_line
+            and isinstance(call.func, ast.Attribute)
+            and isinstance(call.func.value, ast.Name)
+        ):
+            return backward_slice(tree, {call.func.value.id}, fit_line) - backward_slice(
+                tree, set(), fit_line
+            )
+    return set()
+
+
+# ---- determinism ------------------------------------------------------------------------------
+
+
+def nondeterminism(tree: ast.Module) -> list[str]:
+    names = {dotted(c.func): c for c in calls(tree)}
+    seeded = any(n.endswith(SEEDS) for n in names)
+    flags = []
+    for name, reason in NONDETERMINISM.items():
+        hit = next((c for n, c in names.items() if n == name or n.endswith("." + name)), None)
+        if hit is None or ("random" in name and seeded):
+            continue
+        flags.append(f"line {hit.lineno}: {name} ({reason})")
+    return flags
+
+
+def constants(tree: ast.Module) -> dict[str, Any]:
+    """Module-level literal constants (lists, dicts, numbers, strings) by name: hints for synthesis."""
+    out = {}
+    for stmt in tree.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+        ):
+            value = literal(stmt.value)
+            if value is not None:
+                out[stmt.targets[0].id] = value
+    return out
