@@ -28,7 +28,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import socket
+import stat
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -168,9 +171,11 @@ class _AttachStream:
 class Container:
     """One sandbox container running the fork server; `run` sends a job and waits for the answer."""
 
-    def __init__(self, client: docker.DockerClient, image: str, key: PoolKey, session: str) -> None:
+    def __init__(
+        self, client: docker.DockerClient, image: str, key: PoolKey, session: str, data: Path | None
+    ) -> None:
         self.client = client
-        self.container = client.containers.create(**_config(image, key, session))
+        self.container = client.containers.create(**_config(image, key, session, data))
         self.id = self.container.id
         params = {"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
         attached = client.api.attach_socket(self.id, params=params)
@@ -228,16 +233,43 @@ class Container:
             self.container.remove(force=True)
 
 
-def _config(image: str, key: PoolKey, session: str) -> dict[str, Any]:
-    """The container's settings: every hardening option applies to every container."""
+def _readable_by_nobody(root: Path) -> bool:
+    """Whether the container's user can read the whole tree (through "other" permissions)."""
+    if any(not p.stat().st_mode & stat.S_IXOTH for p in root.parents):
+        return False
+    for directory, _, files in os.walk(root):
+        if os.stat(directory).st_mode & 0o005 != 0o005:
+            return False
+        if any(not os.stat(os.path.join(directory, f)).st_mode & stat.S_IROTH for f in files):
+            return False
+    return True
+
+
+def _readable_copy(data_dir: Path) -> Path:
+    """A world-readable copy of `data_dir` in a fresh temporary directory."""
+    stage = Path(tempfile.mkdtemp(prefix="lester-data-"))
+    copy = stage / "data"
+    shutil.copytree(data_dir, copy, symlinks=False)
+    for directory, _, files in os.walk(stage):
+        os.chmod(directory, 0o755)
+        for name in files:
+            os.chmod(os.path.join(directory, name), 0o444)
+    return copy
+
+
+def _config(image: str, key: PoolKey, session: str, data: Path | None) -> dict[str, Any]:
+    """The container's settings: every hardening option applies to every container.
+
+    `data` is what is mounted for `key.data_dir`: the directory itself or a readable copy.
+    """
     threads = str(max(1, int(key.cpus)))
     mounts = []
-    if key.data_dir is not None:
+    if key.data_dir is not None and data is not None:
         host_path = str(key.data_dir)
-        mounts.append(Mount(DATA_MOUNT, host_path, type="bind", read_only=True))
+        mounts.append(Mount(DATA_MOUNT, str(data), type="bind", read_only=True))
         clashes = any(host_path == p or host_path.startswith(p + "/") for p in _RESERVED)
         if host_path != "/" and not clashes:
-            mounts.append(Mount(host_path, host_path, type="bind", read_only=True))
+            mounts.append(Mount(host_path, str(data), type="bind", read_only=True))
     command = ["python", "-m", "lester.sandbox.server"]
     return {
         "image": image,
@@ -289,13 +321,25 @@ class DockerBackend:
             log.info("removed %d stale sandbox container(s): %s", len(removed), ", ".join(removed))
         self.image = image or ensure_image(self.client, log=log.info)
         self._pools: dict[PoolKey, WarmPool[Container]] = {}
+        self._copies: list[Path] = []
         self._lock = threading.Lock()
+
+    def _mount_source(self, data_dir: Path | None) -> Path | None:
+        """The data dir itself when the container's user can read it, else a readable copy
+        (made once per pool: the session's data does not change while it runs)."""
+        if data_dir is None or _readable_by_nobody(data_dir):
+            return data_dir
+        log.info("%s is not readable by the sandbox user: mounting a readable copy", data_dir)
+        copy = _readable_copy(data_dir)
+        self._copies.append(copy.parent)
+        return copy
 
     def warm(self, key: PoolKey) -> WarmPool[Container]:
         """The pool for `key`, created (and its containers started) on first use."""
         with self._lock:
             if key not in self._pools:
-                factory = lambda: Container(self.client, self.image, key, self.session)  # noqa: E731
+                data = self._mount_source(key.data_dir)
+                factory = lambda: Container(self.client, self.image, key, self.session, data)  # noqa: E731
                 self._pools[key] = WarmPool(factory, self.pool_size)
             return self._pools[key]
 
@@ -332,3 +376,5 @@ class DockerBackend:
             pools, self._pools = list(self._pools.values()), {}
         for pool in pools:
             pool.close()
+        for copy in self._copies:
+            shutil.rmtree(copy, ignore_errors=True)

@@ -51,5 +51,7 @@ def pack(directory: Path, cap: int) -> tuple[bytes, list[str]]:
 def unpack(data: bytes, destination: Path) -> None:
     """Extract a tar made by `pack`, accepting only plain files inside `destination`."""
     destination.mkdir(parents=True, exist_ok=True)
+    if not data:  # the sandbox died before it could send anything
+        return
     with tarfile.open(fileobj=io.BytesIO(data), mode="r") as tar:
         tar.extractall(destination, filter="data")
