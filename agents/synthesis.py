@@ -1,0 +1,282 @@
+"""Synthesis of the feature encoder and the label against captured data (the offline lifter's core).
+
+The original script's final `fit(X, y)` was captured; a lifted data preparation gave `prepared`,
+and `rows` locates X's rows in it. This module finds a scikit-learn ColumnTransformer over
+`prepared`'s columns (plus derived columns, each a vectorized pandas expression) whose output equals
+X, fitted on the training rows or on all rows, and a label expression that gives y.
+
+The search is greedy from X's first column to its last: at each position the rules below propose
+blocks starting there, simplest first, and the first one that the real scikit-learn transformer
+reproduces is kept. Each rule lifts an idiom, never a particular data set:
+
+- numeric (synthesis_numeric): passthrough, StandardScaler, MinMaxScaler, SimpleImputer before
+  them, of numeric columns and of derived numbers (numeric parse, character length, word count, date
+  parts, log1p/log, np.digitize bins on edges from the hints);
+- one-hot (synthesis_categorical): blocks whose category order is read off X and explained by a
+  hint order, scikit-learn's sorted order (optionally dropping the first), or X's own order;
+- ordinal: a category mapped to numbers (OrdinalEncoder, or a `.map` dict);
+- text (synthesis_text): CountVectorizer, TfidfVectorizer and HashingVectorizer settings;
+- a lone indicator of one category, last.
+
+Columns nothing reproduces are reported with a description of what they look like, because that
+description is what the repair step feeds back. A plan is `matched` only after the whole
+ColumnTransformer, built from the plan's own code texts, reproduced all of X.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+from lester.abstraction.features import dense
+from lester.agents.synthesis_categorical import (
+    onehot_candidates,
+    ordinal_candidates,
+    single_indicator_candidates,
+)
+from lester.agents.synthesis_context import (
+    NAMESPACE,
+    Context,
+    imports_for,
+    sklearn_namespace,
+)
+from lester.agents.synthesis_label import synthesize_label
+from lester.agents.synthesis_numeric import numeric_candidates, numeric_values
+from lester.agents.synthesis_text import describe_text, text_candidates
+from lester.agents.synthesis_types import (
+    BOTH_MODES,
+    Candidate,
+    DerivedColumn,
+    FeaturePlan,
+    Hints,
+    LabelPlan,
+    Mode,
+    TransformerSpec,
+)
+
+__all__ = [
+    "DerivedColumn",
+    "FeaturePlan",
+    "Hints",
+    "LabelPlan",
+    "TransformerSpec",
+    "synthesize_features",
+    "synthesize_label",
+]
+
+Rule = Callable[[Context, int], Iterator[Candidate]]
+RULES: list[tuple[str, Rule]] = [
+    ("numeric", numeric_candidates),
+    ("one-hot", onehot_candidates),
+    ("ordinal", ordinal_candidates),
+    ("text", text_candidates),
+    ("single indicator", single_indicator_candidates),
+]
+MAX_TRIED = 40  # candidates verified with scikit-learn per position, at most
+
+
+def synthesize_features(
+    prepared: pd.DataFrame,
+    X: np.ndarray,
+    rows: np.ndarray | None = None,
+    *,
+    hints: Hints | None = None,
+    tol: tuple[float, float] = (1e-7, 1e-9),
+) -> FeaturePlan:
+    """Find derived columns and a ColumnTransformer over `prepared` whose output on
+    `prepared.iloc[rows]` equals `X` (`tol` = (rtol, atol)), fitted on `rows` or on all rows."""
+    ctx = Context(prepared, X, rows, hints, tol)
+    feasible: frozenset[Mode] = BOTH_MODES
+    accepted: list[Candidate] = []
+    missed: list[int] = []
+    trail: list[str] = []
+    pos = 0
+    while pos < ctx.width:
+        found = _first_verified(ctx, pos, feasible, trail)
+        if found is None:
+            missed.append(pos)
+            pos += 1
+            continue
+        feasible &= found.modes
+        accepted.append(found)
+        trail.append(f"X[{pos}:{found.spec.stop}] <- {found.rule}: {found.spec.entry_code()}")
+        pos = found.spec.stop
+    plan = _plan(ctx, accepted, feasible, missed, trail)
+    _verify_plan(ctx, plan)
+    return plan
+
+
+def _first_verified(
+    ctx: Context, pos: int, feasible: frozenset[Mode], trail: list[str]
+) -> Candidate | None:
+    """The first proposal for the block at `pos` that scikit-learn reproduces."""
+    tried = 0
+    for _, rule in RULES:
+        for candidate in rule(ctx, pos):
+            modes = candidate.modes & feasible
+            if not modes or tried >= MAX_TRIED:
+                continue
+            tried += 1
+            verified = _verify_block(ctx, candidate, modes)
+            if verified:
+                return replace(candidate, modes=verified)
+            trail.append(f"X[{pos}] rejected {candidate.rule} {candidate.spec.code}: not reproduced")
+    trail.append(f"X[{pos}] no rule matched (tried {', '.join(name for name, _ in RULES)})")
+    return None
+
+
+def _verify_block(ctx: Context, candidate: Candidate, modes: frozenset[Mode]) -> frozenset[Mode]:
+    """The fit modes under which the real transformer reproduces the candidate's block."""
+    spec = candidate.spec
+    groups = [modes] if modes == BOTH_MODES else [frozenset({m}) for m in sorted(modes)]
+    names = [spec.columns] if isinstance(spec.columns, str) else spec.columns
+    data = ctx.frame(list(names))
+    ok: set[Mode] = set()
+    for group in groups:
+        try:
+            encoder = _build([spec])
+            encoder.fit(data.iloc[ctx.fit_rows(group)])
+            out = dense(encoder.transform(data.iloc[ctx.rows]))
+        except Exception:
+            continue
+        if out.dtype.kind == "f" and ctx.close(out, ctx.block(spec.start, spec.stop)):
+            ok |= group
+    return frozenset(ok)
+
+
+def _build(specs: list[TransformerSpec]):
+    entries = ", ".join(s.entry_code() for s in specs)
+    return eval(f"ColumnTransformer([{entries}])", sklearn_namespace())
+
+
+def _plan(
+    ctx: Context,
+    accepted: list[Candidate],
+    feasible: frozenset[Mode],
+    missed: list[int],
+    trail: list[str],
+) -> FeaturePlan:
+    derived = list(dict.fromkeys(d for c in accepted for d in c.derived))
+    specs = _merged([c.spec for c in accepted])
+    unmatched = [(a, b, _describe(ctx, a, b)) for a, b in _ranges(missed)]
+    return FeaturePlan(
+        matched=not unmatched and bool(specs),
+        fit_on="train" if "train" in feasible else "all",
+        derived=derived,
+        transformers=specs,
+        imports=imports_for(["ColumnTransformer(", *(s.code for s in specs)]),
+        unmatched=unmatched,
+        trail=trail,
+    )
+
+
+def _merged(specs: list[TransformerSpec]) -> list[TransformerSpec]:
+    """Adjacent column-wise blocks with the same constructor become one entry (readability)."""
+    out: list[TransformerSpec] = []
+    for spec in specs:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.code == spec.code
+            and isinstance(last.columns, list)
+            and isinstance(spec.columns, list)
+            and last.stop - last.start == len(last.columns)
+            and spec.stop - spec.start == len(spec.columns)
+            and "categories=" not in spec.code
+            and "OneHotEncoder" not in spec.code
+        ):
+            columns = last.columns + spec.columns
+            out[-1] = TransformerSpec(_merged_name(columns), spec.code, columns, last.start, spec.stop)
+        else:
+            out.append(spec)
+    return _unique_names(out)
+
+
+def _merged_name(columns: list[str]) -> str:
+    return "_".join(columns) if len(columns) <= 3 else f"{columns[0]}_to_{columns[-1]}"
+
+
+def _unique_names(specs: list[TransformerSpec]) -> list[TransformerSpec]:
+    seen: dict[str, int] = {}
+    out = []
+    for spec in specs:
+        seen[spec.name] = seen.get(spec.name, 0) + 1
+        name = spec.name if seen[spec.name] == 1 else f"{spec.name}_{seen[spec.name]}"
+        out.append(replace(spec, name=name))
+    return out
+
+
+def _ranges(positions: list[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for p in positions:
+        if out and out[-1][1] == p:
+            out[-1] = (out[-1][0], p + 1)
+        else:
+            out.append((p, p + 1))
+    return out
+
+
+def _verify_plan(ctx: Context, plan: FeaturePlan) -> None:
+    """Rebuild X from the plan's code texts alone; a mismatch unsets `matched`."""
+    if not plan.transformers:
+        return
+    data = ctx.prepared.copy()
+    try:
+        for d in plan.derived:
+            data[d.name] = eval(d.expression, dict(NAMESPACE), {"s": data[d.column]})
+        encoder = _build(plan.transformers)
+        fit_rows = ctx.fit_rows(frozenset({plan.fit_on}))
+        encoder.fit(data.iloc[fit_rows])
+        out = dense(encoder.transform(data.iloc[ctx.rows]))
+    except Exception as exc:
+        plan.matched = False
+        plan.trail.append(f"whole plan failed to run: {type(exc).__name__}: {exc}")
+        return
+    covered = np.concatenate([np.arange(t.start, t.stop) for t in plan.transformers])
+    if not ctx.close(out, ctx.X[:, covered]):
+        plan.matched = False
+        plan.trail.append("whole plan ran but did not reproduce X")
+        return
+    plan.trail.append(f"whole plan verified on {ctx.n} rows, fit on {plan.fit_on}")
+
+
+def _describe(ctx: Context, start: int, stop: int) -> str:
+    """A one-line description of unmatched columns, precise enough to act on."""
+    text = describe_text(ctx, start, stop) if stop - start > 1 else None
+    if text:
+        return text
+    column = ctx.X[:, start]
+    span = f"X[{start}:{stop}]"
+    if not column.any():
+        return (
+            f"{span}: all-zero column, likely a one-hot category absent from these rows; "
+            "it can only be named from the script (hints)"
+        )
+    if ((column == 0) | (column == 1)).all():
+        return f"{span}: 0/1 column ({column.mean():.0%} ones) that indicates no category found"
+    return f"{span}: {_numeric_description(ctx, column)}"
+
+
+def _numeric_description(ctx: Context, column: np.ndarray) -> str:
+    for name in ctx.columns() + list(ctx.derived):
+        values = numeric_values(ctx.series(name))
+        if values is None:
+            continue
+        mine = values[ctx.rows]
+        if np.isnan(mine).any() or mine.std() == 0 or column.std() == 0:
+            continue
+        if abs(np.corrcoef(mine, column)[0, 1]) > 1 - 1e-9:
+            sample_std = (mine - mine.mean()) / mine.std(ddof=1)
+            if ctx.close(sample_std, column):
+                return (
+                    f"{name!r} standardized with the sample std (ddof=1, pandas' default); "
+                    "StandardScaler uses the population std"
+                )
+            return f"an affine map of {name!r} that no scaler setting reproduces"
+    return (
+        f"values in [{np.nanmin(column):.4g}, {np.nanmax(column):.4g}], mean "
+        f"{np.nanmean(column):.4g}, std {np.nanstd(column):.4g}; no column, derivation or "
+        "encoder reproduces it"
+    )
