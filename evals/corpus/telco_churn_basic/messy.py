@@ -15,6 +15,13 @@ df = df.drop(columns=["customerID"])
 df["Churn"] = df["Churn"].map({"Yes": 1, "No": 0})
 df["gender"] = df["gender"].map({"Female": 1, "Male": 0})
 
+# quick look before encoding
+print(df.groupby("Contract")["Churn"].mean())
+print(df.groupby("InternetService")["Churn"].mean())
+for col in ["tenure", "MonthlyCharges", "TotalCharges"]:
+    print(col, "churned mean:", round(df.loc[df["Churn"] == 1, col].mean(), 2),
+          "stayed mean:", round(df.loc[df["Churn"] == 0, col].mean(), 2))
+
 for col in ["tenure", "MonthlyCharges", "TotalCharges"]:
     df[col] = (df[col] - df[col].mean()) / df[col].std()
 
