@@ -102,6 +102,17 @@ class Frame:
                 )
         return self._derive(self.df[mask], self.colprov, "filter")
 
+    def filter_by(self, columns: str | Sequence[str], predicate: Callable[..., Any]) -> Frame:
+        """Keep the rows where `predicate(*values of columns)` is true (tried on whole columns first).
+
+        The form for conditions written per row, e.g. `filter_by("country", lambda c: c in TARGETS)`.
+        """
+        names = [columns] if isinstance(columns, str) else list(columns)
+        self._require(names, "filter_by")
+        values = _apply(predicate, [self.df[c] for c in names], len(self), None, "filter_by")
+        mask = np.asarray(values, dtype=bool)
+        return self._derive(self.df[mask], self.colprov, "filter")
+
     def _query_mask(self, expr: str, caller: Any) -> np.ndarray:
         try:
             mask = self.df.eval(
@@ -214,12 +225,25 @@ class Frame:
         colprov.update({out_col: self.colprov[col] for out_col, (col, _) in aggregations.items()})
         return self._derive(out, colprov, "aggregate")
 
-    def drop_duplicates(self, subset: Sequence[str] | None = None) -> Frame:
-        """Keep the first row of each set of duplicates; its provenance lists every duplicate's ids."""
+    def drop_duplicates(self, subset: Sequence[str] | None = None, keep: str = "first") -> Frame:
+        """Keep the first (or last) row of each set of duplicates; its provenance lists all their ids."""
         keys = list(subset) if subset is not None else self.columns
         self._require(keys, "drop_duplicates")
-        codes = self.df.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
-        out = self.df[~self.df.duplicated(keys)].reset_index(drop=True)
+        if keep not in ("first", "last"):
+            raise OperationError("drop_duplicates: keep must be 'first' or 'last'")
+        kept = ~self.df.duplicated(keys, keep=keep)
+        codes = self.df[kept.to_numpy()].groupby(keys, sort=False, dropna=False).ngroup()
+        codes = (
+            self.df[keys]
+            .merge(
+                self.df.loc[kept, keys].assign(__code__=codes.to_numpy()),
+                on=keys,
+                how="left",
+                sort=False,
+            )["__code__"]
+            .to_numpy()
+        )
+        out = self.df[kept].reset_index(drop=True)
         for source in self.sources:
             out[prov_column(source)] = _group_ids(self.df[prov_column(source)].to_numpy(), codes)
         return self._derive(out, self.colprov, "dedup")
@@ -370,7 +394,7 @@ def _apply(
         if result is not None and (vectorized or _agrees_with_rowwise(func, columns, result)):
             return result
     try:
-        values = [func(*row) for row in zip(*(c.to_numpy() for c in columns), strict=True)]
+        values = [func(*row) for row in zip(*(c.tolist() for c in columns), strict=True)]
     except Exception as exc:
         raise OperationError(
             f"project {target!r}: the function failed: {type(exc).__name__}: {exc}"
@@ -402,7 +426,7 @@ def _agrees_with_rowwise(
     """Spot-check a few rows: `lambda s: s[:4]` slices rows on a column but characters on a value."""
     k = min(3, len(result))
     try:
-        expected = [func(*row) for row in zip(*(c.to_numpy()[:k] for c in columns), strict=True)]
+        expected = [func(*row) for row in zip(*(c.iloc[:k].tolist() for c in columns), strict=True)]
     except Exception:
         return True  # only works on whole columns (e.g. uses `.str`): the vectorized form is meant
     return all(_same_value(a, b) for a, b in zip(expected, result[:k], strict=True))

@@ -42,7 +42,10 @@ class Pipeline:
     encode_options: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_module(cls, module: ModuleType, path: Path | None = None) -> Pipeline:
+    def from_module(
+        cls, module: ModuleType, path: Path | None = None, *, partial: bool = False
+    ) -> Pipeline:
+        """Collect the stages; `partial` accepts a module with sources and preparation only."""
         found: dict[str, dict[str, Callable[..., Any]]] = {}
         encode_options: dict[str, Any] = {}
         for attr, obj in vars(module).items():
@@ -57,7 +60,7 @@ class Pipeline:
                 raise PipelineDefinitionError(
                     f"{module.__name__}: more than one @{kind} stage: {sorted(found[kind])}"
                 )
-        missing = [k for k in REQUIRED_STAGES if k not in found]
+        missing = [k for k in (("prepare",) if partial else REQUIRED_STAGES) if k not in found]
         if "source" not in found:
             missing.insert(0, "source")
         if missing:
@@ -68,6 +71,10 @@ class Pipeline:
         steps = {**found.get("step", {}), **found["prepare"]}
         stages = {kind: next(iter(found[kind].values())) for kind in SINGLE_STAGES if kind in found}
         return cls(module.__name__, path, found["source"], steps, stages, encode_options)
+
+    @property
+    def complete(self) -> bool:
+        return all(kind in self.stages for kind in REQUIRED_STAGES)
 
     @property
     def prepare_name(self) -> str:
@@ -190,7 +197,7 @@ def _call_guarded(name: str, func: Callable[..., Any], *args: Any, **kwargs: Any
         raise StageError(name, f"{type(exc).__name__}: {exc}") from exc
 
 
-def load_pipeline(path: str | Path) -> Pipeline:
+def load_pipeline(path: str | Path, *, partial: bool = False) -> Pipeline:
     """Import a pipeline module from a file and collect its stages."""
     path = Path(path)
     if not path.is_file():
@@ -208,4 +215,4 @@ def load_pipeline(path: str | Path) -> Pipeline:
         raise PipelineDefinitionError(
             f"{path}: importing the module failed: {type(exc).__name__}: {exc}"
         ) from exc
-    return Pipeline.from_module(module, path.resolve())
+    return Pipeline.from_module(module, path.resolve(), partial=partial)

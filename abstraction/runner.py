@@ -46,6 +46,20 @@ def execute(pipeline: Pipeline, data_dir: Path) -> Run:
     )
 
 
+def materialize(path: Path, data_dir: Path, out: Path) -> None:
+    """Run a pipeline module and save what it produces: a whole run, or, for a module that has only
+    sources and a preparation (a candidate checked stage by stage), the sources and prepared data."""
+    from lester.abstraction.pipeline import load_pipeline
+    from lester.abstraction.storage import save_prepared
+
+    pipeline = load_pipeline(path, partial=True)
+    if pipeline.complete:
+        pipeline.run(data_dir=data_dir).save(out)
+        return
+    sources = pipeline.read_sources(data_dir)
+    save_prepared(sources, pipeline.prepare(sources, data_dir), out)
+
+
 def fit_model(model: BaseEstimator, X: np.ndarray, y: np.ndarray) -> Any:
     if len(X) == 0:
         raise StageError("model", "there are no training rows")

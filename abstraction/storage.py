@@ -60,6 +60,34 @@ def _write(run: Run, out: Path) -> None:
     (out / "meta.json").write_text(json.dumps(_meta(run), indent=2, default=str))
 
 
+def save_prepared(sources: dict[str, Frame], prepared: Frame, target: Path) -> Path:
+    """The artifacts of a partial run (sources and preparation only), in the same layout."""
+    if target.exists():
+        raise LesterError(
+            f"{target} already exists; choose another directory (nothing was written)"
+        )
+    tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
+    try:
+        (tmp / "sources").mkdir(parents=True)
+        for name, frame in sources.items():
+            frame.df.to_parquet(tmp / "sources" / f"{name}.parquet", index=False)
+        prepared.df.to_parquet(tmp / "prepared.parquet", index=False)
+        meta = {
+            "format": FORMAT,
+            "partial": True,
+            "rows": len(prepared),
+            "columns": prepared.columns,
+            "source_rows": {n: len(f) for n, f in sources.items()},
+            "ops": sorted(prepared.ops),
+        }
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=2, default=str))
+        _replace_dir(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    return target
+
+
 def _meta(run: Run) -> dict[str, Any]:
     return {
         "format": FORMAT,

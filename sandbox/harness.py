@@ -6,7 +6,7 @@
 `script` runs the user's original script as `__main__` under the hooks of `lester.sandbox.recorder`
 (files read and written, every outermost model fit with its X, y, class and parameters, every
 prediction). `pipeline` loads a declarative pipeline, runs it on the working directory and saves
-its `Run` under `OUTDIR/run`. Either way the trace says whether the job succeeded and, if not, the
+its `Run` under `OUTDIR/run` (for a module with only sources and a preparation, the prepared data). Either way the trace says whether the job succeeded and, if not, the
 error with its traceback (and for a pipeline the failing stage), so a failed candidate is a result,
 not a crash. If the harness itself dies the trace is missing, which the backends report as a
 harness error. Runs inside the image: standard library, NumPy, pandas, scikit-learn and `lester`.
@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from lester.sandbox.outputs import TRACE
-from lester.sandbox.recorder import Recorder
+from lester.sandbox.recorder import Recorder, install_hooks
 
 _TRACEBACK_CHARS = 20_000
 
 
 def preload() -> None:
-    """Import what jobs use, so a fork server's children start with it already loaded."""
+    """Import what jobs use and install the recording hooks, so a fork server's children start
+    with both in place."""
     import joblib  # noqa: F401
     import numpy  # noqa: F401
     import pandas  # noqa: F401
@@ -38,6 +39,7 @@ def preload() -> None:
     import lester  # noqa: F401
 
     all_estimators()
+    install_hooks()
 
 
 def _error(exc: BaseException) -> dict[str, Any]:
@@ -63,9 +65,8 @@ def _run_guarded(call: Any) -> BaseException | None:
 def run_script(code: Path, out: Path, args: list[str]) -> dict[str, Any]:
     """Run an original script as `__main__` and record its files, fits and predictions."""
     recorder = Recorder(out, script=code)
-    recorder.install()
     sys.argv = [str(code), *args]
-    with recorder.watching_files():
+    with recorder.active():
         failure = _run_guarded(lambda: runpy.run_path(str(code), run_name="__main__"))
     return {
         "status": "error" if failure else "ok",
@@ -80,16 +81,14 @@ def run_script(code: Path, out: Path, args: list[str]) -> dict[str, Any]:
 
 def run_pipeline(code: Path, out: Path) -> dict[str, Any]:
     """Run a declarative pipeline on the working directory and save its `Run` under `out/run`."""
-    import lester
+    from lester.abstraction.runner import materialize
 
-    recorder = Recorder(out, script=None)
-    recorder.install(models=False)
+    recorder = Recorder(out, script=None, models=False)
 
     def execute() -> None:
-        run = lester.load_pipeline(code).run(data_dir=".")
-        run.save(out / "run")
+        materialize(code, Path("."), out / "run")
 
-    with recorder.watching_files():
+    with recorder.active():
         failure = _run_guarded(execute)
     return {
         "status": "error" if failure else "ok",

@@ -1,0 +1,195 @@
+"""The lifter's rules for pandas statements: each DataFrame idiom mapped to its frame operation.
+
+Column expressions stay pandas code: `df['a'] * 2` becomes a vectorized function of the column `a`,
+so the generated step computes exactly what the original computed, on whole columns.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from lester.agents import static
+
+if TYPE_CHECKING:
+    from lester.agents.lift_prepare import Lifter, Rel
+
+
+def _columns_of(node: ast.AST, frame: str) -> list[str]:
+    """Columns an expression reads from `frame` as `frame['col']` or `frame.col`."""
+    cols = []
+    for sub in ast.walk(node):
+        if (
+            isinstance(sub, ast.Subscript)
+            and isinstance(sub.value, ast.Name)
+            and sub.value.id == frame
+        ):
+            key = static.literal(sub.slice)
+            if isinstance(key, str):
+                cols.append(key)
+    return list(dict.fromkeys(cols))
+
+
+class _ColumnParams(ast.NodeTransformer):
+    def __init__(self, frame: str, params: dict[str, str]) -> None:
+        self.frame, self.params = frame, params
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:  # noqa: N802 (ast API)
+        if isinstance(node.value, ast.Name) and node.value.id == self.frame:
+            key = static.literal(node.slice)
+            if isinstance(key, str) and key in self.params:
+                return ast.copy_location(ast.Name(id=self.params[key], ctx=ast.Load()), node)
+        return self.generic_visit(node)
+
+
+def _column_function(lifter: Lifter, node: ast.AST, frame: str) -> tuple[list[str], str]:
+    from lester.agents.lift_prepare import identifier
+
+    cols = _columns_of(node, frame)
+    taken: set[str] = set()
+    params = {c: identifier(c, taken) for c in cols}
+    body = _ColumnParams(frame, params).visit(ast.parse(ast.unparse(node), mode="eval").body)
+    return cols, f"lambda {', '.join(params.values())}: {ast.unparse(body)}"
+
+
+def lift_frame_expression(lifter: Lifter, value: ast.AST, stmt: ast.stmt) -> Rel | None:
+    """A frame-valued expression (`df[mask]`, `df.merge(...)`, ...) or None when it is not one."""
+    from lester.agents.lift_prepare import Rel, Unsupported
+
+    if isinstance(value, ast.Name) and value.id in lifter.env:
+        return lifter.env[value.id]
+    if (
+        isinstance(value, ast.Subscript)
+        and isinstance(value.value, ast.Name)
+        and value.value.id in lifter.env
+    ):
+        rel = lifter.env[value.value.id]
+        key = static.literal(value.slice)
+        if isinstance(key, list):
+            new = lifter.emit(f"{rel.var}.select({key!r})", value.value.id)
+            lifter.note(stmt, "column selection (select)")
+            return Rel(new, key)
+        if isinstance(key, str):
+            return None
+        cols, fn = _column_function(lifter, value.slice, value.value.id)
+        new = lifter.emit(f"{rel.var}.filter_by({cols!r}, {fn})", value.value.id)
+        lifter.note(stmt, f"boolean mask {ast.unparse(value.slice)} (pandas filter)")
+        return Rel(new, rel.columns)
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+        return _method(lifter, value, stmt)
+    if isinstance(value, ast.Call) and static.dotted(value.func) in ("pd.merge", "pandas.merge"):
+        return _merge(lifter, value.args[0], value.args[1], value, stmt)
+    if isinstance(value, ast.Call):
+        return None  # len(df), sum(...): not a frame
+    raise Unsupported(stmt, f"no rule for {ast.unparse(value)[:80]}")
+
+
+def _method(lifter: Lifter, call: ast.Call, stmt: ast.stmt) -> Rel | None:
+    from lester.agents.lift_prepare import Rel, Unsupported
+
+    method = call.func.attr
+    base = lift_frame_expression(lifter, call.func.value, stmt)
+    if base is None:
+        return None
+    if method in ("copy", "reset_index"):
+        return base
+    if method == "merge":
+        return _merge(lifter, call.func.value, call.args[0], call, stmt)
+    if method == "dropna":
+        subset = static.literal(static.keyword(call, "subset")) or base.columns
+        new = lifter.emit(
+            f"{base.var}.filter(lambda d: d[{list(subset)!r}].notna().all(axis=1))", base.var
+        )
+        lifter.note(stmt, "dropna (missing-value filter)")
+        return Rel(new, base.columns)
+    if method == "drop_duplicates":
+        subset = static.literal(static.keyword(call, "subset")) or static.literal(
+            call.args[0] if call.args else None
+        )
+        keep = static.literal(static.keyword(call, "keep")) or "first"
+        args = f"{list(subset)!r}, keep={keep!r}" if subset else f"keep={keep!r}"
+        new = lifter.emit(f"{base.var}.drop_duplicates({args})", base.var)
+        lifter.note(stmt, "drop_duplicates (deduplication)")
+        return Rel(new, base.columns)
+    if method == "rename":
+        mapping = static.literal(static.keyword(call, "columns"))
+        if not isinstance(mapping, dict):
+            raise Unsupported(stmt, "rename without a literal columns mapping")
+        new = lifter.emit(f"{base.var}.rename({mapping!r})", base.var)
+        return Rel(new, [mapping.get(c, c) for c in base.columns])
+    if method == "sort_values":
+        by = static.literal(static.keyword(call, "by")) or static.literal(
+            call.args[0] if call.args else None
+        )
+        new = lifter.emit(f"{base.var}.sort({by!r})", base.var)
+        return Rel(new, base.columns)
+    raise Unsupported(stmt, f"no rule for DataFrame.{method}")
+
+
+def _merge(lifter: Lifter, left: ast.AST, right: ast.AST, call: ast.Call, stmt: ast.stmt) -> Rel:
+    from lester.agents.lift_prepare import Rel, Unsupported
+
+    lrel = lift_frame_expression(lifter, left, stmt)
+    rrel = lift_frame_expression(lifter, right, stmt)
+    if lrel is None or rrel is None:
+        raise Unsupported(stmt, "a merge of something that is not a frame")
+    how = static.literal(static.keyword(call, "how")) or "inner"
+    keys = {k: static.literal(static.keyword(call, k)) for k in ("on", "left_on", "right_on")}
+    args = ", ".join(f"{k}={v!r}" for k, v in keys.items() if v is not None)
+    new = lifter.emit(
+        f"{lrel.var}.join({rrel.var}, {args}, how={how!r}, suffixes=('_x', '_y'))", lrel.var
+    )
+    lifter.note(stmt, f"merge how={how} (join)")
+    shared = set(lrel.columns) & set(rrel.columns) - (
+        {keys["on"]} if isinstance(keys["on"], str) else set(keys["on"] or [])
+    )
+    columns = [c + "_x" if c in shared else c for c in lrel.columns]
+    columns += [
+        c + "_y" if c in shared else c for c in rrel.columns if c not in lrel.columns or c in shared
+    ]
+    return Rel(new, columns)
+
+
+def lift_column_assignment(
+    lifter: Lifter, rel: Rel, target: ast.Subscript, value: ast.AST, stmt: ast.stmt
+) -> Rel:
+    """`df['c'] = <expression over df's columns>` becomes a projection of `c`."""
+    from lester.agents.lift_prepare import Rel, Unsupported
+
+    column = static.literal(target.slice)
+    frame = target.value.id
+    if not isinstance(column, str):
+        raise Unsupported(stmt, "assigning to something other than one named column")
+    row_apply = _row_apply(value, frame)
+    if row_apply is not None:
+        cols, fn = row_apply
+        new = lifter.emit(f"{rel.var}.project({column!r}, {cols!r}, {fn}, vectorized=False)", frame)
+    else:
+        cols, fn = _column_function(lifter, value, frame)
+        if not cols:
+            raise Unsupported(stmt, f"{ast.unparse(value)[:60]} reads no column")
+        new = lifter.emit(f"{rel.var}.project({column!r}, {cols!r}, {fn})", frame)
+    lifter.note(stmt, f"column {column} = {ast.unparse(value)[:60]} (derived column)")
+    return Rel(new, rel.columns + ([column] if column not in rel.columns else []))
+
+
+def _row_apply(value: ast.AST, frame: str) -> tuple[list[str], str] | None:
+    """`df.apply(lambda r: f(r['a'], r['b']), axis=1)` as a row-wise function of a and b."""
+    if not (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "apply"
+    ):
+        return None
+    if not (isinstance(value.func.value, ast.Name) and value.func.value.id == frame):
+        return None
+    if static.literal(static.keyword(value, "axis")) not in (1, "columns") or not value.args:
+        return None
+    fn = value.args[0]
+    if not isinstance(fn, ast.Lambda) or len(fn.args.args) != 1:
+        return None
+    row = fn.args.args[0].arg
+    cols = _columns_of(fn.body, row)
+    params = {c: c if c.isidentifier() else f"c{i}" for i, c in enumerate(cols)}
+    body = _ColumnParams(row, params).visit(ast.parse(ast.unparse(fn.body), mode="eval").body)
+    return cols, f"lambda {', '.join(params.values())}: {ast.unparse(body)}"

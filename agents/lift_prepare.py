@@ -1,0 +1,887 @@
+"""The offline lifter's data preparation: imperative row loops turned into frame operations.
+
+It interprets the top-level statements of the script's data preparation symbolically. A loop over a
+file's lines, a csv reader or `DataFrame.iterrows()` is a row context over a frame; inside it:
+
+- `a, b = line.split(sep)` / `row[2]` / `row["col"]` bind names to columns          (idiom: field access)
+- `if cond: continue`, or a body under `if cond:`                     -> filter_by    (idiom: row filter)
+- `x = expr` over row values                                         -> project      (idiom: derived column)
+- `d[key] = (v1, v2)`                                                -> keyed table  (idiom: dict index)
+- `if key in d` / `v1, v2 = d[key]` / `d.get(key, default)`          -> inner / left join (idiom: dict-lookup join)
+- `for b in other:` + `if a_key == b_key:`                           -> inner join   (idiom: nested-loop join)
+- `rows.append((...))`                                               -> select       (idiom: collect rows)
+- `for r in rows: r[i] = f(r[i]); r.append(g(...))`                  -> project      (idiom: in-place row update)
+- writing rows to a file and reading it back                        -> identity     (idiom: intermediate file)
+- pandas statements: boolean-mask filters, column assignment, merge, dropna, drop_duplicates,
+  column selection, `apply`/`map`                                    -> the matching frame operation
+
+Row-level expressions are kept verbatim as the bodies of row-wise functions, so their semantics
+(string parsing, casts, helper functions) are exactly the original's. Sources read by hand are read
+as strings, as `split` gives them. Anything outside these idioms raises `Unsupported`, naming the
+line, so that the agent can hand the step to the LLM proposer.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lester.agents import static
+
+
+class Unsupported(Exception):
+    """A statement the lifter has no rule for."""
+
+    def __init__(self, node: ast.AST, why: str) -> None:
+        super().__init__(f"line {getattr(node, 'lineno', '?')}: {why}")
+        self.line = getattr(node, "lineno", None)
+
+
+@dataclass
+class Rel:
+    """A frame in the generated code: positional columns (lists of rows) or a keyed table (dicts)."""
+
+    var: str
+    columns: list[str]
+    key: str | None = None
+    value: list[str] | None = None
+    scalar_value: bool = False
+
+
+@dataclass
+class Ctx:
+    """A row context: the frame being iterated and the Python names bound to its columns."""
+
+    rel: Rel
+    row_var: str | None
+    names: dict[str, str] = field(default_factory=dict)
+    positional: list[str] | None = None
+    pending: list[tuple[str, ast.AST, ast.AST]] = field(default_factory=list)
+
+
+@dataclass
+class SourceSpec:
+    name: str
+    path: str
+    options: dict[str, Any]
+
+
+@dataclass
+class PreparePlan:
+    sources: list[SourceSpec]
+    body: list[str]
+    result: str
+    columns: list[str]
+    helpers: list[str]
+    constants: list[str]
+    trail: list[str]
+    imports: list[str]
+
+
+def identifier(text: str, taken: set[str]) -> str:
+    base = re.sub(r"\W+", "_", text).strip("_").lower() or "col"
+    if base[0].isdigit() or keyword.iskeyword(base):
+        base = "c_" + base
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}_{n}"
+    taken.add(name)
+    return name
+
+
+class Lifter:
+    def __init__(self, source: str, sources: list[Any], prepare_lines: set[int]) -> None:
+        self.source = source
+        self.tree = static.parse(source)
+        self.reports = {s.path: s for s in sources}
+        self.prepare_lines = prepare_lines
+        self.lines: list[str] = []
+        self.vars: set[str] = set()
+        self.env: dict[str, Rel] = {}
+        self.files: dict[str, Rel] = {}
+        self.handles: dict[str, str] = {}
+        self.specs: list[SourceSpec] = []
+        self.trail: list[str] = []
+        self.last: Rel | None = None
+        self.current_list: str | None = None
+        self.aliases: dict[str, list[str]] = {}
+        self.uses_pandas_idioms = False
+
+    # ---- driver -------------------------------------------------------------------------------
+
+    def lift(self) -> PreparePlan:
+        for stmt in self.tree.body:
+            if stmt.lineno in self.prepare_lines and not isinstance(
+                stmt, ast.Import | ast.ImportFrom | ast.FunctionDef
+            ):
+                self.top(stmt)
+        if self.last is None:
+            raise Unsupported(self.tree, "no collection of rows was built from the sources")
+        result = self.emit(f"{self.last.var}.select({self.last.columns!r})", "prepared")
+        return PreparePlan(
+            sources=self.specs,
+            body=self.lines,
+            result=result,
+            columns=self.last.columns,
+            helpers=self.helpers(),
+            constants=self.constants(),
+            trail=self.trail,
+            imports=self.imports(),
+        )
+
+    def emit(self, expr: str, hint: str) -> str:
+        var = identifier(re.sub(r"(_\d+)+$", "", hint), self.vars)
+        self.lines.append(f"{var} = {expr}")
+        return var
+
+    def note(self, node: ast.AST, idiom: str) -> None:
+        self.trail.append(f"line {node.lineno}: {idiom}")
+
+    # ---- top-level statements -----------------------------------------------------------------
+
+    def top(self, stmt: ast.stmt) -> None:
+        if isinstance(stmt, ast.With):
+            for item in stmt.items:
+                self.bind_handle(item.context_expr, item.optional_vars)
+            for inner in stmt.body:
+                self.top(inner)
+        elif isinstance(stmt, ast.For):
+            self.top_loop(stmt)
+        elif isinstance(stmt, ast.Assign):
+            self.top_assign(stmt)
+        elif isinstance(stmt, ast.Expr | ast.AugAssign | ast.Pass | ast.AnnAssign):
+            self.top_expr(stmt)
+        elif isinstance(stmt, ast.If | ast.While | ast.Try):
+            raise Unsupported(
+                stmt, f"no rule for a top-level {type(stmt).__name__.lower()} in data preparation"
+            )
+
+    def bind_handle(self, expr: ast.AST, target: ast.AST | None) -> None:
+        if (
+            isinstance(expr, ast.Call)
+            and static.dotted(expr.func) == "open"
+            and isinstance(target, ast.Name)
+        ):
+            path = static.literal(expr.args[0]) if expr.args else None
+            mode = (
+                static.literal(expr.args[1])
+                if len(expr.args) > 1
+                else static.literal(static.keyword(expr, "mode"))
+            )
+            if isinstance(path, str):
+                self.handles[target.id] = ("w:" if mode and "w" in mode else "r:") + path
+
+    def top_expr(self, stmt: ast.stmt) -> None:
+        """Prints, counters and other statements that do not touch the rows are left behind."""
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            name = static.dotted(stmt.value.func)
+            if name.endswith(".append") and name.split(".")[0] in self.env:
+                raise Unsupported(stmt, "appending to a collection outside a loop")
+
+    def top_assign(self, stmt: ast.Assign) -> None:
+        target = stmt.targets[0]
+        value = stmt.value
+        if isinstance(value, ast.List | ast.Dict | ast.Tuple) and not _elements(value):
+            return  # `rows = []`, `index = {}`: filled by a loop later
+        if isinstance(target, ast.Name) and isinstance(value, ast.Call):
+            name = static.dotted(value.func)
+            if name.endswith("read_csv") or name.endswith("read_json"):
+                self.pandas_source(target.id, value)
+                return
+            if name in ("csv.reader", "csv.DictReader", "reader", "DictReader"):
+                handle = (
+                    value.args[0].id if value.args and isinstance(value.args[0], ast.Name) else None
+                )
+                if handle in self.handles:
+                    self.handles[target.id] = self.handles[handle]
+                return
+            if name == "open":
+                self.bind_handle(value, target)
+                return
+        if isinstance(target, ast.Name) and _reads_any(value, self.env):
+            self.pandas_assign(target.id, value, stmt)
+            return
+        if isinstance(target, ast.Subscript) and _subscript_base(target) in self.env:
+            self.pandas_column(target, value, stmt)
+
+    # ---- sources -------------------------------------------------------------------------------
+
+    def file_source(self, path: str, node: ast.AST) -> Rel:
+        if path in self.files:
+            self.note(
+                node, f"reads back {path}, written earlier from the same rows (intermediate file)"
+            )
+            return self.files[path]
+        report = self.reports.get(path) or self.reports.get(path.lstrip("./"))
+        if report is None:
+            raise Unsupported(node, f"{path} was not read when the script ran")
+        name = identifier(
+            path.rsplit("/", 1)[-1].rsplit(".", 1)[0], {s.name for s in self.specs} | {"data_dir"}
+        )
+        options = {
+            "header": 0 if report.header else None,
+            "names": report.names,
+            "sep": report.delimiter,
+        }
+        if report.idiom != "pandas":
+            options.update(dtype="str", keep_default_na=False)
+        self.specs.append(SourceSpec(name, path, options))
+        self.vars.add(name)
+        self.note(node, f"source {name} from {path} ({report.idiom})")
+        return Rel(name, list(report.names))
+
+    def pandas_source(self, var: str, call: ast.Call) -> None:
+        path = static.literal(call.args[0]) if call.args else None
+        if not isinstance(path, str):
+            raise Unsupported(call, "a read_csv whose path is not a string literal")
+        rel = self.file_source(path, call)
+        self.env[var] = rel
+        self.uses_pandas_idioms = True
+
+    # ---- loops ---------------------------------------------------------------------------------
+
+    def top_loop(self, loop: ast.For) -> None:
+        ctx = self.loop_context(loop)
+        if ctx is None:
+            return
+        self.block(loop.body, ctx)
+        self.flush(ctx)
+
+    def loop_context(self, loop: ast.For) -> Ctx | None:
+        it = loop.iter
+        if isinstance(it, ast.Name) and it.id in self.handles:
+            mode, path = self.handles[it.id].split(":", 1)
+            if mode == "w":
+                raise Unsupported(loop, "iterating a file opened for writing")
+            rel = self.file_source(path, loop)
+            return Ctx(rel, _target_name(loop.target), positional=list(rel.columns))
+        if (
+            isinstance(it, ast.Call)
+            and isinstance(it.func, ast.Attribute)
+            and it.func.attr == "iterrows"
+        ):
+            base = it.func.value.id if isinstance(it.func.value, ast.Name) else None
+            if (
+                base in self.env
+                and isinstance(loop.target, ast.Tuple)
+                and len(loop.target.elts) == 2
+            ):
+                self.note(loop, "iterrows loop over a frame (row loop)")
+                return Ctx(self.env[base], _target_name(loop.target.elts[1]))
+        if isinstance(it, ast.Name) and it.id in self.env:
+            rel = self.env[it.id]
+            if rel.key is not None:
+                raise Unsupported(loop, "iterating a dict index")
+            ctx = Ctx(rel, _target_name(loop.target), positional=list(rel.columns))
+            if isinstance(loop.target, ast.Tuple):
+                ctx.names.update(self.unpack(loop.target, rel.columns, loop))
+            self.note(loop, f"loop over the rows of {it.id}")
+            self.current_list = it.id
+            return ctx
+        if _is_range_loop(loop):
+            return None  # index loops belong to features and labels, which are synthesized
+        raise Unsupported(
+            loop, "a loop over something that is not a file, a frame or a collected list"
+        )
+
+    def unpack(self, target: ast.Tuple, columns: list[str], node: ast.AST) -> dict[str, str]:
+        names = [e.id if isinstance(e, ast.Name) else None for e in target.elts]
+        if None in names or len(names) != len(columns):
+            raise Unsupported(
+                node, f"unpacking {len(names)} names from rows of {len(columns)} fields"
+            )
+        return dict(zip(names, columns, strict=True))
+
+    def block(self, stmts: list[ast.stmt], ctx: Ctx) -> None:
+        stmts = _fold_flag_loops(stmts)
+        for i, stmt in enumerate(stmts):
+            if isinstance(stmt, ast.If) and _ends_in_continue(stmt.body) and not stmt.orelse:
+                self.guard(stmt, ctx, negate=True)
+                continue
+            if isinstance(stmt, ast.If) and not stmt.orelse and i == len(stmts) - 1:
+                self.guard(stmt, ctx, negate=False)
+                self.block(stmt.body, ctx)
+                continue
+            if isinstance(stmt, ast.If) and stmt.orelse and _single_assign_branches(stmt):
+                self.conditional_assign(stmt, ctx)
+                continue
+            self.row_stmt(stmt, ctx)
+
+    def row_stmt(self, stmt: ast.stmt, ctx: Ctx) -> None:
+        if isinstance(stmt, ast.Assign):
+            self.row_assign(stmt, ctx)
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            self.row_call(stmt, stmt.value, ctx)
+        elif isinstance(stmt, ast.For):
+            self.nested_loop(stmt, ctx)
+        elif (
+            isinstance(stmt, ast.AugAssign)
+            and isinstance(stmt.target, ast.Name)
+            and stmt.target.id not in ctx.names
+        ):
+            return  # a counter such as `n_mails += 1`
+        elif isinstance(stmt, ast.Continue | ast.Pass):
+            return
+        else:
+            raise Unsupported(stmt, f"no rule for {type(stmt).__name__} inside a row loop")
+
+    # ---- row-level statements -----------------------------------------------------------------
+
+    def row_assign(self, stmt: ast.Assign, ctx: Ctx) -> None:
+        target, value = stmt.targets[0], stmt.value
+        if isinstance(target, ast.Tuple) and _is_split(value, ctx):
+            ctx.names.update(self.unpack(target, ctx.positional or ctx.rel.columns, stmt))
+            return
+        if (
+            isinstance(target, ast.Tuple)
+            and isinstance(value, ast.Name)
+            and value.id == ctx.row_var
+        ):
+            ctx.names.update(self.unpack(target, ctx.positional or ctx.rel.columns, stmt))
+            return
+        lookup = self.dict_lookup(value, ctx)
+        if lookup is not None:
+            self.lookup_join(stmt, target, lookup, value, ctx)
+            return
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            if (
+                target.value.id in self.env
+                or target.value.id not in ctx.names
+                and target.value.id != ctx.row_var
+            ):
+                self.dict_store(stmt, target, value, ctx)
+                return
+            if target.value.id == ctx.row_var:
+                self.row_update(stmt, target, value, ctx)
+                return
+        if isinstance(target, ast.Name):
+            if not self.row_refs(value, ctx):
+                return  # loop-invariant assignment
+            col = identifier(target.id, set(ctx.rel.columns))
+            self.project(ctx, col, value, stmt)
+            ctx.names[target.id] = col
+            return
+        raise Unsupported(stmt, "an assignment the lifter cannot map to a column")
+
+    def row_call(self, stmt: ast.stmt, call: ast.Call, ctx: Ctx) -> None:
+        name = static.dotted(call.func)
+        if name.endswith(".write"):
+            self.writes_rows(call, ctx)
+            return
+        if name == "print":
+            return
+        if (
+            isinstance(call.func, ast.Attribute)
+            and call.func.attr == "append"
+            and isinstance(call.func.value, ast.Name)
+        ):
+            owner = call.func.value.id
+            if owner == ctx.row_var:
+                self.row_append_field(stmt, call.args[0], ctx)
+            else:
+                self.collect(owner, call.args[0], ctx, stmt)
+            return
+        raise Unsupported(stmt, f"a call to {name or 'an expression'} inside a row loop")
+
+    def writes_rows(self, call: ast.Call, ctx: Ctx) -> None:
+        handle = static.dotted(call.func).rsplit(".", 1)[0]
+        target = self.handles.get(handle, "")
+        if target.startswith("w:") and ctx.positional is not None:
+            self.files[target[2:]] = Rel(ctx.rel.var, list(ctx.positional))
+            self.note(call, f"writes the rows to {target[2:]} (intermediate file)")
+
+    def guard(self, stmt: ast.If, ctx: Ctx, negate: bool) -> None:
+        membership = self.membership(stmt.test, ctx)
+        if membership is not None:
+            dict_name, key_expr, inside = membership
+            if inside != negate:
+                self.semi_join(ctx, dict_name, key_expr, stmt)
+                return
+            raise Unsupported(stmt, "keeping rows whose key is missing from an index (anti-join)")
+        cols, fn = self.row_function(stmt.test, ctx)
+        body = f"not ({fn[1]})" if negate else fn[1]
+        new = self.emit(f"{ctx.rel.var}.filter_by({cols!r}, lambda {fn[0]}: {body})", ctx.rel.var)
+        ctx.rel = Rel(new, ctx.rel.columns)
+        self.note(
+            stmt, f"{'skip' if negate else 'keep'} rows where {ast.unparse(stmt.test)} (row filter)"
+        )
+
+    def conditional_assign(self, stmt: ast.If, ctx: Ctx) -> None:
+        target = stmt.body[0].targets[0]
+        expr = ast.IfExp(test=stmt.test, body=stmt.body[0].value, orelse=stmt.orelse[0].value)
+        ast.copy_location(expr, stmt)
+        self.row_assign(ast.copy_location(ast.Assign(targets=[target], value=expr), stmt), ctx)
+
+    def project(self, ctx: Ctx, col: str, value: ast.AST, node: ast.AST) -> None:
+        cols, fn = self.row_function(value, ctx)
+        new = self.emit(
+            f"{ctx.rel.var}.project({col!r}, {cols!r}, lambda {fn[0]}: {fn[1]})", ctx.rel.var
+        )
+        ctx.rel = Rel(
+            new, [*ctx.rel.columns, col] if col not in ctx.rel.columns else ctx.rel.columns
+        )
+        self.note(node, f"column {col} = {ast.unparse(value)} (derived column)")
+
+    def column_for(self, value: ast.AST, ctx: Ctx, hint: str, node: ast.AST) -> str:
+        """The column holding `value`: an existing one for a bound name or field, else a projection."""
+        ref = self.field_ref(value, ctx)
+        if ref is not None:
+            return ref
+        if not self.row_refs(value, ctx):
+            raise Unsupported(node, f"a constant {ast.unparse(value)} collected as a field")
+        col = identifier(hint, set(ctx.rel.columns))
+        self.project(ctx, col, value, node)
+        return col
+
+    def collect(self, owner: str, value: ast.AST, ctx: Ctx, node: ast.AST) -> None:
+        self.flush(ctx)
+        elements = value.elts if isinstance(value, ast.Tuple | ast.List) else [value]
+        columns = [
+            self.column_for(e, ctx, _hint(e, f"{owner}_{i}"), node) for i, e in enumerate(elements)
+        ]
+        names = _unique_names([_hint(e, c) for e, c in zip(elements, columns, strict=True)])
+        selected = self.emit(f"{ctx.rel.var}.select({columns!r})", owner)
+        if names != columns:
+            selected = self.emit(
+                f"{selected}.rename({dict(zip(columns, names, strict=True))!r})", owner
+            )
+        rel = Rel(selected, names)
+        if owner in self.env and self.env[owner].key is None:
+            raise Unsupported(node, f"rows appended to {owner} in more than one loop")
+        self.env[owner] = rel
+        self.last = rel
+        self.note(node, f"{owner} collects ({', '.join(names)}) (collect rows)")
+
+    def dict_store(self, stmt: ast.Assign, target: ast.Subscript, value: ast.AST, ctx: Ctx) -> None:
+        self.flush(ctx)
+        owner = target.value.id
+        key = self.column_for(target.slice, ctx, _hint(target.slice, f"{owner}_key"), stmt)
+        elements = value.elts if isinstance(value, ast.Tuple | ast.List) else [value]
+        columns = [
+            self.column_for(e, ctx, _hint(e, f"{owner}_{i}"), stmt) for i, e in enumerate(elements)
+        ]
+        keep = list(dict.fromkeys([key, *columns]))
+        table = self.emit(
+            f"{ctx.rel.var}.select({keep!r}).drop_duplicates([{key!r}], keep='last')", owner
+        )
+        self.env[owner] = Rel(
+            table,
+            keep,
+            key=key,
+            value=columns,
+            scalar_value=not isinstance(value, ast.Tuple | ast.List),
+        )
+        self.note(stmt, f"{owner} indexes ({', '.join(columns)}) by {key} (dict index)")
+
+    def dict_lookup(self, value: ast.AST, ctx: Ctx) -> tuple[str, ast.AST, ast.AST | None] | None:
+        if (
+            isinstance(value, ast.Subscript)
+            and isinstance(value.value, ast.Name)
+            and self.is_index(value.value.id)
+        ):
+            return value.value.id, value.slice, None
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr == "get"
+        ):
+            owner = value.func.value
+            if isinstance(owner, ast.Name) and self.is_index(owner.id):
+                default = value.args[1] if len(value.args) > 1 else ast.Constant(None)
+                return owner.id, value.args[0], default
+        return None
+
+    def is_index(self, name: str) -> bool:
+        return name in self.env and self.env[name].key is not None
+
+    def membership(self, test: ast.AST, ctx: Ctx) -> tuple[str, ast.AST, bool] | None:
+        if (
+            isinstance(test, ast.Compare)
+            and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.In | ast.NotIn)
+        ):
+            right = test.comparators[0]
+            if isinstance(right, ast.Name) and self.is_index(right.id):
+                return right.id, test.left, isinstance(test.ops[0], ast.In)
+        return None
+
+    def join_index(
+        self, ctx: Ctx, owner: str, key_expr: ast.AST, how: str, node: ast.AST, only_key: bool
+    ) -> dict[str, str]:
+        index = self.env[owner]
+        left_key = self.column_for(key_expr, ctx, _hint(key_expr, "key"), node)
+        taken = set(ctx.rel.columns)
+        renames = {
+            c: identifier(f"{owner}_{c}", taken)
+            for c in index.columns
+            if c != index.key and c in taken
+        }
+        right_key = f"{owner}_key" if index.key in taken and index.key != left_key else index.key
+        if right_key != index.key:
+            renames[index.key] = identifier(right_key, taken)
+            right_key = renames[index.key]
+        right = index.var if only_key is False else f"{index.var}.select([{index.key!r}])"
+        if renames:
+            right = f"{right}.rename({renames!r})"
+        on = (
+            f"on={left_key!r}"
+            if left_key == right_key
+            else f"left_on={left_key!r}, right_on={right_key!r}"
+        )
+        new = self.emit(f"{ctx.rel.var}.join({right}, {on}, how={how!r})", ctx.rel.var)
+        added = [
+            renames.get(c, c)
+            for c in (index.columns if not only_key else [index.key])
+            if renames.get(c, c) not in ctx.rel.columns
+        ]
+        ctx.rel = Rel(new, ctx.rel.columns + added)
+        return {c: renames.get(c, c) for c in index.columns}
+
+    def semi_join(self, ctx: Ctx, owner: str, key_expr: ast.AST, node: ast.AST) -> None:
+        """Deferred: a lookup of the same key that follows makes it an ordinary inner join."""
+        ctx.pending.append((owner, key_expr, node))
+
+    def flush(self, ctx: Ctx) -> None:
+        for owner, key_expr, node in ctx.pending:
+            self.join_index(ctx, owner, key_expr, "inner", node, only_key=True)
+            self.note(node, f"keep rows whose key is in {owner} (dict-lookup join)")
+        ctx.pending.clear()
+
+    def lookup_join(
+        self,
+        stmt: ast.Assign,
+        target: ast.AST,
+        lookup: tuple[str, ast.AST, ast.AST | None],
+        value: ast.AST,
+        ctx: Ctx,
+    ) -> None:
+        owner, key_expr, default = lookup
+        ctx.pending = [
+            p
+            for p in ctx.pending
+            if not (p[0] == owner and ast.unparse(p[1]) == ast.unparse(key_expr))
+        ]
+        how = "inner" if default is None else "left"
+        mapping = self.join_index(ctx, owner, key_expr, how, stmt, only_key=False)
+        index = self.env[owner]
+        columns = [mapping[c] for c in index.value]
+        if default is not None:
+            columns = [self.fill_default(ctx, c, default, stmt) for c in columns]
+        if isinstance(target, ast.Tuple):
+            ctx.names.update(self.unpack(target, columns, stmt))
+        elif isinstance(target, ast.Name) and index.scalar_value:
+            ctx.names[target.id] = columns[0]
+        else:
+            raise Unsupported(stmt, "a dict lookup whose value is used as a whole tuple")
+        self.note(stmt, f"{how} join with {owner} on {ast.unparse(key_expr)} (dict-lookup join)")
+
+    def fill_default(self, ctx: Ctx, col: str, default: ast.AST, node: ast.AST) -> str:
+        fill = ast.unparse(default)
+        new = self.emit(
+            f"{ctx.rel.var}.project({col!r}, [{col!r}], lambda v: {fill} if pd.isna(v) else v, vectorized=False)",
+            ctx.rel.var,
+        )
+        ctx.rel = Rel(new, ctx.rel.columns)
+        return col
+
+    def nested_loop(self, loop: ast.For, ctx: Ctx) -> None:
+        """`for b in other:` + `if a.k == b.k:` inside a row loop is an inner join (nested-loop join)."""
+        inner = self.loop_context(loop)
+        if inner is None or len(loop.body) != 1 or not isinstance(loop.body[0], ast.If):
+            raise Unsupported(loop, "a nested loop that is not a join")
+        test = loop.body[0].test
+        if not (
+            isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)
+        ):
+            raise Unsupported(loop, "a nested loop whose condition is not an equality")
+        sides = [test.left, test.comparators[0]]
+        left = next((s for s in sides if self.field_ref(s, ctx) is not None), None)
+        right = next((s for s in sides if self.field_ref(s, inner) is not None), None)
+        if left is None or right is None:
+            raise Unsupported(
+                loop, "a nested-loop condition that does not compare one field of each side"
+            )
+        lcol, rcol = self.field_ref(left, ctx), self.field_ref(right, inner)
+        taken = set(ctx.rel.columns)
+        renames = {c: identifier(f"{c}_right", taken) for c in inner.rel.columns if c in taken}
+        right_var = inner.rel.var + (f".rename({renames!r})" if renames else "")
+        rcol = renames.get(rcol, rcol)
+        new = self.emit(
+            f"{ctx.rel.var}.join({right_var}, left_on={lcol!r}, right_on={rcol!r})", ctx.rel.var
+        )
+        ctx.rel = Rel(new, ctx.rel.columns + [renames.get(c, c) for c in inner.rel.columns])
+        ctx.names.update({n: renames.get(c, c) for n, c in inner.names.items()})
+        if inner.row_var and inner.positional:
+            self.aliases = {inner.row_var: [renames.get(c, c) for c in inner.positional]}
+        self.note(loop, f"inner join on {ast.unparse(test)} (nested-loop join)")
+        self.block(loop.body[0].body, ctx)
+
+    def row_update(self, stmt: ast.Assign, target: ast.Subscript, value: ast.AST, ctx: Ctx) -> None:
+        col = self.field_ref(target, ctx)
+        if col is None:
+            raise Unsupported(stmt, "assigning to a row field the lifter cannot locate")
+        self.project(ctx, col, value, stmt)
+        self.refresh_list(ctx)
+
+    def row_append_field(self, stmt: ast.stmt, value: ast.AST, ctx: Ctx) -> None:
+        if ctx.positional is None:
+            raise Unsupported(stmt, "appending to a row that is not a list")
+        col = identifier(_hint(value, f"field_{len(ctx.positional)}"), set(ctx.rel.columns))
+        self.project(ctx, col, value, stmt)
+        ctx.positional.append(col)
+        self.refresh_list(ctx)
+
+    def refresh_list(self, ctx: Ctx) -> None:
+        """In-place updates of `for r in rows` change `rows` itself."""
+        owner = self.current_list
+        if owner in self.env:
+            self.env[owner] = Rel(ctx.rel.var, list(ctx.positional or ctx.rel.columns))
+            self.last = self.env[owner]
+
+    # ---- expressions ---------------------------------------------------------------------------
+
+    def field_ref(self, node: ast.AST, ctx: Ctx) -> str | None:
+        """The column a name or a row subscript (`row[2]`, `row['x']`, `row.x`) refers to."""
+        if isinstance(node, ast.Name):
+            return ctx.names.get(node.id)
+        aliases = self.aliases
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+            index = static.literal(node.slice)
+            if node.value.id == ctx.row_var:
+                if (
+                    isinstance(index, int)
+                    and ctx.positional
+                    and -len(ctx.positional) <= index < len(ctx.positional)
+                ):
+                    return ctx.positional[index]
+                if isinstance(index, str) and index in ctx.rel.columns:
+                    return index
+            if node.value.id in aliases and isinstance(index, int):
+                return aliases[node.value.id][index]
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == ctx.row_var
+        ):
+            return node.attr if node.attr in ctx.rel.columns else None
+        return None
+
+    def row_refs(self, node: ast.AST, ctx: Ctx) -> dict[str, str]:
+        """Parameter name -> column for every row value an expression reads."""
+        refs: dict[str, str] = {}
+        for sub in ast.walk(node):
+            col = (
+                self.field_ref(sub, ctx)
+                if isinstance(sub, ast.Name | ast.Subscript | ast.Attribute)
+                else None
+            )
+            if col is not None:
+                refs[_param(sub, col)] = col
+        return refs
+
+    def row_function(self, node: ast.AST, ctx: Ctx) -> tuple[list[str], tuple[str, str]]:
+        """(columns, (parameters, body)) of a row-wise function computing `node`."""
+        refs = self.row_refs(node, ctx)
+        if not refs:
+            raise Unsupported(node, f"{ast.unparse(node)} reads no row value")
+        body = _Rewrite(self, ctx).visit(_copy(node))
+        params = list(refs)
+        return [refs[p] for p in params], (", ".join(params), ast.unparse(body))
+
+    # ---- pandas statements ----------------------------------------------------------------------
+
+    def pandas_assign(self, var: str, value: ast.AST, stmt: ast.stmt) -> None:
+        from lester.agents.lift_pandas import lift_frame_expression
+
+        rel = lift_frame_expression(self, value, stmt)
+        if rel is not None:
+            self.env[var] = rel
+            self.last = rel
+
+    def pandas_column(self, target: ast.Subscript, value: ast.AST, stmt: ast.stmt) -> None:
+        from lester.agents.lift_pandas import lift_column_assignment
+
+        base = _subscript_base(target)
+        self.env[base] = lift_column_assignment(self, self.env[base], target, value, stmt)
+        self.last = self.env[base]
+
+    # ---- what the generated module needs besides the stages ------------------------------------
+
+    def helpers(self) -> list[str]:
+        """Functions the script defines, copied verbatim: the row-wise functions may call them."""
+        return [
+            ast.get_source_segment(self.source, n)
+            for n in self.tree.body
+            if isinstance(n, ast.FunctionDef)
+        ]
+
+    def constants(self) -> list[str]:
+        out = []
+        for stmt in self.tree.body:
+            if (
+                isinstance(stmt, ast.Assign)
+                and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)
+            ):
+                if static.literal(stmt.value) is not None and _elements(stmt.value) is not False:
+                    out.append(ast.get_source_segment(self.source, stmt))
+        return out
+
+    def imports(self) -> list[str]:
+        return [
+            ast.get_source_segment(self.source, n)
+            for n in self.tree.body
+            if isinstance(n, ast.Import | ast.ImportFrom)
+        ]
+
+
+class _Rewrite(ast.NodeTransformer):
+    """Replace row references by the row-wise function's parameters."""
+
+    def __init__(self, lifter: Lifter, ctx: Ctx) -> None:
+        self.lifter, self.ctx = lifter, ctx
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        if isinstance(node, ast.Name | ast.Subscript | ast.Attribute):
+            col = self.lifter.field_ref(node, self.ctx)
+            if col is not None:
+                return ast.copy_location(ast.Name(id=_param(node, col), ctx=ast.Load()), node)
+        return super().generic_visit(node)
+
+
+def _param(node: ast.AST, col: str) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    return identifier(col, set())
+
+
+def _copy(node: ast.AST) -> ast.AST:
+    return ast.parse(ast.unparse(node), mode="eval").body
+
+
+def _hint(node: ast.AST, default: str) -> str:
+    """A readable column name: the variable's, a cast variable's (`int(score)`), or the function's."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name):
+        return node.args[0].id
+    if isinstance(node, ast.Call) and static.dotted(node.func):
+        return static.dotted(node.func).rsplit(".", 1)[-1]
+    return default
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    taken: set[str] = set()
+    return [identifier(n, taken) for n in names]
+
+
+def _elements(node: ast.AST) -> Any:
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return node.elts
+    if isinstance(node, ast.Dict):
+        return node.keys
+    return None
+
+
+def _target_name(node: ast.AST) -> str | None:
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _ends_in_continue(body: list[ast.stmt]) -> bool:
+    return (
+        bool(body)
+        and isinstance(body[-1], ast.Continue)
+        and all(isinstance(s, ast.Continue | ast.Expr) for s in body)
+    )
+
+
+def _single_assign_branches(stmt: ast.If) -> bool:
+    branches = [stmt.body, stmt.orelse]
+    if not all(len(b) == 1 and isinstance(b[0], ast.Assign) for b in branches):
+        return False
+    targets = [ast.unparse(b[0].targets[0]) for b in branches]
+    return targets[0] == targets[1]
+
+
+def _fold_flag_loops(stmts: list[ast.stmt]) -> list[ast.stmt]:
+    """`flag = False; for x in XS: if cond: flag = True` is `flag = any(cond for x in XS)` (idiom: flag loop)."""
+    out: list[ast.stmt] = []
+    for stmt in stmts:
+        folded = _flag_loop(out[-1], stmt) if out else None
+        if folded is not None:
+            out[-1] = folded
+        else:
+            out.append(stmt)
+    return out
+
+
+def _flag_loop(first: ast.stmt, loop: ast.stmt) -> ast.stmt | None:
+    if not (
+        isinstance(first, ast.Assign)
+        and isinstance(first.targets[0], ast.Name)
+        and isinstance(loop, ast.For)
+    ):
+        return None
+    start = static.literal(first.value)
+    body = [s for s in loop.body if not isinstance(s, ast.Break)]
+    if (
+        start not in (True, False)
+        or len(body) != 1
+        or not isinstance(body[0], ast.If)
+        or body[0].orelse
+    ):
+        return None
+    inner = [s for s in body[0].body if not isinstance(s, ast.Break)]
+    if (
+        len(inner) != 1
+        or not isinstance(inner[0], ast.Assign)
+        or static.literal(inner[0].value) is not (not start)
+    ):
+        return None
+    if ast.unparse(inner[0].targets[0]) != first.targets[0].id:
+        return None
+    gen = ast.GeneratorExp(
+        elt=body[0].test,
+        generators=[ast.comprehension(target=loop.target, iter=loop.iter, ifs=[], is_async=0)],
+    )
+    call = ast.Call(
+        func=ast.Name(id="any" if start is False else "all", ctx=ast.Load()),
+        args=[gen],
+        keywords=[],
+    )
+    if start is True:
+        call.args[0].elt = ast.UnaryOp(op=ast.Not(), operand=body[0].test)
+    return ast.fix_missing_locations(
+        ast.copy_location(ast.Assign(targets=first.targets, value=call), first)
+    )
+
+
+def _is_split(value: ast.AST, ctx: Ctx) -> bool:
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "split"
+    )
+
+
+def _is_range_loop(loop: ast.For) -> bool:
+    return isinstance(loop.iter, ast.Call) and static.dotted(loop.iter.func) in (
+        "range",
+        "enumerate",
+    )
+
+
+def _reads_any(node: ast.AST, env: dict[str, Rel]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in env for n in ast.walk(node))
+
+
+def _subscript_base(node: ast.Subscript) -> str | None:
+    return node.value.id if isinstance(node.value, ast.Name) else None
+
+
+def lift_prepare(source: str, sources: list[Any], prepare_lines: list[int]) -> PreparePlan:
+    return Lifter(source, sources, set(prepare_lines)).lift()

@@ -1,0 +1,178 @@
+"""The offline, deterministic proposer: static idiom lifting plus synthesis against captured data.
+
+Sources and data preparation come from lifting the script's row loops and pandas statements
+(`lift_prepare`); feature encoders and the label are synthesized against the X and y the original
+passed to `fit`, on the prepared data the candidate produced in the sandbox; the model is read from
+the captured `fit`. Every rule it applied is reported in the proposal's trail.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from lester.abstraction.frame import is_prov_column
+from lester.agents import codegen, static
+from lester.agents.analysis import Analysis
+from lester.agents.lift_prepare import PreparePlan, Unsupported, lift_prepare
+from lester.agents.proposals import Proposal, StepRequest
+from lester.agents.synthesis import synthesize_features
+from lester.agents.synthesis_label import synthesize_label
+from lester.agents.synthesis_types import DerivedColumn, Hints
+from sklearn.model_selection import train_test_split
+
+NAME = "lifter"
+
+
+class OfflineLifter:
+    """One lifter per rewrite: it is configured with that script's analysis."""
+
+    name = NAME
+
+    def __init__(self, analysis: Analysis, source: str) -> None:
+        self.analysis = analysis
+        self.source = source
+        self._plan: PreparePlan | None = None
+        self._error: str | None = None
+
+    def propose(self, request: StepRequest) -> Proposal:
+        try:
+            if request.step == "sources":
+                return self._sources()
+            if request.step == "prepare":
+                return self._prepare()
+            if request.step == "encode":
+                return self._encode(request)
+            if request.step == "label_model":
+                return self._label_model(request)
+        except Unsupported as exc:
+            return Proposal(NAME, error=f"no lifting rule: {exc}")
+        return Proposal(NAME, error=f"unknown step {request.step!r}")
+
+    # ---- sources and preparation --------------------------------------------------------------
+
+    def plan(self) -> PreparePlan:
+        if self._plan is None:
+            self._plan = lift_prepare(
+                self.source, self.analysis.sources, self.analysis.stages.get("data_preparation", [])
+            )
+        return self._plan
+
+    def _sources(self) -> Proposal:
+        plan = self.plan()
+        preamble = codegen.preamble(plan.imports, plan.constants, plan.helpers)
+        functions = "\n\n\n".join(
+            codegen.source_function(s.name, s.path, s.options) for s in plan.sources
+        )
+        trail = [t for t in plan.trail if "source" in t]
+        return Proposal(NAME, parts={"preamble": preamble, "sources": functions}, trail=trail)
+
+    def _prepare(self, derived: list[DerivedColumn] = ()) -> Proposal:
+        plan = self.plan()
+        lines = self.analysis.stages.get("data_preparation", [])
+        origin = (
+            f"Lifted from {Path(self.analysis.script).name}, lines {min(lines)}-{max(lines)}."
+            if lines
+            else "Lifted."
+        )
+        code = codegen.prepare_function(
+            [s.name for s in plan.sources],
+            plan.body,
+            plan.result,
+            [d.project_code(plan.result) for d in derived],
+            origin,
+        )
+        return Proposal(
+            NAME, parts={"prepare": code}, trail=[t for t in plan.trail if "source" not in t]
+        )
+
+    # ---- features, label, model ----------------------------------------------------------------
+
+    def _encode(self, request: StepRequest) -> Proposal:
+        prepared = _prepared(request)
+        X = self.analysis.X()
+        rows, split_code = self._rows(len(prepared), X.shape[0])
+        plan = synthesize_features(prepared, X, rows, hints=self._hints())
+        if not plan.matched:
+            described = "; ".join(f"columns {a}-{b - 1}: {d}" for a, b, d in plan.unmatched)
+            return Proposal(NAME, error=f"no encoder reproduces X {described}", trail=plan.trail)
+        parts = {
+            "prepare": self._prepare(plan.derived).parts["prepare"],
+            "split": split_code,
+            "encode": codegen.encode_function(plan.imports, plan.transformer_code(), plan.fit_on),
+        }
+        return Proposal(NAME, parts=parts, trail=plan.trail, data={"fit_on": plan.fit_on})
+
+    def _label_model(self, request: StepRequest) -> Proposal:
+        prepared = _prepared(request)
+        rows, _ = self._rows(len(prepared), self.analysis.X().shape[0])
+        label = synthesize_label(prepared, self.analysis.y(), rows, hints=self._hints())
+        model = self.analysis.model
+        model_code = codegen.model_function(model.estimator, model.non_default)
+        if not label.matched:
+            return Proposal(
+                NAME,
+                parts={"model": model_code},
+                error="no label rule reproduces y",
+                trail=label.trail,
+            )
+        parts = {"label": codegen.label_function(label.expression), "model": model_code}
+        if label.derived:
+            derived = self._encode_derived(request) + list(label.derived)
+            parts["prepare"] = self._prepare(derived).parts["prepare"]
+        return Proposal(
+            NAME,
+            parts=parts,
+            trail=[*label.trail, f"model: {model.estimator} with {model.non_default}"],
+        )
+
+    def _encode_derived(self, request: StepRequest) -> list[DerivedColumn]:
+        """Derived columns already added by the encode step (kept when the label adds more)."""
+        code = request.parts.get("prepare", "")
+        plan = self.plan()
+        return [d for d in _derived_in(code, plan.result)]
+
+    def _rows(self, n_prepared: int, n_fit: int) -> tuple[np.ndarray, str]:
+        """Positions of the fitted rows among the prepared rows, and the split stage's code."""
+        split = self.analysis.split
+        if split and split.get("kind") == "train_test_split" and n_fit < n_prepared:
+            train, _ = train_test_split(
+                np.arange(n_prepared),
+                test_size=split.get("test_size") if split.get("test_size") is not None else 0.25,
+                random_state=split.get("random_state"),
+                shuffle=split.get("shuffle", True),
+            )
+            return np.asarray(train), codegen.split_function(split)
+        if n_fit < n_prepared:
+            return np.arange(n_fit), codegen.split_function(None, n_train=n_fit)
+        return np.arange(n_prepared), ""
+
+    def _hints(self) -> Hints:
+        tree = static.parse(self.source)
+        names = {static.dotted(c.func).rsplit(".", 1)[-1] for c in static.calls(tree)}
+        return Hints(constants=list(self.analysis.constants.values()), keywords=names)
+
+
+def _prepared(request: StepRequest) -> pd.DataFrame:
+    path = request.artifacts.get("prepared")
+    if not path:
+        raise Unsupported(None, "the prepared data is not available (the preparation did not run)")
+    df = pd.read_parquet(path)
+    return df[[c for c in df.columns if not is_prov_column(c)]]
+
+
+def _derived_in(code: str, frame: str) -> list[DerivedColumn]:
+    """Parse back `frame = frame.project(name, column, lambda s: expr)` lines the lifter wrote."""
+    import ast
+
+    found = []
+    for line in code.splitlines():
+        text = line.strip()
+        prefix = f"{frame} = {frame}.project("
+        if not text.startswith(prefix):
+            continue
+        call = ast.parse(text[len(frame) + 3 :], mode="eval").body
+        name, column = (ast.literal_eval(a) for a in call.args[:2])
+        found.append(DerivedColumn(name, column, ast.unparse(call.args[2].body)))
+    return found

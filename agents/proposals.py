@@ -1,0 +1,82 @@
+"""What the agent's steps exchange with proposers: a request for one step, a proposal back.
+
+A candidate pipeline is a set of named parts (code text), one per step, assembled in a fixed order
+into one module. A proposer (the offline lifter or an LLM) answers a `StepRequest` with the parts of
+its step; everything it says, and what it cost, is kept for the trace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+STEPS = ("sources", "prepare", "encode", "label_model")
+PART_ORDER = ("preamble", "sources", "prepare", "split", "encode", "label", "model")
+STEP_PARTS = {
+    "sources": ("preamble", "sources"),
+    "prepare": ("prepare",),
+    "encode": ("split", "encode"),
+    "label_model": ("label", "model"),
+}
+
+
+@dataclass
+class StepRequest:
+    """Everything a proposer may use for one step.
+
+    `stage_code` is the original's lines for this step only; `expected` describes the outputs the
+    step must reproduce (schemas, row counts, sample rows, matrix blocks, label counts);
+    `parts` are the current candidate's parts (all steps); `previous` and `diagnosis` are set on a
+    repair: the step's last attempt and what the verifier said about it. `artifacts` names files the
+    sandbox produced for earlier steps (e.g. the prepared data as Parquet), for data-driven proposers.
+    """
+
+    step: str
+    script_name: str
+    original_source: str
+    stage_code: str
+    analysis_text: str
+    expected: str
+    parts: dict[str, str]
+    previous: str | None = None
+    diagnosis: str | None = None
+    attempt: int = 1
+    artifacts: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Proposal:
+    """A proposer's answer: the step's parts, or an error saying why it has none."""
+
+    proposer: str
+    parts: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+    prompt: str | None = None
+    answer: str | None = None
+    trail: list[str] = field(default_factory=list)
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and bool(self.parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Proposer(Protocol):
+    name: str
+
+    def propose(self, request: StepRequest) -> Proposal: ...
+
+
+def assemble(parts: dict[str, str], title: str) -> str:
+    """One module from the parts, in stage order, under a docstring naming the original."""
+    body = "\n\n\n".join(parts[p].strip() for p in PART_ORDER if parts.get(p, "").strip())
+    return f'"""{title}"""\n\n{body}\n'

@@ -1,0 +1,39 @@
+"""What the graph's nodes use but the checkpointed state cannot hold: the sandbox, the proposers,
+the run's folder and the progress display. Rebuilt on resume from the state itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lester.agents.analysis import Analysis
+from lester.agents.lifter import OfflineLifter
+from lester.agents.proposals import Proposer
+from lester.agents.state import Budgets, RewriteState
+from lester.sandbox import Sandbox
+
+
+def _quiet(message: str) -> None:
+    """Progress goes nowhere unless the caller shows it."""
+
+
+@dataclass
+class Runtime:
+    sandbox: Sandbox
+    run_dir: Path
+    llm: Proposer | None = None
+    budgets: Budgets = field(default_factory=Budgets)
+    progress: Callable[[str], None] = _quiet
+    _lifter: OfflineLifter | None = None
+
+    def lifter(self, state: RewriteState) -> OfflineLifter:
+        if self._lifter is None:
+            analysis = Analysis.from_dict(state["analysis"])
+            self._lifter = OfflineLifter(analysis, Path(state["script"]).read_text())
+        return self._lifter
+
+    def candidate_path(self, name: str) -> Path:
+        folder = self.run_dir / "candidates"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / name

@@ -1,0 +1,104 @@
+"""The trace store: one SQLite file holding LangGraph's checkpoints and a table of runs.
+
+Checkpoints deserialize strictly (only JSON-like types), because the state holds nothing else and a
+checkpoint file is not trusted to carry code. A run's sandbox outputs and candidate modules live in
+`runs/<run id>/` beside the database.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from langgraph.checkpoint.sqlite import SqliteSaver
+
+DB_NAME = "lester.sqlite"
+COLUMNS = (
+    "run_id",
+    "script",
+    "data_dir",
+    "model",
+    "started",
+    "finished",
+    "outcome",
+    "level",
+    "attempts",
+    "calls",
+    "tokens",
+    "parent",
+    "output",
+    "message",
+)
+
+
+@dataclass
+class RunRow:
+    run_id: str
+    script: str
+    data_dir: str
+    model: str
+    started: float
+    finished: float | None
+    outcome: str | None
+    level: str | None
+    attempts: int
+    calls: int
+    tokens: int
+    parent: str | None
+    output: str | None
+    message: str | None
+
+
+class TraceStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(root / DB_NAME, check_same_thread=False)
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, script TEXT, data_dir TEXT, model TEXT, "
+            "started REAL, finished REAL, outcome TEXT, level TEXT, attempts INTEGER DEFAULT 0, calls INTEGER DEFAULT 0, "
+            "tokens INTEGER DEFAULT 0, parent TEXT, output TEXT, message TEXT)"
+        )
+        self.conn.commit()
+
+    def checkpointer(self) -> SqliteSaver:
+        return SqliteSaver(self.conn, serde=JsonPlusSerializer(allowed_msgpack_modules=None))
+
+    def run_dir(self, run_id: str) -> Path:
+        return self.root / "runs" / run_id
+
+    def start(self, script: Path, data_dir: Path, model: str, parent: str | None = None) -> str:
+        run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+        self.conn.execute(
+            "INSERT INTO runs (run_id, script, data_dir, model, started, parent) VALUES (?, ?, ?, ?, ?, ?)",
+            (run_id, str(script), str(data_dir), model, time.time(), parent),
+        )
+        self.conn.commit()
+        return run_id
+
+    def finish(self, run_id: str, **fields: Any) -> None:
+        fields["finished"] = time.time()
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self.conn.execute(f"UPDATE runs SET {sets} WHERE run_id = ?", (*fields.values(), run_id))
+        self.conn.commit()
+
+    def runs(self, limit: int = 100, offset: int = 0) -> list[RunRow]:
+        rows = self.conn.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM runs ORDER BY started DESC LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [RunRow(*row) for row in rows]
+
+    def get(self, run_id: str) -> RunRow | None:
+        row = self.conn.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM runs WHERE run_id = ?", (run_id,)
+        ).fetchone()
+        return RunRow(*row) if row else None
+
+    def close(self) -> None:
+        self.conn.close()
