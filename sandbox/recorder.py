@@ -63,17 +63,91 @@ def _mode_from_flags(flags: int) -> str:
     return "r"
 
 
-class Recorder:
-    """Collects file accesses, fits and predictions into trace entries; arrays go to `out`."""
+_active: Recorder | None = None
+_installed = False
 
-    def __init__(self, out: Path, script: Path | None) -> None:
+
+def install_hooks() -> None:
+    """Add the audit hook and wrap every estimator class, once per process.
+
+    The hooks do nothing until a `Recorder` is active, so a fork server installs them before it
+    forks (sparing every job the cost) and its own work is never recorded.
+    """
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    sys.addaudithook(_audit)
+    try:
+        from sklearn.base import BaseEstimator
+    except ImportError:
+        return
+    pending = [BaseEstimator]
+    while pending:
+        cls = pending.pop()
+        _wrap_class(cls)
+        pending.extend(cls.__subclasses__())
+    _hook_new_subclasses(BaseEstimator)
+
+
+def _audit(event: str, args: tuple) -> None:
+    recorder = _active
+    if event == "open" and recorder is not None and recorder.watching:
+        recorder.opened(*args)
+
+
+def _hook_new_subclasses(base: type) -> None:
+    original = base.__dict__.get("__init_subclass__")
+
+    def hook(cls: type, **kwargs: Any) -> None:
+        if original is not None:
+            original.__func__(cls, **kwargs)
+        else:
+            super(base, cls).__init_subclass__(**kwargs)
+        _wrap_class(cls)
+
+    base.__init_subclass__ = classmethod(hook)  # type: ignore[assignment]
+
+
+def _wrap_class(cls: type) -> None:
+    for name in _METHODS:
+        attribute = cls.__dict__.get(name)
+        # `available_if` descriptors (Pipeline.predict, ...) keep the function in `.fn`.
+        descriptor = hasattr(attribute, "fn")
+        function = attribute.fn if descriptor else attribute
+        if not inspect.isfunction(function) or getattr(function, _WRAPPED, False):
+            continue
+        if descriptor:
+            attribute.fn = _wrap(function, name)
+        else:
+            setattr(cls, name, _wrap(function, name))
+
+
+def _wrap(function: Callable, name: str) -> Callable:
+    @functools.wraps(function)
+    def wrapper(estimator: Any, *args: Any, **kwargs: Any) -> Any:
+        recorder = _active
+        if recorder is None or not recorder.models:
+            return function(estimator, *args, **kwargs)
+        handler = recorder.fit if name == "fit" else recorder.predict
+        return handler(function, name, estimator, args, kwargs)
+
+    setattr(wrapper, _WRAPPED, True)
+    return wrapper
+
+
+class Recorder:
+    """Collects file accesses (and with `models`, fits and predictions) while it is active."""
+
+    def __init__(self, out: Path, script: Path | None, *, models: bool = True) -> None:
         self.out = out
         self.script = str(script.resolve()) if script is not None else None
+        self.models = models
+        self.watching = False
         self.fits: list[dict[str, Any]] = []
         self.predicts: list[dict[str, Any]] = []
         self.warnings: list[str] = []
         self._files: dict[tuple[str, str], None] = {}
-        self._recording_files = False
         self._active_fits: list[dict[str, Any]] = []
         self._predicting = False
         self._fit_index_of: dict[int, int] = {}
@@ -82,32 +156,18 @@ class Recorder:
             os.path.join(p, "") for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}
         )
 
-    # files ---------------------------------------------------------------------------------
-
-    def install(self, *, models: bool = True) -> None:
-        """Hook `open` and (with `models`) wrap every estimator class; once, in the job's process."""
-        sys.addaudithook(self._audit)
-        if not models:
-            return
-        try:
-            from sklearn.base import BaseEstimator
-        except ImportError:
-            return
-        pending = [BaseEstimator]
-        while pending:
-            cls = pending.pop()
-            self._wrap_class(cls)
-            pending.extend(cls.__subclasses__())
-        self._hook_new_subclasses(BaseEstimator)
-
     @contextmanager
-    def watching_files(self) -> Iterator[None]:
-        """Record file accesses only while the job's own code runs, not the harness's."""
-        self._recording_files = True
+    def active(self) -> Iterator[None]:
+        """Record while the job's own code runs (not the harness's)."""
+        global _active
+        install_hooks()
+        _active, self.watching = self, True
         try:
             yield
         finally:
-            self._recording_files = False
+            _active, self.watching = None, False
+
+    # files ---------------------------------------------------------------------------------
 
     def files(self, *, written: bool) -> list[dict[str, str]]:
         """Distinct (path, mode) accesses that wrote (or only read) a file, in first-seen order."""
@@ -119,14 +179,11 @@ class Recorder:
                 result.append({"path": path, "mode": mode})
         return result
 
-    def _audit(self, event: str, args: tuple) -> None:
-        if event != "open" or not self._recording_files:
-            return
-        path, mode, flags = args
+    def opened(self, path: Any, mode: Any, flags: int) -> None:
+        """The audit hook's "open" event."""
         if isinstance(path, int):
             return
-        path = os.fsdecode(path)
-        absolute = os.path.abspath(path)
+        absolute = os.path.abspath(os.fsdecode(path))
         ignored = absolute.startswith(_IGNORED_PREFIXES + self._ignored_roots)
         if ignored or absolute == self.script or absolute.endswith(".pyc"):
             return
@@ -135,42 +192,6 @@ class Recorder:
         self._files[(shown, mode if isinstance(mode, str) else _mode_from_flags(flags))] = None
 
     # estimators ----------------------------------------------------------------------------
-
-    def _hook_new_subclasses(self, base: type) -> None:
-        original = base.__dict__.get("__init_subclass__")
-        recorder = self
-
-        def hook(cls: type, **kwargs: Any) -> None:
-            if original is not None:
-                original.__func__(cls, **kwargs)
-            else:
-                super(base, cls).__init_subclass__(**kwargs)
-            recorder._wrap_class(cls)
-
-        base.__init_subclass__ = classmethod(hook)  # type: ignore[assignment]
-
-    def _wrap_class(self, cls: type) -> None:
-        for name in _METHODS:
-            attribute = cls.__dict__.get(name)
-            # `available_if` descriptors (Pipeline.predict, ...) keep the function in `.fn`.
-            descriptor = hasattr(attribute, "fn")
-            function = attribute.fn if descriptor else attribute
-            if not inspect.isfunction(function) or getattr(function, _WRAPPED, False):
-                continue
-            if descriptor:
-                attribute.fn = self._wrap(function, name)
-            else:
-                setattr(cls, name, self._wrap(function, name))
-
-    def _wrap(self, function: Callable, name: str) -> Callable:
-        handler = self._fit if name == "fit" else self._predict
-
-        @functools.wraps(function)
-        def wrapper(estimator: Any, *args: Any, **kwargs: Any) -> Any:
-            return handler(function, name, estimator, args, kwargs)
-
-        setattr(wrapper, _WRAPPED, True)
-        return wrapper
 
     @staticmethod
     def _is_model(estimator: Any) -> bool:
@@ -189,9 +210,7 @@ class Recorder:
             return False
         return "steps" in params or "estimator" in params or "estimators" in params
 
-    def _fit(
-        self, function: Callable, _name: str, estimator: Any, args: tuple, kwargs: dict
-    ) -> Any:
+    def fit(self, function: Callable, _name: str, estimator: Any, args: tuple, kwargs: dict) -> Any:
         if not self._is_model(estimator):
             return function(estimator, *args, **kwargs)
         X, y = _argument(args, kwargs, 0, "X"), _argument(args, kwargs, 1, "y")
@@ -214,7 +233,7 @@ class Recorder:
         self._fitted.append(estimator)  # keeps ids unique while the job runs
         return result
 
-    def _predict(
+    def predict(
         self, function: Callable, name: str, estimator: Any, args: tuple, kwargs: dict
     ) -> Any:
         if self._active_fits or self._predicting or not self._is_model(estimator):
@@ -304,7 +323,7 @@ class Recorder:
 
     def _save(self, name: str, writer: Callable[[Path, Any], None], value: Any) -> str | None:
         """Write one artifact; a failure is a warning in the trace, never an error in the job."""
-        watching, self._recording_files = self._recording_files, False
+        watching, self.watching = self.watching, False
         try:
             writer(self.out / name, value)
             return name
@@ -312,7 +331,7 @@ class Recorder:
             self.warnings.append(f"{name}: {exc!r}")
             return None
         finally:
-            self._recording_files = watching
+            self.watching = watching
 
     @staticmethod
     def _save_array(path: Path, array: Any) -> None:

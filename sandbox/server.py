@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import shutil
 import signal
@@ -172,6 +173,7 @@ def serve(data: Path | None) -> int:
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     os.dup2(2, 1)
     harness.preload()
+    gc.freeze()  # the children's collections then skip (and do not copy) the preloaded objects
     _wipe(SCRATCH)
     _write_all(proto_out, protocol.encode({"event": "ready", "pid": os.getpid()}))
     reader = protocol.Reader(lambda n: os.read(proto_in, n))
