@@ -30,7 +30,7 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from lester.abstraction.features import dense
+from lester.abstraction.features import dense, is_stateless
 from lester.agents.synthesis_categorical import (
     onehot_candidates,
     ordinal_candidates,
@@ -43,7 +43,11 @@ from lester.agents.synthesis_context import (
     sklearn_namespace,
 )
 from lester.agents.synthesis_label import synthesize_label
-from lester.agents.synthesis_numeric import numeric_candidates, numeric_values
+from lester.agents.synthesis_numeric import (
+    derived_numeric_candidates,
+    numeric_candidates,
+    numeric_values,
+)
 from lester.agents.synthesis_text import describe_text, text_candidates
 from lester.agents.synthesis_types import (
     BOTH_MODES,
@@ -71,6 +75,7 @@ RULES: list[tuple[str, Rule]] = [
     ("numeric", numeric_candidates),
     ("one-hot", onehot_candidates),
     ("ordinal", ordinal_candidates),
+    ("derived numeric", derived_numeric_candidates),
     ("text", text_candidates),
     ("single indicator", single_indicator_candidates),
 ]
@@ -122,28 +127,45 @@ def _first_verified(
             verified = _verify_block(ctx, candidate, modes)
             if verified:
                 return replace(candidate, modes=verified)
-            trail.append(f"X[{pos}] rejected {candidate.rule} {candidate.spec.code}: not reproduced")
+            trail.append(
+                f"X[{pos}] rejected {candidate.rule} {candidate.spec.code}: not reproduced"
+            )
     trail.append(f"X[{pos}] no rule matched (tried {', '.join(name for name, _ in RULES)})")
     return None
 
 
 def _verify_block(ctx: Context, candidate: Candidate, modes: frozenset[Mode]) -> frozenset[Mode]:
-    """The fit modes under which the real transformer reproduces the candidate's block."""
+    """The fit modes under which the real transformer reproduces the candidate's block.
+
+    A stateless transformer is checked on the sample rows only (the whole plan is checked on all
+    rows at the end); a fitted one is fitted on the mode's rows.
+    """
     spec = candidate.spec
     groups = [modes] if modes == BOTH_MODES else [frozenset({m}) for m in sorted(modes)]
     names = [spec.columns] if isinstance(spec.columns, str) else spec.columns
     data = ctx.frame(list(names))
+    target = ctx.block(spec.start, spec.stop)
     ok: set[Mode] = set()
     for group in groups:
         try:
             encoder = _build([spec])
-            encoder.fit(data.iloc[ctx.fit_rows(group)])
-            out = dense(encoder.transform(data.iloc[ctx.rows]))
+            if is_stateless(encoder.transformers[0][1]):
+                rows, expected = ctx.rows[ctx.sample], target[ctx.sample]
+                out = dense(encoder.fit_transform(data.iloc[rows]))
+            else:
+                out, expected = _fit_transform(ctx, encoder, data, group), target
         except Exception:
             continue
-        if out.dtype.kind == "f" and ctx.close(out, ctx.block(spec.start, spec.stop)):
+        if out.dtype.kind == "f" and ctx.close(out, expected):
             ok |= group
     return frozenset(ok)
+
+
+def _fit_transform(ctx: Context, encoder, data: pd.DataFrame, modes: frozenset[Mode]) -> np.ndarray:
+    """X's rows of the encoder's output when fitted under `modes`, in one pass over the data."""
+    fit_rows = ctx.fit_rows(modes)
+    out = dense(encoder.fit_transform(data.iloc[fit_rows]))
+    return out if fit_rows is ctx.rows else out[ctx.rows]
 
 
 def _build(specs: list[TransformerSpec]):
@@ -188,7 +210,9 @@ def _merged(specs: list[TransformerSpec]) -> list[TransformerSpec]:
             and "OneHotEncoder" not in spec.code
         ):
             columns = last.columns + spec.columns
-            out[-1] = TransformerSpec(_merged_name(columns), spec.code, columns, last.start, spec.stop)
+            out[-1] = TransformerSpec(
+                _merged_name(columns), spec.code, columns, last.start, spec.stop
+            )
         else:
             out.append(spec)
     return _unique_names(out)
@@ -226,10 +250,7 @@ def _verify_plan(ctx: Context, plan: FeaturePlan) -> None:
     try:
         for d in plan.derived:
             data[d.name] = eval(d.expression, dict(NAMESPACE), {"s": data[d.column]})
-        encoder = _build(plan.transformers)
-        fit_rows = ctx.fit_rows(frozenset({plan.fit_on}))
-        encoder.fit(data.iloc[fit_rows])
-        out = dense(encoder.transform(data.iloc[ctx.rows]))
+        out = _fit_transform(ctx, _build(plan.transformers), data, frozenset({plan.fit_on}))
     except Exception as exc:
         plan.matched = False
         plan.trail.append(f"whole plan failed to run: {type(exc).__name__}: {exc}")

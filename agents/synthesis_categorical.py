@@ -43,12 +43,14 @@ class Source:
 
 
 def sources(ctx: Context) -> list[Source]:
-    if "categorical_sources" in ctx.cache:
-        return ctx.cache["categorical_sources"]
+    return ctx.cached(("categorical sources",), lambda: _sources(ctx))
+
+
+def _sources(ctx: Context) -> list[Source]:
     found = []
     limit = min(MAX_CATEGORIES, max(2, len(ctx.prepared) // 2))
     names = ctx.columns() + [b.name for b in bases(ctx) if b.rank == 4]
-    known: dict[str, list[int]] = ctx.cache.get("bin_categories", {})
+    known: dict[str, list[int]] = ctx.cached(("bin categories",), dict)
     for name in names:
         series = ctx.series(name)
         numeric = not (is_string_column(series) or isinstance(series.dtype, pd.CategoricalDtype))
@@ -59,7 +61,6 @@ def sources(ctx: Context) -> list[Source]:
             continue
         categories = [_python(v) for v in uniques]
         found.append(Source(name, codes.astype(np.int64), categories, known.get(name), numeric))
-    ctx.cache["categorical_sources"] = found
     return found
 
 
@@ -75,7 +76,7 @@ def walk(ctx: Context, source: Source, pos: int) -> list[int | None]:
     """The category code each X column from `pos` indicates (None: an all-zero column)."""
     mine = source.codes[ctx.rows]
     present = source.present(ctx)
-    longest = max([len(o) for o in ctx.hints.orders()] + [len(source.categories)])
+    longest = max([len(o) for o in ctx.hints.orders()] + [len(source.known or source.categories)])
     slots: list[int | None] = []
     used: set[int] = set()
     for j in range(pos, min(ctx.width, pos + longest)):
@@ -161,7 +162,7 @@ def _explicit(source: Source, order: list[Any]) -> str:
 def ordinal_candidates(ctx: Context, pos: int) -> Iterator[Candidate]:
     """A string category mapped to numbers: OrdinalEncoder for 0..k-1, else a `.map` dict."""
     target = ctx.X[:, pos]
-    if np.isnan(target).any():
+    if np.isnan(target).any() or target.min() == target.max():
         return
     for source in sources(ctx):
         mine = source.codes[ctx.rows]
@@ -172,7 +173,8 @@ def ordinal_candidates(ctx: Context, pos: int) -> Iterator[Candidate]:
         value[mine] = target
         if not ctx.close(value[mine], target):
             continue
-        mapping = {source.categories[c]: _python(value[c]) for c in np.flatnonzero(present)}
+        used = sorted(np.flatnonzero(present), key=lambda c: value[c])
+        mapping = {source.categories[c]: _python(value[c]) for c in used}
         yield _ordinal(ctx, source, mapping, pos)
 
 

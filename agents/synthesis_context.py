@@ -8,6 +8,7 @@ uses, and screen on a fixed sample of rows first because most candidates fail on
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -79,7 +80,7 @@ class Context:
         n = len(self.rows)
         self.sample = np.sort(rng.choice(n, size=min(n, SAMPLE_ROWS), replace=False))
         self.derived: dict[str, tuple[DerivedColumn, pd.Series]] = {}
-        self.cache: dict[str, Any] = {}
+        self.cache: dict[Any, Any] = {}
 
     @property
     def n(self) -> int:
@@ -99,6 +100,12 @@ class Context:
         touched = [c for c in self.hints.columns if c in names]
         return touched + [c for c in names if c not in touched]
 
+    def cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """`compute()` once per key: tokenizations, vocabularies, banks are reused across positions."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
+
     def series(self, name: str) -> pd.Series:
         """A prepared or derived column over all prepared rows."""
         if name in self.derived:
@@ -113,7 +120,8 @@ class Context:
         if name in self.prepared.columns:
             return None
         try:
-            values = eval(expression, dict(NAMESPACE), {"s": self.series(column)})
+            with np.errstate(all="ignore"):
+                values = eval(expression, dict(NAMESPACE), {"s": self.series(column)})
             values = pd.Series(values, index=self.prepared.index)
         except Exception:
             return None

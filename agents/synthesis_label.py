@@ -47,7 +47,8 @@ def synthesize_label(
 
 def _reproduces(expression: str, data: pd.DataFrame, y: np.ndarray) -> bool:
     try:
-        got = np.asarray(eval(expression, {"np": np, "pd": pd}, {"data": data}))
+        with np.errstate(all="ignore"):
+            got = np.asarray(eval(expression, {"np": np, "pd": pd}, {"data": data}))
     except Exception:
         return False
     return _equal(got, y)

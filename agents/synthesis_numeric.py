@@ -77,8 +77,10 @@ def is_string_column(series: pd.Series) -> bool:
 
 def bases(ctx: Context) -> list[Base]:
     """All numeric bases, simplest first; derived ones are added to the context."""
-    if "numeric_bases" in ctx.cache:
-        return ctx.cache["numeric_bases"]
+    return ctx.cached(("numeric bases",), lambda: _bases(ctx))
+
+
+def _bases(ctx: Context) -> list[Base]:
     found: list[Base] = []
     for col in ctx.columns():
         series = ctx.prepared[col]
@@ -88,7 +90,6 @@ def bases(ctx: Context) -> list[Base]:
             found.extend(_string_bases(ctx, col, series))
     found.extend(_log_bases(ctx, [b for b in found if b.rank <= 1]))
     found.extend(bin_bases(ctx, [b for b in found if b.rank == 0]))
-    ctx.cache["numeric_bases"] = found
     return found
 
 
@@ -102,7 +103,8 @@ def _string_bases(ctx: Context, col: str, series: pd.Series) -> list[Base]:
         for part, accessor in DATE_PARTS.items():
             derived.append((2, ctx.derive(col, part, f"pd.to_datetime(s).{accessor}")))
     derived.append((2, ctx.derive(col, "len", "s.str.len()")))
-    derived.append((2, ctx.derive(col, "words", "s.str.split().str.len()")))
+    if sample.str.contains(" ", regex=False).any():
+        derived.append((2, ctx.derive(col, "words", "s.str.split().str.len()")))
     return [Base(d.name, rank) for rank, d in derived if d is not None]
 
 
@@ -125,9 +127,9 @@ def bin_bases(ctx: Context, parents: list[Base]) -> list[Base]:
     """np.digitize bin indices of numeric columns on edges from the hints (both interval sides).
 
     Their categories are known (0..len(edges)), so a one-hot of bins can name empty bins; they are
-    kept in `ctx.cache["bin_categories"]`.
+    kept in the context's cache under ("bin categories",).
     """
-    known: dict[str, list[int]] = ctx.cache.setdefault("bin_categories", {})
+    known: dict[str, list[int]] = ctx.cached(("bin categories",), dict)
     for i, edges in enumerate(ctx.hints.edges()):
         literal = "[" + ", ".join(_number_text(e) for e in edges) + "]"
         for base in parents:
@@ -150,7 +152,7 @@ class Bank:
         vectors: list[np.ndarray] = []
         for base in bases(ctx):
             values = numeric_values(ctx.series(base.name))
-            if values is None or np.isinf(values).any():
+            if values is None or np.isinf(values).any() or np.nanmin(values) == np.nanmax(values):
                 continue
             for option, vector in _options(ctx, base, values):
                 self.options.append(option)
@@ -160,10 +162,10 @@ class Bank:
         self.values = np.array([vectors[i] for i in order]).reshape(len(order), ctx.n)
         self.sample = self.values[:, ctx.sample]
 
-    def _priority(self, i: int) -> tuple[int, int, int]:
+    def _priority(self, i: int) -> tuple[int, int]:
         option = self.options[i]
         treatment = list(SCALERS).index(option.scaler) + (3 if option.imputer else 0)
-        return (option.base.rank > 2, treatment, option.base.rank)
+        return (treatment, option.base.rank)
 
     def matches(self, ctx: Context, target: np.ndarray) -> Iterator[Option]:
         ts = target[ctx.sample]
@@ -175,9 +177,7 @@ class Bank:
                 yield self.options[i]
 
 
-def _options(
-    ctx: Context, base: Base, values: np.ndarray
-) -> Iterator[tuple[Option, np.ndarray]]:
+def _options(ctx: Context, base: Base, values: np.ndarray) -> Iterator[tuple[Option, np.ndarray]]:
     has_nan = bool(np.isnan(values).any())
     yield Option(base, None, "passthrough", BOTH_MODES), values[ctx.rows]
     for modes in ctx.mode_groups:
@@ -209,15 +209,24 @@ def _scale(values: np.ndarray, fit: np.ndarray, scaler: str) -> np.ndarray:
 
 
 def numeric_candidates(ctx: Context, pos: int) -> Iterator[Candidate]:
-    """Single-column numeric treatments of X's column `pos`, simplest first."""
-    if "numeric_bank" not in ctx.cache:
-        ctx.cache["numeric_bank"] = Bank(ctx)
-    bank: Bank = ctx.cache["numeric_bank"]
-    target = ctx.X[:, pos]
-    for option in bank.matches(ctx, target):
+    """Treatments of numeric columns and their numeric parses for X's column `pos`."""
+    yield from _bank_candidates(ctx, pos, derived=False)
+    yield from _constant_fill(ctx, pos, ctx.X[:, pos])
+
+
+def derived_numeric_candidates(ctx: Context, pos: int) -> Iterator[Candidate]:
+    """Treatments of lengths, word counts, date parts, logs and bins: tried after the encoders,
+    because a length of short category strings can mimic an encoding by accident."""
+    yield from _bank_candidates(ctx, pos, derived=True)
+
+
+def _bank_candidates(ctx: Context, pos: int, derived: bool) -> Iterator[Candidate]:
+    bank: Bank = ctx.cached(("numeric bank",), lambda: Bank(ctx))
+    for option in bank.matches(ctx, ctx.X[:, pos]):
+        if (option.base.rank >= 2) != derived:
+            continue
         spec = TransformerSpec(option.base.name, option.code, [option.base.name], pos, pos + 1)
         yield Candidate(f"numeric:{option.rule}", spec, option.modes, ctx.chain(option.base.name))
-    yield from _constant_fill(ctx, pos, target)
 
 
 def _constant_fill(ctx: Context, pos: int, target: np.ndarray) -> Iterator[Candidate]:

@@ -21,12 +21,12 @@ from lester.agents.synthesis_context import Context
 from lester.agents.synthesis_numeric import is_string_column
 from lester.agents.synthesis_types import BOTH_MODES, Candidate, Mode, TransformerSpec
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.utils import murmurhash3_32
 
 DEFAULT_PATTERN = r"(?u)\b\w\w+\b"
-PATTERNS = (DEFAULT_PATTERN, r"(?u)\b\w+\b", r"\S+")
+WORD_PATTERN = r"(?u)\b\w+\b"
+PATTERNS = (DEFAULT_PATTERN, WORD_PATTERN, r"\S+")
 NORMS = ("l2", None, "l1")
 
 
@@ -49,33 +49,55 @@ class Tokens:
 
 def text_columns(ctx: Context) -> list[str]:
     """String columns without missing values whose values are mostly several words."""
-    out = []
-    for col in ctx.columns():
-        series = ctx.prepared[col]
-        if not is_string_column(series) or series.isna().any():
-            continue
-        if series.head(200).astype(str).str.split().str.len().mean() >= 1.5:
-            out.append(col)
-    return out
+    return ctx.cached(
+        ("text columns",),
+        lambda: [
+            col
+            for col in ctx.columns()
+            if is_string_column(ctx.prepared[col])
+            and not ctx.prepared[col].isna().any()
+            and ctx.prepared[col].head(200).astype(str).str.split().str.len().mean() >= 1.5
+        ],
+    )
 
 
 def tokens(ctx: Context, column: str, lowercase: bool, pattern: str) -> Tokens:
-    key = f"tokens:{column}:{lowercase}:{pattern}"
-    if key not in ctx.cache:
-        codes, texts = pd.factorize(ctx.prepared[column].astype(str))
-        analyze = CountVectorizer(lowercase=lowercase, token_pattern=pattern).build_analyzer()
-        docs = [analyze(t) for t in texts]
-        lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
-        flat = np.array(list(itertools.chain.from_iterable(docs)), dtype=object)
-        token_codes, vocab = pd.factorize(flat) if len(flat) else (np.empty(0, int), flat)
-        doc_index = np.repeat(np.arange(len(docs)), lengths)
-        unique_counts = sparse.csr_matrix(
-            (np.ones(len(flat)), (doc_index, token_codes)), shape=(len(docs), len(vocab))
+    """Tokens of a column, derived from one tokenization per column and pattern family.
+
+    The default pattern's tokens are the `\\w+` tokens of two or more characters, and lowercasing
+    before or after tokenizing a word pattern gives the same tokens, so only `\\w+` and `\\S+` are
+    ever run over the texts; the other settings merge or drop vocabulary columns.
+    """
+    return ctx.cached(
+        ("tokens", column, lowercase, pattern), lambda: _derive(ctx, column, lowercase, pattern)
+    )
+
+
+def _derive(ctx: Context, column: str, lowercase: bool, pattern: str) -> Tokens:
+    if pattern == DEFAULT_PATTERN:
+        base = tokens(ctx, column, lowercase, WORD_PATTERN)
+        keep = np.flatnonzero(np.fromiter((len(t) >= 2 for t in base.vocab), bool, len(base.vocab)))
+        return Tokens(column, lowercase, pattern, base.counts[:, keep], base.vocab[keep])
+    if lowercase:
+        base = tokens(ctx, column, False, pattern)
+        lower, vocab = pd.factorize(pd.Series(base.vocab, dtype=object).str.lower())
+        merge = sparse.csr_matrix(
+            (np.ones(len(lower)), (np.arange(len(lower)), lower)), shape=(len(lower), len(vocab))
         )
-        ctx.cache[key] = Tokens(
-            column, lowercase, pattern, unique_counts[codes], np.asarray(vocab, dtype=object)
-        )
-    return ctx.cache[key]
+        return Tokens(column, True, pattern, sparse.csr_matrix(base.counts @ merge), vocab)
+    return _tokenize(ctx, column, pattern)
+
+
+def _tokenize(ctx: Context, column: str, pattern: str) -> Tokens:
+    """Count matrix of the case-preserved tokens, each distinct text tokenized once."""
+    codes, texts = pd.factorize(ctx.prepared[column].astype(str))
+    found = pd.Series(texts, dtype=object).str.findall(pattern).explode().dropna()
+    token_codes, vocab = pd.factorize(found)
+    doc_index = found.index.to_numpy()
+    unique_counts = sparse.csr_matrix(
+        (np.ones(len(found)), (doc_index, token_codes)), shape=(len(texts), len(vocab))
+    )
+    return Tokens(column, False, pattern, unique_counts[codes], np.asarray(vocab, dtype=object))
 
 
 def all_tokens(ctx: Context) -> Iterator[Tokens]:
@@ -121,13 +143,44 @@ def _candidate(
 
 def _vocabulary(ctx: Context, tok: Tokens, modes: frozenset[Mode]) -> np.ndarray:
     """Token indices of the vocabulary fitted on the mode's rows, in sorted order."""
-    seen = np.flatnonzero(np.asarray(tok.counts[ctx.fit_rows(modes)].sum(axis=0)).ravel())
-    return seen[np.argsort(tok.vocab[seen].astype(str), kind="stable")]
+
+    def compute() -> np.ndarray:
+        seen = np.flatnonzero(np.asarray(tok.counts[ctx.fit_rows(modes)].sum(axis=0)).ravel())
+        return seen[np.argsort(tok.vocab[seen].astype(str), kind="stable")]
+
+    return ctx.cached(("vocabulary", _key(tok), modes), compute)
+
+
+def _key(tok: Tokens) -> tuple[str, bool, str]:
+    return (tok.column, tok.lowercase, tok.pattern)
+
+
+def _sample_counts(ctx: Context, tok: Tokens) -> sparse.csr_matrix:
+    return ctx.cached(("sample", _key(tok)), lambda: tok.counts[ctx.rows[ctx.sample]])
+
+
+def _vocabulary_blocks(
+    ctx: Context, pos: int, tok: Tokens
+) -> Iterator[tuple[frozenset[Mode], np.ndarray]]:
+    """(modes, vocabulary) whose sorted bag of words is nonzero where the block is (on the sample).
+
+    Counts and every TF-IDF weighting are positive exactly where a token occurs, so this one
+    check prunes all their settings at once.
+    """
+    for modes in ctx.mode_groups:
+        columns = _vocabulary(ctx, tok, modes)
+        width = len(columns)
+        if width == 0 or pos + width > ctx.width:
+            continue
+        support = ctx.cached(
+            ("support", _key(tok), modes), lambda c=columns: _sample_counts(ctx, tok)[:, c] > 0
+        )
+        if (support.toarray() == (ctx.X[ctx.sample, pos : pos + width] != 0)).all():
+            yield modes, columns
 
 
 def _count(ctx: Context, pos: int, tok: Tokens) -> Iterator[Candidate]:
-    for modes in ctx.mode_groups:
-        columns = _vocabulary(ctx, tok, modes)
+    for modes, columns in _vocabulary_blocks(ctx, pos, tok):
         for binary in (False, True):
 
             def matrix(rows: np.ndarray, columns: np.ndarray = columns, binary: bool = binary):
@@ -141,10 +194,7 @@ def _count(ctx: Context, pos: int, tok: Tokens) -> Iterator[Candidate]:
 
 
 def _tfidf(ctx: Context, pos: int, tok: Tokens) -> Iterator[Candidate]:
-    for modes in ctx.mode_groups:
-        columns = _vocabulary(ctx, tok, modes)
-        if pos + len(columns) > ctx.width:
-            continue
+    for modes, columns in _vocabulary_blocks(ctx, pos, tok):
         fit = tok.counts[ctx.fit_rows(modes)][:, columns]
         df = np.asarray((fit > 0).sum(axis=0)).ravel().astype(np.float64)
         n = fit.shape[0]
@@ -180,20 +230,24 @@ def _tfidf_code(tok: Tokens, norm: str | None, use_idf: bool, smooth: bool, subl
 
 def _hashing(ctx: Context, pos: int, tok: Tokens) -> Iterator[Candidate]:
     hashes = _hashes(ctx, tok)
-    sample = tok.counts[ctx.rows[ctx.sample]]
+    sample = _sample_counts(ctx, tok)
     counts = np.asarray(sample.sum(axis=1)).ravel()
-    signed = np.asarray((sample @ np.where(hashes >= 0, 1.0, -1.0))).ravel()
+    signed = np.asarray(sample @ np.where(hashes >= 0, 1.0, -1.0)).ravel()
     nonempty = (counts > 0).astype(np.float64)
-    guesses = _guessed_widths(ctx, pos)
+    first = ctx.X[ctx.sample, pos]
+    indicator = bool(np.isin(first, (0.0, 1.0)).all())
+    signed_indicator = bool(np.isin(first, (-1.0, 0.0, 1.0)).all())
     settings = [
-        (False, None, False, _widths(ctx, pos, counts, np.abs)),
-        (True, None, False, _widths(ctx, pos, signed, lambda v: v)),
-        (False, None, True, guesses),
-        (True, None, True, guesses),
+        (False, None, False, _widths(ctx, pos, counts, "sum")),
+        (True, None, False, _widths(ctx, pos, signed, "sum")),
+        (False, None, True, _guessed_widths(ctx, pos) if indicator else []),
+        (True, None, True, _guessed_widths(ctx, pos) if signed_indicator else []),
     ]
-    for norm, f in (("l2", np.square), ("l1", np.abs)):
-        widths = _widths(ctx, pos, nonempty, f)
-        settings += [(alt, norm, binary, widths) for alt in (True, False) for binary in (False, True)]
+    for norm, statistic in (("l2", "squares"), ("l1", "absolute")):
+        widths = _widths(ctx, pos, nonempty, statistic)
+        settings += [
+            (alt, norm, binary, widths) for alt in (True, False) for binary in (False, True)
+        ]
     for alternate, norm, binary, widths in settings:
         for width in widths:
 
@@ -206,12 +260,10 @@ def _hashing(ctx: Context, pos: int, tok: Tokens) -> Iterator[Candidate]:
 
 
 def _hashes(ctx: Context, tok: Tokens) -> np.ndarray:
-    key = f"hashes:{tok.column}:{tok.lowercase}:{tok.pattern}"
-    if key not in ctx.cache:
-        ctx.cache[key] = np.array(
-            [murmurhash3_32(str(t), positive=False) for t in tok.vocab], dtype=np.int64
-        )
-    return ctx.cache[key]
+    return ctx.cached(
+        ("hashes", _key(tok)),
+        lambda: np.array([murmurhash3_32(str(t), positive=False) for t in tok.vocab], np.int64),
+    )
 
 
 def _hashed(
@@ -233,13 +285,17 @@ def _hashed(
     return normalize(m, norm=norm) if norm else m
 
 
-def _widths(ctx: Context, pos: int, expected: np.ndarray, f) -> list[int]:
-    """Block widths at which the running row statistic f-summed over X equals `expected`."""
-    values = f(ctx.X[ctx.sample, pos:])
-    if np.isnan(values).any():
-        return []
-    running = np.cumsum(values, axis=1)
-    ok = np.isclose(running, expected[:, None], rtol=1e-6, atol=1e-6).all(axis=0)
+ROW_STATISTICS = {"sum": lambda v: v, "squares": np.square, "absolute": np.abs}
+
+
+def _widths(ctx: Context, pos: int, expected: np.ndarray, statistic: str) -> list[int]:
+    """Block widths at which a running row statistic of X (on the sample) equals `expected`."""
+
+    def running() -> np.ndarray:
+        return np.cumsum(ROW_STATISTICS[statistic](ctx.X[ctx.sample, pos:]), axis=1)
+
+    values = ctx.cached(("running", statistic, pos), running)
+    ok = np.isclose(values, expected[:, None], rtol=1e-6, atol=1e-6).all(axis=0)
     return [int(w) for w in np.flatnonzero(ok) + 1]
 
 
