@@ -14,11 +14,10 @@ app = typer.Typer(
 
 def _register() -> None:
     """Attach every command group; kept in one place so the command set reads at a glance."""
-    from lester import cli_pipeline
+    from lester import cli_pipeline, cli_rewrite, cli_sandbox
 
+    cli_rewrite.register(app)
     cli_pipeline.register(app)
-    from lester import cli_sandbox
-
     cli_sandbox.register(app)
 
 

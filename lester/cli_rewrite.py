@@ -1,0 +1,230 @@
+"""`lester rewrite`, `lester analyze`, `lester verify` and `lester trace`: the agent's commands.
+
+Exit codes: 0 verified (or the analysis/verification succeeded), 1 not verified, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from lester.agents.analysis import AnalysisError
+from lester.agents.state import Budgets
+from lester.cli_pipeline import console, fail
+
+trace_app = typer.Typer(help="Inspect stored agent runs.", no_args_is_help=True)
+err = Console(stderr=True)
+
+
+def _llm(model: str):
+    """The LLM proposer for `--model`, or None: `offline` never, `auto` only when one is configured."""
+    if model == "offline":
+        return None
+    from lester.agents.llm import LLMConfig, LLMProposer
+
+    config = LLMConfig.from_env() if model == "auto" else LLMConfig.from_env(model=model)
+    if config is None:
+        return None
+    return LLMProposer(config)
+
+
+def rewrite_command(
+    file: Path = typer.Argument(..., help="The messy Python script to rewrite."),
+    out: Path = typer.Option(
+        None, "--out", help="Where to write the pipeline (default: <stem>_lester.py beside FILE)."
+    ),
+    model: str = typer.Option(
+        "auto",
+        "--model",
+        help="auto (lifter, then an LLM if configured), offline (never a model), or a model name.",
+    ),
+    sandbox: str = typer.Option(
+        "auto", "--sandbox", help="auto (Docker when a daemon answers), docker, or local (weaker)."
+    ),
+    data_dir: Path = typer.Option(
+        None,
+        "--data-dir",
+        help="The directory the script runs in and reads data from (default: its folder).",
+    ),
+    max_attempts: int = typer.Option(3, "--max-attempts", min=1, help="Attempts per step."),
+    max_total: int = typer.Option(12, "--max-total", min=1, help="Attempts over all steps."),
+    max_tokens: int = typer.Option(
+        200_000, "--max-tokens", min=0, help="Model tokens over the run."
+    ),
+    resume: str = typer.Option(
+        None, "--resume", help="Continue a stored run (its id) from its last checkpoint."
+    ),
+    traces: Path = typer.Option(
+        None, "--traces", help="The trace store (default: .lester/ beside FILE)."
+    ),
+) -> None:
+    """Analyse FILE, rewrite it into a declarative Lester pipeline, and verify the rewrite."""
+    from lester.agents.rewrite import RewriteOptions, rewrite
+
+    if sandbox not in ("auto", "docker", "local"):
+        fail(f"--sandbox must be auto, docker or local, not {sandbox!r}")
+    options = RewriteOptions(
+        script=file,
+        data_dir=data_dir,
+        out=out,
+        model=model,
+        sandbox=sandbox,
+        traces=traces,
+        budgets=Budgets(per_step=max_attempts, total=max_total, tokens=max_tokens),
+        resume=resume,
+        llm=_llm(model),
+    )
+    try:
+        result = rewrite(
+            options, lambda message: console.print(f"[dim]•[/] {message}", highlight=False)
+        )
+    except AnalysisError as exc:
+        fail(str(exc))
+    _summary(result)
+    raise typer.Exit(
+        0 if result.outcome == "verified" else 2 if result.outcome == "bad-input" else 1
+    )
+
+
+def _summary(result) -> None:
+    state = result.state
+    table = Table(title=f"run {result.run_id}: {result.outcome.upper()}", show_header=True)
+    for column in ("step", "status", "attempts", "model calls", "tokens"):
+        table.add_column(column)
+    usage = state.get("usage") or {}
+    for step in ("sources", "prepare", "encode", "label_model"):
+        u = usage.get(step, {})
+        table.add_row(
+            step,
+            (state.get("status") or {}).get(step, "-"),
+            str((state.get("attempts") or {}).get(step, 0)),
+            str(u.get("calls", 0)),
+            str(u.get("prompt_tokens", 0) + u.get("completion_tokens", 0)),
+        )
+    console.print(table)
+    verification = state.get("verification") or {}
+    if verification:
+        console.print(
+            f"equivalence: {verification.get('level')}  {verification.get('summary', '')}",
+            highlight=False,
+        )
+    if result.message and result.outcome != "verified":
+        console.print(f"[yellow]{result.message}[/]", highlight=False)
+    if result.output:
+        console.print(f"wrote {result.output}", highlight=False)
+    console.print(f"time: {result.seconds:.1f} s", highlight=False)
+
+
+def analyze_command(
+    file: Path = typer.Argument(..., help="The script to analyse."),
+    data_dir: Path = typer.Option(
+        None, "--data-dir", help="The directory the script runs in (default: its folder)."
+    ),
+    sandbox: str = typer.Option("auto", "--sandbox", help="auto, docker or local."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Run FILE once in the sandbox and report what it reads, trains and writes."""
+    from lester.agents.analysis import analyze
+    from lester.agents.rewrite import check_input
+    from lester.sandbox import open_sandbox
+
+    try:
+        check_input(file)
+        directory = (data_dir or file.parent).resolve()
+        with open_sandbox(sandbox, data_dir=directory) as box:
+            report = analyze(file.resolve(), directory, box)
+    except AnalysisError as exc:
+        fail(str(exc))
+    console.print_json(json.dumps(report.to_dict())) if as_json else console.print(
+        report.to_text(), highlight=False
+    )
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def verify_command(
+    original: Path = typer.Argument(..., help="The original script."),
+    rewritten: Path = typer.Argument(..., help="The declarative pipeline module."),
+    data_dir: Path = typer.Option(
+        None, "--data-dir", help="The directory both run in (default: the original's folder)."
+    ),
+    sandbox: str = typer.Option("auto", "--sandbox", help="auto, docker or local."),
+    rtol: float = typer.Option(1e-7, "--rtol", help="Relative float tolerance."),
+    atol: float = typer.Option(1e-9, "--atol", help="Absolute float tolerance."),
+) -> None:
+    """Run both in the sandbox and check that the rewrite trains on the same data and model."""
+    from lester.agents.analysis import analyze
+    from lester.agents.equivalence import Tolerance
+    from lester.agents.rewrite import check_input
+    from lester.agents.verification import verify_candidate
+    from lester.sandbox import open_sandbox
+
+    try:
+        check_input(original)
+        if not rewritten.is_file():
+            raise AnalysisError(f"no such file: {rewritten}")
+        directory = (data_dir or original.parent).resolve()
+        with open_sandbox(sandbox, data_dir=directory) as box:
+            report = analyze(original.resolve(), directory, box)
+            if not report.ok:
+                raise AnalysisError(f"the original cannot be analysed: {report.problem}")
+            verdict = verify_candidate(report, rewritten.resolve(), box, tol=Tolerance(rtol, atol))
+    except AnalysisError as exc:
+        fail(str(exc))
+    console.print(verdict.text, highlight=False)
+    raise typer.Exit(0 if verdict.ok else 1)
+
+
+@trace_app.command("list")
+def trace_list(
+    traces: Path = typer.Option(Path(".lester"), "--traces", help="The trace store."),
+    limit: int = typer.Option(50, "--limit", help="How many runs, newest first."),
+) -> None:
+    """List stored runs."""
+    from lester.agents.traces import DB_NAME, TraceStore
+
+    if not (traces / DB_NAME).is_file():
+        fail(f"no trace store at {traces}")
+    store = TraceStore(traces)
+    table = Table(title=f"runs in {traces}")
+    for column in ("run", "script", "model", "outcome", "level", "attempts", "calls", "tokens"):
+        table.add_column(column)
+    for r in store.runs(limit):
+        table.add_row(
+            r.run_id,
+            Path(r.script).name,
+            r.model,
+            r.outcome or "running",
+            r.level or "-",
+            str(r.attempts),
+            str(r.calls),
+            str(r.tokens),
+        )
+    console.print(table)
+
+
+@trace_app.command("show")
+def trace_show(
+    run_id: str = typer.Argument(..., help="The run id (see `lester trace list`)."),
+    traces: Path = typer.Option(Path(".lester"), "--traces", help="The trace store."),
+    full: bool = typer.Option(
+        False, "--full", help="Show prompts, answers and candidate code in full."
+    ),
+) -> None:
+    """Show every node execution of a stored run, from its checkpoints (nothing is re-executed)."""
+    from lester.agents.trace_view import render_run
+
+    try:
+        console.print(render_run(traces, run_id, full=full), highlight=False)
+    except LookupError as exc:
+        fail(str(exc))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("rewrite")(rewrite_command)
+    app.command("analyze")(analyze_command)
+    app.command("verify")(verify_command)
+    app.add_typer(trace_app, name="trace")
