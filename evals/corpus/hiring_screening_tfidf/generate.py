@@ -1,0 +1,89 @@
+"""Seeded generator for hiring_screening_tfidf: applications.jsonl.
+
+Keys: candidate_id, applied (date), degree (none/bachelor/master/phd), years_experience, resume (free text),
+decision (hired / offer_declined / rejected / withdrawn)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+
+DEFAULT_OUT = Path(__file__).resolve().parent / "data"
+import json
+
+import numpy as np
+
+DEGREES = ["none", "bachelor", "master", "phd"]
+STRONG = ["python", "sql", "spark", "kubernetes", "led", "shipped", "mentored", "production", "statistics"]
+WEAK = ["excel", "familiar", "basic", "coursework", "assisted", "exposure", "learning"]
+FILL = ["team", "project", "data", "worked", "on", "with", "and", "the", "in", "years", "company", "built"]
+
+
+def generate(out_dir: Path, scale: int = 1, seed: int = 0) -> None:
+    rng = np.random.default_rng(seed)
+    n = 700 * scale
+    lines = []
+    for i in range(n):
+        skill = rng.beta(2, 2)
+        deg = int(rng.choice(4, p=[0.1, 0.5, 0.3, 0.1]))
+        yrs = round(float(rng.gamma(2, 2.5)), 1)
+        words = []
+        for _ in range(int(rng.integers(15, 60))):
+            u = rng.random()
+            pool = STRONG if u < 0.3 * skill else (WEAK if u < 0.3 else FILL)
+            words.append(pool[int(rng.integers(len(pool)))])
+        text = " ".join(words)
+        text = text[0].upper() + text[1:] + "."
+        z = 4 * (skill - 0.5) + 0.3 * deg + 0.08 * yrs + rng.normal(0, 0.7) - 0.6
+        if rng.random() < 0.05:
+            decision = "withdrawn"
+        elif z > 0:
+            decision = "hired" if rng.random() < 0.8 else "offer_declined"
+        else:
+            decision = "rejected"
+        lines.append(json.dumps({"candidate_id": f"CAND-{i:05d}", "applied": f"2023-{int(rng.integers(1, 13)):02d}-{int(rng.integers(1, 29)):02d}",
+                                 "degree": DEGREES[deg], "years_experience": yrs, "resume": text, "decision": decision}))
+    _write_atomic(Path(out_dir) / "applications.jsonl", "\n".join(lines) + "\n")
+
+
+# ----------------------------------------------------------------------------- plumbing
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and os.replace."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=str(path.parent), prefix="." + path.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _lines(rows, sep=",") -> str:
+    """Join rows (sequences of already formatted strings) into file text with a final newline."""
+    return "".join(sep.join(str(v) for v in row) + "\n" for row in rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().splitlines()[0])
+    parser.add_argument("--scale", type=int, default=1, help="multiply the row counts by K (default: 1)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help="output folder (default: data/ next to this script)")
+    args = parser.parse_args(argv)
+    if args.scale < 1:
+        parser.error("--scale must be at least 1")
+    generate(args.out, scale=args.scale, seed=args.seed)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
