@@ -10,11 +10,13 @@ blocks starting there, simplest first, and the first one that the real scikit-le
 reproduces is kept. Each rule lifts an idiom, never a particular data set:
 
 - numeric (synthesis_numeric): passthrough, StandardScaler, MinMaxScaler, SimpleImputer before
-  them, of numeric columns and of derived numbers (numeric parse, character length, word count, date
-  parts, log1p/log, np.digitize bins on edges from the hints);
+  them (mean, median, zero, or the one constant X shows), of numeric columns and numeric parses;
 - one-hot (synthesis_categorical): blocks whose category order is read off X and explained by a
   hint order, scikit-learn's sorted order (optionally dropping the first), or X's own order;
 - ordinal: a category mapped to numbers (OrdinalEncoder, or a `.map` dict);
+- derived numeric: the same treatments of character length, word count, date parts, log1p/log
+  and np.digitize bins on edges from the hints (after the encoders: the length of short category
+  strings can mimic an encoding by accident);
 - text (synthesis_text): CountVectorizer, TfidfVectorizer and HashingVectorizer settings;
 - a lone indicator of one category, last.
 

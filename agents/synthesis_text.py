@@ -135,7 +135,7 @@ def _dense(matrix: sparse.spmatrix) -> np.ndarray:
 
 
 def _candidate(
-    ctx: Context, pos: int, width: int, rule: str, code: str, tok: Tokens, modes: frozenset[Mode]
+    pos: int, width: int, rule: str, code: str, tok: Tokens, modes: frozenset[Mode]
 ) -> Candidate:
     spec = TransformerSpec(tok.column, code, tok.column, pos, pos + width)
     return Candidate(f"text:{rule}", spec, modes)
@@ -190,7 +190,7 @@ def _count(ctx: Context, pos: int, tok: Tokens) -> Iterator[Candidate]:
             if _check(ctx, pos, matrix, len(columns)):
                 args = ", ".join(filter(None, [tok.options(), "binary=True" if binary else ""]))
                 code = f"CountVectorizer({args})"
-                yield _candidate(ctx, pos, len(columns), "count", code, tok, modes)
+                yield _candidate(pos, len(columns), "count", code, tok, modes)
 
 
 def _tfidf(ctx: Context, pos: int, tok: Tokens) -> Iterator[Candidate]:
@@ -216,7 +216,7 @@ def _tfidf(ctx: Context, pos: int, tok: Tokens) -> Iterator[Candidate]:
 
                 if _check(ctx, pos, matrix, len(columns)):
                     code = _tfidf_code(tok, norm, use_idf, smooth, sublinear)
-                    yield _candidate(ctx, pos, len(columns), "tfidf", code, tok, modes)
+                    yield _candidate(pos, len(columns), "tfidf", code, tok, modes)
 
 
 def _tfidf_code(tok: Tokens, norm: str | None, use_idf: bool, smooth: bool, sublinear: bool) -> str:
@@ -256,7 +256,7 @@ def _hashing(ctx: Context, pos: int, tok: Tokens) -> Iterator[Candidate]:
 
             if _check(ctx, pos, matrix, width):
                 code = _hashing_code(tok, width, alternate, norm, binary)
-                yield _candidate(ctx, pos, width, "hashing", code, tok, BOTH_MODES)
+                yield _candidate(pos, width, "hashing", code, tok, BOTH_MODES)
 
 
 def _hashes(ctx: Context, tok: Tokens) -> np.ndarray:

@@ -164,6 +164,19 @@ def test_sorted_category_one_hot_like_get_dummies(data):
     assert plan.matched and codes(plan) == ["OneHotEncoder()"]
 
 
+def test_one_hot_with_a_split_names_test_only_categories_when_fitted_on_all(data):
+    data = data.copy()
+    data.loc[data.index[:5], "country"] = "ES"  # only in rows that X does not contain
+    rows = np.arange(100, len(data))
+    on_all = data["country"].to_numpy()[rows][:, None] == np.array(["DE", "ES", "FR", "NL", "UK"])
+    plan_all = synthesize_features(data, on_all.astype(float), rows)
+    assert plan_all.matched and plan_all.fit_on == "all" and codes(plan_all) == ["OneHotEncoder()"]
+    on_train = pd.get_dummies(data["country"].iloc[rows]).to_numpy(float)
+    plan_train = synthesize_features(data, on_train, rows)
+    assert plan_train.matched and plan_train.fit_on == "train"
+    assert codes(plan_train) == ["OneHotEncoder(handle_unknown='ignore')"]
+
+
 def test_first_appearance_order_one_hot(data):
     order = list(pd.unique(data["country"]))
     X = (data["country"].to_numpy()[:, None] == np.array(order)).astype(float)
@@ -210,6 +223,15 @@ def test_tfidf_vectorizer_default_after_a_number(data):
     X = np.column_stack([data["age"].to_numpy(float), tfidf])
     plan = synthesize_features(data, X)
     assert plan.matched and codes(plan) == ["'passthrough'", "TfidfVectorizer()"]
+
+
+def test_tfidf_settings_fitted_on_all_rows(data):
+    rows = np.arange(0, len(data), 3)
+    vectorizer = TfidfVectorizer(sublinear_tf=True, norm=None).fit(data["text"])
+    X = vectorizer.transform(data["text"].iloc[rows]).toarray()
+    plan = synthesize_features(data, X, rows)
+    assert plan.matched and plan.fit_on == "all"
+    assert codes(plan) == ["TfidfVectorizer(norm=None, sublinear_tf=True)"]
 
 
 def test_hand_written_tfidf_variant_is_reported_with_a_description(data):
