@@ -16,6 +16,9 @@ for sex in [0, 1]:
     med = ins.loc[ins["sex"] == sex, "bmi"].median()
     ins.loc[(ins["sex"] == sex) & (ins["bmi"].isna()), "bmi"] = med
 
+print(ins.groupby("smoker")["charges"].agg(["mean", "median", "count"]))
+print(ins.groupby("region")["charges"].mean())
+
 ins["obese"] = (ins["bmi"] >= 30).astype(int)
 ins["smoker_obese"] = ins["smoker"] * ins["obese"]
 ins["bmi_band"] = pd.cut(ins["bmi"], bins=[0, 18.5, 25, 30, 35, 100], labels=False)
@@ -25,6 +28,7 @@ region_dummies = pd.get_dummies(ins["region"], prefix="reg", dtype=float)
 band_dummies = pd.get_dummies(ins["bmi_band"], prefix="band", dtype=float)
 
 cols = ["age", "age_sq", "sex", "bmi", "children", "smoker", "obese", "smoker_obese"]
+feature_names = cols + list(region_dummies.columns) + list(band_dummies.columns)
 X = pd.concat([ins[cols].astype(float), region_dummies, band_dummies], axis=1).to_numpy()
 y = np.log(ins["charges"].to_numpy())
 
@@ -33,3 +37,5 @@ ridge = Ridge(alpha=0.5)
 ridge.fit(X_tr, y_tr)
 pred = np.exp(ridge.predict(X_te))
 print("MAE in dollars:", np.abs(pred - np.exp(y_te)).mean().round(0))
+for name, coef in zip(feature_names, ridge.coef_):
+    print(f"{name:>14s} {coef:+.3f}")

@@ -18,6 +18,10 @@ df["school_gp"] = (df["school"] == "GP").astype(int)
 df["parent_edu"] = df[["Medu", "Fedu"]].max(axis=1)
 df["grade_trend"] = df["G2"] - df["G1"]
 
+print(df["failures"].value_counts())
+print(df.groupby("school")["G3"].mean())
+print(df[["G1", "G2", "G3"]].corr())
+
 # pass/fail on the final grade
 df["passed"] = np.where(df["G3"] >= 10, 1, 0)
 
