@@ -122,8 +122,11 @@ def _first_verified(
     tried = 0
     for _, rule in RULES:
         for candidate in rule(ctx, pos):
+            if tried >= MAX_TRIED:
+                trail.append(f"X[{pos}] gave up after {MAX_TRIED} rejected candidates")
+                return None
             modes = candidate.modes & feasible
-            if not modes or tried >= MAX_TRIED:
+            if not modes:
                 continue
             tried += 1
             verified = _verify_block(ctx, candidate, modes)

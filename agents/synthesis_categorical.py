@@ -56,7 +56,10 @@ def _sources(ctx: Context) -> list[Source]:
         numeric = not (is_string_column(series) or isinstance(series.dtype, pd.CategoricalDtype))
         if numeric and pd.api.types.is_float_dtype(series) and name not in known:
             continue
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        try:
+            codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        except TypeError:  # unhashable cells (lists, dicts) are no categories
+            continue
         if len(uniques) > (MAX_NUMERIC_CATEGORIES if numeric else limit):
             continue
         categories = [_python(v) for v in uniques]
@@ -126,7 +129,10 @@ def _explanations(
         fitted = source.codes[ctx.fit_rows(modes)]
         if (fitted < 0).any():
             continue
-        ordered = sorted(source.categories[c] for c in pd.unique(fitted))
+        try:
+            ordered = sorted(source.categories[c] for c in pd.unique(fitted))
+        except TypeError:  # mixed types have no sorted order, as for scikit-learn
+            break
         unknown = len(ordered) < len(source.categories)
         suffix = ", handle_unknown='ignore'" if unknown else ""
         if _fits(ordered, shown, source, present):
