@@ -1,0 +1,276 @@
+"""The LLM proposer through the real `ChatOpenAI` client against the scripted local server."""
+
+from __future__ import annotations
+
+import inspect
+import time
+
+import pytest
+from lester.agents.api_reference import api_reference
+from lester.agents.llm import NO_CODE, LLMConfig, LLMProposer
+from lester.agents.llm_code import extract_code, split_parts
+from lester.agents.llm_prompts import render
+from lester.agents.proposals import STEP_PARTS, StepRequest, assemble
+
+import lester
+from tests.llm_server import Answer, Fail, LLMServer, Stall
+
+STAGE_CODE = """\
+y = []
+for r in data:
+    y.append(1 if r[5] > 0 else 0)
+model = LogisticRegression(C=1.0, max_iter=1000)
+model.fit(X, y)"""
+
+LABEL_MODEL = """\
+from sklearn.linear_model import LogisticRegression
+
+
+@lt.label
+def positive(data: pd.DataFrame) -> pd.Series:
+    return (data["sentiment"] > 0).astype(int)
+
+
+@lt.model
+def model() -> LogisticRegression:
+    return LogisticRegression(C=1.0, max_iter=1000)"""
+
+ANSWER = f"Here is the rewrite.\n\n```python\n# draft\nx = 1\n```\n\nFinal:\n```python\n{LABEL_MODEL}\n```\n"
+
+
+def request(step: str = "label_model", **changes: object) -> StepRequest:
+    fields = dict(
+        step=step,
+        script_name="messy.py",
+        original_source="import numpy as np\n# ... the whole messy script ...\n" + STAGE_CODE,
+        stage_code=STAGE_CODE,
+        analysis_text="prepared columns: mail_id:int, sentiment:int (sample: 17, 2)",
+        expected="y: 412 rows, values {0: 230, 1: 182}; estimator LogisticRegression(C=1.0, max_iter=1000)",
+        parts={
+            "preamble": "import pandas as pd\n\nimport lester as lt",
+            "prepare": "@lt.prepare\ndef complaints(mails: lt.Frame) -> lt.Frame:\n    return mails",
+            "label": "# an older label",
+        },
+    )
+    fields.update(changes)
+    return StepRequest(**fields)
+
+
+def proposer(server: LLMServer, **options: object) -> LLMProposer:
+    config = dict(
+        model="scripted-model", base_url=server.base_url, api_key="test-key", timeout=10.0
+    )
+    config.update(options)
+    return LLMProposer(LLMConfig(**config))
+
+
+def test_a_proposal_holds_the_last_code_block_split_by_stage_and_the_reported_tokens(llm_server):
+    llm_server.script([Answer(ANSWER, prompt_tokens=1234, completion_tokens=56)])
+    proposal = proposer(llm_server).propose(request())
+
+    assert proposal.ok, proposal.error
+    assert proposal.proposer == "llm:scripted-model"
+    assert proposal.parts["label"].startswith("from sklearn.linear_model import LogisticRegression")
+    assert "def positive(" in proposal.parts["label"]
+    assert proposal.parts["model"].startswith("@lt.model\ndef model()")
+    assert "x = 1" not in assemble(proposal.parts, "t")
+    assert (proposal.calls, proposal.prompt_tokens, proposal.completion_tokens) == (1, 1234, 56)
+    assert proposal.answer == ANSWER
+    sent = llm_server.requests[0].body
+    assert sent["model"] == "scripted-model" and sent["temperature"] == 0
+    assert [m["role"] for m in sent["messages"]] == ["system", "user"]
+    assert all(m["content"] in proposal.prompt for m in sent["messages"])
+
+
+def test_the_prompt_carries_the_stage_code_analysis_expectations_context_and_api_reference(
+    llm_server,
+):
+    llm_server.script([ANSWER])
+    proposal = proposer(llm_server).propose(request())
+
+    text = llm_server.requests[0].text
+    for expected in (
+        STAGE_CODE,
+        "prepared columns: mail_id:int, sentiment:int",
+        "y: 412 rows, values {0: 230, 1: 182}",
+        "def complaints(mails: lt.Frame)",  # the other steps' parts, for context
+        "lt.read_csv(path:",
+        "Frame.join(other: Frame",
+        "Frame.project(target: str",
+    ):
+        assert expected in text
+    assert "# an older label" not in text  # the step's own parts are not context
+    assert "Repair" not in text
+    assert text in proposal.prompt.replace("[system]\n", "").replace("\n\n[user]\n", "\n")
+
+
+def test_a_repair_prompt_carries_the_previous_candidate_and_the_diagnosis(llm_server):
+    llm_server.script([ANSWER])
+    diagnosis = "label: y differs in 17 of 412 rows, e.g. row 3: expected 1, got 0"
+    repair = request(
+        previous="@lt.label\ndef wrong(data):\n    return data['x']", diagnosis=diagnosis, attempt=2
+    )
+    proposal = proposer(llm_server).propose(repair)
+
+    text = llm_server.requests[0].text
+    assert diagnosis in text
+    assert "def wrong(data):" in text
+    assert "Repair (attempt 2)" in text
+    assert STAGE_CODE in text
+    assert proposal.ok
+
+
+def test_a_rate_limit_is_retried_and_every_request_is_counted(llm_server):
+    llm_server.script([Fail(429), Answer(ANSWER, prompt_tokens=10, completion_tokens=5)])
+    proposal = proposer(llm_server, max_retries=2).propose(request())
+
+    assert proposal.ok, proposal.error
+    assert proposal.calls == 2 == len(llm_server.requests)
+    assert (proposal.prompt_tokens, proposal.completion_tokens) == (10, 5)
+
+
+def test_a_persistent_server_error_is_a_proposal_error_naming_the_status(llm_server):
+    llm_server.script([Fail(500, "the GPU caught fire")] * 2)
+    proposal = proposer(llm_server, max_retries=1).propose(request())
+
+    assert not proposal.ok and proposal.parts == {}
+    assert "HTTP 500" in proposal.error and "the GPU caught fire" in proposal.error
+    assert "2 attempts" in proposal.error
+    assert proposal.calls == 2 == len(llm_server.requests)
+    assert proposal.prompt  # kept for the trace even without an answer
+
+
+def test_a_rate_limit_that_persists_names_429(llm_server):
+    llm_server.script([Fail(429)] * 3)
+    proposal = proposer(llm_server, max_retries=2).propose(request())
+
+    assert "HTTP 429 Too Many Requests" in proposal.error
+    assert proposal.calls == 3
+
+
+def test_an_answer_without_code_is_an_error_but_its_tokens_count(llm_server):
+    llm_server.script(
+        [Answer("I am sorry, I cannot rewrite this.", prompt_tokens=300, completion_tokens=9)]
+    )
+    proposal = proposer(llm_server).propose(request())
+
+    assert proposal.error == NO_CODE
+    assert proposal.parts == {}
+    assert (proposal.calls, proposal.prompt_tokens, proposal.completion_tokens) == (1, 300, 9)
+
+
+def test_an_answer_cut_off_at_the_token_limit_says_so(llm_server):
+    llm_server.script(
+        [Answer("```python\nimport lester as lt\n\n@lt.model\ndef m", finish_reason="length")]
+    )
+    proposal = proposer(llm_server).propose(request())
+
+    assert proposal.error.startswith(NO_CODE) and "cut off" in proposal.error
+
+
+def test_a_slow_answer_beyond_the_timeout_is_a_timeout_error(llm_server):
+    llm_server.script([Stall(30, Answer(ANSWER))])
+    started = time.monotonic()
+    proposal = proposer(llm_server, timeout=0.5, max_retries=0).propose(request())
+
+    assert time.monotonic() - started < 5
+    assert proposal.error.startswith("timeout") and "0.5 s" in proposal.error
+    assert proposal.calls == 1
+
+
+def test_without_a_key_or_local_endpoint_nothing_is_sent(monkeypatch):
+    monkeypatch.delenv("LESTER_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    proposal = LLMProposer(LLMConfig(model="gpt-x")).propose(request())
+
+    assert "no API key" in proposal.error and proposal.calls == 0
+
+
+def test_a_local_endpoint_needs_no_key(llm_server, monkeypatch):
+    monkeypatch.delenv("LESTER_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    llm_server.script([ANSWER])
+    proposal = proposer(llm_server, api_key=None).propose(request())
+
+    assert proposal.ok, proposal.error
+
+
+def test_the_configuration_comes_from_the_environment(monkeypatch):
+    for name in ("LESTER_MODEL", "LESTER_BASE_URL", "OPENAI_BASE_URL", "LESTER_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-openai")
+    assert LLMConfig.from_env() is None  # a key alone does not turn the model on
+
+    monkeypatch.setenv("LESTER_MODEL", "qwen2.5-coder")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:8000/v1")
+    monkeypatch.setenv("LESTER_LLM_TIMEOUT", "7.5")
+    config = LLMConfig.from_env()
+    assert (config.model, config.base_url, config.api_key, config.timeout) == (
+        "qwen2.5-coder",
+        "http://127.0.0.1:8000/v1",
+        "sk-openai",
+        7.5,
+    )
+    assert "sk-openai" not in repr(config)
+
+    monkeypatch.setenv("LESTER_API_KEY", "sk-lester")
+    monkeypatch.setenv("LESTER_BASE_URL", "http://127.0.0.1:9000/v1")
+    config = LLMConfig.from_env("other-model")
+    assert (config.model, config.base_url, config.api_key) == (
+        "other-model",
+        "http://127.0.0.1:9000/v1",
+        "sk-lester",
+    )
+
+
+def test_the_api_reference_lists_the_api_with_docstrings():
+    reference = api_reference()
+    for entry, obj in (
+        ("lt.read_csv(", lester.read_csv),
+        ("Frame.join(", lester.Frame.join),
+        ("Frame.project(", lester.Frame.project),
+        ("Frame.filter(", lester.Frame.filter),
+    ):
+        assert entry in reference
+        assert inspect.getdoc(obj).splitlines()[0] in reference
+    assert "@lt.source" in reference and "@lt.encode" in reference
+    assert "'PathLike" not in reference  # annotations unquoted
+    assert "_require" not in reference  # private methods stay out
+
+
+@pytest.mark.parametrize("step", list(STEP_PARTS))
+def test_every_step_renders_with_and_without_repair(step):
+    first = render(request(step))
+    again = render(request(step, previous="x = 1", diagnosis="wrong rows"))
+
+    assert first.system == again.system and "Frame.join(" in first.system
+    assert STAGE_CODE in first.user and "wrong rows" not in first.user
+    assert "wrong rows" in again.user and "$" not in first.user.replace("$$", "")
+
+
+def test_code_extraction():
+    assert extract_code("```python\na = 1\n```\ntext\n```py\nb = 2\n```") == "b = 2"
+    assert extract_code("```\nc = 3\n```") == "c = 3"
+    assert extract_code("def f():\n    return 1\n") == "def f():\n    return 1"
+    assert extract_code("```python\ndef broken(:\n```") == "def broken(:"  # checks report it
+    for prose in ("Sorry", "I cannot do that.", "", "```text\nno code here\n```"):
+        assert extract_code(prose) is None
+
+
+def test_sources_code_splits_into_preamble_and_sources_and_foreign_stages_are_dropped():
+    code = (
+        "import lester as lt\n\nTARGETS = ['DE']\n\n\n"
+        "# customers without header\n@lt.source\ndef customers(data_dir: str) -> lt.Frame:\n"
+        "    return lt.read_csv(f'{data_dir}/data/customers.csv', header=None)\n\n\n"
+        "def helper(x):\n    return x\n\n\n"
+        "@lt.model\ndef model():\n    return None\n"
+    )
+    parts, notes = split_parts(code, "sources")
+
+    assert (
+        parts["preamble"]
+        == "import lester as lt\n\nTARGETS = ['DE']\n\n\ndef helper(x):\n    return x"
+    )
+    assert parts["sources"].startswith("# customers without header\n@lt.source\ndef customers")
+    assert notes == ["dropped @lt.model function 'model': it belongs to another step"]
+    assert split_parts("def broken(:", "encode") == ({"split": "def broken(:", "encode": ""}, [])
