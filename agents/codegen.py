@@ -112,3 +112,58 @@ def _value_code(value: Any) -> str:
         if not isinstance(parsed, str):
             return value
     return repr(value)
+
+
+def tidy(module: str) -> str:
+    """Hoist imports to the top and drop imports and constants nothing uses.
+
+    Proposers add what their part might need; the finished module keeps only what it does need,
+    so that a reader sees the pipeline and not the original script's leftovers.
+    """
+    tree = ast.parse(module)
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    used |= {n.value.id for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
+    imports: list[str] = []
+    body: list[tuple[bool, str]] = []
+    for node in tree.body[1:] if _has_docstring(tree) else tree.body:
+        text = ast.get_source_segment(module, node) or ""
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            if _binds_used(node, used) and text not in imports:
+                imports.append(text)
+        elif not _is_unused_constant(node, used):
+            body.append((isinstance(node, ast.Assign), _with_decorators(module, node, text)))
+    doc = f'"""{ast.get_docstring(tree)}"""\n\n' if _has_docstring(tree) else ""
+    plain = sorted(i for i in imports if i.startswith("import ") and "lester" not in i)
+    froms = sorted(i for i in imports if i.startswith("from "))
+    own = [i for i in imports if i.startswith("import ") and "lester" in i]
+    head = "\n".join(plain + froms) + ("\n\n" + "\n".join(own) if own else "")
+    return doc + head + "\n\n\n" + _join(body) + "\n"
+
+
+def _join(items: list[tuple[bool, str]]) -> str:
+    """Consecutive constants on consecutive lines; everything else two blank lines apart."""
+    out = ""
+    for i, (is_constant, text) in enumerate(items):
+        if i:
+            out += "\n" if is_constant and items[i - 1][0] else "\n\n\n"
+        out += text
+    return out
+
+
+def _has_docstring(tree: ast.Module) -> bool:
+    return ast.get_docstring(tree) is not None
+
+
+def _binds_used(node: ast.Import | ast.ImportFrom, used: set[str]) -> bool:
+    return any((a.asname or a.name).split(".")[0] in used for a in node.names)
+
+
+def _is_unused_constant(node: ast.stmt, used: set[str]) -> bool:
+    if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+        return False
+    return node.targets[0].id not in used
+
+
+def _with_decorators(module: str, node: ast.stmt, text: str) -> str:
+    decorators = getattr(node, "decorator_list", [])
+    return "\n".join(f"@{ast.get_source_segment(module, d)}" for d in decorators) + ("\n" if decorators else "") + text

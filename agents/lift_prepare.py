@@ -727,7 +727,7 @@ class Lifter:
                 and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], ast.Name)
             ):
-                if static.literal(stmt.value) is not None and _elements(stmt.value) is not False:
+                if static.literal(stmt.value) is not None and _elements(stmt.value) != []:
                     out.append(ast.get_source_segment(self.source, stmt))
         return out
 

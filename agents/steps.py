@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from lester.agents.analysis import Analysis, analyze
+from lester.agents.codegen import tidy
 from lester.agents.form import check_form
 from lester.agents.proposals import STEP_PARTS, Proposal, StepRequest, assemble
 from lester.agents.runtime import Runtime
@@ -253,6 +254,10 @@ def _can_retry(state: RewriteState, rt: Runtime, step: str, attempt: int) -> boo
 
 def assemble_node(state: RewriteState, rt: Runtime) -> dict[str, Any]:
     module = assemble(state.get("parts") or {}, title(state))
+    try:
+        module = tidy(module)
+    except SyntaxError:
+        pass  # the form check below reports it
     problems = check_form(module)
     record = {"node": "assemble", "time": time.time(), "module": module, "problems": problems}
     if problems:

@@ -1,0 +1,100 @@
+"""`lester rewrite` end to end, offline, through the real sandbox and the real checkpointer."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ..conftest import ROOT
+
+pytestmark = [pytest.mark.docker, pytest.mark.e2e]
+
+LESTER = [sys.executable, "-m", "lester"]
+
+
+def rewrite(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*LESTER, "rewrite", *args], capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+def test_running_example_rewrites_and_verifies_offline(example_copy: Path):
+    original = (example_copy / "messy.py").read_text()
+    result = rewrite(str(example_copy / "messy.py"), "--model", "offline", "--sandbox", "docker")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "VERIFIED" in result.stdout and "exact" in result.stdout
+    written = (example_copy / "messy_lester.py").read_text()
+    assert "@lt.prepare" in written and "Verified" in written
+    assert (example_copy / "messy.py").read_text() == original
+    listing = subprocess.run([*LESTER, "trace", "list", "--traces", str(example_copy / ".lester")], capture_output=True, text=True)
+    assert "verified" in listing.stdout
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["credit_default_opensplit", "fraud_transactions_basic", "housing_prices_basic", "telco_churn_basic"],
+)
+def test_corpus_pipelines_of_other_styles_verify(tmp_path: Path, case: str):
+    import shutil
+
+    folder = tmp_path / case
+    shutil.copytree(ROOT / "evals" / "corpus" / case, folder)
+    result = rewrite(str(folder / "messy.py"), "--model", "offline", "--sandbox", "docker")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert (folder / "messy_lester.py").is_file()
+
+
+def test_not_python_is_bad_input(tmp_path: Path):
+    script = tmp_path / "broken.py"
+    script.write_text("def (:\n")
+    result = rewrite(str(script), "--model", "offline")
+    assert result.returncode == 2 and "not valid Python" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.py"]
+
+
+def test_unreadable_file_is_bad_input(tmp_path: Path):
+    script = tmp_path / "binary.py"
+    script.write_bytes(b"\xff\xfe\x00garbage")
+    result = rewrite(str(script), "--model", "offline")
+    assert result.returncode == 2 and "cannot read" in result.stderr
+
+
+def test_script_without_fit_is_bad_input(tmp_path: Path):
+    (tmp_path / "data.csv").write_text("a,b\n1,2\n")
+    script = tmp_path / "nofit.py"
+    script.write_text("rows = open('data.csv').read().splitlines()\nprint(len(rows))\n")
+    result = rewrite(str(script), "--model", "offline", "--sandbox", "docker")
+    assert result.returncode == 2, result.stdout
+    assert "never fits a model" in result.stdout
+    assert not (tmp_path / "nofit_lester.py").exists()
+
+
+def test_missing_data_file_is_bad_input(example_copy: Path):
+    (example_copy / "data" / "mails.csv").unlink()
+    result = rewrite(str(example_copy / "messy.py"), "--model", "offline", "--sandbox", "docker")
+    assert result.returncode == 2
+    assert "FileNotFoundError" in result.stdout and "mails.csv" in result.stdout
+    assert not (example_copy / "messy_lester.py").exists()
+
+
+def test_killed_run_resumes_from_its_checkpoint(example_copy: Path):
+    command = [*LESTER, "rewrite", str(example_copy / "messy.py"), "--model", "offline", "--sandbox", "docker"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    for line in process.stdout:
+        if "encode: attempt" in line:
+            os.killpg(process.pid, signal.SIGKILL)
+            break
+    process.wait(timeout=60)
+    time.sleep(1)
+    db = sqlite3.connect(example_copy / ".lester" / "lester.sqlite")
+    (run_id, outcome), = db.execute("SELECT run_id, outcome FROM runs").fetchall()
+    assert outcome is None
+    resumed = rewrite(str(example_copy / "messy.py"), "--model", "offline", "--sandbox", "docker", "--resume", run_id)
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "analyse:" not in resumed.stdout  # continued, not restarted
+    assert db.execute("SELECT outcome FROM runs WHERE run_id = ?", (run_id,)).fetchone() == ("verified",)
