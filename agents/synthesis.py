@@ -280,6 +280,10 @@ def _describe(ctx: Context, start: int, stop: int) -> str:
             f"{span}: all-zero column, likely a one-hot category absent from these rows; "
             "it can only be named from the script (hints)"
         )
+    if column.min() == column.max():
+        return (
+            f"{span}: constant {column[0]:.4g} (an intercept column?); no prepared column gives it"
+        )
     if ((column == 0) | (column == 1)).all():
         return f"{span}: 0/1 column ({column.mean():.0%} ones) that indicates no category found"
     return f"{span}: {_numeric_description(ctx, column)}"

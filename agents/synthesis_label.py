@@ -49,9 +49,9 @@ def _reproduces(expression: str, data: pd.DataFrame, y: np.ndarray) -> bool:
     try:
         with np.errstate(all="ignore"):
             got = np.asarray(eval(expression, {"np": np, "pd": pd}, {"data": data}))
+        return _equal(got, y)
     except Exception:
         return False
-    return _equal(got, y)
 
 
 def _equal(got: np.ndarray, y: np.ndarray) -> bool:
@@ -88,7 +88,11 @@ def _categorical(data: pd.DataFrame) -> Iterator[tuple[str, pd.Series]]:
         series = data[col]
         if pd.api.types.is_float_dtype(series) or series.isna().any():
             continue
-        if series.nunique() <= MAX_CATEGORIES:
+        try:
+            few = series.nunique() <= MAX_CATEGORIES
+        except TypeError:  # unhashable cells (lists, dicts) are no categories
+            continue
+        if few:
             yield str(col), series
 
 

@@ -237,8 +237,11 @@ def _constant_fill(ctx: Context, pos: int, target: np.ndarray) -> Iterator[Candi
             continue
         mine = values[ctx.rows]
         missing = np.isnan(mine)
-        if not missing.any() or missing.all() or np.isnan(target).any():
+        present = mine[~missing]
+        if not missing.any() or len(present) == 0 or present.min() == present.max():
             continue
+        if np.isnan(target).any():
+            return
         fill = target[missing]
         if np.ptp(fill) == 0 and ctx.close(np.where(missing, fill[0], mine), target):
             code = f"SimpleImputer(strategy='constant', fill_value={_number_text(fill[0])})"

@@ -414,3 +414,14 @@ def test_twenty_thousand_rows_and_a_hundred_columns_synthesize_fast():
     assert [(a, b) for a, b, _ in plan.unmatched] == [(X.shape[1] - 1, X.shape[1])]
     assert len(plan.transformers) == 4  # merged passthrough, scaler, one-hot, hashing
     assert elapsed < 5.0, elapsed
+
+
+def test_odd_columns_neither_crash_nor_match_by_accident():
+    odd = pd.DataFrame(
+        {"mixed": [1, "x", 2.5, None] * 50, "lists": [[1], [2]] * 100, "n": np.arange(200.0)}
+    )
+    plan = synthesize_features(odd, np.column_stack([odd["n"].to_numpy(), np.ones(200)]))
+    assert codes(plan) == ["'passthrough'"]
+    assert plan.unmatched[0][:2] == (1, 2) and "constant" in plan.unmatched[0][2]
+    label = synthesize_label(odd, (odd["n"] > 99).astype(int).to_numpy())
+    assert label.expression == "(data['n'] > 99).astype(int)"
