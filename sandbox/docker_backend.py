@@ -10,7 +10,8 @@ Design (the simplest that meets the latency target):
   only writable area, memory = memory+swap limit, CPU and pids limits, all capabilities dropped,
   `no-new-privileges`, user nobody, no core dumps, and an environment built from scratch (nothing
   from the host). The data dir is bind-mounted read-only at `/data` (and at its own host path when
-  that path cannot clash with the container's file system, for scripts with absolute paths).
+  that path cannot clash with the container's file system, for scripts with absolute paths); when
+  nobody cannot read it (a 0700 home or temp dir), a world-readable copy is mounted instead.
 - Limits: the server enforces the job's timeout and output cap by killing every process of the
   job, and reads the container cgroup's OOM-kill and pids counters to say which limit ended a
   job. The host keeps a backstop deadline and kills the whole container if the server does not
