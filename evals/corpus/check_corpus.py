@@ -9,14 +9,16 @@ For every case folder (a folder holding ``messy.py``) it
 1. regenerates the data with ``generate.py --out TMP`` (scale 1, seed 0) and compares it with the
    committed ``data/`` folder byte for byte (same file names, same bytes);
 2. copies the case folder to a temporary directory and runs ``messy.py`` there in a subprocess
-   (cwd = the copy) under a small recorder that wraps scikit-learn's ``fit`` methods, and checks
+   (cwd = the copy, random PYTHONHASHSEED) under a small recorder that wraps scikit-learn's ``fit`` methods, and checks
    that it exits 0 within the time limit, that exactly one top-level model ``fit`` happens, that
    its ``X`` is 2-D, numeric and free of NaN, that ``y`` is 1-D and that a classification case
    sees at least two classes;
 3. validates ``meta.json`` (required keys, task, split, model name, idiom tags from IDIOMS.md)
    and the script length (40-120 lines).
 
-It prints one table row per case and exits non-zero when any case fails.
+With ``--determinism`` every script runs twice and the SHA-256 of the fitted ``X`` and ``y`` must
+agree. It prints one table row per case (wall time of the subprocess, CPU time of the script) and
+exits non-zero when any case fails.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ IDIOM_GROUPS = ("reading", "preparation", "features", "labels", "model")
 
 # Runs inside the subprocess: wrap every estimator's fit, record the outermost calls, run messy.py.
 RECORDER = r'''
-import json, os, runpy, sys, importlib
+import hashlib, json, os, runpy, sys, importlib, time
 import numpy as np
 import sklearn.base as base
 
@@ -63,12 +65,14 @@ def wrap(owner):
                     rec["X_shape"] = list(Xa.shape)
                     rec["X_numeric"] = bool(np.issubdtype(Xa.dtype, np.number) or Xa.dtype == bool)
                     rec["X_nan"] = bool(rec["X_numeric"] and np.isnan(Xa.astype(float)).any())
+                    rec["X_sha"] = hashlib.sha256(np.ascontiguousarray(Xa, dtype=float).tobytes()).hexdigest()
                 except Exception as exc:  # sparse or odd input
                     rec["X_error"] = repr(exc)
                 if y is not None:
                     ya = np.asarray(y)
                     rec["y_shape"] = list(ya.shape)
                     rec["y_classes"] = int(len(np.unique(ya))) if ya.ndim == 1 else None
+                    rec["y_sha"] = hashlib.sha256(np.ascontiguousarray(ya).tobytes()).hexdigest()
                 records.append(rec)
             return orig(self, X, y, *args, **kwargs)
         finally:
@@ -89,12 +93,13 @@ for modname in ("sklearn.linear_model", "sklearn.ensemble", "sklearn.svm", "skle
                     wrap(owner)
                 break
 
+cpu0 = time.process_time()
 try:
     sys.argv = ["messy.py"]
     runpy.run_path("messy.py", run_name="__main__")
 finally:
     with open(os.environ["CORPUS_FIT_RECORD"], "w") as fh:
-        json.dump(records, fh)
+        json.dump({"fits": records, "cpu": time.process_time() - cpu0}, fh)
 '''
 
 
@@ -151,8 +156,33 @@ def check_meta(case: Path, vocab: dict[str, set[str]]) -> list[str]:
     return problems
 
 
-def check_case(case: Path, vocab, timeout: float, python: str) -> dict:
-    res = {"case": case.name, "problems": [], "data": "?", "run": "?", "secs": None, "fit": ""}
+def _run_messy(case: Path, tmp: Path, python: str, timeout: float):
+    """Run messy.py in a fresh copy of the case folder; return (status, fits, cpu, secs, problem)."""
+    tmp.mkdir(parents=True)
+    work = tmp / "case"
+    shutil.copytree(case, work, ignore=shutil.ignore_patterns("__pycache__"))
+    record = tmp / "fits.json"
+    env = dict(os.environ, CORPUS_FIT_RECORD=str(record), PYTHONHASHSEED="random")
+    t0 = time.perf_counter()
+    status, problem = "?", None
+    try:
+        proc = subprocess.run([python, "-c", RECORDER], cwd=work, capture_output=True,
+                              text=True, timeout=timeout, env=env)
+        if proc.returncode == 0:
+            status = "ok"
+        else:
+            status = f"EXIT {proc.returncode}"
+            problem = "messy.py failed: " + proc.stderr.strip()[-400:]
+    except subprocess.TimeoutExpired:
+        status, problem = "TIMEOUT", f"messy.py exceeded {timeout:.0f}s"
+    secs = time.perf_counter() - t0
+    data = json.loads(record.read_text()) if record.exists() else {}
+    return status, data.get("fits", []), data.get("cpu"), secs, problem
+
+
+def check_case(case: Path, vocab, timeout: float, python: str, determinism: bool = False) -> dict:
+    res = {"case": case.name, "problems": [], "data": "?", "run": "?", "secs": None, "cpu": None,
+           "repeat": "-", "fit": ""}
     meta = {}
     try:
         meta = json.loads((case / "meta.json").read_text(encoding="utf-8"))
@@ -182,26 +212,18 @@ def check_case(case: Path, vocab, timeout: float, python: str) -> dict:
                     k for k in committed if committed[k] != fresh.get(k)]
                 res["problems"].append(f"regenerated data differs: {names[:5]}")
         # 2. run messy.py in a copy of the folder
-        work = tmp / "case"
-        shutil.copytree(case, work, ignore=shutil.ignore_patterns("__pycache__"))
-        record = tmp / "fits.json"
-        env = dict(os.environ, CORPUS_FIT_RECORD=str(record), PYTHONHASHSEED="0")
-        t0 = time.perf_counter()
-        try:
-            proc = subprocess.run([python, "-c", RECORDER], cwd=work, capture_output=True,
-                                  text=True, timeout=timeout, env=env)
-            res["secs"] = time.perf_counter() - t0
-            if proc.returncode == 0:
-                res["run"] = "ok"
-            else:
-                res["run"] = f"EXIT {proc.returncode}"
-                res["problems"].append("messy.py failed: " + proc.stderr.strip()[-400:])
-        except subprocess.TimeoutExpired:
-            res["secs"] = time.perf_counter() - t0
-            res["run"] = "TIMEOUT"
-            res["problems"].append(f"messy.py exceeded {timeout:.0f}s")
+        run, fits, cpu, secs, problem = _run_messy(case, tmp / "run1", python, timeout)
+        res.update(run=run, secs=secs, cpu=cpu)
+        if problem:
+            res["problems"].append(problem)
+        if determinism and run == "ok":
+            run2, fits2, _, _, problem2 = _run_messy(case, tmp / "run2", python, timeout)
+            same = run2 == "ok" and [(f.get("X_sha"), f.get("y_sha")) for f in fits] == [
+                (f.get("X_sha"), f.get("y_sha")) for f in fits2]
+            res["repeat"] = "same" if same else "DIFFERS"
+            if not same:
+                res["problems"].append(problem2 or "a second run fitted a different X or y")
         # 3. what the final fit saw
-        fits = json.loads(record.read_text()) if record.exists() else []
         if res["run"] == "ok":
             if len(fits) != 1:
                 res["problems"].append(f"{len(fits)} top-level model fits (want exactly 1)")
@@ -234,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds per generate.py / messy.py run (default: 90; the scripts "
                              "themselves need ~1-3 s plus interpreter and import time)")
     parser.add_argument("--python", default=sys.executable, help="interpreter for the subprocesses")
+    parser.add_argument("--determinism", action="store_true",
+                        help="run every script twice (random hash seeds) and compare the fitted X and y")
     args = parser.parse_args(argv)
 
     vocab = load_vocabulary(CORPUS / "IDIOMS.md")
@@ -243,18 +267,22 @@ def main(argv: list[str] | None = None) -> int:
         print("no cases found")
         return 1
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(lambda c: check_case(c, vocab, args.timeout, args.python), cases))
+        results = list(pool.map(lambda c: check_case(c, vocab, args.timeout, args.python, args.determinism), cases))
 
     width = max(len(r["case"]) for r in results)
-    print(f"{'case':<{width}}  {'data':<8} {'run':<8} {'secs':>6}  {'status':<6} final fit")
+    print(f"{'case':<{width}}  {'data':<8} {'run':<8} {'wall':>6} {'cpu':>6}  {'repeat':<7} "
+          f"{'status':<6} final fit")
     for r in results:
         secs = f"{r['secs']:.1f}" if r["secs"] is not None else "-"
+        cpu = f"{r['cpu']:.1f}" if r["cpu"] is not None else "-"
         status = "PASS" if r["ok"] else "FAIL"
-        print(f"{r['case']:<{width}}  {r['data']:<8} {r['run']:<8} {secs:>6}  {status:<6} {r['fit']}")
+        print(f"{r['case']:<{width}}  {r['data']:<8} {r['run']:<8} {secs:>6} {cpu:>6}  "
+              f"{r['repeat']:<7} {status:<6} {r['fit']}")
         for p in r["problems"]:
             print(f"{'':<{width}}    - {p}")
     n_ok = sum(r["ok"] for r in results)
-    print(f"\n{n_ok}/{len(results)} cases pass")
+    print(f"\n{n_ok}/{len(results)} cases pass  (wall: seconds per messy.py subprocess incl. "
+          "interpreter start; cpu: CPU seconds of the script body, scikit-learn already imported)")
     return 0 if n_ok == len(results) else 1
 
 
