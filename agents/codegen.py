@@ -49,6 +49,29 @@ def prepare_function(
     return f'@lt.prepare\ndef prepared({params}) -> lt.Frame:\n    """{origin}"""\n{inner}'
 
 
+def prepare_name(prepare_code: str) -> str | None:
+    """The name of the function a preparation part decorates with `@lt.prepare`."""
+    try:
+        tree = ast.parse(prepare_code)
+    except SyntaxError:
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and any(
+            ast.unparse(d) == "lt.prepare" for d in node.decorator_list
+        ):
+            return node.name
+    return None
+
+
+def derive_function(base: str, lines: list[str]) -> str:
+    """The final preparation: the prepared rows plus the derived columns the encoders need."""
+    body = "\n".join(f"    {line}" for line in ["data = " + base, *lines, "return data"])
+    return (
+        f"@lt.prepare\ndef with_derived_columns({base}: lt.Frame) -> lt.Frame:\n"
+        f'    """The prepared rows plus the columns the encoders and the label are computed from."""\n{body}'
+    )
+
+
 def split_function(split: dict[str, Any] | None, n_train: int | None = None) -> str:
     if split and split.get("kind") == "train_test_split":
         args = [
@@ -122,7 +145,11 @@ def tidy(module: str) -> str:
     """
     tree = ast.parse(module)
     used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    used |= {n.value.id for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
+    used |= {
+        n.value.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+    }
     imports: list[str] = []
     body: list[tuple[bool, str]] = []
     for node in tree.body[1:] if _has_docstring(tree) else tree.body:
@@ -159,11 +186,19 @@ def _binds_used(node: ast.Import | ast.ImportFrom, used: set[str]) -> bool:
 
 
 def _is_unused_constant(node: ast.stmt, used: set[str]) -> bool:
-    if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+    if not (
+        isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+    ):
         return False
     return node.targets[0].id not in used
 
 
 def _with_decorators(module: str, node: ast.stmt, text: str) -> str:
     decorators = getattr(node, "decorator_list", [])
-    return "\n".join(f"@{ast.get_source_segment(module, d)}" for d in decorators) + ("\n" if decorators else "") + text
+    return (
+        "\n".join(f"@{ast.get_source_segment(module, d)}" for d in decorators)
+        + ("\n" if decorators else "")
+        + text
+    )

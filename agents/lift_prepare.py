@@ -98,6 +98,7 @@ class Lifter:
         self.source = source
         self.tree = static.parse(source)
         self.reports = {s.path: s for s in sources}
+        self.catalog = {spec.path: spec for spec in source_specs(sources)}
         self.prepare_lines = prepare_lines
         self.lines: list[str] = []
         self.vars: set[str] = set()
@@ -216,23 +217,14 @@ class Lifter:
                 node, f"reads back {path}, written earlier from the same rows (intermediate file)"
             )
             return self.files[path]
-        report = self.reports.get(path) or self.reports.get(path.lstrip("./"))
-        if report is None:
+        spec = self.catalog.get(path) or self.catalog.get(path.lstrip("./"))
+        if spec is None:
             raise Unsupported(node, f"{path} was not read when the script ran")
-        name = identifier(
-            path.rsplit("/", 1)[-1].rsplit(".", 1)[0], {s.name for s in self.specs} | {"data_dir"}
-        )
-        options = {
-            "header": 0 if report.header else None,
-            "names": report.names,
-            "sep": report.delimiter,
-        }
-        if report.idiom != "pandas":
-            options.update(dtype="str", keep_default_na=False)
-        self.specs.append(SourceSpec(name, path, options))
-        self.vars.add(name)
-        self.note(node, f"source {name} from {path} ({report.idiom})")
-        return Rel(name, list(report.names))
+        if spec not in self.specs:
+            self.specs.append(spec)
+        self.vars.add(spec.name)
+        self.note(node, f"source {spec.name} from {path} ({self.reports[spec.path].idiom})")
+        return Rel(spec.name, list(spec.options["names"]))
 
     def pandas_source(self, var: str, call: ast.Call) -> None:
         path = static.literal(call.args[0]) if call.args else None
@@ -881,6 +873,24 @@ def _reads_any(node: ast.AST, env: dict[str, Rel]) -> bool:
 
 def _subscript_base(node: ast.Subscript) -> str | None:
     return node.value.id if isinstance(node.value, ast.Name) else None
+
+
+def source_specs(reports: list[Any]) -> list[SourceSpec]:
+    """One source per data file the script read, named after the file. Files read by hand (split,
+    csv) are read as strings, as the script saw them; files read with pandas keep its parsing."""
+    taken = {"data_dir"}
+    specs = []
+    for report in reports:
+        name = identifier(report.path.rsplit("/", 1)[-1].rsplit(".", 1)[0], taken)
+        options: dict[str, Any] = {
+            "header": 0 if report.header else None,
+            "names": report.names,
+            "sep": report.delimiter,
+        }
+        if report.idiom != "pandas":
+            options.update(dtype="str", keep_default_na=False)
+        specs.append(SourceSpec(name, report.path, options))
+    return specs
 
 
 def lift_prepare(source: str, sources: list[Any], prepare_lines: list[int]) -> PreparePlan:

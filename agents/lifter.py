@@ -15,7 +15,7 @@ import pandas as pd
 from lester.abstraction.frame import is_prov_column
 from lester.agents import codegen, static
 from lester.agents.analysis import Analysis
-from lester.agents.lift_prepare import PreparePlan, Unsupported, lift_prepare
+from lester.agents.lift_prepare import Lifter, PreparePlan, Unsupported, lift_prepare, source_specs
 from lester.agents.proposals import Proposal, StepRequest
 from lester.agents.synthesis import synthesize_features
 from lester.agents.synthesis_label import synthesize_label
@@ -60,15 +60,18 @@ class OfflineLifter:
         return self._plan
 
     def _sources(self) -> Proposal:
-        plan = self.plan()
-        preamble = codegen.preamble(plan.imports, plan.constants, plan.helpers)
-        functions = "\n\n\n".join(
-            codegen.source_function(s.name, s.path, s.options) for s in plan.sources
-        )
-        trail = [t for t in plan.trail if "source" in t]
+        """Every data file the script read, whether or not its preparation can be lifted."""
+        lifter = Lifter(self.source, self.analysis.sources, set())
+        preamble = codegen.preamble(lifter.imports(), lifter.constants(), lifter.helpers())
+        specs = source_specs(self.analysis.sources)
+        functions = "\n\n\n".join(codegen.source_function(s.name, s.path, s.options) for s in specs)
+        trail = [
+            f"source {s.name} from {r.path} ({r.idiom}, line {r.line})"
+            for s, r in zip(specs, self.analysis.sources, strict=True)
+        ]
         return Proposal(NAME, parts={"preamble": preamble, "sources": functions}, trail=trail)
 
-    def _prepare(self, derived: list[DerivedColumn] = ()) -> Proposal:
+    def _prepare(self) -> Proposal:
         plan = self.plan()
         lines = self.analysis.stages.get("data_preparation", [])
         origin = (
@@ -77,10 +80,10 @@ class OfflineLifter:
             else "Lifted."
         )
         code = codegen.prepare_function(
-            [s.name for s in plan.sources],
+            [s.name for s in source_specs(self.analysis.sources)],
             plan.body,
             plan.result,
-            [d.project_code(plan.result) for d in derived],
+            [],
             origin,
         )
         return Proposal(
@@ -97,8 +100,11 @@ class OfflineLifter:
         if not plan.matched:
             described = "; ".join(f"columns {a}-{b - 1}: {d}" for a, b, d in plan.unmatched)
             return Proposal(NAME, error=f"no encoder reproduces X {described}", trail=plan.trail)
+        derive = _derive_part(request, plan.derived)
+        if isinstance(derive, Proposal):
+            return derive
         parts = {
-            "prepare": self._prepare(plan.derived).parts["prepare"],
+            "derive": derive,
             "split": split_code,
             "encode": codegen.encode_function(plan.imports, plan.transformer_code(), plan.fit_on),
         }
@@ -119,19 +125,16 @@ class OfflineLifter:
             )
         parts = {"label": codegen.label_function(label.expression), "model": model_code}
         if label.derived:
-            derived = self._encode_derived(request) + list(label.derived)
-            parts["prepare"] = self._prepare(derived).parts["prepare"]
+            derived = _derived_in(request.parts.get("derive", "")) + list(label.derived)
+            derive = _derive_part(request, derived)
+            if isinstance(derive, Proposal):
+                return derive
+            parts["derive"] = derive
         return Proposal(
             NAME,
             parts=parts,
             trail=[*label.trail, f"model: {model.estimator} with {model.non_default}"],
         )
-
-    def _encode_derived(self, request: StepRequest) -> list[DerivedColumn]:
-        """Derived columns already added by the encode step (kept when the label adds more)."""
-        code = request.parts.get("prepare", "")
-        plan = self.plan()
-        return [d for d in _derived_in(code, plan.result)]
 
     def _rows(self, n_prepared: int, n_fit: int) -> tuple[np.ndarray, str]:
         """Positions of the fitted rows among the prepared rows, and the split stage's code."""
@@ -162,17 +165,28 @@ def _prepared(request: StepRequest) -> pd.DataFrame:
     return df[[c for c in df.columns if not is_prov_column(c)]]
 
 
-def _derived_in(code: str, frame: str) -> list[DerivedColumn]:
-    """Parse back `frame = frame.project(name, column, lambda s: expr)` lines the lifter wrote."""
+def _derive_part(request: StepRequest, derived: list[DerivedColumn]) -> str | Proposal:
+    """The `derive` part for these columns, on top of whichever preparation the candidate has."""
+    if not derived:
+        return ""
+    base = codegen.prepare_name(request.parts.get("prepare", ""))
+    if base is None:
+        return Proposal(
+            NAME, error="the preparation part has no @lt.prepare function to derive columns from"
+        )
+    return codegen.derive_function(base, [d.project_code("data") for d in derived])
+
+
+def _derived_in(code: str) -> list[DerivedColumn]:
+    """Parse back the `data = data.project(name, column, lambda s: expr)` lines of a derive part."""
     import ast
 
     found = []
     for line in code.splitlines():
         text = line.strip()
-        prefix = f"{frame} = {frame}.project("
-        if not text.startswith(prefix):
+        if not text.startswith("data = data.project("):
             continue
-        call = ast.parse(text[len(frame) + 3 :], mode="eval").body
+        call = ast.parse(text[len("data = ") :], mode="eval").body
         name, column = (ast.literal_eval(a) for a in call.args[:2])
         found.append(DerivedColumn(name, column, ast.unparse(call.args[2].body)))
     return found

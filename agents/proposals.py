@@ -11,11 +11,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 STEPS = ("sources", "prepare", "encode", "label_model")
-PART_ORDER = ("preamble", "sources", "prepare", "split", "encode", "label", "model")
+PART_ORDER = ("preamble", "sources", "prepare", "derive", "split", "encode", "label", "model")
 STEP_PARTS = {
     "sources": ("preamble", "sources"),
     "prepare": ("prepare",),
-    "encode": ("split", "encode"),
+    "encode": ("derive", "split", "encode"),
     "label_model": ("label", "model"),
 }
 
@@ -77,6 +77,13 @@ class Proposer(Protocol):
 
 
 def assemble(parts: dict[str, str], title: str) -> str:
-    """One module from the parts, in stage order, under a docstring naming the original."""
+    """One module from the parts, in stage order, under a docstring naming the original.
+
+    A `derive` part (columns the encoders or the label need, added by a synthesizing proposer)
+    becomes the pipeline's `@lt.prepare`, and the preparation it builds on becomes an `@lt.step`.
+    """
+    parts = dict(parts)
+    if parts.get("derive", "").strip() and parts.get("prepare"):
+        parts["prepare"] = parts["prepare"].replace("@lt.prepare", "@lt.step", 1)
     body = "\n\n\n".join(parts[p].strip() for p in PART_ORDER if parts.get(p, "").strip())
     return f'"""{title}"""\n\n{body}\n'

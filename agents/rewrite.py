@@ -37,6 +37,7 @@ class RewriteOptions:
     budgets: Budgets = field(default_factory=Budgets)
     resume: str | None = None
     llm: Proposer | None = None
+    job_timeout: float = 120.0
 
 
 @dataclass

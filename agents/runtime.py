@@ -25,6 +25,7 @@ class Runtime:
     llm: Proposer | None = None
     budgets: Budgets = field(default_factory=Budgets)
     progress: Callable[[str], None] = _quiet
+    job_timeout: float = 120.0
     _lifter: OfflineLifter | None = None
 
     def lifter(self, state: RewriteState) -> OfflineLifter:

@@ -125,6 +125,7 @@ def _propose(
         if proposal.ok or rt.llm is None or state.get("model") == "offline":
             return proposal, "lifter"
         request.diagnosis = f"The offline lifter could not do this step: {proposal.error}"
+        lifter_error = proposal.error
     if rt.llm is None or state.get("model") == "offline":
         return Proposal(
             "lifter", error="no proposer can repair this step offline (configure a model)"
@@ -210,7 +211,9 @@ def _check_prepare(
             title(state),
         )
     )
-    result = rt.sandbox.run(Job("pipeline", module, data_dir=Path(state["data_dir"]), timeout=120))
+    result = rt.sandbox.run(
+        Job("pipeline", module, data_dir=Path(state["data_dir"]), timeout=rt.job_timeout)
+    )
     sandbox = sandbox_summary(result)
     if not result.ok:
         error = sandbox.get("error") or {}
