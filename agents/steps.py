@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from pathlib import Path
@@ -119,18 +120,23 @@ def step_node(state: RewriteState, rt: Runtime, step: str) -> dict[str, Any]:
 def _propose(
     state: RewriteState, rt: Runtime, step: str, attempt: int, repair: bool
 ) -> tuple[Proposal, str]:
+    """The lifter for a fresh step; the LLM (when configured) for repairs and where the lifter has no rule."""
     request = _request(state, rt, step, attempt)
+    offline = rt.llm is None or state.get("model") == "offline"
+    lifter_error = None
     if not repair:
         proposal = rt.lifter(state).propose(request)
-        if proposal.ok or rt.llm is None or state.get("model") == "offline":
+        if proposal.ok or offline:
             return proposal, "lifter"
-        request.diagnosis = f"The offline lifter could not do this step: {proposal.error}"
         lifter_error = proposal.error
-    if rt.llm is None or state.get("model") == "offline":
-        return Proposal(
-            "lifter", error="no proposer can repair this step offline (configure a model)"
-        ), "lifter"
-    return rt.llm.propose(request), rt.llm.name
+        request.diagnosis = f"The offline lifter could not do this step: {lifter_error}"
+    if offline:
+        refusal = "no proposer can repair this step offline (configure a model)"
+        return Proposal("lifter", error=refusal), "lifter"
+    proposal = rt.llm.propose(request)
+    if lifter_error:
+        proposal.trail.insert(0, f"lifter: {lifter_error}")
+    return proposal, rt.llm.name
 
 
 def _request(state: RewriteState, rt: Runtime, step: str, attempt: int) -> StepRequest:
@@ -257,10 +263,8 @@ def _can_retry(state: RewriteState, rt: Runtime, step: str, attempt: int) -> boo
 
 def assemble_node(state: RewriteState, rt: Runtime) -> dict[str, Any]:
     module = assemble(state.get("parts") or {}, title(state))
-    try:
+    with contextlib.suppress(SyntaxError):  # the form check below reports it
         module = tidy(module)
-    except SyntaxError:
-        pass  # the form check below reports it
     problems = check_form(module)
     record = {"node": "assemble", "time": time.time(), "module": module, "problems": problems}
     if problems:
