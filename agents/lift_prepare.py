@@ -60,6 +60,9 @@ class Ctx:
     names: dict[str, str] = field(default_factory=dict)
     positional: list[str] | None = None
     pending: list[tuple[str, ast.AST, ast.AST]] = field(default_factory=list)
+    locals: set[str] = field(default_factory=set)
+    records: dict[str, dict[str, str]] = field(default_factory=dict)
+    collected: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -110,6 +113,8 @@ class Lifter:
         self.last: Rel | None = None
         self.current_list: str | None = None
         self.aliases: dict[str, list[str]] = {}
+        self.empty_dicts: set[str] = set()
+        self.record_fields: dict[str, dict[str, str]] = {}
         self.uses_pandas_idioms = False
 
     # ---- driver -------------------------------------------------------------------------------
@@ -187,6 +192,8 @@ class Lifter:
         target = stmt.targets[0]
         value = stmt.value
         if isinstance(value, ast.List | ast.Dict | ast.Tuple) and not _elements(value):
+            if isinstance(value, ast.Dict) and isinstance(target, ast.Name):
+                self.empty_dicts.add(target.id)
             return  # `rows = []`, `index = {}`: filled by a loop later
         if isinstance(target, ast.Name) and isinstance(value, ast.Call):
             name = static.dotted(value.func)
@@ -245,12 +252,23 @@ class Lifter:
 
     def loop_context(self, loop: ast.For) -> Ctx | None:
         it = loop.iter
+        if isinstance(it, ast.Call) and static.dotted(it.func) in (
+            "csv.reader",
+            "csv.DictReader",
+            "reader",
+            "DictReader",
+        ):
+            if it.args and isinstance(it.args[0], ast.Name):
+                it = it.args[0]
         if isinstance(it, ast.Name) and it.id in self.handles:
             mode, path = self.handles[it.id].split(":", 1)
             if mode == "w":
                 raise Unsupported(loop, "iterating a file opened for writing")
             rel = self.file_source(path, loop)
-            return Ctx(rel, _target_name(loop.target), positional=list(rel.columns))
+            ctx = Ctx(rel, _target_name(loop.target), positional=list(rel.columns))
+            if isinstance(loop.target, ast.Tuple):
+                ctx.names.update(self.unpack(loop.target, rel.columns, loop))
+            return ctx
         if (
             isinstance(it, ast.Call)
             and isinstance(it.func, ast.Attribute)
@@ -325,39 +343,50 @@ class Lifter:
 
     def row_assign(self, stmt: ast.Assign, ctx: Ctx) -> None:
         target, value = stmt.targets[0], stmt.value
-        if isinstance(target, ast.Tuple) and _is_split(value, ctx):
-            ctx.names.update(self.unpack(target, ctx.positional or ctx.rel.columns, stmt))
-            return
-        if (
-            isinstance(target, ast.Tuple)
-            and isinstance(value, ast.Name)
-            and value.id == ctx.row_var
-        ):
-            ctx.names.update(self.unpack(target, ctx.positional or ctx.rel.columns, stmt))
+        if _is_split(value, ctx) or isinstance(value, ast.Name) and value.id == ctx.row_var:
+            self.bind_row(stmt, target, ctx)
             return
         lookup = self.dict_lookup(value, ctx)
         if lookup is not None:
             self.lookup_join(stmt, target, lookup, value, ctx)
             return
         if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
-            if (
-                target.value.id in self.env
-                or target.value.id not in ctx.names
-                and target.value.id != ctx.row_var
-            ):
-                self.dict_store(stmt, target, value, ctx)
-                return
-            if target.value.id == ctx.row_var:
+            owner = target.value.id
+            if owner in ctx.locals:
+                return  # a row-local scratch list (e.g. a one-hot vector being filled): features
+            if owner == ctx.row_var:
                 self.row_update(stmt, target, value, ctx)
                 return
+            if owner in self.env or owner in self.empty_dicts:
+                self.dict_store(stmt, target, value, ctx)
+                return
+            raise Unsupported(stmt, f"assigning into {owner}, which is neither an index nor a row")
         if isinstance(target, ast.Name):
-            if not self.row_refs(value, ctx):
-                return  # loop-invariant assignment
-            col = identifier(target.id, set(ctx.rel.columns))
-            self.project(ctx, col, value, stmt)
-            ctx.names[target.id] = col
+            self.bind_name(stmt, target.id, value, ctx)
             return
         raise Unsupported(stmt, "an assignment the lifter cannot map to a column")
+
+    def bind_row(self, stmt: ast.Assign, target: ast.AST, ctx: Ctx) -> None:
+        """`a, b = line.split(',')` names the fields; `parts = line.split(',')` renames the row."""
+        if isinstance(target, ast.Tuple):
+            ctx.names.update(self.unpack(target, ctx.positional or ctx.rel.columns, stmt))
+        elif isinstance(target, ast.Name):
+            ctx.row_var = target.id
+        else:
+            raise Unsupported(stmt, "splitting a line into something other than names")
+
+    def bind_name(self, stmt: ast.Assign, name: str, value: ast.AST, ctx: Ctx) -> None:
+        ref = self.field_ref(value, ctx)
+        if ref is not None:
+            ctx.names[name] = ref  # `cust_id = parts[0]`: another name for a column
+            return
+        if not self.row_refs(value, ctx):
+            ctx.locals.add(name)  # loop-invariant, such as `hood = [0.0] * 6`
+            return
+        col = identifier(name, set(ctx.rel.columns))
+        self.project(ctx, col, value, stmt)
+        ctx.names[name] = col
+        ctx.locals.discard(name)
 
     def row_call(self, stmt: ast.stmt, call: ast.Call, ctx: Ctx) -> None:
         name = static.dotted(call.func)
@@ -430,23 +459,36 @@ class Lifter:
         return col
 
     def collect(self, owner: str, value: ast.AST, ctx: Ctx, node: ast.AST) -> None:
+        """`rows.append(...)`: the appended fields become columns (idiom: collect rows).
+
+        An element computed with row-local scratch (a one-hot vector filled in the loop) is not
+        lifted; the row's own columns are kept instead, for the encoder synthesis to work from.
+        Lists appended in the same iteration (features and labels) are one table.
+        """
         self.flush(ctx)
-        elements = value.elts if isinstance(value, ast.Tuple | ast.List) else [value]
-        columns = [
-            self.column_for(e, ctx, _hint(e, f"{owner}_{i}"), node) for i, e in enumerate(elements)
-        ]
-        names = _unique_names([_hint(e, c) for e, c in zip(elements, columns, strict=True)])
-        selected = self.emit(f"{ctx.rel.var}.select({columns!r})", owner)
-        if names != columns:
-            selected = self.emit(
-                f"{selected}.rename({dict(zip(columns, names, strict=True))!r})", owner
+        columns: list[str] = []
+        opaque = False
+        for i, element in enumerate(_flatten_concat(value)):
+            if isinstance(element, ast.Name) and element.id in ctx.locals:
+                opaque = True
+                continue
+            try:
+                columns.append(self.column_for(element, ctx, _hint(element, f"{owner}_{i}"), node))
+            except Unsupported:
+                opaque = True
+        if opaque:
+            columns += [c for c in ctx.rel.columns if c not in columns]
+            self.note(
+                node, f"{owner}: elements built from row-local values; keeping the row's columns"
             )
-        rel = Rel(selected, names)
-        if owner in self.env and self.env[owner].key is None:
+        if owner in self.env and self.env[owner].key is None and owner not in ctx.collected:
             raise Unsupported(node, f"rows appended to {owner} in more than one loop")
-        self.env[owner] = rel
-        self.last = rel
-        self.note(node, f"{owner} collects ({', '.join(names)}) (collect rows)")
+        ctx.collected[owner] = list(dict.fromkeys(columns))
+        merged = list(dict.fromkeys(c for cols in ctx.collected.values() for c in cols))
+        selected = self.emit(f"{ctx.rel.var}.select({merged!r})", owner)
+        self.env[owner] = Rel(selected, ctx.collected[owner])
+        self.last = Rel(selected, merged)
+        self.note(node, f"{owner} collects ({', '.join(ctx.collected[owner])}) (collect rows)")
 
     def dict_store(self, stmt: ast.Assign, target: ast.Subscript, value: ast.AST, ctx: Ctx) -> None:
         self.flush(ctx)
@@ -565,6 +607,9 @@ class Lifter:
             columns = [self.fill_default(ctx, c, default, stmt) for c in columns]
         if isinstance(target, ast.Tuple):
             ctx.names.update(self.unpack(target, columns, stmt))
+        elif isinstance(target, ast.Name) and owner in self.record_fields:
+            fields = self.record_fields[owner]
+            ctx.records[target.id] = {f: mapping[c] for f, c in fields.items()}
         elif isinstance(target, ast.Name) and index.scalar_value:
             ctx.names[target.id] = columns[0]
         else:
@@ -643,6 +688,8 @@ class Lifter:
         aliases = self.aliases
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
             index = static.literal(node.slice)
+            if node.value.id in ctx.records and isinstance(index, str):
+                return ctx.records[node.value.id].get(index)
             if node.value.id == ctx.row_var:
                 if (
                     isinstance(index, int)
@@ -784,10 +831,12 @@ def _target_name(node: ast.AST) -> str | None:
 
 
 def _ends_in_continue(body: list[ast.stmt]) -> bool:
+    """`if cond: continue`, possibly after a print or a counter such as `skipped += 1`."""
+    side_effects = ast.Continue | ast.Expr | ast.AugAssign | ast.Pass
     return (
         bool(body)
         and isinstance(body[-1], ast.Continue)
-        and all(isinstance(s, ast.Continue | ast.Expr) for s in body)
+        and all(isinstance(s, side_effects) for s in body)
     )
 
 
@@ -797,6 +846,15 @@ def _single_assign_branches(stmt: ast.If) -> bool:
         return False
     targets = [ast.unparse(b[0].targets[0]) for b in branches]
     return targets[0] == targets[1]
+
+
+def _flatten_concat(value: ast.AST) -> list[ast.AST]:
+    """`[a, b] + extra` as its elements: a, b, extra."""
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        return _flatten_concat(value.left) + _flatten_concat(value.right)
+    if isinstance(value, ast.Tuple | ast.List):
+        return list(value.elts)
+    return [value]
 
 
 def _fold_flag_loops(stmts: list[ast.stmt]) -> list[ast.stmt]:

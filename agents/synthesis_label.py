@@ -55,10 +55,14 @@ def _reproduces(expression: str, data: pd.DataFrame, y: np.ndarray) -> bool:
 
 
 def _equal(got: np.ndarray, y: np.ndarray) -> bool:
+    """Equal values of the same kind: the string '1' is not the label 1 (the verifier says so too)."""
     if got.shape != y.shape:
         return False
-    if got.dtype.kind in "biuf" and y.dtype.kind in "biuf":
+    numeric = got.dtype.kind in "biuf", y.dtype.kind in "biuf"
+    if all(numeric):
         return bool(np.allclose(got.astype(float), y.astype(float), rtol=1e-7, atol=1e-9))
+    if any(numeric):
+        return False
     return bool((got.astype(str) == y.astype(str)).all())
 
 
