@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from lester.sandbox import docker_available
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,5 +37,7 @@ def _docker_gate(request: pytest.FixtureRequest) -> None:
 def example_copy(tmp_path: Path) -> Path:
     """The running example's script and data in a scratch folder (nothing is written to the repo)."""
     target = tmp_path / "creditcard"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".lester", "*_lester*.py", "joined.csv"))
+    shutil.copytree(
+        EXAMPLE, target, ignore=shutil.ignore_patterns(".lester", "*_lester*.py", "joined.csv")
+    )
     return target

@@ -20,7 +20,9 @@ LESTER = [sys.executable, "-m", "lester"]
 
 
 def rewrite(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*LESTER, "rewrite", *args], capture_output=True, text=True, cwd=cwd, timeout=600)
+    return subprocess.run(
+        [*LESTER, "rewrite", *args], capture_output=True, text=True, cwd=cwd, timeout=600
+    )
 
 
 def test_running_example_rewrites_and_verifies_offline(example_copy: Path):
@@ -31,13 +33,22 @@ def test_running_example_rewrites_and_verifies_offline(example_copy: Path):
     written = (example_copy / "messy_lester.py").read_text()
     assert "@lt.prepare" in written and "Verified" in written
     assert (example_copy / "messy.py").read_text() == original
-    listing = subprocess.run([*LESTER, "trace", "list", "--traces", str(example_copy / ".lester")], capture_output=True, text=True)
+    listing = subprocess.run(
+        [*LESTER, "trace", "list", "--traces", str(example_copy / ".lester")],
+        capture_output=True,
+        text=True,
+    )
     assert "verified" in listing.stdout
 
 
 @pytest.mark.parametrize(
     "case",
-    ["credit_default_opensplit", "fraud_transactions_basic", "housing_prices_basic", "telco_churn_basic"],
+    [
+        "credit_default_opensplit",
+        "fraud_transactions_basic",
+        "housing_prices_basic",
+        "telco_churn_basic",
+    ],
 )
 def test_corpus_pipelines_of_other_styles_verify(tmp_path: Path, case: str):
     import shutil
@@ -83,7 +94,15 @@ def test_missing_data_file_is_bad_input(example_copy: Path):
 
 
 def test_killed_run_resumes_from_its_checkpoint(example_copy: Path):
-    command = [*LESTER, "rewrite", str(example_copy / "messy.py"), "--model", "offline", "--sandbox", "docker"]
+    command = [
+        *LESTER,
+        "rewrite",
+        str(example_copy / "messy.py"),
+        "--model",
+        "offline",
+        "--sandbox",
+        "docker",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True)
     for line in process.stdout:
         if "encode: attempt" in line:
@@ -92,9 +111,19 @@ def test_killed_run_resumes_from_its_checkpoint(example_copy: Path):
     process.wait(timeout=60)
     time.sleep(1)
     db = sqlite3.connect(example_copy / ".lester" / "lester.sqlite")
-    (run_id, outcome), = db.execute("SELECT run_id, outcome FROM runs").fetchall()
+    ((run_id, outcome),) = db.execute("SELECT run_id, outcome FROM runs").fetchall()
     assert outcome is None
-    resumed = rewrite(str(example_copy / "messy.py"), "--model", "offline", "--sandbox", "docker", "--resume", run_id)
+    resumed = rewrite(
+        str(example_copy / "messy.py"),
+        "--model",
+        "offline",
+        "--sandbox",
+        "docker",
+        "--resume",
+        run_id,
+    )
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert "analyse:" not in resumed.stdout  # continued, not restarted
-    assert db.execute("SELECT outcome FROM runs WHERE run_id = ?", (run_id,)).fetchone() == ("verified",)
+    assert db.execute("SELECT outcome FROM runs WHERE run_id = ?", (run_id,)).fetchone() == (
+        "verified",
+    )

@@ -3,10 +3,7 @@ caught at the right stage with the right evidence. Real Docker sandbox."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
 from lester.agents.analysis import Analysis, analyze
 from lester.agents.verification import verify_candidate
 from lester.sandbox import open_sandbox
@@ -74,21 +71,28 @@ def test_left_join_instead_of_inner_is_data_preparation(oracle):
 
 def test_one_hot_in_another_order_is_features(oracle):
     _, check = oracle
-    verdict = check(variant("OneHotEncoder(categories=[TARGET_COUNTRIES])", "OneHotEncoder()"), "onehot_order")
+    verdict = check(
+        variant("OneHotEncoder(categories=[TARGET_COUNTRIES])", "OneHotEncoder()"), "onehot_order"
+    )
     assert not verdict.ok and verdict.stage == "features"
     assert "one-hot" in verdict.text.lower()
 
 
 def test_word_counts_instead_of_character_counts_is_features(oracle):
     _, check = oracle
-    verdict = check(variant("lambda s: s.str.len()", "lambda s: s.str.split().str.len()"), "word_counts")
+    verdict = check(
+        variant("lambda s: s.str.len()", "lambda s: s.str.split().str.len()"), "word_counts"
+    )
     assert not verdict.ok and verdict.stage == "features"
     assert "column 0" in verdict.text or "columns 0" in verdict.text
 
 
 def test_flipped_label_is_label(oracle):
     _, check = oracle
-    verdict = check(variant('(data["sentiment"] > 0).astype(int)', '(data["sentiment"] <= 0).astype(int)'), "flipped")
+    verdict = check(
+        variant('(data["sentiment"] > 0).astype(int)', '(data["sentiment"] <= 0).astype(int)'),
+        "flipped",
+    )
     assert not verdict.ok and verdict.stage == "label"
     assert "flip" in verdict.text.lower()
 
@@ -118,6 +122,12 @@ def test_module_without_pipeline_fails_the_form_check(oracle):
 
 def test_pipeline_that_raises_names_the_stage(oracle):
     _, check = oracle
-    verdict = check(variant("def sentiment(text: str) -> int:\n", "def sentiment(text: str) -> int:\n    raise RuntimeError('boom')\n"), "raises")
+    verdict = check(
+        variant(
+            "def sentiment(text: str) -> int:\n",
+            "def sentiment(text: str) -> int:\n    raise RuntimeError('boom')\n",
+        ),
+        "raises",
+    )
     assert not verdict.ok and verdict.stage == "data_preparation"
     assert "boom" in verdict.text
