@@ -23,6 +23,7 @@ or from Python::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -38,7 +39,9 @@ UNKNOWN_SENDER_SHARE = 0.05  # mails whose sender is no customer
 DEFAULT_OUT = Path(__file__).resolve().parent / "data"
 
 DOMAINS = np.array(["example.com", "mail.de", "post.fr", "inbox.co.uk", "web.nl", "corp.com"])
-BANKS = np.array(["Commerzbank", "BNP Paribas", "Barclays", "ING", "Deutsche Bank", "Chase", "Santander"])
+BANKS = np.array(
+    ["Commerzbank", "BNP Paribas", "Barclays", "ING", "Deutsche Bank", "Chase", "Santander"]
+)
 # DE, FR, UK and NL are the target countries of messy.py; US, ES and IT are not.
 COUNTRIES = np.array(["DE", "FR", "UK", "NL", "US", "ES", "IT"])
 COUNTRY_P = np.array([0.25, 0.20, 0.18, 0.10, 0.15, 0.07, 0.05])
@@ -47,22 +50,104 @@ LEVEL_P = np.array([0.15, 0.35, 0.50])
 
 # Subjects: prefix + topic + suffix. The use-case topics (credit card, loan, mortgage,
 # account) appear in several casings; the other topics match no use case.
-SUBJECT_PREFIXES = np.array(["", "Re: ", "Fwd: ", "Question about my ", "Problem with my ", "About the ", "Urgent: "])
-SUBJECT_TOPICS = np.array([
-    "credit card", "Credit Card", "CREDIT CARD", "credit card limit", "loan", "Loan application",
-    "mortgage", "Mortgage rate", "account", "Account statement", "savings account",
-    "gift card", "newsletter", "password reset", "app update", "branch visit", "event invitation",
-    "office hours",
-])
+SUBJECT_PREFIXES = np.array(
+    ["", "Re: ", "Fwd: ", "Question about my ", "Problem with my ", "About the ", "Urgent: "]
+)
+SUBJECT_TOPICS = np.array(
+    [
+        "credit card",
+        "Credit Card",
+        "CREDIT CARD",
+        "credit card limit",
+        "loan",
+        "Loan application",
+        "mortgage",
+        "Mortgage rate",
+        "account",
+        "Account statement",
+        "savings account",
+        "gift card",
+        "newsletter",
+        "password reset",
+        "app update",
+        "branch visit",
+        "event invitation",
+        "office hours",
+    ]
+)
 SUBJECT_SUFFIXES = np.array(["", "", "", "!", "?", " again", " (follow up)"])
 
-POSITIVE_WORDS = ["good", "great", "happy", "thanks", "excellent", "love", "helpful", "fast", "easy", "satisfied"]
-NEGATIVE_WORDS = ["bad", "terrible", "angry", "slow", "problem", "fraud", "disappointed", "broken", "refund", "unhappy"]
+POSITIVE_WORDS = [
+    "good",
+    "great",
+    "happy",
+    "thanks",
+    "excellent",
+    "love",
+    "helpful",
+    "fast",
+    "easy",
+    "satisfied",
+]
+NEGATIVE_WORDS = [
+    "bad",
+    "terrible",
+    "angry",
+    "slow",
+    "problem",
+    "fraud",
+    "disappointed",
+    "broken",
+    "refund",
+    "unhappy",
+]
 NEUTRAL_WORDS = [
-    "i", "a", "my", "the", "to", "is", "was", "it", "this", "with", "and", "you", "we", "for", "on",
-    "card", "account", "payment", "please", "today", "bank", "service", "order", "fee", "limit",
-    "online", "branch", "statement", "transfer", "rate", "interest", "month", "week", "call", "app",
-    "don't", "e-mail", "24", "2", "100", "euro", "pin", "cash", "atm", "contract", "team",
+    "i",
+    "a",
+    "my",
+    "the",
+    "to",
+    "is",
+    "was",
+    "it",
+    "this",
+    "with",
+    "and",
+    "you",
+    "we",
+    "for",
+    "on",
+    "card",
+    "account",
+    "payment",
+    "please",
+    "today",
+    "bank",
+    "service",
+    "order",
+    "fee",
+    "limit",
+    "online",
+    "branch",
+    "statement",
+    "transfer",
+    "rate",
+    "interest",
+    "month",
+    "week",
+    "call",
+    "app",
+    "don't",
+    "e-mail",
+    "24",
+    "2",
+    "100",
+    "euro",
+    "pin",
+    "cash",
+    "atm",
+    "contract",
+    "team",
 ]
 WORDS = np.array(POSITIVE_WORDS + NEGATIVE_WORDS + NEUTRAL_WORDS)
 N_POS, N_NEG, N_NEU = len(POSITIVE_WORDS), len(NEGATIVE_WORDS), len(NEUTRAL_WORDS)
@@ -157,10 +242,8 @@ def _write_atomic(path: Path, n_rows: int, row_pieces, chunk: int = 100_000) -> 
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 
@@ -201,10 +284,14 @@ def generate(out_dir: Path, customers: int, seed: int = 0) -> None:
     chunk = 100_000
     body_seeds = np.random.SeedSequence(seed).spawn(-(-m // chunk))
 
-    domains, banks, countries, levels = (_obj(a.tolist()) for a in (DOMAINS, BANKS, COUNTRIES, LEVELS))
+    domains, banks, countries, levels = (
+        _obj(a.tolist()) for a in (DOMAINS, BANKS, COUNTRIES, LEVELS)
+    )
     dates = _obj((DATE_START + np.arange(span).astype("timedelta64[D]")).astype(str).tolist())
     sender_domains = _obj(domains.tolist() + ["unknown.org"])
-    prefixes, topics, suffixes = (_obj(a.tolist()) for a in (SUBJECT_PREFIXES, SUBJECT_TOPICS, SUBJECT_SUFFIXES))
+    prefixes, topics, suffixes = (
+        _obj(a.tolist()) for a in (SUBJECT_PREFIXES, SUBJECT_TOPICS, SUBJECT_SUFFIXES)
+    )
     vocab = _obj(_decorated_vocabulary().tolist() + [""])
     sep_vocab = _obj(SEPS.tolist() + [""])
 
@@ -215,11 +302,23 @@ def generate(out_dir: Path, customers: int, seed: int = 0) -> None:
         r = b - a
         ids = _obj(np.arange(a, b).astype(str).tolist())[:, None]
         comma = const(",", r)
-        return np.hstack([
-            ids, comma, const("c", r), ids, const("@", r), domains[domain[a:b]][:, None],
-            comma, banks[bank[a:b]][:, None], comma, countries[country[a:b]][:, None],
-            comma, levels[level[a:b]][:, None], const("\n", r),
-        ])
+        return np.hstack(
+            [
+                ids,
+                comma,
+                const("c", r),
+                ids,
+                const("@", r),
+                domains[domain[a:b]][:, None],
+                comma,
+                banks[bank[a:b]][:, None],
+                comma,
+                countries[country[a:b]][:, None],
+                comma,
+                levels[level[a:b]][:, None],
+                const("\n", r),
+            ]
+        )
 
     def mail_rows(a: int, b: int) -> np.ndarray:
         r = b - a
@@ -233,11 +332,25 @@ def generate(out_dir: Path, customers: int, seed: int = 0) -> None:
         body = np.empty((r, 2 * MAX_WORDS), dtype=object)
         body[:, 0::2] = sep_vocab[seps]
         body[:, 1::2] = vocab[tokens]
-        return np.hstack([
-            ids, comma, letter, who, const("@", r), dom, comma, dates[day[a:b]][:, None], comma,
-            prefixes[prefix[a:b]][:, None], topics[topic[a:b]][:, None], suffixes[suffix[a:b]][:, None],
-            comma, body, const("\n", r),
-        ])
+        return np.hstack(
+            [
+                ids,
+                comma,
+                letter,
+                who,
+                const("@", r),
+                dom,
+                comma,
+                dates[day[a:b]][:, None],
+                comma,
+                prefixes[prefix[a:b]][:, None],
+                topics[topic[a:b]][:, None],
+                suffixes[suffix[a:b]][:, None],
+                comma,
+                body,
+                const("\n", r),
+            ]
+        )
 
     _write_atomic(out_dir / "customers.csv", n, customer_rows, chunk)
     _write_atomic(out_dir / "mails.csv", m, mail_rows, chunk)
@@ -248,12 +361,17 @@ def main(argv: list[str] | None = None) -> int:
         description="Generate the credit card example data (customers.csv and mails.csv, no headers).",
     )
     parser.add_argument(
-        "--customers", type=int, required=True, metavar="N",
+        "--customers",
+        type=int,
+        required=True,
+        metavar="N",
         help=f"number of customers, {MIN_CUSTOMERS:,} to {MAX_CUSTOMERS:,} (about {MAILS_PER_CUSTOMER} mails each)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     parser.add_argument(
-        "--out", type=Path, default=DEFAULT_OUT,
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
         help="output directory (default: data/ beside this script)",
     )
     args = parser.parse_args(argv)
@@ -264,8 +382,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.seed < 0:
         parser.error(f"seed must be a non-negative integer, got {args.seed}")
     generate(args.out, args.customers, args.seed)
-    print(f"wrote {args.out / 'customers.csv'} and {args.out / 'mails.csv'} "
-          f"({args.customers:,} customers, {MAILS_PER_CUSTOMER * args.customers:,} mails, seed {args.seed})")
+    print(
+        f"wrote {args.out / 'customers.csv'} and {args.out / 'mails.csv'} "
+        f"({args.customers:,} customers, {MAILS_PER_CUSTOMER * args.customers:,} mails, seed {args.seed})"
+    )
     return 0
 
 

@@ -17,8 +17,30 @@ import lester as lt
 
 TARGET_COUNTRIES = ["DE", "FR", "UK", "NL"]
 USE_CASES = ["credit card", "loan", "mortgage", "account"]
-POSITIVE = {"good", "great", "happy", "thanks", "excellent", "love", "helpful", "fast", "easy", "satisfied"}
-NEGATIVE = {"bad", "terrible", "angry", "slow", "problem", "fraud", "disappointed", "broken", "refund", "unhappy"}
+POSITIVE = {
+    "good",
+    "great",
+    "happy",
+    "thanks",
+    "excellent",
+    "love",
+    "helpful",
+    "fast",
+    "easy",
+    "satisfied",
+}
+NEGATIVE = {
+    "bad",
+    "terrible",
+    "angry",
+    "slow",
+    "problem",
+    "fraud",
+    "disappointed",
+    "broken",
+    "refund",
+    "unhappy",
+}
 PUNCTUATION = "[" + "".join("\\" + c for c in string.punctuation) + "]"
 
 
@@ -36,7 +58,9 @@ def mails(data_dir: str) -> lt.Frame:
 
 def mentions_use_case(subject: pd.Series) -> pd.Series:
     lowered = subject.str.lower()
-    return pd.concat([lowered.str.contains(uc, regex=False) for uc in USE_CASES], axis=1).any(axis=1)
+    return pd.concat([lowered.str.contains(uc, regex=False) for uc in USE_CASES], axis=1).any(
+        axis=1
+    )
 
 
 def sanitize(text: pd.Series) -> pd.Series:
@@ -67,13 +91,19 @@ def complaints(relevant_mails: lt.Frame, target_customers: lt.Frame) -> lt.Frame
     cleaned = joined.project("text", "text", sanitize)
     scored = cleaned.project("sentiment", "text", sentiment, vectorized=False)
     titled = scored.project("title_length", "subject", lambda s: s.str.len())
-    return titled.select(["mail_id", "email", "country", "subject", "title_length", "text", "sentiment"])
+    return titled.select(
+        ["mail_id", "email", "country", "subject", "title_length", "text", "sentiment"]
+    )
 
 
 @lt.encode
 def features() -> ColumnTransformer:
     words = HashingVectorizer(
-        n_features=64, alternate_sign=False, norm=None, lowercase=False, token_pattern=r"(?u)\b\w+\b"
+        n_features=64,
+        alternate_sign=False,
+        norm=None,
+        lowercase=False,
+        token_pattern=r"(?u)\b\w+\b",
     )
     return ColumnTransformer(
         [
