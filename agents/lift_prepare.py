@@ -97,12 +97,19 @@ def identifier(text: str, taken: set[str]) -> str:
 
 
 class Lifter:
-    def __init__(self, source: str, sources: list[Any], prepare_lines: set[int]) -> None:
+    def __init__(
+        self,
+        source: str,
+        sources: list[Any],
+        prepare_lines: set[int],
+        feature_lines: set[int] = frozenset(),
+    ) -> None:
         self.source = source
         self.tree = static.parse(source)
         self.reports = {s.path: s for s in sources}
         self.catalog = {spec.path: spec for spec in source_specs(sources)}
         self.prepare_lines = prepare_lines
+        self.feature_lines = feature_lines
         self.lines: list[str] = []
         self.vars: set[str] = set()
         self.env: dict[str, Rel] = {}
@@ -127,6 +134,9 @@ class Lifter:
                 self.top(stmt)
         if self.last is None:
             raise Unsupported(self.tree, "no collection of rows was built from the sources")
+        for stmt in self.tree.body:
+            if stmt.lineno in self.feature_lines:
+                self.feature_comprehension(stmt)
         result = self.emit(f"{self.last.var}.select({self.last.columns!r})", "prepared")
         return PreparePlan(
             sources=self.specs,
@@ -138,6 +148,44 @@ class Lifter:
             trail=self.trail,
             imports=self.imports(),
         )
+
+    def feature_comprehension(self, stmt: ast.stmt) -> None:
+        """`age = np.array([r[0] / r[5] for r in rows])`: a per-row feature, kept as a column of the
+        prepared rows for the encoder and label synthesis (idiom: per-row feature comprehension)."""
+        if not (isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name)):
+            return
+        comp = stmt.value
+        if (
+            isinstance(comp, ast.Call)
+            and comp.args
+            and static.dotted(comp.func) in ("np.array", "np.asarray", "numpy.array", "list")
+        ):
+            comp = comp.args[0]
+        if not (
+            isinstance(comp, ast.ListComp)
+            and len(comp.generators) == 1
+            and not comp.generators[0].ifs
+        ):
+            return
+        gen = comp.generators[0]
+        owner = gen.iter.id if isinstance(gen.iter, ast.Name) else None
+        rel = self.env.get(owner)
+        if rel is None or rel.key is not None or not set(rel.columns) <= set(self.last.columns):
+            return  # only comprehensions over the prepared rows themselves
+        ctx = Ctx(
+            Rel(self.last.var, list(self.last.columns)),
+            _target_name(gen.target),
+            positional=list(rel.columns),
+        )
+        try:
+            if isinstance(gen.target, ast.Tuple):
+                ctx.names.update(self.unpack(gen.target, rel.columns, stmt))
+            if self.field_ref(comp.elt, ctx) is not None or not self.row_refs(comp.elt, ctx):
+                return
+            self.project(ctx, identifier(stmt.targets[0].id, set(ctx.rel.columns)), comp.elt, stmt)
+        except Unsupported:
+            return
+        self.last = ctx.rel
 
     def emit(self, expr: str, hint: str) -> str:
         var = identifier(re.sub(r"(_\d+)+$", "", hint), self.vars)
@@ -951,5 +999,7 @@ def source_specs(reports: list[Any]) -> list[SourceSpec]:
     return specs
 
 
-def lift_prepare(source: str, sources: list[Any], prepare_lines: list[int]) -> PreparePlan:
-    return Lifter(source, sources, set(prepare_lines)).lift()
+def lift_prepare(
+    source: str, sources: list[Any], prepare_lines: list[int], feature_lines: list[int] = ()
+) -> PreparePlan:
+    return Lifter(source, sources, set(prepare_lines), set(feature_lines)).lift()

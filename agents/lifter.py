@@ -54,8 +54,10 @@ class OfflineLifter:
 
     def plan(self) -> PreparePlan:
         if self._plan is None:
+            stages = self.analysis.stages
+            later = stages.get("features", []) + stages.get("label", [])
             self._plan = lift_prepare(
-                self.source, self.analysis.sources, self.analysis.stages.get("data_preparation", [])
+                self.source, self.analysis.sources, stages.get("data_preparation", []), later
             )
         return self._plan
 
