@@ -308,6 +308,9 @@ class Lifter:
         ):
             if it.args and isinstance(it.args[0], ast.Name):
                 it = it.args[0]
+        if isinstance(it, ast.Call) and static.dotted(it.func) == "open" and it.args:
+            self.bind_handle(it, ast.Name(id=f"open@{loop.lineno}"))
+            it = ast.Name(id=f"open@{loop.lineno}")
         if isinstance(it, ast.Name) and it.id in self.handles:
             mode, path = self.handles[it.id].split(":", 1)
             if mode == "w":

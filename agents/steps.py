@@ -199,9 +199,10 @@ def _step_code(parts: dict[str, str], step: str) -> str:
 
 def _static_problem(parts: dict[str, str], step: str) -> str | None:
     """Compiler feedback on the module as far as it goes (missing later stages are expected)."""
-    problems = [
-        p for p in check_form(assemble(parts, "candidate")) if not p.startswith("missing stage")
-    ]
+    module = assemble(parts, "candidate")
+    with contextlib.suppress(SyntaxError):  # check_form reports it
+        module = tidy(module)
+    problems = [p for p in check_form(module) if not p.startswith("missing stage")]
     return ("Static check failed:\n" + "\n".join(f"- {p}" for p in problems)) if problems else None
 
 

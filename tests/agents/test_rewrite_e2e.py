@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -17,6 +19,7 @@ from ..conftest import ROOT
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 
 LESTER = [sys.executable, "-m", "lester"]
+STYLES = Path(__file__).parent / "styles"
 
 
 def rewrite(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -44,20 +47,36 @@ def test_running_example_rewrites_and_verifies_offline(example_copy: Path):
 @pytest.mark.parametrize(
     "case",
     [
-        "credit_default_opensplit",
-        "fraud_transactions_basic",
-        "housing_prices_basic",
-        "telco_churn_basic",
+        "credit_default_opensplit",  # open() + split, dict-lookup join, NumPy features
+        "fraud_transactions_basic",  # the csv module, flags and one-hot built in the loop
+        "housing_prices_basic",  # csv.DictReader, a regression model
     ],
 )
 def test_corpus_pipelines_of_other_styles_verify(tmp_path: Path, case: str):
-    import shutil
-
     folder = tmp_path / case
     shutil.copytree(ROOT / "evals" / "corpus" / case, folder)
     result = rewrite(str(folder / "messy.py"), "--model", "offline", "--sandbox", "docker")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert (folder / "messy_lester.py").is_file()
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        "pandas_iterrows_apply",  # pandas filters, apply (row-wise and per column), iterrows
+        "nested_loop_join",  # lists of tuples joined with a nested loop
+        "minmax_bag_of_words",  # hand-written min-max scaling and bag of words, Ridge
+    ],
+)
+def test_style_scripts_verify(tmp_path: Path, style: str):
+    spec = importlib.util.spec_from_file_location("styles_generate", STYLES / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.generate(tmp_path)
+    shutil.copy(STYLES / f"{style}.py", tmp_path / f"{style}.py")
+    result = rewrite(str(tmp_path / f"{style}.py"), "--model", "offline", "--sandbox", "docker")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "VERIFIED" in result.stdout
 
 
 def test_not_python_is_bad_input(tmp_path: Path):
