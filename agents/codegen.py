@@ -144,15 +144,17 @@ def tidy(module: str) -> str:
     so that a reader sees the pipeline and not the original script's leftovers.
     """
     tree = ast.parse(module)
-    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    used |= {
-        n.value.id
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
-    }
+    nodes = tree.body[1:] if _has_docstring(tree) else tree.body
+    kept = [n for n in nodes if not isinstance(n, ast.Import | ast.ImportFrom)]
+    while True:  # a helper used only by an unused helper is unused too
+        used = _used_names(kept)
+        fewer = [n for n in kept if not _is_unused_constant(n, used)]
+        if len(fewer) == len(kept):
+            break
+        kept = fewer
     imports: list[str] = []
     body: list[tuple[bool, str]] = []
-    for node in tree.body[1:] if _has_docstring(tree) else tree.body:
+    for node in nodes:
         text = ast.get_source_segment(module, node) or ""
         if isinstance(node, ast.Import | ast.ImportFrom):
             if _binds_used(node, used) and text not in imports:
@@ -165,6 +167,17 @@ def tidy(module: str) -> str:
     own = [i for i in imports if i.startswith("import ") and "lester" in i]
     head = "\n".join(plain + froms) + ("\n\n" + "\n".join(own) if own else "")
     return doc + head + "\n\n\n" + _join(body) + "\n"
+
+
+def _used_names(nodes: list[ast.stmt]) -> set[str]:
+    """Names read anywhere in these statements, except a function's references to itself."""
+    used: set[str] = set()
+    for node in nodes:
+        own = {node.name} if isinstance(node, ast.FunctionDef) else set()
+        for n in ast.walk(node):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in own:
+                used.add(n.id)
+    return used
 
 
 def _join(items: list[tuple[bool, str]]) -> str:
@@ -186,6 +199,9 @@ def _binds_used(node: ast.Import | ast.ImportFrom, used: set[str]) -> bool:
 
 
 def _is_unused_constant(node: ast.stmt, used: set[str]) -> bool:
+    """A constant or helper function of the original that nothing in the module refers to."""
+    if isinstance(node, ast.FunctionDef) and not node.decorator_list:
+        return node.name not in used
     if not (
         isinstance(node, ast.Assign)
         and len(node.targets) == 1
