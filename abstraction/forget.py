@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 from lester.abstraction.errors import LesterError
-from lester.abstraction.features import column_provenance, fit_transform_all, refit
+from lester.abstraction.features import fit_transform_all, refit
 from lester.abstraction.frame import DELETION_SAFE_OPS, Frame, prov_column
 from lester.abstraction.provenance import rows_derived_from, unique_ids
 from lester.abstraction.run import Run
-from lester.abstraction.runner import fit_model, predict
+from lester.abstraction.runner import complete_run, fit_model
 from lester.abstraction.unlearning import UnlearningUnsupported, influence_update
 from sklearn.base import clone
 
@@ -55,7 +55,7 @@ def forget(
         encoder, X_all = fit_transform_all(clone(run.encoder), data, fit_rows)
         blocks = {name: "refitted" for name, _, _ in run.encoder.transformers_}
     model, model_method = _update_model(run.model, model_update, X_all[train], y_all[train])
-    updated = Run(
+    updated = complete_run(
         sources=sources,
         prepared_frame=prepared,
         split=run.split,
@@ -66,8 +66,6 @@ def forget(
         encoder=encoder,
         X_all=X_all,
         model=model,
-        predictions=predict(model, X_all, train, test),
-        column_provenance=column_provenance(encoder, data, prepared.colprov),
         pipeline_path=run.pipeline_path,
         data_dir=run.data_dir,
     )

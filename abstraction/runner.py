@@ -28,7 +28,7 @@ def execute(pipeline: Pipeline, data_dir: Path) -> Run:
         "encode", fit_transform_all, pipeline.make_encoder(), data, fit_rows
     )
     model = fit_model(pipeline.make_model(), X_all[train], y_all[train])
-    return Run(
+    return complete_run(
         sources=sources,
         prepared_frame=prepared,
         split=split,
@@ -39,11 +39,19 @@ def execute(pipeline: Pipeline, data_dir: Path) -> Run:
         encoder=encoder,
         X_all=X_all,
         model=model,
-        predictions=predict(model, X_all, train, test),
-        column_provenance=column_provenance(encoder, data, prepared.colprov),
         pipeline_path=str(pipeline.path) if pipeline.path else None,
         data_dir=str(Path(data_dir).resolve()),
     )
+
+
+def complete_run(**fields: Any) -> Run:
+    """A run from its parts; the predictions and the column provenance follow from them."""
+    prepared = fields["prepared_frame"]
+    predictions = predict(
+        fields["model"], fields["X_all"], fields["train_index"], fields["test_index"]
+    )
+    colprov = column_provenance(fields["encoder"], prepared.data, prepared.colprov)
+    return Run(**fields, predictions=predictions, column_provenance=colprov)
 
 
 def materialize(path: Path, data_dir: Path, out: Path) -> None:

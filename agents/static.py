@@ -349,10 +349,29 @@ def backward_slice(tree: ast.Module, names: set[str], before: int) -> set[int]:
 
 def _written(stmt: ast.stmt) -> set[str]:
     """Names a statement rebinds or mutates (mutating a loop's row mutates the collection iterated)."""
-    out = _loop_collections(stmt)
+    stored = {
+        n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+    return stored | _mutated(stmt) | _loop_collections(stmt)
+
+
+def _loop_collections(stmt: ast.stmt) -> set[str]:
+    out = set()
     for node in ast.walk(stmt):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            out.add(node.id)
+        if (
+            isinstance(node, ast.For)
+            and isinstance(node.iter, ast.Name)
+            and isinstance(node.target, ast.Name)
+        ):
+            if node.target.id in {n for s in node.body for n in _mutated(s)}:
+                out.add(node.iter.id)
+    return out
+
+
+def _mutated(stmt: ast.stmt) -> set[str]:
+    """`rows.append(...)`, `d.update(...)`, `m[i, j] = ...`, `r.x[0] = ...` mutate rows, d, m, r."""
+    out = set()
+    for node in ast.walk(stmt):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -366,39 +385,6 @@ def _written(stmt: ast.stmt) -> set[str]:
                 base = base.value
             if isinstance(base, ast.Name):
                 out.add(base.id)
-    return out
-
-
-def _loop_collections(stmt: ast.stmt) -> set[str]:
-    out = set()
-    for node in ast.walk(stmt):
-        if (
-            isinstance(node, ast.For)
-            and isinstance(node.iter, ast.Name)
-            and isinstance(node.target, ast.Name)
-        ):
-            body = ast.Module(body=node.body, type_ignores=[])
-            if node.target.id in {n for s in body.body for n in _mutated(s)}:
-                out.add(node.iter.id)
-    return out
-
-
-def _mutated(stmt: ast.stmt) -> set[str]:
-    out = set()
-    for node in ast.walk(stmt):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and isinstance(node.func.value, ast.Name)
-        ):
-            if node.func.attr in MUTATORS:
-                out.add(node.func.value.id)
-        if (
-            isinstance(node, ast.Subscript)
-            and isinstance(node.ctx, ast.Store)
-            and isinstance(node.value, ast.Name)
-        ):
-            out.add(node.value.id)
     return out
 
 

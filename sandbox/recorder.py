@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import math
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -27,26 +26,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from lester.abstraction.params import json_safe, qualname
+
 _WRAPPED = "__lester_recorded__"
 _METHODS = ("fit", "predict", "predict_proba")
 _REPR_CHARS = 2000
 _IGNORED_PREFIXES = ("/proc/", "/sys/", "/dev/")
-
-
-def _qualname(obj: Any) -> str:
-    cls = type(obj)
-    return f"{cls.__module__}.{cls.__qualname__}"
-
-
-def _json_safe(value: Any) -> Any:
-    """Primitives as they are (NumPy scalars unwrapped), anything else as its repr."""
-    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
-        value = value.item()
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else repr(value)
-    return repr(value)[:_REPR_CHARS]
 
 
 def _argument(args: tuple, kwargs: dict, position: int, name: str) -> Any:
@@ -220,7 +205,7 @@ class Recorder:
                 outer["final"] = self._describe(estimator, X, y, f"fit_{outer['index']}_final")
             return function(estimator, *args, **kwargs)
         index = len(self.fits)
-        entry = {"index": index, "estimator": _qualname(estimator), "line": self._line()}
+        entry = {"index": index, "estimator": qualname(estimator), "line": self._line()}
         entry.update(self._describe(estimator, X, y, f"fit_{index}"))
         self._active_fits.append(entry)
         try:
@@ -268,11 +253,11 @@ class Recorder:
 
     def _describe(self, estimator: Any, X: Any, y: Any, stem: str) -> dict[str, Any]:
         try:
-            params = {k: _json_safe(v) for k, v in estimator.get_params(deep=False).items()}
+            params = {k: json_safe(v) for k, v in estimator.get_params(deep=False).items()}
         except Exception as exc:
             params = {}
             self.warnings.append(f"{stem}: get_params failed: {exc!r}")
-        info: dict[str, Any] = {"estimator": _qualname(estimator), "params": params}
+        info: dict[str, Any] = {"estimator": qualname(estimator), "params": params}
         info.update(self._matrix(X, stem))
         info["y"] = None if y is None else self._save(f"{stem}_y.npy", self._save_labels, y)
         info["y_shape"] = list(getattr(y, "shape", ())) if y is not None else None

@@ -1,12 +1,10 @@
 """Fixtures for the sandbox tests.
 
-Tests marked `docker` need a daemon: they skip without one, except under `LESTER_REQUIRE_DOCKER=1`
-(CI), where a missing daemon is a failure rather than a silent skip.
+The Docker gate (`docker` marker, `LESTER_REQUIRE_DOCKER`) is in the top-level conftest.
 """
 
 from __future__ import annotations
 
-import os
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,24 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from lester.sandbox import Sandbox, docker_available, open_sandbox
-
-REQUIRE_DOCKER = os.environ.get("LESTER_REQUIRE_DOCKER") == "1"
-
-
-@pytest.fixture(scope="session")
-def docker_daemon() -> None:
-    if docker_available():
-        return
-    if REQUIRE_DOCKER:
-        pytest.fail("LESTER_REQUIRE_DOCKER=1 but no Docker daemon answers")
-    pytest.skip("no Docker daemon answers (set LESTER_REQUIRE_DOCKER=1 to fail instead)")
-
-
-@pytest.fixture(autouse=True)
-def _docker_gate(request: pytest.FixtureRequest) -> None:
-    if request.node.get_closest_marker("docker"):
-        request.getfixturevalue("docker_daemon")
+from lester.sandbox import Sandbox, open_sandbox
 
 
 @pytest.fixture(scope="session")
