@@ -15,7 +15,7 @@ PART_ORDER = ("preamble", "sources", "prepare", "derive", "split", "encode", "la
 STEP_PARTS = {
     "sources": ("preamble", "sources"),
     "prepare": ("prepare",),
-    "encode": ("derive", "split", "encode"),
+    "encode": ("split", "encode", "derive"),
     "label_model": ("label", "model"),
 }
 

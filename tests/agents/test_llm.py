@@ -273,4 +273,7 @@ def test_sources_code_splits_into_preamble_and_sources_and_foreign_stages_are_dr
     )
     assert parts["sources"].startswith("# customers without header\n@lt.source\ndef customers")
     assert notes == ["dropped @lt.model function 'model': it belongs to another step"]
-    assert split_parts("def broken(:", "encode") == ({"split": "def broken(:", "encode": ""}, [])
+    assert split_parts("def broken(:", "encode") == (
+        {"split": "def broken(:", "encode": "", "derive": ""},
+        [],
+    )
