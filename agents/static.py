@@ -166,7 +166,10 @@ def _open_site(tree: ast.Module, call: ast.Call, path: str) -> ReadSite:
     site = ReadSite(path, call.lineno, "open")
     if handle is None:
         return site
+    end = _scope_end(tree, handle, call.lineno)
     for node in ast.walk(tree):
+        if not call.lineno <= getattr(node, "lineno", 0) < end:
+            continue
         if isinstance(node, ast.Call) and dotted(node.func) in (
             "csv.reader",
             "csv.DictReader",
@@ -177,7 +180,9 @@ def _open_site(tree: ast.Module, call: ast.Call, path: str) -> ReadSite:
                 dict_reader = dotted(node.func).endswith("DictReader")
                 site.idiom = "csv.DictReader" if dict_reader else "csv.reader"
                 site.delimiter = literal(keyword(node, "delimiter")) or ","
-                site.header = True if dict_reader else _skips_header(tree, node)
+                site.header = (
+                    True if dict_reader else _skips_header(tree, node, None, call.lineno, end)
+                )
                 site.names = (
                     None
                     if dict_reader
@@ -188,8 +193,21 @@ def _open_site(tree: ast.Module, call: ast.Call, path: str) -> ReadSite:
             site.idiom = "json-lines"
     if site.idiom == "open":
         site.delimiter, site.names = _split_fields(tree, handle, call.lineno)
-        site.header = _skips_header(tree, None, handle)
+        site.header = _skips_header(tree, None, handle, call.lineno, end)
     return site
+
+
+def _scope_end(tree: ast.Module, handle: str, start: int) -> int:
+    """Where the next file is opened under the same name (scripts reuse `f`), or the end."""
+    later = [
+        n.lineno
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+        and dotted(n.func) == "open"
+        and n.lineno > start
+        and _bound_name(tree, n) == handle
+    ]
+    return min(later, default=10**9)
 
 
 def _bound_name(tree: ast.Module, call: ast.Call) -> str | None:
@@ -283,10 +301,14 @@ def _unpacked_names(tree: ast.Module, rows: str | None, after: int) -> list[str]
     return None
 
 
-def _skips_header(tree: ast.Module, reader: ast.Call | None, handle: str | None = None) -> bool:
+def _skips_header(
+    tree: ast.Module, reader: ast.Call | None, handle: str | None, start: int, end: int
+) -> bool:
     """`next(reader)`, `f.readline()` or `readlines()[1:]` before the loop mean a header row."""
     target = _bound_name(tree, reader) if reader is not None else handle
     for node in ast.walk(tree):
+        if not start <= getattr(node, "lineno", 0) < end:
+            continue
         if isinstance(node, ast.Call) and dotted(node.func) == "next" and node.args:
             if isinstance(node.args[0], ast.Name) and node.args[0].id == target:
                 return True
@@ -402,16 +424,39 @@ def _read(stmt: ast.stmt) -> set[str]:
 def stage_lines(tree: ast.Module, fit_line: int) -> dict[str, list[int]]:
     """Data preparation feeds both X and y; the rest of X's slice is features, of y's is the label."""
     x_name, y_name = fit_arguments(tree, fit_line)
-    x_lines = backward_slice(tree, {x_name} if x_name else set(), fit_line)
-    y_lines = backward_slice(tree, {y_name} if y_name else set(), fit_line)
+    split_line, x_name, y_name = _through_split(tree, fit_line, x_name, y_name)
+    x_lines = backward_slice(tree, {x_name} if x_name else set(), split_line)
+    y_lines = backward_slice(tree, {y_name} if y_name else set(), split_line)
     model_lines = {fit_line} | _estimator_lines(tree, fit_line)
-    shared = x_lines & y_lines
+    shared = (x_lines & y_lines) | ({split_line} if split_line != fit_line else set())
     return {
         "data_preparation": sorted(shared),
         "features": sorted(x_lines - shared),
         "label": sorted(y_lines - shared),
         "model": sorted(model_lines),
     }
+
+
+def _through_split(
+    tree: ast.Module, fit_line: int, x: str | None, y: str | None
+) -> tuple[int, str | None, str | None]:
+    """`X_tr, X_te, y_tr, y_te = train_test_split(X, y)` binds both sides at once: slice from X and y."""
+    for stmt in tree.body:
+        if (
+            stmt.lineno >= fit_line
+            or not isinstance(stmt, ast.Assign)
+            or not isinstance(stmt.value, ast.Call)
+        ):
+            continue
+        if not dotted(stmt.value.func).endswith("train_test_split") or not isinstance(
+            stmt.targets[0], ast.Tuple
+        ):
+            continue
+        bound = [e.id for e in stmt.targets[0].elts if isinstance(e, ast.Name)]
+        args = [a.id if isinstance(a, ast.Name) else None for a in stmt.value.args]
+        if x in bound and y in bound and len(args) >= 2:
+            return stmt.lineno, args[0], args[1]
+    return fit_line, x, y
 
 
 def _estimator_lines(tree: ast.Module, fit_line: int) -> set[int]:

@@ -1,0 +1,32 @@
+"""The static check every candidate passes before the sandbox: compiler feedback."""
+
+from lester.agents.codegen import tidy
+from lester.agents.form import check_form
+
+from ..conftest import EXAMPLE
+
+
+def test_the_hand_written_pipeline_is_well_formed():
+    assert check_form((EXAMPLE / "pipeline.py").read_text()) == []
+
+
+def test_problems_are_named_with_lines():
+    source = "import lester as lt\nimport requests\n\n@lt.prepare\ndef p(customers):\n    for r in customers.iterrows():\n        pass\n    return lt.nope(x)\n"
+    problems = check_form(source)
+    assert "line 8: undefined name 'x'" in problems
+    assert any("requests" in p and "image" in p for p in problems)
+    assert any("lester has no 'nope'" in p for p in problems)
+    assert any("missing stage" in p and "@lt.source" in p for p in problems)
+    assert any("a loop in data preparation" in p for p in problems)
+    assert any("iterrows" in p for p in problems)
+
+
+def test_syntax_errors_stop_the_check():
+    assert check_form("def (:") == ["syntax error at line 1: invalid syntax"]
+
+
+def test_tidy_drops_what_nothing_uses_and_hoists_imports():
+    module = '"""doc"""\nimport os\nA = 1\nB = 2\n\n\ndef unused():\n    return helper()\n\n\ndef helper():\n    return A\n\n\nimport sys\nprint(sys.argv, B)\n'
+    tidied = tidy(module)
+    assert "import os" not in tidied and "A = 1" not in tidied and "def helper" not in tidied
+    assert tidied.index("import sys") < tidied.index("B = 2")

@@ -1,0 +1,84 @@
+"""Static facts from a script's syntax tree: read idioms, split, stage lines, non-determinism."""
+
+import textwrap
+
+from lester.agents import static
+
+SCRIPT = textwrap.dedent(
+    """
+    import csv
+    import random
+    import numpy as np
+    from sklearn.model_selection import train_test_split
+    from sklearn.linear_model import LogisticRegression
+
+    THRESHOLD = 30
+    rows = []
+    with open("data/people.csv") as f:
+        for line in f:
+            pid, age, city = line.strip().split(";")
+            rows.append((int(age), city))
+    with open("data/visits.csv") as f:
+        reader = csv.reader(f, delimiter="|")
+        next(reader)
+        for vid, pid in reader:
+            pass
+    ages = np.array([r[0] for r in rows])
+    X = ages.reshape(-1, 1)
+    y = np.array([1 if r[0] > THRESHOLD else 0 for r in rows])
+    print(int(y.sum()), X.shape)
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, random_state=1)
+    noise = random.random()
+    model = LogisticRegression(C=0.5)
+    model.fit(X_tr, y_tr)
+    """
+)
+TREE = static.parse(SCRIPT)
+FIT_LINE = next(i for i, line in enumerate(SCRIPT.splitlines(), 1) if ".fit(" in line)
+
+
+def test_open_split_names_the_fields_and_the_delimiter():
+    (site,) = static.read_sites(TREE, "data/people.csv")
+    assert (site.idiom, site.delimiter, site.names, site.header) == (
+        "open",
+        ";",
+        ["pid", "age", "city"],
+        False,
+    )
+
+
+def test_csv_reader_with_header_skip_and_tuple_loop():
+    (site,) = static.read_sites(TREE, "data/visits.csv")
+    assert (site.idiom, site.delimiter, site.header, site.names) == (
+        "csv.reader",
+        "|",
+        True,
+        ["vid", "pid"],
+    )
+
+
+def test_split_site():
+    split = static.split_site(TREE)
+    assert (split.kind, split.test_size, split.random_state, split.first_argument) == (
+        "train_test_split",
+        0.3,
+        1,
+        "X",
+    )
+
+
+def test_stage_lines_follow_data_dependencies_back_from_fit():
+    stages = static.stage_lines(TREE, FIT_LINE)
+    lines = SCRIPT.splitlines()
+    text = {k: "\n".join(lines[n - 1] for n in v) for k, v in stages.items()}
+    assert "rows.append" in text["data_preparation"]
+    assert "ages = np.array" in text["features"] and "reshape" in text["features"]
+    assert "THRESHOLD else 0" in text["label"] and "ages" not in text["label"]
+    assert "LogisticRegression(C=0.5)" in text["model"]
+    assert "print" not in " ".join(text.values())
+    assert "random.random" not in " ".join(text.values())
+
+
+def test_unseeded_randomness_is_flagged_and_constants_are_hints():
+    assert any("random.random" in flag for flag in static.nondeterminism(TREE))
+    assert static.constants(TREE)["THRESHOLD"] == 30
