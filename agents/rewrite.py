@@ -36,6 +36,8 @@ class RewriteOptions:
     traces: Path | None = None
     budgets: Budgets = field(default_factory=Budgets)
     resume: str | None = None
+    fork: str | None = None
+    fork_from: str | None = None
     llm: Proposer | None = None
     job_timeout: float = 120.0
 
@@ -66,9 +68,10 @@ def rewrite(options: RewriteOptions, progress: Callable[[str], None]) -> Rewrite
     if not data_dir.is_dir():
         raise AnalysisError(f"data directory not found: {data_dir}")
     store = TraceStore((options.traces or script.parent / ".lester").resolve())
-    run_id = options.resume or store.start(script, data_dir, options.model)
-    if options.resume and store.get(options.resume) is None:
-        raise AnalysisError(f"no run {options.resume} in {store.root}")
+    for existing in (options.resume, options.fork):
+        if existing and store.get(existing) is None:
+            raise AnalysisError(f"no run {existing} in {store.root}")
+    run_id = options.resume or store.start(script, data_dir, options.model, parent=options.fork)
     config = {
         "configurable": {"thread_id": run_id},
         "recursion_limit": options.budgets.recursion_limit,
@@ -86,7 +89,13 @@ def rewrite(options: RewriteOptions, progress: Callable[[str], None]) -> Rewrite
                 sandbox, store.run_dir(run_id), options.llm, options.budgets, progress
             )
             graph = build_graph(runtime).compile(checkpointer=store.checkpointer())
-            initial = None if options.resume else _initial(run_id, script, data_dir, options.model)
+            if options.fork:
+                graph.update_state(config, _fork_values(graph, options, run_id), as_node="analyse")
+            initial = (
+                None
+                if options.resume or options.fork
+                else _initial(run_id, script, data_dir, options.model)
+            )
             state = graph.invoke(initial, config)
             warning = sandbox.warning
         output = write_result(state, script, options.out)
@@ -102,6 +111,21 @@ def rewrite(options: RewriteOptions, progress: Callable[[str], None]) -> Rewrite
         time.perf_counter() - started,
         warning,
     )
+
+
+def _fork_values(graph: Any, options: RewriteOptions, run_id: str) -> dict[str, Any]:
+    """The parent's state as it was when `fork_from` was about to run (its last such point).
+
+    The fork is a new run whose history starts with the parent's; from there it runs anew, with the
+    fork's own model and budgets. Nothing of the parent is executed again."""
+    step = options.fork_from or "verify"
+    history = graph.get_state_history({"configurable": {"thread_id": options.fork}})
+    snapshot = next((s for s in history if s.next == (step,)), None)
+    if snapshot is None:
+        raise AnalysisError(f"run {options.fork} never reached step {step!r}")
+    values = dict(snapshot.values)
+    values.update(run_id=run_id, model=options.model, next=step, outcome="", message="")
+    return values
 
 
 def _initial(run_id: str, script: Path, data_dir: Path, model: str) -> RewriteState:

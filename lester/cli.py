@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import typer
 
 app = typer.Typer(
@@ -10,6 +12,13 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+@app.callback()
+def _logging() -> None:
+    """Sandbox progress (image builds, the weaker local backend) goes to stderr."""
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    logging.getLogger("lester.sandbox").setLevel(logging.INFO)
 
 
 def _register() -> None:

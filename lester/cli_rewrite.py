@@ -58,6 +58,14 @@ def rewrite_command(
     resume: str = typer.Option(
         None, "--resume", help="Continue a stored run (its id) from its last checkpoint."
     ),
+    fork: str = typer.Option(
+        None, "--fork", help="Start a new run from a stored run's checkpoint (see --from)."
+    ),
+    fork_from: str = typer.Option(
+        None,
+        "--from",
+        help="With --fork: the step to run again (sources, prepare, encode, label_model, assemble, verify).",
+    ),
     traces: Path = typer.Option(
         None, "--traces", help="The trace store (default: .lester/ beside FILE)."
     ),
@@ -67,6 +75,8 @@ def rewrite_command(
 
     if sandbox not in ("auto", "docker", "local"):
         fail(f"--sandbox must be auto, docker or local, not {sandbox!r}")
+    if resume and fork:
+        fail("--resume and --fork exclude each other")
     options = RewriteOptions(
         script=file,
         data_dir=data_dir,
@@ -76,6 +86,8 @@ def rewrite_command(
         traces=traces,
         budgets=Budgets(per_step=max_attempts, total=max_total, tokens=max_tokens),
         resume=resume,
+        fork=fork,
+        fork_from=fork_from,
         llm=_llm(model),
     )
     try:
@@ -190,7 +202,17 @@ def trace_list(
         fail(f"no trace store at {traces}")
     store = TraceStore(traces)
     table = Table(title=f"runs in {traces}")
-    for column in ("run", "script", "model", "outcome", "level", "attempts", "calls", "tokens"):
+    table.add_column("run", no_wrap=True)
+    for column in (
+        "script",
+        "model",
+        "outcome",
+        "level",
+        "attempts",
+        "calls",
+        "tokens",
+        "forked from",
+    ):
         table.add_column(column)
     for r in store.runs(limit):
         table.add_row(
@@ -202,6 +224,7 @@ def trace_list(
             str(r.attempts),
             str(r.calls),
             str(r.tokens),
+            r.parent or "",
         )
     console.print(table)
 

@@ -146,3 +146,25 @@ def test_killed_run_resumes_from_its_checkpoint(example_copy: Path):
     assert db.execute("SELECT outcome FROM runs WHERE run_id = ?", (run_id,)).fetchone() == (
         "verified",
     )
+
+
+def test_fork_reruns_from_a_step_without_repeating_the_analysis(example_copy: Path):
+    first = rewrite(str(example_copy / "messy.py"), "--model", "offline", "--sandbox", "docker")
+    assert first.returncode == 0
+    db = sqlite3.connect(example_copy / ".lester" / "lester.sqlite")
+    (parent,) = db.execute("SELECT run_id FROM runs").fetchone()
+    fork = rewrite(
+        str(example_copy / "messy.py"),
+        "--model",
+        "offline",
+        "--sandbox",
+        "docker",
+        "--fork",
+        parent,
+        "--from",
+        "encode",
+    )
+    assert fork.returncode == 0, fork.stdout + fork.stderr
+    assert "analyse:" not in fork.stdout and "encode: attempt 1" in fork.stdout
+    rows = db.execute("SELECT parent, outcome FROM runs ORDER BY started").fetchall()
+    assert rows == [(None, "verified"), (parent, "verified")]

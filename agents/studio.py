@@ -1,0 +1,28 @@
+"""The rewrite graph for LangGraph's own tools (`langgraph.json`).
+
+Studio and `langgraph dev` bring their own checkpointer, so this graph is compiled without one. Its
+nodes run in the local sandbox of the machine that serves it, offline unless LESTER_MODEL is set.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from lester.agents.graph import build_graph
+from lester.agents.llm import LLMConfig, LLMProposer
+from lester.agents.runtime import Runtime
+from lester.sandbox import open_sandbox
+
+
+def make_graph():
+    config = LLMConfig.from_env()
+    runtime = Runtime(
+        sandbox=open_sandbox("auto", session="studio"),
+        run_dir=Path(tempfile.mkdtemp(prefix="lester-studio-")),
+        llm=LLMProposer(config) if config else None,
+    )
+    return build_graph(runtime).compile()
+
+
+graph = make_graph()
