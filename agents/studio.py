@@ -16,6 +16,7 @@ from lester.sandbox import open_sandbox
 
 
 def make_graph():
+    """A factory, so that importing this module starts nothing."""
     config = LLMConfig.from_env()
     runtime = Runtime(
         sandbox=open_sandbox("auto", session="studio"),
@@ -24,5 +25,3 @@ def make_graph():
     )
     return build_graph(runtime).compile()
 
-
-graph = make_graph()
