@@ -129,7 +129,7 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
     if not report.sources:
         report.problem = "the script reads no data files from its data directory"
         return report
-    fit = trace["fits"][-1]
+    fit = _final_fit(trace["fits"][-1])
     report.model = _model(fit)
     report.X_file, report.y_file = fit.get("X"), fit.get("y")
     if report.X_file is None:
@@ -142,6 +142,13 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
     report.stages = static.stage_lines(tree, fit.get("line") or 0)
     report.predictions = trace.get("predicts", [])
     return report
+
+
+def _final_fit(fit: dict[str, Any]) -> dict[str, Any]:
+    """For a scikit-learn Pipeline, the final estimator's fit: its X is the encoded matrix, which
+    is what a rewrite's ColumnTransformer must reproduce."""
+    final = fit.get("final")
+    return {**fit, **final, "line": fit.get("line")} if final and final.get("X") else fit
 
 
 def read_script(script: Path) -> str:

@@ -100,6 +100,25 @@ def original_capture(analysis: Analysis) -> Captured:
     )
 
 
+def paired_predictions(
+    analysis: Analysis, artifacts: CandidateArtifacts
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The original's and the rewrite's predictions on the same rows, when both predicted on them.
+
+    The rewrite predicts on its test rows (or its training rows without a split); an original
+    `predict` call on an equal matrix is the one to compare with.
+    """
+    predicted_on = artifacts.X_test if len(artifacts.X_test) else artifacts.X_train
+    for call in analysis.predictions:
+        if call.get("method") != "predict" or not call.get("X") or not call.get("out"):
+            continue
+        X = np.load(Path(analysis.outputs_dir) / call["X"], allow_pickle=False)
+        if X.shape == predicted_on.shape and np.allclose(X, predicted_on, equal_nan=True):
+            original = np.load(Path(analysis.outputs_dir) / call["out"], allow_pickle=False)
+            return original, artifacts.predictions
+    return None
+
+
 def sandbox_summary(result: SandboxResult) -> dict[str, Any]:
     error = (result.trace or {}).get("error")
     return {
@@ -139,9 +158,16 @@ def verify_candidate(
     if not result.ok:
         return _execution_failure(summary)
     artifacts = load_artifacts(result.outputs_dir / "run")
+    original = original_capture(analysis)
+    ours = Captured(
+        artifacts.X_train, artifacts.y_train, artifacts.estimator, artifacts.params, None
+    )
+    paired = paired_predictions(analysis, artifacts)
+    if paired is not None:
+        original.predictions, ours.predictions = paired
     report = compare(
-        original_capture(analysis),
-        Captured(artifacts.X_train, artifacts.y_train, artifacts.estimator, artifacts.params, None),
+        original,
+        ours,
         tol=tol,
         column_blocks=artifacts.blocks,
         row_ids=artifacts.row_ids,
