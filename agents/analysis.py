@@ -138,10 +138,45 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
         )
         return report
     split = static.split_site(tree)
-    report.split = asdict(split) if split else None
+    report.split = asdict(split) if split else _manual_slice(tree, fit.get("line") or 0)
+    report.nondeterminism += _unseeded_estimator(report.model)
     report.stages = static.stage_lines(tree, fit.get("line") or 0)
     report.predictions = trace.get("predicts", [])
     return report
+
+
+def _manual_slice(tree: Any, fit_line: int) -> dict[str, Any] | None:
+    """`X_train = X[:800]` (or `fit(X[:n], ...)`): the training rows are a slice of the matrix."""
+    import ast
+
+    x_name, _ = static.fit_arguments(tree, fit_line)
+    for node in ast.walk(tree):
+        value = None
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == x_name for t in node.targets
+        ):
+            value = node.value
+        elif (
+            isinstance(node, ast.Call)
+            and node.lineno == fit_line
+            and node.args
+            and isinstance(node.args[0], ast.Subscript)
+        ):
+            value = node.args[0]
+        if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice):
+            return {"kind": "slicing", "line": value.lineno, "expression": ast.unparse(value)}
+    return None
+
+
+def _unseeded_estimator(model: ModelReport) -> list[str]:
+    """A randomized estimator without a seed fits a different model on every run."""
+    if "random_state" in model.params and model.params["random_state"] is None:
+        randomized = ("Forest", "Boosting", "MLP", "SGD", "Tree", "Bagging", "SVC", "SVR")
+        if any(word in model.estimator for word in randomized):
+            return [
+                f"line {model.line}: {model.estimator.rsplit('.', 1)[-1]} has random_state=None"
+            ]
+    return []
 
 
 def _final_fit(fit: dict[str, Any]) -> dict[str, Any]:

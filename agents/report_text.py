@@ -39,6 +39,8 @@ def analysis_text(a: Any) -> str:
 def _split_text(split: dict[str, Any] | None) -> str:
     if not split:
         return "none (the model is fitted on all rows)"
+    if split["kind"] == "slicing":
+        return f"manual slicing at line {split['line']}: {split['expression']}"
     return (
         f"{split['kind']} at line {split['line']} (test_size={split['test_size']}, "
         f"random_state={split['random_state']}, shuffle={split['shuffle']}, stratify={split['stratify']})"
