@@ -150,22 +150,35 @@ def _manual_slice(tree: Any, fit_line: int) -> dict[str, Any] | None:
     import ast
 
     x_name, _ = static.fit_arguments(tree, fit_line)
+    candidates = []
     for node in ast.walk(tree):
-        value = None
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == x_name for t in node.targets
-        ):
-            value = node.value
-        elif (
-            isinstance(node, ast.Call)
-            and node.lineno == fit_line
-            and node.args
-            and isinstance(node.args[0], ast.Subscript)
-        ):
-            value = node.args[0]
+        if isinstance(node, ast.Assign):
+            candidates += [v for t, v in _pairs(node.targets[0], node.value) if t == x_name]
+        elif isinstance(node, ast.Call) and node.lineno == fit_line and node.args:
+            candidates.append(node.args[0])
+    for value in candidates:
         if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice):
             return {"kind": "slicing", "line": value.lineno, "expression": ast.unparse(value)}
     return None
+
+
+def _pairs(target: Any, value: Any) -> list[tuple[str, Any]]:
+    """(name, value) for `a = v` and `a, b = v, w`."""
+    import ast
+
+    if isinstance(target, ast.Name):
+        return [(target.id, value)]
+    if (
+        isinstance(target, ast.Tuple)
+        and isinstance(value, ast.Tuple)
+        and len(target.elts) == len(value.elts)
+    ):
+        return [
+            (t.id, v)
+            for t, v in zip(target.elts, value.elts, strict=True)
+            if isinstance(t, ast.Name)
+        ]
+    return []
 
 
 def _unseeded_estimator(model: ModelReport) -> list[str]:
