@@ -1,0 +1,45 @@
+"""Facts the analysis derives from the captured run and the source (no sandbox needed here)."""
+
+from lester.agents import static
+from lester.agents.analysis import ModelReport, _final_fit, _manual_slice, _unseeded_estimator
+
+
+def test_manual_slicing_is_reported_as_the_split():
+    source = "cut = int(len(X) * 0.8)\nX_tr, y_tr = X[:cut], y[:cut]\nm.fit(X_tr, y_tr)\n"
+    split = _manual_slice(static.parse(source), 3)
+    assert split == {"kind": "slicing", "line": 2, "expression": "X[:cut]"}
+    assert _manual_slice(static.parse("m.fit(X, y)\n"), 1) is None
+
+
+def test_pipeline_fit_is_compared_through_its_final_estimator():
+    fit = {
+        "estimator": "sklearn.pipeline.Pipeline",
+        "X": "fit_0_X.npy",
+        "line": 9,
+        "final": {
+            "estimator": "sklearn.svm._classes.SVC",
+            "X": "fit_0_final_X.npy",
+            "params": {"C": 2.0},
+        },
+    }
+    final = _final_fit(fit)
+    assert (final["estimator"], final["X"], final["line"]) == (
+        "sklearn.svm._classes.SVC",
+        "fit_0_final_X.npy",
+        9,
+    )
+    plain = {"estimator": "x.LogisticRegression", "X": "fit_0_X.npy"}
+    assert _final_fit(plain) == plain
+
+
+def test_unseeded_randomized_estimators_are_flagged():
+    def report(name: str, seed: object) -> ModelReport:
+        return ModelReport(name, {"random_state": seed}, {}, 7, [1, 1], [1], "float64", "int64")
+
+    assert _unseeded_estimator(report("sklearn.ensemble._forest.RandomForestClassifier", None)) == [
+        "line 7: RandomForestClassifier has random_state=None"
+    ]
+    assert _unseeded_estimator(report("sklearn.ensemble._forest.RandomForestClassifier", 0)) == []
+    assert (
+        _unseeded_estimator(report("sklearn.linear_model._logistic.LogisticRegression", None)) == []
+    )
