@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test test-unit test-docker lint format bench sandbox-image rewrite clean
+.PHONY: setup test test-unit test-docker lint format bench sandbox-image rewrite eval clean
 
 setup: $(STAMP)
 
@@ -40,6 +40,9 @@ sandbox-image: $(STAMP)
 rewrite: $(STAMP)
 	@test -n "$(FILE)" || (echo "usage: make rewrite FILE=path/to/messy.py" >&2; exit 2)
 	$(BIN)/lester rewrite $(FILE) $(ARGS)
+
+eval: $(STAMP)
+	$(BIN)/lester eval $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -76,6 +76,18 @@ class Proposer(Protocol):
     def propose(self, request: StepRequest) -> Proposal: ...
 
 
+def llm_for(model: str) -> Proposer | None:
+    """The LLM proposer `--model` names, or None: `offline` never, `auto` only when one is configured.
+
+    The LLM module (and langchain-openai behind it) is imported only when a model may be used."""
+    if model == "offline":
+        return None
+    from lester.agents.llm import LLMConfig, LLMProposer
+
+    config = LLMConfig.from_env() if model == "auto" else LLMConfig.from_env(model=model)
+    return LLMProposer(config) if config else None
+
+
 def assemble(parts: dict[str, str], title: str) -> str:
     """One module from the parts, in stage order, under a docstring naming the original.
 

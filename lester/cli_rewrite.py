@@ -20,18 +20,6 @@ trace_app = typer.Typer(help="Inspect stored agent runs.", no_args_is_help=True)
 err = Console(stderr=True)
 
 
-def _llm(model: str):
-    """The LLM proposer for `--model`, or None: `offline` never, `auto` only when one is configured."""
-    if model == "offline":
-        return None
-    from lester.agents.llm import LLMConfig, LLMProposer
-
-    config = LLMConfig.from_env() if model == "auto" else LLMConfig.from_env(model=model)
-    if config is None:
-        return None
-    return LLMProposer(config)
-
-
 def rewrite_command(
     file: Path = typer.Argument(..., help="The messy Python script to rewrite."),
     out: Path = typer.Option(
@@ -71,6 +59,7 @@ def rewrite_command(
     ),
 ) -> None:
     """Analyse FILE, rewrite it into a declarative Lester pipeline, and verify the rewrite."""
+    from lester.agents.proposals import llm_for
     from lester.agents.rewrite import RewriteOptions, rewrite
 
     if sandbox not in ("auto", "docker", "local"):
@@ -88,7 +77,7 @@ def rewrite_command(
         resume=resume,
         fork=fork,
         fork_from=fork_from,
-        llm=_llm(model),
+        llm=llm_for(model),
     )
     try:
         result = rewrite(
