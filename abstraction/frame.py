@@ -388,7 +388,10 @@ def object_array(items: list[Any]) -> np.ndarray:
 def _apply(
     func: Callable[..., Any], columns: list[pd.Series], n: int, vectorized: bool | None, target: str
 ) -> Any:
-    """Whole-column application when it gives the row-wise answer, else row by row."""
+    """Whole-column application when it gives the row-wise answer, else row by row. A function of
+    no columns is a constant (`df["flag"] = 0`): its one value is repeated on every row."""
+    if not columns:
+        return pd.Series([func()] * n)
     if vectorized is not False:
         result = _try_vectorized(func, columns, n, target, strict=bool(vectorized))
         if result is not None and (vectorized or _agrees_with_rowwise(func, columns, result)):

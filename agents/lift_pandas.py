@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def _columns_of(node: ast.AST, frame: str) -> list[str]:
-    """Columns an expression reads from `frame` as `frame['col']` or `frame.col`."""
+    """Columns an expression reads from `frame` as `frame['col']` or `frame.loc[mask, 'col']`."""
     cols = []
     for sub in ast.walk(node):
         if (
@@ -27,10 +27,31 @@ def _columns_of(node: ast.AST, frame: str) -> list[str]:
             key = static.literal(sub.slice)
             if isinstance(key, str):
                 cols.append(key)
+        located = _loc_read(sub, frame)
+        if located is not None:
+            cols.append(located[1])
     return list(dict.fromkeys(cols))
 
 
+def _loc_read(node: ast.AST, frame: str) -> tuple[ast.AST, str] | None:
+    """(mask, column) of `frame.loc[mask, 'column']`."""
+    if not (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr in ("loc", "at")
+        and isinstance(node.value.value, ast.Name)
+        and node.value.value.id == frame
+        and isinstance(node.slice, ast.Tuple)
+        and len(node.slice.elts) == 2
+    ):
+        return None
+    column = static.literal(node.slice.elts[1])
+    return (node.slice.elts[0], column) if isinstance(column, str) else None
+
+
 class _ColumnParams(ast.NodeTransformer):
+    """`frame['c']` becomes the parameter of column c; `frame.loc[mask, 'c']` becomes `c[mask]`."""
+
     def __init__(self, frame: str, params: dict[str, str]) -> None:
         self.frame, self.params = frame, params
 
@@ -39,25 +60,35 @@ class _ColumnParams(ast.NodeTransformer):
             key = static.literal(node.slice)
             if isinstance(key, str) and key in self.params:
                 return ast.copy_location(ast.Name(id=self.params[key], ctx=ast.Load()), node)
+        located = _loc_read(node, self.frame)
+        if located is not None and located[1] in self.params:
+            column = ast.Name(id=self.params[located[1]], ctx=ast.Load())
+            mask = self.visit(located[0])
+            return ast.copy_location(ast.Subscript(column, mask, ctx=ast.Load()), node)
         return self.generic_visit(node)
 
 
 def _column_function(lifter: Lifter, node: ast.AST, frame: str) -> tuple[list[str], str]:
     from lester.agents.lift_prepare import identifier
 
+    node = lifter.inline_scalars(node, frame)
     cols = _columns_of(node, frame)
     taken: set[str] = set()
     params = {c: identifier(c, taken) for c in cols}
     body = _ColumnParams(frame, params).visit(ast.parse(ast.unparse(node), mode="eval").body)
-    return cols, f"lambda {', '.join(params.values())}: {ast.unparse(body)}"
+    return cols, f"lambda {', '.join(params.values())}: {ast.unparse(body)}".replace(
+        "lambda :", "lambda:"
+    )
 
 
 def lift_frame_expression(lifter: Lifter, value: ast.AST, stmt: ast.stmt) -> Rel | None:
     """A frame-valued expression (`df[mask]`, `df.merge(...)`, ...) or None when it is not one."""
     from lester.agents.lift_prepare import Rel, Unsupported
 
-    if isinstance(value, ast.Name) and value.id in lifter.env:
-        return lifter.env[value.id]
+    if isinstance(value, ast.Name):
+        return lifter.env.get(value.id)
+    if isinstance(value, ast.Call) and static.dotted(value.func) in DUMMIES:
+        return _get_dummies(lifter, value, stmt)
     if (
         isinstance(value, ast.Subscript)
         and isinstance(value.value, ast.Name)
@@ -79,9 +110,39 @@ def lift_frame_expression(lifter: Lifter, value: ast.AST, stmt: ast.stmt) -> Rel
         return _method(lifter, value, stmt)
     if isinstance(value, ast.Call) and static.dotted(value.func) in ("pd.merge", "pandas.merge"):
         return _merge(lifter, value.args[0], value.args[1], value, stmt)
-    if isinstance(value, ast.Call):
-        return None  # len(df), sum(...): not a frame
+    if isinstance(value, ast.Call | ast.Subscript | ast.Attribute):
+        return None  # len(df), df.loc[m, 'c'], df.shape: not a frame
     raise Unsupported(stmt, f"no rule for {ast.unparse(value)[:80]}")
+
+
+DUMMIES = ("pd.get_dummies", "pandas.get_dummies")
+EXPORTS = frozenset({"to_numpy", "to_list", "tolist", "to_dict", "to_records", "itertuples"})
+REDUCTIONS = frozenset(
+    {"mean", "median", "std", "var", "sum", "min", "max", "count", "nunique", "quantile", "mode"}
+)
+
+
+def is_column_scalar(node: ast.AST, frame: str) -> bool:
+    """A value computed from whole columns of `frame` (`df.loc[df['a'] > 0, 'a'].median()`)
+    that a column expression can recompute: every read of the frame names a column."""
+    reduces = any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in REDUCTIONS
+        for n in ast.walk(node)
+    )
+    if not reduces or not _columns_of(node, frame):
+        return False
+    params = {c: c for c in _columns_of(node, frame)}
+    rewritten = _ColumnParams(frame, params).visit(ast.parse(ast.unparse(node), mode="eval").body)
+    return not any(isinstance(n, ast.Name) and n.id == frame for n in ast.walk(rewritten))
+
+
+def _get_dummies(lifter: Lifter, call: ast.Call, stmt: ast.stmt) -> Rel | None:
+    """`pd.get_dummies(df, columns=[...])` is feature encoding: the prepared frame keeps the raw
+    columns and the encoder synthesis finds the one-hot block (idiom: get_dummies)."""
+    base = lift_frame_expression(lifter, call.args[0], stmt) if call.args else None
+    if base is not None:
+        lifter.note(stmt, "get_dummies: raw columns kept for the encoder synthesis (one-hot)")
+    return base
 
 
 def _method(lifter: Lifter, call: ast.Call, stmt: ast.stmt) -> Rel | None:
@@ -90,6 +151,8 @@ def _method(lifter: Lifter, call: ast.Call, stmt: ast.stmt) -> Rel | None:
     method = call.func.attr
     base = lift_frame_expression(lifter, call.func.value, stmt)
     if base is None:
+        return None
+    if method in REDUCTIONS or method in EXPORTS:
         return None
     if method in ("copy", "reset_index"):
         return base
@@ -111,6 +174,14 @@ def _method(lifter: Lifter, call: ast.Call, stmt: ast.stmt) -> Rel | None:
         new = lifter.emit(f"{base.var}.drop_duplicates({args})", base.var)
         lifter.note(stmt, "drop_duplicates (deduplication)")
         return Rel(new, base.columns)
+    if method == "drop":
+        dropped = static.literal(static.keyword(call, "columns"))
+        dropped = [dropped] if isinstance(dropped, str) else dropped
+        if not isinstance(dropped, list) or not set(dropped) <= set(base.columns):
+            raise Unsupported(stmt, "DataFrame.drop without a literal list of known columns")
+        new = lifter.emit(f"{base.var}.drop({dropped!r})", base.var)
+        lifter.note(stmt, f"drop columns {dropped} (drop)")
+        return Rel(new, [c for c in base.columns if c not in dropped])
     if method == "rename":
         mapping = static.literal(static.keyword(call, "columns"))
         if not isinstance(mapping, dict):
@@ -166,11 +237,35 @@ def lift_column_assignment(
         new = lifter.emit(f"{rel.var}.project({column!r}, {cols!r}, {fn}, vectorized=False)", frame)
     else:
         cols, fn = _column_function(lifter, value, frame)
-        if not cols:
+        if not cols and static.literal(value) is None:
             raise Unsupported(stmt, f"{ast.unparse(value)[:60]} reads no column")
         new = lifter.emit(f"{rel.var}.project({column!r}, {cols!r}, {fn})", frame)
-    lifter.note(stmt, f"column {column} = {ast.unparse(value)[:60]} (derived column)")
+    idiom = "derived column" if cols else "constant column"
+    lifter.note(stmt, f"column {column} = {ast.unparse(value)[:60]} ({idiom})")
     return Rel(new, rel.columns + ([column] if column not in rel.columns else []))
+
+
+def lift_masked_assignment(
+    lifter: Lifter, rel: Rel, target: ast.Subscript, value: ast.AST, stmt: ast.stmt
+) -> Rel:
+    """`df.loc[mask, 'c'] = v` replaces c by v where the mask holds: a projection of c with
+    `Series.mask` (idiom: masked assignment)."""
+    from lester.agents.lift_prepare import Rel, Unsupported
+
+    frame = target.value.value.id
+    located = _loc_read(target, frame)
+    if located is None or located[1] not in rel.columns:
+        raise Unsupported(stmt, "a .loc assignment to something other than one existing column")
+    mask, column = located
+    text = f"{frame}[{column!r}].mask({ast.unparse(mask)}, {ast.unparse(value)})"
+    replaced = ast.parse(text, mode="eval").body
+    cols, fn = _column_function(lifter, replaced, frame)
+    new = lifter.emit(f"{rel.var}.project({column!r}, {cols!r}, {fn}, vectorized=True)", frame)
+    lifter.note(
+        stmt,
+        f"{column} = {ast.unparse(value)[:40]} where {ast.unparse(mask)[:60]} (masked assignment)",
+    )
+    return Rel(new, rel.columns)
 
 
 def _row_apply(value: ast.AST, frame: str) -> tuple[list[str], str] | None:

@@ -24,6 +24,7 @@ line, so that the agent can hand the step to the LLM proposer.
 from __future__ import annotations
 
 import ast
+import copy
 import keyword
 import re
 from dataclasses import dataclass, field
@@ -123,6 +124,7 @@ class Lifter:
         self.empty_dicts: set[str] = set()
         self.record_fields: dict[str, dict[str, str]] = {}
         self.uses_pandas_idioms = False
+        self.scalars: dict[str, tuple[str, ast.AST]] = {}
 
     # ---- driver -------------------------------------------------------------------------------
 
@@ -263,6 +265,8 @@ class Lifter:
             return
         if isinstance(target, ast.Subscript) and _subscript_base(target) in self.env:
             self.pandas_column(target, value, stmt)
+        elif isinstance(target, ast.Subscript) and _located_base(target) in self.env:
+            self.pandas_masked(target, value, stmt)
 
     # ---- sources -------------------------------------------------------------------------------
 
@@ -292,11 +296,23 @@ class Lifter:
     # ---- loops ---------------------------------------------------------------------------------
 
     def top_loop(self, loop: ast.For) -> None:
+        names = static.literal(loop.iter)
+        if isinstance(names, list | tuple) and isinstance(loop.target, ast.Name):
+            self.unroll(loop, names)
+            return
         ctx = self.loop_context(loop)
         if ctx is None:
             return
         self.block(loop.body, ctx)
         self.flush(ctx)
+
+    def unroll(self, loop: ast.For, values: list[Any] | tuple[Any, ...]) -> None:
+        """`for col in ["a", "b"]: df[col] = f(df[col])` is the body once per value, with the
+        value in place of the loop variable (idiom: loop over a literal list)."""
+        self.note(loop, f"loop over {len(values)} literal values, unrolled")
+        for value in values:
+            for stmt in loop.body:
+                self.top(_substitute(stmt, {loop.target.id: ast.Constant(value)}))
 
     def loop_context(self, loop: ast.For) -> Ctx | None:
         it = loop.iter
@@ -785,12 +801,36 @@ class Lifter:
     # ---- pandas statements ----------------------------------------------------------------------
 
     def pandas_assign(self, var: str, value: ast.AST, stmt: ast.stmt) -> None:
-        from lester.agents.lift_pandas import lift_frame_expression
+        from lester.agents.lift_pandas import is_column_scalar, lift_frame_expression
 
         rel = lift_frame_expression(self, value, stmt)
         if rel is not None:
             self.env[var] = rel
             self.last = rel
+            return
+        frame = next((f for f in self.env if is_column_scalar(value, f)), None)
+        if frame is not None:
+            self.scalars[var] = (frame, value)
+            self.note(
+                stmt, f"{var} = {ast.unparse(value)[:60]}, recomputed where used (column aggregate)"
+            )
+
+    def inline_scalars(self, node: ast.AST, frame: str) -> ast.AST:
+        """Column aggregates bound to names are recomputed inside the expressions that use them."""
+        used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in self.scalars}
+        if not used:
+            return node
+        if any(self.scalars[n][0] != frame for n in used):
+            raise Unsupported(node, "a column aggregate of one frame used in another frame")
+        return _substitute(node, {n: self.scalars[n][1] for n in used})
+
+    def forget_scalars(self, frame: str, column: str) -> None:
+        """A reassigned column makes the aggregates computed from it stale."""
+        from lester.agents.lift_pandas import _columns_of
+
+        for name, (owner, expr) in list(self.scalars.items()):
+            if owner == frame and column in _columns_of(expr, frame):
+                del self.scalars[name]
 
     def pandas_column(self, target: ast.Subscript, value: ast.AST, stmt: ast.stmt) -> None:
         from lester.agents.lift_pandas import lift_column_assignment
@@ -798,6 +838,15 @@ class Lifter:
         base = _subscript_base(target)
         self.env[base] = lift_column_assignment(self, self.env[base], target, value, stmt)
         self.last = self.env[base]
+        self.forget_scalars(base, static.literal(target.slice))
+
+    def pandas_masked(self, target: ast.Subscript, value: ast.AST, stmt: ast.stmt) -> None:
+        from lester.agents.lift_pandas import lift_masked_assignment
+
+        base = _located_base(target)
+        self.env[base] = lift_masked_assignment(self, self.env[base], target, value, stmt)
+        self.last = self.env[base]
+        self.forget_scalars(base, static.literal(target.slice.elts[1]))
 
     # ---- what the generated module needs besides the stages ------------------------------------
 
@@ -982,6 +1031,29 @@ def _reads_any(node: ast.AST, env: dict[str, Rel]) -> bool:
 
 def _subscript_base(node: ast.Subscript) -> str | None:
     return node.value.id if isinstance(node.value, ast.Name) else None
+
+
+def _located_base(node: ast.Subscript) -> str | None:
+    """`df` of `df.loc[mask, 'c']` / `df.at[i, 'c']`."""
+    value = node.value
+    if isinstance(value, ast.Attribute) and value.attr in ("loc", "at"):
+        return value.value.id if isinstance(value.value, ast.Name) else None
+    return None
+
+
+class _Substitute(ast.NodeTransformer):
+    def __init__(self, values: dict[str, ast.AST]) -> None:
+        self.values = values
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:  # noqa: N802 (ast API)
+        if isinstance(node.ctx, ast.Load) and node.id in self.values:
+            return ast.copy_location(copy.deepcopy(self.values[node.id]), node)
+        return node
+
+
+def _substitute(node: ast.AST, values: dict[str, ast.AST]) -> ast.AST:
+    """A copy of `node` with the named values in place of those names."""
+    return ast.fix_missing_locations(_Substitute(values).visit(copy.deepcopy(node)))
 
 
 def source_specs(reports: list[Any]) -> list[SourceSpec]:

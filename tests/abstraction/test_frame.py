@@ -102,6 +102,12 @@ def test_project_vectorized_and_rowwise():
     assert upper.colprov["up"] == frozenset({("people", "email"), ("people", "country")})
 
 
+def test_project_of_no_columns_is_a_constant_without_provenance():
+    out = people().project("flag", [], lambda: 0)
+    assert out.data["flag"].tolist() == [0, 0, 0, 0]
+    assert out.colprov["flag"] == frozenset()
+
+
 def test_project_detects_functions_that_slice_rows_on_a_column():
     frame = lt.from_pandas(pd.DataFrame({"d": ["2021-01", "2022-02", "2023-03"]}), "s")
     out = frame.project("year", "d", lambda d: d[:4])
