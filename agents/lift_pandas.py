@@ -73,7 +73,7 @@ def _column_function(lifter: Lifter, node: ast.AST, frame: str) -> tuple[list[st
 
     node = lifter.inline_scalars(node, frame)
     cols = _columns_of(node, frame)
-    taken: set[str] = set()
+    taken = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
     params = {c: identifier(c, taken) for c in cols}
     body = _ColumnParams(frame, params).visit(ast.parse(ast.unparse(node), mode="eval").body)
     return cols, f"lambda {', '.join(params.values())}: {ast.unparse(body)}".replace(

@@ -50,6 +50,7 @@ class Rel:
     key: str | None = None
     value: list[str] | None = None
     scalar_value: bool = False
+    aligned: tuple[str, str, str] | None = None
 
 
 @dataclass
@@ -64,6 +65,10 @@ class Ctx:
     locals: set[str] = field(default_factory=set)
     records: dict[str, dict[str, str]] = field(default_factory=dict)
     collected: dict[str, list[str]] = field(default_factory=dict)
+    frame: str | None = None
+    index_var: str | None = None
+    same_rows: bool = True
+    updated: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -142,7 +147,7 @@ class Lifter:
         result = self.emit(f"{self.last.var}.select({self.last.columns!r})", "prepared")
         return PreparePlan(
             sources=self.specs,
-            body=self.lines,
+            body=_live(self.lines),
             result=result,
             columns=self.last.columns,
             helpers=self.helpers(),
@@ -305,6 +310,16 @@ class Lifter:
             return
         self.block(loop.body, ctx)
         self.flush(ctx)
+        for owner in ctx.collected:
+            if self.env[owner].aligned is not None:
+                self.env[owner].aligned = (ctx.frame, self.env[ctx.frame].var, ctx.rel.var)
+        if ctx.updated:
+            self.env[ctx.frame] = Rel(ctx.rel.var, self.frame_columns(ctx))
+            self.last = self.env[ctx.frame]
+
+    def frame_columns(self, ctx: Ctx) -> list[str]:
+        """The frame's columns after a loop that assigned `df.at[i, 'c']` in place."""
+        return self.env[ctx.frame].columns + sorted(ctx.updated - set(self.env[ctx.frame].columns))
 
     def unroll(self, loop: ast.For, values: list[Any] | tuple[Any, ...]) -> None:
         """`for col in ["a", "b"]: df[col] = f(df[col])` is the body once per value, with the
@@ -348,7 +363,14 @@ class Lifter:
                 and len(loop.target.elts) == 2
             ):
                 self.note(loop, "iterrows loop over a frame (row loop)")
-                return Ctx(self.env[base], _target_name(loop.target.elts[1]))
+                return self.frame_context(base, loop.target.elts[0], loop.target.elts[1])
+        if (
+            isinstance(it, ast.Attribute)
+            and it.attr == "index"
+            and static.dotted(it.value) in self.env
+        ):
+            self.note(loop, "loop over a frame's index (row loop)")
+            return self.frame_context(static.dotted(it.value), loop.target, None)
         if isinstance(it, ast.Name) and it.id in self.env:
             rel = self.env[it.id]
             if rel.key is not None:
@@ -365,6 +387,17 @@ class Lifter:
             loop, "a loop over something that is not a file, a frame or a collected list"
         )
 
+    def frame_context(self, frame: str, index: ast.AST, row: ast.AST | None) -> Ctx:
+        """A row loop over a frame: `row['c']` and `df.at[i, 'c']` read the row's fields, and
+        assigning `df.at[i, 'c']` updates the frame in place."""
+        rel = self.env[frame]
+        return Ctx(
+            rel,
+            _target_name(row) if row is not None else None,
+            frame=frame,
+            index_var=_target_name(index),
+        )
+
     def unpack(self, target: ast.Tuple, columns: list[str], node: ast.AST) -> dict[str, str]:
         names = [e.id if isinstance(e, ast.Name) else None for e in target.elts]
         if None in names or len(names) != len(columns):
@@ -379,12 +412,12 @@ class Lifter:
             if isinstance(stmt, ast.If) and _ends_in_continue(stmt.body) and not stmt.orelse:
                 self.guard(stmt, ctx, negate=True)
                 continue
+            if isinstance(stmt, ast.If) and _ladder_target(stmt) is not None:
+                self.conditional_assign(stmt, ctx)
+                continue
             if isinstance(stmt, ast.If) and not stmt.orelse and i == len(stmts) - 1:
                 self.guard(stmt, ctx, negate=False)
                 self.block(stmt.body, ctx)
-                continue
-            if isinstance(stmt, ast.If) and stmt.orelse and _single_assign_branches(stmt):
-                self.conditional_assign(stmt, ctx)
                 continue
             self.row_stmt(stmt, ctx)
 
@@ -416,6 +449,11 @@ class Lifter:
         lookup = self.dict_lookup(value, ctx)
         if lookup is not None:
             self.lookup_join(stmt, target, lookup, value, ctx)
+            return
+        column = self.located_field(target, ctx)
+        if column is not None:
+            self.project(ctx, column, value, stmt)
+            ctx.updated.add(column)
             return
         if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
             owner = target.value.id
@@ -483,6 +521,7 @@ class Lifter:
             self.note(call, f"writes the rows to {target[2:]} (intermediate file)")
 
     def guard(self, stmt: ast.If, ctx: Ctx, negate: bool) -> None:
+        ctx.same_rows = False
         membership = self.membership(stmt.test, ctx)
         if membership is not None:
             dict_name, key_expr, inside = membership
@@ -499,10 +538,12 @@ class Lifter:
         )
 
     def conditional_assign(self, stmt: ast.If, ctx: Ctx) -> None:
-        target = stmt.body[0].targets[0]
-        expr = ast.IfExp(test=stmt.test, body=stmt.body[0].value, orelse=stmt.orelse[0].value)
-        ast.copy_location(expr, stmt)
-        self.row_assign(ast.copy_location(ast.Assign(targets=[target], value=expr), stmt), ctx)
+        """An if/elif/else ladder assigning one variable is one conditional expression; a branch
+        that is missing keeps the variable's value (idiom: conditional assignment)."""
+        target = _ladder_target(stmt)
+        expr = ast.fix_missing_locations(ast.copy_location(_ladder_value(stmt, target), stmt))
+        assign = ast.copy_location(ast.Assign(targets=[copy.deepcopy(target)], value=expr), stmt)
+        self.row_assign(ast.fix_missing_locations(assign), ctx)
 
     def project(self, ctx: Ctx, col: str, value: ast.AST, node: ast.AST) -> None:
         cols, fn = self.row_function(value, ctx)
@@ -535,12 +576,14 @@ class Lifter:
         self.flush(ctx)
         columns: list[str] = []
         opaque = False
-        for i, element in enumerate(_flatten_concat(value)):
+        elements = _flatten_concat(value)
+        for i, element in enumerate(elements):
             if isinstance(element, ast.Name) and element.id in ctx.locals:
                 opaque = True
                 continue
+            default = owner if len(elements) == 1 else f"{owner}_{i}"
             try:
-                columns.append(self.column_for(element, ctx, _hint(element, f"{owner}_{i}"), node))
+                columns.append(self.column_for(element, ctx, _hint(element, default), node))
             except Unsupported:
                 opaque = True
         if opaque:
@@ -553,7 +596,10 @@ class Lifter:
         ctx.collected[owner] = list(dict.fromkeys(columns))
         merged = list(dict.fromkeys(c for cols in ctx.collected.values() for c in cols))
         selected = self.emit(f"{ctx.rel.var}.select({merged!r})", owner)
-        self.env[owner] = Rel(selected, ctx.collected[owner])
+        aligned = None
+        if ctx.frame is not None and ctx.same_rows:
+            aligned = (ctx.frame, self.env[ctx.frame].var, ctx.rel.var)
+        self.env[owner] = Rel(selected, ctx.collected[owner], aligned=aligned)
         self.last = Rel(selected, merged)
         self.note(node, f"{owner} collects ({', '.join(ctx.collected[owner])}) (collect rows)")
 
@@ -634,6 +680,7 @@ class Lifter:
             else f"left_on={left_key!r}, right_on={right_key!r}"
         )
         new = self.emit(f"{ctx.rel.var}.join({right}, {on}, how={how!r})", ctx.rel.var)
+        ctx.same_rows = False
         added = [
             renames.get(c, c)
             for c in (index.columns if not only_key else [index.key])
@@ -718,6 +765,7 @@ class Lifter:
             f"{ctx.rel.var}.join({right_var}, left_on={lcol!r}, right_on={rcol!r})", ctx.rel.var
         )
         ctx.rel = Rel(new, ctx.rel.columns + [renames.get(c, c) for c in inner.rel.columns])
+        ctx.same_rows = False
         ctx.names.update({n: renames.get(c, c) for n, c in inner.names.items()})
         if inner.row_var and inner.positional:
             self.aliases = {inner.row_var: [renames.get(c, c) for c in inner.positional]}
@@ -774,7 +822,22 @@ class Lifter:
             and node.value.id == ctx.row_var
         ):
             return node.attr if node.attr in ctx.rel.columns else None
-        return None
+        located = self.located_field(node, ctx)
+        return located if located in ctx.rel.columns else None
+
+    def located_field(self, node: ast.AST, ctx: Ctx) -> str | None:
+        """The column of `df.at[i, 'c']` / `df.loc[i, 'c']` in a loop over df's index."""
+        if not (
+            ctx.frame is not None
+            and isinstance(node, ast.Subscript)
+            and _located_base(node) == ctx.frame
+            and isinstance(node.slice, ast.Tuple)
+            and len(node.slice.elts) == 2
+            and ast.unparse(node.slice.elts[0]) == ctx.index_var
+        ):
+            return None
+        column = static.literal(node.slice.elts[1])
+        return column if isinstance(column, str) else None
 
     def row_refs(self, node: ast.AST, ctx: Ctx) -> dict[str, str]:
         """Parameter name -> column for every row value an expression reads."""
@@ -794,9 +857,15 @@ class Lifter:
         refs = self.row_refs(node, ctx)
         if not refs:
             raise Unsupported(node, f"{ast.unparse(node)} reads no row value")
-        body = _Rewrite(self, ctx).visit(_copy(node))
+        free = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id not in ctx.names}
+        taken = free | set(refs)
+        renames = {p: identifier(p, taken) for p in refs if p in free}
+        body = _Rewrite(self, ctx, renames).visit(_copy(node))
         params = list(refs)
-        return [refs[p] for p in params], (", ".join(params), ast.unparse(body))
+        return [refs[p] for p in params], (
+            ", ".join(renames.get(p, p) for p in params),
+            ast.unparse(body),
+        )
 
     # ---- pandas statements ----------------------------------------------------------------------
 
@@ -836,9 +905,36 @@ class Lifter:
         from lester.agents.lift_pandas import lift_column_assignment
 
         base = _subscript_base(target)
-        self.env[base] = lift_column_assignment(self, self.env[base], target, value, stmt)
+        if isinstance(value, ast.Name) and value.id in self.env:
+            self.parallel_column(base, static.literal(target.slice), self.env[value.id], stmt)
+        else:
+            self.env[base] = lift_column_assignment(self, self.env[base], target, value, stmt)
         self.last = self.env[base]
         self.forget_scalars(base, static.literal(target.slice))
+
+    def parallel_column(self, frame: str, column: Any, values: Rel, stmt: ast.stmt) -> None:
+        """`df['hour'] = hours`, where a loop over df's rows appended one value per row to
+        `hours`: the column computed in that loop (idiom: parallel list assigned as a column)."""
+        current = self.env[frame]
+        if values.aligned is None or values.aligned[:2] != (frame, current.var):
+            raise Unsupported(stmt, f"a column from a list not built row by row from {frame}")
+        if not isinstance(column, str) or len(values.columns) != 1:
+            raise Unsupported(stmt, "a list of several fields assigned as one column")
+        loop_var, (computed,) = values.aligned[2], values.columns
+        if column == computed:
+            new = loop_var
+        elif column in current.columns:
+            fn = "lambda v: v"
+            new = self.emit(f"{loop_var}.project({column!r}, [{computed!r}], {fn})", frame)
+        else:
+            new = self.emit(f"{loop_var}.rename({{{computed!r}: {column!r}}})", frame)
+        self.env[frame] = Rel(
+            new, current.columns + [c for c in [column] if c not in current.columns]
+        )
+        for rel in self.env.values():
+            if rel.aligned is not None and rel.aligned[2] == loop_var and rel is not values:
+                rel.aligned = (frame, new, new)
+        self.note(stmt, f"column {column} = {values.var} (parallel list assigned as a column)")
 
     def pandas_masked(self, target: ast.Subscript, value: ast.AST, stmt: ast.stmt) -> None:
         from lester.agents.lift_pandas import lift_masked_assignment
@@ -881,15 +977,33 @@ class Lifter:
 class _Rewrite(ast.NodeTransformer):
     """Replace row references by the row-wise function's parameters."""
 
-    def __init__(self, lifter: Lifter, ctx: Ctx) -> None:
-        self.lifter, self.ctx = lifter, ctx
+    def __init__(self, lifter: Lifter, ctx: Ctx, renames: dict[str, str]) -> None:
+        """`renames`: parameters renamed because the expression also uses a global of that name
+        (a column `datetime` read in `datetime.strptime(row['datetime'])`)."""
+        self.lifter, self.ctx, self.renames = lifter, ctx, renames
 
     def generic_visit(self, node: ast.AST) -> ast.AST:
         if isinstance(node, ast.Name | ast.Subscript | ast.Attribute):
             col = self.lifter.field_ref(node, self.ctx)
             if col is not None:
-                return ast.copy_location(ast.Name(id=_param(node, col), ctx=ast.Load()), node)
+                param = _param(node, col)
+                name = ast.Name(id=self.renames.get(param, param), ctx=ast.Load())
+                return ast.copy_location(name, node)
         return super().generic_visit(node)
+
+
+def _live(lines: list[str]) -> list[str]:
+    """The steps the result depends on: a collection the script built but never used further
+    (a list whose rows went into a column elsewhere) leaves no step behind."""
+    kept: list[str] = []
+    needed: set[str] = set()
+    for line in reversed(lines):
+        var, expr = line.split(" = ", 1)
+        if kept and var not in needed:
+            continue
+        kept.append(line)
+        needed |= {n.id for n in ast.walk(ast.parse(expr, mode="eval")) if isinstance(n, ast.Name)}
+    return kept[::-1]
 
 
 def _param(node: ast.AST, col: str) -> str:
@@ -940,12 +1054,34 @@ def _ends_in_continue(body: list[ast.stmt]) -> bool:
     )
 
 
-def _single_assign_branches(stmt: ast.If) -> bool:
-    branches = [stmt.body, stmt.orelse]
-    if not all(len(b) == 1 and isinstance(b[0], ast.Assign) for b in branches):
-        return False
-    targets = [ast.unparse(b[0].targets[0]) for b in branches]
-    return targets[0] == targets[1]
+def _ladder_target(stmt: ast.If) -> ast.AST | None:
+    """The one target every branch of an if/elif/else ladder assigns, or None."""
+    branches = [stmt.body] + ([stmt.orelse] if stmt.orelse else [])
+    targets = set()
+    for branch in branches:
+        if len(branch) != 1:
+            return None
+        inner = branch[0]
+        if isinstance(inner, ast.If):
+            found = _ladder_target(inner)
+        elif isinstance(inner, ast.Assign) and len(inner.targets) == 1:
+            found = inner.targets[0]
+        else:
+            return None
+        if found is None or isinstance(found, ast.Tuple):
+            return None
+        targets.add(ast.unparse(found))
+    return found if len(targets) == 1 else None
+
+
+def _ladder_value(stmt: ast.If, target: ast.AST) -> ast.AST:
+    def value(branch: list[ast.stmt]) -> ast.AST:
+        if not branch:
+            return ast.parse(ast.unparse(target), mode="eval").body
+        inner = branch[0]
+        return _ladder_value(inner, target) if isinstance(inner, ast.If) else inner.value
+
+    return ast.IfExp(test=stmt.test, body=value(stmt.body), orelse=value(stmt.orelse))
 
 
 def _flatten_concat(value: ast.AST) -> list[ast.AST]:
