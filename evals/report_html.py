@@ -38,6 +38,7 @@ def render_html(doc: dict[str, Any]) -> str:
         '<div class="charts">',
         *charts(doc),
         "</div>",
+        '<p class="meta">Per case: green verified, red not verified.</p>',
         "<h2>Cases</h2>",
         case_table(doc["cases"]),
     ]

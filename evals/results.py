@@ -31,6 +31,7 @@ def case_record(case: Case, result: RewriteResult, wall_time: float, trace: str)
     usage = state.get("usage") or {}
     status = state.get("status") or {}
     verified = result.outcome == "verified"
+    stage = None if verified else failing_stage(state)
     levels = {step: status.get(step, NOT_RUN) for step in STEPS}
     levels["verify"] = verification.get("level") or NOT_RUN
     return {
@@ -43,11 +44,9 @@ def case_record(case: Case, result: RewriteResult, wall_time: float, trace: str)
         "calls": sum(u.get("calls", 0) for u in usage.values()),
         "tokens": sum(_tokens(u)["tokens"] for u in usage.values()),
         "wall_time": round(wall_time, 3),
-        "failing_stage": None if verified else failing_stage(state),
+        "failing_stage": stage,
         "diagnosis": bounded(
-            verification.get("summary", "")
-            if verified
-            else verification.get("text") or result.message
+            verification.get("summary", "") if verified else diagnosis(state, stage, result.message)
         ),
         "run_id": result.run_id,
         "trace": trace,
@@ -55,9 +54,10 @@ def case_record(case: Case, result: RewriteResult, wall_time: float, trace: str)
 
 
 def failure_record(
-    case: Case, outcome: str, message: str, wall_time: float, trace: str
+    case: Case, outcome: str, message: str, wall_time: float, trace: str, stage: str
 ) -> dict[str, Any]:
-    """The record of a case the agent could not finish: bad input, or an error in the agent."""
+    """The record of a case the agent could not finish: bad input, or an error in the agent
+    (`stage`: where it happened, as far as known)."""
     return {
         **_identity(case),
         "verified": False,
@@ -68,7 +68,7 @@ def failure_record(
         "calls": 0,
         "tokens": 0,
         "wall_time": round(wall_time, 3),
-        "failing_stage": "analyse" if outcome == "bad-input" else "error",
+        "failing_stage": stage,
         "diagnosis": bounded(message),
         "run_id": None,
         "trace": trace,
@@ -98,6 +98,15 @@ def failing_stage(state: dict[str, Any]) -> str:
         return node
     stage = (state.get("verification") or {}).get("stage") or "verify"
     return STAGE_TO_STEP.get(stage, stage)
+
+
+def diagnosis(state: dict[str, Any], stage: str, message: str) -> str:
+    """Why an unverified run stopped, in full: a step's own problem (the run's message keeps only
+    its first line), else the verification's evidence, else the run's message."""
+    problem = (state.get("feedback") or {}).get(stage) if stage in STEPS else None
+    if problem:
+        return f"step {stage} failed: {problem}"
+    return (state.get("verification") or {}).get("text") or message
 
 
 def bounded(text: str, limit: int = DIAGNOSIS_LIMIT) -> str:

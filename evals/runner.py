@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import re
 import time
 import traceback
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from lester.evals.results import case_record, failure_record
 
 TRACE_DIR = ".lester"  # the trace store inside a case's scratch copy
 LOG = "rewrite.log"  # the agent's progress lines, one file per case
+FRAMES = 6  # innermost traceback frames kept in a crash's diagnosis
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ def run_case(task: Task) -> dict[str, Any]:
     from lester.agents.proposals import llm_for
     from lester.agents.rewrite import RewriteOptions, rewrite
 
+    traces = task.script.parent / TRACE_DIR
     started = time.perf_counter()
     with (task.script.parent / LOG).open("w") as log:
         try:
@@ -67,21 +70,51 @@ def run_case(task: Task) -> dict[str, Any]:
                 script=task.script,
                 model=task.model,
                 sandbox=task.sandbox,
-                traces=task.script.parent / TRACE_DIR,
+                traces=traces,
                 llm=llm_for(task.model),
             )
             result = rewrite(options, lambda line: print(line, file=log, flush=True))
         except AnalysisError as exc:
-            return failure_record(
-                task.case, "bad-input", str(exc), time.perf_counter() - started, task.trace
-            )
+            outcome, message, stage = "bad-input", str(exc), "analyse"
         except Exception as exc:
             traceback.print_exc(file=log)
-            message = f"the agent raised {type(exc).__name__}: {exc}\n\n{traceback.format_exc()}"
-            return failure_record(
-                task.case, "error", message, time.perf_counter() - started, task.trace
-            )
-    return case_record(task.case, result, time.perf_counter() - started, task.trace)
+            outcome, message, stage = "error", crash_report(exc), crashed_node(exc)
+        else:
+            return case_record(task.case, result, time.perf_counter() - started, task.trace)
+    record = failure_record(
+        task.case, outcome, message, time.perf_counter() - started, task.trace, stage
+    )
+    record["run_id"] = stored_run(traces)
+    return record
+
+
+def crash_report(exc: BaseException) -> str:
+    """The exception and its innermost frames: where the agent broke, not the graph's machinery."""
+    frames = "".join(traceback.format_tb(exc.__traceback__)[-FRAMES:])
+    return f"the agent raised {type(exc).__name__}: {exc}\n\n{frames}"
+
+
+def crashed_node(exc: BaseException) -> str:
+    """The graph node that raised, from the note LangGraph adds to the exception, else `error`."""
+    for note in getattr(exc, "__notes__", []):
+        found = re.search(r"During task with name '(\w+)'", note)
+        if found:
+            return found.group(1)
+    return "error"
+
+
+def stored_run(traces: Path) -> str | None:
+    """The run a crashed rewrite left in the case's own store (its checkpoints up to the crash)."""
+    from lester.agents.traces import DB_NAME, TraceStore
+
+    if not (traces / DB_NAME).is_file():
+        return None
+    store = TraceStore(traces)
+    try:
+        runs = store.runs(limit=1)
+    finally:
+        store.close()
+    return runs[0].run_id if runs else None
 
 
 def run_tasks(
@@ -111,5 +144,5 @@ def _record(future: Future[dict[str, Any]], task: Task) -> dict[str, Any]:
         return future.result()
     except Exception as exc:
         return failure_record(
-            task.case, "error", f"the worker process failed: {exc!r}", 0.0, task.trace
+            task.case, "error", f"the worker process failed: {exc!r}", 0.0, task.trace, "error"
         )

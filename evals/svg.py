@@ -12,6 +12,7 @@ ROW = 22
 BAR = 15
 TOP = 28
 CHAR = 6.6  # average glyph width at 11 px, for sizing the label column
+LABEL = 38  # longest label shown in full, in characters
 BLUE = "#4c78a8"
 GREEN = "#54a24b"
 RED = "#e45756"
@@ -30,7 +31,8 @@ def bar_chart(
 ) -> str:
     """One bar per row, `scale` (default: the largest value) spanning the plot area; `empty` is
     what an empty chart says."""
-    label_width = min(260, int(max((len(b.label) for b in bars), default=0) * CHAR) + 12)
+    label_chars = min(LABEL, max((len(b.label) for b in bars), default=0))
+    label_width = int(label_chars * CHAR) + 12
     plot = WIDTH - label_width - 70
     top = scale or max((b.value for b in bars), default=0.0) or 1.0
     height = TOP + ROW * max(len(bars), 1) + 6
@@ -48,7 +50,7 @@ def bar_chart(
         parts += [
             f"<g><title>{escape(bar.label)}: {escape(bar.text)}</title>",
             f'<text x="{label_width - 6}" y="{y + 12}" text-anchor="end">'
-            f"{escape(_clip(bar.label, label_width))}</text>",
+            f"{escape(_clip(bar.label, label_chars))}</text>",
             f'<rect x="{label_width}" y="{y}" width="{plot}" height="{BAR}" fill="#f1f1f1"/>',
             f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{BAR}" '
             f'fill="{escape(bar.color)}"/>',
@@ -58,6 +60,5 @@ def bar_chart(
     return "\n".join(parts)
 
 
-def _clip(label: str, width: int) -> str:
-    room = int((width - 12) / CHAR)
-    return label if len(label) <= room else label[: room - 1] + "…"
+def _clip(label: str, chars: int) -> str:
+    return label if len(label) <= chars else label[: chars - 1] + "…"

@@ -14,10 +14,11 @@ def seconds(value: float) -> str:
 
 
 def verdict(case: dict[str, Any]) -> str:
-    """`verified (exact)`, or the outcome and the stage where the run stopped."""
+    """`verified (exact)`, or the outcome and the stage where the run stopped (if known)."""
     if case["verified"]:
         return f"verified ({case['levels'].get('verify')})"
-    return f"{case['outcome']} at {case['failing_stage']}"
+    stage = case["failing_stage"]
+    return case["outcome"] if stage == case["outcome"] else f"{case['outcome']} at {stage}"
 
 
 def headline(summary: dict[str, Any]) -> str:

@@ -13,7 +13,8 @@ from lester.evals.cases import EvalInputError, copy_case, discover
 from lester.evals.output import claim_out_dir
 from lester.evals.report_html import render_html
 from lester.evals.report_md import fenced, render_markdown
-from lester.evals.results import failing_stage, per_idiom, results_document
+from lester.evals.results import diagnosis, failing_stage, per_idiom, results_document
+from lester.evals.runner import Task, run_case
 from typer.testing import CliRunner
 
 from lester.cli import app
@@ -98,6 +99,18 @@ def test_failing_stage_is_where_the_run_stopped():
     assert failing_stage(assembled) == "assemble"
 
 
+def test_diagnosis_is_the_failing_steps_own_problem_else_the_evidence():
+    state = {
+        "feedback": {"prepare": "line 3: no rule\nmore"},
+        "verification": {"text": "X differs"},
+    }
+    assert diagnosis(state, "prepare", "step prepare failed: line 3") == (
+        "step prepare failed: line 3: no rule\nmore"
+    )
+    assert diagnosis(state, "encode", "not verified") == "X differs"
+    assert diagnosis({}, "analyse", "no fit call") == "no fit call"
+
+
 def test_markdown_has_a_row_per_case_and_every_failure_with_its_diagnosis():
     text = render_markdown(synthetic())
     assert "| a | credit | classification | verified (exact) | ok (1) |" in text
@@ -149,6 +162,26 @@ def test_results_folder_is_never_reused(tmp_path: Path):
     assert claim_out_dir(tmp_path / "new").is_dir()
     with pytest.raises(EvalInputError):
         claim_out_dir(tmp_path / "new")
+
+
+def test_a_crash_in_the_agent_becomes_an_error_record(tmp_path: Path, monkeypatch):
+    def crash(options, progress):
+        error = NameError("name 'x' is not defined")
+        error.add_note("During task with name 'verify' and id '42'")
+        raise error
+
+    monkeypatch.setattr("lester.agents.rewrite.rewrite", crash)
+    case = discover(CORPUS, "housing_prices_basic")[0]
+    task = Task(case, copy_case(case, tmp_path / "copy"), "offline", "local", "copy/.lester")
+    record = run_case(task)
+    assert (record["outcome"], record["failing_stage"], record["verified"]) == (
+        "error",
+        "verify",
+        False,
+    )
+    assert record["diagnosis"].startswith("the agent raised NameError: name 'x' is not defined")
+    assert "in crash" in record["diagnosis"]  # the innermost frame
+    assert "NameError" in (tmp_path / "copy" / "rewrite.log").read_text()
 
 
 @pytest.mark.parametrize(
