@@ -74,6 +74,7 @@ def eval_command(
     except EvalInputError as exc:
         fail(str(exc))
     started = datetime.now(UTC).isoformat(timespec="seconds")
+    jobs = min(jobs, len(selected))
     clock = time.perf_counter()
     tasks = [
         Task(
