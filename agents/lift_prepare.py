@@ -412,7 +412,7 @@ class Lifter:
             if isinstance(stmt, ast.If) and _ends_in_continue(stmt.body) and not stmt.orelse:
                 self.guard(stmt, ctx, negate=True)
                 continue
-            if isinstance(stmt, ast.If) and _ladder_target(stmt) is not None:
+            if isinstance(stmt, ast.If) and self.is_conditional_assign(stmt, ctx):
                 self.conditional_assign(stmt, ctx)
                 continue
             if isinstance(stmt, ast.If) and not stmt.orelse and i == len(stmts) - 1:
@@ -536,6 +536,14 @@ class Lifter:
         self.note(
             stmt, f"{'skip' if negate else 'keep'} rows where {ast.unparse(stmt.test)} (row filter)"
         )
+
+    def is_conditional_assign(self, stmt: ast.If, ctx: Ctx) -> bool:
+        """A ladder with a missing branch keeps the target's value, so its target must be a row
+        value (`if pd.isna(x): x = fill`); `if c: index[k] = v` stays a filtered dict index."""
+        target = _ladder_target(stmt)
+        if target is None:
+            return False
+        return _ladder_complete(stmt) or self.field_ref(target, ctx) is not None
 
     def conditional_assign(self, stmt: ast.If, ctx: Ctx) -> None:
         """An if/elif/else ladder assigning one variable is one conditional expression; a branch
@@ -1072,6 +1080,14 @@ def _ladder_target(stmt: ast.If) -> ast.AST | None:
             return None
         targets.add(ast.unparse(found))
     return found if len(targets) == 1 else None
+
+
+def _ladder_complete(stmt: ast.If) -> bool:
+    """Every branch of the ladder assigns (it ends in an `else`)."""
+    if not stmt.orelse:
+        return False
+    inner = stmt.orelse[0]
+    return _ladder_complete(inner) if isinstance(inner, ast.If) else True
 
 
 def _ladder_value(stmt: ast.If, target: ast.AST) -> ast.AST:
