@@ -24,4 +24,3 @@ def make_graph():
         llm=LLMProposer(config) if config else None,
     )
     return build_graph(runtime).compile()
-
