@@ -32,11 +32,11 @@ def _importable(line: str) -> bool:
     return top in IMAGE_PACKAGES or top in sys.stdlib_module_names
 
 
-def source_function(name: str, path: str, options: dict[str, Any]) -> str:
+def source_function(name: str, path: str, options: dict[str, Any], reader: str = "read_csv") -> str:
     args = ", ".join(f"{k}={v!r}" for k, v in options.items() if v is not None or k == "header")
     return (
         f"@lt.source\ndef {name}(data_dir: str) -> lt.Frame:\n"
-        f'    return lt.read_csv(f"{{data_dir}}/{path}", {args})'
+        f'    return lt.{reader}(f"{{data_dir}}/{path}", {args})'
     )
 
 

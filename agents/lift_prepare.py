@@ -24,6 +24,7 @@ line, so that the agent can hand the step to the LLM proposer.
 from __future__ import annotations
 
 import ast
+import builtins
 import copy
 import keyword
 import re
@@ -31,6 +32,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lester.agents import static
+
+JSON_IDIOMS = ("json-lines", "pandas-json")
 
 
 class Unsupported(Exception):
@@ -69,6 +72,7 @@ class Ctx:
     index_var: str | None = None
     same_rows: bool = True
     updated: set[str] = field(default_factory=set)
+    raw: str | None = None
 
 
 @dataclass
@@ -76,6 +80,7 @@ class SourceSpec:
     name: str
     path: str
     options: dict[str, Any]
+    reader: str = "read_csv"
 
 
 @dataclass
@@ -275,6 +280,9 @@ class Lifter:
 
     # ---- sources -------------------------------------------------------------------------------
 
+    def catalog_path(self, path: str) -> str:
+        return path if path in self.catalog else path.lstrip("./")
+
     def file_source(self, path: str, node: ast.AST) -> Rel:
         if path in self.files:
             self.note(
@@ -288,7 +296,7 @@ class Lifter:
             self.specs.append(spec)
         self.vars.add(spec.name)
         self.note(node, f"source {spec.name} from {path} ({self.reports[spec.path].idiom})")
-        return Rel(spec.name, list(spec.options["names"]))
+        return Rel(spec.name, list(self.reports[spec.path].names))
 
     def pandas_source(self, var: str, call: ast.Call) -> None:
         path = static.literal(call.args[0]) if call.args else None
@@ -348,6 +356,8 @@ class Lifter:
                 raise Unsupported(loop, "iterating a file opened for writing")
             rel = self.file_source(path, loop)
             ctx = Ctx(rel, _target_name(loop.target), positional=list(rel.columns))
+            if self.reports[self.catalog_path(path)].idiom in ("open", *JSON_IDIOMS):
+                ctx.raw = ctx.row_var
             if isinstance(loop.target, ast.Tuple):
                 ctx.names.update(self.unpack(loop.target, rel.columns, loop))
             return ctx
@@ -410,6 +420,9 @@ class Lifter:
         stmts = _fold_flag_loops(stmts)
         for i, stmt in enumerate(stmts):
             if isinstance(stmt, ast.If) and _ends_in_continue(stmt.body) and not stmt.orelse:
+                if _is_blank_check(stmt.test, ctx.raw):
+                    self.note(stmt, "skips blank lines, as the reader does (blank lines)")
+                    continue
                 self.guard(stmt, ctx, negate=True)
                 continue
             if isinstance(stmt, ast.If) and self.is_conditional_assign(stmt, ctx):
@@ -443,6 +456,12 @@ class Lifter:
 
     def row_assign(self, stmt: ast.Assign, ctx: Ctx) -> None:
         target, value = stmt.targets[0], stmt.value
+        if (
+            ctx.raw is not None
+            and isinstance(target, ast.Name)
+            and self.raw_line(target, value, ctx)
+        ):
+            return
         if _is_split(value, ctx) or isinstance(value, ast.Name) and value.id == ctx.row_var:
             self.bind_row(stmt, target, ctx)
             return
@@ -470,6 +489,20 @@ class Lifter:
             self.bind_name(stmt, target.id, value, ctx)
             return
         raise Unsupported(stmt, "an assignment the lifter cannot map to a column")
+
+    def raw_line(self, target: ast.Name, value: ast.AST, ctx: Ctx) -> bool:
+        """`line = line.strip()` is the same line (the reader strips line ends); `rec =
+        json.loads(line)` is the line's record, whose keys are the source's columns (idiom: JSON
+        lines)."""
+        if _is_raw(value, ctx.raw):
+            ctx.raw = ctx.row_var = target.id
+            return True
+        if _is_json_record(value, ctx.raw):
+            ctx.row_var, ctx.raw = target.id, None
+            ctx.positional = None
+            self.note(value, f"{target.id} = json.loads(...) reads a JSON record (JSON lines)")
+            return True
+        return False
 
     def bind_row(self, stmt: ast.Assign, target: ast.AST, ctx: Ctx) -> None:
         """`a, b = line.split(',')` names the fields; `parts = line.split(',')` renames the row."""
@@ -555,6 +588,11 @@ class Lifter:
 
     def project(self, ctx: Ctx, col: str, value: ast.AST, node: ast.AST) -> None:
         cols, fn = self.row_function(value, ctx)
+        unknown = _free_names(ast.parse(f"lambda {fn[0]}: {fn[1]}", mode="eval")) - self.globals()
+        if unknown:
+            raise Unsupported(
+                node, f"{ast.unparse(value)[:60]} uses {sorted(unknown)}, computed outside the rows"
+            )
         new = self.emit(
             f"{ctx.rel.var}.project({col!r}, {cols!r}, lambda {fn[0]}: {fn[1]})", ctx.rel.var
         )
@@ -586,6 +624,9 @@ class Lifter:
         opaque = False
         elements = _flatten_concat(value)
         for i, element in enumerate(elements):
+            if _is_json_record(element, ctx.raw) or _is_name(element, ctx.row_var):
+                columns += ctx.rel.columns  # the whole record
+                continue
             if isinstance(element, ast.Name) and element.id in ctx.locals:
                 opaque = True
                 continue
@@ -974,6 +1015,17 @@ class Lifter:
                     out.append(ast.get_source_segment(self.source, stmt))
         return out
 
+    def globals(self) -> set[str]:
+        """Names a generated step may use: builtins, imports, constants and helper functions."""
+        names = set(dir(builtins))
+        for stmt in self.tree.body:
+            if isinstance(stmt, ast.Import | ast.ImportFrom):
+                names |= {(a.asname or a.name).split(".")[0] for a in stmt.names}
+            elif isinstance(stmt, ast.FunctionDef):
+                names.add(stmt.name)
+        names |= {c.split("=", 1)[0].strip() for c in self.constants()}
+        return names | {"np", "pd", "lt"}
+
     def imports(self) -> list[str]:
         return [
             ast.get_source_segment(self.source, n)
@@ -998,6 +1050,56 @@ class _Rewrite(ast.NodeTransformer):
                 name = ast.Name(id=self.renames.get(param, param), ctx=ast.Load())
                 return ast.copy_location(name, node)
         return super().generic_visit(node)
+
+
+STRIPS = ("strip", "rstrip", "lstrip")
+
+
+def _is_name(node: ast.AST, name: str | None) -> bool:
+    return name is not None and isinstance(node, ast.Name) and node.id == name
+
+
+def _is_raw(node: ast.AST, raw: str | None) -> bool:
+    """The raw line, possibly stripped: `line`, `line.strip()`, `line.rstrip('\\n')`."""
+    while (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in STRIPS
+    ):
+        node = node.func.value
+    return _is_name(node, raw)
+
+
+def _is_json_record(node: ast.AST, raw: str | None) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and static.dotted(node.func) in ("json.loads", "loads")
+        and len(node.args) == 1
+        and _is_raw(node.args[0], raw)
+    )
+
+
+def _is_blank_check(test: ast.AST, raw: str | None) -> bool:
+    """`not line`, `not line.strip()`, `line == ''`: a test for a blank line."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _is_raw(test.operand, raw)
+    return (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq)
+        and _is_raw(test.left, raw)
+        and static.literal(test.comparators[0]) == ""
+    )
+
+
+def _free_names(node: ast.AST) -> set[str]:
+    """Names an expression reads that it does not bind itself (lambda and comprehension variables)."""
+    bound = {
+        n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+    bound |= {a.arg for n in ast.walk(node) if isinstance(n, ast.Lambda) for a in n.args.args}
+    read = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return read - bound
 
 
 def _live(lines: list[str]) -> list[str]:
@@ -1210,12 +1312,20 @@ def _substitute(node: ast.AST, values: dict[str, ast.AST]) -> ast.AST:
 
 def source_specs(reports: list[Any]) -> list[SourceSpec]:
     """One source per data file the script read, named after the file. Files read by hand (split,
-    csv) are read as strings, as the script saw them; files read with pandas keep its parsing."""
+    csv) are read as strings, as the script saw them; files read with pandas keep its parsing.
+    JSON lines are read with `lt.read_json`; parsed by hand (`json.loads`), values keep the types
+    JSON gave them (no dtype inference, no date conversion)."""
     taken = {"data_dir"}
     specs = []
     for report in reports:
         name = identifier(report.path.rsplit("/", 1)[-1].rsplit(".", 1)[0], taken)
-        options: dict[str, Any] = {
+        if report.idiom in JSON_IDIOMS:
+            options: dict[str, Any] = {"lines": True}
+            if report.idiom != "pandas-json":
+                options.update(dtype=False, convert_dates=False)
+            specs.append(SourceSpec(name, report.path, options, reader="read_json"))
+            continue
+        options = {
             "header": 0 if report.header else None,
             "names": report.names,
             "sep": report.delimiter,

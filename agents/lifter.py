@@ -66,7 +66,9 @@ class OfflineLifter:
         lifter = Lifter(self.source, self.analysis.sources, set())
         preamble = codegen.preamble(lifter.imports(), lifter.constants(), lifter.helpers())
         specs = source_specs(self.analysis.sources)
-        functions = "\n\n\n".join(codegen.source_function(s.name, s.path, s.options) for s in specs)
+        functions = "\n\n\n".join(
+            codegen.source_function(s.name, s.path, s.options, s.reader) for s in specs
+        )
         trail = [
             f"source {s.name} from {r.path} ({r.idiom}, line {r.line})"
             for s, r in zip(specs, self.analysis.sources, strict=True)
