@@ -54,6 +54,7 @@ class Rel:
     value: list[str] | None = None
     scalar_value: bool = False
     aligned: tuple[str, str, str] | None = None
+    records: bool = False
 
 
 @dataclass
@@ -313,6 +314,7 @@ class Lifter:
         if isinstance(names, list | tuple) and isinstance(loop.target, ast.Name):
             self.unroll(loop, names)
             return
+        self.current_list = None
         ctx = self.loop_context(loop)
         if ctx is None:
             return
@@ -356,7 +358,8 @@ class Lifter:
                 raise Unsupported(loop, "iterating a file opened for writing")
             rel = self.file_source(path, loop)
             ctx = Ctx(rel, _target_name(loop.target), positional=list(rel.columns))
-            if self.reports[self.catalog_path(path)].idiom in ("open", *JSON_IDIOMS):
+            report = self.reports.get(self.catalog_path(path))  # None: an intermediate file
+            if report is None or report.idiom in ("open", *JSON_IDIOMS):
                 ctx.raw = ctx.row_var
             if isinstance(loop.target, ast.Tuple):
                 ctx.names.update(self.unpack(loop.target, rel.columns, loop))
@@ -385,7 +388,8 @@ class Lifter:
             rel = self.env[it.id]
             if rel.key is not None:
                 raise Unsupported(loop, "iterating a dict index")
-            ctx = Ctx(rel, _target_name(loop.target), positional=list(rel.columns))
+            positional = None if rel.records else list(rel.columns)
+            ctx = Ctx(rel, _target_name(loop.target), positional=positional)
             if isinstance(loop.target, ast.Tuple):
                 ctx.names.update(self.unpack(loop.target, rel.columns, loop))
             self.note(loop, f"loop over the rows of {it.id}")
@@ -497,12 +501,36 @@ class Lifter:
         if _is_raw(value, ctx.raw):
             ctx.raw = ctx.row_var = target.id
             return True
-        if _is_json_record(value, ctx.raw):
+        if _is_json_record(value, ctx.raw) or self.is_header_record(value, ctx):
             ctx.row_var, ctx.raw = target.id, None
             ctx.positional = None
-            self.note(value, f"{target.id} = json.loads(...) reads a JSON record (JSON lines)")
+            self.note(value, f"{target.id} = {ast.unparse(value)[:40]} reads a record (records)")
             return True
         return False
+
+    def is_record(self, node: ast.AST, ctx: Ctx) -> bool:
+        """The whole row as one value: a parsed record or the row variable itself."""
+        return (
+            _is_json_record(node, ctx.raw)
+            or self.is_header_record(node, ctx)
+            or _is_name(node, ctx.row_var)
+        )
+
+    def is_header_record(self, node: ast.AST, ctx: Ctx) -> bool:
+        """`dict(zip(header, line.split(sep)))`: the line's fields named by the file's header row,
+        which the source reads as its column names (idiom: header row zipped into records)."""
+        if not (
+            isinstance(node, ast.Call)
+            and static.dotted(node.func) == "dict"
+            and len(node.args) == 1
+            and isinstance(node.args[0], ast.Call)
+            and static.dotted(node.args[0].func) == "zip"
+            and len(node.args[0].args) == 2
+        ):
+            return False
+        fields = node.args[0].args[1]
+        split_raw = _is_split(fields, ctx) and _is_raw(fields.func.value, ctx.raw)
+        return ctx.positional is not None and (split_raw or _is_name(fields, ctx.row_var))
 
     def bind_row(self, stmt: ast.Assign, target: ast.AST, ctx: Ctx) -> None:
         """`a, b = line.split(',')` names the fields; `parts = line.split(',')` renames the row."""
@@ -623,8 +651,9 @@ class Lifter:
         columns: list[str] = []
         opaque = False
         elements = _flatten_concat(value)
+        whole = len(elements) == 1 and self.is_record(elements[0], ctx)
         for i, element in enumerate(elements):
-            if _is_json_record(element, ctx.raw) or _is_name(element, ctx.row_var):
+            if self.is_record(element, ctx):
                 columns += ctx.rel.columns  # the whole record
                 continue
             if isinstance(element, ast.Name) and element.id in ctx.locals:
@@ -648,7 +677,7 @@ class Lifter:
         aligned = None
         if ctx.frame is not None and ctx.same_rows:
             aligned = (ctx.frame, self.env[ctx.frame].var, ctx.rel.var)
-        self.env[owner] = Rel(selected, ctx.collected[owner], aligned=aligned)
+        self.env[owner] = Rel(selected, ctx.collected[owner], aligned=aligned, records=whole)
         self.last = Rel(selected, merged)
         self.note(node, f"{owner} collects ({', '.join(ctx.collected[owner])}) (collect rows)")
 
@@ -823,6 +852,9 @@ class Lifter:
 
     def row_update(self, stmt: ast.Assign, target: ast.Subscript, value: ast.AST, ctx: Ctx) -> None:
         col = self.field_ref(target, ctx)
+        key = static.literal(target.slice)
+        if col is None and isinstance(key, str) and ctx.positional is None:
+            col = key  # `rec["title"] = ...` on a record adds a field (idiom: new record field)
         if col is None:
             raise Unsupported(stmt, "assigning to a row field the lifter cannot locate")
         self.project(ctx, col, value, stmt)
@@ -840,7 +872,8 @@ class Lifter:
         """In-place updates of `for r in rows` change `rows` itself."""
         owner = self.current_list
         if owner in self.env:
-            self.env[owner] = Rel(ctx.rel.var, list(ctx.positional or ctx.rel.columns))
+            columns = list(ctx.positional or ctx.rel.columns)
+            self.env[owner] = Rel(ctx.rel.var, columns, records=ctx.positional is None)
             self.last = self.env[owner]
 
     # ---- expressions ---------------------------------------------------------------------------
