@@ -466,7 +466,7 @@ class Lifter:
             and self.raw_line(target, value, ctx)
         ):
             return
-        if _is_split(value, ctx) or isinstance(value, ast.Name) and value.id == ctx.row_var:
+        if _splits_line(value, ctx) or isinstance(value, ast.Name) and value.id == ctx.row_var:
             self.bind_row(stmt, target, ctx)
             return
         lookup = self.dict_lookup(value, ctx)
@@ -804,9 +804,22 @@ class Lifter:
             ctx.records[target.id] = {f: mapping[c] for f, c in fields.items()}
         elif isinstance(target, ast.Name) and index.scalar_value:
             ctx.names[target.id] = columns[0]
+        elif isinstance(target, ast.Subscript) and index.scalar_value:
+            self.copy_field(target, columns[0], ctx)
         else:
             raise Unsupported(stmt, "a dict lookup whose value is used as a whole tuple")
         self.note(stmt, f"{how} join with {owner} on {ast.unparse(key_expr)} (dict-lookup join)")
+
+    def copy_field(self, target: ast.Subscript, col: str, ctx: Ctx) -> None:
+        """`rec["price"] = prices[rec["pid"]]`: the joined column under the record's field name."""
+        key = static.literal(target.slice)
+        if not isinstance(key, str) or ctx.positional is not None:
+            raise Unsupported(target, "a looked-up value stored in a row that is not a record")
+        if key != col:
+            new = self.emit(f"{ctx.rel.var}.project({key!r}, [{col!r}], lambda v: v)", ctx.rel.var)
+            ctx.rel = Rel(
+                new, [*ctx.rel.columns, key] if key not in ctx.rel.columns else ctx.rel.columns
+            )
 
     def fill_default(self, ctx: Ctx, col: str, default: ast.AST, node: ast.AST) -> str:
         fill = ast.unparse(default)
@@ -1090,6 +1103,13 @@ STRIPS = ("strip", "rstrip", "lstrip")
 
 def _is_name(node: ast.AST, name: str | None) -> bool:
     return name is not None and isinstance(node, ast.Name) and node.id == name
+
+
+def _splits_line(value: ast.AST, ctx: Ctx) -> bool:
+    """`line.strip().split(',')`: the line itself split into fields (not a field split into words)."""
+    return _is_split(value, ctx) and (
+        _is_raw(value.func.value, ctx.raw) or _is_raw(value.func.value, ctx.row_var)
+    )
 
 
 def _is_raw(node: ast.AST, raw: str | None) -> bool:
