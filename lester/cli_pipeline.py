@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from rich.table import Table
 
 from lester.abstraction import LesterError, load_pipeline, load_run
 
-console = Console()
+# Piped output (logs, CI) gets wide tables instead of ellipses; a terminal keeps its own width.
+console = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
 
