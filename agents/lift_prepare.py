@@ -74,6 +74,7 @@ class Ctx:
     same_rows: bool = True
     updated: set[str] = field(default_factory=set)
     raw: str | None = None
+    whole_rows: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -136,6 +137,7 @@ class Lifter:
         self.record_fields: dict[str, dict[str, str]] = {}
         self.uses_pandas_idioms = False
         self.scalars: dict[str, tuple[str, ast.AST]] = {}
+        self.seen_sets: set[str] = set()
 
     # ---- driver -------------------------------------------------------------------------------
 
@@ -256,6 +258,9 @@ class Lifter:
             if isinstance(value, ast.Dict) and isinstance(target, ast.Name):
                 self.empty_dicts.add(target.id)
             return  # `rows = []`, `index = {}`: filled by a loop later
+        if isinstance(target, ast.Name) and _is_empty_set(value):
+            self.seen_sets.add(target.id)
+            return
         if isinstance(target, ast.Name) and isinstance(value, ast.Call):
             name = static.dotted(value.func)
             if name.endswith("read_csv") or name.endswith("read_json"):
@@ -424,6 +429,9 @@ class Lifter:
         stmts = _fold_flag_loops(stmts)
         for i, stmt in enumerate(stmts):
             if isinstance(stmt, ast.If) and _ends_in_continue(stmt.body) and not stmt.orelse:
+                if self.seen_test(stmt.test) is not None:
+                    self.deduplicate(stmt, ctx)
+                    continue
                 if _is_blank_check(stmt.test, ctx.raw):
                     self.note(stmt, "skips blank lines, as the reader does (blank lines)")
                     continue
@@ -508,6 +516,36 @@ class Lifter:
             return True
         return False
 
+    def seen_test(self, test: ast.AST) -> ast.AST | None:
+        """K of `if K in seen: continue`, where `seen` is a set the loop adds K to."""
+        if (
+            isinstance(test, ast.Compare)
+            and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.In)
+            and isinstance(test.comparators[0], ast.Name)
+            and test.comparators[0].id in self.seen_sets
+        ):
+            return test.left
+        return None
+
+    def deduplicate(self, stmt: ast.If, ctx: Ctx) -> None:
+        """`if key in seen: continue` + `seen.add(key)` keeps the first row per key
+        (idiom: deduplication with a seen set)."""
+        key = self.seen_test(stmt.test)
+        if (
+            _is_name(key, ctx.row_var)
+            or _is_name(_whole_row(key), ctx.row_var)
+            or (isinstance(key, ast.Name) and key.id in ctx.whole_rows)
+        ):
+            columns = list(ctx.positional or ctx.rel.columns)
+        else:
+            elements = key.elts if isinstance(key, ast.Tuple) else [key]
+            columns = [self.column_for(e, ctx, _hint(e, "key"), stmt) for e in elements]
+        new = self.emit(f"{ctx.rel.var}.drop_duplicates({columns!r}, keep='first')", ctx.rel.var)
+        ctx.rel = Rel(new, ctx.rel.columns)
+        ctx.same_rows = False
+        self.note(stmt, f"keep the first row per {ast.unparse(key)} (deduplication)")
+
     def is_record(self, node: ast.AST, ctx: Ctx) -> bool:
         """The whole row as one value: a parsed record or the row variable itself."""
         return (
@@ -546,6 +584,9 @@ class Lifter:
         if ref is not None:
             ctx.names[name] = ref  # `cust_id = parts[0]`: another name for a column
             return
+        if _is_name(_whole_row(value), ctx.row_var):
+            ctx.whole_rows.add(name)  # `key = tuple(row)`
+            return
         if not self.row_refs(value, ctx):
             ctx.locals.add(name)  # loop-invariant, such as `hood = [0.0] * 6`
             return
@@ -559,7 +600,7 @@ class Lifter:
         if name.endswith(".write"):
             self.writes_rows(call, ctx)
             return
-        if name == "print":
+        if name == "print" or _is_seen_add(call, self.seen_sets):
             return
         if (
             isinstance(call.func, ast.Attribute)
@@ -1099,6 +1140,26 @@ class _Rewrite(ast.NodeTransformer):
 
 
 STRIPS = ("strip", "rstrip", "lstrip")
+
+
+def _is_empty_set(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and static.dotted(node.func) == "set" and not node.args
+
+
+def _whole_row(node: ast.AST) -> ast.AST | None:
+    """`row` of `tuple(row)`: the row as one hashable value."""
+    if isinstance(node, ast.Call) and static.dotted(node.func) == "tuple" and len(node.args) == 1:
+        return node.args[0]
+    return None
+
+
+def _is_seen_add(call: ast.Call, seen_sets: set[str]) -> bool:
+    return (
+        isinstance(call.func, ast.Attribute)
+        and call.func.attr == "add"
+        and isinstance(call.func.value, ast.Name)
+        and call.func.value.id in seen_sets
+    )
 
 
 def _is_name(node: ast.AST, name: str | None) -> bool:

@@ -99,7 +99,7 @@ class OfflineLifter:
     def _encode(self, request: StepRequest) -> Proposal:
         prepared = _prepared(request)
         X = self.analysis.X()
-        rows, split_code = self._rows(len(prepared), X.shape[0])
+        rows, split_code = self._rows(prepared)
         plan = synthesize_features(prepared, X, rows, hints=self._hints())
         if not plan.matched:
             described = "; ".join(f"columns {a}-{b - 1}: {d}" for a, b, d in plan.unmatched)
@@ -116,7 +116,7 @@ class OfflineLifter:
 
     def _label_model(self, request: StepRequest) -> Proposal:
         prepared = _prepared(request)
-        rows, _ = self._rows(len(prepared), self.analysis.X().shape[0])
+        rows, _ = self._rows(prepared)
         label = synthesize_label(prepared, self.analysis.y(), rows, hints=self._hints())
         model = self.analysis.model
         model_code = codegen.model_function(model.estimator, model.non_default)
@@ -140,16 +140,15 @@ class OfflineLifter:
             trail=[*label.trail, f"model: {model.estimator} with {model.non_default}"],
         )
 
-    def _rows(self, n_prepared: int, n_fit: int) -> tuple[np.ndarray, str]:
+    def _rows(self, prepared: pd.DataFrame) -> tuple[np.ndarray, str]:
         """Positions of the fitted rows among the prepared rows, and the split stage's code."""
         split = self.analysis.split
+        n_prepared, n_fit = len(prepared), self.analysis.X().shape[0]
         if split and split.get("kind") == "train_test_split" and n_fit < n_prepared:
-            train, _ = train_test_split(
-                np.arange(n_prepared),
-                test_size=split.get("test_size") if split.get("test_size") is not None else 0.25,
-                random_state=split.get("random_state"),
-                shuffle=split.get("shuffle", True),
-            )
+            if split.get("stratify"):
+                train = _stratified_rows(prepared, self.analysis.y(), split)
+            else:
+                train = _split_rows(np.arange(n_prepared), split, None)
             return np.asarray(train), codegen.split_function(split)
         if n_fit < n_prepared:
             return np.arange(n_fit), codegen.split_function(None, n_train=n_fit)
@@ -159,6 +158,40 @@ class OfflineLifter:
         tree = static.parse(self.source)
         names = {static.dotted(c.func).rsplit(".", 1)[-1] for c in static.calls(tree)}
         return Hints(constants=list(self.analysis.constants.values()), keywords=names)
+
+
+def _split_rows(positions: np.ndarray, split: dict, stratify: np.ndarray | None) -> np.ndarray:
+    train, _ = train_test_split(
+        positions,
+        test_size=split.get("test_size") if split.get("test_size") is not None else 0.25,
+        random_state=split.get("random_state"),
+        shuffle=split.get("shuffle", True),
+        stratify=stratify,
+    )
+    return train
+
+
+def _stratified_rows(prepared: pd.DataFrame, y: np.ndarray, split: dict) -> np.ndarray:
+    """A split stratified by the label needs the label of every prepared row, before the label
+    is synthesized: the prepared column whose stratified split gives back y on its training rows
+    is that label (idiom: stratified split)."""
+    positions = np.arange(len(prepared))
+    for column in prepared.columns:
+        labels = prepared[column].to_numpy()
+        try:
+            train = _split_rows(positions, split, labels)
+        except (ValueError, TypeError):  # not a usable class column (too few members, NaN)
+            continue
+        if len(train) == len(y) and _same_labels(labels[train], y):
+            return train
+    raise Unsupported(None, "no prepared column reproduces y under the stratified split")
+
+
+def _same_labels(got: np.ndarray, y: np.ndarray) -> bool:
+    try:
+        return bool((got.astype(y.dtype) == y).all())
+    except (ValueError, TypeError):
+        return False
 
 
 def _prepared(request: StepRequest) -> pd.DataFrame:

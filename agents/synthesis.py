@@ -129,7 +129,7 @@ def _first_verified(
             if not modes:
                 continue
             tried += 1
-            verified = _verify_block(ctx, candidate, modes)
+            verified = _verify_block(ctx, candidate, feasible)
             if verified:
                 return replace(candidate, modes=verified)
             trail.append(
@@ -143,10 +143,13 @@ def _verify_block(ctx: Context, candidate: Candidate, modes: frozenset[Mode]) ->
     """The fit modes under which the real transformer reproduces the candidate's block.
 
     A stateless transformer is checked on the sample rows only (the whole plan is checked on all
-    rows at the end); a fitted one is fitted on the mode's rows.
+    rows at the end); a fitted one is fitted on each mode's rows, whichever mode the proposal came
+    from: a scaler whose statistics agree on the training and on all rows must not commit the
+    plan to one of them before a later block tells which.
     """
     spec = candidate.spec
-    groups = [modes] if modes == BOTH_MODES else [frozenset({m}) for m in sorted(modes)]
+    single = len(ctx.mode_groups) == 1
+    groups = [modes] if single else [frozenset({m}) for m in sorted(modes)]
     names = [spec.columns] if isinstance(spec.columns, str) else spec.columns
     data = ctx.frame(list(names))
     target = ctx.block(spec.start, spec.stop)

@@ -425,3 +425,19 @@ def test_odd_columns_neither_crash_nor_match_by_accident():
     assert plan.unmatched[0][:2] == (1, 2) and "constant" in plan.unmatched[0][2]
     label = synthesize_label(odd, (odd["n"] > 99).astype(int).to_numpy())
     assert label.expression == "(data['n'] > 99).astype(int)"
+
+
+def test_scalers_fitted_on_all_rows_when_only_a_later_block_tells():
+    """The first column's min and max lie in the training rows, so both fit modes reproduce it;
+    the second column's do not: the plan must stay open for "all" until the second block."""
+    first = np.array([0.0, 10.0, 3.0, 4.0, 5.0, 6.0])
+    second = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 9.0])
+    prepared = pd.DataFrame({"a": first, "b": second})
+    rows = np.arange(4)
+
+    def scaled(v: np.ndarray) -> np.ndarray:
+        return (v - v.min()) / (v.max() - v.min())
+
+    X = np.column_stack([scaled(first), scaled(second)])[rows]
+    plan = synthesize_features(prepared, X, rows)
+    assert plan.matched and plan.fit_on == "all"
