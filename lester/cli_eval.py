@@ -22,6 +22,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from lester import cli_options
 from lester.cli_pipeline import console, fail
 
 DEFAULT_JOBS = min(os.cpu_count() or 1, 2)
@@ -31,11 +32,7 @@ def eval_command(
     corpus: Path = typer.Option(
         None, "--corpus", help="The corpus folder (default: the corpus shipped in evals/corpus)."
     ),
-    model: str = typer.Option(
-        "auto",
-        "--model",
-        help="auto (lifter, then an LLM if configured), offline (never a model), or a model name.",
-    ),
+    model: str = cli_options.MODEL,
     jobs: int = typer.Option(
         DEFAULT_JOBS, "--jobs", min=1, help="Cases rewritten at the same time."
     ),
@@ -47,9 +44,7 @@ def eval_command(
     out: Path = typer.Option(
         None, "--out", help="A new folder for the results (default: eval-results/<timestamp>)."
     ),
-    sandbox: str = typer.Option(
-        "auto", "--sandbox", help="auto (Docker when a daemon answers), docker, or local (weaker)."
-    ),
+    sandbox: str = cli_options.SANDBOX,
 ) -> None:
     """Rewrite every case of the corpus (copies of them) and report what verified, per idiom and stage."""
     from lester.evals.cases import CORPUS, EvalInputError, copy_case, discover

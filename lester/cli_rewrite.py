@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from lester import cli_options
 from lester.agents.analysis import AnalysisError
 from lester.agents.state import Budgets
 from lester.cli_pipeline import console, fail
@@ -25,14 +26,8 @@ def rewrite_command(
     out: Path = typer.Option(
         None, "--out", help="Where to write the pipeline (default: <stem>_lester.py beside FILE)."
     ),
-    model: str = typer.Option(
-        "auto",
-        "--model",
-        help="auto (lifter, then an LLM if configured), offline (never a model), or a model name.",
-    ),
-    sandbox: str = typer.Option(
-        "auto", "--sandbox", help="auto (Docker when a daemon answers), docker, or local (weaker)."
-    ),
+    model: str = cli_options.MODEL,
+    sandbox: str = cli_options.SANDBOX,
     data_dir: Path = typer.Option(
         None,
         "--data-dir",
@@ -125,7 +120,7 @@ def analyze_command(
     data_dir: Path = typer.Option(
         None, "--data-dir", help="The directory the script runs in (default: its folder)."
     ),
-    sandbox: str = typer.Option("auto", "--sandbox", help="auto, docker or local."),
+    sandbox: str = cli_options.SANDBOX,
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Run FILE once in the sandbox and report what it reads, trains and writes."""
@@ -152,7 +147,7 @@ def verify_command(
     data_dir: Path = typer.Option(
         None, "--data-dir", help="The directory both run in (default: the original's folder)."
     ),
-    sandbox: str = typer.Option("auto", "--sandbox", help="auto, docker or local."),
+    sandbox: str = cli_options.SANDBOX,
     rtol: float = typer.Option(1e-7, "--rtol", help="Relative float tolerance."),
     atol: float = typer.Option(1e-9, "--atol", help="Absolute float tolerance."),
 ) -> None:
