@@ -152,7 +152,7 @@ class Lifter:
         for stmt in self.tree.body:
             if stmt.lineno in self.feature_lines:
                 self.feature_comprehension(stmt)
-        result = self.emit(f"{self.last.var}.select({self.last.columns!r})", "prepared")
+        result = self.result()
         return PreparePlan(
             sources=self.specs,
             body=_live(self.lines),
@@ -163,6 +163,14 @@ class Lifter:
             trail=self.trail,
             imports=self.imports(),
         )
+
+    def result(self) -> str:
+        """The prepared frame: the last frame, unless it already is that selection of columns."""
+        selection = f".select({self.last.columns!r})"
+        made = next((ln for ln in self.lines if ln.startswith(f"{self.last.var} = ")), "")
+        if made.endswith(selection):
+            return self.last.var
+        return self.emit(f"{self.last.var}{selection}", "prepared")
 
     def feature_comprehension(self, stmt: ast.stmt) -> None:
         """`age = np.array([r[0] / r[5] for r in rows])`: a per-row feature, kept as a column of the
@@ -1246,9 +1254,12 @@ def _hint(node: ast.AST, default: str) -> str:
         return node.id
     if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name):
         return node.args[0].id
-    if isinstance(node, ast.Call) and static.dotted(node.func):
+    if isinstance(node, ast.Call) and static.dotted(node.func) not in ("", *CASTS):
         return static.dotted(node.func).rsplit(".", 1)[-1]
     return default
+
+
+CASTS = ("int", "float", "str", "bool")
 
 
 def _unique_names(names: list[str]) -> list[str]:

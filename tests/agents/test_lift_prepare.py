@@ -1,0 +1,172 @@
+"""The lifter's data-preparation rules: the frame operations it emits for small scripts.
+
+Nothing here executes the lifted code (the sandbox does, in the end-to-end tests): the tests read
+the emitted steps and the rule trail.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from lester.agents.analysis import SourceReport
+from lester.agents.lift_prepare import PreparePlan, Unsupported, lift_prepare
+
+
+def source(path: str, names: list[str], idiom: str = "pandas", header: bool = True) -> SourceReport:
+    return SourceReport(path, idiom, 1, ",", header, names, 10, {}, [])
+
+
+def lift(script: str, *sources: SourceReport) -> PreparePlan:
+    code = textwrap.dedent(script).strip() + "\n"
+    lines = list(range(1, code.count("\n") + 1))
+    return lift_prepare(code, list(sources), lines)
+
+
+def steps(plan: PreparePlan) -> str:
+    return "\n".join(plan.body)
+
+
+def test_pandas_constant_column_masked_assignment_drop_and_get_dummies():
+    plan = lift(
+        """
+        import pandas as pd
+        df = pd.read_csv("data/p.csv")
+        df = df.drop(columns=["name"])
+        df["alone"] = 0
+        df.loc[df["family"] == 1, "alone"] = 1
+        df = pd.get_dummies(df, columns=["sex"])
+        """,
+        source("data/p.csv", ["name", "sex", "family"]),
+    )
+    body = steps(plan)
+    assert ".drop(['name'])" in body
+    assert ".project('alone', [], lambda: 0)" in body
+    assert "lambda alone, family: alone.mask(family == 1, 1), vectorized=True" in body
+    assert plan.columns == ["sex", "family", "alone"]
+    assert any("get_dummies" in t for t in plan.trail)
+
+
+def test_literal_loop_unrolled_and_column_aggregate_recomputed_where_used():
+    plan = lift(
+        """
+        import pandas as pd
+        df = pd.read_csv("data/p.csv")
+        for col in ["a", "b"]:
+            med = df.loc[df[col] > 0, col].median()
+            df[col] = df[col].apply(lambda v: med if v == 0 else v)
+        """,
+        source("data/p.csv", ["a", "b"]),
+    )
+    body = steps(plan)
+    assert "lambda a: a.apply(lambda v: a[a > 0].median() if v == 0 else v)" in body
+    assert "lambda b: b.apply(lambda v: b[b > 0].median() if v == 0 else v)" in body
+
+
+def test_parallel_lists_from_a_row_loop_become_columns_and_leave_no_step_behind():
+    plan = lift(
+        """
+        import pandas as pd
+        df = pd.read_csv("data/t.csv")
+        hours = []
+        for _, r in df.iterrows():
+            hours.append(int(r["stamp"][11:13]))
+        df["hour"] = hours
+        df["rush"] = 0
+        for i in df.index:
+            if df.at[i, "hour"] in (7, 8):
+                df.at[i, "rush"] = 1
+        """,
+        source("data/t.csv", ["stamp"]),
+    )
+    body = steps(plan)
+    assert "rename({'hours': 'hour'})" in body
+    assert ".select(['hours'])" not in body  # the list itself is not a step
+    assert "lambda rush, hour: 1 if hour in (7, 8) else rush" in body
+    assert plan.columns == ["stamp", "hour", "rush"]
+
+
+def test_if_elif_ladder_in_a_row_loop_is_one_conditional_expression():
+    plan = lift(
+        """
+        import csv
+        rows = []
+        with open("data/a.csv") as f:
+            for age, income in csv.reader(f):
+                if int(age) < 30:
+                    band = "young"
+                elif int(age) < 60:
+                    band = "mid"
+                else:
+                    band = "old"
+                if income == "":
+                    income = "0"
+                rows.append((band, income))
+        """,
+        source("data/a.csv", ["age", "income"], idiom="csv.reader", header=False),
+    )
+    body = steps(plan)
+    assert "'young' if int(age) < 30 else 'mid' if int(age) < 60 else 'old'" in body
+    assert "'0' if income == '' else income" in body
+    assert "filter_by" not in body  # neither `if` drops rows
+
+
+def test_json_lines_records_blank_lines_and_new_fields():
+    plan = lift(
+        """
+        import json
+        apps = []
+        with open("data/a.jsonl") as fh:
+            for line in fh:
+                line = line.strip()
+                if not line:
+                    continue
+                a = json.loads(line)
+                if a["decision"] == "withdrawn":
+                    continue
+                a["words"] = len(a["text"].split())
+                apps.append(a)
+        """,
+        source("data/a.jsonl", ["decision", "text"], idiom="json-lines"),
+    )
+    assert plan.sources[0].reader == "read_json"
+    assert plan.sources[0].options == {"lines": True, "dtype": False, "convert_dates": False}
+    body = steps(plan)
+    assert "filter_by(['decision'], lambda decision: not (decision == 'withdrawn'))" in body
+    assert "project('words', ['text'], lambda text: len(text.split()))" in body
+    assert plan.columns == ["decision", "text", "words"]
+
+
+def test_seen_set_keeps_the_first_row_per_key():
+    plan = lift(
+        """
+        import csv
+        seen = set()
+        records = []
+        with open("data/h.psv") as fh:
+            for row in csv.reader(fh, delimiter="|"):
+                key = tuple(row)
+                if key in seen:
+                    continue
+                seen.add(key)
+                records.append(row)
+        """,
+        source("data/h.psv", ["0", "1"], idiom="csv.reader", header=False),
+    )
+    assert ".drop_duplicates(['0', '1'], keep='first')" in steps(plan)
+
+
+def test_a_value_computed_outside_the_rows_is_refused_with_its_name():
+    with pytest.raises(Unsupported, match=r"\['fill'\], computed outside the rows"):
+        lift(
+            """
+            import csv
+            rows = []
+            fill = max(3, 4)
+            with open("data/a.csv") as f:
+                for (x,) in csv.reader(f):
+                    y = x or fill
+                    rows.append(y)
+            """,
+            source("data/a.csv", ["x"], idiom="csv.reader", header=False),
+        )
