@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import sys
+from typing import Any
 
 from lester.abstraction.stages import KINDS
 from pyflakes import api as flakes
@@ -131,3 +132,55 @@ def _row_loops(tree: ast.Module, stages: dict[str, str]) -> list[str]:
                     f"line {inner.lineno}: {inner.attr} in data preparation stage {node.name!r}; use frame operations"
                 )
     return problems
+
+
+def model_problem(model_code: str, captured: Any) -> str | None:
+    """The model stage checked against the captured `fit` before anything runs: the same class and
+    the same non-default parameters, read from the code's `return Estimator(...)`."""
+    call = _returned_call(model_code)
+    if call is None:
+        return "the @lt.model function must return a call such as LogisticRegression(C=0.5)"
+    expected = captured.estimator.rsplit(".", 1)[-1]
+    name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+    if name != expected:
+        return f"the model is {name}, the original fits {expected} (model)"
+    given = {k.arg: _literal(k.value) for k in call.keywords if k.arg}
+    wrong = [
+        f"{key}: original {value!r}, yours {given.get(key, 'the default')!r}"
+        for key, value in captured.non_default.items()
+        if not _same_param(given.get(key, _MISSING), value)
+    ]
+    return ("The model's parameters differ (model): " + "; ".join(wrong)) if wrong else None
+
+
+_MISSING = object()
+
+
+def _returned_call(code: str) -> ast.Call | None:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and any(
+            ast.unparse(d) == "lt.model" for d in node.decorator_list
+        ):
+            returns = [n.value for n in ast.walk(node) if isinstance(n, ast.Return)]
+            return returns[-1] if returns and isinstance(returns[-1], ast.Call) else None
+    return None
+
+
+def _literal(node: ast.AST) -> Any:
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, SyntaxError):
+        return ast.unparse(node)
+
+
+def _same_param(given: Any, captured: Any) -> bool:
+    """Captured parameters are JSON-safe: other values arrive as their repr."""
+    if given is _MISSING:
+        return False
+    if given == captured:
+        return True
+    return isinstance(captured, str) and repr(given) == captured

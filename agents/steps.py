@@ -10,7 +10,7 @@ from typing import Any
 
 from lester.agents.analysis import Analysis, analyze
 from lester.agents.codegen import tidy
-from lester.agents.form import check_form
+from lester.agents.form import check_form, model_problem
 from lester.agents.proposals import STEP_PARTS, Proposal, StepRequest, assemble
 from lester.agents.runtime import Runtime
 from lester.agents.state import RewriteState, total_attempts, total_tokens
@@ -93,6 +93,8 @@ def step_node(state: RewriteState, rt: Runtime, step: str) -> dict[str, Any]:
         problem, artifacts, sandbox = _check_prepare(state, rt, parts, attempt)
         record["sandbox"] = sandbox
         update["artifacts"] = artifacts
+    if problem is None and step == "label_model":
+        problem = model_problem(parts.get("model", ""), Analysis.from_dict(state["analysis"]).model)
     record["problem"] = problem
     update["history"] = [record]
     if problem is None:

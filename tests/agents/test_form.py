@@ -30,3 +30,27 @@ def test_tidy_drops_what_nothing_uses_and_hoists_imports():
     tidied = tidy(module)
     assert "import os" not in tidied and "A = 1" not in tidied and "def helper" not in tidied
     assert tidied.index("import sys") < tidied.index("B = 2")
+
+
+def test_the_model_stage_is_checked_against_the_captured_fit():
+    from lester.agents.analysis import ModelReport
+    from lester.agents.form import model_problem
+
+    captured = ModelReport(
+        "sklearn.linear_model._logistic.LogisticRegression",
+        {"C": 0.5, "max_iter": 1000},
+        {"C": 0.5, "max_iter": 1000},
+        9,
+        [10, 2],
+        [10],
+        "float64",
+        "int64",
+    )
+    code = "@lt.model\ndef model():\n    return LogisticRegression({args})\n"
+    assert model_problem(code.format(args="C=0.5, max_iter=1000"), captured) is None
+    assert "C: original 0.5, yours 1.0" in model_problem(
+        code.format(args="C=1.0, max_iter=1000"), captured
+    )
+    assert "the default" in model_problem(code.format(args="C=0.5"), captured)
+    other = "@lt.model\ndef model():\n    return Ridge()\n"
+    assert "the original fits LogisticRegression" in model_problem(other, captured)
