@@ -89,6 +89,8 @@ def lift_frame_expression(lifter: Lifter, value: ast.AST, stmt: ast.stmt) -> Rel
         return lifter.env.get(value.id)
     if isinstance(value, ast.Call) and static.dotted(value.func) in DUMMIES:
         return _get_dummies(lifter, value, stmt)
+    if isinstance(value, ast.Call) and static.dotted(value.func) in CONSTRUCTORS:
+        return _from_rows(lifter, value, stmt)
     if (
         isinstance(value, ast.Subscript)
         and isinstance(value.value, ast.Name)
@@ -110,8 +112,8 @@ def lift_frame_expression(lifter: Lifter, value: ast.AST, stmt: ast.stmt) -> Rel
         return _method(lifter, value, stmt)
     if isinstance(value, ast.Call) and static.dotted(value.func) in ("pd.merge", "pandas.merge"):
         return _merge(lifter, value.args[0], value.args[1], value, stmt)
-    if isinstance(value, ast.Call | ast.Subscript | ast.Attribute):
-        return None  # len(df), df.loc[m, 'c'], df.shape: not a frame
+    if isinstance(value, ast.Call | ast.Subscript | ast.Attribute | ast.ListComp | ast.SetComp):
+        return None  # len(df), df.loc[m, 'c'], df.shape, [v for v in df['c']]: not a frame
     raise Unsupported(stmt, f"no rule for {ast.unparse(value)[:80]}")
 
 
@@ -126,7 +128,10 @@ def is_column_scalar(node: ast.AST, frame: str) -> bool:
     """A value computed from whole columns of `frame` (`df.loc[df['a'] > 0, 'a'].median()`)
     that a column expression can recompute: every read of the frame names a column."""
     reduces = any(
-        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in REDUCTIONS
+        isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr in REDUCTIONS
+        or isinstance(n, ast.ListComp | ast.SetComp | ast.GeneratorExp)
         for n in ast.walk(node)
     )
     if not reduces or not _columns_of(node, frame):
@@ -145,6 +150,25 @@ def _get_dummies(lifter: Lifter, call: ast.Call, stmt: ast.stmt) -> Rel | None:
     return base
 
 
+CONSTRUCTORS = ("pd.DataFrame", "pandas.DataFrame")
+
+
+def _from_rows(lifter: Lifter, call: ast.Call, stmt: ast.stmt) -> Rel | None:
+    """`pd.DataFrame(records)` of collected records is those rows as a frame; with
+    `columns=[...]`, positional rows get those names (idiom: frame from collected rows)."""
+    from lester.agents.lift_prepare import Rel
+
+    rows = lift_frame_expression(lifter, call.args[0], stmt) if call.args else None
+    if rows is None:
+        return None
+    names = static.literal(static.keyword(call, "columns"))
+    if isinstance(names, list) and len(names) == len(rows.columns) and not rows.records:
+        mapping = {c: n for c, n in zip(rows.columns, names, strict=True) if c != n}
+        new = lifter.emit(f"{rows.var}.rename({mapping!r})", "frame") if mapping else rows.var
+        return Rel(new, names)
+    return rows if rows.records else None
+
+
 def _method(lifter: Lifter, call: ast.Call, stmt: ast.stmt) -> Rel | None:
     from lester.agents.lift_prepare import Rel, Unsupported
 
@@ -152,6 +176,8 @@ def _method(lifter: Lifter, call: ast.Call, stmt: ast.stmt) -> Rel | None:
     base = lift_frame_expression(lifter, call.func.value, stmt)
     if base is None:
         return None
+    if method == "to_dict" and [static.literal(a) for a in call.args] == ["records"]:
+        return Rel(base.var, list(base.columns), records=True)
     if method in REDUCTIONS or method in EXPORTS:
         return None
     if method in ("copy", "reset_index"):

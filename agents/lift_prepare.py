@@ -34,6 +34,7 @@ from typing import Any
 from lester.agents import static
 
 JSON_IDIOMS = ("json-lines", "pandas-json")
+COMPREHENDED = "<comprehended rows>"  # the old binding of `rows` in `rows = [... for r in rows]`
 
 
 class Unsupported(Exception):
@@ -266,6 +267,11 @@ class Lifter:
             if isinstance(value, ast.Dict) and isinstance(target, ast.Name):
                 self.empty_dicts.add(target.id)
             return  # `rows = []`, `index = {}`: filled by a loop later
+        if isinstance(target, ast.Name) and isinstance(value, ast.ListComp):
+            source = value.generators[0].iter
+            if isinstance(source, ast.Name) and source.id in self.env:
+                self.comprehension(target.id, value, stmt)
+                return
         if isinstance(target, ast.Name) and _is_empty_set(value):
             self.seen_sets.add(target.id)
             return
@@ -284,7 +290,7 @@ class Lifter:
             if name == "open":
                 self.bind_handle(value, target)
                 return
-        if isinstance(target, ast.Name) and _reads_any(value, self.env):
+        if isinstance(target, ast.Name) and _reads_any(value, {**self.env, **self.scalars}):
             self.pandas_assign(target.id, value, stmt)
             return
         if isinstance(target, ast.Subscript) and _subscript_base(target) in self.env:
@@ -343,6 +349,27 @@ class Lifter:
     def frame_columns(self, ctx: Ctx) -> list[str]:
         """The frame's columns after a loop that assigned `df.at[i, 'c']` in place."""
         return self.env[ctx.frame].columns + sorted(ctx.updated - set(self.env[ctx.frame].columns))
+
+    def comprehension(self, name: str, comp: ast.ListComp, stmt: ast.stmt) -> None:
+        """`rows = [elt for a in A for b in B if cond]` is the loop that appends `elt` to a new
+        `rows` (idiom: list comprehension as a loop): joins, filters and collected fields alike."""
+        body: list[ast.stmt] = [ast.Expr(_call(f"{name}.append", comp.elt))]
+        for gen in reversed(comp.generators):
+            for cond in reversed(gen.ifs):
+                body = [ast.If(test=cond, body=body, orelse=[])]
+            body = [ast.For(target=gen.target, iter=gen.iter, body=body, orelse=[])]
+        loop = body[0]
+        if (
+            isinstance(loop.iter, ast.Name) and loop.iter.id == name
+        ):  # `rows = [r for r in rows ...]`
+            self.env[COMPREHENDED] = self.env.pop(name)
+            loop.iter = ast.Name(id=COMPREHENDED, ctx=ast.Load())
+        self.env.pop(name, None)
+        for node in ast.walk(loop):
+            ast.copy_location(node, stmt)
+        self.note(stmt, f"list comprehension {name} as a loop")
+        self.top_loop(ast.fix_missing_locations(loop))
+        self.env.pop(COMPREHENDED, None)
 
     def unroll(self, loop: ast.For, values: list[Any] | tuple[Any, ...]) -> None:
         """`for col in ["a", "b"]: df[col] = f(df[col])` is the body once per value, with the
@@ -666,6 +693,11 @@ class Lifter:
     def project(self, ctx: Ctx, col: str, value: ast.AST, node: ast.AST) -> None:
         cols, fn = self.row_function(value, ctx)
         unknown = _free_names(ast.parse(f"lambda {fn[0]}: {fn[1]}", mode="eval")) - self.globals()
+        if unknown and all(self.scalars.get(n, ("",))[0] == ctx.frame for n in unknown):
+            for name in sorted(unknown):
+                self.broadcast(ctx, name, node)
+            cols, fn = self.row_function(value, ctx)
+            unknown = set()
         if unknown:
             raise Unsupported(
                 node, f"{ast.unparse(value)[:60]} uses {sorted(unknown)}, computed outside the rows"
@@ -677,6 +709,26 @@ class Lifter:
             new, [*ctx.rel.columns, col] if col not in ctx.rel.columns else ctx.rel.columns
         )
         self.note(node, f"column {col} = {ast.unparse(value)} (derived column)")
+
+    def broadcast(self, ctx: Ctx, name: str, node: ast.AST) -> None:
+        """A column aggregate (`median_income = np.median([...df['income']...])`) used inside a
+        loop over the frame's rows: a column holding it on every row, computed from the whole
+        columns (idiom: column aggregate in a row loop)."""
+        from lester.agents.lift_pandas import _column_function
+
+        frame, expr = self.scalars[name]
+        cols, fn = _column_function(self, expr, frame)
+        lam = ast.parse(fn, mode="eval").body
+        first = lam.args.args[0].arg
+        broadcast = f"pd.Series({ast.unparse(lam.body)}, index={first}.index)"
+        params = ", ".join(a.arg for a in lam.args.args)
+        new = self.emit(
+            f"{ctx.rel.var}.project({name!r}, {cols!r}, lambda {params}: {broadcast}, vectorized=True)",
+            ctx.rel.var,
+        )
+        ctx.rel = Rel(new, [*ctx.rel.columns, name])
+        ctx.names[name] = name
+        self.note(node, f"{name} = {ast.unparse(expr)[:50]} on every row (column aggregate)")
 
     def column_for(self, value: ast.AST, ctx: Ctx, hint: str, node: ast.AST) -> str:
         """The column holding `value`: an existing one for a bound name or field, else a projection."""
@@ -699,6 +751,9 @@ class Lifter:
         self.flush(ctx)
         columns: list[str] = []
         opaque = False
+        if isinstance(value, ast.Dict):
+            self.collect_record(owner, value, ctx, node)
+            return
         elements = _flatten_concat(value)
         whole = len(elements) == 1 and self.is_record(elements[0], ctx)
         for i, element in enumerate(elements):
@@ -718,15 +773,50 @@ class Lifter:
             self.note(
                 node, f"{owner}: elements built from row-local values; keeping the row's columns"
             )
+        self.collected(owner, columns, ctx, node, records=whole)
+
+    def collect_record(self, owner: str, value: ast.Dict, ctx: Ctx, node: ast.AST) -> None:
+        """`rows.append({**r, "k": expr})`: a record whose keys are the columns (idiom: records)."""
+        columns: list[str] = []
+        for key, element in zip(value.keys, value.values, strict=True):
+            name = static.literal(key) if key is not None else None
+            if key is None and isinstance(element, ast.Name) and element.id in ctx.records:
+                columns += list(ctx.records[element.id].values())
+            elif key is None and self.is_record(element, ctx):
+                columns += ctx.rel.columns
+            elif isinstance(name, str):
+                columns.append(self.column_named(element, name, ctx, node))
+            else:
+                raise Unsupported(node, "a collected record whose keys are not literal strings")
+        self.collected(owner, columns, ctx, node, records=True)
+
+    def column_named(self, value: ast.AST, name: str, ctx: Ctx, node: ast.AST) -> str:
+        """The column holding `value` under the name `name`."""
+        ref = self.field_ref(value, ctx)
+        if ref == name:
+            return name
+        if ref is not None:
+            value = ast.Name(id=_param(value, ref), ctx=ast.Load())
+            ctx.names.setdefault(value.id, ref)
+        self.project(ctx, name, value, node)
+        return name
+
+    def collected(
+        self, owner: str, columns: list[str], ctx: Ctx, node: ast.AST, records: bool
+    ) -> None:
         if owner in self.env and self.env[owner].key is None and owner not in ctx.collected:
             raise Unsupported(node, f"rows appended to {owner} in more than one loop")
         ctx.collected[owner] = list(dict.fromkeys(columns))
         merged = list(dict.fromkeys(c for cols in ctx.collected.values() for c in cols))
-        selected = self.emit(f"{ctx.rel.var}.select({merged!r})", owner)
+        selected = (
+            ctx.rel.var
+            if merged == ctx.rel.columns
+            else self.emit(f"{ctx.rel.var}.select({merged!r})", owner)
+        )
         aligned = None
         if ctx.frame is not None and ctx.same_rows:
             aligned = (ctx.frame, self.env[ctx.frame].var, ctx.rel.var)
-        self.env[owner] = Rel(selected, ctx.collected[owner], aligned=aligned, records=whole)
+        self.env[owner] = Rel(selected, ctx.collected[owner], aligned=aligned, records=records)
         self.last = Rel(selected, merged)
         self.note(node, f"{owner} collects ({', '.join(ctx.collected[owner])}) (collect rows)")
 
@@ -845,7 +935,15 @@ class Lifter:
         index = self.env[owner]
         columns = [mapping[c] for c in index.value]
         if default is not None:
-            columns = [self.fill_default(ctx, c, default, stmt) for c in columns]
+            defaults = _defaults(default, len(columns), stmt)
+            unknown = _free_names(default) - self.globals()
+            if unknown:
+                raise Unsupported(
+                    stmt, f"a lookup default from {sorted(unknown)}, computed from the data"
+                )
+            columns = [
+                self.fill_default(ctx, c, d, stmt) for c, d in zip(columns, defaults, strict=True)
+            ]
         if isinstance(target, ast.Tuple):
             ctx.names.update(self.unpack(target, columns, stmt))
         elif isinstance(target, ast.Name) and owner in self.record_fields:
@@ -897,6 +995,8 @@ class Lifter:
                 loop, "a nested-loop condition that does not compare one field of each side"
             )
         lcol, rcol = self.field_ref(left, ctx), self.field_ref(right, inner)
+        if ctx.row_var and ctx.positional is None:
+            ctx.records.setdefault(ctx.row_var, {c: c for c in ctx.rel.columns})
         taken = set(ctx.rel.columns)
         renames = {c: identifier(f"{c}_right", taken) for c in inner.rel.columns if c in taken}
         right_var = inner.rel.var + (f".rename({renames!r})" if renames else "")
@@ -907,6 +1007,8 @@ class Lifter:
         ctx.rel = Rel(new, ctx.rel.columns + [renames.get(c, c) for c in inner.rel.columns])
         ctx.same_rows = False
         ctx.names.update({n: renames.get(c, c) for n, c in inner.names.items()})
+        if inner.row_var and inner.positional is None:
+            ctx.records[inner.row_var] = {c: renames.get(c, c) for c in inner.rel.columns}
         if inner.row_var and inner.positional:
             self.aliases = {inner.row_var: [renames.get(c, c) for c in inner.positional]}
         self.note(loop, f"inner join on {ast.unparse(test)} (nested-loop join)")
@@ -1021,6 +1123,8 @@ class Lifter:
             self.env[var] = rel
             self.last = rel
             return
+        used = {n.id for n in ast.walk(value) if isinstance(n, ast.Name) and n.id in self.scalars}
+        value = _substitute(value, {n: self.scalars[n][1] for n in used})
         frame = next((f for f in self.env if is_column_scalar(value, f)), None)
         if frame is not None:
             self.scalars[var] = (frame, value)
@@ -1148,6 +1252,21 @@ class _Rewrite(ast.NodeTransformer):
 
 
 STRIPS = ("strip", "rstrip", "lstrip")
+
+
+def _defaults(default: ast.AST, n: int, node: ast.AST) -> list[ast.AST]:
+    """Per looked-up column, its default: `d.get(k, (0, ''))` gives one per tuple element."""
+    if n == 1:
+        return [default]
+    if isinstance(default, ast.Tuple | ast.List) and len(default.elts) == n:
+        return list(default.elts)
+    if static.literal(default) is None:
+        return [default] * n  # None, or one value for every field
+    raise Unsupported(node, f"a lookup default that does not give {n} fields")
+
+
+def _call(function: str, argument: ast.AST) -> ast.Call:
+    return ast.Call(func=ast.parse(function, mode="eval").body, args=[argument], keywords=[])
 
 
 def _is_empty_set(node: ast.AST) -> bool:

@@ -170,3 +170,49 @@ def test_a_value_computed_outside_the_rows_is_refused_with_its_name():
             """,
             source("data/a.csv", ["x"], idiom="csv.reader", header=False),
         )
+
+
+def test_list_comprehension_join_and_filter_are_loops():
+    plan = lift(
+        """
+        import pandas as pd
+        reviews = pd.read_csv("data/r.csv")
+        products = pd.read_csv("data/p.csv")
+        rev = reviews.to_dict("records")
+        prod = products.to_dict("records")
+        joined = [{**r, "brand": p["brand"]} for r in rev for p in prod if r["pid"] == p["id"]]
+        joined = [j for j in joined if j["stars"] != 3]
+        df = pd.DataFrame(joined)
+        """,
+        source("data/r.csv", ["pid", "stars"]),
+        source("data/p.csv", ["id", "brand"]),
+    )
+    body = steps(plan)
+    assert "r.join(p, left_on='pid', right_on='id')" in body
+    assert "filter_by(['stars'], lambda stars: stars != 3)" in body
+    assert plan.columns == ["pid", "stars", "brand"]
+
+
+def test_column_aggregate_used_in_a_row_loop_is_a_column_of_the_frame():
+    plan = lift(
+        """
+        import numpy as np
+        import pandas as pd
+        df = pd.read_csv("data/a.csv")
+        known = [v for v in df["income"] if not pd.isna(v)]
+        median_income = float(np.median(known))
+        rows = []
+        for _, row in df.iterrows():
+            income = row["income"]
+            if pd.isna(income):
+                income = median_income
+            rows.append(income)
+        """,
+        source("data/a.csv", ["income"]),
+    )
+    body = steps(plan)
+    assert (
+        "lambda income: pd.Series(float(np.median([v for v in income if not pd.isna(v)])), "
+        "index=income.index), vectorized=True"
+    ) in body
+    assert "lambda median_income, income: median_income if pd.isna(income) else income" in body
