@@ -163,20 +163,25 @@ class Frame:
         func: Callable[..., Any],
         *,
         vectorized: bool | None = None,
+        rowwise: bool = True,
     ) -> Frame:
         """Add (or replace) column `target` computed by `func` from `columns`.
 
         The function is first tried on whole columns (fast); if that fails or does not return one
-        value per row, it is applied row by row. `vectorized=True/False` forces one way. The
-        function must be row-wise: a row's value may depend only on that row.
+        value per row, it is applied row by row. `vectorized=True/False` forces one way. A row's
+        value should depend on that row only; a function of whole columns (a value minus the
+        column's mean, a share of the total) must say `rowwise=False`, because deleting rows then
+        changes the values of the others, and `forget` recomputes instead of deleting.
         """
         names = [columns] if isinstance(columns, str) else list(columns)
         self._require(names, "project")
+        if not rowwise:
+            vectorized = True
         values = _apply(func, [self.df[c] for c in names], len(self), vectorized, target)
         df = self.df.assign(**{target: values})
         colprov = dict(self.colprov)
         colprov[target] = frozenset().union(*(self.colprov[c] for c in names))
-        return self._derive(df, colprov, "project")
+        return self._derive(df, colprov, "project" if rowwise else "project:columns")
 
     def select(self, columns: Sequence[str]) -> Frame:
         names = list(columns)

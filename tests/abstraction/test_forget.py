@@ -121,3 +121,22 @@ def test_forget_equals_rerun_for_random_deletions(tmp_path_factory, n_customers,
         return  # the re-run itself is impossible (e.g. no rows or a single class left)
     run = lt.load_pipeline(PIPELINES / pipeline).run(data_dir=data_dir)
     assert_same_artifacts(run.forget("customers", ids=deleted), reference)
+
+
+def test_forget_recomputes_a_preparation_with_column_wide_projections(tmp_path, shop_dir):
+    source = (
+        (PIPELINES / "shop.py")
+        .read_text()
+        .replace(
+            'return joined.project("words", "note", lambda n: len(n.split()))',
+            'return joined.project("age", "age", lambda a: a - a.mean(), rowwise=False)'
+            '.project("words", "note", lambda n: len(n.split()))',
+        )
+    )
+    module = tmp_path / "centered.py"
+    module.write_text(source)
+    run = lt.load_pipeline(module).run(data_dir=shop_dir)
+    updated = run.forget("customers", ids=[0, 3, 5])
+    assert updated.forget_report["artifacts"]["prepared"]["method"].startswith("recomputed")
+    reference = rerun_without(module, shop_dir, tmp_path / "rerun", [0, 3, 5])
+    assert_same_artifacts(updated, reference)
