@@ -30,7 +30,18 @@ ColumnProvenance = dict[str, frozenset[tuple[str, str]]]
 # re-run without that row gives. Left joins and aggregations are not in this set (a deleted right row
 # turns into nulls; a deleted member changes its group's value).
 DELETION_SAFE_OPS = frozenset(
-    {"read", "filter", "join:inner", "project", "select", "rename", "union", "explode", "sort"}
+    {
+        "read",
+        "filter",
+        "join:inner",
+        "project",
+        "select",
+        "rename",
+        "union",
+        "explode",
+        "sort",
+        "dedup:unique",
+    }
 )
 
 
@@ -237,6 +248,8 @@ class Frame:
         if keep not in ("first", "last"):
             raise OperationError("drop_duplicates: keep must be 'first' or 'last'")
         kept = ~self.df.duplicated(keys, keep=keep)
+        if kept.all():  # nothing to merge: deleting a row later just deletes its own row
+            return self._derive(self.df, self.colprov, "dedup:unique")
         codes = self.df[kept.to_numpy()].groupby(keys, sort=False, dropna=False).ngroup()
         codes = (
             self.df[keys]

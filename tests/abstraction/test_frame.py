@@ -157,3 +157,11 @@ def test_drop_duplicates_keeps_first_order_and_all_ids():
     assert out.data.to_dict("list") == {"k": ["b", "a"], "v": [1, 2]}
     assert [ids.tolist() for ids in out.provenance["s"]] == [[0, 2], [1]]
     assert "dedup" in out.ops
+
+
+def test_drop_duplicates_without_duplicates_stays_deletion_safe():
+    from lester.abstraction.frame import DELETION_SAFE_OPS
+
+    out = people().drop_duplicates(["email"], keep="last")
+    assert out.provenance["people"].tolist() == [0, 1, 2, 3]
+    assert out.ops <= DELETION_SAFE_OPS
