@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import builtins
 import copy
+import fnmatch
 import keyword
 import re
 from dataclasses import dataclass, field
@@ -334,6 +335,10 @@ class Lifter:
             self.unroll(loop, names)
             return
         self.current_list = None
+        files = self.partition_files(loop)
+        if files:
+            self.partition_loop(loop, files)
+            return
         ctx = self.loop_context(loop)
         if ctx is None:
             return
@@ -349,6 +354,60 @@ class Lifter:
     def frame_columns(self, ctx: Ctx) -> list[str]:
         """The frame's columns after a loop that assigned `df.at[i, 'c']` in place."""
         return self.env[ctx.frame].columns + sorted(ctx.updated - set(self.env[ctx.frame].columns))
+
+    def partition_files(self, loop: ast.For) -> list[tuple[str, str]]:
+        """(value of the loop variable, source path) per file of a loop over partition files:
+        `for path in sorted(glob.glob("data/p_*.csv"))` or `for name in sorted(os.listdir(DIR))`,
+        the files being those the script read, in sorted order."""
+        it = loop.iter
+        if isinstance(it, ast.Call) and static.dotted(it.func) == "sorted" and it.args:
+            it = it.args[0]
+        if not (isinstance(it, ast.Call) and it.args and isinstance(loop.target, ast.Name)):
+            return []
+        pattern = self.constant_text(it.args[0])
+        kind = static.dotted(it.func)
+        if pattern is None or kind not in ("glob.glob", "glob", "os.listdir", "listdir"):
+            return []
+        if kind.endswith("listdir"):
+            folder = pattern.rstrip("/") + "/"
+            found = [(p[len(folder) :], p) for p in self.catalog if p.startswith(folder)]
+            found = [(name, p) for name, p in found if "/" not in name]
+        else:
+            found = [(p, p) for p in self.catalog if fnmatch.fnmatch(p, pattern.lstrip("./"))]
+        return sorted(found)
+
+    def constant_text(self, node: ast.AST) -> str | None:
+        """A string literal, or a module constant naming one (`TX_DIR`)."""
+        if isinstance(node, ast.Name):
+            name = node.id
+            for stmt in self.tree.body:
+                if isinstance(stmt, ast.Assign) and ast.unparse(stmt.targets[0]) == name:
+                    node = stmt.value
+        text = static.literal(node)
+        return text if isinstance(text, str) else None
+
+    def partition_loop(self, loop: ast.For, files: list[tuple[str, str]]) -> None:
+        """A loop over partition files reading each one's lines is one row loop over the union
+        of the partitions, the loop variable a column holding each row's file (idiom: partitions)."""
+        var = loop.target.id
+        parts = []
+        for value, path in files:
+            rel = self.file_source(path, loop)
+            parts.append(self.emit(f"{rel.var}.project({var!r}, [], lambda: {value!r})", var))
+        union = self.emit(f"{parts[0]}.union({', '.join(parts[1:])})", var)
+        columns = [*self.reports[files[0][1]].names, var]
+        ctx = Ctx(Rel(union, columns), None, names={var: var})
+        body, inner = _partition_body(loop.body)
+        if inner is None:
+            raise Unsupported(loop, "a loop over files that does not read each file's lines")
+        self.block(body, ctx)
+        ctx.row_var = ctx.raw = _target_name(inner.target)
+        ctx.positional = list(self.reports[files[0][1]].names)
+        if isinstance(inner.target, ast.Tuple):
+            ctx.names.update(self.unpack(inner.target, ctx.positional, inner))
+        self.note(loop, f"{len(files)} partition files read as one union (partitions)")
+        self.block(inner.body, ctx)
+        self.flush(ctx)
 
     def comprehension(self, name: str, comp: ast.ListComp, stmt: ast.stmt) -> None:
         """`rows = [elt for a in A for b in B if cond]` is the loop that appends `elt` to a new
@@ -625,6 +684,11 @@ class Lifter:
         if not self.row_refs(value, ctx):
             ctx.locals.add(name)  # loop-invariant, such as `hood = [0.0] * 6`
             return
+        unknown = self.outside(value, ctx)
+        if unknown:  # row-local scratch such as a one-hot over a computed list: features
+            ctx.locals.add(name)
+            self.note(stmt, f"{name} uses {sorted(unknown)}: left to the encoder synthesis")
+            return
         col = identifier(name, set(ctx.rel.columns))
         self.project(ctx, col, value, stmt)
         ctx.names[name] = col
@@ -690,18 +754,27 @@ class Lifter:
         assign = ast.copy_location(ast.Assign(targets=[copy.deepcopy(target)], value=expr), stmt)
         self.row_assign(ast.fix_missing_locations(assign), ctx)
 
-    def project(self, ctx: Ctx, col: str, value: ast.AST, node: ast.AST) -> None:
+    def outside(self, value: ast.AST, ctx: Ctx) -> set[str]:
+        """Names a row expression uses that no generated step can see: values the script computed
+        from the data outside the rows (column aggregates of the loop's frame excepted, they are
+        broadcast)."""
         cols, fn = self.row_function(value, ctx)
         unknown = _free_names(ast.parse(f"lambda {fn[0]}: {fn[1]}", mode="eval")) - self.globals()
-        if unknown and all(self.scalars.get(n, ("",))[0] == ctx.frame for n in unknown):
-            for name in sorted(unknown):
-                self.broadcast(ctx, name, node)
-            cols, fn = self.row_function(value, ctx)
-            unknown = set()
+        if all(self.scalars.get(n, ("",))[0] == ctx.frame for n in unknown):
+            return set()
+        return unknown
+
+    def project(self, ctx: Ctx, col: str, value: ast.AST, node: ast.AST) -> None:
+        unknown = self.outside(value, ctx)
         if unknown:
             raise Unsupported(
                 node, f"{ast.unparse(value)[:60]} uses {sorted(unknown)}, computed outside the rows"
             )
+        cols, fn = self.row_function(value, ctx)
+        for name in sorted(_free_names(ast.parse(f"lambda {fn[0]}: {fn[1]}", mode="eval"))):
+            if name in self.scalars and name not in ctx.names:
+                self.broadcast(ctx, name, node)
+        cols, fn = self.row_function(value, ctx)
         new = self.emit(
             f"{ctx.rel.var}.project({col!r}, {cols!r}, lambda {fn[0]}: {fn[1]})", ctx.rel.var
         )
@@ -1265,6 +1338,24 @@ def _defaults(default: ast.AST, n: int, node: ast.AST) -> list[ast.AST]:
     raise Unsupported(node, f"a lookup default that does not give {n} fields")
 
 
+def _partition_body(body: list[ast.stmt]) -> tuple[list[ast.stmt], ast.For | None]:
+    """The statements before the loop over one file's lines, and that loop (a `with open(...)`
+    around it is the file being read)."""
+    before: list[ast.stmt] = []
+    for stmt in body:
+        if isinstance(stmt, ast.With) and len(stmt.body) == 1 and isinstance(stmt.body[0], ast.For):
+            return before, stmt.body[0]
+        if isinstance(stmt, ast.For) and _reads_a_file(stmt.iter):
+            return before, stmt
+        before.append(stmt)
+    return before, None
+
+
+def _reads_a_file(node: ast.AST) -> bool:
+    """`open(...)`, `csv.reader(open(...))` or a handle bound by a surrounding `with`."""
+    return any(isinstance(n, ast.Call) and static.dotted(n.func) == "open" for n in ast.walk(node))
+
+
 def _call(function: str, argument: ast.AST) -> ast.Call:
     return ast.Call(func=ast.parse(function, mode="eval").body, args=[argument], keywords=[])
 
@@ -1554,6 +1645,12 @@ def _substitute(node: ast.AST, values: dict[str, ast.AST]) -> ast.AST:
     return ast.fix_missing_locations(_Substitute(values).visit(copy.deepcopy(node)))
 
 
+def _source_name(path: str) -> str:
+    """The file's stem; a partition named by a date (`tx/2024-03-01.tsv`) gets its folder's name."""
+    parts = path.rsplit(".", 1)[0].split("/")
+    return f"{parts[-2]}_{parts[-1]}" if parts[-1][:1].isdigit() and len(parts) > 1 else parts[-1]
+
+
 def source_specs(reports: list[Any]) -> list[SourceSpec]:
     """One source per data file the script read, named after the file. Files read by hand (split,
     csv) are read as strings, as the script saw them; files read with pandas keep its parsing.
@@ -1562,7 +1659,7 @@ def source_specs(reports: list[Any]) -> list[SourceSpec]:
     taken = {"data_dir"}
     specs = []
     for report in reports:
-        name = identifier(report.path.rsplit("/", 1)[-1].rsplit(".", 1)[0], taken)
+        name = identifier(_source_name(report.path), taken)
         if report.idiom in JSON_IDIOMS:
             options: dict[str, Any] = {"lines": True}
             if report.idiom != "pandas-json":

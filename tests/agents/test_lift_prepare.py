@@ -164,9 +164,9 @@ def test_a_value_computed_outside_the_rows_is_refused_with_its_name():
             rows = []
             fill = max(3, 4)
             with open("data/a.csv") as f:
-                for (x,) in csv.reader(f):
-                    y = x or fill
-                    rows.append(y)
+                for row in csv.reader(f):
+                    row[0] = row[0] or fill
+                    rows.append(row)
             """,
             source("data/a.csv", ["x"], idiom="csv.reader", header=False),
         )
@@ -216,3 +216,29 @@ def test_column_aggregate_used_in_a_row_loop_is_a_column_of_the_frame():
         "index=income.index), vectorized=True"
     ) in body
     assert "lambda median_income, income: median_income if pd.isna(income) else income" in body
+
+
+def test_a_loop_over_partition_files_is_a_union_with_the_file_as_a_column():
+    plan = lift(
+        """
+        import os
+        seen = set()
+        txs = []
+        for fname in sorted(os.listdir("data/tx")):
+            day = fname[:-4]
+            for line in open(os.path.join("data/tx", fname)):
+                tx_id, amount = line.rstrip("\\n").split("\\t")
+                if tx_id in seen:
+                    continue
+                seen.add(tx_id)
+                txs.append((tx_id, amount, day))
+        """,
+        source("data/tx/2024-03-02.tsv", ["0", "1"], idiom="unknown", header=False),
+        source("data/tx/2024-03-01.tsv", ["0", "1"], idiom="unknown", header=False),
+    )
+    body = steps(plan)
+    assert [s.name for s in plan.sources] == ["tx_2024_03_01", "tx_2024_03_02"]
+    assert "tx_2024_03_01.project('fname', [], lambda: '2024-03-01.tsv')" in body
+    assert "fname.union(fname_2)" in body
+    assert "drop_duplicates(['0'], keep='first')" in body  # across all partitions
+    assert plan.columns == ["0", "1", "day"]
