@@ -27,10 +27,16 @@ def _columns_of(node: ast.AST, frame: str) -> list[str]:
             key = static.literal(sub.slice)
             if isinstance(key, str):
                 cols.append(key)
+            if _is_name_list(key):
+                cols += key
         located = _loc_read(sub, frame)
         if located is not None:
             cols.append(located[1])
     return list(dict.fromkeys(cols))
+
+
+def _is_name_list(key: object) -> bool:
+    return isinstance(key, list) and bool(key) and all(isinstance(k, str) for k in key)
 
 
 def _loc_read(node: ast.AST, frame: str) -> tuple[ast.AST, str] | None:
@@ -60,6 +66,9 @@ class _ColumnParams(ast.NodeTransformer):
             key = static.literal(node.slice)
             if isinstance(key, str) and key in self.params:
                 return ast.copy_location(ast.Name(id=self.params[key], ctx=ast.Load()), node)
+            if _is_name_list(key) and all(k in self.params for k in key):
+                frame = "pd.concat([" + ", ".join(self.params[k] for k in key) + "], axis=1)"
+                return ast.copy_location(ast.parse(frame, mode="eval").body, node)
         located = _loc_read(node, self.frame)
         if located is not None and located[1] in self.params:
             column = ast.Name(id=self.params[located[1]], ctx=ast.Load())

@@ -234,10 +234,24 @@ class Lifter:
             self.top_assign(stmt)
         elif isinstance(stmt, ast.Expr | ast.AugAssign | ast.Pass | ast.AnnAssign):
             self.top_expr(stmt)
+        elif isinstance(stmt, ast.If) and self.is_column_ladder(stmt):
+            target = _ladder_target(stmt)
+            value = ast.fix_missing_locations(ast.copy_location(_ladder_value(stmt, target), stmt))
+            self.top_assign(ast.copy_location(ast.Assign(targets=[target], value=value), stmt))
         elif isinstance(stmt, ast.If | ast.While | ast.Try):
             raise Unsupported(
                 stmt, f"no rule for a top-level {type(stmt).__name__.lower()} in data preparation"
             )
+
+    def is_column_ladder(self, stmt: ast.If) -> bool:
+        """`if <test on df's columns>: df['c'] = v` assigns c on the whole column or leaves it:
+        one conditional column expression (idiom: conditional column assignment)."""
+        target = _ladder_target(stmt)
+        return (
+            isinstance(target, ast.Subscript)
+            and _subscript_base(target) in self.env
+            and static.literal(target.slice) in self.env[_subscript_base(target)].columns
+        )
 
     def bind_handle(self, expr: ast.AST, target: ast.AST | None) -> None:
         if (
@@ -331,6 +345,8 @@ class Lifter:
 
     def top_loop(self, loop: ast.For) -> None:
         names = static.literal(loop.iter)
+        if _is_columns_of(loop.iter, self.env):
+            names = list(self.env[loop.iter.value.id].columns)
         if isinstance(names, list | tuple) and isinstance(loop.target, ast.Name):
             self.unroll(loop, names)
             return
@@ -687,6 +703,7 @@ class Lifter:
         unknown = self.outside(value, ctx)
         if unknown:  # row-local scratch such as a one-hot over a computed list: features
             ctx.locals.add(name)
+            ctx.names.pop(name, None)
             self.note(stmt, f"{name} uses {sorted(unknown)}: left to the encoder synthesis")
             return
         col = identifier(name, set(ctx.rel.columns))
@@ -1354,6 +1371,16 @@ def _partition_body(body: list[ast.stmt]) -> tuple[list[ast.stmt], ast.For | Non
 def _reads_a_file(node: ast.AST) -> bool:
     """`open(...)`, `csv.reader(open(...))` or a handle bound by a surrounding `with`."""
     return any(isinstance(n, ast.Call) and static.dotted(n.func) == "open" for n in ast.walk(node))
+
+
+def _is_columns_of(node: ast.AST, env: dict[str, Rel]) -> bool:
+    """`df.columns` of a frame whose columns the lifter knows."""
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "columns"
+        and isinstance(node.value, ast.Name)
+        and node.value.id in env
+    )
 
 
 def _call(function: str, argument: ast.AST) -> ast.Call:

@@ -242,3 +242,20 @@ def test_a_loop_over_partition_files_is_a_union_with_the_file_as_a_column():
     assert "fname.union(fname_2)" in body
     assert "drop_duplicates(['0'], keep='first')" in body  # across all partitions
     assert plan.columns == ["0", "1", "day"]
+
+
+def test_loop_over_a_frames_columns_with_a_conditional_assignment():
+    plan = lift(
+        """
+        import pandas as pd
+        df = pd.read_csv("data/s.csv")
+        for col in df.columns:
+            if set(df[col].unique()) <= {"yes", "no"}:
+                df[col] = (df[col] == "yes").astype(int)
+        df["edu"] = df[["m", "f"]].max(axis=1)
+        """,
+        source("data/s.csv", ["m", "f"]),
+    )
+    body = steps(plan)
+    assert "lambda m: (m == 'yes').astype(int) if set(m.unique()) <= {'yes', 'no'} else m" in body
+    assert "lambda m, f: pd.concat([m, f], axis=1).max(axis=1)" in body
