@@ -409,8 +409,9 @@ class Lifter:
         parts = []
         for value, path in files:
             rel = self.file_source(path, loop)
-            parts.append(self.emit(f"{rel.var}.project({var!r}, [], lambda: {value!r})", var))
-        union = self.emit(f"{parts[0]}.union({', '.join(parts[1:])})", var)
+            named = f"{rel.var}.project({var!r}, [], lambda: {value!r})"
+            parts.append(self.emit(named, f"{rel.var}_with_{var}"))
+        union = self.emit(f"{parts[0]}.union({', '.join(parts[1:])})", "partitions")
         columns = [*self.reports[files[0][1]].names, var]
         ctx = Ctx(Rel(union, columns), None, names={var: var})
         body, inner = _partition_body(loop.body)
@@ -747,7 +748,10 @@ class Lifter:
                 self.semi_join(ctx, dict_name, key_expr, stmt)
                 return
             raise Unsupported(stmt, "keeping rows whose key is missing from an index (anti-join)")
-        cols, fn = self.row_function(stmt.test, ctx)
+        test = stmt.test
+        if negate and isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            test, negate = test.operand, False  # `if not cond: continue` keeps cond
+        cols, fn = self.row_function(test, ctx)
         body = f"not ({fn[1]})" if negate else fn[1]
         new = self.emit(f"{ctx.rel.var}.filter_by({cols!r}, lambda {fn[0]}: {body})", ctx.rel.var)
         ctx.rel = Rel(new, ctx.rel.columns)

@@ -239,7 +239,7 @@ def test_a_loop_over_partition_files_is_a_union_with_the_file_as_a_column():
     body = steps(plan)
     assert [s.name for s in plan.sources] == ["tx_2024_03_01", "tx_2024_03_02"]
     assert "tx_2024_03_01.project('fname', [], lambda: '2024-03-01.tsv')" in body
-    assert "fname.union(fname_2)" in body
+    assert "partitions = tx_2024_03_01_with_fname.union(tx_2024_03_02_with_fname)" in body
     assert "drop_duplicates(['0'], keep='first')" in body  # across all partitions
     assert plan.columns == ["0", "1", "day"]
 
