@@ -192,6 +192,8 @@ class Lifter:
             and not comp.generators[0].ifs
         ):
             return
+        if isinstance(comp.elt, ast.List | ast.Tuple | ast.ListComp):
+            return  # a vector per row (a one-hot, several features): for the encoder synthesis
         gen = comp.generators[0]
         owner = gen.iter.id if isinstance(gen.iter, ast.Name) else None
         rel = self.env.get(owner)
@@ -585,7 +587,8 @@ class Lifter:
             and self.raw_line(target, value, ctx)
         ):
             return
-        if _splits_line(value, ctx) or isinstance(value, ast.Name) and value.id == ctx.row_var:
+        whole_row = isinstance(value, ast.Name) and value.id == ctx.row_var
+        if _splits_line(value, ctx) or whole_row and not isinstance(target, ast.Subscript):
             self.bind_row(stmt, target, ctx)
             return
         lookup = self.dict_lookup(value, ctx)
@@ -849,7 +852,7 @@ class Lifter:
             self.collect_record(owner, value, ctx, node)
             return
         elements = _flatten_concat(value)
-        whole = len(elements) == 1 and self.is_record(elements[0], ctx)
+        whole = len(elements) == 1 and self.is_record(elements[0], ctx) and not ctx.positional
         for i, element in enumerate(elements):
             if self.is_record(element, ctx):
                 columns += ctx.rel.columns  # the whole record
@@ -918,10 +921,16 @@ class Lifter:
         self.flush(ctx)
         owner = target.value.id
         key = self.column_for(target.slice, ctx, _hint(target.slice, f"{owner}_key"), stmt)
+        whole = self.is_record(value, ctx)  # `index[key] = row`: the whole row
         elements = value.elts if isinstance(value, ast.Tuple | ast.List) else [value]
-        columns = [
-            self.column_for(e, ctx, _hint(e, f"{owner}_{i}"), stmt) for i, e in enumerate(elements)
-        ]
+        columns = (
+            list(ctx.positional or ctx.rel.columns)
+            if whole
+            else [
+                self.column_for(e, ctx, _hint(e, f"{owner}_{i}"), stmt)
+                for i, e in enumerate(elements)
+            ]
+        )
         keep = list(dict.fromkeys([key, *columns]))
         table = self.emit(
             f"{ctx.rel.var}.select({keep!r}).drop_duplicates([{key!r}], keep='last')", owner
@@ -931,8 +940,10 @@ class Lifter:
             keep,
             key=key,
             value=columns,
-            scalar_value=not isinstance(value, ast.Tuple | ast.List),
+            scalar_value=not whole and not isinstance(value, ast.Tuple | ast.List),
         )
+        if whole and ctx.positional is None:
+            self.record_fields[owner] = {c: c for c in columns}
         self.note(stmt, f"{owner} indexes ({', '.join(columns)}) by {key} (dict index)")
 
     def dict_lookup(self, value: ast.AST, ctx: Ctx) -> tuple[str, ast.AST, ast.AST | None] | None:
@@ -1093,7 +1104,12 @@ class Lifter:
             ctx.records.setdefault(ctx.row_var, {c: c for c in ctx.rel.columns})
         taken = set(ctx.rel.columns)
         renames = {c: identifier(f"{c}_right", taken) for c in inner.rel.columns if c in taken}
-        right_var = inner.rel.var + (f".rename({renames!r})" if renames else "")
+        right_var = inner.rel.var
+        body = loop.body[0].body
+        if body and isinstance(body[-1], ast.Break):  # the first match only (idiom: join + break)
+            right_var += f".drop_duplicates([{rcol!r}], keep='first')"
+            body = body[:-1]
+        right_var += f".rename({renames!r})" if renames else ""
         rcol = renames.get(rcol, rcol)
         new = self.emit(
             f"{ctx.rel.var}.join({right_var}, left_on={lcol!r}, right_on={rcol!r})", ctx.rel.var
@@ -1106,7 +1122,7 @@ class Lifter:
         if inner.row_var and inner.positional:
             self.aliases = {inner.row_var: [renames.get(c, c) for c in inner.positional]}
         self.note(loop, f"inner join on {ast.unparse(test)} (nested-loop join)")
-        self.block(loop.body[0].body, ctx)
+        self.block(body, ctx)
 
     def row_update(self, stmt: ast.Assign, target: ast.Subscript, value: ast.AST, ctx: Ctx) -> None:
         col = self.field_ref(target, ctx)

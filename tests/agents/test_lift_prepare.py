@@ -259,3 +259,24 @@ def test_loop_over_a_frames_columns_with_a_conditional_assignment():
     body = steps(plan)
     assert "lambda m: (m == 'yes').astype(int) if set(m.unique()) <= {'yes', 'no'} else m" in body
     assert "lambda m, f: pd.concat([m, f], axis=1).max(axis=1)" in body
+
+
+def test_nested_loop_join_that_breaks_keeps_the_first_match():
+    plan = lift(
+        """
+        users = []
+        for line in open("data/u.csv"):
+            uid, country = line.strip().split(",")
+            users.append((uid, country))
+        data = []
+        for line in open("data/r.csv"):
+            rid, uid2 = line.strip().split(",")
+            for u in users:
+                if u[0] == uid2:
+                    data.append((rid, u[1]))
+                    break
+        """,
+        source("data/u.csv", ["uid", "country"], idiom="open", header=False),
+        source("data/r.csv", ["rid", "uid2"], idiom="open", header=False),
+    )
+    assert "r.join(u.drop_duplicates(['uid'], keep='first'), left_on='uid2'" in steps(plan)
