@@ -12,8 +12,18 @@ file's lines, a csv reader or `DataFrame.iterrows()` is a row context over a fra
 - `rows.append((...))`                                               -> select       (idiom: collect rows)
 - `for r in rows: r[i] = f(r[i]); r.append(g(...))`                  -> project      (idiom: in-place row update)
 - writing rows to a file and reading it back                        -> identity     (idiom: intermediate file)
+- `[elt for a in A for b in B if c]`          -> the loop that appends elt  (idiom: list comprehension)
+- `if c: x = v` / if-elif-else ladders assigning one target         -> project      (idiom: conditional assignment)
+- `if k in seen: continue` + `seen.add(k)`                         -> drop_duplicates (idiom: seen set)
+- `for f in sorted(glob(...))` / `os.listdir` reading each file     -> union        (idiom: partitions)
+- `json.loads(line)`, `dict(zip(header, line.split(sep)))`          -> records      (idiom: JSON lines, header row)
+- `xs.append(v)` in a loop over df, then `df["x"] = xs`              -> project      (idiom: parallel list)
+- `df.at[i, "c"] = v` in `for i in df.index`                        -> project      (idiom: .at loop)
+- `m = df["a"].median()` used later                 -> recomputed where used (idiom: column aggregate)
 - pandas statements: boolean-mask filters, column assignment, merge, dropna, drop_duplicates,
-  column selection, `apply`/`map`                                    -> the matching frame operation
+  drop, column selection, `apply`/`map`, `.loc[mask, c] = v`, constant columns, loops over
+  literal lists or `df.columns`                                      -> the matching frame operation
+- `pd.get_dummies(df, ...)`: the raw columns stay; the encoder synthesis finds the one-hot block
 
 Row-level expressions are kept verbatim as the bodies of row-wise functions, so their semantics
 (string parsing, casts, helper functions) are exactly the original's. Sources read by hand are read
@@ -137,7 +147,6 @@ class Lifter:
         self.aliases: dict[str, list[str]] = {}
         self.empty_dicts: set[str] = set()
         self.record_fields: dict[str, dict[str, str]] = {}
-        self.uses_pandas_idioms = False
         self.scalars: dict[str, tuple[str, ast.AST]] = {}
         self.seen_sets: set[str] = set()
 
@@ -341,7 +350,6 @@ class Lifter:
             raise Unsupported(call, "a read_csv whose path is not a string literal")
         rel = self.file_source(path, call)
         self.env[var] = rel
-        self.uses_pandas_idioms = True
 
     # ---- loops ---------------------------------------------------------------------------------
 
@@ -1517,11 +1525,6 @@ def _hint(node: ast.AST, default: str) -> str:
 
 
 CASTS = ("int", "float", "str", "bool")
-
-
-def _unique_names(names: list[str]) -> list[str]:
-    taken: set[str] = set()
-    return [identifier(n, taken) for n in names]
 
 
 def _elements(node: ast.AST) -> Any:
