@@ -45,7 +45,8 @@ from typing import Any
 from lester.agents import static
 
 JSON_IDIOMS = ("json-lines", "pandas-json")
-COMPREHENDED = "<comprehended rows>"  # the old binding of `rows` in `rows = [... for r in rows]`
+COMPREHENDED = "<comprehended rows>"
+OPAQUE = "<a block of features>"  # what a loop appended to a row vector  # the old binding of `rows` in `rows = [... for r in rows]`
 
 
 class Unsupported(Exception):
@@ -87,6 +88,8 @@ class Ctx:
     updated: set[str] = field(default_factory=set)
     raw: str | None = None
     whole_rows: set[str] = field(default_factory=set)
+    vectors: dict[str, list[ast.AST]] = field(default_factory=dict)
+    nullable: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -572,8 +575,12 @@ class Lifter:
             self.row_assign(stmt, ctx)
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             self.row_call(stmt, stmt.value, ctx)
+        elif isinstance(stmt, ast.For) and _fills(stmt, {*ctx.vectors, *ctx.locals}):
+            self.fill_vector(stmt, ctx)
         elif isinstance(stmt, ast.For):
             self.nested_loop(stmt, ctx)
+        elif isinstance(stmt, ast.AugAssign) and getattr(stmt.target, "id", None) in ctx.vectors:
+            ctx.vectors[stmt.target.id] += _flatten_concat(stmt.value)  # `row += [...]`
         elif (
             isinstance(stmt, ast.AugAssign)
             and isinstance(stmt.target, ast.Name)
@@ -701,10 +708,21 @@ class Lifter:
         else:
             raise Unsupported(stmt, "splitting a line into something other than names")
 
+    def fill_vector(self, loop: ast.For, ctx: Ctx) -> None:
+        """`for a in kinds: row.append(1 if r[k] == a else 0)` fills a row's feature vector with
+        a block (a one-hot): left to the encoder synthesis, the row's columns are kept."""
+        for name in _fills(loop, {*ctx.vectors, *ctx.locals}):
+            if name in ctx.vectors:
+                ctx.vectors[name].append(ast.Name(id=OPAQUE, ctx=ast.Load()))
+        self.note(loop, "a loop filling a row vector: left to the encoder synthesis")
+
     def bind_name(self, stmt: ast.Assign, name: str, value: ast.AST, ctx: Ctx) -> None:
         ref = self.field_ref(value, ctx)
         if ref is not None:
             ctx.names[name] = ref  # `cust_id = parts[0]`: another name for a column
+            return
+        if isinstance(value, ast.List) and value.elts and self.row_refs(value, ctx):
+            ctx.vectors[name] = list(value.elts)  # `row = [a, b]`, extended later: a row vector
             return
         if _is_name(_whole_row(value), ctx.row_var):
             ctx.whole_rows.add(name)  # `key = tuple(row)`
@@ -736,7 +754,9 @@ class Lifter:
             and isinstance(call.func.value, ast.Name)
         ):
             owner = call.func.value.id
-            if owner == ctx.row_var:
+            if owner in ctx.vectors:
+                ctx.vectors[owner].append(call.args[0])
+            elif owner == ctx.row_var:
                 self.row_append_field(stmt, call.args[0], ctx)
             else:
                 self.collect(owner, call.args[0], ctx, stmt)
@@ -859,13 +879,21 @@ class Lifter:
         if isinstance(value, ast.Dict):
             self.collect_record(owner, value, ctx, node)
             return
-        elements = _flatten_concat(value)
+        elements = [
+            e
+            for element in _flatten_concat(value)
+            for e in (
+                ctx.vectors.get(element.id, [element])
+                if isinstance(element, ast.Name)
+                else [element]
+            )
+        ]
         whole = len(elements) == 1 and self.is_record(elements[0], ctx) and not ctx.positional
         for i, element in enumerate(elements):
             if self.is_record(element, ctx):
                 columns += ctx.rel.columns  # the whole record
                 continue
-            if isinstance(element, ast.Name) and element.id in ctx.locals:
+            if isinstance(element, ast.Name) and element.id in {*ctx.locals, OPAQUE}:
                 opaque = True
                 continue
             default = owner if len(elements) == 1 else f"{owner}_{i}"
@@ -1054,8 +1082,10 @@ class Lifter:
                 raise Unsupported(
                     stmt, f"a lookup default from {sorted(unknown)}, computed from the data"
                 )
+            ctx.nullable |= {c for c, d in zip(columns, defaults, strict=True) if _is_none(d)}
             columns = [
-                self.fill_default(ctx, c, d, stmt) for c, d in zip(columns, defaults, strict=True)
+                c if _is_none(d) else self.fill_default(ctx, c, d, stmt)
+                for c, d in zip(columns, defaults, strict=True)
             ]
         if isinstance(target, ast.Tuple):
             ctx.names.update(self.unpack(target, columns, stmt))
@@ -1368,8 +1398,30 @@ class _Rewrite(ast.NodeTransformer):
                 return ast.copy_location(name, node)
         return super().generic_visit(node)
 
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:  # noqa: N802 (ast API)
+        """`lab is None` on a column a lookup left missing: missing values are NaN in a frame."""
+        if (
+            len(node.ops) == 1
+            and isinstance(node.ops[0], ast.Is | ast.IsNot)
+            and _is_none(node.comparators[0])
+            and self.lifter.field_ref(node.left, self.ctx) in self.ctx.nullable
+        ):
+            test = ast.Call(
+                func=ast.parse("pd.isna", mode="eval").body,
+                args=[self.generic_visit(node.left)],
+                keywords=[],
+            )
+            if isinstance(node.ops[0], ast.IsNot):
+                test = ast.UnaryOp(op=ast.Not(), operand=test)
+            return ast.copy_location(test, node)
+        return self.generic_visit(node)
+
 
 STRIPS = ("strip", "rstrip", "lstrip")
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _defaults(default: ast.AST, n: int, node: ast.AST) -> list[ast.AST]:
@@ -1399,6 +1451,18 @@ def _partition_body(body: list[ast.stmt]) -> tuple[list[ast.stmt], ast.For | Non
 def _reads_a_file(node: ast.AST) -> bool:
     """`open(...)`, `csv.reader(open(...))` or a handle bound by a surrounding `with`."""
     return any(isinstance(n, ast.Call) and static.dotted(n.func) == "open" for n in ast.walk(node))
+
+
+def _fills(loop: ast.For, names: set[str]) -> set[str]:
+    """The row-local vectors or scratch lists a loop only appends to or indexes into."""
+    filled = set()
+    for stmt in ast.walk(loop):
+        if isinstance(stmt, ast.Call) and isinstance(stmt.func, ast.Attribute):
+            if stmt.func.attr in ("append", "extend") and isinstance(stmt.func.value, ast.Name):
+                filled.add(stmt.func.value.id)
+        if isinstance(stmt, ast.Subscript) and isinstance(stmt.ctx, ast.Store):
+            filled.add(getattr(stmt.value, "id", ""))
+    return filled if filled and filled <= names else set()
 
 
 def _is_columns_of(node: ast.AST, env: dict[str, Rel]) -> bool:

@@ -280,3 +280,32 @@ def test_nested_loop_join_that_breaks_keeps_the_first_match():
         source("data/r.csv", ["rid", "uid2"], idiom="open", header=False),
     )
     assert "r.join(u.drop_duplicates(['uid'], keep='first'), left_on='uid2'" in steps(plan)
+
+
+def test_row_vector_with_a_one_hot_loop_and_a_missing_lookup():
+    plan = lift(
+        """
+        labs = {}
+        with open("data/l.csv") as f:
+            for line in f:
+                pid, value = line.strip().split(",")
+                labs[pid] = float(value)
+        KINDS = ["a", "b"]
+        X = []
+        with open("data/p.csv") as f:
+            for line in f:
+                pid, kind = line.strip().split(",")
+                lab = labs.get(pid)
+                missing = 1 if lab is None else 0
+                row = [int(pid), missing]
+                for k in KINDS:
+                    row.append(1 if kind == k else 0)
+                X.append(row)
+        """,
+        source("data/l.csv", ["pid", "value"], idiom="open", header=False),
+        source("data/p.csv", ["pid", "kind"], idiom="open", header=False),
+    )
+    body = steps(plan)
+    assert "lambda lab: 1 if pd.isna(lab) else 0" in body
+    assert "pid_2" in plan.columns and "missing" in plan.columns and "kind" in plan.columns
+    assert any("row vector" in t for t in plan.trail)
