@@ -888,7 +888,8 @@ class Lifter:
                 else [element]
             )
         ]
-        whole = len(elements) == 1 and self.is_record(elements[0], ctx) and not ctx.positional
+        parsed = len(elements) == 1 and self.is_record(elements[0], ctx)
+        whole = parsed and (ctx.positional is None or not _is_name(elements[0], ctx.row_var))
         for i, element in enumerate(elements):
             if self.is_record(element, ctx):
                 columns += ctx.rel.columns  # the whole record
