@@ -133,6 +133,22 @@ REDUCTIONS = frozenset(
 )
 
 
+def column_wide(function: str) -> bool:
+    """A column function whose value for a row depends on other rows (a median, `unique()`, a
+    comprehension over the column): deleting rows must recompute it (`rowwise=False`)."""
+    for node in ast.walk(ast.parse(function, mode="eval")):
+        if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp):
+            return True
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in {*REDUCTIONS, "unique", "value_counts", "rank", "cumsum"}
+            and static.literal(static.keyword(node, "axis")) not in (1, "columns")
+        ):
+            return True
+    return False
+
+
 def is_column_scalar(node: ast.AST, frame: str) -> bool:
     """A value computed from whole columns of `frame` (`df.loc[df['a'] > 0, 'a'].median()`)
     that a column expression can recompute: every read of the frame names a column."""
@@ -274,7 +290,8 @@ def lift_column_assignment(
         cols, fn = _column_function(lifter, value, frame)
         if not cols and static.literal(value) is None:
             raise Unsupported(stmt, f"{ast.unparse(value)[:60]} reads no column")
-        new = lifter.emit(f"{rel.var}.project({column!r}, {cols!r}, {fn})", frame)
+        wide = ", rowwise=False" if column_wide(fn) else ""
+        new = lifter.emit(f"{rel.var}.project({column!r}, {cols!r}, {fn}{wide})", frame)
     idiom = "derived column" if cols else "constant column"
     lifter.note(stmt, f"column {column} = {ast.unparse(value)[:60]} ({idiom})")
     return Rel(new, rel.columns + ([column] if column not in rel.columns else []))
@@ -295,7 +312,10 @@ def lift_masked_assignment(
     text = f"{frame}[{column!r}].mask({ast.unparse(mask)}, {ast.unparse(value)})"
     replaced = ast.parse(text, mode="eval").body
     cols, fn = _column_function(lifter, replaced, frame)
-    new = lifter.emit(f"{rel.var}.project({column!r}, {cols!r}, {fn}, vectorized=True)", frame)
+    wide = ", rowwise=False" if column_wide(fn) else ""
+    new = lifter.emit(
+        f"{rel.var}.project({column!r}, {cols!r}, {fn}, vectorized=True{wide})", frame
+    )
     lifter.note(
         stmt,
         f"{column} = {ast.unparse(value)[:40]} where {ast.unparse(mask)[:60]} (masked assignment)",

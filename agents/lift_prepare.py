@@ -848,7 +848,8 @@ class Lifter:
         broadcast = f"pd.Series({ast.unparse(lam.body)}, index={first}.index)"
         params = ", ".join(a.arg for a in lam.args.args)
         new = self.emit(
-            f"{ctx.rel.var}.project({name!r}, {cols!r}, lambda {params}: {broadcast}, vectorized=True)",
+            f"{ctx.rel.var}.project({name!r}, {cols!r}, lambda {params}: {broadcast}, "
+            "vectorized=True, rowwise=False)",
             ctx.rel.var,
         )
         ctx.rel = Rel(new, [*ctx.rel.columns, name])
