@@ -194,9 +194,15 @@ def _unseeded_estimator(model: ModelReport) -> list[str]:
 
 def _final_fit(fit: dict[str, Any]) -> dict[str, Any]:
     """For a scikit-learn Pipeline, the final estimator's fit: its X is the encoded matrix, which
-    is what a rewrite's ColumnTransformer must reproduce."""
+    is what a rewrite's ColumnTransformer must reproduce. Other estimators that fit inner ones
+    (gradient boosting fits trees on residuals) are compared as they are."""
     final = fit.get("final")
-    return {**fit, **final, "line": fit.get("line")} if final and final.get("X") else fit
+    is_pipeline = "steps" in (fit.get("params") or {})
+    return (
+        {**fit, **final, "line": fit.get("line")}
+        if is_pipeline and final and final.get("X")
+        else fit
+    )
 
 
 def read_script(script: Path) -> str:
