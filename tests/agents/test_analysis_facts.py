@@ -14,6 +14,7 @@ def test_manual_slicing_is_reported_as_the_split():
 def test_pipeline_fit_is_compared_through_its_final_estimator():
     fit = {
         "estimator": "sklearn.pipeline.Pipeline",
+        "params": {"steps": "[('scale', StandardScaler()), ('svc', SVC(C=2.0))]"},
         "X": "fit_0_X.npy",
         "line": 9,
         "final": {
