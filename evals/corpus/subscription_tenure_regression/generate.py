@@ -5,10 +5,10 @@ Keys: sub_id, signup_date, cancel_date (null while active), channel, monthly_pri
 
 from __future__ import annotations
 
-import argparse
-import os
-import tempfile
 from pathlib import Path
+
+from lester.evals.datagen import run_cli
+from lester.evals.datagen import write_atomic as _write_atomic
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "data"
 import datetime as dt
@@ -40,39 +40,8 @@ def generate(out_dir: Path, scale: int = 1, seed: int = 0) -> None:
 
 
 # ----------------------------------------------------------------------------- plumbing
-def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and os.replace."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=str(path.parent), prefix="." + path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def _lines(rows, sep=",") -> str:
-    """Join rows (sequences of already formatted strings) into file text with a final newline."""
-    return "".join(sep.join(str(v) for v in row) + "\n" for row in rows)
-
-
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().splitlines()[0])
-    parser.add_argument("--scale", type=int, default=1, help="multiply the row counts by K (default: 1)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help="output folder (default: data/ next to this script)")
-    args = parser.parse_args(argv)
-    if args.scale < 1:
-        parser.error("--scale must be at least 1")
-    generate(args.out, scale=args.scale, seed=args.seed)
-    print(f"wrote {args.out}")
+    run_cli(generate, __doc__, DEFAULT_OUT, argv)
 
 
 if __name__ == "__main__":
