@@ -193,16 +193,10 @@ def _unseeded_estimator(model: ModelReport) -> list[str]:
 
 
 def _final_fit(fit: dict[str, Any]) -> dict[str, Any]:
-    """For a scikit-learn Pipeline, the final estimator's fit: its X is the encoded matrix, which
-    is what a rewrite's ColumnTransformer must reproduce. Other estimators that fit inner ones
-    (gradient boosting fits trees on residuals) are compared as they are."""
+    """For a scikit-learn Pipeline, the final estimator's fit (the recorder keeps one only for
+    Pipelines): its X is the encoded matrix, which a rewrite's ColumnTransformer must reproduce."""
     final = fit.get("final")
-    is_pipeline = "steps" in (fit.get("params") or {})
-    return (
-        {**fit, **final, "line": fit.get("line")}
-        if is_pipeline and final and final.get("X")
-        else fit
-    )
+    return {**fit, **final, "line": fit.get("line")} if final and final.get("X") else fit
 
 
 def read_script(script: Path) -> str:

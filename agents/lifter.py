@@ -143,7 +143,7 @@ class OfflineLifter:
     def _rows(self, prepared: pd.DataFrame) -> tuple[np.ndarray, str]:
         """Positions of the fitted rows among the prepared rows, and the split stage's code."""
         split = self.analysis.split
-        n_prepared, n_fit = len(prepared), self.analysis.X().shape[0]
+        n_prepared, n_fit = len(prepared), self.analysis.model.X_shape[0]
         if split and split.get("kind") == "train_test_split" and n_fit < n_prepared:
             if split.get("stratify"):
                 train = _stratified_rows(prepared, self.analysis.y(), split)

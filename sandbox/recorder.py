@@ -201,7 +201,8 @@ class Recorder:
         X, y = _argument(args, kwargs, 0, "X"), _argument(args, kwargs, 1, "y")
         if self._active_fits:
             outer = self._active_fits[-1]
-            if not self._is_composite(estimator):
+            if "steps" in outer.get("params", {}) and not self._is_composite(estimator):
+                # a Pipeline's last step: its X is the encoded matrix (boosting's inner trees are not)
                 outer["final"] = self._describe(estimator, X, y, f"fit_{outer['index']}_final")
             return function(estimator, *args, **kwargs)
         index = len(self.fits)

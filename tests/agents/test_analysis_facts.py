@@ -31,13 +31,6 @@ def test_pipeline_fit_is_compared_through_its_final_estimator():
     )
     plain = {"estimator": "x.LogisticRegression", "X": "fit_0_X.npy"}
     assert _final_fit(plain) == plain
-    boosting = {
-        "estimator": "x.GradientBoostingRegressor",
-        "params": {"n_estimators": 5},
-        "X": "fit_0_X.npy",
-        "final": {"estimator": "x.DecisionTreeRegressor", "X": "fit_0_final_X.npy"},
-    }
-    assert _final_fit(boosting) == boosting
 
 
 def test_unseeded_randomized_estimators_are_flagged():
