@@ -148,24 +148,28 @@ class Frame:
         how: str = "inner",
         suffixes: tuple[str, str] = ("", "_right"),
     ) -> Frame:
-        """Join with another frame (inner or left; one-to-many and many-to-many keep every match)."""
+        """Join with another frame (inner or left; one-to-many and many-to-many keep every match).
+
+        A self-join (the right side derived from a source the left carries too, such as a per-group
+        statistic joined back to the rows) keeps the left side's ids of that source: a row came
+        from its own source row. The value joined in depends on other rows as well, so such a
+        frame is recomputed, not deleted from, on forget.
+        """
         if how not in ("inner", "left"):
             raise OperationError(f"join: how must be 'inner' or 'left', not {how!r}")
         left_keys, right_keys = _join_keys(on, left_on, right_on)
         self._require(left_keys, "join (left side)")
         other._require(right_keys, "join (right side)")
-        shared = set(self.sources) & set(other.sources)
-        if shared:
-            raise OperationError(
-                f"join: both sides carry rows of {sorted(shared)}; self-joins are not supported"
-            )
+        shared = [s for s in other.sources if s in self.sources]
+        right = other.df.drop(columns=[prov_column(s) for s in shared])
         merged = self.df.merge(
-            other.df, how=how, left_on=left_keys, right_on=right_keys, suffixes=suffixes, sort=False
+            right, how=how, left_on=left_keys, right_on=right_keys, suffixes=suffixes, sort=False
         )
         colprov = _joined_colprov(self, other, left_keys, right_keys, suffixes)
         if how == "left":
-            merged = _fill_missing_prov(merged, other.sources)
-        return self._derive(merged, colprov, f"join:{how}", other)
+            merged = _fill_missing_prov(merged, [s for s in other.sources if s not in shared])
+        op = f"join:{how}" if not shared else f"join:self:{how}"
+        return self._derive(merged, colprov, op, other)
 
     def project(
         self,
