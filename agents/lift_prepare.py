@@ -42,6 +42,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from lester.agents import lift_accumulate as accumulate
 from lester.agents import static
 
 JSON_IDIOMS = ("json-lines", "pandas-json")
@@ -90,6 +91,7 @@ class Ctx:
     whole_rows: set[str] = field(default_factory=set)
     vectors: dict[str, list[ast.AST]] = field(default_factory=dict)
     nullable: set[str] = field(default_factory=set)
+    lookups: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -152,6 +154,8 @@ class Lifter:
         self.record_fields: dict[str, dict[str, str]] = {}
         self.scalars: dict[str, tuple[str, ast.AST]] = {}
         self.seen_sets: set[str] = set()
+        self.groups: dict[str, tuple[str, str, str]] = {}
+        self.accumulated: set[str] = set()
 
     # ---- driver -------------------------------------------------------------------------------
 
@@ -192,6 +196,9 @@ class Lifter:
         if not (isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name)):
             return
         comp = stmt.value
+        if isinstance(comp, ast.DictComp):
+            accumulate.reduce_groups(self, stmt.targets[0].id, comp, stmt)
+            return
         if (
             isinstance(comp, ast.Call)
             and comp.args
@@ -296,6 +303,12 @@ class Lifter:
             if isinstance(value, ast.Dict) and isinstance(target, ast.Name):
                 self.empty_dicts.add(target.id)
             return  # `rows = []`, `index = {}`: filled by a loop later
+        if _empty_dicts(target, value):
+            self.empty_dicts |= {e.id for e in target.elts}
+            return  # `a, b = {}, {}`
+        if isinstance(target, ast.Name) and isinstance(value, ast.DictComp):
+            if accumulate.reduce_groups(self, target.id, value, stmt):
+                return
         if isinstance(target, ast.Name) and isinstance(value, ast.ListComp):
             source = value.generators[0].iter
             if isinstance(source, ast.Name) and source.id in self.env:
@@ -622,6 +635,10 @@ class Lifter:
             if owner == ctx.row_var:
                 self.row_update(stmt, target, value, ctx)
                 return
+            increment = accumulate.counter_update(target, value)
+            if increment is not None and (owner in self.empty_dicts or owner in self.env):
+                accumulate.count_or_sum(self, stmt, target, increment, ctx)
+                return
             if owner in self.env or owner in self.empty_dicts:
                 self.dict_store(stmt, target, value, ctx)
                 return
@@ -717,6 +734,7 @@ class Lifter:
         self.note(loop, "a loop filling a row vector: left to the encoder synthesis")
 
     def bind_name(self, stmt: ast.Assign, name: str, value: ast.AST, ctx: Ctx) -> None:
+        value = accumulate.hoist_lookups(self, value, ctx, stmt)
         ref = self.field_ref(value, ctx)
         if ref is not None:
             ctx.names[name] = ref  # `cust_id = parts[0]`: another name for a column
@@ -761,6 +779,10 @@ class Lifter:
             else:
                 self.collect(owner, call.args[0], ctx, stmt)
             return
+        grouped = accumulate.group_append(call)
+        if grouped is not None:
+            accumulate.collect_groups(self, stmt, grouped, ctx)
+            return
         raise Unsupported(stmt, f"a call to {name or 'an expression'} inside a row loop")
 
     def writes_rows(self, call: ast.Call, ctx: Ctx) -> None:
@@ -779,7 +801,7 @@ class Lifter:
                 self.semi_join(ctx, dict_name, key_expr, stmt)
                 return
             raise Unsupported(stmt, "keeping rows whose key is missing from an index (anti-join)")
-        test = stmt.test
+        test = accumulate.hoist_lookups(self, stmt.test, ctx, stmt)
         if negate and isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             test, negate = test.operand, False  # `if not cond: continue` keeps cond
         cols, fn = self.row_function(test, ctx)
@@ -817,6 +839,7 @@ class Lifter:
         return unknown
 
     def project(self, ctx: Ctx, col: str, value: ast.AST, node: ast.AST) -> None:
+        value = accumulate.hoist_lookups(self, value, ctx, node)
         unknown = self.outside(value, ctx)
         if unknown:
             raise Unsupported(
@@ -1435,6 +1458,17 @@ def _defaults(default: ast.AST, n: int, node: ast.AST) -> list[ast.AST]:
     if static.literal(default) is None:
         return [default] * n  # None, or one value for every field
     raise Unsupported(node, f"a lookup default that does not give {n} fields")
+
+
+def _empty_dicts(target: ast.AST, value: ast.AST) -> bool:
+    """`a, b = {}, {}`: several empty dicts, filled by a loop later."""
+    return (
+        isinstance(target, ast.Tuple)
+        and isinstance(value, ast.Tuple)
+        and len(target.elts) == len(value.elts)
+        and all(isinstance(e, ast.Name) for e in target.elts)
+        and all(isinstance(v, ast.Dict) and not v.keys for v in value.elts)
+    )
 
 
 def _partition_body(body: list[ast.stmt]) -> tuple[list[ast.stmt], ast.For | None]:

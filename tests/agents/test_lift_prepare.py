@@ -309,3 +309,69 @@ def test_row_vector_with_a_one_hot_loop_and_a_missing_lookup():
     assert "lambda lab: 1 if pd.isna(lab) else 0" in body
     assert "pid_2" in plan.columns and "missing" in plan.columns and "kind" in plan.columns
     assert any("row vector" in t for t in plan.trail)
+
+
+def test_per_key_counters_become_aggregates_and_inline_lookups_left_joins():
+    plan = lift(
+        """
+        n, total = {}, {}
+        for line in open("data/o.csv"):
+            cid, amount, kind = line.strip().split(",")
+            n[cid] = n.get(cid, 0) + 1
+            if kind == "r":
+                total[cid] = total.get(cid, 0.0) + float(amount)
+        rows = []
+        for line in open("data/c.csv"):
+            cid, age = line.strip().split(",")
+            rows.append((n.get(cid, 0), total[cid] / n[cid] if cid in total else 0.0))
+        """,
+        source("data/o.csv", ["cid", "amount", "kind"], idiom="open"),
+        source("data/c.csv", ["cid", "age"], idiom="open"),
+    )
+    body = steps(plan)
+    assert "n = o.aggregate(['cid'], n=('cid', 'size'))" in body
+    assert "filter_by(['kind'], lambda kind: kind == 'r')" in body
+    assert "total = o_3.aggregate(['cid'], total=('amount_2', 'sum'))" in body
+    assert body.count(".join(") == 3 and "how='inner'" not in body  # n.get(k, 0) and n[k] differ
+    assert "lambda v: 0 if pd.isna(v) else v" in body
+    assert "if pd.notna(" in body
+    assert any("per-key counter" in t for t in plan.trail)
+    assert any("inline lookup" in t for t in plan.trail)
+
+
+def test_per_key_lists_reduced_per_group_and_joined_back():
+    plan = lift(
+        """
+        import numpy as np
+        rows = []
+        for line in open("data/p.csv"):
+            title, age = line.strip().split(",")
+            rows.append({"title": title, "age": age})
+        ages = {}
+        for r in rows:
+            if r["age"] != "":
+                ages.setdefault(r["title"], []).append(float(r["age"]))
+        median_age = {t: float(np.median(v)) for t, v in ages.items()}
+        for r in rows:
+            r["age"] = float(r["age"]) if r["age"] != "" else median_age[r["title"]]
+        """,
+        source("data/p.csv", ["title", "age"], idiom="open"),
+    )
+    body = steps(plan)
+    assert "lambda values: float(np.median(list(values)))" in body
+    assert ".join(median_age, on='title', how='left')" in body
+    assert "else median_age_of_row" in body
+
+
+def test_a_counter_updated_in_two_places_is_unsupported():
+    with pytest.raises(Unsupported, match="more than one place"):
+        lift(
+            """
+            n = {}
+            for line in open("data/o.csv"):
+                cid, amount = line.strip().split(",")
+                n[cid] = n.get(cid, 0) + 1
+                n[cid] = n.get(cid, 0) + 1
+            """,
+            source("data/o.csv", ["cid", "amount"], idiom="open"),
+        )

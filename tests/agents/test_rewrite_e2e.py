@@ -66,6 +66,7 @@ def test_corpus_pipelines_of_other_styles_verify(tmp_path: Path, case: str):
         "pandas_iterrows_apply",  # pandas filters, apply (row-wise and per column), iterrows
         "nested_loop_join",  # lists of tuples joined with a nested loop
         "minmax_bag_of_words",  # hand-written min-max scaling and bag of words, Ridge
+        "per_key_aggregates",  # per-key counters and sums, per-group medians, inline lookups
     ],
 )
 def test_style_scripts_verify(tmp_path: Path, style: str):

@@ -1,0 +1,228 @@
+"""Per-key state built in a row loop, lifted to group-by aggregates and left joins.
+
+Data scientists count and collect per key with dicts:
+
+- `n[k] = n.get(k, 0) + 1` / `total[k] = total.get(k, 0) + v`   -> aggregate size / sum (idiom: per-key counter)
+- `groups.setdefault(k, []).append(v)`                            -> the rows' (k, v) pairs (idiom: per-key list)
+- `m = {k: f(vs) for k, vs in groups.items()}`                     -> aggregate f over each group (idiom: per-group reduction)
+- `n.get(k, 0)`, `n[k]` and `k in n` inside a row expression      -> a left join of the table (idiom: inline lookup)
+
+A left join keeps every row, so a lookup the original only evaluated on some rows (under a
+condition) reads the joined column on those rows and a missing value on the others, which the
+condition never picks. Tables a loop accumulated have no missing values of their own, so `k in n`
+is `n`'s joined value being present.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from lester.agents import static
+
+if TYPE_CHECKING:
+    from lester.agents.lift_prepare import Ctx, Lifter
+
+ZEROS = (0, 0.0)
+
+
+def counter_update(target: ast.Subscript, value: ast.AST) -> ast.AST | None:
+    """The increment of `d[k] = d.get(k, 0) + inc` (either operand order), else None."""
+    if not (isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add)):
+        return None
+    owner = target.value.id if isinstance(target.value, ast.Name) else None
+    for get, inc in ((value.left, value.right), (value.right, value.left)):
+        if (
+            isinstance(get, ast.Call)
+            and static.dotted(get.func) == f"{owner}.get"
+            and len(get.args) == 2
+            and ast.unparse(get.args[0]) == ast.unparse(target.slice)
+            and static.literal(get.args[1]) in ZEROS
+            and static.literal(get.args[1]) is not False
+        ):
+            return inc
+    return None
+
+
+def count_or_sum(
+    lifter: Lifter, stmt: ast.stmt, target: ast.Subscript, inc: ast.AST, ctx: Ctx
+) -> None:
+    """A per-key counter is a group-by over the rows that reached it: the size of each group for
+    a constant 1, else the sum of the increment (idiom: per-key counter)."""
+    from lester.agents.lift_prepare import Rel, Unsupported, _hint
+
+    lifter.flush(ctx)
+    owner = target.value.id
+    if owner in lifter.env:
+        raise Unsupported(stmt, f"{owner} is updated in more than one place")
+    key = lifter.column_for(target.slice, ctx, _hint(target.slice, f"{owner}_key"), stmt)
+    if static.literal(inc) == 1 and static.literal(inc) is not True:
+        column, how = key, "size"
+    else:
+        column, how = lifter.column_for(inc, ctx, _hint(inc, f"{owner}_inc"), stmt), "sum"
+    name = owner if owner != key else f"{owner}_value"
+    table = lifter.emit(f"{ctx.rel.var}.aggregate([{key!r}], {name}=({column!r}, {how!r}))", owner)
+    lifter.env[owner] = Rel(table, [key, name], key=key, value=[name], scalar_value=True)
+    lifter.accumulated.add(owner)
+    lifter.note(stmt, f"{owner} = the {how} of {ast.unparse(inc)} per {key} (per-key counter)")
+
+
+def group_append(call: ast.Call) -> tuple[str, ast.AST, ast.AST] | None:
+    """(owner, key, value) of `owner.setdefault(key, []).append(value)`, else None."""
+    func = call.func
+    if not (
+        isinstance(func, ast.Attribute)
+        and func.attr == "append"
+        and len(call.args) == 1
+        and isinstance(func.value, ast.Call)
+    ):
+        return None
+    inner = func.value
+    if (
+        isinstance(inner.func, ast.Attribute)
+        and inner.func.attr == "setdefault"
+        and isinstance(inner.func.value, ast.Name)
+        and len(inner.args) == 2
+        and isinstance(inner.args[1], ast.List)
+        and not inner.args[1].elts
+    ):
+        return inner.func.value.id, inner.args[0], call.args[0]
+    return None
+
+
+def collect_groups(
+    lifter: Lifter, stmt: ast.stmt, found: tuple[str, ast.AST, ast.AST], ctx: Ctx
+) -> None:
+    """`groups.setdefault(k, []).append(v)` keeps the (k, v) pairs of the rows that reached it, in
+    row order, for a later per-group reduction (idiom: per-key list)."""
+    from lester.agents.lift_prepare import Unsupported, _hint
+
+    lifter.flush(ctx)
+    owner, key_expr, value = found
+    if owner in lifter.groups:
+        raise Unsupported(stmt, f"{owner} is appended to in more than one place")
+    key = lifter.column_for(key_expr, ctx, _hint(key_expr, f"{owner}_key"), stmt)
+    column = lifter.column_for(value, ctx, _hint(value, f"{owner}_value"), stmt)
+    pairs = lifter.emit(f"{ctx.rel.var}.select({list(dict.fromkeys([key, column]))!r})", owner)
+    lifter.groups[owner] = (pairs, key, column)
+    lifter.note(stmt, f"{owner} lists {ast.unparse(value)} per {key} (per-key list)")
+
+
+def reduce_groups(lifter: Lifter, name: str, comp: ast.DictComp, stmt: ast.stmt) -> bool:
+    """`m = {k: f(vs) for k, vs in groups.items()}`: f aggregated over each group's values, in the
+    rows' order (idiom: per-group reduction). False when `comp` is not of that form."""
+    from lester.agents.lift_prepare import Rel, _free_names, _substitute, identifier
+
+    if len(comp.generators) != 1 or comp.generators[0].ifs:
+        return False
+    gen = comp.generators[0]
+    it = gen.iter
+    if not (
+        isinstance(it, ast.Call)
+        and isinstance(it.func, ast.Attribute)
+        and it.func.attr == "items"
+        and isinstance(it.func.value, ast.Name)
+        and it.func.value.id in lifter.groups
+        and isinstance(gen.target, ast.Tuple)
+        and len(gen.target.elts) == 2
+        and all(isinstance(e, ast.Name) for e in gen.target.elts)
+    ):
+        return False
+    k, vs = (e.id for e in gen.target.elts)
+    if not (isinstance(comp.key, ast.Name) and comp.key.id == k) or k in _free_names(comp.value):
+        return False
+    pairs, key, column = lifter.groups[it.func.value.id]
+    param = identifier("values", _free_names(comp.value))
+    body = _substitute(comp.value, {vs: ast.parse(f"list({param})", mode="eval").body})
+    out = name if name != key else f"{name}_value"
+    table = lifter.emit(
+        f"{pairs}.aggregate([{key!r}], {out}=({column!r}, lambda {param}: {ast.unparse(body)}))",
+        name,
+    )
+    lifter.env[name] = Rel(table, [key, out], key=key, value=[out], scalar_value=True)
+    lifter.note(stmt, f"{name} = {ast.unparse(comp.value)} per {key} (per-group reduction)")
+    return True
+
+
+class _Lookups(ast.NodeTransformer):
+    """Replaces lookups of keyed tables by names bound to joined columns."""
+
+    def __init__(self, lifter: Lifter, ctx: Ctx, node: ast.AST) -> None:
+        self.lifter, self.ctx, self.node = lifter, ctx, node
+
+    def visit_Subscript(self, sub: ast.Subscript) -> ast.AST:  # noqa: N802 (ast API)
+        owner = sub.value.id if isinstance(sub.value, ast.Name) else None
+        if self.lookup_of(owner, sub.slice):
+            return self.joined(owner, sub.slice, None, sub)
+        return self.generic_visit(sub)
+
+    def visit_Call(self, call: ast.Call) -> ast.AST:  # noqa: N802 (ast API)
+        func = call.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "get"
+            and isinstance(func.value, ast.Name)
+            and len(call.args) in (1, 2)
+            and self.lookup_of(func.value.id, call.args[0])
+        ):
+            default = call.args[1] if len(call.args) == 2 else ast.Constant(None)
+            return self.joined(func.value.id, call.args[0], default, call)
+        return self.generic_visit(call)
+
+    def visit_Compare(self, test: ast.Compare) -> ast.AST:  # noqa: N802 (ast API)
+        right = test.comparators[0]
+        owner = right.id if isinstance(right, ast.Name) else None
+        if (
+            len(test.ops) == 1
+            and isinstance(test.ops[0], ast.In | ast.NotIn)
+            and owner in self.lifter.accumulated
+            and self.lookup_of(owner, test.left)
+        ):
+            value = self.joined(owner, test.left, None, test)
+            check = "pd.notna" if isinstance(test.ops[0], ast.In) else "pd.isna"
+            return ast.copy_location(
+                ast.Call(func=ast.parse(check, mode="eval").body, args=[value], keywords=[]), test
+            )
+        return self.generic_visit(test)
+
+    def lookup_of(self, owner: str | None, key: ast.AST) -> bool:
+        lifter = self.lifter
+        return (
+            owner is not None
+            and lifter.is_index(owner)
+            and lifter.env[owner].scalar_value
+            and bool(lifter.row_refs(key, self.ctx))
+            and not lifter.outside(key, self.ctx)
+        )
+
+    def joined(self, owner: str, key: ast.AST, default: ast.AST | None, node: ast.AST) -> ast.AST:
+        from lester.agents.lift_prepare import Unsupported, _free_names, _is_none, identifier
+
+        text = f"{owner}[{ast.unparse(key)}] or {ast.unparse(default) if default else ''}"
+        name = self.ctx.lookups.get(text)
+        if name is None:
+            if default is not None and _free_names(default) - self.lifter.globals():
+                raise Unsupported(node, f"a lookup default {ast.unparse(default)} from the data")
+            mapping = self.lifter.join_index(self.ctx, owner, key, "left", self.node, False)
+            column = mapping[self.lifter.env[owner].value[0]]
+            if default is not None and not _is_none(default):
+                self.lifter.fill_default(self.ctx, column, default, self.node)
+            name = identifier(f"{owner}_of_row", set(self.ctx.names) | _free_names(self.node))
+            self.ctx.names[name] = column
+            self.ctx.lookups[text] = name
+            self.lifter.note(
+                self.node, f"{ast.unparse(node)}: left join with {owner} (inline lookup)"
+            )
+        return ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node)
+
+
+def hoist_lookups(lifter: Lifter, value: ast.AST, ctx: Ctx, node: ast.AST) -> ast.AST:
+    """`value` with every lookup of a keyed table replaced by a column joined into the rows."""
+    if not any(
+        isinstance(n, ast.Name) and lifter.is_index(n.id) and lifter.env[n.id].scalar_value
+        for n in ast.walk(value)
+    ):
+        return value
+    from lester.agents.lift_prepare import _copy
+
+    return ast.fix_missing_locations(_Lookups(lifter, ctx, node).visit(_copy(value)))
