@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from lester.agents import static
+from lester.agents.lift_inline import inline_readers
 from lester.sandbox import Job, Sandbox, SandboxResult
 
 SAMPLE_ROWS = 3
@@ -238,6 +239,7 @@ def _sources(
     tree: Any, trace: dict[str, Any], data_dir: Path, script: Path, writes: set[str]
 ) -> list[SourceReport]:
     seen, reports = set(), []
+    tree = inline_readers(tree)[0]  # a file read inside a helper function, read at its call
     for entry in trace.get("files_read", []):
         path = entry["path"]
         if (

@@ -44,6 +44,7 @@ from typing import Any
 
 from lester.agents import lift_accumulate as accumulate
 from lester.agents import static
+from lester.agents.lift_inline import inline_readers
 
 JSON_IDIOMS = ("json-lines", "pandas-json")
 COMPREHENDED = "<comprehended rows>"
@@ -135,7 +136,7 @@ class Lifter:
         feature_lines: set[int] = frozenset(),
     ) -> None:
         self.source = source
-        self.tree = static.parse(source)
+        self.tree, inlined = inline_readers(static.parse(source))
         self.reports = {s.path: s for s in sources}
         self.catalog = {spec.path: spec for spec in source_specs(sources)}
         self.prepare_lines = prepare_lines
@@ -146,7 +147,7 @@ class Lifter:
         self.files: dict[str, Rel] = {}
         self.handles: dict[str, str] = {}
         self.specs: list[SourceSpec] = []
-        self.trail: list[str] = []
+        self.trail: list[str] = list(inlined)
         self.last: Rel | None = None
         self.current_list: str | None = None
         self.aliases: dict[str, list[str]] = {}
@@ -309,9 +310,11 @@ class Lifter:
         if isinstance(target, ast.Name) and isinstance(value, ast.DictComp):
             if accumulate.reduce_groups(self, target.id, value, stmt):
                 return
-        if isinstance(target, ast.Name) and isinstance(value, ast.ListComp):
+        if isinstance(target, ast.Name) and isinstance(value, ast.ListComp | ast.DictComp):
             source = value.generators[0].iter
-            if isinstance(source, ast.Name) and source.id in self.env:
+            if isinstance(source, ast.Name) and (
+                source.id in self.env or source.id in self.handles
+            ):
                 self.comprehension(target.id, value, stmt)
                 return
         if isinstance(target, ast.Name) and _is_empty_set(value):
@@ -452,10 +455,19 @@ class Lifter:
         self.block(inner.body, ctx)
         self.flush(ctx)
 
-    def comprehension(self, name: str, comp: ast.ListComp, stmt: ast.stmt) -> None:
+    def comprehension(self, name: str, comp: ast.ListComp | ast.DictComp, stmt: ast.stmt) -> None:
         """`rows = [elt for a in A for b in B if cond]` is the loop that appends `elt` to a new
-        `rows` (idiom: list comprehension as a loop): joins, filters and collected fields alike."""
-        body: list[ast.stmt] = [ast.Expr(_call(f"{name}.append", comp.elt))]
+        `rows` (idiom: list comprehension as a loop): joins, filters and collected fields alike.
+        `index = {k: v for r in rows}` is the loop that stores `index[k] = v` (idiom: dict
+        comprehension as a loop)."""
+        if isinstance(comp, ast.DictComp):
+            store = ast.Subscript(
+                value=ast.Name(id=name, ctx=ast.Load()), slice=comp.key, ctx=ast.Store()
+            )
+            body: list[ast.stmt] = [ast.Assign(targets=[store], value=comp.value)]
+            self.empty_dicts.add(name)
+        else:
+            body = [ast.Expr(_call(f"{name}.append", comp.elt))]
         for gen in reversed(comp.generators):
             for cond in reversed(gen.ifs):
                 body = [ast.If(test=cond, body=body, orelse=[])]
@@ -469,7 +481,8 @@ class Lifter:
         self.env.pop(name, None)
         for node in ast.walk(loop):
             ast.copy_location(node, stmt)
-        self.note(stmt, f"list comprehension {name} as a loop")
+        kind = "dict" if isinstance(comp, ast.DictComp) else "list"
+        self.note(stmt, f"{kind} comprehension {name} as a loop")
         self.top_loop(ast.fix_missing_locations(loop))
         self.env.pop(COMPREHENDED, None)
 
@@ -573,6 +586,10 @@ class Lifter:
                     self.note(stmt, "skips blank lines, as the reader does (blank lines)")
                     continue
                 self.guard(stmt, ctx, negate=True)
+                continue
+            if isinstance(stmt, ast.If) and not stmt.orelse and _is_raw(stmt.test, ctx.raw):
+                self.note(stmt, "keeps non-blank lines, as the reader does (blank lines)")
+                self.block(stmt.body, ctx)
                 continue
             if isinstance(stmt, ast.If) and self.is_conditional_assign(stmt, ctx):
                 self.conditional_assign(stmt, ctx)
@@ -881,6 +898,7 @@ class Lifter:
 
     def column_for(self, value: ast.AST, ctx: Ctx, hint: str, node: ast.AST) -> str:
         """The column holding `value`: an existing one for a bound name or field, else a projection."""
+        value = accumulate.hoist_lookups(self, value, ctx, node)
         ref = self.field_ref(value, ctx)
         if ref is not None:
             return ref
