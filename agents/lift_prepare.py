@@ -310,8 +310,11 @@ class Lifter:
         if isinstance(target, ast.Name) and isinstance(value, ast.DictComp):
             if accumulate.reduce_groups(self, target.id, value, stmt):
                 return
+        if isinstance(target, ast.Name) and _read_lines(value) is not None:
+            self.bind_handle(_read_lines(value), target)
+            return  # `lines = open(path).read().splitlines()`: the file's lines, as a handle
         if isinstance(target, ast.Name) and isinstance(value, ast.ListComp | ast.DictComp):
-            source = value.generators[0].iter
+            source = self.header_skipped(value.generators[0].iter)
             if isinstance(source, ast.Name) and (
                 source.id in self.env or source.id in self.handles
             ):
@@ -494,8 +497,24 @@ class Lifter:
             for stmt in loop.body:
                 self.top(_substitute(stmt, {loop.target.id: ast.Constant(value)}))
 
+    def header_skipped(self, node: ast.AST) -> ast.AST:
+        """`lines[1:]` of a file's lines is the handle itself when the file has a header row,
+        which its source drops (idiom: header skipped by slicing)."""
+        if not (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in self.handles
+            and isinstance(node.slice, ast.Slice)
+            and static.literal(node.slice.lower) == 1
+            and node.slice.upper is None
+            and node.slice.step is None
+        ):
+            return node
+        report = self.reports.get(self.catalog_path(self.handles[node.value.id].split(":", 1)[1]))
+        return node.value if report is not None and report.header else node
+
     def loop_context(self, loop: ast.For) -> Ctx | None:
-        it = loop.iter
+        it = self.header_skipped(loop.iter)
         if isinstance(it, ast.Call) and static.dotted(it.func) in (
             "csv.reader",
             "csv.DictReader",
@@ -1394,15 +1413,26 @@ class Lifter:
         ]
 
     def constants(self) -> list[str]:
+        """Module constants: literals, and values built from literals by a known constructor
+        (`AS_OF = date(2024, 1, 1)`), assigned once."""
         out = []
+        assigned = [
+            t.id
+            for n in ast.walk(self.tree)
+            if isinstance(n, ast.Assign | ast.AugAssign)
+            for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
+            if isinstance(t, ast.Name)
+        ]
         for stmt in self.tree.body:
             if (
                 isinstance(stmt, ast.Assign)
                 and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], ast.Name)
+                and assigned.count(stmt.targets[0].id) == 1
+                and _elements(stmt.value) != []
+                and (static.literal(stmt.value) is not None or _constructed(stmt.value))
             ):
-                if static.literal(stmt.value) is not None and _elements(stmt.value) != []:
-                    out.append(ast.get_source_segment(self.source, stmt))
+                out.append(ast.get_source_segment(self.source, stmt))
         return out
 
     def globals(self) -> set[str]:
@@ -1476,6 +1506,45 @@ def _defaults(default: ast.AST, n: int, node: ast.AST) -> list[ast.AST]:
     if static.literal(default) is None:
         return [default] * n  # None, or one value for every field
     raise Unsupported(node, f"a lookup default that does not give {n} fields")
+
+
+CONSTRUCTORS = frozenset(
+    {"date", "datetime", "timedelta", "datetime.date", "datetime.datetime", "datetime.timedelta"}
+    | {"pd.Timestamp", "pd.Timedelta", "np.datetime64", "re.compile", "frozenset", "set", "tuple"}
+)
+
+
+def _constructed(value: ast.AST) -> bool:
+    """A constant built by a known constructor from literals: `date(2024, 1, 1)`."""
+    return (
+        isinstance(value, ast.Call)
+        and static.dotted(value.func) in CONSTRUCTORS
+        and all(static.literal(a) is not None for a in value.args)
+        and all(static.literal(k.value) is not None for k in value.keywords)
+    )
+
+
+def _read_lines(value: ast.AST) -> ast.Call | None:
+    """The `open(...)` call of `open(path).read().splitlines()`, `.readlines()` or
+    `.read().split("\\n")`, else None."""
+    node = value
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        return None
+    if node.func.attr == "readlines" and not node.args:
+        opened = node.func.value
+    elif node.func.attr in ("splitlines", "split") and isinstance(node.func.value, ast.Call):
+        if (
+            node.func.attr == "split"
+            and static.literal(node.args[0] if node.args else None) != "\n"
+        ):
+            return None
+        read = node.func.value
+        if not (isinstance(read.func, ast.Attribute) and read.func.attr == "read"):
+            return None
+        opened = read.func.value
+    else:
+        return None
+    return opened if isinstance(opened, ast.Call) and static.dotted(opened.func) == "open" else None
 
 
 def _empty_dicts(target: ast.AST, value: ast.AST) -> bool:

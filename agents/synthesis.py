@@ -17,6 +17,7 @@ reproduces is kept. Each rule lifts an idiom, never a particular data set:
 - derived numeric: the same treatments of character length, word count, date parts, log1p/log
   and np.digitize bins on edges from the hints (after the encoders: the length of short category
   strings can mimic an encoding by accident);
+- vector: a column holding a float vector per row (a helper's per-row feature vector), stacked;
 - text (synthesis_text): CountVectorizer, TfidfVectorizer and HashingVectorizer settings;
 - a lone indicator of one category, last.
 
@@ -49,6 +50,7 @@ from lester.agents.synthesis_numeric import (
     derived_numeric_candidates,
     numeric_candidates,
     numeric_values,
+    vector_candidates,
 )
 from lester.agents.synthesis_text import describe_text, text_candidates
 from lester.agents.synthesis_types import (
@@ -75,6 +77,7 @@ __all__ = [
 Rule = Callable[[Context, int], Iterator[Candidate]]
 RULES: list[tuple[str, Rule]] = [
     ("numeric", numeric_candidates),
+    ("vector", vector_candidates),
     ("one-hot", onehot_candidates),
     ("ordinal", ordinal_candidates),
     ("derived numeric", derived_numeric_candidates),

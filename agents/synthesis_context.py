@@ -24,6 +24,7 @@ SKLEARN_MODULES = {
     "OneHotEncoder": "sklearn.preprocessing",
     "OrdinalEncoder": "sklearn.preprocessing",
     "SimpleImputer": "sklearn.impute",
+    "FunctionTransformer": "sklearn.preprocessing",
     "make_pipeline": "sklearn.pipeline",
     "HashingVectorizer": "sklearn.feature_extraction.text",
     "CountVectorizer": "sklearn.feature_extraction.text",
@@ -32,13 +33,14 @@ SKLEARN_MODULES = {
 
 
 def sklearn_namespace() -> dict[str, Any]:
-    """The names constructor texts may use: the scikit-learn classes above, nothing else."""
+    """The names constructor texts may use: the scikit-learn classes above and NumPy."""
     import importlib
 
-    return {
+    classes = {
         name: getattr(importlib.import_module(module), name)
         for name, module in SKLEARN_MODULES.items()
     }
+    return {**classes, "np": np}
 
 
 def imports_for(codes: list[str]) -> list[str]:

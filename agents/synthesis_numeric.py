@@ -27,6 +27,7 @@ DATE_PARTS = {
     "weekday": "dt.weekday",
     "dayofyear": "dt.dayofyear",
 }
+VECTOR_SAMPLE = 50  # rows whose values must all be vectors of one length
 SCALERS = {"passthrough": None, "standard": "StandardScaler()", "minmax": "MinMaxScaler()"}
 IMPUTERS = {
     "mean": "SimpleImputer(strategy='mean')",
@@ -247,3 +248,25 @@ def _constant_fill(ctx: Context, pos: int, target: np.ndarray) -> Iterator[Candi
             code = f"SimpleImputer(strategy='constant', fill_value={_number_text(fill[0])})"
             spec = TransformerSpec(base.name, code, [base.name], pos, pos + 1)
             yield Candidate("numeric:impute-constant", spec, BOTH_MODES, ctx.chain(base.name))
+
+
+def vector_candidates(ctx: Context, pos: int) -> Iterator[Candidate]:
+    """A column holding one equal-length vector of floats per row (a helper function of the
+    script that returns a row's feature vector, such as a hashed bag of words) stacked into
+    X's block: `FunctionTransformer(np.vstack)` (idiom: per-row feature vector)."""
+    for name in ctx.columns():
+        width = _vector_width(ctx.series(name))
+        if width and pos + width <= ctx.width:
+            spec = TransformerSpec(name, "FunctionTransformer(np.vstack)", name, pos, pos + width)
+            yield Candidate("vector:stacked", spec, BOTH_MODES)
+
+
+def _vector_width(values: pd.Series) -> int:
+    """The common length of the column's float vectors, or 0 when it holds anything else."""
+    head = values.head(VECTOR_SAMPLE)
+    if not len(head) or not all(isinstance(v, list | tuple | np.ndarray) for v in head):
+        return 0
+    widths = {len(v) for v in head}
+    if len(widths) != 1 or not all(isinstance(x, float) for v in head for x in v):
+        return 0
+    return widths.pop()

@@ -375,3 +375,25 @@ def test_a_counter_updated_in_two_places_is_unsupported():
             """,
             source("data/o.csv", ["cid", "amount"], idiom="open"),
         )
+
+
+def test_lines_read_whole_with_header_sliced_off_and_constructed_constants():
+    plan = lift(
+        """
+        from datetime import date
+        AS_OF = date(2024, 1, 1)
+        LATER = date(2025, 1, 1)
+        LATER = date(2026, 1, 1)
+        lines = open("data/e.csv").read().splitlines()
+        rows = []
+        for l in lines[1:]:
+            if l:
+                hired, = l.split(",")
+                rows.append((AS_OF - date.fromisoformat(hired)).days)
+        """,
+        source("data/e.csv", ["hired"], idiom="open"),
+    )
+    body = steps(plan)
+    assert "lambda hired: (AS_OF - date.fromisoformat(hired)).days" in body
+    assert "AS_OF = date(2024, 1, 1)" in plan.constants
+    assert not any(c.startswith("LATER") for c in plan.constants)  # assigned twice: not constant

@@ -441,3 +441,22 @@ def test_scalers_fitted_on_all_rows_when_only_a_later_block_tells():
     X = np.column_stack([scaled(first), scaled(second)])[rows]
     plan = synthesize_features(prepared, X, rows)
     assert plan.matched and plan.fit_on == "all"
+
+
+def test_a_column_of_per_row_float_vectors_is_stacked(data):
+    vectors = data["income"].map(lambda v: [float(v % 7), -float(v % 3), 1.0])
+    frame = data.assign(vec=vectors)
+    x = frame["age"].to_numpy(dtype=float).reshape(-1, 1)
+    X = np.hstack([x, np.vstack(vectors.to_list())])
+    plan = synthesize_features(frame, X)
+    assert plan.matched
+    assert codes(plan) == ["'passthrough'", "FunctionTransformer(np.vstack)"]
+    assert plan.transformers[1].columns == "vec"
+
+
+def test_vectors_of_unequal_length_are_not_stacked(data):
+    vectors = data["income"].map(lambda v: [1.0] * (1 + int(v) % 2))
+    frame = data.assign(vec=vectors)
+    X = np.ones((len(frame), 2))
+    plan = synthesize_features(frame, X)
+    assert "FunctionTransformer(np.vstack)" not in codes(plan)
