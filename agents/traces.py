@@ -35,6 +35,13 @@ COLUMNS = (
     "message",
 )
 
+SEARCHED = ("run_id", "script", "model", "outcome", "level", "message")
+SORTABLE = {
+    **{c: c for c in ("started", "script", "model", "outcome", "level")},
+    **{c: c for c in ("attempts", "calls", "tokens")},
+    "duration": "(COALESCE(finished, started) - started)",
+}
+
 
 @dataclass
 class RunRow:
@@ -91,6 +98,37 @@ class TraceStore:
         rows = self.conn.execute(
             f"SELECT {', '.join(COLUMNS)} FROM runs ORDER BY started DESC LIMIT ? OFFSET ?",
             (limit, offset),
+        )
+        return [RunRow(*row) for row in rows]
+
+    def search(
+        self,
+        text: str = "",
+        order: str = "started",
+        descending: bool = True,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[RunRow], int]:
+        """One page of the runs whose id, script, model, verdict or message contain every word of
+        `text`, and how many match; sorted and paged in SQL, so a large store stays cheap to list."""
+        if order not in SORTABLE:
+            raise ValueError(f"cannot sort runs by {order!r}")
+        terms = text.split()
+        where = " AND ".join(f"({' OR '.join(f'{c} LIKE ?' for c in SEARCHED)})" for _ in terms)
+        params = [f"%{term}%" for term in terms for _ in SEARCHED]
+        clause = f"WHERE {where}" if terms else ""
+        total = self.conn.execute(f"SELECT COUNT(*) FROM runs {clause}", params).fetchone()[0]
+        rows = self.conn.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM runs {clause} ORDER BY {SORTABLE[order]} "
+            f"{'DESC' if descending else 'ASC'}, started DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [RunRow(*row) for row in rows], total
+
+    def children(self, run_id: str) -> list[RunRow]:
+        """The runs forked from `run_id`, oldest first."""
+        rows = self.conn.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM runs WHERE parent = ? ORDER BY started", (run_id,)
         )
         return [RunRow(*row) for row in rows]
 
