@@ -38,6 +38,7 @@ class RewriteOptions:
     resume: str | None = None
     fork: str | None = None
     fork_from: str | None = None
+    fork_record: int | None = None
     llm: Proposer | None = None
     job_timeout: float = 120.0
 
@@ -99,7 +100,7 @@ def rewrite(options: RewriteOptions, progress: Callable[[str], None]) -> Rewrite
             state = graph.invoke(initial, config)
             warning = sandbox.warning
         output = write_result(state, script, options.out)
-        _finish(store, run_id, state, output)
+        record_finish(store, run_id, state, output)
     finally:
         store.close()
     return RewriteResult(
@@ -114,18 +115,24 @@ def rewrite(options: RewriteOptions, progress: Callable[[str], None]) -> Rewrite
 
 
 def _fork_values(graph: Any, options: RewriteOptions, run_id: str) -> dict[str, Any]:
-    """The parent's state as it was when `fork_from` was about to run (its last such point).
+    """The parent's state as it was when `fork_from` was about to run (its last such point, or
+    the one before history record `fork_record` when given).
 
     The fork is a new run whose history starts with the parent's; from there it runs anew, with the
     fork's own model and budgets. Nothing of the parent is executed again."""
     step = options.fork_from or "verify"
     history = graph.get_state_history({"configurable": {"thread_id": options.fork}})
-    snapshot = next((s for s in history if s.next == (step,)), None)
+    snapshot = next((s for s in history if s.next == (step,) and _at(s, options.fork_record)), None)
     if snapshot is None:
-        raise AnalysisError(f"run {options.fork} never reached step {step!r}")
+        at = "" if options.fork_record is None else f" at history record {options.fork_record}"
+        raise AnalysisError(f"run {options.fork} never reached step {step!r}{at}")
     values = dict(snapshot.values)
     values.update(run_id=run_id, model=options.model, next=step, outcome="", message="")
     return values
+
+
+def _at(snapshot: Any, record: int | None) -> bool:
+    return record is None or len(snapshot.values.get("history") or []) == record
 
 
 def _initial(run_id: str, script: Path, data_dir: Path, model: str) -> RewriteState:
@@ -138,7 +145,10 @@ def _initial(run_id: str, script: Path, data_dir: Path, model: str) -> RewriteSt
     }
 
 
-def _finish(store: TraceStore, run_id: str, state: dict[str, Any], output: Path | None) -> None:
+def record_finish(
+    store: TraceStore, run_id: str, state: dict[str, Any], output: Path | None
+) -> None:
+    """The runs table keeps what the list of runs shows, so listing never loads a checkpoint."""
     usage = state.get("usage") or {}
     store.finish(
         run_id,
