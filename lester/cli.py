@@ -23,12 +23,13 @@ def _logging() -> None:
 
 def _register() -> None:
     """Attach every command group; kept in one place so the command set reads at a glance."""
-    from lester import cli_eval, cli_pipeline, cli_rewrite, cli_sandbox
+    from lester import cli_eval, cli_pipeline, cli_rewrite, cli_sandbox, cli_ui
 
     cli_rewrite.register(app)
     cli_pipeline.register(app)
     cli_sandbox.register(app)
     cli_eval.register(app)
+    cli_ui.register(app)
 
 
 _register()
