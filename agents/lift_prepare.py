@@ -200,11 +200,7 @@ class Lifter:
         if isinstance(comp, ast.DictComp):
             accumulate.reduce_groups(self, stmt.targets[0].id, comp, stmt)
             return
-        if (
-            isinstance(comp, ast.Call)
-            and comp.args
-            and static.dotted(comp.func) in ("np.array", "np.asarray", "numpy.array", "list")
-        ):
+        if isinstance(comp, ast.Call) and comp.args and static.dotted(comp.func) in ARRAY_BUILDERS:
             comp = comp.args[0]
         if not (
             isinstance(comp, ast.ListComp)
@@ -215,24 +211,41 @@ class Lifter:
         if isinstance(comp.elt, ast.List | ast.Tuple | ast.ListComp):
             return  # a vector per row (a one-hot, several features): for the encoder synthesis
         gen = comp.generators[0]
-        owner = gen.iter.id if isinstance(gen.iter, ast.Name) else None
-        rel = self.env.get(owner)
-        if rel is None or rel.key is not None or not set(rel.columns) <= set(self.last.columns):
+        ctx = self.prepared_rows(gen)
+        if ctx is None:
             return  # only comprehensions over the prepared rows themselves
-        ctx = Ctx(
-            Rel(self.last.var, list(self.last.columns)),
-            _target_name(gen.target),
-            positional=list(rel.columns),
-        )
         try:
             if isinstance(gen.target, ast.Tuple):
-                ctx.names.update(self.unpack(gen.target, rel.columns, stmt))
+                ctx.names.update(self.unpack(gen.target, ctx.positional, stmt))
             if self.field_ref(comp.elt, ctx) is not None or not self.row_refs(comp.elt, ctx):
                 return
             self.project(ctx, identifier(stmt.targets[0].id, set(ctx.rel.columns)), comp.elt, stmt)
         except Unsupported:
             return
         self.last = ctx.rel
+
+    def prepared_rows(self, gen: ast.comprehension) -> Ctx | None:
+        """A row context over the prepared rows for `for r in rows` (rows collected earlier) or
+        `for v in df["col"]` (a column of the prepared frame), else None."""
+        it = gen.iter
+        if isinstance(it, ast.Subscript) and isinstance(it.value, ast.Name):
+            rel, column = self.env.get(it.value.id), static.literal(it.slice)
+            if rel is None or column not in rel.columns or not isinstance(gen.target, ast.Name):
+                return None
+            names = {gen.target.id: column}
+            ctx = Ctx(Rel(self.last.var, list(self.last.columns)), None, names=names)
+        else:
+            rel = self.env.get(it.id) if isinstance(it, ast.Name) else None
+            if rel is None:
+                return None
+            ctx = Ctx(
+                Rel(self.last.var, list(self.last.columns)),
+                _target_name(gen.target),
+                positional=list(rel.columns),
+            )
+        if rel.key is not None or not set(rel.columns) <= set(self.last.columns):
+            return None
+        return ctx
 
     def emit(self, expr: str, hint: str) -> str:
         var = identifier(re.sub(r"(_\d+)+$", "", hint), self.vars)
@@ -1511,6 +1524,11 @@ def _defaults(default: ast.AST, n: int, node: ast.AST) -> list[ast.AST]:
 CONSTRUCTORS = frozenset(
     {"date", "datetime", "timedelta", "datetime.date", "datetime.datetime", "datetime.timedelta"}
     | {"pd.Timestamp", "pd.Timedelta", "np.datetime64", "re.compile", "frozenset", "set", "tuple"}
+)
+
+
+ARRAY_BUILDERS = frozenset(
+    {"np.array", "np.asarray", "numpy.array", "list", "np.vstack", "np.stack", "numpy.vstack"}
 )
 
 

@@ -9,6 +9,9 @@ The search is greedy from X's first column to its last: at each position the rul
 blocks starting there, simplest first, and the first one that the real scikit-learn transformer
 reproduces is kept. Each rule lifts an idiom, never a particular data set:
 
+- vector: a column holding a float vector per row (a helper's per-row feature vector), stacked
+  (first: a whole vector matching is a strong sign, where a 0/1 entry alone could pass as numeric);
+
 - numeric (synthesis_numeric): passthrough, StandardScaler, MinMaxScaler, SimpleImputer before
   them (mean, median, zero, or the one constant X shows), of numeric columns and numeric parses;
 - one-hot (synthesis_categorical): blocks whose category order is read off X and explained by a
@@ -17,7 +20,6 @@ reproduces is kept. Each rule lifts an idiom, never a particular data set:
 - derived numeric: the same treatments of character length, word count, date parts, log1p/log
   and np.digitize bins on edges from the hints (after the encoders: the length of short category
   strings can mimic an encoding by accident);
-- vector: a column holding a float vector per row (a helper's per-row feature vector), stacked;
 - text (synthesis_text): CountVectorizer, TfidfVectorizer and HashingVectorizer settings;
 - a lone indicator of one category, last.
 
@@ -76,8 +78,8 @@ __all__ = [
 
 Rule = Callable[[Context, int], Iterator[Candidate]]
 RULES: list[tuple[str, Rule]] = [
-    ("numeric", numeric_candidates),
     ("vector", vector_candidates),
+    ("numeric", numeric_candidates),
     ("one-hot", onehot_candidates),
     ("ordinal", ordinal_candidates),
     ("derived numeric", derived_numeric_candidates),
