@@ -397,3 +397,20 @@ def test_lines_read_whole_with_header_sliced_off_and_constructed_constants():
     assert "lambda hired: (AS_OF - date.fromisoformat(hired)).days" in body
     assert "AS_OF = date(2024, 1, 1)" in plan.constants
     assert not any(c.startswith("LATER") for c in plan.constants)  # assigned twice: not constant
+
+
+def test_a_helpers_vector_per_value_of_a_prepared_column_becomes_a_column():
+    code = textwrap.dedent(
+        """
+        import numpy as np
+        import pandas as pd
+        def bag(text):
+            return np.ones(4)
+        df = pd.read_csv("data/r.csv")
+        df = df[df["text"] != ""]
+        T = np.vstack([bag(t) for t in df["text"]])
+        """
+    ).strip()
+    plan = lift_prepare(code + "\n", [source("data/r.csv", ["text"])], [5, 6], [7])
+    assert "project('t', ['text'], lambda t: bag(t))" in steps(plan)
+    assert plan.columns == ["text", "t"]
