@@ -93,6 +93,7 @@ class Ctx:
     vectors: dict[str, list[ast.AST]] = field(default_factory=dict)
     nullable: set[str] = field(default_factory=set)
     lookups: dict[str, str] = field(default_factory=dict)
+    own: tuple[str, str] | None = None
 
 
 @dataclass
@@ -307,8 +308,11 @@ class Lifter:
         """Prints, counters and other statements that do not touch the rows are left behind."""
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             name = static.dotted(stmt.value.func)
-            if name.endswith(".append") and name.split(".")[0] in self.env:
+            owner, method = name.rsplit(".", 1) if "." in name else ("", name)
+            if method == "append" and owner in self.env:
                 raise Unsupported(stmt, "appending to a collection outside a loop")
+            if method == "sort" and owner in self.env:
+                self.sort_rows(owner, stmt.value, stmt)
 
     def top_assign(self, stmt: ast.Assign) -> None:
         target = stmt.targets[0]
@@ -360,6 +364,25 @@ class Lifter:
             self.pandas_masked(target, value, stmt)
 
     # ---- sources -------------------------------------------------------------------------------
+
+    def sort_rows(self, owner: str, call: ast.Call, stmt: ast.stmt) -> None:
+        """`rows.sort(key=lambda r: (r[2], r[0]), reverse=False)`: a stable sort on the key's
+        columns, as Python's sort is (idiom: sorted rows)."""
+        rel = self.env[owner]
+        key = static.keyword(call, "key")
+        reverse = static.literal(static.keyword(call, "reverse")) or False
+        if call.args or not (
+            isinstance(key, ast.Lambda) and len(key.args.args) == 1 and reverse in (True, False)
+        ):
+            raise Unsupported(stmt, f"sorting {owner} without a key function of its rows")
+        ctx = Ctx(rel, key.args.args[0].arg, positional=None if rel.records else list(rel.columns))
+        parts = key.body.elts if isinstance(key.body, ast.Tuple) else [key.body]
+        columns = [self.column_for(p, ctx, _hint(p, f"{owner}_key"), stmt) for p in parts]
+        order = ", ascending=False" if reverse else ""
+        new = self.emit(f"{ctx.rel.var}.sort({columns!r}{order})", owner)
+        self.env[owner] = Rel(new, rel.columns, records=rel.records)
+        self.last = Rel(new, rel.columns)
+        self.note(stmt, f"{owner} sorted by {ast.unparse(key.body)} (sorted rows)")
 
     def catalog_path(self, path: str) -> str:
         return path if path in self.catalog else path.lstrip("./")
@@ -582,11 +605,40 @@ class Lifter:
             self.note(loop, f"loop over the rows of {it.id}")
             self.current_list = it.id
             return ctx
+        keys = self.sorted_keys(loop)
+        if keys is not None:
+            return keys
         if _is_range_loop(loop):
             return None  # index loops belong to features and labels, which are synthesized
         raise Unsupported(
             loop, "a loop over something that is not a file, a frame or a collected list"
         )
+
+    def sorted_keys(self, loop: ast.For) -> Ctx | None:
+        """`for k in sorted(d)` / `for k, v in sorted(d.items())` over a dict index: its rows in
+        key order, `d[k]` being the row itself (idiom: loop over sorted dict keys). Unsorted
+        iteration follows the dicts' insertion order, which the table does not keep."""
+        it = loop.iter
+        if not (
+            isinstance(it, ast.Call) and static.dotted(it.func) == "sorted" and len(it.args) == 1
+        ):
+            return None
+        if it.keywords:
+            raise Unsupported(loop, "a loop over dict keys sorted by a key function")
+        owner, items = _dict_iterated(it.args[0])
+        if owner is None or not self.is_index(owner):
+            return None
+        index = self.env[owner]
+        names = _target_names(loop.target, 2 if items else 1)
+        if names is None or (items and not index.scalar_value):
+            raise Unsupported(loop, f"a loop over {owner}'s items that does not name key and value")
+        rows = self.emit(f"{index.var}.sort([{index.key!r}])", owner)
+        ctx = Ctx(Rel(rows, index.columns), None, names={names[0]: index.key})
+        if items:
+            ctx.names[names[1]] = index.value[0]
+        ctx.own = (owner, names[0])
+        self.note(loop, f"loop over {owner} in key order (loop over sorted dict keys)")
+        return ctx
 
     def frame_context(self, frame: str, index: ast.AST, row: ast.AST | None) -> Ctx:
         """A row loop over a frame: `row['c']` and `df.at[i, 'c']` read the row's fields, and
@@ -1141,6 +1193,9 @@ class Lifter:
         ctx: Ctx,
     ) -> None:
         owner, key_expr, default = lookup
+        if ctx.own == (owner, getattr(key_expr, "id", None)):
+            self.own_row(stmt, target, owner, ctx)
+            return
         ctx.pending = [
             p
             for p in ctx.pending
@@ -1174,6 +1229,19 @@ class Lifter:
         else:
             raise Unsupported(stmt, "a dict lookup whose value is used as a whole tuple")
         self.note(stmt, f"{how} join with {owner} on {ast.unparse(key_expr)} (dict-lookup join)")
+
+    def own_row(self, stmt: ast.Assign, target: ast.AST, owner: str, ctx: Ctx) -> None:
+        """`v = d[k]` in a loop over d's keys: the row's own values, no join."""
+        index = self.env[owner]
+        if isinstance(target, ast.Tuple):
+            ctx.names.update(self.unpack(target, index.value, stmt))
+        elif isinstance(target, ast.Name) and owner in self.record_fields:
+            ctx.records[target.id] = dict(self.record_fields[owner])
+        elif isinstance(target, ast.Name) and index.scalar_value:
+            ctx.names[target.id] = index.value[0]
+        else:
+            raise Unsupported(stmt, "a dict's own value used as a whole tuple")
+        self.note(stmt, f"{ast.unparse(stmt.value)} is the row of {owner} itself")
 
     def copy_field(self, target: ast.Subscript, col: str, ctx: Ctx) -> None:
         """`rec["price"] = prices[rec["pid"]]`: the joined column under the record's field name."""
@@ -1540,6 +1608,27 @@ def _constructed(value: ast.AST) -> bool:
         and all(static.literal(a) is not None for a in value.args)
         and all(static.literal(k.value) is not None for k in value.keywords)
     )
+
+
+def _dict_iterated(node: ast.AST) -> tuple[str | None, bool]:
+    """(d, whether items) of `d`, `d.keys()` or `d.items()`."""
+    if isinstance(node, ast.Name):
+        return node.id, False
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("keys", "items")
+        and isinstance(node.func.value, ast.Name)
+        and not node.args
+    ):
+        return node.func.value.id, node.func.attr == "items"
+    return None, False
+
+
+def _target_names(target: ast.AST, n: int) -> list[str] | None:
+    elts = [target] if n == 1 else getattr(target, "elts", [])
+    names = [e.id for e in elts if isinstance(e, ast.Name)]
+    return names if len(names) == n == len(elts) else None
 
 
 def _read_lines(value: ast.AST) -> ast.Call | None:

@@ -414,3 +414,45 @@ def test_a_helpers_vector_per_value_of_a_prepared_column_becomes_a_column():
     plan = lift_prepare(code + "\n", [source("data/r.csv", ["text"])], [5, 6], [7])
     assert "project('t', ['text'], lambda t: bag(t))" in steps(plan)
     assert plan.columns == ["text", "t"]
+
+
+def test_sorted_rows_and_a_loop_over_sorted_dict_keys_reading_its_own_rows():
+    plan = lift(
+        """
+        sales = []
+        for line in open("data/s.csv"):
+            sid, hid, day = line.strip().split(",")
+            sales.append((sid, hid, day))
+        sales.sort(key=lambda s: (s[2], s[0]), reverse=True)
+        latest = {}
+        for s in sales:
+            latest[s[1]] = s
+        rows = []
+        for hid in sorted(latest):
+            sid, _, day = latest[hid]
+            rows.append((hid, day))
+        """,
+        source("data/s.csv", ["sid", "hid", "day"], idiom="open"),
+    )
+    body = steps(plan)
+    assert ".sort(['day', 'sid'], ascending=False)" in body
+    assert "drop_duplicates(['hid'], keep='last')" in body
+    assert "latest_2 = latest.sort(['hid'])" in body
+    assert ".join(" not in body
+    assert plan.columns == ["hid", "day"]
+
+
+def test_unsorted_dict_iteration_is_unsupported():
+    with pytest.raises(Unsupported, match="iterating a dict index"):
+        lift(
+            """
+            latest = {}
+            for line in open("data/s.csv"):
+                sid, hid = line.strip().split(",")
+                latest[hid] = sid
+            rows = []
+            for hid in latest:
+                rows.append(latest[hid])
+            """,
+            source("data/s.csv", ["sid", "hid"], idiom="open"),
+        )
