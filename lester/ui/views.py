@@ -111,9 +111,10 @@ def record_summary(record: dict[str, Any]) -> str:
         return f"{verification.get('level', '')}: {verification.get('summary', '')}"
     if node == "diagnose":
         return f"back to {record.get('step')}"
-    problem = record.get("problem")
+    problem = (record.get("problem") or "").strip()
     if problem:
-        return problem.splitlines()[0]
+        lines = problem.splitlines()
+        return " ".join(lines[:2]) if lines[0].endswith(":") else lines[0]
     trail = (record.get("proposal") or {}).get("trail") or []
     return f"ok ({len(trail)} rules)" if trail else "ok"
 
