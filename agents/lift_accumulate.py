@@ -5,6 +5,7 @@ Data scientists count and collect per key with dicts:
 - `n[k] = n.get(k, 0) + 1` / `total[k] = total.get(k, 0) + v`   -> aggregate size / sum (idiom: per-key counter)
 - `groups.setdefault(k, []).append(v)`                            -> the rows' (k, v) pairs (idiom: per-key list)
 - `m = {k: f(vs) for k, vs in groups.items()}`                     -> aggregate f over each group (idiom: per-group reduction)
+- `prev = d.get(k)` + `if prev is None or r[f] > prev[f]: d[k] = r` -> the row with the largest f per key (idiom: best row per key)
 - `n.get(k, 0)`, `n[k]` and `k in n` inside a row expression      -> a left join of the table (idiom: inline lookup)
 
 A left join keeps every row, so a lookup the original only evaluated on some rows (under a
@@ -142,6 +143,93 @@ def reduce_groups(lifter: Lifter, name: str, comp: ast.DictComp, stmt: ast.stmt)
     lifter.env[name] = Rel(table, [key, out], key=key, value=[out], scalar_value=True)
     lifter.note(stmt, f"{name} = {ast.unparse(comp.value)} per {key} (per-group reduction)")
     return True
+
+
+def best_lookup(lifter: Lifter, target: ast.AST, value: ast.AST, ctx: Ctx) -> bool:
+    """`prev = d.get(k)` with `d` still being filled: the row stored so far, for a comparison
+    that decides whether this row replaces it (see `best_update`)."""
+    if not (
+        isinstance(target, ast.Name)
+        and isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "get"
+        and isinstance(value.func.value, ast.Name)
+        and value.func.value.id in lifter.empty_dicts
+        and value.func.value.id not in lifter.env
+        and len(value.args) == 1
+    ):
+        return False
+    ctx.previous[target.id] = (value.func.value.id, value.args[0])
+    return True
+
+
+KEEP = {ast.Gt: ("desc", "first"), ast.GtE: ("asc", "last"), ast.Lt: ("asc", "first")}
+KEEP[ast.LtE] = ("desc", "last")
+
+
+def best_update(lifter: Lifter, stmt: ast.stmt, ctx: Ctx, last: bool) -> bool:
+    """`if prev is None or r[f] > prev[f]: d[k] = r` keeps, per key, the first row with the
+    largest f: a stable sort on f, then the first row per key (`>=` keeps the last such row,
+    `<` and `<=` the smallest). Only as the loop's last statement: the sort reorders its rows."""
+    from lester.agents.lift_prepare import Rel, Unsupported, _hint
+
+    parts = _best_parts(stmt, ctx)
+    if parts is None:
+        return False
+    prev, op, field, store = parts
+    owner, key = ctx.previous[prev]
+    if not last or ast.unparse(store.targets[0].slice) != ast.unparse(key):
+        raise Unsupported(stmt, f"a comparison with {prev} that does not keep one row per key")
+    column = lifter.column_for(field, ctx, _hint(field, f"{owner}_order"), stmt)
+    direction, keep = KEEP[type(op)]
+    order = "" if direction == "asc" else ", ascending=False"
+    ctx.rel = Rel(
+        lifter.emit(f"{ctx.rel.var}.sort([{column!r}]{order})", ctx.rel.var), ctx.rel.columns
+    )
+    lifter.dict_store(store, store.targets[0], store.value, ctx, keep=keep)
+    lifter.note(
+        stmt, f"{owner}: per key, the row `{ast.unparse(stmt.test)}` keeps (best row per key)"
+    )
+    return True
+
+
+def _best_parts(stmt: ast.stmt, ctx: Ctx) -> tuple[str, ast.cmpop, ast.AST, ast.Assign] | None:
+    """(prev, comparison, the row's field, the store) of the best-row update, else None."""
+    if not (
+        isinstance(stmt, ast.If)
+        and not stmt.orelse
+        and len(stmt.body) == 1
+        and isinstance(stmt.body[0], ast.Assign)
+        and isinstance(stmt.body[0].targets[0], ast.Subscript)
+        and isinstance(stmt.test, ast.BoolOp)
+        and isinstance(stmt.test.op, ast.Or)
+        and len(stmt.test.values) == 2
+    ):
+        return None
+    none_test, compare = stmt.test.values
+    if not (
+        isinstance(none_test, ast.Compare)
+        and isinstance(none_test.left, ast.Name)
+        and none_test.left.id in ctx.previous
+        and isinstance(none_test.ops[0], ast.Is)
+        and static.literal(none_test.comparators[0]) is None
+        and isinstance(compare, ast.Compare)
+        and len(compare.ops) == 1
+        and type(compare.ops[0]) in KEEP
+    ):
+        return None
+    prev = none_test.left.id
+    right = compare.comparators[0]
+    if not (
+        isinstance(right, ast.Subscript)
+        and isinstance(right.value, ast.Name)
+        and right.value.id == prev
+        and isinstance(compare.left, ast.Subscript)
+        and static.literal(compare.left.slice) == static.literal(right.slice)
+        and ctx.previous[prev][0] == getattr(stmt.body[0].targets[0].value, "id", None)
+    ):
+        return None
+    return prev, compare.ops[0], compare.left, stmt.body[0]
 
 
 class _Lookups(ast.NodeTransformer):

@@ -94,6 +94,7 @@ class Ctx:
     nullable: set[str] = field(default_factory=set)
     lookups: dict[str, str] = field(default_factory=dict)
     own: tuple[str, str] | None = None
+    previous: dict[str, tuple[str, ast.AST]] = field(default_factory=dict)
 
 
 @dataclass
@@ -332,11 +333,17 @@ class Lifter:
             return  # `lines = open(path).read().splitlines()`: the file's lines, as a handle
         if isinstance(target, ast.Name) and isinstance(value, ast.ListComp | ast.DictComp):
             source = self.header_skipped(value.generators[0].iter)
+            if isinstance(source, ast.Call) and static.dotted(source.func) == "sorted":
+                source = _dict_iterated(source.args[0])[0] if source.args else None
+                source = ast.Name(id=source) if self.is_index(source) else None
             if isinstance(source, ast.Name) and (
                 source.id in self.env or source.id in self.handles
             ):
                 self.comprehension(target.id, value, stmt)
                 return
+        if isinstance(target, ast.Name) and isinstance(value, ast.Name) and value.id in self.env:
+            self.env[target.id] = self.env[value.id]  # `apps = rows`: another name, same rows
+            return
         if isinstance(target, ast.Name) and _is_empty_set(value):
             self.seen_sets.add(target.id)
             return
@@ -675,6 +682,8 @@ class Lifter:
                 self.note(stmt, "keeps non-blank lines, as the reader does (blank lines)")
                 self.block(stmt.body, ctx)
                 continue
+            if accumulate.best_update(self, stmt, ctx, last=i == len(stmts) - 1):
+                continue
             if isinstance(stmt, ast.If) and self.is_conditional_assign(stmt, ctx):
                 self.conditional_assign(stmt, ctx)
                 continue
@@ -719,6 +728,8 @@ class Lifter:
         whole_row = isinstance(value, ast.Name) and value.id == ctx.row_var
         if _splits_line(value, ctx) or whole_row and not isinstance(target, ast.Subscript):
             self.bind_row(stmt, target, ctx)
+            return
+        if accumulate.best_lookup(self, target, value, ctx):
             return
         lookup = self.dict_lookup(value, ctx)
         if lookup is not None:
@@ -799,6 +810,17 @@ class Lifter:
             _is_json_record(node, ctx.raw)
             or self.is_header_record(node, ctx)
             or _is_name(node, ctx.row_var)
+            or self.is_own_row(node, ctx)
+        )
+
+    def is_own_row(self, node: ast.AST, ctx: Ctx) -> bool:
+        """`d[k]` in a loop over d's keys, d holding whole rows."""
+        return (
+            ctx.own is not None
+            and isinstance(node, ast.Subscript)
+            and _is_name(node.value, ctx.own[0])
+            and _is_name(node.slice, ctx.own[1])
+            and ctx.own[0] in self.record_fields
         )
 
     def is_header_record(self, node: ast.AST, ctx: Ctx) -> bool:
@@ -1080,7 +1102,10 @@ class Lifter:
         self.last = Rel(selected, merged)
         self.note(node, f"{owner} collects ({', '.join(ctx.collected[owner])}) (collect rows)")
 
-    def dict_store(self, stmt: ast.Assign, target: ast.Subscript, value: ast.AST, ctx: Ctx) -> None:
+    def dict_store(
+        self, stmt: ast.Assign, target: ast.Subscript, value: ast.AST, ctx: Ctx, keep: str = "last"
+    ) -> None:
+        """`index[key] = value`: the value of the last row per key (`keep`: which row wins)."""
         self.flush(ctx)
         owner = target.value.id
         key = self.column_for(target.slice, ctx, _hint(target.slice, f"{owner}_key"), stmt)
@@ -1094,13 +1119,13 @@ class Lifter:
                 for i, e in enumerate(elements)
             ]
         )
-        keep = list(dict.fromkeys([key, *columns]))
+        kept = list(dict.fromkeys([key, *columns]))
         table = self.emit(
-            f"{ctx.rel.var}.select({keep!r}).drop_duplicates([{key!r}], keep='last')", owner
+            f"{ctx.rel.var}.select({kept!r}).drop_duplicates([{key!r}], keep={keep!r})", owner
         )
         self.env[owner] = Rel(
             table,
-            keep,
+            kept,
             key=key,
             value=columns,
             scalar_value=not whole and not isinstance(value, ast.Tuple | ast.List),

@@ -456,3 +456,31 @@ def test_unsorted_dict_iteration_is_unsupported():
             """,
             source("data/s.csv", ["sid", "hid"], idiom="open"),
         )
+
+
+@pytest.mark.parametrize(
+    "op, order, keep",
+    [(">", ", ascending=False", "first"), (">=", "", "last"), ("<", "", "first")],
+)
+def test_best_row_per_key_is_a_stable_sort_then_one_row_per_key(op: str, order: str, keep: str):
+    plan = lift(
+        f"""
+        latest = {{}}
+        for line in open("data/a.csv"):
+            rec = dict(zip(["app", "day"], line.strip().split(",")))
+            prev = latest.get(rec["app"])
+            if prev is None or rec["day"] {op} prev["day"]:
+                latest[rec["app"]] = rec
+        rows = [latest[k] for k in sorted(latest)]
+        apps = rows
+        out = []
+        for a in apps:
+            out.append(a["day"])
+        """,
+        source("data/a.csv", ["app", "day"], idiom="open", header=False),
+    )
+    body = steps(plan)
+    assert f".sort(['day']{order})" in body
+    assert f".drop_duplicates(['app'], keep='{keep}')" in body
+    assert "latest_2 = latest.sort(['app'])" in body
+    assert plan.columns == ["day"]
