@@ -41,12 +41,18 @@ def source_function(name: str, path: str, options: dict[str, Any], reader: str =
 
 
 def prepare_function(
-    sources: list[str], body: list[str], result: str, derived: list[str], origin: str
+    sources: list[str],
+    body: list[str],
+    result: str,
+    derived: list[str],
+    origin: str,
+    imports: list[str] = (),
 ) -> str:
     params = ", ".join(f"{s}: lt.Frame" for s in sources)
     lines = [*body, *derived, f"return {result}"]
     inner = "\n".join(f"    {line}" for line in lines)
-    return f'@lt.prepare\ndef prepared({params}) -> lt.Frame:\n    """{origin}"""\n{inner}'
+    head = "".join(f"{line}\n" for line in imports) + ("\n\n" if imports else "")
+    return f'{head}@lt.prepare\ndef prepared({params}) -> lt.Frame:\n    """{origin}"""\n{inner}'
 
 
 def prepare_name(prepare_code: str) -> str | None:

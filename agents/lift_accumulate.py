@@ -3,6 +3,7 @@
 Data scientists count and collect per key with dicts:
 
 - `n[k] = n.get(k, 0) + 1` / `total[k] = total.get(k, 0) + v`   -> aggregate size / sum (idiom: per-key counter)
+- `d[k] = f(d.get(k, init), v)`, any other update of one row value -> a fold over each group (idiom: per-key fold)
 - `groups.setdefault(k, []).append(v)`                            -> the rows' (k, v) pairs (idiom: per-key list)
 - `m = {k: f(vs) for k, vs in groups.items()}`                     -> aggregate f over each group (idiom: per-group reduction)
 - `prev = d.get(k)` + `if prev is None or r[f] > prev[f]: d[k] = r` -> the row with the largest f per key (idiom: best row per key)
@@ -66,6 +67,60 @@ def count_or_sum(
     lifter.env[owner] = Rel(table, [key, name], key=key, value=[name], scalar_value=True)
     lifter.accumulated.add(owner)
     lifter.note(stmt, f"{owner} = the {how} of {ast.unparse(inc)} per {key} (per-key counter)")
+
+
+def fold_update(target: ast.Subscript, value: ast.AST) -> ast.Call | None:
+    """The `d.get(k, init)` of `d[k] = f(d.get(k, init), row values)`, d used nowhere else."""
+    owner = target.value.id if isinstance(target.value, ast.Name) else None
+    gets = [
+        n
+        for n in ast.walk(value)
+        if isinstance(n, ast.Call)
+        and static.dotted(n.func) == f"{owner}.get"
+        and len(n.args) == 2
+        and ast.unparse(n.args[0]) == ast.unparse(target.slice)
+        and static.literal(n.args[1]) is not None
+    ]
+    uses = [n for n in ast.walk(value) if isinstance(n, ast.Name) and n.id == owner]
+    return gets[0] if len(gets) == 1 and len(uses) == 1 else None
+
+
+def fold(lifter: Lifter, stmt: ast.Assign, target: ast.Subscript, ctx: Ctx) -> None:
+    """`d[k] = f(d.get(k, init), v)`: per key, f folded over the group's values in row order,
+    starting from init (idiom: per-key fold). One row value only: a pandas aggregation sees one
+    column."""
+    from lester.agents.lift_prepare import Rel, Unsupported, _copy, _free_names, _hint, identifier
+
+    lifter.flush(ctx)
+    owner = target.value.id
+    if owner in lifter.env:
+        raise Unsupported(stmt, f"{owner} is updated in more than one place")
+    value = _copy(stmt.value)
+    get = fold_update(target, value)
+    acc = identifier("acc", _free_names(value) | set(ctx.names))
+    body = _Replace(get, ast.Name(id=acc, ctx=ast.Load())).visit(value)
+    columns, (params, text) = lifter.row_function(body, ctx)
+    unknown = _free_names(ast.parse(f"lambda {acc}, {params}: {text}", mode="eval"))
+    if len(columns) != 1 or unknown - lifter.globals():
+        raise Unsupported(stmt, f"a per-key update of {owner} from several row values")
+    key = lifter.column_for(target.slice, ctx, _hint(target.slice, f"{owner}_key"), stmt)
+    step = f"lambda {acc}, {params}: {text}"
+    reducer = f"lambda values: reduce({step}, values, {ast.unparse(get.args[1])})"
+    table = lifter.emit(
+        f"{ctx.rel.var}.aggregate([{key!r}], {owner}=({columns[0]!r}, {reducer}))", owner
+    )
+    lifter.env[owner] = Rel(table, [key, owner], key=key, value=[owner], scalar_value=True)
+    lifter.accumulated.add(owner)
+    lifter.needs.add("from functools import reduce")
+    lifter.note(stmt, f"{owner} = {ast.unparse(stmt.value)} folded per {key} (per-key fold)")
+
+
+class _Replace(ast.NodeTransformer):
+    def __init__(self, old: ast.AST, new: ast.AST) -> None:
+        self.old, self.new = old, new
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        return self.new if node is self.old else super().generic_visit(node)
 
 
 def group_append(call: ast.Call) -> tuple[str, ast.AST, ast.AST] | None:
@@ -302,6 +357,37 @@ class _Lookups(ast.NodeTransformer):
                 self.node, f"{ast.unparse(node)}: left join with {owner} (inline lookup)"
             )
         return ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node)
+
+
+def apply_lookup(lifter: Lifter, frame: str, column: str, value: ast.AST, stmt: ast.stmt) -> bool:
+    """`df["c"] = df["k"].apply(lambda v: d.get(v, 0))` (or `.map`), d a keyed table: the lookup
+    as a left join of d on k (idiom: inline lookup in apply). False when `value` is no such call."""
+    from lester.agents.lift_prepare import Ctx, Rel, _subscript_base
+
+    rel = lifter.env[frame]
+    if not (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in ("apply", "map")
+        and len(value.args) == 1
+        and not value.keywords
+        and isinstance(value.args[0], ast.Lambda)
+        and len(value.args[0].args.args) == 1
+        and isinstance(value.func.value, ast.Subscript)
+        and _subscript_base(value.func.value) == frame
+        and static.literal(value.func.value.slice) in rel.columns
+    ):
+        return False
+    lam = value.args[0]
+    ctx = Ctx(rel, None, names={lam.args.args[0].arg: static.literal(value.func.value.slice)})
+    expr = hoist_lookups(lifter, lam.body, ctx, stmt)
+    if ast.dump(expr) == ast.dump(lam.body):
+        return False
+    if not (isinstance(expr, ast.Name) and ctx.names.get(expr.id) == column):
+        lifter.project(ctx, column, expr, stmt)
+    lifter.env[frame] = Rel(ctx.rel.var, list(dict.fromkeys([*rel.columns, column])))
+    lifter.last = lifter.env[frame]
+    return True
 
 
 def hoist_lookups(lifter: Lifter, value: ast.AST, ctx: Ctx, node: ast.AST) -> ast.AST:

@@ -114,7 +114,7 @@ class PreparePlan:
     helpers: list[str]
     constants: list[str]
     trail: list[str]
-    imports: list[str]
+    imports: list[str]  # what the steps need besides the script's own imports
 
 
 def identifier(text: str, taken: set[str]) -> str:
@@ -159,6 +159,7 @@ class Lifter:
         self.seen_sets: set[str] = set()
         self.groups: dict[str, tuple[str, str, str]] = {}
         self.accumulated: set[str] = set()
+        self.needs: set[str] = set()
 
     # ---- driver -------------------------------------------------------------------------------
 
@@ -182,7 +183,7 @@ class Lifter:
             helpers=self.helpers(),
             constants=self.constants(),
             trail=self.trail,
-            imports=self.imports(),
+            imports=sorted(self.needs),
         )
 
     def result(self) -> str:
@@ -750,6 +751,9 @@ class Lifter:
             increment = accumulate.counter_update(target, value)
             if increment is not None and (owner in self.empty_dicts or owner in self.env):
                 accumulate.count_or_sum(self, stmt, target, increment, ctx)
+                return
+            if owner in self.empty_dicts and accumulate.fold_update(target, value) is not None:
+                accumulate.fold(self, stmt, target, ctx)
                 return
             if owner in self.env or owner in self.empty_dicts:
                 self.dict_store(stmt, target, value, ctx)
@@ -1469,6 +1473,10 @@ class Lifter:
         from lester.agents.lift_pandas import lift_column_assignment
 
         base = _subscript_base(target)
+        column = static.literal(target.slice)
+        if isinstance(column, str) and accumulate.apply_lookup(self, base, column, value, stmt):
+            self.forget_scalars(base, column)
+            return
         if isinstance(value, ast.Name) and value.id in self.env:
             self.parallel_column(base, static.literal(target.slice), self.env[value.id], stmt)
         else:

@@ -89,6 +89,7 @@ class OfflineLifter:
             plan.result,
             [],
             origin,
+            plan.imports,
         )
         return Proposal(
             NAME, parts={"prepare": code}, trail=[t for t in plan.trail if "source" not in t]

@@ -484,3 +484,41 @@ def test_best_row_per_key_is_a_stable_sort_then_one_row_per_key(op: str, order: 
     assert f".drop_duplicates(['app'], keep='{keep}')" in body
     assert "latest_2 = latest.sort(['app'])" in body
     assert plan.columns == ["day"]
+
+
+def test_a_per_key_fold_and_a_lookup_inside_pandas_apply():
+    plan = lift(
+        """
+        import json
+        import pandas as pd
+        subs = pd.read_csv("data/s.csv")
+        texts = {}
+        for line in open("data/t.jsonl"):
+            t = json.loads(line)
+            texts[t["sid"]] = (texts.get(t["sid"], "") + " " + t["text"]).strip()
+        subs["all_text"] = subs["sid"].apply(lambda s: texts.get(s, ""))
+        """,
+        source("data/s.csv", ["sid", "plan"]),
+        source("data/t.jsonl", ["sid", "text"], idiom="json-lines"),
+    )
+    body = steps(plan)
+    assert (
+        "texts = t.aggregate(['sid'], texts=('text', lambda values: "
+        "reduce(lambda acc, text: (acc + ' ' + text).strip(), values, '')))" in body
+    )
+    assert "s.join(texts, on='sid', how='left')" in body
+    assert "lambda v: '' if pd.isna(v) else v" in body
+    assert plan.imports == ["from functools import reduce"]
+
+
+def test_a_fold_over_two_row_values_is_unsupported():
+    with pytest.raises(Unsupported, match="several row values"):
+        lift(
+            """
+            best = {}
+            for line in open("data/o.csv"):
+                k, a, b = line.strip().split(",")
+                best[k] = max(best.get(k, 0), int(a) * int(b))
+            """,
+            source("data/o.csv", ["k", "a", "b"], idiom="open"),
+        )
