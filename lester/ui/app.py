@@ -183,20 +183,20 @@ def _fork_routes(
         if step not in RESUMABLE:
             raise HTTPException(400, f"cannot resume from {step!r}")
         budgets = Budgets(
-            per_step=_int(form, "per_step", 3),
-            total=_int(form, "total", 12),
-            tokens=_int(form, "tokens", 200_000),
+            per_step=_int(form, "per_step", 3, minimum=1),
+            total=_int(form, "total", 12, minimum=1),
+            tokens=_int(form, "tokens", 200_000, minimum=0),
         )
         resume = ResumeRequest(
-            root,
-            run_id,
-            Path(row.script),
-            Path(row.data_dir),
-            step,
-            _int(form, "record"),
-            str(form.get("model") or "offline"),
-            budgets,
-            config.sandbox,
+            traces=root,
+            parent=run_id,
+            script=Path(row.script),
+            data_dir=Path(row.data_dir),
+            step=step,
+            record=_int(form, "record"),
+            model=str(form.get("model") or "offline").strip(),
+            budgets=budgets,
+            sandbox=config.sandbox,
         )
         return RedirectResponse(f"/jobs/{jobs.resume(resume).id}", status_code=303)
 
@@ -215,11 +215,15 @@ def _fork_routes(
         return JSONResponse(job.to_dict())
 
 
-def _int(form: Any, name: str, default: int | None = None) -> Any:
+def _int(form: Any, name: str, default: int | None = None, minimum: int | None = None) -> Any:
+    """A whole-number form field (400 when it is not one, or below `minimum`)."""
     value = form.get(name)
     if value in (None, ""):
         return default
     try:
-        return int(str(value))
+        number = int(str(value))
     except ValueError as exc:
         raise HTTPException(400, f"{name} must be a whole number") from exc
+    if minimum is not None and number < minimum:
+        raise HTTPException(400, f"{name} must be at least {minimum}")
+    return number

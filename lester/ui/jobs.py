@@ -2,7 +2,8 @@
 
 A fork runs the sandbox (and, when resumed, the agent) for seconds to minutes, so the request that
 starts it returns at once with a job id; the job page polls the job's status and progress lines
-and then links to the new run. Jobs live as long as the server.
+and then links to the new run. Jobs live as long as the server. The pipeline a resumed fork
+writes goes to `<traces>/forks/`, never beside the user's script.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from lester.agents.analysis import Analysis, ModelReport, SourceReport
 from lester.agents.graph import build_graph
 from lester.agents.runtime import Runtime
 from lester.agents.traces import TraceStore
@@ -46,12 +47,15 @@ def model():
 
 
 def analysis() -> dict[str, Any]:
-    return {
-        "problem": None,
-        "model": {"estimator": "sklearn.linear_model.LogisticRegression", "X_shape": [10, 1]},
-        "sources": [{"path": "data/people.csv", "line": 4}],
-        "stages": {"data_preparation": [4], "features": [5], "label": [6], "model": [7]},
-    }
+    """A complete analysis as `Analysis.to_dict` writes it (the verify node reads it back)."""
+    source = SourceReport(
+        "data/people.csv", "csv", 4, ",", True, ["age", "label"], 10, {}, [["30", "1"]]
+    )
+    model = ModelReport(
+        "sklearn.linear_model.LogisticRegression", {}, {}, 7, [10, 1], [10], "float64", "int64"
+    )
+    stages = {"data_preparation": [4], "features": [5], "label": [6], "model": [7]}
+    return Analysis("messy.py", ".", sources=[source], model=model, stages=stages).to_dict()
 
 
 def history(start: float) -> list[dict[str, Any]]:
