@@ -30,6 +30,7 @@ class RecordDetail:
     verification: dict[str, Any] | None
     diagnosis: dict[str, Any] | None
     inherited: bool
+    previous: int | None  # the record of this node's previous execution
 
     @property
     def resumable(self) -> bool:
@@ -43,7 +44,9 @@ def record_detail(state: dict[str, Any], index: int, inherited: int = 0) -> Reco
         raise IndexError(index)
     record = history[index]
     proposal = record.get("proposal") or {}
-    diff, base = _diff(state, index)
+    node = record.get("node")
+    previous = next((i for i in range(index - 1, -1, -1) if history[i].get("node") == node), None)
+    diff, base = _diff(state, index, previous)
     following = history[index + 1] if index + 1 < len(history) else {}
     return RecordDetail(
         index=index,
@@ -59,10 +62,11 @@ def record_detail(state: dict[str, Any], index: int, inherited: int = 0) -> Reco
         verification=record.get("verification"),
         diagnosis=following if following.get("node") == "diagnose" else None,
         inherited=index < inherited,
+        previous=previous,
     )
 
 
-def _diff(state: dict[str, Any], index: int) -> tuple[Diff | None, str]:
+def _diff(state: dict[str, Any], index: int, previous: int | None) -> tuple[Diff | None, str]:
     """This record's code against what it replaced, and a phrase naming what that was."""
     history = state.get("history") or []
     record = history[index]
@@ -72,7 +76,6 @@ def _diff(state: dict[str, Any], index: int) -> tuple[Diff | None, str]:
         return line_diff(edited.get("base", ""), record.get("module", "")), (
             f"the candidate it was edited from (run {edited.get('run')}, record {edited.get('record')})"
         )
-    previous = next((i for i in range(index - 1, -1, -1) if history[i].get("node") == node), None)
     if previous is None:
         return None, ""
     if node in STEP_NODES:
@@ -81,8 +84,9 @@ def _diff(state: dict[str, Any], index: int) -> tuple[Diff | None, str]:
         before, after = candidate_module(state, previous), candidate_module(state, index)
     else:
         return None, ""
-    label = f"{node} attempt {history[previous].get('attempt') or previous} (record {previous})"
-    return line_diff(before or "", after or ""), label
+    attempt = history[previous].get("attempt")
+    label = f"{node} attempt {attempt}" if attempt else f"the previous {node}"
+    return line_diff(before or "", after or ""), f"{label} (record {previous})"
 
 
 def step_code(record: dict[str, Any], step: str) -> str:

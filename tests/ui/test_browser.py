@@ -99,8 +99,9 @@ def test_compare_jumps_to_the_failed_step(page, ui_url: str, ui_store: Store):
     assert "failed" in detail.locator("h3").inner_text()
 
     first, second = (_index(ui_store, ui_store.clinic_llm, "prepare", n) for n in (0, 1))
-    run = ui_store.clinic_llm
-    page.goto(f"{ui_url}/compare?a={run}&b={run}&ra={first}&rb={second}")
+    record = _open_record(page, ui_url, ui_store.clinic_llm, second)
+    record.locator("a.compare-attempts").click()
+    page.wait_for_url(re.compile(rf"ra={first}&rb={second}$"))
     assert "Candidate diff" in page.inner_text("main")
     assert page.locator(".diff .add").count() > 0
     shoot(page, "compare-attempts")
