@@ -60,7 +60,7 @@ def ui_command(
         traces=traces,
         evals=roots,
         sandbox=sandbox,
-        allowed_hosts=["127.0.0.1", "localhost"] if host in LOOPBACK else None,
+        allowed_hosts=["127.0.0.1", "localhost", "[::1]"] if host in LOOPBACK else None,
     )
     shown = f"[{host}]" if ":" in host else host
     console.print(
