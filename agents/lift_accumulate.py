@@ -7,7 +7,9 @@ Data scientists count and collect per key with dicts:
 - `groups.setdefault(k, []).append(v)`                            -> the rows' (k, v) pairs (idiom: per-key list)
 - `m = {k: f(vs) for k, vs in groups.items()}`                     -> aggregate f over each group (idiom: per-group reduction)
 - `prev = d.get(k)` + `if prev is None or r[f] > prev[f]: d[k] = r` -> the row with the largest f per key (idiom: best row per key)
+- `m = sum(xs) / len(xs)` over a collected list                    -> a one-row aggregate (idiom: statistic of a list)
 - `n.get(k, 0)`, `n[k]` and `k in n` inside a row expression      -> a left join of the table (idiom: inline lookup)
+- a statistic of a list inside a row expression                   -> joined to every row (idiom: broadcast statistic)
 
 A left join keeps every row, so a lookup the original only evaluated on some rows (under a
 condition) reads the joined column on those rows and a missing value on the others, which the
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from lester.agents.lift_prepare import Ctx, Lifter
 
 ZEROS = (0, 0.0)
+ALL = "_all"  # the constant key of a one-row table, joined to every row
 
 
 def counter_update(target: ast.Subscript, value: ast.AST) -> ast.AST | None:
@@ -123,9 +126,19 @@ class _Replace(ast.NodeTransformer):
         return self.new if node is self.old else super().generic_visit(node)
 
 
-def group_append(call: ast.Call) -> tuple[str, ast.AST, ast.AST] | None:
-    """(owner, key, value) of `owner.setdefault(key, []).append(value)`, else None."""
+def group_append(call: ast.Call, lists: set[str]) -> tuple[str, ast.AST, ast.AST] | None:
+    """(owner, key, value) of `owner.setdefault(key, []).append(value)`, or of
+    `owner[key].append(value)` when owner was made as a dict of empty lists, else None."""
     func = call.func
+    if (
+        isinstance(func, ast.Attribute)
+        and func.attr == "append"
+        and len(call.args) == 1
+        and isinstance(func.value, ast.Subscript)
+        and isinstance(func.value.value, ast.Name)
+        and func.value.value.id in lists
+    ):
+        return func.value.value.id, func.value.slice, call.args[0]
     if not (
         isinstance(func, ast.Attribute)
         and func.attr == "append"
@@ -287,16 +300,83 @@ def _best_parts(stmt: ast.stmt, ctx: Ctx) -> tuple[str, ast.cmpop, ast.AST, ast.
     return prev, compare.ops[0], compare.left, stmt.body[0]
 
 
+def list_statistic(lifter: Lifter, name: str, value: ast.AST, stmt: ast.stmt) -> bool:
+    """`age_mean = sum(ages) / len(ages)`, `ages` a collected list of one field: a one-row table
+    holding the statistic, computed by the same expression on the list (idiom: statistic of a
+    list). False when `value` reads no such list, or reads other data."""
+    from lester.agents.lift_prepare import Rel, _free_names, _substitute, identifier
+
+    free = _free_names(value)
+    lists = [n for n in free if n in lifter.env and lifter.env[n].key is None]
+    if (
+        len(lists) != 1
+        or len(lifter.env[lists[0]].columns) != 1
+        or free - {lists[0]} - lifter.globals()
+    ):
+        return False
+    arguments = [a for n in ast.walk(value) if isinstance(n, ast.Call) for a in n.args]
+    uses = [n for n in ast.walk(value) if isinstance(n, ast.Name) and n.id == lists[0]]
+    if not all(any(u is a for a in arguments) for u in uses):
+        return False  # `df[df["a"] > 0]`: a frame expression, not a function of a list
+    rel = lifter.env[lists[0]]
+    param = identifier("values", free)
+    body = _substitute(value, {lists[0]: ast.parse(f"list({param})", mode="eval").body})
+    table = lifter.emit(
+        f"{rel.var}.project({ALL!r}, [], lambda: 0).aggregate([{ALL!r}], "
+        f"{name}=({rel.columns[0]!r}, lambda {param}: {ast.unparse(body)}))",
+        name,
+    )
+    lifter.env[name] = Rel(table, [ALL, name], key=ALL, value=[name], scalar_value=True)
+    lifter.broadcasts.add(name)
+    lifter.note(stmt, f"{name} = {ast.unparse(value)} as a one-row table (statistic of a list)")
+    return True
+
+
 class _Lookups(ast.NodeTransformer):
     """Replaces lookups of keyed tables by names bound to joined columns."""
 
     def __init__(self, lifter: Lifter, ctx: Ctx, node: ast.AST) -> None:
         self.lifter, self.ctx, self.node = lifter, ctx, node
 
+    def visit_Name(self, node: ast.Name) -> ast.AST:  # noqa: N802 (ast API)
+        if isinstance(node.ctx, ast.Load) and node.id in self.lifter.broadcasts:
+            return self.broadcast(node.id, node)
+        return node
+
+    def broadcast(self, owner: str, node: ast.AST) -> ast.AST:
+        """A one-row table's value on every row: joined on a constant key."""
+        from lester.agents.lift_prepare import Rel, _free_names, identifier
+
+        name = self.ctx.lookups.get(owner)
+        if name is None:
+            ctx, lifter = self.ctx, self.lifter
+            if ALL not in ctx.rel.columns:
+                with_key = lifter.emit(
+                    f"{ctx.rel.var}.project({ALL!r}, [], lambda: 0)", ctx.rel.var
+                )
+                ctx.rel = Rel(with_key, [*ctx.rel.columns, ALL])
+            ctx.names.setdefault(ALL, ALL)
+            column = lifter.join_index(ctx, owner, ast.Name(id=ALL), "left", self.node, False)[
+                owner
+            ]
+            name = identifier(f"{owner}_of_row", set(ctx.names) | _free_names(self.node))
+            ctx.names[name] = column
+            ctx.lookups[owner] = name
+            lifter.note(self.node, f"{owner} on every row (broadcast statistic)")
+        return ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node)
+
     def visit_Subscript(self, sub: ast.Subscript) -> ast.AST:  # noqa: N802 (ast API)
         owner = sub.value.id if isinstance(sub.value, ast.Name) else None
         if self.lookup_of(owner, sub.slice):
             return self.joined(owner, sub.slice, None, sub)
+        record = sub.value
+        if (
+            isinstance(record, ast.Subscript)
+            and isinstance(record.value, ast.Name)
+            and static.literal(sub.slice) in self.lifter.record_fields.get(record.value.id, {})
+            and self.lookup_of(record.value.id, record.slice, record=True)
+        ):
+            return self.joined(record.value.id, record.slice, None, sub, static.literal(sub.slice))
         return self.generic_visit(sub)
 
     def visit_Call(self, call: ast.Call) -> ast.AST:  # noqa: N802 (ast API)
@@ -328,27 +408,45 @@ class _Lookups(ast.NodeTransformer):
             )
         return self.generic_visit(test)
 
-    def lookup_of(self, owner: str | None, key: ast.AST) -> bool:
+    def lookup_of(self, owner: str | None, key: ast.AST, record: bool = False) -> bool:
+        """Whether `owner[key]` looks up a keyed table (of records, or of single values)."""
         lifter = self.lifter
         return (
             owner is not None
+            and owner not in lifter.broadcasts
             and lifter.is_index(owner)
-            and lifter.env[owner].scalar_value
+            and (owner in lifter.record_fields if record else lifter.env[owner].scalar_value)
             and bool(lifter.row_refs(key, self.ctx))
             and not lifter.outside(key, self.ctx)
         )
 
-    def joined(self, owner: str, key: ast.AST, default: ast.AST | None, node: ast.AST) -> ast.AST:
+    def joined(
+        self,
+        owner: str,
+        key: ast.AST,
+        default: ast.AST | None,
+        node: ast.AST,
+        field: str | None = None,
+    ) -> ast.AST:
+        """A name bound to the looked-up value (`field` of a record table) joined into the rows."""
         from lester.agents.lift_prepare import Unsupported, _free_names, _is_none, identifier
 
-        text = f"{owner}[{ast.unparse(key)}] or {ast.unparse(default) if default else ''}"
+        text = f"{owner}[{ast.unparse(key)}][{field}] or {ast.unparse(default) if default else ''}"
         name = self.ctx.lookups.get(text)
         if name is None:
             if default is not None and _free_names(default) - self.lifter.globals():
                 raise Unsupported(node, f"a lookup default {ast.unparse(default)} from the data")
-            mapping = self.lifter.join_index(self.ctx, owner, key, "left", self.node, False)
-            column = mapping[self.lifter.env[owner].value[0]]
-            if default is not None and not _is_none(default):
+            index = self.lifter.env[owner]
+            shared = default is None or _is_none(
+                default
+            )  # no default filled in: one join serves all
+            mapping = self.ctx.joins.get(f"{owner}[{ast.unparse(key)}]") if shared else None
+            if mapping is None:
+                mapping = self.lifter.join_index(self.ctx, owner, key, "left", self.node, False)
+                if shared:
+                    self.ctx.joins[f"{owner}[{ast.unparse(key)}]"] = mapping
+            column = mapping[self.lifter.record_fields[owner][field] if field else index.value[0]]
+            if not shared:
                 self.lifter.fill_default(self.ctx, column, default, self.node)
             name = identifier(f"{owner}_of_row", set(self.ctx.names) | _free_names(self.node))
             self.ctx.names[name] = column
@@ -393,7 +491,9 @@ def apply_lookup(lifter: Lifter, frame: str, column: str, value: ast.AST, stmt: 
 def hoist_lookups(lifter: Lifter, value: ast.AST, ctx: Ctx, node: ast.AST) -> ast.AST:
     """`value` with every lookup of a keyed table replaced by a column joined into the rows."""
     if not any(
-        isinstance(n, ast.Name) and lifter.is_index(n.id) and lifter.env[n.id].scalar_value
+        isinstance(n, ast.Name)
+        and lifter.is_index(n.id)
+        and (lifter.env[n.id].scalar_value or n.id in lifter.record_fields)
         for n in ast.walk(value)
     ):
         return value

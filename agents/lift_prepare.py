@@ -91,8 +91,8 @@ class Ctx:
     raw: str | None = None
     whole_rows: set[str] = field(default_factory=set)
     vectors: dict[str, list[ast.AST]] = field(default_factory=dict)
-    nullable: set[str] = field(default_factory=set)
     lookups: dict[str, str] = field(default_factory=dict)
+    joins: dict[str, dict[str, str]] = field(default_factory=dict)
     own: tuple[str, str] | None = None
     previous: dict[str, tuple[str, ast.AST]] = field(default_factory=dict)
 
@@ -160,6 +160,8 @@ class Lifter:
         self.groups: dict[str, tuple[str, str, str]] = {}
         self.accumulated: set[str] = set()
         self.needs: set[str] = set()
+        self.broadcasts: set[str] = set()
+        self.empty_lists: set[str] = set()
 
     # ---- driver -------------------------------------------------------------------------------
 
@@ -323,6 +325,9 @@ class Lifter:
             if isinstance(value, ast.Dict) and isinstance(target, ast.Name):
                 self.empty_dicts.add(target.id)
             return  # `rows = []`, `index = {}`: filled by a loop later
+        if isinstance(target, ast.Name) and _dict_of_empty_lists(value):
+            self.empty_lists.add(target.id)
+            return  # `fares = {1: [], 2: []}`: lists per key, filled by a loop later
         if _empty_dicts(target, value):
             self.empty_dicts |= {e.id for e in target.elts}
             return  # `a, b = {}, {}`
@@ -363,6 +368,8 @@ class Lifter:
             if name == "open":
                 self.bind_handle(value, target)
                 return
+        if isinstance(target, ast.Name) and accumulate.list_statistic(self, target.id, value, stmt):
+            return
         if isinstance(target, ast.Name) and _reads_any(value, {**self.env, **self.scalars}):
             self.pandas_assign(target.id, value, stmt)
             return
@@ -423,6 +430,10 @@ class Lifter:
         names = static.literal(loop.iter)
         if _is_columns_of(loop.iter, self.env):
             names = list(self.env[loop.iter.value.id].columns)
+        files = self.named_partitions(loop, names)
+        if files:
+            self.partition_loop(loop, files)
+            return
         if isinstance(names, list | tuple) and isinstance(loop.target, ast.Name):
             self.unroll(loop, names)
             return
@@ -467,6 +478,26 @@ class Lifter:
         else:
             found = [(p, p) for p in self.catalog if fnmatch.fnmatch(p, pattern.lstrip("./"))]
         return sorted(found)
+
+    def named_partitions(self, loop: ast.For, values: Any) -> list[tuple[Any, str]]:
+        """(value, path) per file of `for port in ["C", "Q"]: open(f"data/p_{port}.jsonl")`: a
+        loop over literal values naming the partition files the script read (idiom: partitions)."""
+        if not (isinstance(values, list | tuple) and values and isinstance(loop.target, ast.Name)):
+            return []
+        opens = [
+            n
+            for n in ast.walk(loop)
+            if isinstance(n, ast.Call) and static.dotted(n.func) == "open" and n.args
+        ]
+        if len(opens) != 1 or loop.target.id not in _free_names(opens[0].args[0]):
+            return []
+        files = []
+        for value in values:
+            path = _text(_substitute(opens[0].args[0], {loop.target.id: ast.Constant(value)}))
+            if path is None or self.catalog_path(path) not in self.catalog:
+                return []
+            files.append((value, self.catalog_path(path)))
+        return files
 
     def constant_text(self, node: ast.AST) -> str | None:
         """A string literal, or a module constant naming one (`TX_DIR`)."""
@@ -906,7 +937,7 @@ class Lifter:
             else:
                 self.collect(owner, call.args[0], ctx, stmt)
             return
-        grouped = accumulate.group_append(call)
+        grouped = accumulate.group_append(call, self.empty_lists)
         if grouped is not None:
             accumulate.collect_groups(self, stmt, grouped, ctx)
             return
@@ -967,6 +998,8 @@ class Lifter:
 
     def project(self, ctx: Ctx, col: str, value: ast.AST, node: ast.AST) -> None:
         value = accumulate.hoist_lookups(self, value, ctx, node)
+        if self.field_ref(value, ctx) == col:
+            return  # `p["port"] = port`, port already that column
         unknown = self.outside(value, ctx)
         if unknown:
             raise Unsupported(
@@ -1049,6 +1082,9 @@ class Lifter:
             if isinstance(element, ast.Name) and element.id in {*ctx.locals, OPAQUE}:
                 opaque = True
                 continue
+            if isinstance(element, ast.ListComp):
+                opaque = True  # a block per row (a one-hot over a list): for the encoder synthesis
+                continue
             default = owner if len(elements) == 1 else f"{owner}_{i}"
             try:
                 columns.append(self.column_for(element, ctx, _hint(element, default), node))
@@ -1114,6 +1150,9 @@ class Lifter:
         owner = target.value.id
         key = self.column_for(target.slice, ctx, _hint(target.slice, f"{owner}_key"), stmt)
         whole = self.is_record(value, ctx)  # `index[key] = row`: the whole row
+        if _literal_keys(value):
+            self.record_store(stmt, owner, key, value, ctx, keep)
+            return
         elements = value.elts if isinstance(value, ast.Tuple | ast.List) else [value]
         columns = (
             list(ctx.positional or ctx.rel.columns)
@@ -1137,6 +1176,22 @@ class Lifter:
         if whole and ctx.positional is None:
             self.record_fields[owner] = {c: c for c in columns}
         self.note(stmt, f"{owner} indexes ({', '.join(columns)}) by {key} (dict index)")
+
+    def record_store(
+        self, stmt: ast.Assign, owner: str, key: str, value: ast.Dict, ctx: Ctx, keep: str
+    ) -> None:
+        """`index[key] = {"fare": f, "deck": d}`: a table of records, one column per field."""
+        fields = {
+            static.literal(k): self.column_named(v, f"{owner}_{static.literal(k)}", ctx, stmt)
+            for k, v in zip(value.keys, value.values, strict=True)
+        }
+        kept = list(dict.fromkeys([key, *fields.values()]))
+        table = self.emit(
+            f"{ctx.rel.var}.select({kept!r}).drop_duplicates([{key!r}], keep={keep!r})", owner
+        )
+        self.env[owner] = Rel(table, kept, key=key, value=list(fields.values()))
+        self.record_fields[owner] = fields
+        self.note(stmt, f"{owner} indexes records ({', '.join(fields)}) by {key} (dict index)")
 
     def dict_lookup(self, value: ast.AST, ctx: Ctx) -> tuple[str, ast.AST, ast.AST | None] | None:
         if (
@@ -1241,7 +1296,6 @@ class Lifter:
                 raise Unsupported(
                     stmt, f"a lookup default from {sorted(unknown)}, computed from the data"
                 )
-            ctx.nullable |= {c for c, d in zip(columns, defaults, strict=True) if _is_none(d)}
             columns = [
                 c if _is_none(d) else self.fill_default(ctx, c, d, stmt)
                 for c, d in zip(columns, defaults, strict=True)
@@ -1536,7 +1590,7 @@ class Lifter:
             if isinstance(n, ast.Assign | ast.AugAssign)
             for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
             if isinstance(t, ast.Name)
-        ]
+        ] + list(static.mutated(self.tree))
         for stmt in self.tree.body:
             if (
                 isinstance(stmt, ast.Assign)
@@ -1586,12 +1640,13 @@ class _Rewrite(ast.NodeTransformer):
         return super().generic_visit(node)
 
     def visit_Compare(self, node: ast.Compare) -> ast.AST:  # noqa: N802 (ast API)
-        """`lab is None` on a column a lookup left missing: missing values are NaN in a frame."""
+        """`v is None` on a column: a frame holds a missing value as NaN (JSON nulls, lookups a
+        left join missed, None returned by a row function), so the test is `pd.isna(v)`."""
         if (
             len(node.ops) == 1
             and isinstance(node.ops[0], ast.Is | ast.IsNot)
             and _is_none(node.comparators[0])
-            and self.lifter.field_ref(node.left, self.ctx) in self.ctx.nullable
+            and self.lifter.field_ref(node.left, self.ctx) is not None
         ):
             test = ast.Call(
                 func=ast.parse("pd.isna", mode="eval").body,
@@ -1641,6 +1696,38 @@ def _constructed(value: ast.AST) -> bool:
         and all(static.literal(a) is not None for a in value.args)
         and all(static.literal(k.value) is not None for k in value.keywords)
     )
+
+
+def _dict_of_empty_lists(value: ast.AST) -> bool:
+    return (
+        isinstance(value, ast.Dict)
+        and bool(value.values)
+        and all(isinstance(v, ast.List) and not v.elts for v in value.values)
+    )
+
+
+def _literal_keys(value: ast.AST) -> bool:
+    """A dict display whose keys are all string literals: `{"fare": f, "deck": d}`."""
+    return (
+        isinstance(value, ast.Dict)
+        and bool(value.keys)
+        and all(k is not None and isinstance(static.literal(k), str) for k in value.keys)
+    )
+
+
+def _text(node: ast.AST) -> str | None:
+    """The string an f-string, a concatenation or a literal of constants gives, else None."""
+    if isinstance(node, ast.Constant):
+        return str(node.value)
+    if isinstance(node, ast.FormattedValue) and node.format_spec is None and node.conversion == -1:
+        return _text(node.value)
+    if isinstance(node, ast.JoinedStr):
+        parts = [_text(v) for v in node.values]
+        return None if None in parts else "".join(parts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _text(node.left), _text(node.right)
+        return None if left is None or right is None else left + right
+    return None
 
 
 def _dict_iterated(node: ast.AST) -> tuple[str | None, bool]:

@@ -374,7 +374,7 @@ def _written(stmt: ast.stmt) -> set[str]:
     stored = {
         n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
     }
-    return stored | _mutated(stmt) | _loop_collections(stmt)
+    return stored | mutated(stmt) | _loop_collections(stmt)
 
 
 def _loop_collections(stmt: ast.stmt) -> set[str]:
@@ -385,22 +385,26 @@ def _loop_collections(stmt: ast.stmt) -> set[str]:
             and isinstance(node.iter, ast.Name)
             and isinstance(node.target, ast.Name)
         ):
-            if node.target.id in {n for s in node.body for n in _mutated(s)}:
+            if node.target.id in {n for s in node.body for n in mutated(s)}:
                 out.add(node.iter.id)
     return out
 
 
-def _mutated(stmt: ast.stmt) -> set[str]:
-    """`rows.append(...)`, `d.update(...)`, `m[i, j] = ...`, `r.x[0] = ...` mutate rows, d, m, r."""
+def mutated(stmt: ast.AST) -> set[str]:
+    """`rows.append(...)`, `d.update(...)`, `m[i, j] = ...`, `r.x[0] = ...`, `d[k].append(...)`
+    mutate rows, d, m, r and d."""
     out = set()
     for node in ast.walk(stmt):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
-            and isinstance(node.func.value, ast.Name)
+            and node.func.attr in MUTATORS
         ):
-            if node.func.attr in MUTATORS:
-                out.add(node.func.value.id)
+            base = node.func.value
+            while isinstance(base, ast.Subscript | ast.Attribute):
+                base = base.value
+            if isinstance(base, ast.Name):
+                out.add(base.id)
         if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
             base = node.value
             while isinstance(base, ast.Subscript | ast.Attribute):

@@ -194,7 +194,7 @@ def _plan(
     trail: list[str],
 ) -> FeaturePlan:
     derived = list(dict.fromkeys(d for c in accepted for d in c.derived))
-    specs = _merged([c.spec for c in accepted])
+    specs = _merged([c.spec for c in accepted], ctx)
     unmatched = [(a, b, _describe(ctx, a, b)) for a, b in _ranges(missed)]
     return FeaturePlan(
         matched=not unmatched and bool(specs),
@@ -207,8 +207,9 @@ def _plan(
     )
 
 
-def _merged(specs: list[TransformerSpec]) -> list[TransformerSpec]:
-    """Adjacent column-wise blocks with the same constructor become one entry (readability)."""
+def _merged(specs: list[TransformerSpec], ctx: Context) -> list[TransformerSpec]:
+    """Adjacent column-wise blocks with the same constructor become one entry (readability),
+    unless that mixes true/false columns with numbers: such a frame's values are objects."""
     out: list[TransformerSpec] = []
     for spec in specs:
         last = out[-1] if out else None
@@ -221,6 +222,7 @@ def _merged(specs: list[TransformerSpec]) -> list[TransformerSpec]:
             and spec.stop - spec.start == len(spec.columns)
             and "categories=" not in spec.code
             and "OneHotEncoder" not in spec.code
+            and _is_bool(ctx, last.columns[0]) == _is_bool(ctx, spec.columns[0])
         ):
             columns = last.columns + spec.columns
             out[-1] = TransformerSpec(
@@ -229,6 +231,10 @@ def _merged(specs: list[TransformerSpec]) -> list[TransformerSpec]:
         else:
             out.append(spec)
     return _unique_names(out)
+
+
+def _is_bool(ctx: Context, column: str) -> bool:
+    return ctx.series(column).dtype.kind in "bO" and ctx.series(column).map(type).eq(bool).all()
 
 
 def _merged_name(columns: list[str]) -> str:
@@ -269,6 +275,10 @@ def _verify_plan(ctx: Context, plan: FeaturePlan) -> None:
         plan.trail.append(f"whole plan failed to run: {type(exc).__name__}: {exc}")
         return
     covered = np.concatenate([np.arange(t.start, t.stop) for t in plan.transformers])
+    if out.dtype.kind != "f":
+        plan.matched = False
+        plan.trail.append(f"whole plan gave a matrix of {out.dtype}, not numbers")
+        return
     if not ctx.close(out, ctx.X[:, covered]):
         plan.matched = False
         plan.trail.append("whole plan ran but did not reproduce X")

@@ -145,6 +145,11 @@ class Context:
         """Equal within the tolerance, NaN matching NaN; `target` is the original's."""
         if values.shape != target.shape:
             return False
+        if values.dtype.kind not in "fiub":
+            try:
+                values = values.astype(np.float64)
+            except (TypeError, ValueError):
+                return False  # a block of objects (lists, strings): not numbers
         with np.errstate(invalid="ignore"):
             ok = np.abs(values - target) <= self.atol + self.rtol * np.abs(target)
         return bool((ok | (np.isnan(values) & np.isnan(target))).all())

@@ -522,3 +522,47 @@ def test_a_fold_over_two_row_values_is_unsupported():
             """,
             source("data/o.csv", ["k", "a", "b"], idiom="open"),
         )
+
+
+def test_partitions_named_by_a_literal_list_records_by_key_lists_per_key_and_a_list_statistic():
+    plan = lift(
+        """
+        import json
+        import numpy as np
+        people = []
+        for port in ["C", "Q"]:
+            with open(f"data/p_{port}.jsonl") as fh:
+                for line in fh:
+                    p = json.loads(line)
+                    p["port"] = port
+                    people.append(p)
+        tickets = {}
+        for line in open("data/t.csv"):
+            ticket, fare = line.strip().split(",")
+            tickets[ticket] = {"fare": float(fare) if fare else None}
+        fares = {1: [], 2: []}
+        for p in people:
+            f = tickets[p["ticket"]]["fare"]
+            if f is not None:
+                fares[p["pclass"]].append(f)
+        fare_median = {k: float(np.median(v)) for k, v in fares.items()}
+        ages = [p["age"] for p in people if p["age"] is not None]
+        age_mean = sum(ages) / len(ages)
+        X = []
+        for p in people:
+            age = p["age"] if p["age"] is not None else age_mean
+            X.append([age, fare_median[p["pclass"]]])
+        """,
+        source("data/p_C.jsonl", ["ticket", "pclass", "age"], idiom="json-lines"),
+        source("data/p_Q.jsonl", ["ticket", "pclass", "age"], idiom="json-lines"),
+        source("data/t.csv", ["ticket", "fare"], idiom="open"),
+    )
+    body = steps(plan)
+    assert "p_c.project('port', [], lambda: 'C')" in body and ".union(" in body
+    assert "t_2.select(['ticket', 'tickets_fare']).drop_duplicates(['ticket'], keep='last')" in body
+    assert ".join(tickets, on='ticket', how='left')" in body
+    assert "filter_by(['tickets_fare'], lambda f: not pd.isna(f))" in body
+    assert "fare_median=('tickets_fare', lambda values: float(np.median(list(values))))" in body
+    assert "lambda port: port" not in body
+    assert "project('_all', [], lambda: 0).aggregate(['_all'], age_mean=" in body
+    assert "lambda age, age_mean_of_row: age if not pd.isna(age) else age_mean_of_row" in body

@@ -82,3 +82,10 @@ def test_stage_lines_follow_data_dependencies_back_from_fit():
 def test_unseeded_randomness_is_flagged_and_constants_are_hints():
     assert any("random.random" in flag for flag in static.nondeterminism(TREE))
     assert static.constants(TREE)["THRESHOLD"] == 30
+
+
+def test_appending_to_a_dicts_list_mutates_the_dict():
+    from lester.agents import static
+
+    tree = static.parse("fares = {1: []}\nfor p in ps:\n    fares[p[0]].append(p[1])\n")
+    assert "fares" in static.mutated(tree.body[1])
