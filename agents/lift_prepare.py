@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lester.agents import lift_accumulate as accumulate
+from lester.agents import lift_records as records
 from lester.agents import static
 from lester.agents.lift_inline import inline_readers
 
@@ -95,6 +96,8 @@ class Ctx:
     joins: dict[str, dict[str, str]] = field(default_factory=dict)
     own: tuple[str, str] | None = None
     previous: dict[str, tuple[str, ast.AST]] = field(default_factory=dict)
+    records_built: dict[str, Any] = field(default_factory=dict)
+    narrowed: int = 0  # steps so far that may have dropped rows (filters, inner joins, dedup)
 
 
 @dataclass
@@ -446,6 +449,7 @@ class Lifter:
         if ctx is None:
             return
         self.block(loop.body, ctx)
+        records.finish(self, ctx, loop)
         self.flush(ctx)
         for owner in ctx.collected:
             if self.env[owner].aligned is not None:
@@ -531,6 +535,7 @@ class Lifter:
             ctx.names.update(self.unpack(inner.target, ctx.positional, inner))
         self.note(loop, f"{len(files)} partition files read as one union (partitions)")
         self.block(inner.body, ctx)
+        records.finish(self, ctx, loop)
         self.flush(ctx)
 
     def comprehension(self, name: str, comp: ast.ListComp | ast.DictComp, stmt: ast.stmt) -> None:
@@ -701,6 +706,8 @@ class Lifter:
     def block(self, stmts: list[ast.stmt], ctx: Ctx) -> None:
         stmts = _fold_flag_loops(stmts)
         for i, stmt in enumerate(stmts):
+            if records.update(self, stmt, ctx):
+                continue
             if isinstance(stmt, ast.If) and _ends_in_continue(stmt.body) and not stmt.orelse:
                 if self.seen_test(stmt.test) is not None:
                     self.deduplicate(stmt, ctx)
@@ -762,6 +769,8 @@ class Lifter:
             self.bind_row(stmt, target, ctx)
             return
         if accumulate.best_lookup(self, target, value, ctx):
+            return
+        if records.start(self, target, value, ctx):
             return
         lookup = self.dict_lookup(value, ctx)
         if lookup is not None:
@@ -837,6 +846,7 @@ class Lifter:
         new = self.emit(f"{ctx.rel.var}.drop_duplicates({columns!r}, keep='first')", ctx.rel.var)
         ctx.rel = Rel(new, ctx.rel.columns)
         ctx.same_rows = False
+        ctx.narrowed += 1
         self.note(stmt, f"keep the first row per {ast.unparse(key)} (deduplication)")
 
     def is_record(self, node: ast.AST, ctx: Ctx) -> bool:
@@ -952,6 +962,7 @@ class Lifter:
 
     def guard(self, stmt: ast.If, ctx: Ctx, negate: bool) -> None:
         ctx.same_rows = False
+        ctx.narrowed += 1
         membership = self.membership(stmt.test, ctx)
         if membership is not None:
             dict_name, key_expr, inside = membership
@@ -1250,6 +1261,7 @@ class Lifter:
         )
         new = self.emit(f"{ctx.rel.var}.join({right}, {on}, how={how!r})", ctx.rel.var)
         ctx.same_rows = False
+        ctx.narrowed += how == "inner"
         added = [
             renames.get(c, c)
             for c in (index.columns if not only_key else [index.key])
@@ -1290,14 +1302,15 @@ class Lifter:
         index = self.env[owner]
         columns = [mapping[c] for c in index.value]
         if default is not None:
-            defaults = _defaults(default, len(columns), stmt)
+            per_field = self.record_defaults(owner, default)
+            defaults = per_field or _defaults(default, len(columns), stmt)
             unknown = _free_names(default) - self.globals()
             if unknown:
                 raise Unsupported(
                     stmt, f"a lookup default from {sorted(unknown)}, computed from the data"
                 )
-            columns = [
-                c if _is_none(d) else self.fill_default(ctx, c, d, stmt)
+            columns = [  # a record's None stays None (an object column keeps it), not NaN
+                c if _is_none(d) and not per_field else self.fill_default(ctx, c, d, stmt)
                 for c, d in zip(columns, defaults, strict=True)
             ]
         if isinstance(target, ast.Tuple):
@@ -1325,6 +1338,24 @@ class Lifter:
         else:
             raise Unsupported(stmt, "a dict's own value used as a whole tuple")
         self.note(stmt, f"{ast.unparse(stmt.value)} is the row of {owner} itself")
+
+    def record_defaults(self, owner: str, default: ast.AST) -> list[ast.AST] | None:
+        """Per field, the default of `records.get(k, {"a": 0, ...})` (or of a module constant
+        holding such a dict) for a table of records; None for other defaults."""
+        if isinstance(default, ast.Name):
+            bound = [
+                s.value
+                for s in self.tree.body
+                if isinstance(s, ast.Assign) and ast.unparse(s.targets[0]) == default.id
+            ]
+            default = bound[0] if len(bound) == 1 else default
+        fields = self.record_fields.get(owner)
+        if not (fields and _literal_keys(default)):
+            return None
+        values = {static.literal(k): v for k, v in zip(default.keys, default.values, strict=True)}
+        if set(values) != set(fields):
+            return None
+        return [values[f] for f in fields]
 
     def copy_field(self, target: ast.Subscript, col: str, ctx: Ctx) -> None:
         """`rec["price"] = prices[rec["pid"]]`: the joined column under the record's field name."""

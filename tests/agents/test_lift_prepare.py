@@ -566,3 +566,53 @@ def test_partitions_named_by_a_literal_list_records_by_key_lists_per_key_and_a_l
     assert "lambda port: port" not in body
     assert "project('_all', [], lambda: 0).aggregate(['_all'], age_mean=" in body
     assert "lambda age, age_mean_of_row: age if not pd.isna(age) else age_mean_of_row" in body
+
+
+def test_a_per_key_record_of_running_totals_is_one_aggregate_with_defaults_on_lookup():
+    plan = lift(
+        """
+        EMPTY = {"calls": 0, "mb": 0.0, "last": None}
+        usage = {}
+        for line in open("data/e.csv"):
+            cust, day, kind, amount = line.strip().split(",")
+            u = usage.setdefault(cust, {"calls": 0, "mb": 0.0, "last": None})
+            if kind == "call":
+                u["calls"] += 1
+            else:
+                u["mb"] += float(amount)
+            if u["last"] is None or day > u["last"]:
+                u["last"] = day
+        X = []
+        for line in open("data/c.csv"):
+            cust, plan = line.strip().split(",")
+            u = usage.get(cust, EMPTY)
+            X.append([u["calls"], u["mb"], u["last"] or "never"])
+        """,
+        source("data/e.csv", ["cust", "day", "kind", "amount"], idiom="open"),
+        source("data/c.csv", ["cust", "plan"], idiom="open"),
+    )
+    body = steps(plan)
+    assert "lambda kind: 1 if kind == 'call' else 0" in body
+    assert "lambda amount, kind: float(amount) if not kind == 'call' else 0" in body
+    assert (
+        "usage = e_3.aggregate(['cust'], usage_calls=('usage_calls_step', 'sum'), "
+        "usage_mb=('usage_mb_step', 'sum'), usage_last=('day', 'max'))" in body
+    )
+    assert "c.join(usage, on='cust', how='left')" in body
+    assert "lambda v: None if pd.isna(v) else v" in body
+
+
+def test_a_record_whose_rows_are_filtered_after_its_setdefault_is_unsupported():
+    with pytest.raises(Unsupported, match="filtered after its setdefault"):
+        lift(
+            """
+            usage = {}
+            for line in open("data/e.csv"):
+                cust, kind = line.strip().split(",")
+                u = usage.setdefault(cust, {"calls": 0})
+                if kind == "x":
+                    continue
+                u["calls"] += 1
+            """,
+            source("data/e.csv", ["cust", "kind"], idiom="open"),
+        )
