@@ -31,8 +31,8 @@ ZEROS = (0, 0.0)
 ALL = "_all"  # the constant key of a one-row table, joined to every row
 
 
-def counter_update(target: ast.Subscript, value: ast.AST) -> ast.AST | None:
-    """The increment of `d[k] = d.get(k, 0) + inc` (either operand order), else None."""
+def counter_update(target: ast.Subscript, value: ast.AST) -> tuple[ast.AST, ast.AST] | None:
+    """(increment, start) of `d[k] = d.get(k, 0) + inc` (either operand order), else None."""
     if not (isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add)):
         return None
     owner = target.value.id if isinstance(target.value, ast.Name) else None
@@ -45,12 +45,16 @@ def counter_update(target: ast.Subscript, value: ast.AST) -> ast.AST | None:
             and static.literal(get.args[1]) in ZEROS
             and static.literal(get.args[1]) is not False
         ):
-            return inc
+            return inc, get.args[1]
     return None
 
 
 def count_or_sum(
-    lifter: Lifter, stmt: ast.stmt, target: ast.Subscript, inc: ast.AST, ctx: Ctx
+    lifter: Lifter,
+    stmt: ast.stmt,
+    target: ast.Subscript,
+    update: tuple[ast.AST, ast.AST],
+    ctx: Ctx,
 ) -> None:
     """A per-key counter is a group-by over the rows that reached it: the size of each group for
     a constant 1, else the sum of the increment (idiom: per-key counter)."""
@@ -58,18 +62,28 @@ def count_or_sum(
 
     lifter.flush(ctx)
     owner = target.value.id
+    inc, start = update
     if owner in lifter.env:
         raise Unsupported(stmt, f"{owner} is updated in more than one place")
     key = lifter.column_for(target.slice, ctx, _hint(target.slice, f"{owner}_key"), stmt)
     if static.literal(inc) == 1 and static.literal(inc) is not True:
-        column, how = key, "size"
+        column, how = key, "'size'"
     else:
-        column, how = lifter.column_for(inc, ctx, _hint(inc, f"{owner}_inc"), stmt), "sum"
+        column = lifter.column_for(inc, ctx, _hint(inc, f"{owner}_inc"), stmt)
+        how = running_sum(lifter, ast.unparse(start))
     name = owner if owner != key else f"{owner}_value"
-    table = lifter.emit(f"{ctx.rel.var}.aggregate([{key!r}], {name}=({column!r}, {how!r}))", owner)
+    table = lifter.emit(f"{ctx.rel.var}.aggregate([{key!r}], {name}=({column!r}, {how}))", owner)
     lifter.env[owner] = Rel(table, [key, name], key=key, value=[name], scalar_value=True)
     lifter.accumulated.add(owner)
-    lifter.note(stmt, f"{owner} = the {how} of {ast.unparse(inc)} per {key} (per-key counter)")
+    what = "count" if how == "'size'" else f"running sum of {ast.unparse(inc)}"
+    lifter.note(stmt, f"{owner} = the {what} per {key} (per-key counter)")
+
+
+def running_sum(lifter: Lifter, init: str) -> str:
+    """The aggregation adding a group's values one by one from `init`, as the loop did: pandas'
+    own sum compensates rounding, and a tree model can split differently on the last bit."""
+    lifter.needs |= {"from functools import reduce", "from operator import add"}
+    return f"lambda values: reduce(add, values, {init})"
 
 
 def fold_update(target: ast.Subscript, value: ast.AST) -> ast.Call | None:

@@ -615,6 +615,8 @@ class Lifter:
             report = self.reports.get(self.catalog_path(path))  # None: an intermediate file
             if report is None or report.idiom in ("open", *JSON_IDIOMS):
                 ctx.raw = ctx.row_var
+            if report is not None and report.idiom == "csv.DictReader":
+                ctx.positional = None  # rows are records: `row["col"]` only
             if isinstance(loop.target, ast.Tuple):
                 ctx.names.update(self.unpack(loop.target, rel.columns, loop))
             return ctx
@@ -659,30 +661,74 @@ class Lifter:
         )
 
     def sorted_keys(self, loop: ast.For) -> Ctx | None:
-        """`for k in sorted(d)` / `for k, v in sorted(d.items())` over a dict index: its rows in
-        key order, `d[k]` being the row itself (idiom: loop over sorted dict keys). Unsorted
-        iteration follows the dicts' insertion order, which the table does not keep."""
+        """`for k in sorted(d)` / `for (a, b), (x, y) in sorted(d.items(), key=...)` over a dict
+        index: its rows in that order, `d[k]` being the row itself (idiom: loop over sorted dict
+        keys). Unsorted iteration follows the dict's insertion order, which the table does not
+        keep."""
         it = loop.iter
         if not (
             isinstance(it, ast.Call) and static.dotted(it.func) == "sorted" and len(it.args) == 1
         ):
             return None
-        if it.keywords:
-            raise Unsupported(loop, "a loop over dict keys sorted by a key function")
         owner, items = _dict_iterated(it.args[0])
         if owner is None or not self.is_index(owner):
             return None
         index = self.env[owner]
-        names = _target_names(loop.target, 2 if items else 1)
-        if names is None or (items and not index.scalar_value):
+        key_target, value_target = loop.target.elts if items else (loop.target, None)
+        if items and not isinstance(loop.target, ast.Tuple | ast.List):
             raise Unsupported(loop, f"a loop over {owner}'s items that does not name key and value")
-        rows = self.emit(f"{index.var}.sort([{index.key!r}])", owner)
-        ctx = Ctx(Rel(rows, index.columns), None, names={names[0]: index.key})
-        if items:
-            ctx.names[names[1]] = index.value[0]
-        ctx.own = (owner, names[0])
-        self.note(loop, f"loop over {owner} in key order (loop over sorted dict keys)")
+        ctx = Ctx(Rel(index.var, index.columns), None)
+        key = self.bind_key(ctx, key_target, index.key, loop)
+        value = self.bind_value(ctx, value_target, owner, loop) if items else None
+        order = static.keyword(it, "key")
+        if order is None:
+            columns = [index.key]
+        elif isinstance(order, ast.Lambda) and len(order.args.args) == 1 and items:
+            pair = ast.Tuple(elts=[key, value], ctx=ast.Load())
+            body = _fold_subscripts(_substitute(order.body, {order.args.args[0].arg: pair}))
+            parts = body.elts if isinstance(body, ast.Tuple) else [body]
+            columns = [self.column_for(p, ctx, _hint(p, f"{owner}_order"), loop) for p in parts]
+        else:
+            raise Unsupported(loop, f"a loop over {owner} sorted by a key function of keys only")
+        reverse = static.literal(static.keyword(it, "reverse")) is True
+        order_text = ", ascending=False" if reverse else ""
+        ctx.rel = Rel(
+            self.emit(f"{ctx.rel.var}.sort({columns!r}{order_text})", owner), ctx.rel.columns
+        )
+        if isinstance(key_target, ast.Name):
+            ctx.own = (owner, key_target.id)
+        self.note(loop, f"loop over {owner} in sorted order (loop over sorted dict keys)")
         return ctx
+
+    def bind_key(self, ctx: Ctx, target: ast.AST, key: str, node: ast.AST) -> ast.AST:
+        """Names for a dict's key: the key column, or one column per element of a tuple key."""
+        if isinstance(target, ast.Name):
+            ctx.names[target.id] = key
+            return target
+        names = _target_names(target, len(getattr(target, "elts", [])))
+        if not names:
+            raise Unsupported(node, "a dict key unpacked into something other than names")
+        for i, name in enumerate(names):
+            column = identifier(name, set(ctx.rel.columns))
+            new = self.emit(
+                f"{ctx.rel.var}.project({column!r}, [{key!r}], lambda k: k[{i}])", ctx.rel.var
+            )
+            ctx.rel = Rel(new, [*ctx.rel.columns, column])
+            ctx.names[name] = column
+        return target
+
+    def bind_value(self, ctx: Ctx, target: ast.AST, owner: str, node: ast.AST) -> ast.AST:
+        """Names for a dict's value: its column, its fields (a tuple or list), or its record."""
+        index = self.env[owner]
+        if isinstance(target, ast.Tuple):
+            ctx.names.update(self.unpack(target, index.value, node))
+        elif isinstance(target, ast.Name) and owner in self.record_fields:
+            ctx.records[target.id] = dict(self.record_fields[owner])
+        elif isinstance(target, ast.Name) and index.scalar_value:
+            ctx.names[target.id] = index.value[0]
+        else:
+            raise Unsupported(node, f"a value of {owner} used as a whole tuple")
+        return target
 
     def frame_context(self, frame: str, index: ast.AST, row: ast.AST | None) -> Ctx:
         """A row loop over a frame: `row['c']` and `df.at[i, 'c']` read the row's fields, and
@@ -1759,6 +1805,20 @@ def _text(node: ast.AST) -> str | None:
         left, right = _text(node.left), _text(node.right)
         return None if left is None or right is None else left + right
     return None
+
+
+class _FoldSubscripts(ast.NodeTransformer):
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:  # noqa: N802 (ast API)
+        node = self.generic_visit(node)
+        index = static.literal(node.slice)
+        if isinstance(node.value, ast.Tuple) and isinstance(index, int):
+            return node.value.elts[index]
+        return node
+
+
+def _fold_subscripts(node: ast.AST) -> ast.AST:
+    """`(a, b)[1]` is `b`: what a sort key reads of an item once its parts are named."""
+    return _FoldSubscripts().visit(_copy(node))
 
 
 def _dict_iterated(node: ast.AST) -> tuple[str | None, bool]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lester.agents import static
+from lester.agents.lift_accumulate import running_sum
 
 if TYPE_CHECKING:
     from lester.agents.lift_prepare import Ctx, Lifter
@@ -34,12 +35,15 @@ class Record:
     owner: str
     key: str
     narrowed: int  # the context's count of row-dropping steps when the record began
-    fields: dict[str, ast.expr]  # field -> initial value
-    updates: dict[str, list[tuple[str, ast.expr | None, ast.expr]]] = field(default_factory=dict)
+    fields: dict[str | int, ast.expr]  # field (a key, or a position) -> initial value
+    updates: dict[str | int, list[tuple[str, ast.expr | None, ast.expr]]] = field(
+        default_factory=dict
+    )
 
 
 def start(lifter: Lifter, target: ast.AST, value: ast.AST, ctx: Ctx) -> bool:
-    """`u = d.setdefault(k, {"a": 0, ...})` with d still empty: a record per key of d."""
+    """`u = d.setdefault(k, {"a": 0, ...})` (or `[0.0, 0]`, fields by position) with d still
+    empty: a record per key of d."""
     from lester.agents.lift_prepare import _hint
 
     if not (
@@ -49,17 +53,30 @@ def start(lifter: Lifter, target: ast.AST, value: ast.AST, ctx: Ctx) -> bool:
         and isinstance(value.func.value, ast.Name)
         and value.func.value.id in lifter.empty_dicts
         and len(value.args) == 2
-        and isinstance(value.args[1], ast.Dict)
-        and value.args[1].keys
-        and all(isinstance(static.literal(k), str) for k in value.args[1].keys)
+        and _initial_fields(value.args[1])
     ):
         return False
     owner, key_expr = value.func.value.id, value.args[0]
     key = lifter.column_for(key_expr, ctx, _hint(key_expr, f"{owner}_key"), value)
-    fields = dict(zip(map(static.literal, value.args[1].keys), value.args[1].values, strict=True))
+    fields = _initial_fields(value.args[1])
     ctx.records_built[target.id] = Record(owner, key, ctx.narrowed, fields)
-    lifter.note(value, f"{owner}: a record ({', '.join(fields)}) per {key} (per-key record)")
+    lifter.note(
+        value, f"{owner}: a record ({', '.join(map(str, fields))}) per {key} (per-key record)"
+    )
     return True
+
+
+def _initial_fields(init: ast.AST) -> dict[str | int, ast.expr]:
+    """Field -> initial value of a record literal: a dict with string keys, or a list."""
+    if isinstance(init, ast.List) and init.elts:
+        return dict(enumerate(init.elts))
+    if (
+        isinstance(init, ast.Dict)
+        and init.keys
+        and all(isinstance(static.literal(k), str) for k in init.keys)
+    ):
+        return dict(zip(map(static.literal, init.keys), init.values, strict=True))
+    return {}
 
 
 def update(lifter: Lifter, stmt: ast.stmt, ctx: Ctx, path: ast.expr | None = None) -> bool:
@@ -139,7 +156,7 @@ def _field_of(node: ast.AST, names: set[str]) -> tuple[str, str] | None:
         isinstance(node, ast.Subscript)
         and isinstance(node.value, ast.Name)
         and node.value.id in names
-        and isinstance(static.literal(node.slice), str)
+        and isinstance(static.literal(node.slice), str | int)
     ):
         return node.value.id, static.literal(node.slice)
     return None
@@ -173,10 +190,20 @@ def _table(lifter: Lifter, record: Record, ctx: Ctx, node: ast.AST) -> None:
             raise Unsupported(node, f"{owner}[{fieldname!r}] updated in several ways")
         kind = kinds.pop()
         step = _step_expression(updates, kind)
-        source = lifter.column_for(step, ctx, f"{column}_step", node)
-        aggregations.append(f"{column}=({source!r}, {kind!r})")
-        if kind == "sum" and static.literal(init) not in (0, 0.0):
-            after.append(f".project({column!r}, [{column!r}], lambda v: {ast.unparse(init)} + v)")
+        if kind == "sum" and static.literal(step) is not None:  # `+= 1` on every row: a count
+            aggregations.append(f"{column}=({record.key!r}, 'size')")
+            if static.literal(step) != 1:
+                after.append(
+                    f".project({column!r}, [{column!r}], lambda v: {ast.unparse(step)} * v)"
+                )
+            if static.literal(init) not in (0, 0.0):
+                after.append(
+                    f".project({column!r}, [{column!r}], lambda v: {ast.unparse(init)} + v)"
+                )
+        else:
+            source = lifter.column_for(step, ctx, f"{column}_step", node)
+            how = running_sum(lifter, ast.unparse(init)) if kind == "sum" else repr(kind)
+            aggregations.append(f"{column}=({source!r}, {how})")
     if not aggregations:
         raise Unsupported(node, f"no row updates {owner}")
     table = lifter.emit(
@@ -187,7 +214,8 @@ def _table(lifter: Lifter, record: Record, ctx: Ctx, node: ast.AST) -> None:
     lifter.env[owner] = Rel(
         table, [record.key, *columns.values()], key=record.key, value=list(columns.values())
     )
-    lifter.record_fields[owner] = columns
+    if all(isinstance(f, str) for f in columns):
+        lifter.record_fields[owner] = columns
 
 
 def _step_expression(updates: list[tuple[str, ast.expr | None, ast.expr]], kind: str) -> ast.expr:

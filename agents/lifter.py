@@ -8,6 +8,7 @@ the captured `fit`. Every rule it applied is reported in the proposal's trail.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,8 @@ from lester.agents.synthesis import synthesize_features
 from lester.agents.synthesis_label import synthesize_label
 from lester.agents.synthesis_types import DerivedColumn, Hints
 from sklearn.model_selection import train_test_split
+
+log = logging.getLogger(__name__)
 
 NAME = "lifter"
 
@@ -48,6 +51,9 @@ class OfflineLifter:
                 return self._label_model(request)
         except Unsupported as exc:
             return Proposal(NAME, error=f"no lifting rule: {exc}")
+        except Exception as exc:  # a lifter bug fails this step, not the whole run
+            log.exception("the offline lifter failed on step %s", request.step)
+            return Proposal(NAME, error=f"the lifter failed: {type(exc).__name__}: {exc}")
         return Proposal(NAME, error=f"unknown step {request.step!r}")
 
     # ---- sources and preparation --------------------------------------------------------------

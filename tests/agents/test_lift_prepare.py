@@ -331,7 +331,11 @@ def test_per_key_counters_become_aggregates_and_inline_lookups_left_joins():
     body = steps(plan)
     assert "n = o.aggregate(['cid'], n=('cid', 'size'))" in body
     assert "filter_by(['kind'], lambda kind: kind == 'r')" in body
-    assert "total = o_3.aggregate(['cid'], total=('amount_2', 'sum'))" in body
+    assert (
+        "total = o_3.aggregate(['cid'], total=('amount_2', lambda values: reduce(add, values, 0.0)))"
+        in body
+    )
+    assert plan.imports == ["from functools import reduce", "from operator import add"]
     assert body.count(".join(") == 3 and "how='inner'" not in body  # n.get(k, 0) and n[k] differ
     assert "lambda v: 0 if pd.isna(v) else v" in body
     assert "if pd.notna(" in body
@@ -595,8 +599,10 @@ def test_a_per_key_record_of_running_totals_is_one_aggregate_with_defaults_on_lo
     assert "lambda kind: 1 if kind == 'call' else 0" in body
     assert "lambda amount, kind: float(amount) if not kind == 'call' else 0" in body
     assert (
-        "usage = e_3.aggregate(['cust'], usage_calls=('usage_calls_step', 'sum'), "
-        "usage_mb=('usage_mb_step', 'sum'), usage_last=('day', 'max'))" in body
+        "usage = e_3.aggregate(['cust'], "
+        "usage_calls=('usage_calls_step', lambda values: reduce(add, values, 0)), "
+        "usage_mb=('usage_mb_step', lambda values: reduce(add, values, 0.0)), "
+        "usage_last=('day', 'max'))" in body
     )
     assert "c.join(usage, on='cust', how='left')" in body
     assert "lambda v: None if pd.isna(v) else v" in body
@@ -616,3 +622,28 @@ def test_a_record_whose_rows_are_filtered_after_its_setdefault_is_unsupported():
             """,
             source("data/e.csv", ["cust", "kind"], idiom="open"),
         )
+
+
+def test_a_list_record_per_tuple_key_read_back_in_a_custom_sorted_order():
+    plan = lift(
+        """
+        daily = {}
+        for line in open("data/m.csv"):
+            bid, ts, kwh = line.strip().split(",")
+            acc = daily.setdefault((bid, ts[:10]), [0.0, 0])
+            acc[0] += float(kwh)
+            acc[1] += 1
+        rows = []
+        for (bid, day), (total, n) in sorted(daily.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            if n < 20:
+                continue
+            rows.append((day, total / n))
+        """,
+        source("data/m.csv", ["bid", "ts", "kwh"], idiom="open"),
+    )
+    body = steps(plan)
+    assert "daily_1=('daily_key', 'size')" in body
+    assert "daily_0=('daily_0_step', lambda values: reduce(add, values, 0.0))" in body
+    assert ".project('day', ['daily_key'], lambda k: k[1])" in body
+    assert ".sort(['day', 'bid'])" in body
+    assert "filter_by(['daily_1'], lambda n: not (n < 20))" in body
