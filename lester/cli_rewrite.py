@@ -10,6 +10,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from lester import cli_options
@@ -76,7 +77,7 @@ def rewrite_command(
     )
     try:
         result = rewrite(
-            options, lambda message: console.print(f"[dim]•[/] {message}", highlight=False)
+            options, lambda message: console.print(f"[dim]•[/] {escape(message)}", highlight=False)
         )
     except AnalysisError as exc:
         fail(str(exc))
@@ -109,9 +110,9 @@ def _summary(result) -> None:
             highlight=False,
         )
     if result.message and result.outcome != "verified":
-        console.print(f"[yellow]{result.message}[/]", highlight=False)
+        console.print(f"[yellow]{escape(result.message)}[/]", highlight=False)
     if result.output:
-        console.print(f"wrote {result.output}", highlight=False)
+        console.print(f"wrote {result.output}", highlight=False, markup=False)
     console.print(f"time: {result.seconds:.1f} s", highlight=False)
 
 
@@ -170,7 +171,7 @@ def verify_command(
             verdict = verify_candidate(report, rewritten.resolve(), box, tol=Tolerance(rtol, atol))
     except AnalysisError as exc:
         fail(str(exc))
-    console.print(verdict.text, highlight=False)
+    console.print(verdict.text, highlight=False, markup=False)
     raise typer.Exit(0 if verdict.ok else 1)
 
 
@@ -225,7 +226,7 @@ def trace_show(
     from lester.agents.trace_view import render_run
 
     try:
-        console.print(render_run(traces, run_id, full=full), highlight=False)
+        console.print(render_run(traces, run_id, full=full), highlight=False, markup=False)
     except LookupError as exc:
         fail(str(exc))
 

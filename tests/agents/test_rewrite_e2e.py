@@ -42,6 +42,16 @@ def test_running_example_rewrites_and_verifies_offline(example_copy: Path):
         text=True,
     )
     assert "verified" in listing.stdout
+    run_id = sqlite3.connect(example_copy / ".lester" / "lester.sqlite").execute(
+        "SELECT run_id FROM runs"
+    ).fetchone()[0]
+    shown = subprocess.run(
+        [*LESTER, "trace", "show", "--full", "--traces", str(example_copy / ".lester"), run_id],
+        capture_output=True,
+        text=True,
+    )
+    assert shown.returncode == 0 and "@lt.prepare" in shown.stdout
+    assert ".select([" in shown.stdout  # code in square brackets is printed, not read as markup
 
 
 @pytest.mark.parametrize(
