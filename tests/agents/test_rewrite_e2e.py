@@ -42,9 +42,11 @@ def test_running_example_rewrites_and_verifies_offline(example_copy: Path):
         text=True,
     )
     assert "verified" in listing.stdout
-    run_id = sqlite3.connect(example_copy / ".lester" / "lester.sqlite").execute(
-        "SELECT run_id FROM runs"
-    ).fetchone()[0]
+    run_id = (
+        sqlite3.connect(example_copy / ".lester" / "lester.sqlite")
+        .execute("SELECT run_id FROM runs")
+        .fetchone()[0]
+    )
     shown = subprocess.run(
         [*LESTER, "trace", "show", "--full", "--traces", str(example_copy / ".lester"), run_id],
         capture_output=True,
