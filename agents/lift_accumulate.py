@@ -9,6 +9,7 @@ Data scientists count and collect per key with dicts:
 - `prev = d.get(k)` + `if prev is None or r[f] > prev[f]: d[k] = r` -> the row with the largest f per key (idiom: best row per key)
 - `m = sum(xs) / len(xs)` over a collected list                    -> a one-row aggregate (idiom: statistic of a list)
 - `n.get(k, 0)`, `n[k]` and `k in n` inside a row expression      -> a left join of the table (idiom: inline lookup)
+- `m = [f(b) for a, b in other if a == key]` + `m[0] if m else d`  -> a left join on the first match (idiom: list-comprehension join)
 - a statistic of a list inside a row expression                   -> joined to every row (idiom: broadcast statistic)
 
 A left join keeps every row, so a lookup the original only evaluated on some rows (under a
@@ -500,6 +501,78 @@ def apply_lookup(lifter: Lifter, frame: str, column: str, value: ast.AST, stmt: 
     lifter.env[frame] = Rel(ctx.rel.var, list(dict.fromkeys([*rel.columns, column])))
     lifter.last = lifter.env[frame]
     return True
+
+
+def matches(lifter: Lifter, name: str, value: ast.AST, ctx: Ctx, stmt: ast.stmt) -> bool:
+    """`m = [f(b) for a, b in other if a == key]` in a row loop: the other rows whose field equals
+    the row's key, of which the script reads the first (`m[0] if m else d`, see
+    `first_or_default`): a left join with the first row per key of `other`, f computed on it."""
+    from lester.agents.lift_prepare import Ctx as RowCtx
+    from lester.agents.lift_prepare import Rel, _target_name, identifier
+
+    if not (isinstance(value, ast.ListComp) and len(value.generators) == 1):
+        return False
+    gen = value.generators[0]
+    other = lifter.env.get(gen.iter.id) if isinstance(gen.iter, ast.Name) else None
+    if other is None or other.key is not None or len(gen.ifs) != 1:
+        return False
+    inner = RowCtx(
+        other, _target_name(gen.target), positional=None if other.records else list(other.columns)
+    )
+    if isinstance(gen.target, ast.Tuple):
+        inner.names.update(lifter.unpack(gen.target, other.columns, stmt))
+    sides = _equality(gen.ifs[0])
+    if sides is None:
+        return False
+    inner_key = next(
+        (lifter.field_ref(s, inner) for s in sides if lifter.field_ref(s, inner)), None
+    )
+    outer = next((s for s in sides if lifter.field_ref(s, inner) is None), None)
+    if inner_key is None or outer is None or not lifter.row_refs(outer, ctx):
+        return False
+    found = identifier(f"{name}_found", set(ctx.rel.columns))
+    column = lifter.column_for(value.elt, inner, f"{name}_first", stmt)
+    right = lifter.emit(
+        f"{inner.rel.var}.drop_duplicates([{inner_key!r}], keep='first')"
+        f".project({found!r}, [], lambda: True).select([{inner_key!r}, {column!r}, {found!r}])",
+        f"{name}_first",
+    )
+    lifter.env[right] = Rel(right, [inner_key, column, found], key=inner_key, value=[column, found])
+    mapping = lifter.join_index(ctx, right, outer, "left", stmt, False)
+    del lifter.env[right]
+    ctx.matches[name] = (mapping[column], mapping[found])
+    lifter.note(
+        stmt,
+        f"{name}: the first row of {gen.iter.id} matching {ast.unparse(outer)} (list-comprehension join)",
+    )
+    return True
+
+
+def first_or_default(value: ast.AST, ctx: Ctx) -> ast.AST:
+    """`m[0] if m else d` over a list-comprehension join: the first match's value where there
+    was one, else d."""
+    from lester.agents.lift_prepare import _is_name
+
+    if not (
+        isinstance(value, ast.IfExp)
+        and isinstance(value.test, ast.Name)
+        and value.test.id in ctx.matches
+        and isinstance(value.body, ast.Subscript)
+        and _is_name(value.body.value, value.test.id)
+        and static.literal(value.body.slice) == 0
+    ):
+        return value
+    column, found = ctx.matches[value.test.id]
+    first, present = f"{value.test.id}_first_value", f"{value.test.id}_first_found"
+    ctx.names.update({first: column, present: found})
+    test = ast.parse(f"not pd.isna({present})", mode="eval").body
+    return ast.IfExp(test=test, body=ast.Name(id=first, ctx=ast.Load()), orelse=value.orelse)
+
+
+def _equality(test: ast.AST) -> tuple[ast.AST, ast.AST] | None:
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq):
+        return test.left, test.comparators[0]
+    return None
 
 
 def hoist_lookups(lifter: Lifter, value: ast.AST, ctx: Ctx, node: ast.AST) -> ast.AST:

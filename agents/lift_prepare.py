@@ -94,6 +94,7 @@ class Ctx:
     vectors: dict[str, list[ast.AST]] = field(default_factory=dict)
     lookups: dict[str, str] = field(default_factory=dict)
     joins: dict[str, dict[str, str]] = field(default_factory=dict)
+    matches: dict[str, tuple[str, str]] = field(default_factory=dict)
     own: tuple[str, str] | None = None
     previous: dict[str, tuple[str, ast.AST]] = field(default_factory=dict)
     records_built: dict[str, Any] = field(default_factory=dict)
@@ -948,6 +949,9 @@ class Lifter:
         self.note(loop, "a loop filling a row vector: left to the encoder synthesis")
 
     def bind_name(self, stmt: ast.Assign, name: str, value: ast.AST, ctx: Ctx) -> None:
+        if accumulate.matches(self, name, value, ctx, stmt):
+            return
+        value = accumulate.first_or_default(value, ctx)
         value = accumulate.hoist_lookups(self, value, ctx, stmt)
         ref = self.field_ref(value, ctx)
         if ref is not None:

@@ -647,3 +647,28 @@ def test_a_list_record_per_tuple_key_read_back_in_a_custom_sorted_order():
     assert ".project('day', ['daily_key'], lambda k: k[1])" in body
     assert ".sort(['day', 'bid'])" in body
     assert "filter_by(['daily_1'], lambda n: not (n < 20))" in body
+
+
+def test_a_list_comprehension_join_read_as_first_match_or_default():
+    plan = lift(
+        """
+        budgets = []
+        for line in open("data/d.csv"):
+            dept, amount = line.strip().split(",")
+            budgets.append((dept, amount))
+        X = []
+        for line in open("data/e.csv"):
+            emp, dept = line.strip().split(",")
+            budget = [float(b) for d, b in budgets if d == dept]
+            budget = budget[0] if budget else 0.0
+            X.append([budget])
+        """,
+        source("data/d.csv", ["dept", "amount"], idiom="open"),
+        source("data/e.csv", ["emp", "dept"], idiom="open"),
+    )
+    body = steps(plan)
+    assert (
+        "drop_duplicates(['dept'], keep='first').project('budget_found', [], lambda: True)" in body
+    )
+    assert ".join(budget_first, on='dept', how='left')" in body
+    assert "budget_first_value if not pd.isna(budget_first_found) else 0.0" in body
