@@ -144,9 +144,6 @@ def _reads_a_file(function: ast.FunctionDef) -> bool:
 
 
 def _fresh(base: str, taken: set[str]) -> str:
-    name, n = base, 1
-    while name in taken:
-        n += 1
-        name = f"{base}_{n}"
-    taken.add(name)
-    return name
+    from lester.agents.lift_prepare import identifier  # lift_prepare imports this module
+
+    return identifier(base, taken)

@@ -1378,15 +1378,7 @@ class Lifter:
 
     def own_row(self, stmt: ast.Assign, target: ast.AST, owner: str, ctx: Ctx) -> None:
         """`v = d[k]` in a loop over d's keys: the row's own values, no join."""
-        index = self.env[owner]
-        if isinstance(target, ast.Tuple):
-            ctx.names.update(self.unpack(target, index.value, stmt))
-        elif isinstance(target, ast.Name) and owner in self.record_fields:
-            ctx.records[target.id] = dict(self.record_fields[owner])
-        elif isinstance(target, ast.Name) and index.scalar_value:
-            ctx.names[target.id] = index.value[0]
-        else:
-            raise Unsupported(stmt, "a dict's own value used as a whole tuple")
+        self.bind_value(ctx, target, owner, stmt)
         self.note(stmt, f"{ast.unparse(stmt.value)} is the row of {owner} itself")
 
     def record_defaults(self, owner: str, default: ast.AST) -> list[ast.AST] | None:
