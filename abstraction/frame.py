@@ -7,14 +7,16 @@ After aggregation a provenance cell holds a NumPy array of ids (the group's memb
 
 Column provenance is a dict from each data column to the set of (source, source column) pairs it was
 computed from. `ops` records the kinds of operations applied, which `forget` uses to decide whether
-deleting derived rows is exact or the preparation must be recomputed.
+deleting derived rows is exact. `lineage` records how the frame was made (the operation, the
+arguments that re-apply it, its input frames), so that `forget` can maintain a preparation
+operation by operation instead of recomputing it (see `lester.abstraction.incremental`).
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -54,12 +56,54 @@ def is_prov_column(column: str) -> bool:
 
 
 @dataclass(frozen=True)
+class Query:
+    """A pandas query string with the variables its `@name`s referred to when the filter was
+    written: kept so that the filter can be re-applied to other rows later."""
+
+    expr: str
+    local_dict: dict[str, Any]
+    global_dict: dict[str, Any]
+
+
+@dataclass(frozen=True, eq=False)
+class Lineage:
+    """How a frame was made: a Frame method (or "union") applied to `inputs` with `args`/`kwargs`.
+
+    `kind` is the operation tag the frame adds to its `ops`. Filters and deduplication also keep
+    `kept`, which of their input rows they kept (a mask they compute anyway), because maintaining
+    them needs to know where their output rows came from. Frames hold references, not copies.
+    """
+
+    method: str
+    kind: str
+    inputs: tuple[Frame, ...]
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    kept: np.ndarray | None = None
+
+    @property
+    def replayable(self) -> bool:
+        """Whether the operation can be applied to other input rows (a precomputed mask cannot)."""
+        return self.method != "filter" or isinstance(self.args[0], Query) or callable(self.args[0])
+
+    def replay(self, inputs: Sequence[Frame]) -> Frame:
+        """The same operation with the same arguments, applied to `inputs`."""
+        if self.method == "union":
+            return union(*inputs)
+        return getattr(inputs[0], self.method)(*inputs[1:], *self.args, **self.kwargs)
+
+    def with_inputs(self, inputs: Sequence[Frame], kept: np.ndarray | None = None) -> Lineage:
+        return replace(self, inputs=tuple(inputs), kept=kept)
+
+
+@dataclass(frozen=True)
 class Frame:
     """An immutable, provenance-tracked table. Every operation returns a new Frame."""
 
     df: pd.DataFrame
     colprov: ColumnProvenance
     ops: frozenset[str] = field(default_factory=frozenset)
+    lineage: Lineage | None = field(default=None, compare=False, repr=False)
 
     # ---- inspection -------------------------------------------------------------------------
 
@@ -102,7 +146,10 @@ class Frame:
         module), as in `DataFrame.query`. A callable receives the data and returns a boolean mask.
         """
         if isinstance(predicate, str):
-            mask = self._query_mask(predicate, sys._getframe(1))
+            caller = sys._getframe(1)
+            predicate = Query(predicate, dict(caller.f_locals), caller.f_globals)
+        if isinstance(predicate, Query):
+            mask = self._query_mask(predicate)
         else:
             raw = predicate(self.data) if callable(predicate) else predicate
             mask = np.asarray(raw)
@@ -111,7 +158,8 @@ class Frame:
                     f"filter: the predicate must give one boolean per row ({len(self)}), "
                     f"got dtype {mask.dtype} and shape {mask.shape}"
                 )
-        return self._derive(self.df[mask], self.colprov, "filter")
+        lineage = Lineage("filter", "filter", (self,), (predicate,), kept=mask)
+        return self._derive(self.df[mask], self.colprov, lineage)
 
     def filter_by(self, columns: str | Sequence[str], predicate: Callable[..., Any]) -> Frame:
         """Keep the rows where `predicate(*values of columns)` is true (tried on whole columns first).
@@ -122,20 +170,22 @@ class Frame:
         self._require(names, "filter_by")
         values = _apply(predicate, [self.df[c] for c in names], len(self), None, "filter_by")
         mask = np.asarray(values, dtype=bool)
-        return self._derive(self.df[mask], self.colprov, "filter")
+        lineage = Lineage("filter_by", "filter", (self,), (names, predicate), kept=mask)
+        return self._derive(self.df[mask], self.colprov, lineage)
 
-    def _query_mask(self, expr: str, caller: Any) -> np.ndarray:
+    def _query_mask(self, query: Query) -> np.ndarray:
         try:
             mask = self.df.eval(
-                expr, local_dict=dict(caller.f_locals), global_dict=caller.f_globals
+                query.expr, local_dict=query.local_dict, global_dict=query.global_dict
             )
         except Exception as exc:  # pandas raises many types; all mean "this query is wrong here"
             raise OperationError(
-                f"filter: cannot evaluate {expr!r}: {exc} (columns: {', '.join(self.columns)})"
+                f"filter: cannot evaluate {query.expr!r}: {exc} "
+                f"(columns: {', '.join(self.columns)})"
             ) from exc
         mask = np.asarray(mask)
         if mask.dtype != bool:
-            raise OperationError(f"filter: {expr!r} does not give a boolean per row")
+            raise OperationError(f"filter: {query.expr!r} does not give a boolean per row")
         return mask
 
     def join(
@@ -168,8 +218,14 @@ class Frame:
         colprov = _joined_colprov(self, other, left_keys, right_keys, suffixes)
         if how == "left":
             merged = _fill_missing_prov(merged, [s for s in other.sources if s not in shared])
-        op = f"join:{how}" if not shared else f"join:self:{how}"
-        return self._derive(merged, colprov, op, other)
+        keys = {"on": on, "left_on": left_on, "right_on": right_on}
+        lineage = Lineage(
+            "join",
+            f"join:{how}" if not shared else f"join:self:{how}",
+            (self, other),
+            kwargs={**keys, "how": how, "suffixes": suffixes},
+        )
+        return self._derive(merged, colprov, lineage)
 
     def project(
         self,
@@ -196,13 +252,21 @@ class Frame:
         df = self.df.assign(**{target: values})
         colprov = dict(self.colprov)
         colprov[target] = frozenset().union(*(self.colprov[c] for c in names))
-        return self._derive(df, colprov, "project" if rowwise else "project:columns")
+        lineage = Lineage(
+            "project",
+            "project" if rowwise else "project:columns",
+            (self,),
+            (target, names, func),
+            {"vectorized": vectorized, "rowwise": rowwise},
+        )
+        return self._derive(df, colprov, lineage)
 
     def select(self, columns: Sequence[str]) -> Frame:
         names = list(columns)
         self._require(names, "select")
         keep = names + [prov_column(s) for s in self.sources]
-        return self._derive(self.df[keep], {c: self.colprov[c] for c in names}, "select")
+        colprov = {c: self.colprov[c] for c in names}
+        return self._derive(self.df[keep], colprov, Lineage("select", "select", (self,), (names,)))
 
     def drop(self, columns: Sequence[str]) -> Frame:
         names = set(columns)
@@ -212,7 +276,8 @@ class Frame:
     def rename(self, mapping: dict[str, str]) -> Frame:
         self._require(list(mapping), "rename")
         colprov = {mapping.get(c, c): p for c, p in self.colprov.items()}
-        return self._derive(self.df.rename(columns=mapping), colprov, "rename")
+        lineage = Lineage("rename", "rename", (self,), (dict(mapping),))
+        return self._derive(self.df.rename(columns=mapping), colprov, lineage)
 
     def union(self, *others: Frame) -> Frame:
         return union(self, *others)
@@ -220,13 +285,15 @@ class Frame:
     def explode(self, column: str) -> Frame:
         """One row per element of the list-like `column`; every copy keeps its row's provenance."""
         self._require([column], "explode")
-        return self._derive(self.df.explode(column, ignore_index=True), self.colprov, "explode")
+        lineage = Lineage("explode", "explode", (self,), (column,))
+        return self._derive(self.df.explode(column, ignore_index=True), self.colprov, lineage)
 
     def sort(self, by: str | Sequence[str], ascending: bool = True) -> Frame:
         names = [by] if isinstance(by, str) else list(by)
         self._require(names, "sort")
         df = self.df.sort_values(names, ascending=ascending, kind="stable")
-        return self._derive(df, self.colprov, "sort")
+        lineage = Lineage("sort", "sort", (self,), (names,), {"ascending": ascending})
+        return self._derive(df, self.colprov, lineage)
 
     def aggregate(self, by: str | Sequence[str], **aggregations: tuple[str, Any]) -> Frame:
         """Group by `by` and aggregate: `out=(column, func)` with a pandas aggregation name or function.
@@ -243,7 +310,8 @@ class Frame:
             out[prov_column(source)] = _group_ids(self.df[prov_column(source)].to_numpy(), codes)
         colprov = {k: self.colprov[k] for k in keys}
         colprov.update({out_col: self.colprov[col] for out_col, (col, _) in aggregations.items()})
-        return self._derive(out, colprov, "aggregate")
+        lineage = Lineage("aggregate", "aggregate", (self,), (keys,), dict(aggregations))
+        return self._derive(out, colprov, lineage)
 
     def drop_duplicates(self, subset: Sequence[str] | None = None, keep: str = "first") -> Frame:
         """Keep the first (or last) row of each set of duplicates; its provenance lists all their ids."""
@@ -253,7 +321,10 @@ class Frame:
             raise OperationError("drop_duplicates: keep must be 'first' or 'last'")
         kept = ~self.df.duplicated(keys, keep=keep)
         if kept.all():  # nothing to merge: deleting a row later just deletes its own row
-            return self._derive(self.df, self.colprov, "dedup:unique")
+            lineage = Lineage(
+                "drop_duplicates", "dedup:unique", (self,), (None if subset is None else keys, keep)
+            )
+            return self._derive(self.df, self.colprov, lineage)
         codes = self.df[kept.to_numpy()].groupby(keys, sort=False, dropna=False).ngroup()
         codes = (
             self.df[keys]
@@ -268,7 +339,14 @@ class Frame:
         out = self.df[kept].reset_index(drop=True)
         for source in self.sources:
             out[prov_column(source)] = _group_ids(self.df[prov_column(source)].to_numpy(), codes)
-        return self._derive(out, self.colprov, "dedup")
+        lineage = Lineage(
+            "drop_duplicates",
+            "dedup",
+            (self,),
+            (None if subset is None else keys, keep),
+            kept=kept.to_numpy(),
+        )
+        return self._derive(out, self.colprov, lineage)
 
     def rename_source(self, name: str) -> Frame:
         """Name the single source of a frame (the runner names sources after their functions)."""
@@ -293,14 +371,17 @@ class Frame:
                 f"{operation}: unknown column(s) {missing}; available: {', '.join(self.columns)}"
             )
 
-    def _derive(
-        self, df: pd.DataFrame, colprov: ColumnProvenance, op: str, *others: Frame
-    ) -> Frame:
-        ops = self.ops.union(*(o.ops for o in others)) | {op}
-        return Frame(df.reset_index(drop=True), colprov, ops)
+    def _derive(self, df: pd.DataFrame, colprov: ColumnProvenance, lineage: Lineage) -> Frame:
+        return derived_frame(df, colprov, lineage)
 
 
 # ---- construction ---------------------------------------------------------------------------
+
+
+def derived_frame(df: pd.DataFrame, colprov: ColumnProvenance, lineage: Lineage) -> Frame:
+    """The frame an operation made: its ops are its inputs' ops plus its own kind."""
+    ops = frozenset().union(*(f.ops for f in lineage.inputs)) | {lineage.kind}
+    return Frame(df.reset_index(drop=True), colprov, ops, lineage)
 
 
 def from_pandas(df: pd.DataFrame, source: str, ids: np.ndarray | pd.Series | None = None) -> Frame:
@@ -330,8 +411,8 @@ def union(*frames: Frame) -> Frame:
     parts = [f.df[columns + [prov_column(s) for s in f.sources]] for f in frames]
     df = _fill_missing_prov(pd.concat(parts, ignore_index=True), sources)
     colprov = {c: frozenset().union(*(f.colprov[c] for f in frames)) for c in columns}
-    ops = frozenset().union(*(f.ops for f in frames)) | {"union"}
-    return Frame(df[columns + [prov_column(s) for s in sources]], colprov, ops)
+    lineage = Lineage("union", "union", tuple(frames))
+    return derived_frame(df[columns + [prov_column(s) for s in sources]], colprov, lineage)
 
 
 # ---- internals ------------------------------------------------------------------------------
@@ -375,7 +456,8 @@ def _joined_colprov(
 
 
 def _fill_missing_prov(df: pd.DataFrame, sources: Iterable[str]) -> pd.DataFrame:
-    """Absent source rows (left join misses, other partitions) become NO_ROW, keeping int64 ids."""
+    """Absent source rows (left join misses, other partitions) become NO_ROW, keeping int64 ids,
+    or an empty set of ids where the cells hold sets (after aggregation)."""
     fills = {}
     for source in sources:
         col = prov_column(source)
@@ -383,18 +465,27 @@ def _fill_missing_prov(df: pd.DataFrame, sources: Iterable[str]) -> pd.DataFrame
             fills[col] = np.full(len(df), NO_ROW, dtype=np.int64)
         elif df[col].dtype != object:
             fills[col] = df[col].fillna(NO_ROW).astype(np.int64)
+        elif df[col].isna().any():
+            fills[col] = _fill_empty_sets(df[col])
     return df.assign(**fills)
+
+
+def _fill_empty_sets(ids: pd.Series) -> np.ndarray:
+    values = ids.to_numpy().copy()
+    missing = ids.isna().to_numpy()
+    values[missing] = object_array([np.empty(0, dtype=np.int64)] * int(missing.sum()))
+    return values
 
 
 def _group_ids(ids: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """Per group, the sorted array of member ids, without a Python loop over rows."""
+    n_groups = int(codes.max()) + 1 if len(codes) else 0
     if ids.dtype == object:  # already sets (aggregate of an aggregate): flatten first
         lengths = np.fromiter((len(a) for a in ids), dtype=np.int64, count=len(ids))
         ids = np.concatenate(list(ids)) if len(ids) else np.empty(0, dtype=np.int64)
         codes = np.repeat(codes, lengths)
     order = np.lexsort((ids, codes))
     sorted_ids, sorted_codes = ids[order], codes[order]
-    n_groups = int(codes.max()) + 1 if len(codes) else 0
     boundaries = np.searchsorted(sorted_codes, np.arange(1, n_groups))
     return object_array([g[g != NO_ROW] for g in np.split(sorted_ids, boundaries)])
 
