@@ -82,15 +82,16 @@ def column_provenance(
 def refit(
     encoder: ColumnTransformer,
     old_matrix: np.ndarray,
-    kept: np.ndarray,
+    origins: np.ndarray,
     new_data: pd.DataFrame,
     fit_rows: np.ndarray,
 ) -> tuple[ColumnTransformer, np.ndarray, dict[str, str]]:
     """The encoder and matrix a full re-run on `new_data` would give, reusing stateless blocks.
 
-    `kept` are the positions (in the old prepared rows) of the rows that remain. Stateful
-    transformers are refitted on `fit_rows` of the remaining data; stateless blocks are row
-    selections of the old matrix. Returns how each block was obtained.
+    `origins` gives, for each new prepared row, its position among the old prepared rows (-1 for a
+    row that is new, such as a recomputed group). Stateful transformers are refitted on `fit_rows`
+    of the new data; stateless blocks are row selections of the old matrix, with only the new rows
+    transformed. Returns how each block was obtained.
     """
     new_encoder = copy.deepcopy(encoder)
     parts: list[np.ndarray] = []
@@ -100,8 +101,10 @@ def refit(
         if block.stop == block.start:
             continue
         if is_stateless(transformer):
-            parts.append(old_matrix[kept, block])
-            how[name] = "reused"
+            parts.append(
+                _reused_rows(old_matrix[:, block], origins, (name, transformer, spec), new_data)
+            )
+            how[name] = "reused" if (origins >= 0).all() else "reused, new rows transformed"
             continue
         single = ColumnTransformer([(name, clone(transformer), spec)], sparse_threshold=0.0)
         single.fit(new_data.iloc[fit_rows])
@@ -111,6 +114,22 @@ def refit(
     _update_output_indices(new_encoder, [p.shape[1] for p in parts])
     matrix = np.hstack(parts) if parts else np.empty((len(new_data), 0))
     return new_encoder, matrix, how
+
+
+def _reused_rows(
+    old_block: np.ndarray, origins: np.ndarray, entry: tuple[str, Any, Any], new_data: pd.DataFrame
+) -> np.ndarray:
+    """A stateless block's rows: copied for old rows, transformed for new ones (fitting a stateless
+    transformer learns nothing, so fitting it on the new rows is the same as any other fit)."""
+    reused = origins >= 0
+    out = np.empty((len(origins), old_block.shape[1]), dtype=old_block.dtype)
+    out[reused] = old_block[origins[reused]]
+    if not reused.all():
+        name, transformer, spec = entry
+        fresh = transformer if isinstance(transformer, str) else clone(transformer)
+        single = ColumnTransformer([(name, fresh, spec)], sparse_threshold=0.0)
+        out[~reused] = dense(single.fit_transform(new_data.iloc[np.flatnonzero(~reused)]))
+    return out
 
 
 def _update_output_indices(encoder: ColumnTransformer, widths: list[int]) -> None:
