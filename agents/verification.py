@@ -8,7 +8,7 @@ outcome and the equivalence report, and always names a stage when it fails.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,16 +32,7 @@ class Verification:
     equivalence: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "stage": self.stage,
-            "level": self.level,
-            "summary": self.summary,
-            "text": self.text,
-            "form_problems": self.form_problems,
-            "sandbox": self.sandbox,
-            "equivalence": self.equivalence,
-        }
+        return asdict(self)
 
 
 @dataclass

@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,16 +36,11 @@ class Job:
     started: float = field(default_factory=time.time)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "parent": self.parent,
-            "status": self.status,
-            "run_id": self.run_id,
-            "outcome": self.outcome,
-            "message": self.message,
-            "progress": self.progress[-PROGRESS_LINES:],
-        }
+        """What the job page polls: the latest progress lines, not the start time."""
+        out = asdict(self)
+        out["progress"] = out["progress"][-PROGRESS_LINES:]
+        del out["started"]
+        return out
 
 
 @dataclass(frozen=True)

@@ -12,16 +12,11 @@ import ast
 from dataclasses import dataclass
 from typing import Any
 
-# The analysis' stage for each kind of pipeline stage function.
-KIND_STAGE = {
-    "source": "data_preparation",
-    "step": "data_preparation",
-    "prepare": "data_preparation",
-    "split": "data_preparation",
-    "encode": "features",
-    "label": "label",
-    "model": "model",
-}
+from lester.agents.verification import STAGE_NAMES
+
+# The analysis' stage for each kind of pipeline stage function (sources are read in its data
+# preparation).
+KIND_STAGE = {**STAGE_NAMES, "source": "data_preparation"}
 STAGE_TITLES = {
     "data_preparation": "data preparation",
     "features": "features",

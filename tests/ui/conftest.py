@@ -15,17 +15,15 @@ import shutil
 import socket
 import subprocess
 import sys
-import textwrap
 import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 
+from tests.clinic_case import PREPARE_BROKEN, PREPARE_OK, make_case
 from tests.conftest import EXAMPLE, ROOT
 from tests.llm_server import Answer, LLMServer
 
@@ -45,34 +43,6 @@ SCREENSHOTS = Path(os.environ.get("LESTER_UI_SCREENSHOTS") or ROOT / "ui-screens
 SCRIPT_TAG = "<script>alert(1)</script>"
 TAKEN: list[Path] = []  # screenshots saved by this session
 
-# The preparation walks the rows with a while loop, for which the lifter has no rule.
-CLINIC = textwrap.dedent(
-    """
-    import csv
-    from sklearn.linear_model import LogisticRegression
-
-    people = {r["pid"]: r for r in csv.DictReader(open("data/people.csv"))}
-    visits = list(csv.DictReader(open("data/visits.csv")))
-    rows = []
-    i = 0
-    while i < len(visits):
-        v = visits[i]
-        if v["pid"] in people:
-            rows.append((v["minutes"], people[v["pid"]]["age"], v["kind"]))
-        i += 1
-    X = [[float(m), float(a)] for m, a, k in rows]
-    y = [1 if k == "long" else 0 for m, a, k in rows]
-    LogisticRegression().fit(X, y)
-    """
-)
-PREPARE_BROKEN = "```python\n@lt.prepare\ndef prepared(people, visits)\n    return visits\n```"
-PREPARE_OK = """```python
-@lt.prepare
-def prepared(people: lt.Frame, visits: lt.Frame) -> lt.Frame:
-    joined = visits.join(people, on="pid")
-    return joined.select(["minutes", "age", "kind"])
-```"""
-
 
 @dataclass(frozen=True)
 class Store:
@@ -82,18 +52,6 @@ class Store:
     clinic_offline: str  # fails at prepare
     clinic_llm: str  # prepare repaired by the scripted model, verified
     scripted: str  # an edit fork whose candidate contains SCRIPT_TAG
-
-
-def _clinic(root: Path) -> Path:
-    rng = np.random.default_rng(3)
-    (root / "data").mkdir(parents=True)
-    people = pd.DataFrame({"pid": np.arange(30), "age": rng.integers(20, 70, 30)})
-    people.to_csv(root / "data/people.csv", index=False)
-    visits = pd.DataFrame({"pid": rng.integers(0, 40, 90), "minutes": rng.integers(1, 120, 90)})
-    visits["kind"] = np.where(visits["minutes"] > 60, "long", "short")
-    visits.to_csv(root / "data/visits.csv", index=False)
-    (root / "clinic.py").write_text(CLINIC)
-    return root / "clinic.py"
 
 
 def _rewrite(script: Path, traces: Path, model: str = "offline", llm=None) -> str:
@@ -143,7 +101,7 @@ def ui_store(tmp_path_factory: pytest.TempPathFactory, docker_daemon: None) -> S
         EXAMPLE, example, ignore=shutil.ignore_patterns(".lester", "*_lester*.py", "joined.csv")
     )
     example_run = _rewrite(example / "messy.py", traces)
-    clinic = _clinic(root / "clinic")
+    clinic = make_case(root / "clinic")
     store = Store(
         traces=traces,
         evals=root / "evals",
