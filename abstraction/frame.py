@@ -71,7 +71,8 @@ class Lineage:
 
     `kind` is the operation tag the frame adds to its `ops`. Filters and deduplication also keep
     `kept`, which of their input rows they kept (a mask they compute anyway), because maintaining
-    them needs to know where their output rows came from. Frames hold references, not copies.
+    them needs to know where their output rows came from. Frames hold references, not copies, and
+    only frames that deletion by provenance cannot maintain keep one (see `derived_frame`).
     """
 
     method: str
@@ -379,9 +380,15 @@ class Frame:
 
 
 def derived_frame(df: pd.DataFrame, colprov: ColumnProvenance, lineage: Lineage) -> Frame:
-    """The frame an operation made: its ops are its inputs' ops plus its own kind."""
+    """The frame an operation made: its ops are its inputs' ops plus its own kind.
+
+    A frame made by deletion-safe operations only keeps no lineage: deleting its derived rows
+    maintains it, so holding on to its inputs would cost memory (and the time to allocate more of
+    it) for nothing.
+    """
     ops = frozenset().union(*(f.ops for f in lineage.inputs)) | {lineage.kind}
-    return Frame(df.reset_index(drop=True), colprov, ops, lineage)
+    kept_lineage = None if ops <= DELETION_SAFE_OPS else lineage
+    return Frame(df.reset_index(drop=True), colprov, ops, kept_lineage)
 
 
 def from_pandas(df: pd.DataFrame, source: str, ids: np.ndarray | pd.Series | None = None) -> Frame:

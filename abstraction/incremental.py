@@ -1,11 +1,12 @@
 """Maintaining a preparation when source rows are deleted: operation by operation, along its lineage.
 
 Every frame an operation makes records its lineage (`frame.Lineage`: the operation, the arguments
-that re-apply it, its input frames); sources are the leaves. `maintain` walks the lineage of a
-prepared frame from the sources up and computes, for every frame, the frame a full re-run without
-the deleted rows gives and how it differs from the old one (a `Change`: which old rows are gone or
-replaced, which rows are new and where they sit). Each operation derives its change from its
-inputs' changes:
+that re-apply it, its input frames), except frames made by deletion-safe operations only: those
+are leaves, like the sources, because deleting their derived rows maintains them. `maintain` walks
+the lineage of a prepared frame from the leaves up and computes, for every frame, the frame a full
+re-run without the deleted rows gives and how it differs from the old one (a `Change`: which old
+rows are gone or replaced, which rows are new and where they sit). Each operation derives its
+change from its inputs' changes:
 
 - Deletion-safe operations (filter, project, select, rename, inner join, union, explode, sort):
   when their inputs only lost rows, they lose exactly the rows whose provenance holds a deleted id.
@@ -198,6 +199,7 @@ def _why_not(kind: str) -> str:
 
 
 def _leaf(frame: Frame, walk: _Walk) -> Change:
+    """A source, or a frame made by deletion-safe operations only: it loses its derived rows."""
     removed = walk.deletion.derived(frame)
     if not removed.any():
         return Change.nothing(frame)
@@ -302,7 +304,8 @@ def _drop_duplicates(node: Frame, inputs: list[Change], walk: _Walk) -> Change |
     patch = node.df.iloc[:0]
     if len(members):
         recomputed = node.lineage.replay([change.rows(members)])
-        kept[members] = True if recomputed.lineage.kept is None else recomputed.lineage.kept
+        no_duplicates = len(recomputed) == len(members)
+        kept[members] = True if no_duplicates else recomputed.lineage.kept
         patch = _as_id_sets(recomputed)
     if kept.all():
         return "no duplicates are left, so a re-run keeps plain ids"

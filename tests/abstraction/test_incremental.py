@@ -227,6 +227,16 @@ def test_a_filter_by_a_precomputed_mask_cannot_be_maintained():
     assert change.new.data.to_dict("list") == {"k": [1], "total": [3.0]}
 
 
+def test_only_frames_that_deletion_cannot_maintain_keep_their_lineage():
+    """Deletion-safe frames are leaves: holding on to their inputs would only cost memory."""
+    sources = make_sources(1, 10, 30)
+    joined = sources["orders"].join(sources["people"].filter("age > 30"), on="pid")
+    assert joined.project("plus", "amount", lambda a: a + 1).lineage is None
+    totals = joined.aggregate("country", total=("amount", "sum"))
+    assert totals.lineage.inputs == (joined,)
+    assert totals.project("half", "total", lambda t: t / 2).lineage.inputs == (totals,)
+
+
 def test_every_operation_records_a_lineage_that_replays_it():
     sources = make_sources(1, 10, 30)
     for build in BUILDS.values():
