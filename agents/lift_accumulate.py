@@ -24,9 +24,24 @@ import ast
 from typing import TYPE_CHECKING
 
 from lester.agents import static
+from lester.agents.lift_syntax import (
+    Ctx,
+    Rel,
+    Unsupported,
+    column_hint,
+    copy_node,
+    free_names,
+    identifier,
+    is_name,
+    is_none,
+    subscript_base,
+    substitute,
+    target_name,
+)
+from lester.agents.lift_syntax import Ctx as RowCtx
 
 if TYPE_CHECKING:
-    from lester.agents.lift_prepare import Ctx, Lifter
+    from lester.agents.lift_prepare import Lifter
 
 ZEROS = (0, 0.0)
 ALL = "_all"  # the constant key of a one-row table, joined to every row
@@ -59,18 +74,17 @@ def count_or_sum(
 ) -> None:
     """A per-key counter is a group-by over the rows that reached it: the size of each group for
     a constant 1, else the sum of the increment (idiom: per-key counter)."""
-    from lester.agents.lift_prepare import Rel, Unsupported, _hint
 
     lifter.flush(ctx)
     owner = target.value.id
     inc, start = update
     if owner in lifter.env:
         raise Unsupported(stmt, f"{owner} is updated in more than one place")
-    key = lifter.column_for(target.slice, ctx, _hint(target.slice, f"{owner}_key"), stmt)
+    key = lifter.column_for(target.slice, ctx, column_hint(target.slice, f"{owner}_key"), stmt)
     if static.literal(inc) == 1 and static.literal(inc) is not True:
         column, how = key, "'size'"
     else:
-        column = lifter.column_for(inc, ctx, _hint(inc, f"{owner}_inc"), stmt)
+        column = lifter.column_for(inc, ctx, column_hint(inc, f"{owner}_inc"), stmt)
         how = running_sum(lifter, ast.unparse(start))
     name = owner if owner != key else f"{owner}_value"
     table = lifter.emit(f"{ctx.rel.var}.aggregate([{key!r}], {name}=({column!r}, {how}))", owner)
@@ -107,21 +121,20 @@ def fold(lifter: Lifter, stmt: ast.Assign, target: ast.Subscript, ctx: Ctx) -> N
     """`d[k] = f(d.get(k, init), v)`: per key, f folded over the group's values in row order,
     starting from init (idiom: per-key fold). One row value only: a pandas aggregation sees one
     column."""
-    from lester.agents.lift_prepare import Rel, Unsupported, _copy, _free_names, _hint, identifier
 
     lifter.flush(ctx)
     owner = target.value.id
     if owner in lifter.env:
         raise Unsupported(stmt, f"{owner} is updated in more than one place")
-    value = _copy(stmt.value)
+    value = copy_node(stmt.value)
     get = fold_update(target, value)
-    acc = identifier("acc", _free_names(value) | set(ctx.names))
+    acc = identifier("acc", free_names(value) | set(ctx.names))
     body = _Replace(get, ast.Name(id=acc, ctx=ast.Load())).visit(value)
     columns, (params, text) = lifter.row_function(body, ctx)
-    unknown = _free_names(ast.parse(f"lambda {acc}, {params}: {text}", mode="eval"))
+    unknown = free_names(ast.parse(f"lambda {acc}, {params}: {text}", mode="eval"))
     if len(columns) != 1 or unknown - lifter.globals():
         raise Unsupported(stmt, f"a per-key update of {owner} from several row values")
-    key = lifter.column_for(target.slice, ctx, _hint(target.slice, f"{owner}_key"), stmt)
+    key = lifter.column_for(target.slice, ctx, column_hint(target.slice, f"{owner}_key"), stmt)
     step = f"lambda {acc}, {params}: {text}"
     reducer = f"lambda values: reduce({step}, values, {ast.unparse(get.args[1])})"
     table = lifter.emit(
@@ -179,14 +192,13 @@ def collect_groups(
 ) -> None:
     """`groups.setdefault(k, []).append(v)` keeps the (k, v) pairs of the rows that reached it, in
     row order, for a later per-group reduction (idiom: per-key list)."""
-    from lester.agents.lift_prepare import Unsupported, _hint
 
     lifter.flush(ctx)
     owner, key_expr, value = found
     if owner in lifter.groups:
         raise Unsupported(stmt, f"{owner} is appended to in more than one place")
-    key = lifter.column_for(key_expr, ctx, _hint(key_expr, f"{owner}_key"), stmt)
-    column = lifter.column_for(value, ctx, _hint(value, f"{owner}_value"), stmt)
+    key = lifter.column_for(key_expr, ctx, column_hint(key_expr, f"{owner}_key"), stmt)
+    column = lifter.column_for(value, ctx, column_hint(value, f"{owner}_value"), stmt)
     pairs = lifter.emit(f"{ctx.rel.var}.select({list(dict.fromkeys([key, column]))!r})", owner)
     lifter.groups[owner] = (pairs, key, column)
     lifter.note(stmt, f"{owner} lists {ast.unparse(value)} per {key} (per-key list)")
@@ -195,7 +207,6 @@ def collect_groups(
 def reduce_groups(lifter: Lifter, name: str, comp: ast.DictComp, stmt: ast.stmt) -> bool:
     """`m = {k: f(vs) for k, vs in groups.items()}`: f aggregated over each group's values, in the
     rows' order (idiom: per-group reduction). False when `comp` is not of that form."""
-    from lester.agents.lift_prepare import Rel, _free_names, _substitute, identifier
 
     if len(comp.generators) != 1 or comp.generators[0].ifs:
         return False
@@ -213,11 +224,11 @@ def reduce_groups(lifter: Lifter, name: str, comp: ast.DictComp, stmt: ast.stmt)
     ):
         return False
     k, vs = (e.id for e in gen.target.elts)
-    if not (isinstance(comp.key, ast.Name) and comp.key.id == k) or k in _free_names(comp.value):
+    if not (isinstance(comp.key, ast.Name) and comp.key.id == k) or k in free_names(comp.value):
         return False
     pairs, key, column = lifter.groups[it.func.value.id]
-    param = identifier("values", _free_names(comp.value))
-    body = _substitute(comp.value, {vs: ast.parse(f"list({param})", mode="eval").body})
+    param = identifier("values", free_names(comp.value))
+    body = substitute(comp.value, {vs: ast.parse(f"list({param})", mode="eval").body})
     out = name if name != key else f"{name}_value"
     table = lifter.emit(
         f"{pairs}.aggregate([{key!r}], {out}=({column!r}, lambda {param}: {ast.unparse(body)}))",
@@ -254,7 +265,6 @@ def best_update(lifter: Lifter, stmt: ast.stmt, ctx: Ctx, last: bool) -> bool:
     """`if prev is None or r[f] > prev[f]: d[k] = r` keeps, per key, the first row with the
     largest f: a stable sort on f, then the first row per key (`>=` keeps the last such row,
     `<` and `<=` the smallest). Only as the loop's last statement: the sort reorders its rows."""
-    from lester.agents.lift_prepare import Rel, Unsupported, _hint
 
     parts = _best_parts(stmt, ctx)
     if parts is None:
@@ -263,7 +273,7 @@ def best_update(lifter: Lifter, stmt: ast.stmt, ctx: Ctx, last: bool) -> bool:
     owner, key = ctx.previous[prev]
     if not last or ast.unparse(store.targets[0].slice) != ast.unparse(key):
         raise Unsupported(stmt, f"a comparison with {prev} that does not keep one row per key")
-    column = lifter.column_for(field, ctx, _hint(field, f"{owner}_order"), stmt)
+    column = lifter.column_for(field, ctx, column_hint(field, f"{owner}_order"), stmt)
     direction, keep = KEEP[type(op)]
     order = "" if direction == "asc" else ", ascending=False"
     ctx.rel = Rel(
@@ -319,9 +329,8 @@ def list_statistic(lifter: Lifter, name: str, value: ast.AST, stmt: ast.stmt) ->
     """`age_mean = sum(ages) / len(ages)`, `ages` a collected list of one field: a one-row table
     holding the statistic, computed by the same expression on the list (idiom: statistic of a
     list). False when `value` reads no such list, or reads other data."""
-    from lester.agents.lift_prepare import Rel, _free_names, _substitute, identifier
 
-    free = _free_names(value)
+    free = free_names(value)
     lists = [n for n in free if n in lifter.env and lifter.env[n].key is None]
     if (
         len(lists) != 1
@@ -335,7 +344,7 @@ def list_statistic(lifter: Lifter, name: str, value: ast.AST, stmt: ast.stmt) ->
         return False  # `df[df["a"] > 0]`: a frame expression, not a function of a list
     rel = lifter.env[lists[0]]
     param = identifier("values", free)
-    body = _substitute(value, {lists[0]: ast.parse(f"list({param})", mode="eval").body})
+    body = substitute(value, {lists[0]: ast.parse(f"list({param})", mode="eval").body})
     table = lifter.emit(
         f"{rel.var}.project({ALL!r}, [], lambda: 0).aggregate([{ALL!r}], "
         f"{name}=({rel.columns[0]!r}, lambda {param}: {ast.unparse(body)}))",
@@ -360,7 +369,6 @@ class _Lookups(ast.NodeTransformer):
 
     def broadcast(self, owner: str, node: ast.AST) -> ast.AST:
         """A one-row table's value on every row: joined on a constant key."""
-        from lester.agents.lift_prepare import Rel, _free_names, identifier
 
         name = self.ctx.lookups.get(owner)
         if name is None:
@@ -374,7 +382,7 @@ class _Lookups(ast.NodeTransformer):
             column = lifter.join_index(ctx, owner, ast.Name(id=ALL), "left", self.node, False)[
                 owner
             ]
-            name = identifier(f"{owner}_of_row", set(ctx.names) | _free_names(self.node))
+            name = identifier(f"{owner}_of_row", set(ctx.names) | free_names(self.node))
             ctx.names[name] = column
             ctx.lookups[owner] = name
             lifter.note(self.node, f"{owner} on every row (broadcast statistic)")
@@ -444,15 +452,14 @@ class _Lookups(ast.NodeTransformer):
         field: str | None = None,
     ) -> ast.AST:
         """A name bound to the looked-up value (`field` of a record table) joined into the rows."""
-        from lester.agents.lift_prepare import Unsupported, _free_names, _is_none, identifier
 
         text = f"{owner}[{ast.unparse(key)}][{field}] or {ast.unparse(default) if default else ''}"
         name = self.ctx.lookups.get(text)
         if name is None:
-            if default is not None and _free_names(default) - self.lifter.globals():
+            if default is not None and free_names(default) - self.lifter.globals():
                 raise Unsupported(node, f"a lookup default {ast.unparse(default)} from the data")
             index = self.lifter.env[owner]
-            shared = default is None or _is_none(
+            shared = default is None or is_none(
                 default
             )  # no default filled in: one join serves all
             mapping = self.ctx.joins.get(f"{owner}[{ast.unparse(key)}]") if shared else None
@@ -463,7 +470,7 @@ class _Lookups(ast.NodeTransformer):
             column = mapping[self.lifter.record_fields[owner][field] if field else index.value[0]]
             if not shared:
                 self.lifter.fill_default(self.ctx, column, default, self.node)
-            name = identifier(f"{owner}_of_row", set(self.ctx.names) | _free_names(self.node))
+            name = identifier(f"{owner}_of_row", set(self.ctx.names) | free_names(self.node))
             self.ctx.names[name] = column
             self.ctx.lookups[text] = name
             self.lifter.note(
@@ -475,7 +482,6 @@ class _Lookups(ast.NodeTransformer):
 def apply_lookup(lifter: Lifter, frame: str, column: str, value: ast.AST, stmt: ast.stmt) -> bool:
     """`df["c"] = df["k"].apply(lambda v: d.get(v, 0))` (or `.map`), d a keyed table: the lookup
     as a left join of d on k (idiom: inline lookup in apply). False when `value` is no such call."""
-    from lester.agents.lift_prepare import Ctx, Rel, _subscript_base
 
     rel = lifter.env[frame]
     if not (
@@ -487,7 +493,7 @@ def apply_lookup(lifter: Lifter, frame: str, column: str, value: ast.AST, stmt: 
         and isinstance(value.args[0], ast.Lambda)
         and len(value.args[0].args.args) == 1
         and isinstance(value.func.value, ast.Subscript)
-        and _subscript_base(value.func.value) == frame
+        and subscript_base(value.func.value) == frame
         and static.literal(value.func.value.slice) in rel.columns
     ):
         return False
@@ -507,8 +513,6 @@ def matches(lifter: Lifter, name: str, value: ast.AST, ctx: Ctx, stmt: ast.stmt)
     """`m = [f(b) for a, b in other if a == key]` in a row loop: the other rows whose field equals
     the row's key, of which the script reads the first (`m[0] if m else d`, see
     `first_or_default`): a left join with the first row per key of `other`, f computed on it."""
-    from lester.agents.lift_prepare import Ctx as RowCtx
-    from lester.agents.lift_prepare import Rel, _target_name, identifier
 
     if not (isinstance(value, ast.ListComp) and len(value.generators) == 1):
         return False
@@ -517,7 +521,7 @@ def matches(lifter: Lifter, name: str, value: ast.AST, ctx: Ctx, stmt: ast.stmt)
     if other is None or other.key is not None or len(gen.ifs) != 1:
         return False
     inner = RowCtx(
-        other, _target_name(gen.target), positional=None if other.records else list(other.columns)
+        other, target_name(gen.target), positional=None if other.records else list(other.columns)
     )
     if isinstance(gen.target, ast.Tuple):
         inner.names.update(lifter.unpack(gen.target, other.columns, stmt))
@@ -551,14 +555,13 @@ def matches(lifter: Lifter, name: str, value: ast.AST, ctx: Ctx, stmt: ast.stmt)
 def first_or_default(value: ast.AST, ctx: Ctx) -> ast.AST:
     """`m[0] if m else d` over a list-comprehension join: the first match's value where there
     was one, else d."""
-    from lester.agents.lift_prepare import _is_name
 
     if not (
         isinstance(value, ast.IfExp)
         and isinstance(value.test, ast.Name)
         and value.test.id in ctx.matches
         and isinstance(value.body, ast.Subscript)
-        and _is_name(value.body.value, value.test.id)
+        and is_name(value.body.value, value.test.id)
         and static.literal(value.body.slice) == 0
     ):
         return value
@@ -584,6 +587,5 @@ def hoist_lookups(lifter: Lifter, value: ast.AST, ctx: Ctx, node: ast.AST) -> as
         for n in ast.walk(value)
     ):
         return value
-    from lester.agents.lift_prepare import _copy
 
-    return ast.fix_missing_locations(_Lookups(lifter, ctx, node).visit(_copy(value)))
+    return ast.fix_missing_locations(_Lookups(lifter, ctx, node).visit(copy_node(value)))

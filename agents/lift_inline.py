@@ -15,6 +15,7 @@ import ast
 import copy
 
 from lester.agents import static
+from lester.agents.lift_syntax import identifier
 
 
 def inline_readers(tree: ast.Module) -> tuple[ast.Module, list[str]]:
@@ -55,7 +56,7 @@ class _Inliner(ast.NodeTransformer):
         function = self.readers.get(name)
         if function is None or call.keywords or len(call.args) != len(function.args.args):
             return call
-        result = _fresh(f"{name}_rows", self.taken)
+        result = identifier(f"{name}_rows", self.taken)
         self.before += _inlined(function, call.args, result, self.taken, self.stmt)
         self.notes.append(f"line {self.stmt.lineno}: {ast.unparse(call)} inlined (reader function)")
         return ast.copy_location(ast.Name(id=result, ctx=ast.Load()), call)
@@ -70,14 +71,15 @@ def _inlined(
         n.id for n in ast.walk(function) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
     }
     renames: dict[str, ast.AST] = {
-        local: ast.Name(id=_fresh(local, taken), ctx=ast.Load()) for local in stored - set(params)
+        local: ast.Name(id=identifier(local, taken), ctx=ast.Load())
+        for local in stored - set(params)
     }
     binds: list[ast.stmt] = []
     for param, arg in zip(params, args, strict=True):
         if static.literal(arg) is not None or isinstance(arg, ast.Name):
             renames[param] = arg
         else:
-            fresh = _fresh(param, taken)
+            fresh = identifier(param, taken)
             renames[param] = ast.Name(id=fresh, ctx=ast.Load())
             binds.append(ast.Assign(targets=[ast.Name(id=fresh, ctx=ast.Store())], value=arg))
     body = [_Rename(renames).visit(copy.deepcopy(s)) for s in function.body]
@@ -114,7 +116,7 @@ def _inlinable_reader(function: ast.FunctionDef) -> bool:
     args = function.args
     if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs or args.defaults:
         return False
-    if function.decorator_list or not _reads_a_file(function):
+    if function.decorator_list or not reads_a_file(function):
         return False
     returns = [n for n in ast.walk(function) if isinstance(n, ast.Return)]
     if len(returns) != 1 or returns[0].value is None or returns[0] is not _final(function.body):
@@ -136,14 +138,8 @@ def _final(body: list[ast.stmt]) -> ast.stmt:
     return _final(last.body) if isinstance(last, ast.With) else last
 
 
-def _reads_a_file(function: ast.FunctionDef) -> bool:
+def reads_a_file(function: ast.FunctionDef) -> bool:
     return any(
         isinstance(n, ast.Call) and static.dotted(n.func) in ("open", "glob.glob", "glob")
         for n in ast.walk(function)
     )
-
-
-def _fresh(base: str, taken: set[str]) -> str:
-    from lester.agents.lift_prepare import identifier  # lift_prepare imports this module
-
-    return identifier(base, taken)

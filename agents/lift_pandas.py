@@ -10,9 +10,10 @@ import ast
 from typing import TYPE_CHECKING
 
 from lester.agents import static
+from lester.agents.lift_syntax import Rel, Unsupported, identifier
 
 if TYPE_CHECKING:
-    from lester.agents.lift_prepare import Lifter, Rel
+    from lester.agents.lift_prepare import Lifter
 
 
 def _columns_of(node: ast.AST, frame: str) -> list[str]:
@@ -78,7 +79,6 @@ class _ColumnParams(ast.NodeTransformer):
 
 
 def _column_function(lifter: Lifter, node: ast.AST, frame: str) -> tuple[list[str], str]:
-    from lester.agents.lift_prepare import identifier
 
     node = lifter.inline_scalars(node, frame)
     cols = _columns_of(node, frame)
@@ -92,7 +92,6 @@ def _column_function(lifter: Lifter, node: ast.AST, frame: str) -> tuple[list[st
 
 def lift_frame_expression(lifter: Lifter, value: ast.AST, stmt: ast.stmt) -> Rel | None:
     """A frame-valued expression (`df[mask]`, `df.merge(...)`, ...) or None when it is not one."""
-    from lester.agents.lift_prepare import Rel, Unsupported
 
     if isinstance(value, ast.Name):
         return lifter.env.get(value.id)
@@ -181,7 +180,6 @@ CONSTRUCTORS = ("pd.DataFrame", "pandas.DataFrame")
 def _from_rows(lifter: Lifter, call: ast.Call, stmt: ast.stmt) -> Rel | None:
     """`pd.DataFrame(records)` of collected records is those rows as a frame; with
     `columns=[...]`, positional rows get those names (idiom: frame from collected rows)."""
-    from lester.agents.lift_prepare import Rel
 
     rows = lift_frame_expression(lifter, call.args[0], stmt) if call.args else None
     if rows is None:
@@ -195,7 +193,6 @@ def _from_rows(lifter: Lifter, call: ast.Call, stmt: ast.stmt) -> Rel | None:
 
 
 def _method(lifter: Lifter, call: ast.Call, stmt: ast.stmt) -> Rel | None:
-    from lester.agents.lift_prepare import Rel, Unsupported
 
     method = call.func.attr
     base = lift_frame_expression(lifter, call.func.value, stmt)
@@ -249,7 +246,6 @@ def _method(lifter: Lifter, call: ast.Call, stmt: ast.stmt) -> Rel | None:
 
 
 def _merge(lifter: Lifter, left: ast.AST, right: ast.AST, call: ast.Call, stmt: ast.stmt) -> Rel:
-    from lester.agents.lift_prepare import Rel, Unsupported
 
     lrel = lift_frame_expression(lifter, left, stmt)
     rrel = lift_frame_expression(lifter, right, stmt)
@@ -276,7 +272,6 @@ def lift_column_assignment(
     lifter: Lifter, rel: Rel, target: ast.Subscript, value: ast.AST, stmt: ast.stmt
 ) -> Rel:
     """`df['c'] = <expression over df's columns>` becomes a projection of `c`."""
-    from lester.agents.lift_prepare import Rel, Unsupported
 
     column = static.literal(target.slice)
     frame = target.value.id
@@ -302,7 +297,6 @@ def lift_masked_assignment(
 ) -> Rel:
     """`df.loc[mask, 'c'] = v` replaces c by v where the mask holds: a projection of c with
     `Series.mask` (idiom: masked assignment)."""
-    from lester.agents.lift_prepare import Rel, Unsupported
 
     frame = target.value.value.id
     located = _loc_read(target, frame)

@@ -37,68 +37,66 @@ import ast
 import builtins
 import copy
 import fnmatch
-import keyword
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from lester.agents import lift_accumulate as accumulate
 from lester.agents import lift_records as records
 from lester.agents import static
 from lester.agents.lift_inline import inline_readers
+from lester.agents.lift_syntax import (
+    ARRAY_BUILDERS,
+    Ctx,
+    Rel,
+    Unsupported,
+    call_of,
+    column_hint,
+    constructed,
+    copy_node,
+    dict_iterated,
+    dict_of_empty_lists,
+    ends_in_continue,
+    filled_vectors,
+    flatten_concat,
+    fold_flag_loops,
+    fold_subscripts,
+    folded_text,
+    free_names,
+    identifier,
+    is_blank_check,
+    is_columns_of,
+    is_empty_set,
+    is_json_record,
+    is_name,
+    is_none,
+    is_range_loop,
+    is_raw,
+    is_seen_add,
+    is_split,
+    ladder_complete,
+    ladder_target,
+    ladder_value,
+    literal_elements,
+    literal_keys,
+    located_base,
+    lookup_defaults,
+    param_name,
+    partition_body,
+    read_lines,
+    reads_any,
+    several_empty_dicts,
+    splits_line,
+    subscript_base,
+    substitute,
+    target_name,
+    target_names,
+    whole_row,
+)
 
 JSON_IDIOMS = ("json-lines", "pandas-json")
 COMPREHENDED = "<comprehended rows>"
 OPAQUE = "<a block of features>"  # what a loop appended to a row vector  # the old binding of `rows` in `rows = [... for r in rows]`
-
-
-class Unsupported(Exception):
-    """A statement the lifter has no rule for."""
-
-    def __init__(self, node: ast.AST, why: str) -> None:
-        super().__init__(f"line {getattr(node, 'lineno', '?')}: {why}")
-        self.line = getattr(node, "lineno", None)
-
-
-@dataclass
-class Rel:
-    """A frame in the generated code: positional columns (lists of rows) or a keyed table (dicts)."""
-
-    var: str
-    columns: list[str]
-    key: str | None = None
-    value: list[str] | None = None
-    scalar_value: bool = False
-    aligned: tuple[str, str, str] | None = None
-    records: bool = False
-
-
-@dataclass
-class Ctx:
-    """A row context: the frame being iterated and the Python names bound to its columns."""
-
-    rel: Rel
-    row_var: str | None
-    names: dict[str, str] = field(default_factory=dict)
-    positional: list[str] | None = None
-    pending: list[tuple[str, ast.AST, ast.AST]] = field(default_factory=list)
-    locals: set[str] = field(default_factory=set)
-    records: dict[str, dict[str, str]] = field(default_factory=dict)
-    collected: dict[str, list[str]] = field(default_factory=dict)
-    frame: str | None = None
-    index_var: str | None = None
-    same_rows: bool = True
-    updated: set[str] = field(default_factory=set)
-    raw: str | None = None
-    whole_rows: set[str] = field(default_factory=set)
-    vectors: dict[str, list[ast.AST]] = field(default_factory=dict)
-    lookups: dict[str, str] = field(default_factory=dict)
-    joins: dict[str, dict[str, str]] = field(default_factory=dict)
-    matches: dict[str, tuple[str, str]] = field(default_factory=dict)
-    own: tuple[str, str] | None = None
-    previous: dict[str, tuple[str, ast.AST]] = field(default_factory=dict)
-    records_built: dict[str, Any] = field(default_factory=dict)
-    narrowed: int = 0  # steps so far that may have dropped rows (filters, inner joins, dedup)
 
 
 @dataclass
@@ -119,18 +117,6 @@ class PreparePlan:
     constants: list[str]
     trail: list[str]
     imports: list[str]  # what the steps need besides the script's own imports
-
-
-def identifier(text: str, taken: set[str]) -> str:
-    base = re.sub(r"\W+", "_", text).strip("_").lower() or "col"
-    if base[0].isdigit() or keyword.iskeyword(base):
-        base = "c_" + base
-    name, n = base, 1
-    while name in taken:
-        n += 1
-        name = f"{base}_{n}"
-    taken.add(name)
-    return name
 
 
 class Lifter:
@@ -249,7 +235,7 @@ class Lifter:
                 return None
             ctx = Ctx(
                 Rel(self.last.var, list(self.last.columns)),
-                _target_name(gen.target),
+                target_name(gen.target),
                 positional=list(rel.columns),
             )
         if rel.key is not None or not set(rel.columns) <= set(self.last.columns):
@@ -279,8 +265,8 @@ class Lifter:
         elif isinstance(stmt, ast.Expr | ast.AugAssign | ast.Pass | ast.AnnAssign):
             self.top_expr(stmt)
         elif isinstance(stmt, ast.If) and self.is_column_ladder(stmt):
-            target = _ladder_target(stmt)
-            value = ast.fix_missing_locations(ast.copy_location(_ladder_value(stmt, target), stmt))
+            target = ladder_target(stmt)
+            value = ast.fix_missing_locations(ast.copy_location(ladder_value(stmt, target), stmt))
             self.top_assign(ast.copy_location(ast.Assign(targets=[target], value=value), stmt))
         elif isinstance(stmt, ast.If | ast.While | ast.Try):
             raise Unsupported(
@@ -290,11 +276,11 @@ class Lifter:
     def is_column_ladder(self, stmt: ast.If) -> bool:
         """`if <test on df's columns>: df['c'] = v` assigns c on the whole column or leaves it:
         one conditional column expression (idiom: conditional column assignment)."""
-        target = _ladder_target(stmt)
+        target = ladder_target(stmt)
         return (
             isinstance(target, ast.Subscript)
-            and _subscript_base(target) in self.env
-            and static.literal(target.slice) in self.env[_subscript_base(target)].columns
+            and subscript_base(target) in self.env
+            and static.literal(target.slice) in self.env[subscript_base(target)].columns
         )
 
     def bind_handle(self, expr: ast.AST, target: ast.AST | None) -> None:
@@ -325,26 +311,26 @@ class Lifter:
     def top_assign(self, stmt: ast.Assign) -> None:
         target = stmt.targets[0]
         value = stmt.value
-        if isinstance(value, ast.List | ast.Dict | ast.Tuple) and not _elements(value):
+        if isinstance(value, ast.List | ast.Dict | ast.Tuple) and not literal_elements(value):
             if isinstance(value, ast.Dict) and isinstance(target, ast.Name):
                 self.empty_dicts.add(target.id)
             return  # `rows = []`, `index = {}`: filled by a loop later
-        if isinstance(target, ast.Name) and _dict_of_empty_lists(value):
+        if isinstance(target, ast.Name) and dict_of_empty_lists(value):
             self.empty_lists.add(target.id)
             return  # `fares = {1: [], 2: []}`: lists per key, filled by a loop later
-        if _empty_dicts(target, value):
+        if several_empty_dicts(target, value):
             self.empty_dicts |= {e.id for e in target.elts}
             return  # `a, b = {}, {}`
         if isinstance(target, ast.Name) and isinstance(value, ast.DictComp):
             if accumulate.reduce_groups(self, target.id, value, stmt):
                 return
-        if isinstance(target, ast.Name) and _read_lines(value) is not None:
-            self.bind_handle(_read_lines(value), target)
+        if isinstance(target, ast.Name) and read_lines(value) is not None:
+            self.bind_handle(read_lines(value), target)
             return  # `lines = open(path).read().splitlines()`: the file's lines, as a handle
         if isinstance(target, ast.Name) and isinstance(value, ast.ListComp | ast.DictComp):
             source = self.header_skipped(value.generators[0].iter)
             if isinstance(source, ast.Call) and static.dotted(source.func) == "sorted":
-                source = _dict_iterated(source.args[0])[0] if source.args else None
+                source = dict_iterated(source.args[0])[0] if source.args else None
                 source = ast.Name(id=source) if self.is_index(source) else None
             if isinstance(source, ast.Name) and (
                 source.id in self.env or source.id in self.handles
@@ -354,7 +340,7 @@ class Lifter:
         if isinstance(target, ast.Name) and isinstance(value, ast.Name) and value.id in self.env:
             self.env[target.id] = self.env[value.id]  # `apps = rows`: another name, same rows
             return
-        if isinstance(target, ast.Name) and _is_empty_set(value):
+        if isinstance(target, ast.Name) and is_empty_set(value):
             self.seen_sets.add(target.id)
             return
         if isinstance(target, ast.Name) and isinstance(value, ast.Call):
@@ -374,12 +360,12 @@ class Lifter:
                 return
         if isinstance(target, ast.Name) and accumulate.list_statistic(self, target.id, value, stmt):
             return
-        if isinstance(target, ast.Name) and _reads_any(value, {**self.env, **self.scalars}):
+        if isinstance(target, ast.Name) and reads_any(value, {**self.env, **self.scalars}):
             self.pandas_assign(target.id, value, stmt)
             return
-        if isinstance(target, ast.Subscript) and _subscript_base(target) in self.env:
+        if isinstance(target, ast.Subscript) and subscript_base(target) in self.env:
             self.pandas_column(target, value, stmt)
-        elif isinstance(target, ast.Subscript) and _located_base(target) in self.env:
+        elif isinstance(target, ast.Subscript) and located_base(target) in self.env:
             self.pandas_masked(target, value, stmt)
 
     # ---- sources -------------------------------------------------------------------------------
@@ -396,7 +382,7 @@ class Lifter:
             raise Unsupported(stmt, f"sorting {owner} without a key function of its rows")
         ctx = Ctx(rel, key.args.args[0].arg, positional=None if rel.records else list(rel.columns))
         parts = key.body.elts if isinstance(key.body, ast.Tuple) else [key.body]
-        columns = [self.column_for(p, ctx, _hint(p, f"{owner}_key"), stmt) for p in parts]
+        columns = [self.column_for(p, ctx, column_hint(p, f"{owner}_key"), stmt) for p in parts]
         order = ", ascending=False" if reverse else ""
         new = self.emit(f"{ctx.rel.var}.sort({columns!r}{order})", owner)
         self.env[owner] = Rel(new, rel.columns, records=rel.records)
@@ -432,7 +418,7 @@ class Lifter:
 
     def top_loop(self, loop: ast.For) -> None:
         names = static.literal(loop.iter)
-        if _is_columns_of(loop.iter, self.env):
+        if is_columns_of(loop.iter, self.env):
             names = list(self.env[loop.iter.value.id].columns)
         files = self.named_partitions(loop, names)
         if files:
@@ -494,11 +480,11 @@ class Lifter:
             for n in ast.walk(loop)
             if isinstance(n, ast.Call) and static.dotted(n.func) == "open" and n.args
         ]
-        if len(opens) != 1 or loop.target.id not in _free_names(opens[0].args[0]):
+        if len(opens) != 1 or loop.target.id not in free_names(opens[0].args[0]):
             return []
         files = []
         for value in values:
-            path = _text(_substitute(opens[0].args[0], {loop.target.id: ast.Constant(value)}))
+            path = folded_text(substitute(opens[0].args[0], {loop.target.id: ast.Constant(value)}))
             if path is None or self.catalog_path(path) not in self.catalog:
                 return []
             files.append((value, self.catalog_path(path)))
@@ -526,11 +512,11 @@ class Lifter:
         union = self.emit(f"{parts[0]}.union({', '.join(parts[1:])})", "partitions")
         columns = [*self.reports[files[0][1]].names, var]
         ctx = Ctx(Rel(union, columns), None, names={var: var})
-        body, inner = _partition_body(loop.body)
+        body, inner = partition_body(loop.body)
         if inner is None:
             raise Unsupported(loop, "a loop over files that does not read each file's lines")
         self.block(body, ctx)
-        ctx.row_var = ctx.raw = _target_name(inner.target)
+        ctx.row_var = ctx.raw = target_name(inner.target)
         ctx.positional = list(self.reports[files[0][1]].names)
         if isinstance(inner.target, ast.Tuple):
             ctx.names.update(self.unpack(inner.target, ctx.positional, inner))
@@ -551,7 +537,7 @@ class Lifter:
             body: list[ast.stmt] = [ast.Assign(targets=[store], value=comp.value)]
             self.empty_dicts.add(name)
         else:
-            body = [ast.Expr(_call(f"{name}.append", comp.elt))]
+            body = [ast.Expr(call_of(f"{name}.append", comp.elt))]
         for gen in reversed(comp.generators):
             for cond in reversed(gen.ifs):
                 body = [ast.If(test=cond, body=body, orelse=[])]
@@ -576,7 +562,7 @@ class Lifter:
         self.note(loop, f"loop over {len(values)} literal values, unrolled")
         for value in values:
             for stmt in loop.body:
-                self.top(_substitute(stmt, {loop.target.id: ast.Constant(value)}))
+                self.top(substitute(stmt, {loop.target.id: ast.Constant(value)}))
 
     def header_skipped(self, node: ast.AST) -> ast.AST:
         """`lines[1:]` of a file's lines is the handle itself when the file has a header row,
@@ -612,7 +598,7 @@ class Lifter:
             if mode == "w":
                 raise Unsupported(loop, "iterating a file opened for writing")
             rel = self.file_source(path, loop)
-            ctx = Ctx(rel, _target_name(loop.target), positional=list(rel.columns))
+            ctx = Ctx(rel, target_name(loop.target), positional=list(rel.columns))
             report = self.reports.get(self.catalog_path(path))  # None: an intermediate file
             if report is None or report.idiom in ("open", *JSON_IDIOMS):
                 ctx.raw = ctx.row_var
@@ -646,7 +632,7 @@ class Lifter:
             if rel.key is not None:
                 raise Unsupported(loop, "iterating a dict index")
             positional = None if rel.records else list(rel.columns)
-            ctx = Ctx(rel, _target_name(loop.target), positional=positional)
+            ctx = Ctx(rel, target_name(loop.target), positional=positional)
             if isinstance(loop.target, ast.Tuple):
                 ctx.names.update(self.unpack(loop.target, rel.columns, loop))
             self.note(loop, f"loop over the rows of {it.id}")
@@ -655,7 +641,7 @@ class Lifter:
         keys = self.sorted_keys(loop)
         if keys is not None:
             return keys
-        if _is_range_loop(loop):
+        if is_range_loop(loop):
             return None  # index loops belong to features and labels, which are synthesized
         raise Unsupported(
             loop, "a loop over something that is not a file, a frame or a collected list"
@@ -671,7 +657,7 @@ class Lifter:
             isinstance(it, ast.Call) and static.dotted(it.func) == "sorted" and len(it.args) == 1
         ):
             return None
-        owner, items = _dict_iterated(it.args[0])
+        owner, items = dict_iterated(it.args[0])
         if owner is None or not self.is_index(owner):
             return None
         index = self.env[owner]
@@ -686,9 +672,11 @@ class Lifter:
             columns = [index.key]
         elif isinstance(order, ast.Lambda) and len(order.args.args) == 1 and items:
             pair = ast.Tuple(elts=[key, value], ctx=ast.Load())
-            body = _fold_subscripts(_substitute(order.body, {order.args.args[0].arg: pair}))
+            body = fold_subscripts(substitute(order.body, {order.args.args[0].arg: pair}))
             parts = body.elts if isinstance(body, ast.Tuple) else [body]
-            columns = [self.column_for(p, ctx, _hint(p, f"{owner}_order"), loop) for p in parts]
+            columns = [
+                self.column_for(p, ctx, column_hint(p, f"{owner}_order"), loop) for p in parts
+            ]
         else:
             raise Unsupported(loop, f"a loop over {owner} sorted by a key function of keys only")
         reverse = static.literal(static.keyword(it, "reverse")) is True
@@ -706,7 +694,7 @@ class Lifter:
         if isinstance(target, ast.Name):
             ctx.names[target.id] = key
             return target
-        names = _target_names(target, len(getattr(target, "elts", [])))
+        names = target_names(target, len(getattr(target, "elts", [])))
         if not names:
             raise Unsupported(node, "a dict key unpacked into something other than names")
         for i, name in enumerate(names):
@@ -737,9 +725,9 @@ class Lifter:
         rel = self.env[frame]
         return Ctx(
             rel,
-            _target_name(row) if row is not None else None,
+            target_name(row) if row is not None else None,
             frame=frame,
-            index_var=_target_name(index),
+            index_var=target_name(index),
         )
 
     def unpack(self, target: ast.Tuple, columns: list[str], node: ast.AST) -> dict[str, str]:
@@ -751,20 +739,20 @@ class Lifter:
         return dict(zip(names, columns, strict=True))
 
     def block(self, stmts: list[ast.stmt], ctx: Ctx) -> None:
-        stmts = _fold_flag_loops(stmts)
+        stmts = fold_flag_loops(stmts)
         for i, stmt in enumerate(stmts):
             if records.update(self, stmt, ctx):
                 continue
-            if isinstance(stmt, ast.If) and _ends_in_continue(stmt.body) and not stmt.orelse:
+            if isinstance(stmt, ast.If) and ends_in_continue(stmt.body) and not stmt.orelse:
                 if self.seen_test(stmt.test) is not None:
                     self.deduplicate(stmt, ctx)
                     continue
-                if _is_blank_check(stmt.test, ctx.raw):
+                if is_blank_check(stmt.test, ctx.raw):
                     self.note(stmt, "skips blank lines, as the reader does (blank lines)")
                     continue
                 self.guard(stmt, ctx, negate=True)
                 continue
-            if isinstance(stmt, ast.If) and not stmt.orelse and _is_raw(stmt.test, ctx.raw):
+            if isinstance(stmt, ast.If) and not stmt.orelse and is_raw(stmt.test, ctx.raw):
                 self.note(stmt, "keeps non-blank lines, as the reader does (blank lines)")
                 self.block(stmt.body, ctx)
                 continue
@@ -784,12 +772,12 @@ class Lifter:
             self.row_assign(stmt, ctx)
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             self.row_call(stmt, stmt.value, ctx)
-        elif isinstance(stmt, ast.For) and _fills(stmt, {*ctx.vectors, *ctx.locals}):
+        elif isinstance(stmt, ast.For) and filled_vectors(stmt, {*ctx.vectors, *ctx.locals}):
             self.fill_vector(stmt, ctx)
         elif isinstance(stmt, ast.For):
             self.nested_loop(stmt, ctx)
         elif isinstance(stmt, ast.AugAssign) and getattr(stmt.target, "id", None) in ctx.vectors:
-            ctx.vectors[stmt.target.id] += _flatten_concat(stmt.value)  # `row += [...]`
+            ctx.vectors[stmt.target.id] += flatten_concat(stmt.value)  # `row += [...]`
         elif (
             isinstance(stmt, ast.AugAssign)
             and isinstance(stmt.target, ast.Name)
@@ -812,7 +800,7 @@ class Lifter:
         ):
             return
         whole_row = isinstance(value, ast.Name) and value.id == ctx.row_var
-        if _splits_line(value, ctx) or whole_row and not isinstance(target, ast.Subscript):
+        if splits_line(value, ctx) or whole_row and not isinstance(target, ast.Subscript):
             self.bind_row(stmt, target, ctx)
             return
         if accumulate.best_lookup(self, target, value, ctx):
@@ -855,10 +843,10 @@ class Lifter:
         """`line = line.strip()` is the same line (the reader strips line ends); `rec =
         json.loads(line)` is the line's record, whose keys are the source's columns (idiom: JSON
         lines)."""
-        if _is_raw(value, ctx.raw):
+        if is_raw(value, ctx.raw):
             ctx.raw = ctx.row_var = target.id
             return True
-        if _is_json_record(value, ctx.raw) or self.is_header_record(value, ctx):
+        if is_json_record(value, ctx.raw) or self.is_header_record(value, ctx):
             ctx.row_var, ctx.raw = target.id, None
             ctx.positional = None
             self.note(value, f"{target.id} = {ast.unparse(value)[:40]} reads a record (records)")
@@ -882,14 +870,14 @@ class Lifter:
         (idiom: deduplication with a seen set)."""
         key = self.seen_test(stmt.test)
         if (
-            _is_name(key, ctx.row_var)
-            or _is_name(_whole_row(key), ctx.row_var)
+            is_name(key, ctx.row_var)
+            or is_name(whole_row(key), ctx.row_var)
             or (isinstance(key, ast.Name) and key.id in ctx.whole_rows)
         ):
             columns = list(ctx.positional or ctx.rel.columns)
         else:
             elements = key.elts if isinstance(key, ast.Tuple) else [key]
-            columns = [self.column_for(e, ctx, _hint(e, "key"), stmt) for e in elements]
+            columns = [self.column_for(e, ctx, column_hint(e, "key"), stmt) for e in elements]
         new = self.emit(f"{ctx.rel.var}.drop_duplicates({columns!r}, keep='first')", ctx.rel.var)
         ctx.rel = Rel(new, ctx.rel.columns)
         ctx.same_rows = False
@@ -899,9 +887,9 @@ class Lifter:
     def is_record(self, node: ast.AST, ctx: Ctx) -> bool:
         """The whole row as one value: a parsed record or the row variable itself."""
         return (
-            _is_json_record(node, ctx.raw)
+            is_json_record(node, ctx.raw)
             or self.is_header_record(node, ctx)
-            or _is_name(node, ctx.row_var)
+            or is_name(node, ctx.row_var)
             or self.is_own_row(node, ctx)
         )
 
@@ -910,8 +898,8 @@ class Lifter:
         return (
             ctx.own is not None
             and isinstance(node, ast.Subscript)
-            and _is_name(node.value, ctx.own[0])
-            and _is_name(node.slice, ctx.own[1])
+            and is_name(node.value, ctx.own[0])
+            and is_name(node.slice, ctx.own[1])
             and ctx.own[0] in self.record_fields
         )
 
@@ -928,8 +916,8 @@ class Lifter:
         ):
             return False
         fields = node.args[0].args[1]
-        split_raw = _is_split(fields, ctx) and _is_raw(fields.func.value, ctx.raw)
-        return ctx.positional is not None and (split_raw or _is_name(fields, ctx.row_var))
+        split_raw = is_split(fields, ctx) and is_raw(fields.func.value, ctx.raw)
+        return ctx.positional is not None and (split_raw or is_name(fields, ctx.row_var))
 
     def bind_row(self, stmt: ast.Assign, target: ast.AST, ctx: Ctx) -> None:
         """`a, b = line.split(',')` names the fields; `parts = line.split(',')` renames the row."""
@@ -943,7 +931,7 @@ class Lifter:
     def fill_vector(self, loop: ast.For, ctx: Ctx) -> None:
         """`for a in kinds: row.append(1 if r[k] == a else 0)` fills a row's feature vector with
         a block (a one-hot): left to the encoder synthesis, the row's columns are kept."""
-        for name in _fills(loop, {*ctx.vectors, *ctx.locals}):
+        for name in filled_vectors(loop, {*ctx.vectors, *ctx.locals}):
             if name in ctx.vectors:
                 ctx.vectors[name].append(ast.Name(id=OPAQUE, ctx=ast.Load()))
         self.note(loop, "a loop filling a row vector: left to the encoder synthesis")
@@ -960,7 +948,7 @@ class Lifter:
         if isinstance(value, ast.List) and value.elts and self.row_refs(value, ctx):
             ctx.vectors[name] = list(value.elts)  # `row = [a, b]`, extended later: a row vector
             return
-        if _is_name(_whole_row(value), ctx.row_var):
+        if is_name(whole_row(value), ctx.row_var):
             ctx.whole_rows.add(name)  # `key = tuple(row)`
             return
         if not self.row_refs(value, ctx):
@@ -982,7 +970,7 @@ class Lifter:
         if name.endswith(".write"):
             self.writes_rows(call, ctx)
             return
-        if name == "print" or _is_seen_add(call, self.seen_sets):
+        if name == "print" or is_seen_add(call, self.seen_sets):
             return
         if (
             isinstance(call.func, ast.Attribute)
@@ -1034,16 +1022,16 @@ class Lifter:
     def is_conditional_assign(self, stmt: ast.If, ctx: Ctx) -> bool:
         """A ladder with a missing branch keeps the target's value, so its target must be a row
         value (`if pd.isna(x): x = fill`); `if c: index[k] = v` stays a filtered dict index."""
-        target = _ladder_target(stmt)
+        target = ladder_target(stmt)
         if target is None:
             return False
-        return _ladder_complete(stmt) or self.field_ref(target, ctx) is not None
+        return ladder_complete(stmt) or self.field_ref(target, ctx) is not None
 
     def conditional_assign(self, stmt: ast.If, ctx: Ctx) -> None:
         """An if/elif/else ladder assigning one variable is one conditional expression; a branch
         that is missing keeps the variable's value (idiom: conditional assignment)."""
-        target = _ladder_target(stmt)
-        expr = ast.fix_missing_locations(ast.copy_location(_ladder_value(stmt, target), stmt))
+        target = ladder_target(stmt)
+        expr = ast.fix_missing_locations(ast.copy_location(ladder_value(stmt, target), stmt))
         assign = ast.copy_location(ast.Assign(targets=[copy.deepcopy(target)], value=expr), stmt)
         self.row_assign(ast.fix_missing_locations(assign), ctx)
 
@@ -1052,7 +1040,7 @@ class Lifter:
         from the data outside the rows (column aggregates of the loop's frame excepted, they are
         broadcast)."""
         cols, fn = self.row_function(value, ctx)
-        unknown = _free_names(ast.parse(f"lambda {fn[0]}: {fn[1]}", mode="eval")) - self.globals()
+        unknown = free_names(ast.parse(f"lambda {fn[0]}: {fn[1]}", mode="eval")) - self.globals()
         if all(self.scalars.get(n, ("",))[0] == ctx.frame for n in unknown):
             return set()
         return unknown
@@ -1067,7 +1055,7 @@ class Lifter:
                 node, f"{ast.unparse(value)[:60]} uses {sorted(unknown)}, computed outside the rows"
             )
         cols, fn = self.row_function(value, ctx)
-        for name in sorted(_free_names(ast.parse(f"lambda {fn[0]}: {fn[1]}", mode="eval"))):
+        for name in sorted(free_names(ast.parse(f"lambda {fn[0]}: {fn[1]}", mode="eval"))):
             if name in self.scalars and name not in ctx.names:
                 self.broadcast(ctx, name, node)
         cols, fn = self.row_function(value, ctx)
@@ -1127,7 +1115,7 @@ class Lifter:
             return
         elements = [
             e
-            for element in _flatten_concat(value)
+            for element in flatten_concat(value)
             for e in (
                 ctx.vectors.get(element.id, [element])
                 if isinstance(element, ast.Name)
@@ -1135,7 +1123,7 @@ class Lifter:
             )
         ]
         parsed = len(elements) == 1 and self.is_record(elements[0], ctx)
-        whole = parsed and (ctx.positional is None or not _is_name(elements[0], ctx.row_var))
+        whole = parsed and (ctx.positional is None or not is_name(elements[0], ctx.row_var))
         for i, element in enumerate(elements):
             if self.is_record(element, ctx):
                 columns += ctx.rel.columns  # the whole record
@@ -1148,7 +1136,7 @@ class Lifter:
                 continue
             default = owner if len(elements) == 1 else f"{owner}_{i}"
             try:
-                columns.append(self.column_for(element, ctx, _hint(element, default), node))
+                columns.append(self.column_for(element, ctx, column_hint(element, default), node))
             except Unsupported:
                 opaque = True
         if opaque:
@@ -1179,7 +1167,7 @@ class Lifter:
         if ref == name:
             return name
         if ref is not None:
-            value = ast.Name(id=_param(value, ref), ctx=ast.Load())
+            value = ast.Name(id=param_name(value, ref), ctx=ast.Load())
             ctx.names.setdefault(value.id, ref)
         self.project(ctx, name, value, node)
         return name
@@ -1209,9 +1197,9 @@ class Lifter:
         """`index[key] = value`: the value of the last row per key (`keep`: which row wins)."""
         self.flush(ctx)
         owner = target.value.id
-        key = self.column_for(target.slice, ctx, _hint(target.slice, f"{owner}_key"), stmt)
+        key = self.column_for(target.slice, ctx, column_hint(target.slice, f"{owner}_key"), stmt)
         whole = self.is_record(value, ctx)  # `index[key] = row`: the whole row
-        if _literal_keys(value):
+        if literal_keys(value):
             self.record_store(stmt, owner, key, value, ctx, keep)
             return
         elements = value.elts if isinstance(value, ast.Tuple | ast.List) else [value]
@@ -1219,7 +1207,7 @@ class Lifter:
             list(ctx.positional or ctx.rel.columns)
             if whole
             else [
-                self.column_for(e, ctx, _hint(e, f"{owner}_{i}"), stmt)
+                self.column_for(e, ctx, column_hint(e, f"{owner}_{i}"), stmt)
                 for i, e in enumerate(elements)
             ]
         )
@@ -1290,7 +1278,7 @@ class Lifter:
         self, ctx: Ctx, owner: str, key_expr: ast.AST, how: str, node: ast.AST, only_key: bool
     ) -> dict[str, str]:
         index = self.env[owner]
-        left_key = self.column_for(key_expr, ctx, _hint(key_expr, "key"), node)
+        left_key = self.column_for(key_expr, ctx, column_hint(key_expr, "key"), node)
         taken = set(ctx.rel.columns)
         renames = {
             c: identifier(f"{owner}_{c}", taken)
@@ -1353,14 +1341,14 @@ class Lifter:
         columns = [mapping[c] for c in index.value]
         if default is not None:
             per_field = self.record_defaults(owner, default)
-            defaults = per_field or _defaults(default, len(columns), stmt)
-            unknown = _free_names(default) - self.globals()
+            defaults = per_field or lookup_defaults(default, len(columns), stmt)
+            unknown = free_names(default) - self.globals()
             if unknown:
                 raise Unsupported(
                     stmt, f"a lookup default from {sorted(unknown)}, computed from the data"
                 )
             columns = [  # a record's None stays None (an object column keeps it), not NaN
-                c if _is_none(d) and not per_field else self.fill_default(ctx, c, d, stmt)
+                c if is_none(d) and not per_field else self.fill_default(ctx, c, d, stmt)
                 for c, d in zip(columns, defaults, strict=True)
             ]
         if isinstance(target, ast.Tuple):
@@ -1392,7 +1380,7 @@ class Lifter:
             ]
             default = bound[0] if len(bound) == 1 else default
         fields = self.record_fields.get(owner)
-        if not (fields and _literal_keys(default)):
+        if not (fields and literal_keys(default)):
             return None
         values = {static.literal(k): v for k, v in zip(default.keys, default.values, strict=True)}
         if set(values) != set(fields):
@@ -1474,7 +1462,7 @@ class Lifter:
     def row_append_field(self, stmt: ast.stmt, value: ast.AST, ctx: Ctx) -> None:
         if ctx.positional is None:
             raise Unsupported(stmt, "appending to a row that is not a list")
-        col = identifier(_hint(value, f"field_{len(ctx.positional)}"), set(ctx.rel.columns))
+        col = identifier(column_hint(value, f"field_{len(ctx.positional)}"), set(ctx.rel.columns))
         self.project(ctx, col, value, stmt)
         ctx.positional.append(col)
         self.refresh_list(ctx)
@@ -1523,7 +1511,7 @@ class Lifter:
         if not (
             ctx.frame is not None
             and isinstance(node, ast.Subscript)
-            and _located_base(node) == ctx.frame
+            and located_base(node) == ctx.frame
             and isinstance(node.slice, ast.Tuple)
             and len(node.slice.elts) == 2
             and ast.unparse(node.slice.elts[0]) == ctx.index_var
@@ -1542,7 +1530,7 @@ class Lifter:
                 else None
             )
             if col is not None:
-                refs[_param(sub, col)] = col
+                refs[param_name(sub, col)] = col
         return refs
 
     def row_function(self, node: ast.AST, ctx: Ctx) -> tuple[list[str], tuple[str, str]]:
@@ -1553,7 +1541,7 @@ class Lifter:
         free = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id not in ctx.names}
         taken = free | set(refs)
         renames = {p: identifier(p, taken) for p in refs if p in free}
-        body = _Rewrite(self, ctx, renames).visit(_copy(node))
+        body = _Rewrite(self, ctx, renames).visit(copy_node(node))
         params = list(refs)
         return [refs[p] for p in params], (
             ", ".join(renames.get(p, p) for p in params),
@@ -1571,7 +1559,7 @@ class Lifter:
             self.last = rel
             return
         used = {n.id for n in ast.walk(value) if isinstance(n, ast.Name) and n.id in self.scalars}
-        value = _substitute(value, {n: self.scalars[n][1] for n in used})
+        value = substitute(value, {n: self.scalars[n][1] for n in used})
         frame = next((f for f in self.env if is_column_scalar(value, f)), None)
         if frame is not None:
             self.scalars[var] = (frame, value)
@@ -1586,7 +1574,7 @@ class Lifter:
             return node
         if any(self.scalars[n][0] != frame for n in used):
             raise Unsupported(node, "a column aggregate of one frame used in another frame")
-        return _substitute(node, {n: self.scalars[n][1] for n in used})
+        return substitute(node, {n: self.scalars[n][1] for n in used})
 
     def forget_scalars(self, frame: str, column: str) -> None:
         """A reassigned column makes the aggregates computed from it stale."""
@@ -1599,7 +1587,7 @@ class Lifter:
     def pandas_column(self, target: ast.Subscript, value: ast.AST, stmt: ast.stmt) -> None:
         from lester.agents.lift_pandas import lift_column_assignment
 
-        base = _subscript_base(target)
+        base = subscript_base(target)
         column = static.literal(target.slice)
         if isinstance(column, str) and accumulate.apply_lookup(self, base, column, value, stmt):
             self.forget_scalars(base, column)
@@ -1638,7 +1626,7 @@ class Lifter:
     def pandas_masked(self, target: ast.Subscript, value: ast.AST, stmt: ast.stmt) -> None:
         from lester.agents.lift_pandas import lift_masked_assignment
 
-        base = _located_base(target)
+        base = located_base(target)
         self.env[base] = lift_masked_assignment(self, self.env[base], target, value, stmt)
         self.last = self.env[base]
         self.forget_scalars(base, static.literal(target.slice.elts[1]))
@@ -1670,8 +1658,8 @@ class Lifter:
                 and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], ast.Name)
                 and assigned.count(stmt.targets[0].id) == 1
-                and _elements(stmt.value) != []
-                and (static.literal(stmt.value) is not None or _constructed(stmt.value))
+                and literal_elements(stmt.value) != []
+                and (static.literal(stmt.value) is not None or constructed(stmt.value))
             ):
                 out.append(ast.get_source_segment(self.source, stmt))
         return out
@@ -1707,7 +1695,7 @@ class _Rewrite(ast.NodeTransformer):
         if isinstance(node, ast.Name | ast.Subscript | ast.Attribute):
             col = self.lifter.field_ref(node, self.ctx)
             if col is not None:
-                param = _param(node, col)
+                param = param_name(node, col)
                 name = ast.Name(id=self.renames.get(param, param), ctx=ast.Load())
                 return ast.copy_location(name, node)
         return super().generic_visit(node)
@@ -1718,7 +1706,7 @@ class _Rewrite(ast.NodeTransformer):
         if (
             len(node.ops) == 1
             and isinstance(node.ops[0], ast.Is | ast.IsNot)
-            and _is_none(node.comparators[0])
+            and is_none(node.comparators[0])
             and self.lifter.field_ref(node.left, self.ctx) is not None
         ):
             test = ast.Call(
@@ -1730,264 +1718,6 @@ class _Rewrite(ast.NodeTransformer):
                 test = ast.UnaryOp(op=ast.Not(), operand=test)
             return ast.copy_location(test, node)
         return self.generic_visit(node)
-
-
-STRIPS = ("strip", "rstrip", "lstrip")
-
-
-def _is_none(node: ast.AST) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
-
-
-def _defaults(default: ast.AST, n: int, node: ast.AST) -> list[ast.AST]:
-    """Per looked-up column, its default: `d.get(k, (0, ''))` gives one per tuple element."""
-    if n == 1:
-        return [default]
-    if isinstance(default, ast.Tuple | ast.List) and len(default.elts) == n:
-        return list(default.elts)
-    if static.literal(default) is None:
-        return [default] * n  # None, or one value for every field
-    raise Unsupported(node, f"a lookup default that does not give {n} fields")
-
-
-CONSTRUCTORS = frozenset(
-    {"date", "datetime", "timedelta", "datetime.date", "datetime.datetime", "datetime.timedelta"}
-    | {"pd.Timestamp", "pd.Timedelta", "np.datetime64", "re.compile", "frozenset", "set", "tuple"}
-)
-
-
-ARRAY_BUILDERS = frozenset(
-    {"np.array", "np.asarray", "numpy.array", "list", "np.vstack", "np.stack", "numpy.vstack"}
-)
-
-
-def _constructed(value: ast.AST) -> bool:
-    """A constant built by a known constructor from literals: `date(2024, 1, 1)`."""
-    return (
-        isinstance(value, ast.Call)
-        and static.dotted(value.func) in CONSTRUCTORS
-        and all(static.literal(a) is not None for a in value.args)
-        and all(static.literal(k.value) is not None for k in value.keywords)
-    )
-
-
-def _dict_of_empty_lists(value: ast.AST) -> bool:
-    return (
-        isinstance(value, ast.Dict)
-        and bool(value.values)
-        and all(isinstance(v, ast.List) and not v.elts for v in value.values)
-    )
-
-
-def _literal_keys(value: ast.AST) -> bool:
-    """A dict display whose keys are all string literals: `{"fare": f, "deck": d}`."""
-    return (
-        isinstance(value, ast.Dict)
-        and bool(value.keys)
-        and all(k is not None and isinstance(static.literal(k), str) for k in value.keys)
-    )
-
-
-def _text(node: ast.AST) -> str | None:
-    """The string an f-string, a concatenation or a literal of constants gives, else None."""
-    if isinstance(node, ast.Constant):
-        return str(node.value)
-    if isinstance(node, ast.FormattedValue) and node.format_spec is None and node.conversion == -1:
-        return _text(node.value)
-    if isinstance(node, ast.JoinedStr):
-        parts = [_text(v) for v in node.values]
-        return None if None in parts else "".join(parts)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _text(node.left), _text(node.right)
-        return None if left is None or right is None else left + right
-    return None
-
-
-class _FoldSubscripts(ast.NodeTransformer):
-    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:  # noqa: N802 (ast API)
-        node = self.generic_visit(node)
-        index = static.literal(node.slice)
-        if isinstance(node.value, ast.Tuple) and isinstance(index, int):
-            return node.value.elts[index]
-        return node
-
-
-def _fold_subscripts(node: ast.AST) -> ast.AST:
-    """`(a, b)[1]` is `b`: what a sort key reads of an item once its parts are named."""
-    return _FoldSubscripts().visit(_copy(node))
-
-
-def _dict_iterated(node: ast.AST) -> tuple[str | None, bool]:
-    """(d, whether items) of `d`, `d.keys()` or `d.items()`."""
-    if isinstance(node, ast.Name):
-        return node.id, False
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in ("keys", "items")
-        and isinstance(node.func.value, ast.Name)
-        and not node.args
-    ):
-        return node.func.value.id, node.func.attr == "items"
-    return None, False
-
-
-def _target_names(target: ast.AST, n: int) -> list[str] | None:
-    elts = [target] if n == 1 else getattr(target, "elts", [])
-    names = [e.id for e in elts if isinstance(e, ast.Name)]
-    return names if len(names) == n == len(elts) else None
-
-
-def _read_lines(value: ast.AST) -> ast.Call | None:
-    """The `open(...)` call of `open(path).read().splitlines()`, `.readlines()` or
-    `.read().split("\\n")`, else None."""
-    node = value
-    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
-        return None
-    if node.func.attr == "readlines" and not node.args:
-        opened = node.func.value
-    elif node.func.attr in ("splitlines", "split") and isinstance(node.func.value, ast.Call):
-        if (
-            node.func.attr == "split"
-            and static.literal(node.args[0] if node.args else None) != "\n"
-        ):
-            return None
-        read = node.func.value
-        if not (isinstance(read.func, ast.Attribute) and read.func.attr == "read"):
-            return None
-        opened = read.func.value
-    else:
-        return None
-    return opened if isinstance(opened, ast.Call) and static.dotted(opened.func) == "open" else None
-
-
-def _empty_dicts(target: ast.AST, value: ast.AST) -> bool:
-    """`a, b = {}, {}`: several empty dicts, filled by a loop later."""
-    return (
-        isinstance(target, ast.Tuple)
-        and isinstance(value, ast.Tuple)
-        and len(target.elts) == len(value.elts)
-        and all(isinstance(e, ast.Name) for e in target.elts)
-        and all(isinstance(v, ast.Dict) and not v.keys for v in value.elts)
-    )
-
-
-def _partition_body(body: list[ast.stmt]) -> tuple[list[ast.stmt], ast.For | None]:
-    """The statements before the loop over one file's lines, and that loop (a `with open(...)`
-    around it is the file being read)."""
-    before: list[ast.stmt] = []
-    for stmt in body:
-        if isinstance(stmt, ast.With) and len(stmt.body) == 1 and isinstance(stmt.body[0], ast.For):
-            return before, stmt.body[0]
-        if isinstance(stmt, ast.For) and _reads_a_file(stmt.iter):
-            return before, stmt
-        before.append(stmt)
-    return before, None
-
-
-def _reads_a_file(node: ast.AST) -> bool:
-    """`open(...)`, `csv.reader(open(...))` or a handle bound by a surrounding `with`."""
-    return any(isinstance(n, ast.Call) and static.dotted(n.func) == "open" for n in ast.walk(node))
-
-
-def _fills(loop: ast.For, names: set[str]) -> set[str]:
-    """The row-local vectors or scratch lists a loop only appends to or indexes into."""
-    filled = set()
-    for stmt in ast.walk(loop):
-        if isinstance(stmt, ast.Call) and isinstance(stmt.func, ast.Attribute):
-            if stmt.func.attr in ("append", "extend") and isinstance(stmt.func.value, ast.Name):
-                filled.add(stmt.func.value.id)
-        if isinstance(stmt, ast.Subscript) and isinstance(stmt.ctx, ast.Store):
-            filled.add(getattr(stmt.value, "id", ""))
-    return filled if filled and filled <= names else set()
-
-
-def _is_columns_of(node: ast.AST, env: dict[str, Rel]) -> bool:
-    """`df.columns` of a frame whose columns the lifter knows."""
-    return (
-        isinstance(node, ast.Attribute)
-        and node.attr == "columns"
-        and isinstance(node.value, ast.Name)
-        and node.value.id in env
-    )
-
-
-def _call(function: str, argument: ast.AST) -> ast.Call:
-    return ast.Call(func=ast.parse(function, mode="eval").body, args=[argument], keywords=[])
-
-
-def _is_empty_set(node: ast.AST) -> bool:
-    return isinstance(node, ast.Call) and static.dotted(node.func) == "set" and not node.args
-
-
-def _whole_row(node: ast.AST) -> ast.AST | None:
-    """`row` of `tuple(row)`: the row as one hashable value."""
-    if isinstance(node, ast.Call) and static.dotted(node.func) == "tuple" and len(node.args) == 1:
-        return node.args[0]
-    return None
-
-
-def _is_seen_add(call: ast.Call, seen_sets: set[str]) -> bool:
-    return (
-        isinstance(call.func, ast.Attribute)
-        and call.func.attr == "add"
-        and isinstance(call.func.value, ast.Name)
-        and call.func.value.id in seen_sets
-    )
-
-
-def _is_name(node: ast.AST, name: str | None) -> bool:
-    return name is not None and isinstance(node, ast.Name) and node.id == name
-
-
-def _splits_line(value: ast.AST, ctx: Ctx) -> bool:
-    """`line.strip().split(',')`: the line itself split into fields (not a field split into words)."""
-    return _is_split(value, ctx) and (
-        _is_raw(value.func.value, ctx.raw) or _is_raw(value.func.value, ctx.row_var)
-    )
-
-
-def _is_raw(node: ast.AST, raw: str | None) -> bool:
-    """The raw line, possibly stripped: `line`, `line.strip()`, `line.rstrip('\\n')`."""
-    while (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in STRIPS
-    ):
-        node = node.func.value
-    return _is_name(node, raw)
-
-
-def _is_json_record(node: ast.AST, raw: str | None) -> bool:
-    return (
-        isinstance(node, ast.Call)
-        and static.dotted(node.func) in ("json.loads", "loads")
-        and len(node.args) == 1
-        and _is_raw(node.args[0], raw)
-    )
-
-
-def _is_blank_check(test: ast.AST, raw: str | None) -> bool:
-    """`not line`, `not line.strip()`, `line == ''`: a test for a blank line."""
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return _is_raw(test.operand, raw)
-    return (
-        isinstance(test, ast.Compare)
-        and len(test.ops) == 1
-        and isinstance(test.ops[0], ast.Eq)
-        and _is_raw(test.left, raw)
-        and static.literal(test.comparators[0]) == ""
-    )
-
-
-def _free_names(node: ast.AST) -> set[str]:
-    """Names an expression reads that it does not bind itself (lambda and comprehension variables)."""
-    bound = {
-        n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-    }
-    bound |= {a.arg for n in ast.walk(node) if isinstance(n, ast.Lambda) for a in n.args.args}
-    read = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    return read - bound
 
 
 def _live(lines: list[str]) -> list[str]:
@@ -2002,198 +1732,6 @@ def _live(lines: list[str]) -> list[str]:
         kept.append(line)
         needed |= {n.id for n in ast.walk(ast.parse(expr, mode="eval")) if isinstance(n, ast.Name)}
     return kept[::-1]
-
-
-def _param(node: ast.AST, col: str) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    return identifier(col, set())
-
-
-def _copy(node: ast.AST) -> ast.AST:
-    return ast.parse(ast.unparse(node), mode="eval").body
-
-
-def _hint(node: ast.AST, default: str) -> str:
-    """A readable column name: the variable's, a cast variable's (`int(score)`), or the function's."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name):
-        return node.args[0].id
-    if isinstance(node, ast.Call) and static.dotted(node.func) not in ("", *CASTS):
-        return static.dotted(node.func).rsplit(".", 1)[-1]
-    return default
-
-
-CASTS = ("int", "float", "str", "bool")
-
-
-def _elements(node: ast.AST) -> Any:
-    if isinstance(node, ast.List | ast.Tuple | ast.Set):
-        return node.elts
-    if isinstance(node, ast.Dict):
-        return node.keys
-    return None
-
-
-def _target_name(node: ast.AST) -> str | None:
-    return node.id if isinstance(node, ast.Name) else None
-
-
-def _ends_in_continue(body: list[ast.stmt]) -> bool:
-    """`if cond: continue`, possibly after a print or a counter such as `skipped += 1`."""
-    side_effects = ast.Continue | ast.Expr | ast.AugAssign | ast.Pass
-    return (
-        bool(body)
-        and isinstance(body[-1], ast.Continue)
-        and all(isinstance(s, side_effects) for s in body)
-    )
-
-
-def _ladder_target(stmt: ast.If) -> ast.AST | None:
-    """The one target every branch of an if/elif/else ladder assigns, or None."""
-    branches = [stmt.body] + ([stmt.orelse] if stmt.orelse else [])
-    targets = set()
-    for branch in branches:
-        if len(branch) != 1:
-            return None
-        inner = branch[0]
-        if isinstance(inner, ast.If):
-            found = _ladder_target(inner)
-        elif isinstance(inner, ast.Assign) and len(inner.targets) == 1:
-            found = inner.targets[0]
-        else:
-            return None
-        if found is None or isinstance(found, ast.Tuple):
-            return None
-        targets.add(ast.unparse(found))
-    return found if len(targets) == 1 else None
-
-
-def _ladder_complete(stmt: ast.If) -> bool:
-    """Every branch of the ladder assigns (it ends in an `else`)."""
-    if not stmt.orelse:
-        return False
-    inner = stmt.orelse[0]
-    return _ladder_complete(inner) if isinstance(inner, ast.If) else True
-
-
-def _ladder_value(stmt: ast.If, target: ast.AST) -> ast.AST:
-    def value(branch: list[ast.stmt]) -> ast.AST:
-        if not branch:
-            return ast.parse(ast.unparse(target), mode="eval").body
-        inner = branch[0]
-        return _ladder_value(inner, target) if isinstance(inner, ast.If) else inner.value
-
-    return ast.IfExp(test=stmt.test, body=value(stmt.body), orelse=value(stmt.orelse))
-
-
-def _flatten_concat(value: ast.AST) -> list[ast.AST]:
-    """`[a, b] + extra` as its elements: a, b, extra."""
-    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
-        return _flatten_concat(value.left) + _flatten_concat(value.right)
-    if isinstance(value, ast.Tuple | ast.List):
-        return list(value.elts)
-    return [value]
-
-
-def _fold_flag_loops(stmts: list[ast.stmt]) -> list[ast.stmt]:
-    """`flag = False; for x in XS: if cond: flag = True` is `flag = any(cond for x in XS)` (idiom: flag loop)."""
-    out: list[ast.stmt] = []
-    for stmt in stmts:
-        folded = _flag_loop(out[-1], stmt) if out else None
-        if folded is not None:
-            out[-1] = folded
-        else:
-            out.append(stmt)
-    return out
-
-
-def _flag_loop(first: ast.stmt, loop: ast.stmt) -> ast.stmt | None:
-    if not (
-        isinstance(first, ast.Assign)
-        and isinstance(first.targets[0], ast.Name)
-        and isinstance(loop, ast.For)
-    ):
-        return None
-    start = static.literal(first.value)
-    body = [s for s in loop.body if not isinstance(s, ast.Break)]
-    if (
-        start not in (True, False)
-        or len(body) != 1
-        or not isinstance(body[0], ast.If)
-        or body[0].orelse
-    ):
-        return None
-    inner = [s for s in body[0].body if not isinstance(s, ast.Break)]
-    if (
-        len(inner) != 1
-        or not isinstance(inner[0], ast.Assign)
-        or static.literal(inner[0].value) is not (not start)
-    ):
-        return None
-    if ast.unparse(inner[0].targets[0]) != first.targets[0].id:
-        return None
-    gen = ast.GeneratorExp(
-        elt=body[0].test,
-        generators=[ast.comprehension(target=loop.target, iter=loop.iter, ifs=[], is_async=0)],
-    )
-    call = ast.Call(
-        func=ast.Name(id="any" if start is False else "all", ctx=ast.Load()),
-        args=[gen],
-        keywords=[],
-    )
-    if start is True:
-        call.args[0].elt = ast.UnaryOp(op=ast.Not(), operand=body[0].test)
-    return ast.fix_missing_locations(
-        ast.copy_location(ast.Assign(targets=first.targets, value=call), first)
-    )
-
-
-def _is_split(value: ast.AST, ctx: Ctx) -> bool:
-    return (
-        isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Attribute)
-        and value.func.attr == "split"
-    )
-
-
-def _is_range_loop(loop: ast.For) -> bool:
-    return isinstance(loop.iter, ast.Call) and static.dotted(loop.iter.func) in (
-        "range",
-        "enumerate",
-    )
-
-
-def _reads_any(node: ast.AST, env: dict[str, Rel]) -> bool:
-    return any(isinstance(n, ast.Name) and n.id in env for n in ast.walk(node))
-
-
-def _subscript_base(node: ast.Subscript) -> str | None:
-    return node.value.id if isinstance(node.value, ast.Name) else None
-
-
-def _located_base(node: ast.Subscript) -> str | None:
-    """`df` of `df.loc[mask, 'c']` / `df.at[i, 'c']`."""
-    value = node.value
-    if isinstance(value, ast.Attribute) and value.attr in ("loc", "at"):
-        return value.value.id if isinstance(value.value, ast.Name) else None
-    return None
-
-
-class _Substitute(ast.NodeTransformer):
-    def __init__(self, values: dict[str, ast.AST]) -> None:
-        self.values = values
-
-    def visit_Name(self, node: ast.Name) -> ast.AST:  # noqa: N802 (ast API)
-        if isinstance(node.ctx, ast.Load) and node.id in self.values:
-            return ast.copy_location(copy.deepcopy(self.values[node.id]), node)
-        return node
-
-
-def _substitute(node: ast.AST, values: dict[str, ast.AST]) -> ast.AST:
-    """A copy of `node` with the named values in place of those names."""
-    return ast.fix_missing_locations(_Substitute(values).visit(copy.deepcopy(node)))
 
 
 def _source_name(path: str) -> str:

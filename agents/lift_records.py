@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING
 
 from lester.agents import static
 from lester.agents.lift_accumulate import running_sum
+from lester.agents.lift_syntax import Ctx, Rel, Unsupported, column_hint
 
 if TYPE_CHECKING:
-    from lester.agents.lift_prepare import Ctx, Lifter
+    from lester.agents.lift_prepare import Lifter
 
 EXTREMES = {ast.Gt: "max", ast.GtE: "max", ast.Lt: "min", ast.LtE: "min"}
 
@@ -44,7 +45,6 @@ class Record:
 def start(lifter: Lifter, target: ast.AST, value: ast.AST, ctx: Ctx) -> bool:
     """`u = d.setdefault(k, {"a": 0, ...})` (or `[0.0, 0]`, fields by position) with d still
     empty: a record per key of d."""
-    from lester.agents.lift_prepare import _hint
 
     if not (
         isinstance(target, ast.Name)
@@ -57,7 +57,7 @@ def start(lifter: Lifter, target: ast.AST, value: ast.AST, ctx: Ctx) -> bool:
     ):
         return False
     owner, key_expr = value.func.value.id, value.args[0]
-    key = lifter.column_for(key_expr, ctx, _hint(key_expr, f"{owner}_key"), value)
+    key = lifter.column_for(key_expr, ctx, column_hint(key_expr, f"{owner}_key"), value)
     fields = _initial_fields(value.args[1])
     ctx.records_built[target.id] = Record(owner, key, ctx.narrowed, fields)
     lifter.note(
@@ -174,7 +174,6 @@ def finish(lifter: Lifter, ctx: Ctx, node: ast.AST) -> None:
 
 
 def _table(lifter: Lifter, record: Record, ctx: Ctx, node: ast.AST) -> None:
-    from lester.agents.lift_prepare import Rel, Unsupported
 
     if ctx.narrowed != record.narrowed:
         raise Unsupported(node, f"rows of {record.owner} filtered after its setdefault")
