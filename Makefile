@@ -18,7 +18,7 @@ test: $(STAMP)
 	$(BIN)/pytest -q
 
 test-unit: $(STAMP)
-	$(BIN)/pytest -q -m "not docker and not e2e"
+	$(BIN)/pytest -q -m "not docker and not e2e and not slow"
 
 test-docker: $(STAMP)
 	$(BIN)/pytest -q -m "docker"

@@ -163,6 +163,7 @@ def test_forget_rejects_bad_requests(shop_dir):
         run.forget("customers", where="salary > 1")
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -107,6 +107,7 @@ def assert_same_frame(maintained: lt.Frame, rebuilt: lt.Frame) -> None:
     assert maintained.colprov == rebuilt.colprov
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(
     name=st.sampled_from(sorted(BUILDS)),

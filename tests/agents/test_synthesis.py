@@ -388,6 +388,7 @@ def test_plan_code_runs_in_a_pipeline_module_and_reproduces_x_and_y(tmp_path, da
 # ---- speed -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_twenty_thousand_rows_and_a_hundred_columns_synthesize_fast():
     big = make_data(n=20_000, seed=5)
     numbers = pd.DataFrame(

@@ -5,9 +5,12 @@ from __future__ import annotations
 import resource
 from pathlib import Path
 
+import pytest
 from lester.sandbox import Job, Sandbox
 
 from tests.sandbox import jobs
+
+pytestmark = pytest.mark.slow  # real subprocesses, timeouts and memory limits: seconds each
 
 
 def test_states_that_it_is_weaker(local_sandbox: Sandbox) -> None:
