@@ -276,15 +276,7 @@ def _aggregate(node: Frame, inputs: list[Change], walk: _Walk) -> Change | str:
     added_at = _sorted_positions(kept[keys], patch[keys], keys)
     df = _splice(kept, patch, added_at)
     new = derived_frame(df, node.colprov, node.lineage.with_inputs([change.new]))
-    affected = int(removed.sum())
-    walk.report(
-        "aggregate",
-        f"affected groups recomputed ({affected} of {len(node)} groups)",
-        groups=len(node),
-        groups_affected=affected,
-        groups_recomputed=len(patch),
-        groups_after=len(df),
-    )
+    _report_groups(walk, "aggregate", "groups", node, removed, patch, df)
     return Change(node, new, removed, added_at)
 
 
@@ -312,16 +304,28 @@ def _drop_duplicates(node: Frame, inputs: list[Change], walk: _Walk) -> Change |
     added_at = np.flatnonzero(in_groups[kept])
     df = _splice(node.df[~removed], patch, added_at)
     new = derived_frame(df, node.colprov, node.lineage.with_inputs([change.new], kept))
+    _report_groups(walk, "drop_duplicates", "duplicate groups", node, removed, patch, df)
+    return Change(node, new, removed, added_at)
+
+
+def _report_groups(
+    walk: _Walk,
+    op: str,
+    what: str,
+    node: Frame,
+    removed: np.ndarray,
+    patch: pd.DataFrame,
+    df: pd.DataFrame,
+) -> None:
     affected = int(removed.sum())
     walk.report(
-        "drop_duplicates",
-        f"affected duplicate groups recomputed ({affected} of {len(node)} groups)",
+        op,
+        f"affected {what} recomputed ({affected} of {len(node)} groups)",
         groups=len(node),
         groups_affected=affected,
         groups_recomputed=len(patch),
         groups_after=len(df),
     )
-    return Change(node, new, removed, added_at)
 
 
 def _join(node: Frame, inputs: list[Change], walk: _Walk) -> Change | str:
