@@ -14,6 +14,7 @@ from lester.abstraction.sources import read_csv, read_json
 from lester.abstraction.splits import Split, column_split, head_split, no_split, random_split
 from lester.abstraction.stages import encode, label, model, prepare, source, split, step
 from lester.abstraction.storage import load_run
+from lester.abstraction.text import PlainIdfTfidfVectorizer
 
 __all__ = [
     "Frame",
@@ -21,6 +22,7 @@ __all__ = [
     "OperationError",
     "Pipeline",
     "PipelineDefinitionError",
+    "PlainIdfTfidfVectorizer",
     "Run",
     "SourceError",
     "Split",

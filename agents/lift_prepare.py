@@ -188,7 +188,8 @@ class Lifter:
 
     def feature_comprehension(self, stmt: ast.stmt) -> None:
         """`age = np.array([r[0] / r[5] for r in rows])`: a per-row feature, kept as a column of the
-        prepared rows for the encoder and label synthesis (idiom: per-row feature comprehension)."""
+        prepared rows for the encoder and label synthesis (idiom: per-row feature comprehension);
+        `[[r["a"] / 10, len(r["b"])] for r in rows]` gives one column per computed element."""
         if not (isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name)):
             return
         comp = stmt.value
@@ -203,20 +204,28 @@ class Lifter:
             and not comp.generators[0].ifs
         ):
             return
-        if isinstance(comp.elt, ast.List | ast.Tuple | ast.ListComp):
-            return  # a vector per row (a one-hot, several features): for the encoder synthesis
+        if isinstance(comp.elt, ast.ListComp):
+            return  # a block per row (a one-hot over a list): for the encoder synthesis
         gen = comp.generators[0]
         ctx = self.prepared_rows(gen)
         if ctx is None:
             return  # only comprehensions over the prepared rows themselves
-        try:
-            if isinstance(gen.target, ast.Tuple):
+        if isinstance(gen.target, ast.Tuple):
+            try:
                 ctx.names.update(self.unpack(gen.target, ctx.positional, stmt))
-            if self.field_ref(comp.elt, ctx) is not None or not self.row_refs(comp.elt, ctx):
+            except Unsupported:
                 return
-            self.project(ctx, identifier(stmt.targets[0].id, set(ctx.rel.columns)), comp.elt, stmt)
-        except Unsupported:
-            return
+        name = stmt.targets[0].id
+        vector = isinstance(comp.elt, ast.List | ast.Tuple)  # several features per row
+        elements = comp.elt.elts if vector else [comp.elt]
+        for i, element in enumerate(elements):
+            if self.field_ref(element, ctx) is not None or not self.row_refs(element, ctx):
+                continue  # a column already, or a constant
+            try:
+                hint = f"{name}_{i}" if vector else name
+                self.project(ctx, identifier(hint, set(ctx.rel.columns)), element, stmt)
+            except Unsupported:
+                continue  # left to the encoder synthesis
         self.last = ctx.rel
 
     def prepared_rows(self, gen: ast.comprehension) -> Ctx | None:

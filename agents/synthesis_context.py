@@ -29,6 +29,7 @@ SKLEARN_MODULES = {
     "HashingVectorizer": "sklearn.feature_extraction.text",
     "CountVectorizer": "sklearn.feature_extraction.text",
     "TfidfVectorizer": "sklearn.feature_extraction.text",
+    "PlainIdfTfidfVectorizer": "lester.abstraction.text",  # scikit-learn's, with the textbook idf
 }
 
 

@@ -1,4 +1,5 @@
-"""Text feature blocks: HashingVectorizer, CountVectorizer and TfidfVectorizer settings.
+"""Text feature blocks: HashingVectorizer, CountVectorizer and TfidfVectorizer settings (and the
+textbook idf without scikit-learn's + 1, lester's PlainIdfTfidfVectorizer).
 
 A text column is tokenized once per tokenizer setting (lowercase, token pattern) into a sparse
 document-term count matrix over all prepared rows; every vectorizer setting is then a cheap sparse
@@ -198,12 +199,14 @@ def _tfidf(ctx: Context, pos: int, tok: Tokens) -> Iterator[Candidate]:
         fit = tok.counts[ctx.fit_rows(modes)][:, columns]
         df = np.asarray((fit > 0).sum(axis=0)).ravel().astype(np.float64)
         n = fit.shape[0]
-        idfs = {
-            (True, True): np.log((1 + n) / (1 + df)) + 1,
-            (True, False): np.log(n / df) + 1,
-            (False, True): None,
+        idfs = {  # (use_idf, smooth_idf, scikit-learn's + 1) -> idf
+            (True, True, True): np.log((1 + n) / (1 + df)) + 1,
+            (True, False, True): np.log(n / df) + 1,
+            (False, True, True): None,
+            (True, False, False): np.log(n / df),
+            (True, True, False): np.log((1 + n) / (1 + df)),
         }
-        for (use_idf, smooth), idf in idfs.items():
+        for (use_idf, smooth, plus_one), idf in idfs.items():
             for sublinear, norm in itertools.product((False, True), NORMS):
 
                 def matrix(rows: np.ndarray, columns=columns, idf=idf, sub=sublinear, norm=norm):
@@ -215,17 +218,21 @@ def _tfidf(ctx: Context, pos: int, tok: Tokens) -> Iterator[Candidate]:
                     return normalize(m, norm=norm) if norm else m
 
                 if _check(ctx, pos, matrix, len(columns)):
-                    code = _tfidf_code(tok, norm, use_idf, smooth, sublinear)
+                    code = _tfidf_code(tok, norm, use_idf, smooth, sublinear, plus_one)
                     yield _candidate(pos, len(columns), "tfidf", code, tok, modes)
 
 
-def _tfidf_code(tok: Tokens, norm: str | None, use_idf: bool, smooth: bool, sublinear: bool) -> str:
+def _tfidf_code(
+    tok: Tokens, norm: str | None, use_idf: bool, smooth: bool, sublinear: bool, plus_one: bool
+) -> str:
+    """The vectorizer's constructor: PlainIdfTfidfVectorizer for the textbook idf (no + 1)."""
     parts = [tok.options()]
     parts.append("" if norm == "l2" else f"norm={norm!r}")
     parts.append("" if use_idf else "use_idf=False")
     parts.append("" if smooth or not use_idf else "smooth_idf=False")
     parts.append("sublinear_tf=True" if sublinear else "")
-    return f"TfidfVectorizer({', '.join(filter(None, parts))})"
+    name = "TfidfVectorizer" if plus_one else "PlainIdfTfidfVectorizer"
+    return f"{name}({', '.join(filter(None, parts))})"
 
 
 def _hashing(ctx: Context, pos: int, tok: Tokens) -> Iterator[Candidate]:

@@ -672,3 +672,25 @@ def test_a_list_comprehension_join_read_as_first_match_or_default():
     )
     assert ".join(budget_first, on='dept', how='left')" in body
     assert "budget_first_value if not pd.isna(budget_first_found) else 0.0" in body
+
+
+def test_a_per_row_feature_vector_gives_one_column_per_computed_element():
+    code = textwrap.dedent(
+        """
+        rows = []
+        for line in open("data/r.csv"):
+            tenure, body, verified = line.strip().split(",")
+            rows.append({"tenure": int(tenure), "body": body, "verified": verified})
+        extra = [[r["tenure"] / 10.0, r["verified"], len(r["body"]) / 100.0, 1.0] for r in rows]
+        """
+    ).strip()
+    plan = lift_prepare(
+        code + "\n",
+        [source("data/r.csv", ["tenure", "body", "verified"], idiom="open")],
+        [1, 2, 3, 4],
+        [5],
+    )
+    body = steps(plan)
+    assert "project('extra_0', ['tenure'], lambda tenure: tenure / 10.0)" in body
+    assert "project('extra_2', ['body'], lambda body: len(body) / 100.0)" in body
+    assert "extra_1" not in body and "extra_3" not in body

@@ -235,10 +235,20 @@ def test_tfidf_settings_fitted_on_all_rows(data):
     assert codes(plan) == ["TfidfVectorizer(norm=None, sublinear_tf=True)"]
 
 
+def test_textbook_tfidf_without_the_plus_one_is_lesters_plain_idf_vectorizer(data):
+    counts = CountVectorizer().fit_transform(data["text"]).toarray().astype(float)
+    raw_idf = np.log(len(data) / (counts > 0).sum(axis=0))  # no +1: no scikit-learn setting
+    X = np.column_stack([data["age"].to_numpy(float), counts * raw_idf])
+    plan = synthesize_features(data, X)
+    assert plan.matched
+    assert codes(plan)[1] == "PlainIdfTfidfVectorizer(norm=None, smooth_idf=False)"
+    assert "from lester.abstraction.text import PlainIdfTfidfVectorizer" in plan.imports
+
+
 def test_hand_written_tfidf_variant_is_reported_with_a_description(data):
     counts = CountVectorizer().fit_transform(data["text"]).toarray().astype(float)
-    raw_idf = np.log(len(data) / (counts > 0).sum(axis=0))  # no +1: no sklearn setting
-    X = np.column_stack([data["age"].to_numpy(float), counts * raw_idf])
+    odd_idf = np.log(1 + len(data) / (counts > 0).sum(axis=0))  # no vectorizer weighs like this
+    X = np.column_stack([data["age"].to_numpy(float), counts * odd_idf])
     plan = synthesize_features(data, X)
     assert not plan.matched
     assert plan.unmatched[0][:2] == (1, X.shape[1])

@@ -1,0 +1,36 @@
+"""The textbook TF-IDF vectorizer: scikit-learn's, without the + 1 on the idf."""
+
+import math
+import pickle
+
+import numpy as np
+from sklearn.base import clone
+
+import lester as lt
+
+DOCS = ["red apple apple", "green apple", "red red pear pear pear"]
+
+
+def test_weights_are_tf_times_log_n_over_df():
+    vec = lt.PlainIdfTfidfVectorizer(norm=None, smooth_idf=False, sublinear_tf=True)
+    X = vec.fit_transform(DOCS).toarray()
+    vocab = vec.vocabulary_
+    assert math.isclose(X[0, vocab["apple"]], (1 + math.log(2)) * math.log(3 / 2))
+    assert math.isclose(X[2, vocab["pear"]], (1 + math.log(3)) * math.log(3 / 1))
+    assert X[1, vocab["red"]] == 0
+
+
+def test_a_term_in_every_document_weighs_zero_and_transform_matches_fit_transform():
+    vec = lt.PlainIdfTfidfVectorizer(norm=None, smooth_idf=False)
+    docs = [d + " common" for d in DOCS]
+    X = vec.fit_transform(docs).toarray()
+    assert not X[:, vec.vocabulary_["common"]].any()
+    assert np.array_equal(vec.transform(docs).toarray(), X)
+
+
+def test_clones_and_pickles_like_scikit_learns():
+    vec = lt.PlainIdfTfidfVectorizer(norm=None, smooth_idf=False)
+    assert clone(vec).get_params() == vec.get_params()
+    fitted = vec.fit(DOCS)
+    again = pickle.loads(pickle.dumps(fitted))
+    assert np.array_equal(again.transform(DOCS).toarray(), fitted.transform(DOCS).toarray())
