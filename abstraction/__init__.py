@@ -1,5 +1,6 @@
 """The declarative pipeline abstraction: provenance-tracked frames, stages, runs and deletion."""
 
+from lester.abstraction.encoders import PlainIdfTfidfVectorizer, SampleStandardScaler
 from lester.abstraction.errors import (
     LesterError,
     OperationError,
@@ -14,7 +15,6 @@ from lester.abstraction.sources import read_csv, read_json
 from lester.abstraction.splits import Split, column_split, head_split, no_split, random_split
 from lester.abstraction.stages import encode, label, model, prepare, source, split, step
 from lester.abstraction.storage import load_run
-from lester.abstraction.text import PlainIdfTfidfVectorizer
 
 __all__ = [
     "Frame",
@@ -24,6 +24,7 @@ __all__ = [
     "PipelineDefinitionError",
     "PlainIdfTfidfVectorizer",
     "Run",
+    "SampleStandardScaler",
     "SourceError",
     "Split",
     "StageError",

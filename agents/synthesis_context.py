@@ -29,7 +29,8 @@ SKLEARN_MODULES = {
     "HashingVectorizer": "sklearn.feature_extraction.text",
     "CountVectorizer": "sklearn.feature_extraction.text",
     "TfidfVectorizer": "sklearn.feature_extraction.text",
-    "PlainIdfTfidfVectorizer": "lester.abstraction.text",  # scikit-learn's, with the textbook idf
+    "PlainIdfTfidfVectorizer": "lester.abstraction.encoders",  # scikit-learn's, textbook idf
+    "SampleStandardScaler": "lester.abstraction.encoders",  # scikit-learn's, ddof=1
 }
 
 

@@ -28,7 +28,12 @@ DATE_PARTS = {
     "dayofyear": "dt.dayofyear",
 }
 VECTOR_SAMPLE = 50  # rows whose values must all be vectors of one length
-SCALERS = {"passthrough": None, "standard": "StandardScaler()", "minmax": "MinMaxScaler()"}
+SCALERS = {
+    "passthrough": None,
+    "standard": "StandardScaler()",
+    "minmax": "MinMaxScaler()",
+    "sample-standard": "SampleStandardScaler()",  # pandas' .std() (ddof=1)
+}
 IMPUTERS = {
     "mean": "SimpleImputer(strategy='mean')",
     "median": "SimpleImputer(strategy='median')",
@@ -202,8 +207,8 @@ def _impute(values: np.ndarray, fit: np.ndarray, imputer: str | None) -> np.ndar
 def _scale(values: np.ndarray, fit: np.ndarray, scaler: str) -> np.ndarray:
     if scaler == "passthrough" or np.isnan(fit).all():
         return values
-    if scaler == "standard":
-        shift, scale = np.nanmean(fit), np.nanstd(fit)
+    if scaler in ("standard", "sample-standard"):
+        shift, scale = np.nanmean(fit), np.nanstd(fit, ddof=0 if scaler == "standard" else 1)
     else:
         shift, scale = np.nanmin(fit), np.nanmax(fit) - np.nanmin(fit)
     return (values - shift) / (scale if scale > 10 * np.finfo(float).eps else 1.0)

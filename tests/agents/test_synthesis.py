@@ -242,7 +242,7 @@ def test_textbook_tfidf_without_the_plus_one_is_lesters_plain_idf_vectorizer(dat
     plan = synthesize_features(data, X)
     assert plan.matched
     assert codes(plan)[1] == "PlainIdfTfidfVectorizer(norm=None, smooth_idf=False)"
-    assert "from lester.abstraction.text import PlainIdfTfidfVectorizer" in plan.imports
+    assert "from lester.abstraction.encoders import PlainIdfTfidfVectorizer" in plan.imports
 
 
 def test_hand_written_tfidf_variant_is_reported_with_a_description(data):
@@ -272,10 +272,11 @@ def test_random_column_is_unmatched_with_a_description(data):
     )
 
 
-def test_sample_std_standardization_is_explained(data):
+def test_sample_std_standardization_is_lesters_sample_standard_scaler(data):
     age = data["age"].to_numpy(float)
     plan = synthesize_features(data, ((age - age.mean()) / age.std(ddof=1)).reshape(-1, 1))
-    assert not plan.matched and "ddof=1" in plan.unmatched[0][2]
+    assert plan.matched and codes(plan) == ["SampleStandardScaler()"]
+    assert "from lester.abstraction.encoders import SampleStandardScaler" in plan.imports
 
 
 # ---- labels ----------------------------------------------------------------------------------

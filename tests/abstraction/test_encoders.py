@@ -34,3 +34,12 @@ def test_clones_and_pickles_like_scikit_learns():
     fitted = vec.fit(DOCS)
     again = pickle.loads(pickle.dumps(fitted))
     assert np.array_equal(again.transform(DOCS).toarray(), fitted.transform(DOCS).toarray())
+
+
+def test_sample_standard_scaler_divides_by_the_ddof_1_standard_deviation():
+    X = np.array([[1.0, 5.0], [2.0, 5.0], [4.0, 5.0], [9.0, 5.0]])
+    out = lt.SampleStandardScaler().fit_transform(X)
+    expected = (X[:, 0] - X[:, 0].mean()) / X[:, 0].std(ddof=1)
+    assert np.allclose(out[:, 0], expected, rtol=1e-12)
+    assert (out[:, 1] == 0).all()  # a constant column keeps scale 1, as in StandardScaler
+    assert clone(lt.SampleStandardScaler(with_mean=False)).get_params()["with_mean"] is False
