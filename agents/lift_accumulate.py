@@ -11,6 +11,7 @@ Data scientists count and collect per key with dicts:
 - `n.get(k, 0)`, `n[k]` and `k in n` inside a row expression      -> a left join of the table (idiom: inline lookup)
 - `m = [f(b) for a, b in other if a == key]` + `m[0] if m else d`  -> a left join on the first match (idiom: list-comprehension join)
 - a statistic of a list inside a row expression                   -> joined to every row (idiom: broadcast statistic)
+- `d.get(k, avg)`, `avg = tuple(df[["a", "b"]].mean())`           -> the missing values filled from a one-row table (idiom: statistics as lookup default)
 
 A left join keeps every row, so a lookup the original only evaluated on some rows (under a
 condition) reads the joined column on those rows and a missing value on the others, which the
@@ -354,6 +355,68 @@ def list_statistic(lifter: Lifter, name: str, value: ast.AST, stmt: ast.stmt) ->
     lifter.broadcasts.add(name)
     lifter.note(stmt, f"{name} = {ast.unparse(value)} as a one-row table (statistic of a list)")
     return True
+
+
+STATISTICS = ("mean", "median", "min", "max", "sum")
+
+
+def frame_statistic(lifter: Lifter, name: str, value: ast.AST, stmt: ast.stmt) -> bool:
+    """`avg = tuple(df[["a", "b"]].mean())` (or without `tuple`/`list`): per column of a frame,
+    one statistic, kept to fill lookups' missing values (see `fill_with_statistics`)."""
+    if isinstance(value, ast.Call) and static.dotted(value.func) in ("tuple", "list"):
+        value = value.args[0] if len(value.args) == 1 else value
+    if not (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in STATISTICS
+        and not value.args
+        and not value.keywords
+        and isinstance(value.func.value, ast.Subscript)
+        and isinstance(value.func.value.value, ast.Name)
+        and value.func.value.value.id in lifter.env
+    ):
+        return False
+    frame = value.func.value.value.id
+    columns = static.literal(value.func.value.slice)
+    if not (isinstance(columns, list) and set(columns) <= set(lifter.env[frame].columns)):
+        return False
+    lifter.frame_statistics[name] = (frame, columns, value.func.attr)
+    lifter.note(stmt, f"{name} = the {value.func.attr} of {frame}'s {columns} (statistics)")
+    return True
+
+
+def fill_with_statistics(
+    lifter: Lifter, ctx: Ctx, columns: list[str], name: str, node: ast.AST
+) -> None:
+    """Looked-up columns whose lookup missed take the statistics `name` holds, one per column,
+    computed as pandas computes them on the whole column (idiom: statistics as lookup default)."""
+    frame, sources, how = lifter.frame_statistics[name]
+    if len(sources) != len(columns):
+        raise Unsupported(
+            node, f"a lookup of {len(columns)} values defaulting to {len(sources)} statistics"
+        )
+    outputs = [identifier(f"{name}_{c}", set(ctx.rel.columns)) for c in sources]
+    aggregations = ", ".join(
+        f"{out}=({c!r}, lambda s: s.{how}())" for out, c in zip(outputs, sources, strict=True)
+    )
+    table = lifter.emit(
+        f"{lifter.env[frame].var}.project({ALL!r}, [], lambda: 0).aggregate([{ALL!r}], {aggregations})",
+        name,
+    )
+    if ALL not in ctx.rel.columns:
+        ctx.rel = Rel(
+            lifter.emit(f"{ctx.rel.var}.project({ALL!r}, [], lambda: 0)", ctx.rel.var),
+            [*ctx.rel.columns, ALL],
+        )
+    joined = lifter.emit(f"{ctx.rel.var}.join({table}, on={ALL!r}, how='left')", ctx.rel.var)
+    ctx.rel = Rel(joined, [*ctx.rel.columns, *outputs])
+    for column, fill in zip(columns, outputs, strict=True):
+        filled = lifter.emit(
+            f"{ctx.rel.var}.project({column!r}, [{column!r}, {fill!r}], lambda v, d: d if pd.isna(v) else v, vectorized=False)",
+            ctx.rel.var,
+        )
+        ctx.rel = Rel(filled, ctx.rel.columns)
+    lifter.note(node, f"missing lookups filled with {name} (statistics as lookup default)")
 
 
 class _Lookups(ast.NodeTransformer):

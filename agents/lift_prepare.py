@@ -152,6 +152,7 @@ class Lifter:
         self.needs: set[str] = set()
         self.broadcasts: set[str] = set()
         self.empty_lists: set[str] = set()
+        self.frame_statistics: dict[str, tuple[str, list[str], str]] = {}
 
     # ---- driver -------------------------------------------------------------------------------
 
@@ -368,6 +369,10 @@ class Lifter:
                 self.bind_handle(value, target)
                 return
         if isinstance(target, ast.Name) and accumulate.list_statistic(self, target.id, value, stmt):
+            return
+        if isinstance(target, ast.Name) and accumulate.frame_statistic(
+            self, target.id, value, stmt
+        ):
             return
         if isinstance(target, ast.Name) and reads_any(value, {**self.env, **self.scalars}):
             self.pandas_assign(target.id, value, stmt)
@@ -1348,7 +1353,9 @@ class Lifter:
         mapping = self.join_index(ctx, owner, key_expr, how, stmt, only_key=False)
         index = self.env[owner]
         columns = [mapping[c] for c in index.value]
-        if default is not None:
+        if isinstance(default, ast.Name) and default.id in self.frame_statistics:
+            accumulate.fill_with_statistics(self, ctx, columns, default.id, stmt)
+        elif default is not None:
             per_field = self.record_defaults(owner, default)
             defaults = per_field or lookup_defaults(default, len(columns), stmt)
             unknown = free_names(default) - self.globals()

@@ -694,3 +694,30 @@ def test_a_per_row_feature_vector_gives_one_column_per_computed_element():
     assert "project('extra_0', ['tenure'], lambda tenure: tenure / 10.0)" in body
     assert "project('extra_2', ['body'], lambda body: len(body) / 100.0)" in body
     assert "extra_1" not in body and "extra_3" not in body
+
+
+def test_a_lookup_defaulting_to_column_means_fills_misses_from_a_one_row_table():
+    plan = lift(
+        """
+        import pandas as pd
+        homes = pd.read_csv("data/h.csv")
+        hoods = pd.read_csv("data/n.csv")
+        stats = {}
+        for _, h in hoods.iterrows():
+            stats[h["zip"]] = (h["crime"], h["score"])
+        avg = tuple(hoods[["crime", "score"]].mean())
+        rows = []
+        for _, row in homes.iterrows():
+            crime, score = stats.get(row["zip"], avg)
+            rows.append({"crime": crime, "score": score, "sqft": row["sqft"]})
+        """,
+        source("data/h.csv", ["zip", "sqft"]),
+        source("data/n.csv", ["zip", "crime", "score"]),
+    )
+    body = steps(plan)
+    assert (
+        "avg = n.project('_all', [], lambda: 0).aggregate(['_all'], "
+        "avg_crime=('crime', lambda s: s.mean()), avg_score=('score', lambda s: s.mean()))" in body
+    )
+    assert "project('crime', ['crime', 'avg_crime'], lambda v, d: d if pd.isna(v) else v" in body
+    assert any("statistics as lookup default" in t for t in plan.trail)
