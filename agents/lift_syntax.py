@@ -347,14 +347,20 @@ def copy_node(node: ast.AST) -> ast.AST:
 
 
 def column_hint(node: ast.AST, default: str) -> str:
-    """A readable column name: the variable's, a cast variable's (`int(score)`), or the function's."""
+    """A readable column name: the variable's or field's, a cast one's (`int(score)`,
+    `float(r["fare"])`), or the function's."""
     if isinstance(node, ast.Name):
         return node.id
-    if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name):
+    if isinstance(node, ast.Subscript) and isinstance(static.literal(node.slice), str):
+        return static.literal(node.slice)
+    if not isinstance(node, ast.Call):
+        return default
+    func = static.dotted(node.func)
+    if node.args and isinstance(node.args[0], ast.Name):
         return node.args[0].id
-    if isinstance(node, ast.Call) and static.dotted(node.func) not in ("", *CASTS):
-        return static.dotted(node.func).rsplit(".", 1)[-1]
-    return default
+    if node.args and func in CASTS and column_hint(node.args[0], ""):
+        return column_hint(node.args[0], "")
+    return func.rsplit(".", 1)[-1] if func not in ("", *CASTS) else default
 
 
 CASTS = ("int", "float", "str", "bool")
