@@ -39,7 +39,6 @@ from lester.agents.lift_syntax import (
     substitute,
     target_name,
 )
-from lester.agents.lift_syntax import Ctx as RowCtx
 
 if TYPE_CHECKING:
     from lester.agents.lift_prepare import Lifter
@@ -48,20 +47,25 @@ ZEROS = (0, 0.0)
 ALL = "_all"  # the constant key of a one-row table, joined to every row
 
 
+def _own_get(target: ast.Subscript, node: ast.AST) -> bool:
+    """Whether `node` is `d.get(k, literal)` for the `d[k]` being assigned."""
+    owner = target.value.id if isinstance(target.value, ast.Name) else None
+    return (
+        isinstance(node, ast.Call)
+        and static.dotted(node.func) == f"{owner}.get"
+        and len(node.args) == 2
+        and ast.unparse(node.args[0]) == ast.unparse(target.slice)
+        and static.literal(node.args[1]) is not None
+    )
+
+
 def counter_update(target: ast.Subscript, value: ast.AST) -> tuple[ast.AST, ast.AST] | None:
     """(increment, start) of `d[k] = d.get(k, 0) + inc` (either operand order), else None."""
     if not (isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add)):
         return None
-    owner = target.value.id if isinstance(target.value, ast.Name) else None
     for get, inc in ((value.left, value.right), (value.right, value.left)):
-        if (
-            isinstance(get, ast.Call)
-            and static.dotted(get.func) == f"{owner}.get"
-            and len(get.args) == 2
-            and ast.unparse(get.args[0]) == ast.unparse(target.slice)
-            and static.literal(get.args[1]) in ZEROS
-            and static.literal(get.args[1]) is not False
-        ):
+        start = static.literal(get.args[1]) if _own_get(target, get) else None
+        if start in ZEROS and start is not False:
             return inc, get.args[1]
     return None
 
@@ -75,7 +79,6 @@ def count_or_sum(
 ) -> None:
     """A per-key counter is a group-by over the rows that reached it: the size of each group for
     a constant 1, else the sum of the increment (idiom: per-key counter)."""
-
     lifter.flush(ctx)
     owner = target.value.id
     inc, start = update
@@ -105,15 +108,7 @@ def running_sum(lifter: Lifter, init: str) -> str:
 def fold_update(target: ast.Subscript, value: ast.AST) -> ast.Call | None:
     """The `d.get(k, init)` of `d[k] = f(d.get(k, init), row values)`, d used nowhere else."""
     owner = target.value.id if isinstance(target.value, ast.Name) else None
-    gets = [
-        n
-        for n in ast.walk(value)
-        if isinstance(n, ast.Call)
-        and static.dotted(n.func) == f"{owner}.get"
-        and len(n.args) == 2
-        and ast.unparse(n.args[0]) == ast.unparse(target.slice)
-        and static.literal(n.args[1]) is not None
-    ]
+    gets = [n for n in ast.walk(value) if _own_get(target, n)]
     uses = [n for n in ast.walk(value) if isinstance(n, ast.Name) and n.id == owner]
     return gets[0] if len(gets) == 1 and len(uses) == 1 else None
 
@@ -122,7 +117,6 @@ def fold(lifter: Lifter, stmt: ast.Assign, target: ast.Subscript, ctx: Ctx) -> N
     """`d[k] = f(d.get(k, init), v)`: per key, f folded over the group's values in row order,
     starting from init (idiom: per-key fold). One row value only: a pandas aggregation sees one
     column."""
-
     lifter.flush(ctx)
     owner = target.value.id
     if owner in lifter.env:
@@ -133,7 +127,7 @@ def fold(lifter: Lifter, stmt: ast.Assign, target: ast.Subscript, ctx: Ctx) -> N
     body = _Replace(get, ast.Name(id=acc, ctx=ast.Load())).visit(value)
     columns, (params, text) = lifter.row_function(body, ctx)
     unknown = free_names(ast.parse(f"lambda {acc}, {params}: {text}", mode="eval"))
-    if len(columns) != 1 or unknown - lifter.globals():
+    if len(columns) != 1 or unknown - lifter.globals:
         raise Unsupported(stmt, f"a per-key update of {owner} from several row values")
     key = lifter.column_for(target.slice, ctx, column_hint(target.slice, f"{owner}_key"), stmt)
     step = f"lambda {acc}, {params}: {text}"
@@ -159,25 +153,18 @@ def group_append(call: ast.Call, lists: set[str]) -> tuple[str, ast.AST, ast.AST
     """(owner, key, value) of `owner.setdefault(key, []).append(value)`, or of
     `owner[key].append(value)` when owner was made as a dict of empty lists, else None."""
     func = call.func
-    if (
-        isinstance(func, ast.Attribute)
-        and func.attr == "append"
-        and len(call.args) == 1
-        and isinstance(func.value, ast.Subscript)
-        and isinstance(func.value.value, ast.Name)
-        and func.value.value.id in lists
-    ):
-        return func.value.value.id, func.value.slice, call.args[0]
-    if not (
-        isinstance(func, ast.Attribute)
-        and func.attr == "append"
-        and len(call.args) == 1
-        and isinstance(func.value, ast.Call)
-    ):
+    if not (isinstance(func, ast.Attribute) and func.attr == "append" and len(call.args) == 1):
         return None
     inner = func.value
     if (
-        isinstance(inner.func, ast.Attribute)
+        isinstance(inner, ast.Subscript)
+        and isinstance(inner.value, ast.Name)
+        and inner.value.id in lists
+    ):
+        return inner.value.id, inner.slice, call.args[0]
+    if (
+        isinstance(inner, ast.Call)
+        and isinstance(inner.func, ast.Attribute)
         and inner.func.attr == "setdefault"
         and isinstance(inner.func.value, ast.Name)
         and len(inner.args) == 2
@@ -193,7 +180,6 @@ def collect_groups(
 ) -> None:
     """`groups.setdefault(k, []).append(v)` keeps the (k, v) pairs of the rows that reached it, in
     row order, for a later per-group reduction (idiom: per-key list)."""
-
     lifter.flush(ctx)
     owner, key_expr, value = found
     if owner in lifter.groups:
@@ -208,7 +194,6 @@ def collect_groups(
 def reduce_groups(lifter: Lifter, name: str, comp: ast.DictComp, stmt: ast.stmt) -> bool:
     """`m = {k: f(vs) for k, vs in groups.items()}`: f aggregated over each group's values, in the
     rows' order (idiom: per-group reduction). False when `comp` is not of that form."""
-
     if len(comp.generators) != 1 or comp.generators[0].ifs:
         return False
     gen = comp.generators[0]
@@ -266,7 +251,6 @@ def best_update(lifter: Lifter, stmt: ast.stmt, ctx: Ctx, last: bool) -> bool:
     """`if prev is None or r[f] > prev[f]: d[k] = r` keeps, per key, the first row with the
     largest f: a stable sort on f, then the first row per key (`>=` keeps the last such row,
     `<` and `<=` the smallest). Only as the loop's last statement: the sort reorders its rows."""
-
     parts = _best_parts(stmt, ctx)
     if parts is None:
         return False
@@ -276,9 +260,8 @@ def best_update(lifter: Lifter, stmt: ast.stmt, ctx: Ctx, last: bool) -> bool:
         raise Unsupported(stmt, f"a comparison with {prev} that does not keep one row per key")
     column = lifter.column_for(field, ctx, column_hint(field, f"{owner}_order"), stmt)
     direction, keep = KEEP[type(op)]
-    order = "" if direction == "asc" else ", ascending=False"
     ctx.rel = Rel(
-        lifter.emit(f"{ctx.rel.var}.sort([{column!r}]{order})", ctx.rel.var), ctx.rel.columns
+        lifter.sort(ctx.rel.var, [column], direction == "desc", ctx.rel.var), ctx.rel.columns
     )
     lifter.dict_store(store, store.targets[0], store.value, ctx, keep=keep)
     lifter.note(
@@ -330,13 +313,12 @@ def list_statistic(lifter: Lifter, name: str, value: ast.AST, stmt: ast.stmt) ->
     """`age_mean = sum(ages) / len(ages)`, `ages` a collected list of one field: a one-row table
     holding the statistic, computed by the same expression on the list (idiom: statistic of a
     list). False when `value` reads no such list, or reads other data."""
-
     free = free_names(value)
     lists = [n for n in free if n in lifter.env and lifter.env[n].key is None]
     if (
         len(lists) != 1
         or len(lifter.env[lists[0]].columns) != 1
-        or free - {lists[0]} - lifter.globals()
+        or free - {lists[0]} - lifter.globals
     ):
         return False
     arguments = [a for n in ast.walk(value) if isinstance(n, ast.Call) for a in n.args]
@@ -346,10 +328,8 @@ def list_statistic(lifter: Lifter, name: str, value: ast.AST, stmt: ast.stmt) ->
     rel = lifter.env[lists[0]]
     param = identifier("values", free)
     body = substitute(value, {lists[0]: ast.parse(f"list({param})", mode="eval").body})
-    table = lifter.emit(
-        f"{rel.var}.project({ALL!r}, [], lambda: 0).aggregate([{ALL!r}], "
-        f"{name}=({rel.columns[0]!r}, lambda {param}: {ast.unparse(body)}))",
-        name,
+    table = _one_row(
+        lifter, rel.var, f"{name}=({rel.columns[0]!r}, lambda {param}: {ast.unparse(body)})", name
     )
     lifter.env[name] = Rel(table, [ALL, name], key=ALL, value=[name], scalar_value=True)
     lifter.broadcasts.add(name)
@@ -399,15 +379,8 @@ def fill_with_statistics(
     aggregations = ", ".join(
         f"{out}=({c!r}, lambda s: s.{how}())" for out, c in zip(outputs, sources, strict=True)
     )
-    table = lifter.emit(
-        f"{lifter.env[frame].var}.project({ALL!r}, [], lambda: 0).aggregate([{ALL!r}], {aggregations})",
-        name,
-    )
-    if ALL not in ctx.rel.columns:
-        ctx.rel = Rel(
-            lifter.emit(f"{ctx.rel.var}.project({ALL!r}, [], lambda: 0)", ctx.rel.var),
-            [*ctx.rel.columns, ALL],
-        )
+    table = _one_row(lifter, lifter.env[frame].var, aggregations, name)
+    _with_constant_key(lifter, ctx)
     joined = lifter.emit(f"{ctx.rel.var}.join({table}, on={ALL!r}, how='left')", ctx.rel.var)
     ctx.rel = Rel(joined, [*ctx.rel.columns, *outputs])
     for column, fill in zip(columns, outputs, strict=True):
@@ -417,6 +390,20 @@ def fill_with_statistics(
         )
         ctx.rel = Rel(filled, ctx.rel.columns)
     lifter.note(node, f"missing lookups filled with {name} (statistics as lookup default)")
+
+
+def _one_row(lifter: Lifter, rows: str, aggregations: str, name: str) -> str:
+    """A one-row table of statistics over all of `rows`, keyed by a constant to join every row."""
+    return lifter.emit(
+        f"{rows}.project({ALL!r}, [], lambda: 0).aggregate([{ALL!r}], {aggregations})", name
+    )
+
+
+def _with_constant_key(lifter: Lifter, ctx: Ctx) -> None:
+    """The rows with the constant key column a one-row table joins on."""
+    if ALL not in ctx.rel.columns:
+        keyed = lifter.emit(f"{ctx.rel.var}.project({ALL!r}, [], lambda: 0)", ctx.rel.var)
+        ctx.rel = Rel(keyed, [*ctx.rel.columns, ALL])
 
 
 class _Lookups(ast.NodeTransformer):
@@ -436,11 +423,7 @@ class _Lookups(ast.NodeTransformer):
         name = self.ctx.lookups.get(owner)
         if name is None:
             ctx, lifter = self.ctx, self.lifter
-            if ALL not in ctx.rel.columns:
-                with_key = lifter.emit(
-                    f"{ctx.rel.var}.project({ALL!r}, [], lambda: 0)", ctx.rel.var
-                )
-                ctx.rel = Rel(with_key, [*ctx.rel.columns, ALL])
+            _with_constant_key(lifter, ctx)
             ctx.names.setdefault(ALL, ALL)
             column = lifter.join_index(ctx, owner, ast.Name(id=ALL), "left", self.node, False)[
                 owner
@@ -519,12 +502,11 @@ class _Lookups(ast.NodeTransformer):
         text = f"{owner}[{ast.unparse(key)}][{field}] or {ast.unparse(default) if default else ''}"
         name = self.ctx.lookups.get(text)
         if name is None:
-            if default is not None and free_names(default) - self.lifter.globals():
+            if default is not None and free_names(default) - self.lifter.globals:
                 raise Unsupported(node, f"a lookup default {ast.unparse(default)} from the data")
             index = self.lifter.env[owner]
-            shared = default is None or is_none(
-                default
-            )  # no default filled in: one join serves all
+            # with no default filled in, one join serves every lookup of the same key
+            shared = default is None or is_none(default)
             mapping = self.ctx.joins.get(f"{owner}[{ast.unparse(key)}]") if shared else None
             if mapping is None:
                 mapping = self.lifter.join_index(self.ctx, owner, key, "left", self.node, False)
@@ -545,7 +527,6 @@ class _Lookups(ast.NodeTransformer):
 def apply_lookup(lifter: Lifter, frame: str, column: str, value: ast.AST, stmt: ast.stmt) -> bool:
     """`df["c"] = df["k"].apply(lambda v: d.get(v, 0))` (or `.map`), d a keyed table: the lookup
     as a left join of d on k (idiom: inline lookup in apply). False when `value` is no such call."""
-
     rel = lifter.env[frame]
     if not (
         isinstance(value, ast.Call)
@@ -576,14 +557,13 @@ def matches(lifter: Lifter, name: str, value: ast.AST, ctx: Ctx, stmt: ast.stmt)
     """`m = [f(b) for a, b in other if a == key]` in a row loop: the other rows whose field equals
     the row's key, of which the script reads the first (`m[0] if m else d`, see
     `first_or_default`): a left join with the first row per key of `other`, f computed on it."""
-
     if not (isinstance(value, ast.ListComp) and len(value.generators) == 1):
         return False
     gen = value.generators[0]
     other = lifter.env.get(gen.iter.id) if isinstance(gen.iter, ast.Name) else None
     if other is None or other.key is not None or len(gen.ifs) != 1:
         return False
-    inner = RowCtx(
+    inner = Ctx(
         other, target_name(gen.target), positional=None if other.records else list(other.columns)
     )
     if isinstance(gen.target, ast.Tuple):
@@ -618,7 +598,6 @@ def matches(lifter: Lifter, name: str, value: ast.AST, ctx: Ctx, stmt: ast.stmt)
 def first_or_default(value: ast.AST, ctx: Ctx) -> ast.AST:
     """`m[0] if m else d` over a list-comprehension join: the first match's value where there
     was one, else d."""
-
     if not (
         isinstance(value, ast.IfExp)
         and isinstance(value.test, ast.Name)

@@ -92,7 +92,6 @@ def _column_function(lifter: Lifter, node: ast.AST, frame: str) -> tuple[list[st
 
 def lift_frame_expression(lifter: Lifter, value: ast.AST, stmt: ast.stmt) -> Rel | None:
     """A frame-valued expression (`df[mask]`, `df.merge(...)`, ...) or None when it is not one."""
-
     if isinstance(value, ast.Name):
         return lifter.env.get(value.id)
     if isinstance(value, ast.Call) and static.dotted(value.func) in DUMMIES:
@@ -180,7 +179,6 @@ CONSTRUCTORS = ("pd.DataFrame", "pandas.DataFrame")
 def _from_rows(lifter: Lifter, call: ast.Call, stmt: ast.stmt) -> Rel | None:
     """`pd.DataFrame(records)` of collected records is those rows as a frame; with
     `columns=[...]`, positional rows get those names (idiom: frame from collected rows)."""
-
     rows = lift_frame_expression(lifter, call.args[0], stmt) if call.args else None
     if rows is None:
         return None
@@ -272,7 +270,6 @@ def lift_column_assignment(
     lifter: Lifter, rel: Rel, target: ast.Subscript, value: ast.AST, stmt: ast.stmt
 ) -> Rel:
     """`df['c'] = <expression over df's columns>` becomes a projection of `c`."""
-
     column = static.literal(target.slice)
     frame = target.value.id
     if not isinstance(column, str):
@@ -297,7 +294,6 @@ def lift_masked_assignment(
 ) -> Rel:
     """`df.loc[mask, 'c'] = v` replaces c by v where the mask holds: a projection of c with
     `Series.mask` (idiom: masked assignment)."""
-
     frame = target.value.value.id
     located = _loc_read(target, frame)
     if located is None or located[1] not in rel.columns:

@@ -37,6 +37,7 @@ import ast
 import builtins
 import copy
 import fnmatch
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -174,7 +175,7 @@ class Lifter:
             result=result,
             columns=self.last.columns,
             helpers=self.helpers(),
-            constants=self.constants(),
+            constants=self.constants,
             trail=self.trail,
             imports=sorted(self.needs),
         )
@@ -256,6 +257,11 @@ class Lifter:
         var = identifier(re.sub(r"(_\d+)+$", "", hint), self.vars)
         self.lines.append(f"{var} = {expr}")
         return var
+
+    def sort(self, rows: str, columns: list[str], descending: bool, hint: str) -> str:
+        """A stable sort of `rows` on `columns`, as Python's `sort`/`sorted` are."""
+        order = ", ascending=False" if descending else ""
+        return self.emit(f"{rows}.sort({columns!r}{order})", hint)
 
     def note(self, node: ast.AST, idiom: str) -> None:
         self.trail.append(f"line {node.lineno}: {idiom}")
@@ -397,8 +403,7 @@ class Lifter:
         ctx = Ctx(rel, key.args.args[0].arg, positional=None if rel.records else list(rel.columns))
         parts = key.body.elts if isinstance(key.body, ast.Tuple) else [key.body]
         columns = [self.column_for(p, ctx, column_hint(p, f"{owner}_key"), stmt) for p in parts]
-        order = ", ascending=False" if reverse else ""
-        new = self.emit(f"{ctx.rel.var}.sort({columns!r}{order})", owner)
+        new = self.sort(ctx.rel.var, columns, reverse, owner)
         self.env[owner] = Rel(new, rel.columns, records=rel.records)
         self.last = Rel(new, rel.columns)
         self.note(stmt, f"{owner} sorted by {ast.unparse(key.body)} (sorted rows)")
@@ -694,10 +699,7 @@ class Lifter:
         else:
             raise Unsupported(loop, f"a loop over {owner} sorted by a key function of keys only")
         reverse = static.literal(static.keyword(it, "reverse")) is True
-        order_text = ", ascending=False" if reverse else ""
-        ctx.rel = Rel(
-            self.emit(f"{ctx.rel.var}.sort({columns!r}{order_text})", owner), ctx.rel.columns
-        )
+        ctx.rel = Rel(self.sort(ctx.rel.var, columns, reverse, owner), ctx.rel.columns)
         if isinstance(key_target, ast.Name):
             ctx.own = (owner, key_target.id)
         self.note(loop, f"loop over {owner} in sorted order (loop over sorted dict keys)")
@@ -1054,7 +1056,7 @@ class Lifter:
         from the data outside the rows (column aggregates of the loop's frame excepted, they are
         broadcast)."""
         cols, fn = self.row_function(value, ctx)
-        unknown = free_names(ast.parse(f"lambda {fn[0]}: {fn[1]}", mode="eval")) - self.globals()
+        unknown = free_names(ast.parse(f"lambda {fn[0]}: {fn[1]}", mode="eval")) - self.globals
         if all(self.scalars.get(n, ("",))[0] == ctx.frame for n in unknown):
             return set()
         return unknown
@@ -1208,53 +1210,41 @@ class Lifter:
     def dict_store(
         self, stmt: ast.Assign, target: ast.Subscript, value: ast.AST, ctx: Ctx, keep: str = "last"
     ) -> None:
-        """`index[key] = value`: the value of the last row per key (`keep`: which row wins)."""
+        """`index[key] = value`: the value of the last row per key (`keep`: which row wins); a
+        dict display `{"fare": f, "deck": d}` as value makes a table of records."""
         self.flush(ctx)
         owner = target.value.id
         key = self.column_for(target.slice, ctx, column_hint(target.slice, f"{owner}_key"), stmt)
-        whole = self.is_record(value, ctx)  # `index[key] = row`: the whole row
-        if literal_keys(value):
-            self.record_store(stmt, owner, key, value, ctx, keep)
-            return
-        elements = value.elts if isinstance(value, ast.Tuple | ast.List) else [value]
-        columns = (
-            list(ctx.positional or ctx.rel.columns)
-            if whole
-            else [
-                self.column_for(e, ctx, column_hint(e, f"{owner}_{i}"), stmt)
-                for i, e in enumerate(elements)
-            ]
-        )
+        fields, columns, scalar = self.stored_columns(owner, value, ctx, stmt)
         kept = list(dict.fromkeys([key, *columns]))
         table = self.emit(
             f"{ctx.rel.var}.select({kept!r}).drop_duplicates([{key!r}], keep={keep!r})", owner
         )
-        self.env[owner] = Rel(
-            table,
-            kept,
-            key=key,
-            value=columns,
-            scalar_value=not whole and not isinstance(value, ast.Tuple | ast.List),
-        )
-        if whole and ctx.positional is None:
-            self.record_fields[owner] = {c: c for c in columns}
+        self.env[owner] = Rel(table, kept, key=key, value=columns, scalar_value=scalar)
+        if fields is not None:
+            self.record_fields[owner] = fields
         self.note(stmt, f"{owner} indexes ({', '.join(columns)}) by {key} (dict index)")
 
-    def record_store(
-        self, stmt: ast.Assign, owner: str, key: str, value: ast.Dict, ctx: Ctx, keep: str
-    ) -> None:
-        """`index[key] = {"fare": f, "deck": d}`: a table of records, one column per field."""
-        fields = {
-            static.literal(k): self.column_named(v, f"{owner}_{static.literal(k)}", ctx, stmt)
-            for k, v in zip(value.keys, value.values, strict=True)
-        }
-        kept = list(dict.fromkeys([key, *fields.values()]))
-        table = self.emit(
-            f"{ctx.rel.var}.select({kept!r}).drop_duplicates([{key!r}], keep={keep!r})", owner
-        )
-        self.env[owner] = Rel(table, kept, key=key, value=list(fields.values()))
-        self.record_fields[owner] = fields
-        self.note(stmt, f"{owner} indexes records ({', '.join(fields)}) by {key} (dict index)")
+    def stored_columns(
+        self, owner: str, value: ast.AST, ctx: Ctx, stmt: ast.stmt
+    ) -> tuple[dict[str, str] | None, list[str], bool]:
+        """(record fields, value columns, whether one value) of what `index[key] = value` stores:
+        the whole row, a record display, a tuple of values or one value."""
+        if literal_keys(value):
+            fields = {
+                static.literal(k): self.column_named(v, f"{owner}_{static.literal(k)}", ctx, stmt)
+                for k, v in zip(value.keys, value.values, strict=True)
+            }
+            return fields, list(fields.values()), False
+        if self.is_record(value, ctx):  # `index[key] = row`: the whole row
+            columns = list(ctx.positional or ctx.rel.columns)
+            return ({c: c for c in columns} if ctx.positional is None else None), columns, False
+        elements = value.elts if isinstance(value, ast.Tuple | ast.List) else [value]
+        columns = [
+            self.column_for(e, ctx, column_hint(e, f"{owner}_{i}"), stmt)
+            for i, e in enumerate(elements)
+        ]
+        return None, columns, not isinstance(value, ast.Tuple | ast.List)
 
     def dict_lookup(self, value: ast.AST, ctx: Ctx) -> tuple[str, ast.AST, ast.AST | None] | None:
         if (
@@ -1358,7 +1348,7 @@ class Lifter:
         elif default is not None:
             per_field = self.record_defaults(owner, default)
             defaults = per_field or lookup_defaults(default, len(columns), stmt)
-            unknown = free_names(default) - self.globals()
+            unknown = free_names(default) - self.globals
             if unknown:
                 raise Unsupported(
                     stmt, f"a lookup default from {sorted(unknown)}, computed from the data"
@@ -1657,9 +1647,10 @@ class Lifter:
             if isinstance(n, ast.FunctionDef)
         ]
 
+    @functools.cached_property
     def constants(self) -> list[str]:
         """Module constants: literals, and values built from literals by a known constructor
-        (`AS_OF = date(2024, 1, 1)`), assigned once."""
+        (`AS_OF = date(2024, 1, 1)`), assigned once. Computed once: the tree does not change."""
         out = []
         assigned = [
             t.id
@@ -1680,15 +1671,17 @@ class Lifter:
                 out.append(ast.get_source_segment(self.source, stmt))
         return out
 
+    @functools.cached_property
     def globals(self) -> set[str]:
-        """Names a generated step may use: builtins, imports, constants and helper functions."""
+        """Names a generated step may use: builtins, imports, constants and helper functions
+        (asked of every row expression, so computed once)."""
         names = set(dir(builtins))
         for stmt in self.tree.body:
             if isinstance(stmt, ast.Import | ast.ImportFrom):
                 names |= {(a.asname or a.name).split(".")[0] for a in stmt.names}
             elif isinstance(stmt, ast.FunctionDef):
                 names.add(stmt.name)
-        names |= {c.split("=", 1)[0].strip() for c in self.constants()}
+        names |= {c.split("=", 1)[0].strip() for c in self.constants}
         return names | {"np", "pd", "lt"}
 
     def imports(self) -> list[str]:

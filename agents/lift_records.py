@@ -45,7 +45,6 @@ class Record:
 def start(lifter: Lifter, target: ast.AST, value: ast.AST, ctx: Ctx) -> bool:
     """`u = d.setdefault(k, {"a": 0, ...})` (or `[0.0, 0]`, fields by position) with d still
     empty: a record per key of d."""
-
     if not (
         isinstance(target, ast.Name)
         and isinstance(value, ast.Call)
@@ -174,7 +173,7 @@ def finish(lifter: Lifter, ctx: Ctx, node: ast.AST) -> None:
 
 
 def _table(lifter: Lifter, record: Record, ctx: Ctx, node: ast.AST) -> None:
-
+    """The record's table: one aggregate over the rows, then the fields no row updates."""
     if ctx.narrowed != record.narrowed:
         raise Unsupported(node, f"rows of {record.owner} filtered after its setdefault")
     owner, aggregations, after = record.owner, [], []

@@ -70,7 +70,7 @@ class OfflineLifter:
     def _sources(self) -> Proposal:
         """Every data file the script read, whether or not its preparation can be lifted."""
         lifter = Lifter(self.source, self.analysis.sources, set())
-        preamble = codegen.preamble(lifter.imports(), lifter.constants(), lifter.helpers())
+        preamble = codegen.preamble(lifter.imports(), lifter.constants, lifter.helpers())
         specs = source_specs(self.analysis.sources)
         functions = "\n\n\n".join(
             codegen.source_function(s.name, s.path, s.options, s.reader) for s in specs

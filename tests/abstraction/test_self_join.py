@@ -23,7 +23,8 @@ def test_self_join_keeps_each_rows_own_ids_and_is_not_deletion_safe():
 
 def test_self_join_inner_drops_unmatched_rows_only():
     people = rows()
-    big = people.filter_by(["age"], lambda a: a > 15).aggregate(["group"], n=("age", "size"))
-    joined = people.join(big, on="group")
-    assert joined.provenance["people"].tolist() == [0, 1, 2, 3]
-    assert joined.data["n"].tolist() == [1, 1, 1, 1]
+    older = people.filter_by(["age"], lambda a: a > 25).aggregate(["group"], n=("age", "size"))
+    joined = people.join(older, on="group")  # group "b" has no one over 25
+    assert joined.provenance["people"].tolist() == [0, 2, 3]
+    assert joined.data["group"].tolist() == ["a", "a", "c"]
+    assert joined.data["n"].tolist() == [1, 1, 1]
