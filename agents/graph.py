@@ -17,9 +17,10 @@ from __future__ import annotations
 from typing import Any
 
 from langgraph.graph import END, START, StateGraph
-from lester.agents.runtime import Runtime
-from lester.agents.state import RewriteState
-from lester.agents.steps import (
+
+from .runtime import Runtime
+from .state import RewriteState
+from .steps import (
     analyse_node,
     assemble_node,
     diagnose_node,

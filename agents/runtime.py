@@ -7,11 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lester.agents.analysis import Analysis
-from lester.agents.lifter import OfflineLifter
-from lester.agents.proposals import Proposer
-from lester.agents.state import Budgets, RewriteState
 from lester.sandbox import Sandbox
+
+from .lifter.proposer import OfflineLifter
+from .oracle.analysis import Analysis
+from .proposals import Proposer
+from .state import Budgets, RewriteState
 
 
 def _quiet(message: str) -> None:

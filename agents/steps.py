@@ -8,14 +8,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from lester.agents.analysis import Analysis, analyze
-from lester.agents.codegen import tidy
-from lester.agents.form import check_form, model_problem
-from lester.agents.proposals import STEP_PARTS, Proposal, StepRequest, assemble
-from lester.agents.runtime import Runtime
-from lester.agents.state import RewriteState, total_attempts, total_tokens
-from lester.agents.verification import sandbox_summary, verify_candidate
 from lester.sandbox import Job
+
+from .lifter.codegen import tidy
+from .oracle.analysis import Analysis, analyze
+from .oracle.form import check_form, model_problem
+from .oracle.verification import sandbox_summary, verify_candidate
+from .proposals import STEP_PARTS, Proposal, StepRequest, assemble
+from .runtime import Runtime
+from .state import RewriteState, total_attempts, total_tokens
 
 CHAIN = {
     "sources": "prepare",

@@ -58,7 +58,7 @@ def resolve_sandbox(name: str) -> str:
 
 def run_case(task: Task) -> dict[str, Any]:
     """Rewrite one case (in a worker process) and return its record; never raises."""
-    from lester.agents.analysis import AnalysisError
+    from lester.agents.oracle.analysis import AnalysisError
     from lester.agents.proposals import llm_for
     from lester.agents.rewrite import RewriteOptions, rewrite
 

@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from lester import cli_options
-from lester.agents.analysis import AnalysisError
+from lester.agents.oracle.analysis import AnalysisError
 from lester.agents.state import Budgets
 from lester.cli_pipeline import console, fail
 
@@ -125,7 +125,7 @@ def analyze_command(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Run FILE once in the sandbox and report what it reads, trains and writes."""
-    from lester.agents.analysis import analyze
+    from lester.agents.oracle.analysis import analyze
     from lester.agents.rewrite import check_input
     from lester.sandbox import open_sandbox
 
@@ -153,10 +153,10 @@ def verify_command(
     atol: float = typer.Option(1e-9, "--atol", help="Absolute float tolerance."),
 ) -> None:
     """Run both in the sandbox and check that the rewrite trains on the same data and model."""
-    from lester.agents.analysis import analyze
-    from lester.agents.equivalence import Tolerance
+    from lester.agents.oracle.analysis import analyze
+    from lester.agents.oracle.equivalence import Tolerance
+    from lester.agents.oracle.verification import verify_candidate
     from lester.agents.rewrite import check_input
-    from lester.agents.verification import verify_candidate
     from lester.sandbox import open_sandbox
 
     try:

@@ -12,7 +12,7 @@ import ast
 from dataclasses import dataclass
 from typing import Any
 
-from lester.agents.verification import STAGE_NAMES
+from lester.agents.oracle.verification import STAGE_NAMES
 
 # The analysis' stage for each kind of pipeline stage function (sources are read in its data
 # preparation).

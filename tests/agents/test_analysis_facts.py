@@ -1,7 +1,12 @@
 """Facts the analysis derives from the captured run and the source (no sandbox needed here)."""
 
-from lester.agents import static
-from lester.agents.analysis import ModelReport, _final_fit, _manual_slice, _unseeded_estimator
+from lester.agents.oracle import static
+from lester.agents.oracle.analysis import (
+    ModelReport,
+    _final_fit,
+    _manual_slice,
+    _unseeded_estimator,
+)
 
 
 def test_manual_slicing_is_reported_as_the_split():

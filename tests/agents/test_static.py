@@ -2,7 +2,7 @@
 
 import textwrap
 
-from lester.agents import static
+from lester.agents.oracle import static
 
 SCRIPT = textwrap.dedent(
     """
@@ -85,7 +85,7 @@ def test_unseeded_randomness_is_flagged_and_constants_are_hints():
 
 
 def test_appending_to_a_dicts_list_mutates_the_dict():
-    from lester.agents import static
+    from lester.agents.oracle import static
 
     tree = static.parse("fares = {1: []}\nfor p in ps:\n    fares[p[0]].append(p[1])\n")
     assert "fares" in static.mutated(tree.body[1])

@@ -17,9 +17,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from lester.agents.synthesis_context import Context
-from lester.agents.synthesis_numeric import bases, is_string_column
-from lester.agents.synthesis_types import BOTH_MODES, Candidate, Mode, TransformerSpec
+
+from .context import Context
+from .numeric import bases, is_string_column
+from .types import BOTH_MODES, Candidate, Mode, TransformerSpec
 
 MAX_CATEGORIES = 1000
 MAX_NUMERIC_CATEGORIES = 50

@@ -18,12 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from lester.agents.synthesis_context import Context
-from lester.agents.synthesis_numeric import is_string_column
-from lester.agents.synthesis_types import BOTH_MODES, Candidate, Mode, TransformerSpec
 from scipy import sparse
 from sklearn.preprocessing import normalize
 from sklearn.utils import murmurhash3_32
+
+from .context import Context
+from .numeric import is_string_column
+from .types import BOTH_MODES, Candidate, Mode, TransformerSpec
 
 DEFAULT_PATTERN = r"(?u)\b\w\w+\b"
 WORD_PATTERN = r"(?u)\b\w+\b"

@@ -24,8 +24,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from lester.agents import static
-from lester.agents.lift_syntax import (
+from ..oracle import static
+from .syntax import (
     Ctx,
     Rel,
     Unsupported,
@@ -41,7 +41,7 @@ from lester.agents.lift_syntax import (
 )
 
 if TYPE_CHECKING:
-    from lester.agents.lift_prepare import Lifter
+    from .prepare import Lifter
 
 ZEROS = (0, 0.0)
 ALL = "_all"  # the constant key of a one-row table, joined to every row

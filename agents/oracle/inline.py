@@ -14,8 +14,8 @@ from __future__ import annotations
 import ast
 import copy
 
-from lester.agents import static
-from lester.agents.lift_syntax import identifier
+from . import static
+from .static import identifier
 
 
 def inline_readers(tree: ast.Module) -> tuple[ast.Module, list[str]]:

@@ -18,9 +18,10 @@ from typing import Any
 import openai
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
-from lester.agents.llm_code import extract_code, split_parts
-from lester.agents.llm_prompts import render
-from lester.agents.proposals import Proposal, StepRequest
+
+from ..proposals import Proposal, StepRequest
+from .code import extract_code, split_parts
+from .prompts import render
 
 NO_CODE = "the answer contains no Python code"
 

@@ -19,9 +19,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from lester.agents import static
-from lester.agents.lift_inline import inline_readers
 from lester.sandbox import Job, Sandbox, SandboxResult
+
+from . import static
+from .inline import inline_readers
 
 SAMPLE_ROWS = 3
 SNIFF_BYTES = 64 * 1024
@@ -99,7 +100,7 @@ class Analysis:
 
     def to_text(self) -> str:
         """The report as a person (or a prompt) reads it."""
-        from lester.agents.report_text import analysis_text
+        from .report_text import analysis_text
 
         return analysis_text(self)
 

@@ -14,10 +14,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from lester.agents.analysis import Analysis
-from lester.agents.equivalence import Captured, ColumnBlock, EquivalenceReport, Tolerance, compare
-from lester.agents.form import check_form
 from lester.sandbox import Job, Sandbox, SandboxResult
+
+from .analysis import Analysis
+from .equivalence import Captured, ColumnBlock, EquivalenceReport, Tolerance, compare
+from .form import check_form
 
 
 @dataclass

@@ -14,14 +14,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from lester.abstraction.frame import is_prov_column
-from lester.agents import codegen, static
-from lester.agents.analysis import Analysis
-from lester.agents.lift_prepare import Lifter, PreparePlan, Unsupported, lift_prepare, source_specs
-from lester.agents.proposals import Proposal, StepRequest
-from lester.agents.synthesis import synthesize_features
-from lester.agents.synthesis_label import synthesize_label
-from lester.agents.synthesis_types import DerivedColumn, Hints
 from sklearn.model_selection import train_test_split
+
+from ..oracle import static
+from ..oracle.analysis import Analysis
+from ..proposals import Proposal, StepRequest
+from . import codegen
+from .prepare import Lifter, PreparePlan, Unsupported, lift_prepare, source_specs
+from .synthesis.features import synthesize_features
+from .synthesis.label import synthesize_label
+from .synthesis.types import DerivedColumn, Hints
 
 log = logging.getLogger(__name__)
 

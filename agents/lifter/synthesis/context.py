@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from lester.agents.synthesis_types import BOTH_MODES, DerivedColumn, Hints, Mode
+
+from .types import BOTH_MODES, DerivedColumn, Hints, Mode
 
 SAMPLE_ROWS = 256
 NAMESPACE: dict[str, Any] = {"np": np, "pd": pd}

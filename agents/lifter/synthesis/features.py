@@ -36,26 +36,27 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 from lester.abstraction.features import dense, is_stateless
-from lester.agents.synthesis_categorical import (
+
+from .categorical import (
     onehot_candidates,
     ordinal_candidates,
     single_indicator_candidates,
 )
-from lester.agents.synthesis_context import (
+from .context import (
     NAMESPACE,
     Context,
     imports_for,
     sklearn_namespace,
 )
-from lester.agents.synthesis_label import synthesize_label
-from lester.agents.synthesis_numeric import (
+from .label import synthesize_label
+from .numeric import (
     derived_numeric_candidates,
     numeric_candidates,
     numeric_values,
     vector_candidates,
 )
-from lester.agents.synthesis_text import describe_text, text_candidates
-from lester.agents.synthesis_types import (
+from .text import describe_text, text_candidates
+from .types import (
     BOTH_MODES,
     Candidate,
     DerivedColumn,

@@ -16,7 +16,8 @@ from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
-from lester.agents.synthesis_types import Hints, LabelPlan
+
+from .types import Hints, LabelPlan
 
 MAX_CATEGORIES = 50
 OPS = (">", ">=", "<", "<=")

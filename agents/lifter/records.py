@@ -19,12 +19,12 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from lester.agents import static
-from lester.agents.lift_accumulate import running_sum
-from lester.agents.lift_syntax import Ctx, Rel, Unsupported, column_hint
+from ..oracle import static
+from .accumulate import running_sum
+from .syntax import Ctx, Rel, Unsupported, column_hint
 
 if TYPE_CHECKING:
-    from lester.agents.lift_prepare import Lifter
+    from .prepare import Lifter
 
 EXTREMES = {ast.Gt: "max", ast.GtE: "max", ast.Lt: "min", ast.LtE: "min"}
 

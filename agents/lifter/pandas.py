@@ -9,11 +9,11 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from lester.agents import static
-from lester.agents.lift_syntax import Rel, Unsupported, identifier
+from ..oracle import static
+from .syntax import Rel, Unsupported, identifier
 
 if TYPE_CHECKING:
-    from lester.agents.lift_prepare import Lifter
+    from .prepare import Lifter
 
 
 def _columns_of(node: ast.AST, frame: str) -> list[str]:

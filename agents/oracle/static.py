@@ -8,8 +8,10 @@ the model (a backward slice from the final `fit`), and what makes a run non-dete
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from keyword import iskeyword
 from typing import Any
 
 NONDETERMINISM = {
@@ -504,3 +506,16 @@ def constants(tree: ast.Module) -> dict[str, Any]:
             if value is not None:
                 out[stmt.targets[0].id] = value
     return out
+
+
+def identifier(text: str, taken: set[str]) -> str:
+    """A fresh Python identifier made from text (a column or file name), not in taken, which it joins."""
+    base = re.sub(r"\W+", "_", text).strip("_").lower() or "col"
+    if base[0].isdigit() or iskeyword(base):
+        base = "c_" + base
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}_{n}"
+    taken.add(name)
+    return name

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from lester.agents.synthesis_context import Context
-from lester.agents.synthesis_types import BOTH_MODES, Candidate, Mode, TransformerSpec
+
+from .context import Context
+from .types import BOTH_MODES, Candidate, Mode, TransformerSpec
 
 DATE_PATTERN = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})")
 DATE_PARTS = {

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import ast
 import copy
-import keyword
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from lester.agents import static
+from ..oracle import static
+from ..oracle.static import identifier
 
 
 class Unsupported(Exception):
@@ -64,18 +63,6 @@ class Ctx:
     previous: dict[str, tuple[str, ast.AST]] = field(default_factory=dict)
     records_built: dict[str, Any] = field(default_factory=dict)
     narrowed: int = 0  # steps so far that may have dropped rows (filters, inner joins, dedup)
-
-
-def identifier(text: str, taken: set[str]) -> str:
-    base = re.sub(r"\W+", "_", text).strip("_").lower() or "col"
-    if base[0].isdigit() or keyword.iskeyword(base):
-        base = "c_" + base
-    name, n = base, 1
-    while name in taken:
-        n += 1
-        name = f"{base}_{n}"
-    taken.add(name)
-    return name
 
 
 STRIPS = ("strip", "rstrip", "lstrip")

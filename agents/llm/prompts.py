@@ -1,4 +1,4 @@
-"""Rendering a step request into the messages sent to the model, from the templates in `prompts/`.
+"""Rendering a step request into the messages sent to the model, from the templates in `templates/`.
 
 The templates are text files (`string.Template`, `$name` placeholders) so that the wording can be
 read and tuned without touching code; the code only decides what fills each placeholder.
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from importlib import resources
 from string import Template
 
-from lester.agents.api_reference import api_reference
-from lester.agents.proposals import PART_ORDER, STEP_PARTS, StepRequest
+from ..proposals import PART_ORDER, STEP_PARTS, StepRequest
+from .api_reference import api_reference
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,8 @@ class Prompt:
 
 @functools.cache
 def template(name: str) -> Template:
-    """The template `prompts/<name>.txt` of the installed package."""
-    path = resources.files("lester.agents") / "prompts" / f"{name}.txt"
+    """The template `templates/<name>.txt` of the installed package."""
+    path = resources.files("lester.agents.llm") / "templates" / f"{name}.txt"
     return Template(path.read_text(encoding="utf-8"))
 
 

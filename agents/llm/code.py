@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 import re
 
-from lester.agents.proposals import STEP_PARTS
+from ..proposals import STEP_PARTS
 
 FENCE = re.compile(r"```[ \t]*([\w+-]*)[^\n]*\n(.*?)```", re.DOTALL)
 

@@ -7,7 +7,7 @@ import importlib
 import sys
 from typing import Any
 
-from lester.agents.form import IMAGE_PACKAGES
+from ..oracle.form import IMAGE_PACKAGES
 
 BASE_IMPORTS = ["import numpy as np", "import pandas as pd", "", "import lester as lt"]
 
