@@ -5,7 +5,8 @@
 
 `script` runs the user's original script as `__main__` under the hooks of `lester.sandbox.recorder`
 (files read and written, every outermost model fit with its X, y, class and parameters, every
-prediction). `pipeline` loads a declarative pipeline, runs it on the working directory and saves
+prediction) and of `lester.sandbox.tracer` (the pandas and scikit-learn dataflow as a DAG, and each
+pandas read with its resolved options). `pipeline` loads a declarative pipeline, runs it on the working directory and saves
 its `Run` under `OUTDIR/run` (for a module with only sources and a preparation, the prepared data). Either way the trace says whether the job succeeded and, if not, the
 error with its traceback (and for a pipeline the failing stage), so a failed candidate is a result,
 not a crash. If the harness itself dies the trace is missing, which the backends report as a
@@ -15,6 +16,7 @@ harness error. Runs inside the image: standard library, NumPy, pandas, scikit-le
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import runpy
 import sys
@@ -24,6 +26,8 @@ from typing import Any
 
 from lester.sandbox.outputs import TRACE
 from lester.sandbox.recorder import Recorder, install_hooks
+from lester.sandbox.trace_patches import install as install_tracing
+from lester.sandbox.tracer import Tracer
 
 _TRACEBACK_CHARS = 20_000
 
@@ -40,6 +44,7 @@ def preload() -> None:
 
     all_estimators()
     install_hooks()
+    install_tracing()
 
 
 def _error(exc: BaseException) -> dict[str, Any]:
@@ -62,12 +67,15 @@ def _run_guarded(call: Any) -> BaseException | None:
     return None
 
 
-def run_script(code: Path, out: Path, args: list[str]) -> dict[str, Any]:
-    """Run an original script as `__main__` and record its files, fits and predictions."""
+def run_script(code: Path, out: Path, args: list[str], *, trace: bool = True) -> dict[str, Any]:
+    """Run an original script as `__main__` and record its files, fits and predictions, and
+    (unless `trace` is off) its dataflow and reads."""
     recorder = Recorder(out, script=code)
+    tracer = Tracer(code) if trace else None
     sys.argv = [str(code), *args]
-    with recorder.active():
+    with recorder.active(), tracer.activated() if tracer else contextlib.nullcontext():
         failure = _run_guarded(lambda: runpy.run_path(str(code), run_name="__main__"))
+    traced = {"dataflow": tracer.dataflow(), "reads": tracer.reads} if tracer else {}
     return {
         "status": "error" if failure else "ok",
         "error": _error(failure) if failure else None,
@@ -76,6 +84,7 @@ def run_script(code: Path, out: Path, args: list[str]) -> dict[str, Any]:
         "fits": recorder.fits,
         "predicts": recorder.predicts,
         "warnings": recorder.warnings,
+        **traced,
     }
 
 

@@ -121,6 +121,16 @@ def _wrap(function: Callable, name: str) -> Callable:
     return wrapper
 
 
+def _dataflow_nodes(X: Any, y: Any) -> dict[str, int | None]:
+    """The tracer's nodes for the fit's X and y (when a tracer runs): where the DAG ends."""
+    from lester.sandbox import tracer
+
+    active = tracer.active()
+    if active is None:
+        return {}
+    return {"X_node": active.node_of(X), "y_node": active.node_of(y)}
+
+
 class Recorder:
     """Collects file accesses (and with `models`, fits and predictions) while it is active."""
 
@@ -208,6 +218,7 @@ class Recorder:
         index = len(self.fits)
         entry = {"index": index, "estimator": qualname(estimator), "line": self._line()}
         entry.update(self._describe(estimator, X, y, f"fit_{index}"))
+        entry.update(_dataflow_nodes(X, y))
         self._active_fits.append(entry)
         try:
             result = function(estimator, *args, **kwargs)
