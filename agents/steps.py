@@ -13,6 +13,7 @@ from lester.sandbox import Job
 from .lifter.codegen import tidy
 from .oracle.analysis import Analysis, analyze
 from .oracle.form import check_form, model_problem
+from .oracle.report_text import split_text
 from .oracle.verification import sandbox_summary, verify_candidate
 from .proposals import STEP_PARTS, Proposal, StepRequest, assemble
 from .runtime import Runtime
@@ -172,7 +173,7 @@ def _expected(analysis: Analysis, step: str) -> str:
     if step == "sources":
         return "\n".join(f"{s.path}: {s.rows} rows, fields {s.names}" for s in analysis.sources)
     if step == "prepare":
-        return f"the prepared rows must give the {m.X_shape[0]} rows the model is fitted on (split: {analysis.split or 'none'})"
+        return f"the prepared rows must give the {m.X_shape[0]} rows the model is fitted on ({split_text(analysis.split)})"
     if step == "encode":
         return f"the ColumnTransformer must give X of shape {m.X_shape} ({m.X_dtype})"
     y = analysis.y()
@@ -248,6 +249,9 @@ def _row_problem(analysis: Analysis, meta: dict[str, Any]) -> str | None:
     if expected != got:
         return f"The sources read {got} rows, the original read {expected} (sources)"
     n_fit, rows = analysis.model.X_shape[0], meta["rows"]
+    selected_from = (analysis.split or {}).get("rows")
+    if selected_from is not None and rows != selected_from:
+        return f"The preparation gives {rows} rows; the original's split selects from {selected_from} ({rows - selected_from:+d}): a filter or a join differs"
     if analysis.split is None and rows != n_fit:
         more = "more" if rows > n_fit else "fewer"
         return f"The preparation gives {rows} rows; the original fits on {n_fit} ({rows - n_fit:+d}, {more}): a filter or a join differs"

@@ -75,7 +75,8 @@ def run_script(code: Path, out: Path, args: list[str]) -> dict[str, Any]:
         "files_written": recorder.files(written=True),
         "fits": recorder.fits,
         "predicts": recorder.predicts,
-        "warnings": recorder.warnings,
+        "selections": recorder.selections.records,
+        "warnings": recorder.warnings + recorder.selections.errors,
     }
 
 

@@ -28,6 +28,8 @@ from typing import Any
 
 from lester.abstraction.params import json_safe, qualname
 
+from . import selections
+
 _WRAPPED = "__lester_recorded__"
 _METHODS = ("fit", "predict", "predict_proba")
 _REPR_CHARS = 2000
@@ -67,6 +69,7 @@ def install_hooks() -> None:
         from sklearn.base import BaseEstimator
     except ImportError:
         return
+    selections.install(_selections)
     pending = [BaseEstimator]
     while pending:
         cls = pending.pop()
@@ -79,6 +82,11 @@ def _audit(event: str, args: tuple) -> None:
     recorder = _active
     if event == "open" and recorder is not None and recorder.watching:
         recorder.opened(*args)
+
+
+def _selections() -> selections.Selections | None:
+    recorder = _active
+    return recorder.selections if recorder is not None and recorder.watching else None
 
 
 def _hook_new_subclasses(base: type) -> None:
@@ -132,6 +140,7 @@ class Recorder:
         self.fits: list[dict[str, Any]] = []
         self.predicts: list[dict[str, Any]] = []
         self.warnings: list[str] = []
+        self.selections = selections.Selections(self.script, self._line)
         self._files: dict[tuple[str, str], None] = {}
         self._active_fits: list[dict[str, Any]] = []
         self._predicting = False
@@ -207,6 +216,7 @@ class Recorder:
             return function(estimator, *args, **kwargs)
         index = len(self.fits)
         entry = {"index": index, "estimator": qualname(estimator), "line": self._line()}
+        entry["selections_before"] = len(self.selections.records)
         entry.update(self._describe(estimator, X, y, f"fit_{index}"))
         self._active_fits.append(entry)
         try:

@@ -23,6 +23,7 @@ from lester.sandbox import Job, Sandbox, SandboxResult
 
 from . import static
 from .inline import inline_readers
+from .splits import row_selection
 
 SAMPLE_ROWS = 3
 SNIFF_BYTES = 64 * 1024
@@ -139,48 +140,11 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
             f"the final fit's X is not a numeric matrix ({fit.get('X_repr', 'unknown')})"
         )
         return report
-    split = static.split_site(tree)
-    report.split = asdict(split) if split else _manual_slice(tree, fit.get("line") or 0)
+    report.split = row_selection(tree, fit, trace.get("selections") or [])
     report.nondeterminism += _unseeded_estimator(report.model)
     report.stages = static.stage_lines(tree, fit.get("line") or 0)
     report.predictions = trace.get("predicts", [])
     return report
-
-
-def _manual_slice(tree: Any, fit_line: int) -> dict[str, Any] | None:
-    """`X_train = X[:800]` (or `fit(X[:n], ...)`): the training rows are a slice of the matrix."""
-    import ast
-
-    x_name, _ = static.fit_arguments(tree, fit_line)
-    candidates = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign):
-            candidates += [v for t, v in _pairs(node.targets[0], node.value) if t == x_name]
-        elif isinstance(node, ast.Call) and node.lineno == fit_line and node.args:
-            candidates.append(node.args[0])
-    for value in candidates:
-        if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice):
-            return {"kind": "slicing", "line": value.lineno, "expression": ast.unparse(value)}
-    return None
-
-
-def _pairs(target: Any, value: Any) -> list[tuple[str, Any]]:
-    """(name, value) for `a = v` and `a, b = v, w`."""
-    import ast
-
-    if isinstance(target, ast.Name):
-        return [(target.id, value)]
-    if (
-        isinstance(target, ast.Tuple)
-        and isinstance(value, ast.Tuple)
-        and len(target.elts) == len(value.elts)
-    ):
-        return [
-            (t.id, v)
-            for t, v in zip(target.elts, value.elts, strict=True)
-            if isinstance(t, ast.Name)
-        ]
-    return []
 
 
 def _unseeded_estimator(model: ModelReport) -> list[str]:
