@@ -27,6 +27,10 @@ from .splits import row_selection
 
 SAMPLE_ROWS = 3
 SNIFF_BYTES = 64 * 1024
+# Files a script opens that are code, models or arrays, not tables a source could read.
+NOT_TABLES = frozenset(
+    {".py", ".pyc", ".ipynb", ".pkl", ".pickle", ".joblib", ".npy", ".npz", ".h5"}
+)
 
 
 class AnalysisError(Exception):
@@ -69,6 +73,7 @@ class Analysis:
     split: dict[str, Any] | None = None
     stages: dict[str, list[int]] = field(default_factory=dict)
     writes: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
     nondeterminism: list[str] = field(default_factory=list)
     constants: dict[str, Any] = field(default_factory=dict)
     predictions: list[dict[str, Any]] = field(default_factory=list)
@@ -125,7 +130,7 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
         return report
     trace = result.trace
     report.writes = sorted({w["path"] for w in trace.get("files_written", [])})
-    report.sources = _sources(tree, trace, data_dir, script, set(report.writes))
+    report.sources, report.skipped = _sources(tree, trace, data_dir, script, set(report.writes))
     if not trace.get("fits"):
         report.problem = "the script never fits a model (no scikit-learn fit call was recorded)"
         return report
@@ -202,22 +207,44 @@ def _last_script_line(traceback: str) -> str:
 
 def _sources(
     tree: Any, trace: dict[str, Any], data_dir: Path, script: Path, writes: set[str]
-) -> list[SourceReport]:
-    seen, reports = set(), []
+) -> tuple[list[SourceReport], list[str]]:
+    """The data files the script read, and a note for each file it opened that is not one.
+
+    Paths come from the sandbox, so they are untrusted: only a regular file inside the data
+    directory, reached without leaving it through `..` or a symlink, is ever opened on the host,
+    and a file that does not parse as a table is "not a data source", never an error."""
+    seen, reports, skipped = set(), [], []
     tree = inline_readers(tree)[0]  # a file read inside a helper function, read at its call
-    for entry in trace.get("files_read", []):
-        path = entry["path"]
-        if (
-            path in seen
-            or path in writes
-            or Path(path).name == script.name
-            or Path(path).is_absolute()
-        ):
+    root, own = data_dir.resolve(), script.resolve()
+    for entry in trace.get("files_read") or []:
+        path = entry.get("path") if isinstance(entry, dict) else None
+        if not isinstance(path, str) or path in seen or path in writes:
             continue
         seen.add(path)
-        if (data_dir / path).is_file():
-            reports.append(_source(tree, path, data_dir / path))
-    return reports
+        file = _inside(root, path)
+        if file is None or file == own:
+            continue
+        if file.suffix.lower() in NOT_TABLES:
+            skipped.append(f"{path}: not a data source ({file.suffix} file)")
+            continue
+        try:
+            reports.append(_source(tree, path, file))
+        except Exception as exc:  # untrusted bytes: any parser failure means "not a table"
+            skipped.append(f"{path}: not a data source ({type(exc).__name__}: {str(exc)[:120]})")
+    return reports, skipped
+
+
+def _inside(root: Path, path: str) -> Path | None:
+    """`root/path` when it is a regular file inside `root` once every symlink is resolved."""
+    if "\0" in path or Path(path).is_absolute():
+        return None
+    try:
+        file = (root / path).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not file.is_relative_to(root) or not file.is_file():
+        return None
+    return file
 
 
 def _source(tree: Any, path: str, file: Path) -> SourceReport:

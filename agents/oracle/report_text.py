@@ -31,6 +31,8 @@ def analysis_text(a: Any) -> str:
         lines.append(f"stage {stage}: lines {_ranges(numbers)}")
     if a.writes:
         lines.append(f"writes: {', '.join(a.writes)}")
+    for note in a.skipped:
+        lines.append(f"opened, {note}")
     for flag in a.nondeterminism:
         lines.append(f"non-deterministic: {flag}")
     return "\n".join(lines)
