@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from lester.sandbox import Job, Sandbox, SandboxResult
+from scipy import sparse
 
 from . import static
 from .inline import inline_readers
@@ -27,6 +28,7 @@ from .splits import row_selection
 
 SAMPLE_ROWS = 3
 SNIFF_BYTES = 64 * 1024
+DENSE_LIMIT = 200_000_000  # cells of a sparse fitted X densified for the comparison (1.6 GB)
 # Files a script opens that are code, models or arrays, not tables a source could read.
 NOT_TABLES = frozenset(
     {".py", ".pyc", ".ipynb", ".pkl", ".pickle", ".joblib", ".npy", ".npz", ".h5"}
@@ -89,7 +91,20 @@ class Analysis:
         return self.problem is None
 
     def X(self) -> np.ndarray:
-        return np.load(Path(self.outputs_dir) / self.X_file, allow_pickle=False)
+        """The fitted X; a sparse one (saved as its CSR arrays) densified up to `DENSE_LIMIT`."""
+        path = Path(self.outputs_dir) / self.X_file
+        if path.suffix != ".npz":
+            return np.load(path, allow_pickle=False)
+        with np.load(path, allow_pickle=False) as parts:
+            rows, cols = (int(n) for n in parts["shape"])
+            if rows * cols > DENSE_LIMIT:
+                raise AnalysisError(
+                    f"the fitted X is sparse with {rows} x {cols} cells, more than {DENSE_LIMIT:,} to compare densely"
+                )
+            csr = sparse.csr_matrix(
+                (parts["data"], parts["indices"], parts["indptr"]), shape=(rows, cols)
+            )
+        return csr.toarray()
 
     def y(self) -> np.ndarray:
         return np.load(Path(self.outputs_dir) / self.y_file, allow_pickle=False)
