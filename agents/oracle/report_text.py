@@ -26,25 +26,24 @@ def analysis_text(a: Any) -> str:
             f"model: {m.estimator} fitted at line {m.line}; non-default parameters: {m.non_default}"
         )
         lines.append(f"  X {m.X_shape} {m.X_dtype}, y {m.y_shape} {m.y_dtype}")
-    lines.append(f"split: {_split_text(a.split)}")
+    lines.append(f"split: {split_text(a.split)}")
     for stage, numbers in a.stages.items():
         lines.append(f"stage {stage}: lines {_ranges(numbers)}")
     if a.writes:
         lines.append(f"writes: {', '.join(a.writes)}")
+    for note in a.skipped:
+        lines.append(f"opened, {note}")
     for flag in a.nondeterminism:
         lines.append(f"non-deterministic: {flag}")
     return "\n".join(lines)
 
 
-def _split_text(split: dict[str, Any] | None) -> str:
+def split_text(split: dict[str, Any] | None) -> str:
     if not split:
         return "none (the model is fitted on all rows)"
-    if split["kind"] == "slicing":
-        return f"manual slicing at line {split['line']}: {split['expression']}"
-    return (
-        f"{split['kind']} at line {split['line']} (test_size={split['test_size']}, "
-        f"random_state={split['random_state']}, shuffle={split['shuffle']}, stratify={split['stratify']})"
-    )
+    where = f" at line {split['line']}" if split.get("line") else ""
+    shown = f": {split['expression']}" if split.get("expression") else ""
+    return f"{split['idiom']}{where}{shown}; {split['note']}"
 
 
 def _ranges(numbers: list[int]) -> str:

@@ -71,17 +71,6 @@ class ReadSite:
     options: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
-class SplitSite:
-    kind: str
-    line: int
-    test_size: float | int | None = None
-    random_state: int | None = None
-    shuffle: bool = True
-    stratify: bool = False
-    first_argument: str | None = None
-
-
 def parse(source: str, filename: str = "<script>") -> ast.Module:
     return ast.parse(source, filename=filename)
 
@@ -328,23 +317,6 @@ def _skips_header(
 
 
 # ---- split ------------------------------------------------------------------------------------
-
-
-def split_site(tree: ast.Module) -> SplitSite | None:
-    for call in calls(tree):
-        if dotted(call.func).endswith("train_test_split"):
-            first = call.args[0].id if call.args and isinstance(call.args[0], ast.Name) else None
-            shuffle = literal(keyword(call, "shuffle"))
-            return SplitSite(
-                "train_test_split",
-                call.lineno,
-                test_size=literal(keyword(call, "test_size")),
-                random_state=literal(keyword(call, "random_state")),
-                shuffle=True if shuffle is None else bool(shuffle),
-                stratify=keyword(call, "stratify") is not None,
-                first_argument=first,
-            )
-    return None
 
 
 # ---- slicing ----------------------------------------------------------------------------------

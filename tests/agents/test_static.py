@@ -57,16 +57,6 @@ def test_csv_reader_with_header_skip_and_tuple_loop():
     )
 
 
-def test_split_site():
-    split = static.split_site(TREE)
-    assert (split.kind, split.test_size, split.random_state, split.first_argument) == (
-        "train_test_split",
-        0.3,
-        1,
-        "X",
-    )
-
-
 def test_stage_lines_follow_data_dependencies_back_from_fit():
     stages = static.stage_lines(TREE, FIT_LINE)
     lines = SCRIPT.splitlines()
