@@ -227,7 +227,8 @@ def _property(prop: property, name: str, prefix: Prefix, receiver: Receiver) -> 
             return getter(self)
         tracer, line = context
         op = f"{prefix(self)}.{name}"
-        return record(tracer, op, line, receiver(self), lambda: getter(self), (), {})
+        call = lambda: getter(self)  # noqa: E731
+        return record(tracer, op, line, receiver(self), call, (), {}, extra={"attribute": True})
 
     return property(fget, prop.fset, prop.fdel, prop.__doc__)
 
@@ -395,9 +396,11 @@ def _pandas() -> None:
     _wrap_class(groupby.BaseGroupBy, _named("GroupBy"), _itself)
     from pandas.core import indexing
 
-    for base in (indexing._LocationIndexer, indexing._ScalarAccessIndexer):
+    for name in ("_LocationIndexer", "_ScalarAccessIndexer", *INDEXERS):
+        cls = getattr(indexing, name)
         for method in ("__getitem__", "__setitem__"):
-            _patch(base, method, _indexer_method(base.__dict__[method], method))
+            if method in cls.__dict__:
+                _patch(cls, method, _indexer_method(cls.__dict__[method], method))
     _wrap_class(StringMethods, _named("str"), lambda acc: acc._orig)
     for name in ("Properties", "DatetimeProperties", "TimedeltaProperties"):
         _wrap_class(getattr(accessors, name), _named("dt"), lambda acc: acc._parent, True)
