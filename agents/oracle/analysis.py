@@ -22,7 +22,7 @@ import pandas as pd
 from lester.sandbox import Job, Sandbox, SandboxResult
 from scipy import sparse
 
-from . import static
+from . import dataflow, static
 from .inline import inline_readers
 from .splits import row_selection
 
@@ -51,6 +51,8 @@ class SourceReport:
     dtypes: dict[str, str]
     sample: list[list[Any]]
     options: dict[str, Any] = field(default_factory=dict)
+    reader: str | None = None  # the pandas reader the tracer saw (`options` are then as resolved)
+    call: dict[str, Any] = field(default_factory=dict)  # its arguments as the script passed them
 
 
 @dataclass
@@ -85,6 +87,8 @@ class Analysis:
     stdout_tail: str = ""
     wall_time: float = 0.0
     backend: str = ""
+    dataflow: dict[str, Any] | None = None  # the executed DAG (`dataflow.from_trace`)
+    dataflow_note: str | None = None  # why there is none
 
     @property
     def ok(self) -> bool:
@@ -144,8 +148,10 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
     if report.problem:
         return report
     trace = result.trace
+    report.dataflow, report.dataflow_note = dataflow.from_trace(trace)
     report.writes = sorted({w["path"] for w in trace.get("files_written", [])})
     report.sources, report.skipped = _sources(tree, trace, data_dir, script, set(report.writes))
+    _with_reads(report.sources, (report.dataflow or {}).get("reads", []))
     if not trace.get("fits"):
         report.problem = "the script never fits a model (no scikit-learn fit call was recorded)"
         return report
@@ -260,6 +266,22 @@ def _inside(root: Path, path: str) -> Path | None:
     if not file.is_relative_to(root) or not file.is_file():
         return None
     return file
+
+
+def _with_reads(reports: list[SourceReport], reads: list[dict[str, Any]]) -> None:
+    """Sources read with pandas take the reader, the call and the options as pandas resolved
+    them from the tracer (the sandbox saw the read; the host only guessed)."""
+    by_file = {}
+    for read in reads:
+        by_file.setdefault(read["file"], read)
+    for report in reports:
+        read = by_file.get(report.path)
+        if read is None:
+            continue
+        report.reader, report.call, report.options = read["reader"], read["call"], read["options"]
+        report.line = report.line or read.get("line")
+        if report.idiom not in ("pandas", "pandas-json"):
+            report.idiom = "pandas-json" if read["reader"] == "read_json" else "pandas"
 
 
 def _source(tree: Any, path: str, file: Path) -> SourceReport:
