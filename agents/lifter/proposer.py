@@ -76,7 +76,7 @@ class OfflineLifter:
         preamble = codegen.preamble(lifter.imports(), lifter.constants, lifter.helpers())
         specs = source_specs(self.analysis.sources)
         functions = "\n\n\n".join(
-            codegen.source_function(s.name, s.path, s.options, s.reader) for s in specs
+            codegen.source_function(s.name, s.path, s.options, s.reader, s.explicit) for s in specs
         )
         trail = [
             f"source {s.name} from {r.path} ({r.idiom}, line {r.line})"
