@@ -280,6 +280,12 @@ def _with_reads(reports: list[SourceReport], reads: list[dict[str, Any]]) -> Non
             continue
         report.reader, report.call, report.options = read["reader"], read["call"], read["options"]
         report.line = report.line or read.get("line")
+        report.names = [str(c) for c in read.get("columns") or report.names]
+        report.dtypes = dict(zip(report.names, read.get("dtypes") or [], strict=False))
+        report.rows = read.get("rows", report.rows)
+        report.sample = read.get("sample") or report.sample
+        report.header = read["options"].get("header") is not None
+        report.delimiter = read["options"].get("sep") or report.delimiter
         if report.idiom not in ("pandas", "pandas-json"):
             report.idiom = "pandas-json" if read["reader"] == "read_json" else "pandas"
 
