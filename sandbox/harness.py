@@ -27,6 +27,7 @@ from typing import Any
 from lester.sandbox.outputs import TRACE
 from lester.sandbox.recorder import Recorder, install_hooks
 from lester.sandbox.trace_patches import install as install_tracing
+from lester.sandbox.trace_patches import install_models as install_tracing_models
 from lester.sandbox.tracer import Tracer
 
 _TRACEBACK_CHARS = 20_000
@@ -43,8 +44,15 @@ def preload() -> None:
     import lester  # noqa: F401
 
     all_estimators()
-    install_hooks()
+    install_all()
+
+
+def install_all() -> None:
+    """The tracer's data patches, then the recorder's hooks around them, then the tracer's
+    estimator patches around the recorder's: each wrapper then sees the caller it expects."""
     install_tracing()
+    install_hooks()
+    install_tracing_models()
 
 
 def _error(exc: BaseException) -> dict[str, Any]:
@@ -70,10 +78,12 @@ def _run_guarded(call: Any) -> BaseException | None:
 def run_script(code: Path, out: Path, args: list[str], *, trace: bool = True) -> dict[str, Any]:
     """Run an original script as `__main__` and record its files, fits and predictions, and
     (unless `trace` is off) its dataflow and reads."""
+    if trace:
+        install_all()
     recorder = Recorder(out, script=code)
     tracer = Tracer(code) if trace else None
     sys.argv = [str(code), *args]
-    with recorder.active(), tracer.activated() if tracer else contextlib.nullcontext():
+    with tracer.activated() if tracer else contextlib.nullcontext(), recorder.active():
         failure = _run_guarded(lambda: runpy.run_path(str(code), run_name="__main__"))
     traced = {"dataflow": tracer.dataflow(), "reads": tracer.reads} if tracer else {}
     return {

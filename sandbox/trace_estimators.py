@@ -42,6 +42,9 @@ def install_estimators(patch: Callable) -> None:
         wrap_class(cls, patch)
         pending.extend(cls.__subclasses__())
     _hook_new_subclasses(BaseEstimator, patch)
+
+
+def install_splitters(patch: Callable) -> None:
     import importlib
 
     for module_name, name in SPLITTERS:

@@ -23,7 +23,8 @@ from . import tracer as tracing
 _MARK = "__lester_traced__"
 Prefix = Callable[[Any], str]
 Receiver = Callable[[Any], Any]
-_installed: list[tuple[Any, str, Any]] = []
+_installed: list[tuple[Any, str, Any, Any]] = []
+_ABSENT = object()
 
 # Dunder methods that are data operations (the rest, like __repr__ or __len__, are not).
 DUNDERS = frozenset(
@@ -347,8 +348,11 @@ def _constructor(init: Callable, op: str) -> Callable:
 
 
 def _patch(owner: Any, name: str, replacement: Any) -> None:
-    original = owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
-    _installed.append((owner, name, original))
+    """Replace `owner.name`, remembering what was there (nothing, for an inherited attribute)."""
+    original = (
+        owner.__dict__.get(name, _ABSENT) if isinstance(owner, type) else getattr(owner, name)
+    )
+    _installed.append((owner, name, original, replacement))
     setattr(owner, name, replacement)
 
 
@@ -441,21 +445,45 @@ def _numpy() -> None:
         _patch(np, name, _function(getattr(np, name), f"np.{name}"))
 
 
+_phases: set[str] = set()
+
+
 def install() -> None:
-    """Patch everything, once per process (the readers and estimators in their own modules)."""
-    if _installed:
+    """Patch pandas, NumPy, the readers and the splitters, once per process. The recorder's
+    wrappers (row selections among them) are installed after, around these."""
+    if "data" in _phases:
         return
-    from .trace_estimators import install_estimators
+    _phases.add("data")
+    from .trace_estimators import install_splitters
     from .trace_reads import install_readers
 
     _pandas()
     _numpy()
     install_readers(_patch, _function)
+    install_splitters(_patch)
+
+
+def install_models() -> None:
+    """Patch the estimator methods, once per process: after the recorder's, so that the
+    tracer's wrapper is the outer one and sees the script as its caller."""
+    if "models" in _phases:
+        return
+    _phases.add("models")
+    from .trace_estimators import install_estimators
+
     install_estimators(_patch)
 
 
 def uninstall() -> None:
-    """Put every original back, newest patch first."""
+    """Put every original back, newest patch first; a patch that another wrapper has wrapped
+    since stays (it only calls through while no tracer is active)."""
+    _phases.clear()
     while _installed:
-        owner, name, original = _installed.pop()
-        setattr(owner, name, original)
+        owner, name, original, replacement = _installed.pop()
+        current = owner.__dict__.get(name) if isinstance(owner, type) else getattr(owner, name)
+        if current is not replacement:
+            continue
+        if original is _ABSENT:
+            delattr(owner, name)
+        else:
+            setattr(owner, name, original)

@@ -38,6 +38,7 @@ MAX_PER_SITE = 200
 MAX_SCALARS = 5_000
 
 _active: Tracer | None = None
+_OWN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "")
 
 # Containers the tracer follows; Index objects (column labels) are described by value instead.
 _FOLLOWED = frozenset({"DataFrame", "Series", "ndarray", "Categorical"})
@@ -68,9 +69,10 @@ class Tracer:
     @contextmanager
     def activated(self) -> Iterator[None]:
         global _active
-        from .trace_patches import install
+        from .trace_patches import install, install_models
 
         install()
+        install_models()
         _active = self
         try:
             yield
@@ -90,7 +92,15 @@ class Tracer:
         return known
 
     def user_line(self, frame: Any) -> int | None:
-        """The line of `frame` if it runs the user's code, else None (a library's own call)."""
+        """The line of `frame` if it runs the user's code, else None (a library's own call).
+        The harness's own wrappers (the recorder's, the row selections', which call on what
+        they wrap) are looked through; its other code is a library's."""
+        while frame is not None and frame.f_code.co_name == "wrapper":
+            if not frame.f_code.co_filename.startswith(_OWN):
+                break
+            frame = frame.f_back
+        if frame is None:
+            return None
         return frame.f_lineno if self.is_user(frame.f_code.co_filename) else None
 
     def has_room(self, line: int, op: str) -> bool:
