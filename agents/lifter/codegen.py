@@ -44,7 +44,7 @@ def source_function(
     )
     return (
         f"@lt.source\ndef {name}(data_dir: str) -> lt.Frame:\n"
-        f'    return lt.{reader}(f"{{data_dir}}/{path}", {args})'
+        f'    return lt.{reader}(f"{{data_dir}}/{path}"{", " if args else ""}{args})'
     )
 
 

@@ -25,6 +25,7 @@ from .prepare import Lifter, PreparePlan, Unsupported, lift_prepare, source_spec
 from .synthesis.features import synthesize_features
 from .synthesis.label import synthesize_label
 from .synthesis.types import DerivedColumn, Hints
+from .trace_lift import TracePlan, trace_plan
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,9 @@ class OfflineLifter:
         self.source = source
         self._plan: PreparePlan | None = None
         self._error: str | None = None
+        self._trace: TracePlan | None = None
+        self._trace_error: str | None = None
+        self._from_trace = False
 
     def propose(self, request: StepRequest) -> Proposal:
         try:
@@ -84,8 +88,32 @@ class OfflineLifter:
         ]
         return Proposal(NAME, parts={"preamble": preamble, "sources": functions}, trail=trail)
 
+    def trace(self) -> TracePlan | None:
+        """The plan the executed dataflow gives, or None (the reason kept in `_trace_error`)."""
+        if self._trace is None and self._trace_error is None:
+            specs = source_specs(self.analysis.sources)
+            files = {s.path: s.name for s in specs}
+            names = Lifter(self.source, self.analysis.sources, set()).globals
+            try:
+                self._trace = trace_plan(self.analysis.dataflow, self.source, files, names)
+            except Unsupported as exc:
+                self._trace_error = str(exc)
+        return self._trace
+
     def _prepare(self) -> Proposal:
-        plan = self.plan()
+        trace = self.trace()
+        if trace is not None:
+            self._from_trace = True
+            return self._prepare_code(trace.body, trace.result, [], ["trace lifter", *trace.trail])
+        try:
+            plan = self.plan()
+        except Unsupported as exc:
+            raise Unsupported(None, f"{exc} (trace lifter: {self._trace_error})") from exc
+        return self._prepare_code(plan.body, plan.result, plan.imports, plan.trail)
+
+    def _prepare_code(
+        self, body: list[str], result: str, imports: list[str], trail: list[str]
+    ) -> Proposal:
         lines = self.analysis.stages.get("data_preparation", [])
         origin = (
             f"Lifted from {Path(self.analysis.script).name}, lines {min(lines)}-{max(lines)}."
@@ -93,23 +121,24 @@ class OfflineLifter:
             else "Lifted."
         )
         code = codegen.prepare_function(
-            [s.name for s in source_specs(self.analysis.sources)],
-            plan.body,
-            plan.result,
-            [],
-            origin,
-            plan.imports,
+            [s.name for s in source_specs(self.analysis.sources)], body, result, [], origin, imports
         )
         return Proposal(
-            NAME, parts={"prepare": code}, trail=[t for t in plan.trail if "source" not in t]
+            NAME, parts={"prepare": code}, trail=[t for t in trail if "source" not in t]
         )
 
     # ---- features, label, model ----------------------------------------------------------------
 
     def _encode(self, request: StepRequest) -> Proposal:
         prepared = _prepared(request)
-        X = self.analysis.X()
         rows, split_code = self._rows(prepared)
+        trace = self.trace() if self._from_trace else None
+        if trace is not None and trace.encoder:
+            code = codegen.encode_function(trace.encoder_imports, trace.encoder, trace.fit_on)
+            parts = {"derive": "", "split": split_code, "encode": code}
+            trail = ["trace lifter: the original's transformers and columns"]
+            return Proposal(NAME, parts=parts, trail=trail, data={"fit_on": trace.fit_on})
+        X = self.analysis.X()
         plan = synthesize_features(prepared, X, rows, hints=self._hints())
         if not plan.matched:
             described = "; ".join(f"columns {a}-{b - 1}: {d}" for a, b, d in plan.unmatched)
@@ -125,11 +154,16 @@ class OfflineLifter:
         return Proposal(NAME, parts=parts, trail=plan.trail, data={"fit_on": plan.fit_on})
 
     def _label_model(self, request: StepRequest) -> Proposal:
+        model = self.analysis.model
+        model_code = codegen.model_function(model.estimator, model.non_default)
+        trace = self.trace() if self._from_trace else None
+        if trace is not None and trace.label:
+            parts = {"label": codegen.label_function(trace.label), "model": model_code}
+            trail = [f"trace lifter: label {trace.label}", f"model: {model.estimator}"]
+            return Proposal(NAME, parts=parts, trail=trail)
         prepared = _prepared(request)
         rows, _ = self._rows(prepared)
         label = synthesize_label(prepared, self.analysis.y(), rows, hints=self._hints())
-        model = self.analysis.model
-        model_code = codegen.model_function(model.estimator, model.non_default)
         if not label.matched:
             return Proposal(
                 NAME,
