@@ -67,15 +67,17 @@ def _hook_new_subclasses(base: type, patch: Callable) -> None:
 
 
 def wrap_class(cls: type, patch: Callable) -> None:
+    """Wrap the methods where they are defined: on the class, or on a mixin it inherits them
+    from (`TransformerMixin.fit_transform` is no estimator class's own)."""
     for name in METHODS:
-        attribute = cls.__dict__.get(name)
+        owner = next((c for c in cls.__mro__ if name in c.__dict__), object)
+        attribute = owner.__dict__.get(name)
         descriptor = hasattr(attribute, "fn")  # available_if keeps the function in `.fn`
         function = attribute.fn if descriptor else attribute
-        if not inspect.isfunction(function) or getattr(function, _MARK, False):
+        if owner is object or not inspect.isfunction(function) or getattr(function, _MARK, False):
             continue
-        patch(
-            attribute if descriptor else cls, "fn" if descriptor else name, _method(function, name)
-        )
+        target = attribute if descriptor else owner
+        patch(target, "fn" if descriptor else name, _method(function, name))
 
 
 def _method(function: Callable, name: str) -> Callable:

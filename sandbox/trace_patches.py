@@ -25,6 +25,7 @@ Prefix = Callable[[Any], str]
 Receiver = Callable[[Any], Any]
 _installed: list[tuple[Any, str, Any, Any]] = []
 _ABSENT = object()
+_SERIES = "_lester_series"
 
 # Dunder methods that are data operations (the rest, like __repr__ or __len__, are not).
 DUNDERS = frozenset(
@@ -376,6 +377,11 @@ def _itself(obj: Any) -> Any:
     return obj
 
 
+def _when_data(obj: Any) -> Any:
+    """Methods Series shares with Index (`to_numpy`, `unique`): only a Series is followed."""
+    return obj if type(obj).__name__ == "Series" else None
+
+
 def _named(prefix: str) -> Prefix:
     return lambda _obj: prefix
 
@@ -388,6 +394,7 @@ def _frame_or_series(obj: Any) -> str:
 def _pandas() -> None:
     import pandas as pd
     from pandas.core import arraylike, generic
+    from pandas.core.base import IndexOpsMixin
     from pandas.core.groupby import generic as grouped
     from pandas.core.groupby import groupby
     from pandas.core.indexes import accessors
@@ -395,6 +402,7 @@ def _pandas() -> None:
 
     for cls in (pd.DataFrame, pd.Series, generic.NDFrame, arraylike.OpsMixin):
         _wrap_class(cls, _frame_or_series, _itself)
+    _wrap_class(IndexOpsMixin, _frame_or_series, _when_data)
     for cls in (grouped.DataFrameGroupBy, grouped.SeriesGroupBy, groupby.GroupBy):
         _wrap_class(cls, _named("GroupBy"), _itself)
     _wrap_class(groupby.BaseGroupBy, _named("GroupBy"), _itself)
@@ -406,6 +414,10 @@ def _pandas() -> None:
             if method in cls.__dict__:
                 _patch(cls, method, _indexer_method(cls.__dict__[method], method))
     _wrap_class(StringMethods, _named("str"), lambda acc: acc._orig)
+    from pandas.core.arrays.categorical import CategoricalAccessor
+
+    _patch(CategoricalAccessor, "__init__", _noting_series(CategoricalAccessor.__init__))
+    _wrap_class(CategoricalAccessor, _named("cat"), lambda acc: getattr(acc, _SERIES, None), True)
     for name in ("Properties", "DatetimeProperties", "TimedeltaProperties"):
         _wrap_class(getattr(accessors, name), _named("dt"), lambda acc: acc._parent, True)
     ndframe_getattr = _getattr(generic.NDFrame.__getattr__, _frame_or_series)
@@ -419,6 +431,17 @@ def _pandas() -> None:
     for name in PD_FUNCTIONS:
         if hasattr(pd, name):
             _patch(pd, name, _function(getattr(pd, name), f"pd.{name}"))
+
+
+def _noting_series(init: Callable) -> Callable:
+    """`.cat` keeps the Series' values, not the Series: note the Series for the tracer."""
+
+    @functools.wraps(init)
+    def wrapper(self: Any, data: Any) -> None:
+        object.__setattr__(self, _SERIES, data)
+        init(self, data)
+
+    return wrapper
 
 
 def _indexer_method(function: Callable, method: str) -> Callable:

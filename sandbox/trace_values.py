@@ -20,7 +20,7 @@ from typing import Any
 MAX_ITEMS = 5_000
 MAX_TEXT = 2_000
 MAX_SOURCE = 4_000
-MAX_DEPTH = 6
+MAX_DEPTH = 20
 SAMPLE_ROWS = 5
 
 Refer = Callable[[Any], "int | None"]
@@ -41,10 +41,12 @@ def encode(value: Any, refer: Refer, script: str | None = None, depth: int = 0) 
     """`value` as JSON-safe data; data objects as references to their nodes."""
     if depth > MAX_DEPTH:
         return {"repr": "...", "type": qualname(value)}
-    node = refer(value) if is_data(value) or is_groupby(value) else None
+    if value is None or isinstance(value, bool):
+        return value
+    node = refer(value)  # data, group-bys, and scalars a traced operation returned
     if node is not None:
         return {"ref": node}
-    if value is None or isinstance(value, bool | int):
+    if isinstance(value, int):
         return value
     if isinstance(value, str):
         return value[:MAX_TEXT]
@@ -94,7 +96,9 @@ def _scalar(value: Any, inner: Callable[[Any], Any]) -> dict[str, Any] | None:
     if isinstance(value, datetime.datetime | datetime.date) or type(value).__name__ == "Timestamp":
         return {"timestamp": value.isoformat()}
     if type(value).__name__ == "Timedelta" or isinstance(value, datetime.timedelta):
-        return {"timedelta": str(value)}
+        import pandas as pd
+
+        return {"timedelta": str(pd.Timedelta(value))}
     if type(value).__name__ in ("NAType", "NaTType"):
         return {"missing": type(value).__name__}
     return None

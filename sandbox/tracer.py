@@ -39,6 +39,7 @@ MAX_SCALARS = 5_000
 
 _active: Tracer | None = None
 _OWN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "")
+_SET_OUTPUT = os.path.join("sklearn", "utils", "_set_output.py")
 
 # Containers the tracer follows; Index objects (column labels) are described by value instead.
 _FOLLOWED = frozenset({"DataFrame", "Series", "ndarray", "Categorical"})
@@ -95,9 +96,7 @@ class Tracer:
         """The line of `frame` if it runs the user's code, else None (a library's own call).
         The harness's own wrappers (the recorder's, the row selections', which call on what
         they wrap) are looked through; its other code is a library's."""
-        while frame is not None and frame.f_code.co_name == "wrapper":
-            if not frame.f_code.co_filename.startswith(_OWN):
-                break
+        while frame is not None and _forwards(frame.f_code):
             frame = frame.f_back
         if frame is None:
             return None
@@ -219,6 +218,14 @@ class Tracer:
             "fits": fits,
             "truncated": dict(self.truncated.most_common(50)),
         }
+
+
+def _forwards(code: Any) -> bool:
+    """Wrappers that only call on what they wrap: the harness's own, and scikit-learn's output
+    wrapper around `transform` (set on classes defined after the tracer's patches)."""
+    if code.co_name == "wrapper":
+        return code.co_filename.startswith(_OWN)
+    return code.co_name == "wrapped" and code.co_filename.endswith(_SET_OUTPUT)
 
 
 def _tracked_scalar(obj: Any) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import builtins
 import importlib
+import inspect
 import re
 from typing import Any
 
@@ -157,11 +158,12 @@ def _defaults(module: str, name: str) -> dict[str, str]:
     """The class's default parameters as code (to leave them out of the constructor call)."""
     try:
         cls = getattr(importlib.import_module(module), name)
-        params = cls().get_params(deep=False)
-    except Exception:
+        parameters = inspect.signature(cls.__init__).parameters.values()
+    except (ImportError, AttributeError, TypeError, ValueError):
         return {}
     out = {}
-    for key, value in params.items():
+    for parameter in parameters:
+        value = parameter.default
         if value is None or isinstance(value, bool | int | float | str):
-            out[key] = value_code(value)
+            out[parameter.name] = value_code(value)
     return out

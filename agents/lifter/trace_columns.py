@@ -206,8 +206,8 @@ class ColumnRules:
             frame = self.graph[data.inputs[0]]
             base = f"{self.var[frame.id]}.select([{column!r}])"
             columns = [column]
-            options.setdefault("prefix", "")
-            options.setdefault("prefix_sep", "")
+            if "prefix" not in options:  # a Series' dummies are named by their values alone
+                options.update(prefix="", prefix_sep="")
         else:
             base = self.var[data.id]
             chosen = node.constant(1, "columns")

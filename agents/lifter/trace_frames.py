@@ -56,6 +56,7 @@ class FrameLifter(GroupRules, ColumnRules):
         self.skipped: set[int] = set()  # assignments the encoder does instead
         self.frame_columns: dict[int, list[Any]] = {}  # where the Frame has the index as columns
         self.users: dict[int, set[int]] = {}  # frame -> the lifted operations applied to it
+        self.holders = {name: node for node, name in sources.items()}  # variable -> its frame
         self._columns_made = 0
 
     # ---- driving ------------------------------------------------------------------------------
@@ -108,21 +109,25 @@ class FrameLifter(GroupRules, ColumnRules):
         node = self.graph[node_id]
         return node.inputs[0] if node.method == "set_index" else node_id
 
-    def emit(self, node: Node, expression: str, base: str | None) -> str:
-        """`name = expression`, reusing the input's name when it is the same frame renamed."""
+    def emit(self, node: Node, expression: str, base: str | None = None) -> str:
+        """`name = expression`, with the name the script assigned at that line; a variable is
+        given a new value only when nothing later needs its old one."""
         name = identifier(self.names(node.line), set())
-        if base is not None and base == name and self._single_use(node):
-            var = name
-        else:
-            var = identifier(name, self.taken)
+        holder = self.holders.get(name)
+        free = holder is None and name not in self.taken
+        done = holder is not None and max(self.users.get(holder, {-1})) <= node.id
+        var = name if free or done else identifier(name, self.taken)
+        self.taken.add(var)
+        self.holders[var] = node.id
         self.lines.append(f"{var} = {expression}")
         return var
 
-    def _single_use(self, node: Node) -> bool:
-        """Whether the frame this operation changes is used by nothing else (so its variable
-        can take the new value)."""
-        first = self.graph.frame_input(node)
-        return first is None or self.users.get(first.id, set()) <= {node.id}
+    def beside(self, base: str, other: str) -> str:
+        """`base` with the columns of `other` (the same rows) beside it."""
+        var = identifier("prepared", self.taken)
+        self.lines.append(f"{var} = {base}.concat_columns({other})")
+        self.trail.append(f"{other}: columns computed from the prepared rows, put beside them")
+        return var
 
     def note(self, node: Node, idiom: str) -> None:
         self.trail.append(f"line {node.line}: {idiom}")

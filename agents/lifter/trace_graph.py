@@ -262,7 +262,7 @@ class Graph:
             return node.method in ROW_KEEPING and not _drops_rows(node)
         if node.owner == "Series":
             return series_keeps_rows(node.method)
-        if node.owner in ("str", "dt"):
+        if node.owner in ("str", "dt", "cat"):
             return True
         if node.owner in ("loc", "iloc"):
             return node.method == "__setitem__"

@@ -34,7 +34,7 @@ REDUCERS = frozenset(
         "prod",
     ]
 )
-NULLABLE = ("object", "str", "string", "float64", "float32", "category", "datetime64[ns]")
+EXACT = ("int", "uint", "bool")
 
 
 class GroupRules:
@@ -92,8 +92,9 @@ class GroupRules:
         return keys
 
     def _nullable(self, frame: Node, keys: list[str]) -> bool:
+        """Whether a key column can hold missing values (integers and booleans cannot)."""
         dtypes = dict(zip(frame.columns, frame.out.get("dtypes", []), strict=False))
-        return any(dtypes.get(k, "object") in NULLABLE or dtypes.get(k) is None for k in keys)
+        return any(not str(dtypes.get(k, "object")).startswith(EXACT) for k in keys)
 
     def _aggregations(
         self, reduction: Node, keys: list[str], selected: list[str], frame: Node

@@ -195,13 +195,25 @@ class TraceLift:
 
     # ---- the prepared frame -------------------------------------------------------------------
 
-    def prepared(self, blocks: list[Block], frames: list[int]) -> int:
-        """B: the latest frame behind X that holds every column X and y need, as they were."""
+    def prepared(self, blocks: list[Block], frames: list[int]) -> tuple[int, list[int]]:
+        """B: the latest frame behind X that holds every column X and y need, as they were;
+        and the frames of new columns computed from B's rows (dummies of one of its columns),
+        which the preparation puts beside B."""
+        pairs = list(zip(blocks, frames, strict=True))
         for candidate in self._candidates(frames[0]):
-            if all(self._holds(candidate, b, f) for b, f in zip(blocks, frames, strict=True)):
-                if self.y_root is None or self._label(candidate) is not None:
-                    return candidate
+            beside = [f for b, f in pairs if self._beside(candidate, b, f)]
+            held = all(self._holds(candidate, b, f) or f in beside for b, f in pairs)
+            if held and (self.y_root is None or self._label(candidate) is not None):
+                return candidate, list(dict.fromkeys(beside))
         raise Unsupported(None, "no single frame holds every column X and y are computed from")
+
+    def _beside(self, candidate: int, block: Block, frame: int) -> bool:
+        """A frame of columns B does not have, with B's rows: it can stand beside B."""
+        node = self.graph[frame]
+        if block.estimator is not None or node.kind != "frame":
+            return False
+        new = not set(node.columns) & set(self.graph[candidate].columns)
+        return new and self.graph.rows(frame) == self.graph.rows(candidate)
 
     def _candidates(self, start: int) -> list[int]:
         found, node = [], self.graph[start]
@@ -232,16 +244,13 @@ class TraceLift:
     def plan(self) -> TracePlan:
         blocks, frames = self.blocks()
         blocks = self._model_pipeline(blocks)
-        prepared = self.prepared(blocks, frames)
+        prepared, beside = self.prepared(blocks, frames)
         names = lambda line: assigned_name(self.tree, line)  # noqa: E731
-        lifter = FrameLifter(
-            self.graph,
-            self.functions,
-            self.read_sources,
-            names,
-            set(self.read_sources.values()) | {"data_dir"},
-        )
+        taken = set(self.read_sources.values()) | {"data_dir"}
+        lifter = FrameLifter(self.graph, self.functions, self.read_sources, names, taken)
         result = lifter.lift(prepared)
+        for frame in beside:
+            result = lifter.beside(result, lifter.lift(frame))
         plan = TracePlan(lifter.lines, result, lifter.trail)
         plan.encoder, plan.encoder_imports, plan.fit_on = encoder_code(blocks, self.functions)
         plan.label = self._label(prepared) if self.y_root is not None else None

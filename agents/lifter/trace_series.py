@@ -32,7 +32,7 @@ from .trace_graph import (
     ref,
 )
 
-ACCESSOR_OPS = frozenset({"str", "dt"})
+ACCESSOR_OPS = frozenset({"str", "dt", "cat"})
 PD_FUNCTIONS = frozenset({"pd.to_datetime", "pd.to_numeric", "pd.cut", "pd.isna", "pd.notna"})
 
 

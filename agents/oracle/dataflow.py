@@ -19,9 +19,10 @@ from typing import Any
 
 MAX_NODES = 20_000
 MAX_READS = 200
-MAX_DEPTH = 16
+MAX_DEPTH = 64
 MAX_JSON = 20_000_000
 OP = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,79}$")
+DURATION = re.compile(r"^-?[0-9]+ days [0-9:.]+$")
 NODE_KEYS = frozenset(
     [
         "id",
@@ -189,6 +190,8 @@ def _decode_tagged(value: dict[str, Any]) -> Any:
         return TypeName(TYPES[body])
     if tag == "timestamp" and isinstance(body, str):
         return datetime.datetime.fromisoformat(body)
+    if tag == "timedelta" and isinstance(body, str) and DURATION.match(body):
+        return Duration(body)
     raise Undecodable(f"not a constant: {tag}")
 
 
@@ -200,10 +203,16 @@ class TypeName(str):
         return self if self in ("str", "int", "float", "bool", "object") else f"np.{self}"
 
 
+class Duration(str):
+    """A time span as pandas writes it (`1 days 00:00:00`), rendered as `pd.Timedelta(...)`."""
+
+
 def value_code(value: Any) -> str:
     """Python source for a decoded constant."""
     if isinstance(value, TypeName):
         return value.code()
+    if isinstance(value, Duration):
+        return f"pd.Timedelta({str(value)!r})"
     if isinstance(value, float) and not math.isfinite(value):
         return "np.nan" if math.isnan(value) else ("np.inf" if value > 0 else "-np.inf")
     if isinstance(value, list):
