@@ -466,6 +466,12 @@ def _numpy() -> None:
 
     for name in NP_FUNCTIONS:
         _patch(np, name, _function(getattr(np, name), f"np.{name}"))
+    from scipy.sparse import _base, _compressed
+
+    for cls in (_base._spbase, _compressed._cs_matrix):  # a sparse matrix made dense
+        for name in ("toarray", "todense"):
+            if name in cls.__dict__:
+                _patch(cls, name, _method(cls.__dict__[name], name, _named("sparse"), _itself))
 
 
 _phases: set[str] = set()

@@ -134,9 +134,8 @@ class Tracer:
         def refer(obj: Any) -> int | None:
             node = self.node_of(obj)
             if node is None and type(obj).__name__ in _FOLLOWED:
-                node = self.add(
-                    "opaque", line, [], {"what": f"a {type(obj).__name__} no traced operation made"}
-                )
+                what = {"what": f"a {type(obj).__name__} no traced operation made"}
+                node = self.add("opaque", line, [], what, obj)
                 self.bind(obj, node)
             return node
 

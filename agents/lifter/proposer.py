@@ -25,6 +25,7 @@ from .prepare import Lifter, PreparePlan, Unsupported, lift_prepare, source_spec
 from .synthesis.features import synthesize_features
 from .synthesis.label import synthesize_label
 from .synthesis.types import DerivedColumn, Hints
+from .trace_blocks import Gap, encoder_body, unique_names
 from .trace_lift import TracePlan, trace_plan
 
 log = logging.getLogger(__name__)
@@ -130,14 +131,11 @@ class OfflineLifter:
     # ---- features, label, model ----------------------------------------------------------------
 
     def _encode(self, request: StepRequest) -> Proposal:
+        trace = self.trace() if self._from_trace else None
+        if trace is not None and trace.entries:
+            return self._trace_encode(request, trace)
         prepared = _prepared(request)
         rows, split_code = self._rows(prepared)
-        trace = self.trace() if self._from_trace else None
-        if trace is not None and trace.encoder:
-            code = codegen.encode_function(trace.encoder_imports, trace.encoder, trace.fit_on)
-            parts = {"derive": "", "split": split_code, "encode": code}
-            trail = ["trace lifter: the original's transformers and columns"]
-            return Proposal(NAME, parts=parts, trail=trail, data={"fit_on": trace.fit_on})
         X = self.analysis.X()
         plan = synthesize_features(prepared, X, rows, hints=self._hints())
         if not plan.matched:
@@ -152,6 +150,47 @@ class OfflineLifter:
             "encode": codegen.encode_function(plan.imports, plan.transformer_code(), plan.fit_on),
         }
         return Proposal(NAME, parts=parts, trail=plan.trail, data={"fit_on": plan.fit_on})
+
+    def _trace_encode(self, request: StepRequest, trace: TracePlan) -> Proposal:
+        """The original's own transformers and columns; parts of X the trace could not see
+        into (NumPy on arrays) synthesized from the prepared data, in their place."""
+        split = self.analysis.split or {}
+        split_code = (
+            codegen.split_function(split["function"], split["args"])
+            if split.get("function")
+            else ""
+        )
+        entries, imports, derived = [], list(trace.encoder_imports), []
+        fit_on = trace.fit_on
+        trail = ["trace lifter: the original's transformers and columns"]
+        for entry in trace.entries:
+            if not isinstance(entry, Gap):
+                entries.append(entry)
+                continue
+            prepared = _prepared(request)
+            rows, split_code = self._rows(prepared)
+            X = self.analysis.X()[:, entry.start : entry.stop]
+            plan = synthesize_features(prepared, X, rows, hints=self._hints())
+            if not plan.matched:
+                described = "; ".join(
+                    f"columns {entry.start + a}-{entry.start + b - 1}: {d}"
+                    for a, b, d in plan.unmatched
+                )
+                return Proposal(
+                    NAME, error=f"no encoder reproduces X {described}", trail=plan.trail
+                )
+            entries += [t.entry_code() for t in plan.transformers]
+            imports += plan.imports
+            derived += plan.derived
+            fit_on = fit_on or plan.fit_on
+            trail += [f"X[{entry.start}:{entry.stop}] synthesized"] + plan.trail
+        derive = _derive_part(request, derived)
+        if isinstance(derive, Proposal):
+            return derive
+        body = encoder_body(unique_names(entries))
+        code = codegen.encode_function(sorted(set(imports)), body, fit_on or "train")
+        parts = {"derive": derive, "split": split_code, "encode": code}
+        return Proposal(NAME, parts=parts, trail=trail, data={"fit_on": fit_on or "train"})
 
     def _label_model(self, request: StepRequest) -> Proposal:
         model = self.analysis.model

@@ -209,8 +209,16 @@ class GroupRules:
             self.note(node, "concat along columns (concat_columns)")
             code = first + "".join(f".concat_columns({r})" for r in rest)
             return self.emit(node, code, first)
-        columns = {tuple(sorted(map(str, self.graph[p].columns))) for p in parts}
-        if len(columns) != 1:
-            raise Unsupported(at(node.line), "a concat of frames with other columns")
+        if node.constant(2, "join", "outer") != "outer":
+            raise Unsupported(at(node.line), "a concat that keeps only the shared columns")
+        aligned = [self._with_columns(self.var[p], self.graph[p], node.columns) for p in parts]
         self.note(node, "concat along rows (union)")
-        return self.emit(node, f"{first}.union({', '.join(rest)})", first)
+        return self.emit(node, f"{aligned[0]}.union({', '.join(aligned[1:])})", first)
+
+    def _with_columns(self, var: str, part: Node, columns: list[Any]) -> str:
+        """A part of a concat with every column of the result, missing ones empty, in order."""
+        missing = [c for c in columns if c not in part.columns]
+        if not missing and part.columns == columns:
+            return var
+        code = var + "".join(f".project({c!r}, [], lambda: np.nan)" for c in missing)
+        return f"{code}.select({list(columns)!r})"

@@ -25,46 +25,34 @@ from typing import Any
 
 from ..oracle.dataflow import ancestors
 from .syntax import Unsupported
-from .trace_code import Functions, constant_code, estimator_code
+from .trace_blocks import EXITS, Block, Gap, XBlocks, encoder_body, encoder_entries
+from .trace_code import Functions
 from .trace_frames import FrameLifter, assigned_name
-from .trace_graph import Graph, Node, at, ref, split_input
+from .trace_graph import Graph, split_input
 from .trace_series import SeriesCompiler, Target
 
-EXITS = frozenset(
-    {
-        "DataFrame.values",
-        "DataFrame.to_numpy",
-        "Series.values",
-        "Series.to_numpy",
-        "np.array",
-        "np.asarray",
-    }
-)
-STACKS = frozenset({"np.hstack", "np.column_stack", "np.concatenate"})
 SPLITS = frozenset({"sklearn.train_test_split"})
-TRANSFORMS = frozenset({"sklearn.fit_transform", "sklearn.transform"})
-
-
-@dataclass
-class Block:
-    """A run of X's columns: `columns` of B passed through, or `estimator` applied to them."""
-
-    columns: list[Any]
-    estimator: dict[str, Any] | None = None
-    one_column: bool = False  # the estimator was given a Series (text vectorizers)
-    fitted_on: str | None = None  # "all" or "train"
 
 
 @dataclass
 class TracePlan:
+    """The parts the dataflow gives: the preparation, the encoder's entries (with gaps the
+    synthesis fills), the rows its transformers are fitted on, the label expression."""
+
     body: list[str]
     result: str
     trail: list[str]
-    encoder: str | None = None
+    entries: list[str | Gap] = field(default_factory=list)
     encoder_imports: list[str] = field(default_factory=list)
-    fit_on: str = "train"
+    fit_on: str | None = None
     label: str | None = None
-    label_problem: str | None = None
+
+    @property
+    def encoder(self) -> str | None:
+        """The body of `features()`, when no part of X is left to the synthesis."""
+        if not self.entries or any(isinstance(e, Gap) for e in self.entries):
+            return None
+        return encoder_body([str(e) for e in self.entries])
 
 
 class TraceLift:
@@ -78,12 +66,13 @@ class TraceLift:
         plain = Graph(dag)
         self.functions = Functions(source, module_names)
         self.tree = self.functions.tree
-        self.x_root = self._peel(plain, dag["X"])[0]
+        self.x_root = self._peel(plain, dag["X"])
         self.split = _final_split(plain, dag)
         parts = {n.id for n in plain.nodes if n.op == "part" and n.inputs == [self.split]}
         self.graph = Graph(dag, parts if self.split is not None else set())
-        self.y_root = self._peel(plain, dag["y"])[0] if dag.get("y") is not None else None
+        self.y_root = self._peel(plain, dag["y"]) if dag.get("y") is not None else None
         self.read_sources = self._sources(sources)
+        self.x = XBlocks(self.graph, lambda node: self._peel(self.graph, node))
 
     def _sources(self, sources: dict[str, str]) -> dict[int, str]:
         """Read nodes whose file is a source of the pipeline, with the source's name."""
@@ -94,126 +83,42 @@ class TraceLift:
         return found
 
     @staticmethod
-    def _peel(graph: Graph, node_id: int) -> tuple[int, int | None]:
-        """Back from a fit input through the split's training part and array conversions."""
-        split = None
+    def _peel(graph: Graph, node_id: int) -> int:
+        """Back from a fit input through a split's training part and array conversions."""
         while True:
             node = graph[node_id]
             if node.op == "part" and graph[node.inputs[0]].op in SPLITS:
-                split = node.inputs[0]
-                node_id = split_input(graph[split], node.raw.get("index", 0))
+                node_id = split_input(graph[node.inputs[0]], node.raw.get("index", 0))
             elif node.op in EXITS and node.inputs:
                 node_id = node.inputs[0]
             else:
-                return node_id, split
-
-    # ---- X ------------------------------------------------------------------------------------
-
-    def blocks(self) -> tuple[list[Block], list[int]]:
-        """X's blocks in order, and the frames their columns are read from."""
-        root = self.graph[self.x_root]
-        pieces = self._pieces(root)
-        blocks, frames = [], []
-        for piece in pieces:
-            block, frame = self._block(piece)
-            blocks.append(block)
-            frames.append(frame)
-        return blocks, frames
-
-    def _pieces(self, root: Node) -> list[Node]:
-        if root.op not in STACKS:
-            return [root]
-        items = root.arg(0, "tup") if root.op != "np.concatenate" else root.arg(0, "arrays")
-        if root.op == "np.concatenate" and root.constant(1, "axis", 0) != 1:
-            raise Unsupported(at(root.line), "X stacked along rows")
-        pieces = []
-        for item in items if isinstance(items, list) else (items or {}).get("tuple", []):
-            if ref(item) is None:
-                raise Unsupported(at(root.line), "a piece of X that was not traced")
-            pieces.append(self.graph[self._peel(self.graph, ref(item))[0]])
-        return pieces
-
-    def _block(self, piece: Node) -> tuple[Block, int]:
-        if piece.op in TRANSFORMS:
-            return self._recorded(piece)
-        if piece.kind == "frame":
-            return Block(list(piece.columns)), piece.id
-        if piece.kind == "series" and piece.owner == "DataFrame" and piece.inputs:
-            return Block([piece.constant(0, "key")]), piece.inputs[0]
-        raise Unsupported(at(piece.line), f"X comes from {piece.op}, which is not a frame")
-
-    def _recorded(self, node: Node) -> tuple[Block, int]:
-        """The block a scikit-learn transformer made, with the rows it was fitted on."""
-        data = self.graph[ref(node.raw.get("X"))] if ref(node.raw.get("X")) is not None else None
-        if data is None:
-            raise Unsupported(at(node.line), "a transformer of untraced data")
-        data = self.graph[self._peel(self.graph, data.id)[0]]
-        if data.kind == "series" and data.owner == "DataFrame":
-            block = Block([data.constant(0, "key")], node.raw["estimator"], one_column=True)
-            frame = data.inputs[0]
-        elif data.kind == "frame":
-            block, frame = Block(list(data.columns), node.raw["estimator"]), data.id
-        else:
-            raise Unsupported(at(node.line), f"a transformer of {data.op}")
-        block.fitted_on = self._fitted_on(node)
-        return block, frame
-
-    def _fitted_on(self, node: Node) -> str:
-        """`train` when the transformer was fitted on the training part, `all` before the split."""
-        fit = node
-        if node.op == "sklearn.transform":
-            fits = [
-                n
-                for n in self.graph.nodes[: node.id]
-                if n.op in ("sklearn.fit", "sklearn.fit_transform")
-                and n.raw.get("estimator_id") == node.raw.get("estimator_id")
-            ]
-            if not fits:
-                raise Unsupported(at(node.line), "a transform of a transformer never fitted")
-            fit = fits[-1]
-        data = ref(fit.raw.get("X"))
-        if data is None:
-            raise Unsupported(at(fit.line), "a transformer fitted on untraced data")
-        trained = any(i in self.graph.split_parts for i in self._chain(data))
-        return "train" if trained else "all"
-
-    def _chain(self, node_id: int) -> list[int]:
-        chain = []
-        while True:
-            chain.append(node_id)
-            node = self.graph[node_id]
-            if (
-                node.op in EXITS
-                and node.inputs
-                or node.owner == "DataFrame"
-                and node.method == "__getitem__"
-                and node.inputs
-            ):
-                node_id = node.inputs[0]
-            else:
-                return chain
+                return node_id
 
     # ---- the prepared frame -------------------------------------------------------------------
 
-    def prepared(self, blocks: list[Block], frames: list[int]) -> tuple[int, list[int]]:
-        """B: the latest frame behind X that holds every column X and y need, as they were;
-        and the frames of new columns computed from B's rows (dummies of one of its columns),
-        which the preparation puts beside B."""
-        pairs = list(zip(blocks, frames, strict=True))
-        for candidate in self._candidates(frames[0]):
-            beside = [f for b, f in pairs if self._beside(candidate, b, f)]
-            held = all(self._holds(candidate, b, f) or f in beside for b, f in pairs)
-            if held and (self.y_root is None or self._label(candidate) is not None):
-                return candidate, list(dict.fromkeys(beside))
-        raise Unsupported(None, "no single frame holds every column X and y are computed from")
+    def prepared(self, blocks: list[Block]) -> tuple[int, list[int]]:
+        """B: the latest frame behind X that holds every column X needs, as they were (and y's,
+        when y is a column expression at all); and the frames of new columns computed from B's
+        rows (dummies of one of its columns), which the preparation puts beside B."""
+        known = [b for b in blocks if not b.gap]
+        fits = []
+        for candidate in self._candidates(known[0].frame):
+            beside = [b.frame for b in known if self._beside(candidate, b)]
+            if all(self._holds(candidate, b) or b.frame in beside for b in known):
+                fits.append((candidate, list(dict.fromkeys(beside))))
+                if self.y_root is None or self._label(candidate) is not None:
+                    return fits[-1]
+        if fits:
+            return fits[0]  # the label is left to the synthesis
+        raise Unsupported(None, "no single frame holds every column X is computed from")
 
-    def _beside(self, candidate: int, block: Block, frame: int) -> bool:
+    def _beside(self, candidate: int, block: Block) -> bool:
         """A frame of columns B does not have, with B's rows: it can stand beside B."""
-        node = self.graph[frame]
+        node = self.graph[block.frame]
         if block.estimator is not None or node.kind != "frame":
             return False
         new = not set(node.columns) & set(self.graph[candidate].columns)
-        return new and self.graph.rows(frame) == self.graph.rows(candidate)
+        return new and self.graph.rows(node.id) == self.graph.rows(candidate)
 
     def _candidates(self, start: int) -> list[int]:
         found, node = [], self.graph[start]
@@ -225,26 +130,23 @@ class TraceLift:
                 return found
             node = previous
 
-    def _holds(self, candidate: int, block: Block, frame: int) -> bool:
+    def _holds(self, candidate: int, block: Block) -> bool:
         target = Target(self.graph, candidate, str)
-        return all(target.holds(self.graph[frame], c) for c in block.columns)
+        return all(target.holds(self.graph[block.frame], c) for c in block.columns)
 
     def _label(self, frame: int) -> str | None:
         target = Target(self.graph, frame, lambda c: f"data[{c!r}]")
+        compiler = SeriesCompiler(self.graph, self.functions, target, _no_groups)
         try:
-            expr = SeriesCompiler(self.graph, self.functions, target, _no_groups).compile(
-                self.y_root
-            )
+            return compiler.compile(self.y_root).code
         except Unsupported:
             return None
-        return expr.code
 
     # ---- the plan -----------------------------------------------------------------------------
 
     def plan(self) -> TracePlan:
-        blocks, frames = self.blocks()
-        blocks = self._model_pipeline(blocks)
-        prepared, beside = self.prepared(blocks, frames)
+        blocks = self._model_pipeline(self.x.blocks(self.x_root))
+        prepared, beside = self.prepared(blocks)
         names = lambda line: assigned_name(self.tree, line)  # noqa: E731
         taken = set(self.read_sources.values()) | {"data_dir"}
         lifter = FrameLifter(self.graph, self.functions, self.read_sources, names, taken)
@@ -252,16 +154,14 @@ class TraceLift:
         for frame in beside:
             result = lifter.beside(result, lifter.lift(frame))
         plan = TracePlan(lifter.lines, result, lifter.trail)
-        plan.encoder, plan.encoder_imports, plan.fit_on = encoder_code(blocks, self.functions)
+        plan.entries, plan.encoder_imports, plan.fit_on = encoder_entries(blocks, self.functions)
         plan.label = self._label(prepared) if self.y_root is not None else None
-        if plan.label is None:
-            plan.label_problem = "y's computation is not a column expression of the prepared frame"
         return plan
 
     def _model_pipeline(self, blocks: list[Block]) -> list[Block]:
         """A scikit-learn Pipeline fitted as the model: its steps before the estimator encode."""
         fits = [n for n in self.graph.nodes if n.op == "sklearn.fit" and n.raw.get("model")]
-        if not fits or len(blocks) != 1 or blocks[0].estimator is not None:
+        if not fits or len(blocks) != 1 or blocks[0].estimator is not None or blocks[0].gap:
             return blocks
         estimator = fits[-1].raw.get("estimator") or {}
         if not str(estimator.get("class", "")).endswith(".Pipeline"):
@@ -273,10 +173,10 @@ class TraceLift:
         if len(transforms) == 1:
             chosen = transforms[0]["estimator"]
         else:
-            kept = {"tuple": [s for s in steps[:-1]]}
-            chosen = {"class": "sklearn.pipeline.Pipeline", "params": {"steps": kept["tuple"]}}
+            chosen = {"class": "sklearn.pipeline.Pipeline", "params": {"steps": steps[:-1]}}
         fitted = "train" if self.graph.split_parts else "all"
-        return [Block(blocks[0].columns, chosen, fitted_on=fitted)]
+        block = blocks[0]
+        return [Block(block.columns, block.width, chosen, fitted_on=fitted, frame=block.frame)]
 
 
 def _final_split(graph: Graph, dag: dict[str, Any]) -> int | None:
@@ -292,61 +192,6 @@ def _final_split(graph: Graph, dag: dict[str, Any]) -> int | None:
 
 def _no_groups(_hint: str) -> str:
     raise Unsupported(None, "a group-wise transform in the label")
-
-
-def encoder_code(blocks: list[Block], functions: Functions) -> tuple[str, list[str], str]:
-    """The body of `features()`, its imports, and the rows its transformers are fitted on."""
-    imports: dict[str, str] = {}
-    entries: list[str] = []
-    modes = {b.fitted_on for b in blocks if b.estimator is not None and b.fitted_on}
-    if len(modes) > 1:
-        raise Unsupported(None, "transformers fitted on the training rows and on all rows")
-    for index, block in enumerate(blocks):
-        if block.estimator is None:
-            entries.append(f"({_name(block.columns, index)!r}, 'passthrough', {block.columns!r})")
-            continue
-        inner = _flattened(block, functions, imports)
-        if inner is not None:
-            entries.extend(inner)
-            continue
-        columns = block.columns[0] if block.one_column else block.columns
-        code = estimator_code(block.estimator, functions, imports)
-        entries.append(f"({_name(block.columns, index)!r}, {code}, {columns!r})")
-    body = (
-        "return ColumnTransformer(\n    [\n"
-        + "".join(f"        {e},\n" for e in entries)
-        + "    ]\n)"
-    )
-    return body, sorted(set(imports.values())), (modes.pop() if modes else "train")
-
-
-def _flattened(block: Block, functions: Functions, imports: dict[str, str]) -> list[str] | None:
-    """A recorded ColumnTransformer given the frame it selects from, as the encoder's own
-    entries (when it drops the columns it does not name, as by default)."""
-    described = block.estimator or {}
-    if not str(described.get("class", "")).endswith(".ColumnTransformer"):
-        return None
-    params = described.get("params") or {}
-    if params.get("remainder", "drop") != "drop":
-        return None
-    entries = []
-    for item in params.get("transformers") or []:
-        name, transformer, columns = (item.get("tuple") or [None, None, None])[:3]
-        if isinstance(transformer, dict) and "estimator" in transformer:
-            code = estimator_code(transformer["estimator"], functions, imports)
-        elif transformer in ("passthrough", "drop"):
-            code = repr(transformer)
-        else:
-            raise Unsupported(None, "a ColumnTransformer part that is not an estimator")
-        entries.append(f"({name!r}, {code}, {constant_code(columns)})")
-    return entries
-
-
-def _name(columns: list[Any], index: int) -> str:
-    names = [str(c) for c in columns]
-    if len(names) <= 2:
-        return "_".join(names) or f"block_{index}"
-    return f"{names[0]}_to_{names[-1]}"
 
 
 def trace_plan(
