@@ -220,8 +220,13 @@ class Recorder:
         X, y = _argument(args, kwargs, 0, "X"), _argument(args, kwargs, 1, "y")
         if self._active_fits:
             outer = self._active_fits[-1]
-            if "steps" in outer.get("params", {}) and not self._is_composite(estimator):
-                # a Pipeline's last step: its X is the encoded matrix (boosting's inner trees are not)
+            if (
+                "steps" in outer.get("params", {})
+                and "final" not in outer
+                and not self._is_composite(estimator)
+            ):
+                # a Pipeline's last step (its first model fit): its X is the encoded matrix;
+                # the fits inside that step (boosting's trees) come later and are not
                 outer["final"] = self._describe(estimator, X, y, f"fit_{outer['index']}_final")
             return function(estimator, *args, **kwargs)
         index = len(self.fits)

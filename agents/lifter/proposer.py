@@ -96,7 +96,7 @@ class OfflineLifter:
             files = {s.path: s.name for s in specs}
             names = Lifter(self.source, self.analysis.sources, set()).globals
             try:
-                self._trace = trace_plan(self.analysis.dataflow, self.source, files, names)
+                self._trace = trace_plan(self.analysis, self.source, files, names)
             except Unsupported as exc:
                 self._trace_error = str(exc)
         return self._trace

@@ -160,6 +160,8 @@ class FrameLifter(GroupRules, ColumnRules):
             return self._dummies
         if node.owner in ("loc",) and node.method == "__setitem__":
             return self._masked
+        if node.op == "Series.reset_index":  # a group-by reduced to a Series, now a frame
+            return self._reset_index
         if node.owner != "DataFrame":
             return None
         return {

@@ -25,10 +25,10 @@ from typing import Any
 
 from ..oracle.dataflow import ancestors
 from .syntax import Unsupported
-from .trace_blocks import EXITS, Block, Gap, XBlocks, encoder_body, encoder_entries
+from .trace_blocks import EXITS, STACKS, Block, Gap, XBlocks, encoder_body, encoder_entries
 from .trace_code import Functions
 from .trace_frames import FrameLifter, assigned_name
-from .trace_graph import Graph, split_input
+from .trace_graph import Graph, Node, split_input
 from .trace_series import SeriesCompiler, Target
 
 SPLITS = frozenset({"sklearn.train_test_split"})
@@ -57,16 +57,20 @@ class TracePlan:
 
 class TraceLift:
     def __init__(
-        self, dag: dict[str, Any], source: str, sources: dict[str, str], module_names: set[str]
+        self,
+        dag: dict[str, Any],
+        source: str,
+        sources: dict[str, str],
+        module_names: set[str],
+        x_shape: list[int] | None = None,
+        rows: int | None = None,
     ) -> None:
-        if not dag or dag.get("X") is None:
-            raise Unsupported(
-                None, "the final fit's X was not traced (it was built outside pandas)"
-            )
+        if not dag or not dag.get("nodes"):
+            raise Unsupported(None, "the script's dataflow was not traced")
         plain = Graph(dag)
         self.functions = Functions(source, module_names)
         self.tree = self.functions.tree
-        self.x_root = self._peel(plain, dag["X"])
+        self.x_root = self._peel(plain, _x_node(plain, dag, x_shape, rows))
         self.split = _final_split(plain, dag)
         parts = {n.id for n in plain.nodes if n.op == "part" and n.inputs == [self.split]}
         self.graph = Graph(dag, parts if self.split is not None else set())
@@ -108,9 +112,18 @@ class TraceLift:
                 fits.append((candidate, list(dict.fromkeys(beside))))
                 if self.y_root is None or self._label(candidate) is not None:
                     return fits[-1]
-        if fits:
-            return fits[0]  # the label is left to the synthesis
+        if fits:  # the label is left to the synthesis: keep the columns it may need
+            chosen = 0
+            while chosen + 1 < len(fits) and self._selects(fits[chosen][0]):
+                chosen += 1
+            return fits[chosen]
         raise Unsupported(None, "no single frame holds every column X is computed from")
+
+    def _selects(self, node_id: int) -> bool:
+        node = self.graph[node_id]
+        key = node.arg(0, "key") if node.method == "__getitem__" else None
+        choice = node.method in ("drop", "select_dtypes") or isinstance(key, list)
+        return node.owner == "DataFrame" and choice
 
     def _beside(self, candidate: int, block: Block) -> bool:
         """A frame of columns B does not have, with B's rows: it can stand beside B."""
@@ -179,6 +192,29 @@ class TraceLift:
         return [Block(block.columns, block.width, chosen, fitted_on=fitted, frame=block.frame)]
 
 
+def _x_node(graph: Graph, dag: dict[str, Any], shape: list[int] | None, rows: int | None) -> int:
+    """The final fit's X; when NumPy sliced it out of a traced matrix (`X[:cut]`, a permuted
+    cut), that matrix: the last traced one with X's width and the row count the original's row
+    selection started from."""
+    node = dag.get("X")
+    if node is not None and graph[node].op != "opaque":
+        return node
+    if not shape or len(shape) != 2:
+        raise Unsupported(None, "the final fit's X was not traced (it was built outside pandas)")
+
+    def sliced_from(node: Node) -> bool:
+        found = node.out.get("shape") or []
+        if node.op not in EXITS | STACKS or node.kind != "array" or len(found) != 2:
+            return False
+        enough = found[0] == rows if rows is not None else found[0] >= shape[0]
+        return enough and found[1] == shape[1]
+
+    matrices = [n.id for n in graph.nodes if sliced_from(n)]
+    if not matrices:
+        raise Unsupported(None, "the final fit's X was not traced (it was built outside pandas)")
+    return matrices[-1]
+
+
 def _final_split(graph: Graph, dag: dict[str, Any]) -> int | None:
     """The latest `train_test_split` whose output the final fit's X was computed from."""
     behind = ancestors(dag, [dag.get("X")])
@@ -194,9 +230,10 @@ def _no_groups(_hint: str) -> str:
     raise Unsupported(None, "a group-wise transform in the label")
 
 
-def trace_plan(
-    dag: dict[str, Any] | None, source: str, sources: dict[str, str], names: set[str]
-) -> TracePlan:
-    """The pipeline parts the dataflow gives; `sources` maps files to source names, `names` are
-    the module-level names a generated function may use."""
-    return TraceLift(dag or {}, source, sources, names).plan()
+def trace_plan(analysis: Any, source: str, sources: dict[str, str], names: set[str]) -> TracePlan:
+    """The pipeline parts the analysis' dataflow gives; `sources` maps files to source names,
+    `names` are the module-level names a generated function may use."""
+    split = analysis.split or {}
+    shape = analysis.model.X_shape if analysis.model else None
+    lift = TraceLift(analysis.dataflow or {}, source, sources, names, shape, split.get("rows"))
+    return lift.plan()
