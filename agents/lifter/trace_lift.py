@@ -93,7 +93,7 @@ class TraceLift:
             node = graph[node_id]
             if node.op == "part" and graph[node.inputs[0]].op in SPLITS:
                 node_id = split_input(graph[node.inputs[0]], node.raw.get("index", 0))
-            elif node.op in EXITS and node.inputs:
+            elif (node.op in EXITS or _to_float(node)) and node.inputs:
                 node_id = node.inputs[0]
             else:
                 return node_id
@@ -213,6 +213,17 @@ def _x_node(graph: Graph, dag: dict[str, Any], shape: list[int] | None, rows: in
     if not matrices:
         raise Unsupported(None, "the final fit's X was not traced (it was built outside pandas)")
     return matrices[-1]
+
+
+def _to_float(node: Node) -> bool:
+    """`df.astype(float)` of the matrix: the same values as the float matrix X is taken as."""
+    if node.op != "DataFrame.astype" or node.kwargs.keys() - {"dtype"}:
+        return False
+    try:
+        dtype = node.constant(0, "dtype")
+    except Unsupported:
+        return False
+    return isinstance(dtype, str) and dtype in ("float", "float64")
 
 
 def _final_split(graph: Graph, dag: dict[str, Any]) -> int | None:
