@@ -277,19 +277,15 @@ class FrameLifter(GroupRules, ColumnRules):
         return self.emit(node, f"{base}.filter({expression!r})", base)
 
     def _dropna(self, node: Node) -> str:
-        if node.constant(0, "axis", 0) not in (0, "index") or "thresh" in node.kwargs:
+        if node.constant(0, "axis", 0) not in (0, "index", "rows") or "thresh" in node.kwargs:
             raise Unsupported(at(node.line), "dropna of columns or with a threshold")
-        frame = self.graph.frame_input(node)
         subset = node.constant(3, "subset")
-        columns = (
-            frame.columns if subset is None else [subset] if isinstance(subset, str) else subset
-        )
+        columns = [subset] if isinstance(subset, str) else subset
         test = "any" if node.constant(1, "how", "any") == "all" else "all"
         base = self.input_var(node)
+        rows = "d" if columns is None else f"d[{list(columns)!r}]"
         self.note(node, "dropna (missing-value filter)")
-        return self.emit(
-            node, f"{base}.filter(lambda d: d[{list(columns)!r}].notna().{test}(axis=1))", base
-        )
+        return self.emit(node, f"{base}.filter(lambda d: {rows}.notna().{test}(axis=1))", base)
 
     def _drop_duplicates(self, node: Node) -> str:
         subset = node.constant(0, "subset")
