@@ -385,12 +385,34 @@ class FrameLifter(GroupRules, ColumnRules):
         if special is not None:
             return special
         expr = self.compile(target, frame, None)
+        helper = self._helper_call(node, expr)
+        if helper is not None and not expr.groups:
+            name, columns = helper
+            self.note(node, f"column {column} = {name}(...) of columns (derived column)")
+            wide = ", rowwise=False" if expr.columnwise else ""
+            return f"{base}.project({column!r}, {columns!r}, {name}, vectorized=True{wide})"
         base = self.with_groups(base, expr)
         wide = ", rowwise=False" if expr.columnwise else ""
         self.note(node, f"column {column} (derived column)")
         call = f"{base}.project({column!r}, {expr.columns!r}, {self.function(expr)}{wide})"
         dropped = [g.name for g in expr.groups]
         return f"{call}.drop({dropped!r})" if dropped else call
+
+    def _helper_call(self, node: Node, expr: Expr) -> tuple[str, list[Any]] | None:
+        """`df["d"] = helper(df["a"], df["b"])` with a function the script defines: the column
+        is that function of those columns, written so (its body is what the trace recorded)."""
+        statement = _statement(self.functions.tree, node.line)
+        call = statement.value if isinstance(statement, ast.Assign) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)) or call.keywords:
+            return None
+        if call.func.id not in self.functions.top_level:
+            return None
+        columns = [_column_read(a) for a in call.args]
+        if None in columns or {c for _, c in columns} != set(expr.columns):
+            return None
+        if len({frame for frame, _ in columns}) != 1:
+            return None
+        return call.func.id, [c for _, c in columns]
 
     def _setitem(self, node: Node) -> str:
         if node.id in self.skipped:
@@ -502,6 +524,26 @@ def assigned_name(tree: ast.Module, line: int | None) -> str:
             if name:
                 return name
     return "frame"
+
+
+def _statement(tree: ast.Module, line: int | None) -> ast.stmt | None:
+    """The innermost statement that contains `line`."""
+    found = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and node.lineno <= (line or -1) <= (node.end_lineno or 0):
+            if found is None or node.lineno >= found.lineno:
+                found = node
+    return found
+
+
+def _column_read(node: ast.AST) -> tuple[str, Any] | None:
+    """(frame, column) for `frame["column"]` or `frame.column`."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+        if isinstance(node.slice, ast.Constant):
+            return node.value.id, node.slice.value
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return node.value.id, node.attr
+    return None
 
 
 def _base_name(node: ast.AST) -> str | None:

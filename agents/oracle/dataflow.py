@@ -168,7 +168,10 @@ def decode(value: Any) -> Any:
 
 
 def _decode_tagged(value: dict[str, Any]) -> Any:
-    (tag,) = [k for k in value if k != "value"] or ["value"]
+    tags = [k for k in value if k != "value"] or ["value"]
+    if len(tags) != 1:
+        raise Undecodable(f"not a constant: {sorted(value)}")
+    tag = tags[0]
     body = value[tag]
     if tag == "tuple":
         return tuple(decode(v) for v in body)
@@ -295,7 +298,9 @@ def dataflow_text(dag: dict[str, Any] | None, limit: int = 150) -> str:
         return "(no dataflow was traced)"
     nodes = dag["nodes"]
     behind = ancestors(dag, [dag.get("X"), dag.get("y")])
-    shown = behind or list(range(len(nodes)))
+    if all(nodes[i]["op"] == "opaque" for i in behind):  # X made outside pandas: show it all
+        behind = list(range(len(nodes)))
+    shown = behind
     lines = [describe(nodes[i]) for i in shown[:limit]]
     if len(shown) > limit:
         lines.append(f"... {len(shown) - limit} more operations")
