@@ -123,11 +123,11 @@ class Analysis:
         d["model"] = ModelReport(**d["model"]) if d.get("model") else None
         return cls(**d)
 
-    def to_text(self) -> str:
-        """The report as a person (or a prompt) reads it."""
+    def to_text(self, dataflow: bool = True) -> str:
+        """The report as a person (or a prompt) reads it; prompts carry the dataflow apart."""
         from .report_text import analysis_text
 
-        return analysis_text(self)
+        return analysis_text(self, dataflow)
 
 
 def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120.0) -> Analysis:
