@@ -26,6 +26,7 @@ from .synthesis.features import synthesize_features
 from .synthesis.label import synthesize_label
 from .synthesis.types import DerivedColumn, Hints
 from .trace_blocks import Gap, encoder_body, unique_names
+from .trace_code import imported_names
 from .trace_lift import TracePlan, trace_plan
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,8 @@ class OfflineLifter:
         trace = self.trace()
         if trace is not None:
             self._from_trace = True
-            return self._prepare_code(trace.body, trace.result, [], ["trace lifter", *trace.trail])
+            trail = ["trace lifter", *trace.trail]
+            return self._prepare_code(trace.body, trace.result, [], trail, trace.lines)
         try:
             plan = self.plan()
         except Unsupported as exc:
@@ -113,9 +115,14 @@ class OfflineLifter:
         return self._prepare_code(plan.body, plan.result, plan.imports, plan.trail)
 
     def _prepare_code(
-        self, body: list[str], result: str, imports: list[str], trail: list[str]
+        self,
+        body: list[str],
+        result: str,
+        imports: list[str],
+        trail: list[str],
+        lines: list[int] | None = None,
     ) -> Proposal:
-        lines = self.analysis.stages.get("data_preparation", [])
+        lines = lines or self.analysis.stages.get("data_preparation", [])
         origin = (
             f"Lifted from {Path(self.analysis.script).name}, lines {min(lines)}-{max(lines)}."
             if lines
@@ -188,7 +195,9 @@ class OfflineLifter:
         if isinstance(derive, Proposal):
             return derive
         body = encoder_body(unique_names(entries))
-        code = codegen.encode_function(sorted(set(imports)), body, fit_on or "train")
+        imported = imported_names(static.parse(self.source))
+        imports = [i for i in sorted(set(imports)) if i.rsplit(" ", 1)[-1] not in imported]
+        code = codegen.encode_function(imports, body, fit_on or "train")
         parts = {"derive": derive, "split": split_code, "encode": code}
         return Proposal(NAME, parts=parts, trail=trail, data={"fit_on": fit_on or "train"})
 

@@ -166,4 +166,16 @@ def _defaults(module: str, name: str) -> dict[str, str]:
         value = parameter.default
         if value is None or isinstance(value, bool | int | float | str):
             out[parameter.name] = value_code(value)
+        elif isinstance(value, type):  # dtype=np.float64
+            module = "np." if value.__module__ == "numpy" else ""
+            out[parameter.name] = f"{module}{value.__name__}"
     return out
+
+
+def imported_names(tree: ast.Module) -> set[str]:
+    """The names the script's top-level imports bind (the pipeline module keeps those imports)."""
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return names

@@ -42,6 +42,7 @@ class TracePlan:
     body: list[str]
     result: str
     trail: list[str]
+    lines: list[int] = field(default_factory=list)  # the script lines the preparation came from
     entries: list[str | Gap] = field(default_factory=list)
     encoder_imports: list[str] = field(default_factory=list)
     fit_on: str | None = None
@@ -166,7 +167,8 @@ class TraceLift:
         result = lifter.lift(prepared)
         for frame in beside:
             result = lifter.beside(result, lifter.lift(frame))
-        plan = TracePlan(lifter.lines, result, lifter.trail)
+        lines = sorted({self.graph[i].line for i in lifter.var if self.graph[i].line})
+        plan = TracePlan(lifter.lines, result, lifter.trail, lines)
         plan.entries, plan.encoder_imports, plan.fit_on = encoder_entries(blocks, self.functions)
         plan.label = self._label(prepared) if self.y_root is not None else None
         return plan
