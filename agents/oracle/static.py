@@ -55,6 +55,11 @@ MUTATORS = frozenset(
         "itemset",
     }
 )
+TRANSFORMER_SUFFIXES = ("Encoder", "Scaler", "Imputer", "Vectorizer", "Transformer", "Discretizer")
+TRANSFORMER_NAMES = frozenset(
+    {"make_column_transformer", "PolynomialFeatures", "PCA", "TruncatedSVD", "SelectKBest",
+     "Normalizer", "Binarizer", "make_union", "FeatureUnion"}
+)  # fmt: skip
 SEEDS = ("random.seed", "np.random.seed", "np.random.default_rng", "np.random.RandomState")
 
 
@@ -343,6 +348,25 @@ def backward_slice(tree: ast.Module, names: set[str], before: int) -> set[int]:
     return lines
 
 
+def _simple_statements(body: list[ast.stmt], headers: tuple) -> Iterator[tuple[ast.stmt, tuple]]:
+    """Every statement outside function and class bodies, compound ones opened up, in order, with
+    the headers of the blocks around it."""
+    for stmt in body:
+        if isinstance(stmt, ast.For | ast.While | ast.If | ast.With | ast.Try):
+            inner = (*headers, stmt)
+            if isinstance(stmt, ast.For):
+                yield ast.copy_location(ast.Assign([stmt.target], stmt.iter), stmt), headers
+            for block in _blocks(stmt):
+                yield from _simple_statements(block, inner)
+        else:
+            yield stmt, headers
+
+
+def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
+    blocks = [stmt.body, getattr(stmt, "orelse", []), getattr(stmt, "finalbody", [])]
+    return blocks + [h.body for h in getattr(stmt, "handlers", [])]
+
+
 def _written(stmt: ast.stmt) -> set[str]:
     """Names a statement rebinds or mutates (mutating a loop's row mutates the collection iterated)."""
     stored = {
@@ -405,14 +429,33 @@ def stage_lines(tree: ast.Module, fit_line: int) -> dict[str, list[int]]:
     split_line, x_name, y_name = _through_split(tree, fit_line, x_name, y_name)
     x_lines = backward_slice(tree, {x_name} if x_name else set(), split_line)
     y_lines = backward_slice(tree, {y_name} if y_name else set(), split_line)
-    model_lines = {fit_line} | _estimator_lines(tree, fit_line)
+    estimator = _estimator_lines(tree, fit_line)
+    encoders = {line for line in estimator if line in _transformer_lines(tree)}
+    model_lines = {fit_line} | (estimator - encoders)
     shared = (x_lines & y_lines) | ({split_line} if split_line != fit_line else set())
     return {
-        "data_preparation": sorted(shared),
-        "features": sorted(x_lines - shared),
+        "data_preparation": sorted(shared - encoders),
+        "features": sorted((x_lines - shared) | encoders),
         "label": sorted(y_lines - shared),
         "model": sorted(model_lines),
     }
+
+
+def _transformer_lines(tree: ast.Module) -> set[int]:
+    """Lines of statements that build a scikit-learn transformer (a ColumnTransformer and its
+    encoders, which a Pipeline may carry into the estimator's slice): feature encoding, not the
+    model. A statement building a Pipeline that ends in the estimator stays with the model."""
+    lines = set()
+    for stmt, _ in _simple_statements(tree.body, ()):
+        value = getattr(stmt, "value", None)
+        if isinstance(value, ast.Call) and _is_transformer(dotted(value.func)):
+            lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+    return lines
+
+
+def _is_transformer(name: str) -> bool:
+    short = name.rsplit(".", 1)[-1]
+    return short.endswith(TRANSFORMER_SUFFIXES) or short in TRANSFORMER_NAMES
 
 
 def _through_split(

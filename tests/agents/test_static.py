@@ -79,3 +79,14 @@ def test_appending_to_a_dicts_list_mutates_the_dict():
 
     tree = static.parse("fares = {1: []}\nfor p in ps:\n    fares[p[0]].append(p[1])\n")
     assert "fares" in static.mutated(tree.body[1])
+
+
+def test_a_column_transformer_in_a_pipeline_is_feature_encoding_not_the_model():
+    source = (
+        "pre = ColumnTransformer([('num', StandardScaler(), ['a'])])\n"
+        "model = Pipeline([('pre', pre), ('clf', LogisticRegression())])\n"
+        "model.fit(df, y)\n"
+    )
+    stages = static.stage_lines(static.parse(source), 3)
+    assert 1 in stages["features"] and 1 not in stages["model"]
+    assert stages["model"] == [2, 3]
