@@ -63,7 +63,8 @@ class OfflineLifter:
 
     def plan(self) -> PreparePlan:
         if self._plan is None:
-            stages = self.analysis.stages
+            fit_line = self.analysis.model.line or 0
+            stages = static.stage_lines(static.parse(self.source), fit_line, nested=False)
             later = stages.get("features", []) + stages.get("label", [])
             self._plan = lift_prepare(
                 self.source, self.analysis.sources, stages.get("data_preparation", []), later
