@@ -22,14 +22,13 @@ import pandas as pd
 from lester.sandbox import Job, Sandbox, SandboxResult
 
 from . import static
+from .errors import AnalysisError as AnalysisError  # re-exported: callers catch it from here
 from .inline import inline_readers
+from .notebook import name_cells
+from .original import load_original, parse_original
 
 SAMPLE_ROWS = 3
 SNIFF_BYTES = 64 * 1024
-
-
-class AnalysisError(Exception):
-    """The input cannot be analysed at all (unreadable, not Python): exit code 2."""
 
 
 @dataclass
@@ -77,6 +76,8 @@ class Analysis:
     stdout_tail: str = ""
     wall_time: float = 0.0
     backend: str = ""
+    cells: list[list[int]] = field(default_factory=list)  # a notebook's line map (notebook.py)
+    notes: list[str] = field(default_factory=list)  # what converting a notebook dropped
 
     @property
     def ok(self) -> bool:
@@ -106,9 +107,10 @@ class Analysis:
 
 
 def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120.0) -> Analysis:
-    source = read_script(script)
-    tree = parse_script(source, script)
-    result = sandbox.run(Job("script", script, data_dir=data_dir, timeout=timeout))
+    original = load_original(script)
+    tree = parse_original(original)
+    with original.runnable() as code:
+        result = sandbox.run(Job("script", code, data_dir=data_dir, timeout=timeout))
     report = Analysis(
         script=str(script),
         data_dir=str(data_dir),
@@ -118,9 +120,12 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
         nondeterminism=static.nondeterminism(tree),
         constants=_jsonable_constants(static.constants(tree)),
         outputs_dir=str(result.outputs_dir),
+        cells=original.cells,
+        notes=original.notes,
     )
     report.problem = _execution_problem(result, timeout)
     if report.problem:
+        report.problem = name_cells(report.problem, original.cells, original.run_name)
         return report
     trace = result.trace
     report.writes = sorted({w["path"] for w in trace.get("files_written", [])})
@@ -199,22 +204,6 @@ def _final_fit(fit: dict[str, Any]) -> dict[str, Any]:
     Pipelines): its X is the encoded matrix, which a rewrite's ColumnTransformer must reproduce."""
     final = fit.get("final")
     return {**fit, **final, "line": fit.get("line")} if final and final.get("X") else fit
-
-
-def read_script(script: Path) -> str:
-    if not script.is_file():
-        raise AnalysisError(f"no such file: {script}")
-    try:
-        return script.read_text()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AnalysisError(f"cannot read {script}: {exc}") from exc
-
-
-def parse_script(source: str, script: Path) -> Any:
-    try:
-        return static.parse(source, str(script))
-    except SyntaxError as exc:
-        raise AnalysisError(f"{script} is not valid Python: {exc.msg} (line {exc.lineno})") from exc
 
 
 def _execution_problem(result: SandboxResult, timeout: float) -> str | None:
