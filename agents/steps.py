@@ -13,6 +13,7 @@ from lester.sandbox import Job
 from .lifter.codegen import tidy
 from .oracle.analysis import Analysis, analyze
 from .oracle.form import check_form, model_problem
+from .oracle.original import Original, load_original
 from .oracle.verification import sandbox_summary, verify_candidate
 from .proposals import STEP_PARTS, Proposal, StepRequest, assemble
 from .runtime import Runtime
@@ -144,13 +145,17 @@ def _propose(
 
 def _request(state: RewriteState, rt: Runtime, step: str, attempt: int) -> StepRequest:
     analysis = Analysis.from_dict(state["analysis"])
-    source = Path(state["script"]).read_text()
+    original = load_original(Path(state["script"]))
+    source = original.source
     lines = analysis.stages.get(STAGE_LINES[step], [])
     if step == "label_model":
         lines = sorted(set(lines) | set(analysis.stages.get("model", [])))
     code_lines = source.splitlines()
+    width = 16 if original.notebook else 4  # "cell 12, line 3" where a notebook's lines are shown
     stage_code = "\n".join(
-        f"{n:4d}  {code_lines[n - 1]}" for n in lines if 0 < n <= len(code_lines)
+        f"{_line_tag(original, n):>{width}}  {code_lines[n - 1]}"
+        for n in lines
+        if 0 < n <= len(code_lines)
     )
     return StepRequest(
         step=step,
@@ -165,6 +170,10 @@ def _request(state: RewriteState, rt: Runtime, step: str, attempt: int) -> StepR
         attempt=attempt,
         artifacts=dict(state.get("artifacts") or {}),
     )
+
+
+def _line_tag(original: Original, line: int) -> str:
+    return original.where(line) if original.notebook else str(line)
 
 
 def _expected(analysis: Analysis, step: str) -> str:
