@@ -90,7 +90,12 @@ def rewrite(options: RewriteOptions, progress: Callable[[str], None]) -> Rewrite
             if sandbox.warning:
                 progress(f"warning: {sandbox.warning}")
             runtime = Runtime(
-                sandbox, store.run_dir(run_id), options.llm, options.budgets, progress
+                sandbox,
+                store.run_dir(run_id),
+                options.llm,
+                options.budgets,
+                progress,
+                options.job_timeout,
             )
             graph = build_graph(runtime).compile(checkpointer=store.checkpointer())
             if options.fork:

@@ -34,6 +34,7 @@ def rewrite_command(
         "--data-dir",
         help="The directory the script runs in and reads data from (default: its folder).",
     ),
+    timeout: float = cli_options.TIMEOUT,
     max_attempts: int = typer.Option(3, "--max-attempts", min=1, help="Attempts per step."),
     max_total: int = typer.Option(12, "--max-total", min=1, help="Attempts over all steps."),
     max_tokens: int = typer.Option(
@@ -74,6 +75,7 @@ def rewrite_command(
         fork=fork,
         fork_from=fork_from,
         llm=llm_for(model),
+        job_timeout=timeout,
     )
     try:
         result = rewrite(
@@ -122,6 +124,7 @@ def analyze_command(
         None, "--data-dir", help="The directory the script runs in (default: its folder)."
     ),
     sandbox: str = cli_options.SANDBOX,
+    timeout: float = cli_options.TIMEOUT,
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Run FILE once in the sandbox and report what it reads, trains and writes."""
@@ -133,7 +136,7 @@ def analyze_command(
         check_input(file)
         directory = (data_dir or file.parent).resolve()
         with open_sandbox(sandbox, data_dir=directory) as box:
-            report = analyze(file.resolve(), directory, box)
+            report = analyze(file.resolve(), directory, box, timeout=timeout)
     except AnalysisError as exc:
         fail(str(exc))
     console.print_json(json.dumps(report.to_dict())) if as_json else console.print(
@@ -149,6 +152,7 @@ def verify_command(
         None, "--data-dir", help="The directory both run in (default: the original's folder)."
     ),
     sandbox: str = cli_options.SANDBOX,
+    timeout: float = cli_options.TIMEOUT,
     rtol: float = typer.Option(1e-7, "--rtol", help="Relative float tolerance."),
     atol: float = typer.Option(1e-9, "--atol", help="Absolute float tolerance."),
 ) -> None:
@@ -165,10 +169,12 @@ def verify_command(
             raise AnalysisError(f"no such file: {rewritten}")
         directory = (data_dir or original.parent).resolve()
         with open_sandbox(sandbox, data_dir=directory) as box:
-            report = analyze(original.resolve(), directory, box)
+            report = analyze(original.resolve(), directory, box, timeout=timeout)
             if not report.ok:
                 raise AnalysisError(f"the original cannot be analysed: {report.problem}")
-            verdict = verify_candidate(report, rewritten.resolve(), box, tol=Tolerance(rtol, atol))
+            verdict = verify_candidate(
+                report, rewritten.resolve(), box, tol=Tolerance(rtol, atol), timeout=timeout
+            )
     except AnalysisError as exc:
         fail(str(exc))
     console.print(verdict.text, highlight=False, markup=False)
