@@ -53,7 +53,9 @@ def title(state: RewriteState) -> str:
 
 def analyse_node(state: RewriteState, rt: Runtime) -> dict[str, Any]:
     rt.progress("analyse: running the original in the sandbox")
-    analysis = analyze(Path(state["script"]), Path(state["data_dir"]), rt.sandbox)
+    analysis = analyze(
+        Path(state["script"]), Path(state["data_dir"]), rt.sandbox, timeout=rt.job_timeout
+    )
     record = {
         "node": "analyse",
         "time": time.time(),
@@ -317,7 +319,7 @@ def verify_node(state: RewriteState, rt: Runtime) -> dict[str, Any]:
     path.write_text(state["module"])
     rt.progress("verify: running the candidate in the sandbox and comparing with the original")
     verification = verify_candidate(
-        Analysis.from_dict(state["analysis"]), path, rt.sandbox
+        Analysis.from_dict(state["analysis"]), path, rt.sandbox, timeout=rt.job_timeout
     ).to_dict()
     record = {"node": "verify", "attempt": n, "time": time.time(), "verification": verification}
     if verification["ok"]:
