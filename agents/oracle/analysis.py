@@ -29,6 +29,7 @@ from .original import load_original, parse_original
 
 SAMPLE_ROWS = 3
 SNIFF_BYTES = 64 * 1024
+CODE_SUFFIXES = (".py", ".pyc", ".ipynb")
 
 
 @dataclass
@@ -77,7 +78,7 @@ class Analysis:
     wall_time: float = 0.0
     backend: str = ""
     cells: list[list[int]] = field(default_factory=list)  # a notebook's line map (notebook.py)
-    notes: list[str] = field(default_factory=list)  # what converting a notebook dropped
+    notes: list[str] = field(default_factory=list)  # a notebook's dropped lines; files skipped
 
     @property
     def ok(self) -> bool:
@@ -129,7 +130,7 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
         return report
     trace = result.trace
     report.writes = sorted({w["path"] for w in trace.get("files_written", [])})
-    report.sources = _sources(tree, trace, data_dir, script, set(report.writes))
+    report.sources = _sources(tree, trace, data_dir, script, set(report.writes), report.notes)
     if not trace.get("fits"):
         report.problem = "the script never fits a model (no scikit-learn fit call was recorded)"
         return report
@@ -226,8 +227,15 @@ def _last_script_line(traceback: str) -> str:
 
 
 def _sources(
-    tree: Any, trace: dict[str, Any], data_dir: Path, script: Path, writes: set[str]
+    tree: Any,
+    trace: dict[str, Any],
+    data_dir: Path,
+    script: Path,
+    writes: set[str],
+    notes: list[str],
 ) -> list[SourceReport]:
+    """The data files the script read; a file that is code, or that is no table (a config, a
+    ragged or undecodable file), is not a source, and `notes` says so."""
     seen, reports = set(), []
     tree = inline_readers(tree)[0]  # a file read inside a helper function, read at its call
     for entry in trace.get("files_read", []):
@@ -240,8 +248,17 @@ def _sources(
         ):
             continue
         seen.add(path)
-        if (data_dir / path).is_file():
-            reports.append(_source(tree, path, data_dir / path))
+        file = data_dir / path
+        if not file.is_file():
+            continue
+        if file.suffix in CODE_SUFFIXES:
+            notes.append(f"{path} is code, not data: not taken as a source")
+            continue
+        try:
+            reports.append(_source(tree, path, file))
+        except (ValueError, OSError) as exc:  # pandas' parser errors are ValueErrors
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+            notes.append(f"{path} was read, but it is not a table Lester can parse ({reason})")
     return reports
 
 
