@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tempfile
 import tokenize
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from .notebook import NotebookError, is_notebook, line_label, lines_label, load_
 
 SUFFIXES = (".py", ".ipynb")
 MAX_SCRIPT_BYTES = 8 * 1024 * 1024
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)  # PEP 263
 
 
 @dataclass(frozen=True)
@@ -104,12 +106,15 @@ def _read_text(path: Path) -> str:
         raise AnalysisError(f"{path} is larger than {MAX_SCRIPT_BYTES // (1024 * 1024)} MiB")
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as exc:  # an unknown coding, or a coding line that contradicts a BOM
-        raise AnalysisError(f"{path}: {exc.msg}") from exc
-    try:
         return data.decode(encoding).removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise AnalysisError(
-            f"{path} is not {encoding} text (byte {exc.start}); Python reads scripts as UTF-8 "
-            "unless a coding line says otherwise"
+            f"{path} is not {exc.encoding.upper()} text (byte {exc.start}); Python reads "
+            "scripts as UTF-8 unless a coding line says otherwise"
         ) from exc
+    except SyntaxError as exc:  # bytes that are not UTF-8 in the first lines, or a bad coding line
+        if _CODING.search(b"\n".join(data.splitlines()[:2])):
+            raise AnalysisError(
+                f"{path} declares an encoding Python cannot use: {exc.msg}"
+            ) from exc
+        raise AnalysisError(f"{path} is not UTF-8 text (and has no coding line)") from exc

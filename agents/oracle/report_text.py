@@ -19,7 +19,7 @@ def analysis_text(a: Any) -> str:
     lines = [
         f"script: {a.script}  (data dir: {a.data_dir}; ran in {a.wall_time:.2f} s, {a.backend} sandbox)"
     ]
-    lines += [f"notebook: {note}" for note in a.notes]
+    lines += [f"note: {note}" for note in a.notes]
     if a.problem:
         lines.append(f"PROBLEM: {a.problem}")
     for s in a.sources:
