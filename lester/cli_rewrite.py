@@ -1,6 +1,11 @@
 """`lester rewrite`, `lester analyze`, `lester verify` and `lester trace`: the agent's commands.
 
-Exit codes: 0 verified (or the analysis/verification succeeded), 1 not verified, 2 bad input.
+The original is a script (`.py`) or a Jupyter notebook (`.ipynb`, run as its code cells). Exit codes:
+- `rewrite`: 0 verified, 1 not verified, 2 bad input (unreadable, not Python, a notebook that needs
+  IPython, or an original that cannot be analysed: it raises, never fits, reads no data, times out);
+- `analyze`: 0 analysed, 1 the script cannot be analysed (the report says why), 2 bad input;
+- `verify`: 0 the rewrite matches, 1 it does not (or is broken), 2 bad input (the original included);
+- `trace`: 0, or 2 when the store or the run does not exist.
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ err = Console(stderr=True)
 
 
 def rewrite_command(
-    file: Path = typer.Argument(..., help="The messy Python script to rewrite."),
+    file: Path = typer.Argument(
+        ..., help="The messy Python script (.py) or Jupyter notebook (.ipynb) to rewrite."
+    ),
     out: Path = typer.Option(
         None, "--out", help="Where to write the pipeline (default: <stem>_lester.py beside FILE)."
     ),
@@ -55,7 +62,9 @@ def rewrite_command(
         None, "--traces", help="The trace store (default: .lester/ beside FILE)."
     ),
 ) -> None:
-    """Analyse FILE, rewrite it into a declarative Lester pipeline, and verify the rewrite."""
+    """Analyse FILE, rewrite it into a declarative Lester pipeline, and verify the rewrite.
+
+    Exit codes: 0 verified, 1 not verified, 2 bad input (FILE cannot be read or analysed)."""
     from lester.agents.proposals import llm_for
     from lester.agents.rewrite import RewriteOptions, rewrite
 
@@ -119,7 +128,7 @@ def _summary(result) -> None:
 
 
 def analyze_command(
-    file: Path = typer.Argument(..., help="The script to analyse."),
+    file: Path = typer.Argument(..., help="The script (.py) or notebook (.ipynb) to analyse."),
     data_dir: Path = typer.Option(
         None, "--data-dir", help="The directory the script runs in (default: its folder)."
     ),
@@ -127,7 +136,9 @@ def analyze_command(
     timeout: float = cli_options.TIMEOUT,
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Run FILE once in the sandbox and report what it reads, trains and writes."""
+    """Run FILE once in the sandbox and report what it reads, trains and writes.
+
+    Exit codes: 0 analysed, 1 the script cannot be analysed (the report says why), 2 bad input."""
     from lester.agents.oracle.analysis import analyze
     from lester.agents.rewrite import check_input
     from lester.sandbox import open_sandbox
@@ -146,7 +157,7 @@ def analyze_command(
 
 
 def verify_command(
-    original: Path = typer.Argument(..., help="The original script."),
+    original: Path = typer.Argument(..., help="The original script or notebook."),
     rewritten: Path = typer.Argument(..., help="The declarative pipeline module."),
     data_dir: Path = typer.Option(
         None, "--data-dir", help="The directory both run in (default: the original's folder)."
@@ -156,7 +167,9 @@ def verify_command(
     rtol: float = typer.Option(1e-7, "--rtol", help="Relative float tolerance."),
     atol: float = typer.Option(1e-9, "--atol", help="Absolute float tolerance."),
 ) -> None:
-    """Run both in the sandbox and check that the rewrite trains on the same data and model."""
+    """Run both in the sandbox and check that the rewrite trains on the same data and model.
+
+    Exit codes: 0 match, 1 no match (or a broken rewrite), 2 bad input (the original included)."""
     from lester.agents.oracle.analysis import analyze
     from lester.agents.oracle.equivalence import Tolerance
     from lester.agents.oracle.verification import verify_candidate
