@@ -36,6 +36,7 @@ class Task:
     model: str
     sandbox: str
     trace: str  # the trace store, as results.json names it (relative to the results folder)
+    timeout: float = 120.0  # seconds per sandbox run
 
 
 def resolve_sandbox(name: str) -> str:
@@ -72,6 +73,7 @@ def run_case(task: Task) -> dict[str, Any]:
                 sandbox=task.sandbox,
                 traces=traces,
                 llm=llm_for(task.model),
+                job_timeout=task.timeout,
             )
             result = rewrite(options, lambda line: print(line, file=log, flush=True))
         except AnalysisError as exc:

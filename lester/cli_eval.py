@@ -45,6 +45,7 @@ def eval_command(
         None, "--out", help="A new folder for the results (default: eval-results/<timestamp>)."
     ),
     sandbox: str = cli_options.SANDBOX,
+    timeout: float = cli_options.TIMEOUT,
 ) -> None:
     """Rewrite every case of the corpus (copies of them) and report what verified, per idiom and stage."""
     from lester.evals.cases import CORPUS, EvalInputError, copy_case, discover
@@ -78,6 +79,7 @@ def eval_command(
             model=model,
             sandbox=backend,
             trace=f"cases/{case.name}/{TRACE_DIR}",
+            timeout=timeout,
         )
         for case in selected
     ]

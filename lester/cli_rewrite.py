@@ -1,6 +1,11 @@
 """`lester rewrite`, `lester analyze`, `lester verify` and `lester trace`: the agent's commands.
 
-Exit codes: 0 verified (or the analysis/verification succeeded), 1 not verified, 2 bad input.
+The original is a script (`.py`) or a Jupyter notebook (`.ipynb`, run as its code cells). Exit codes:
+- `rewrite`: 0 verified, 1 not verified, 2 bad input (unreadable, not Python, a notebook that needs
+  IPython, or an original that cannot be analysed: it raises, never fits, reads no data, times out);
+- `analyze`: 0 analysed, 1 the script cannot be analysed (the report says why), 2 bad input;
+- `verify`: 0 the rewrite matches, 1 it does not (or is broken), 2 bad input (the original included);
+- `trace`: 0, or 2 when the store or the run does not exist.
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ err = Console(stderr=True)
 
 
 def rewrite_command(
-    file: Path = typer.Argument(..., help="The messy Python script to rewrite."),
+    file: Path = typer.Argument(
+        ..., help="The messy Python script (.py) or Jupyter notebook (.ipynb) to rewrite."
+    ),
     out: Path = typer.Option(
         None, "--out", help="Where to write the pipeline (default: <stem>_lester.py beside FILE)."
     ),
@@ -34,6 +41,7 @@ def rewrite_command(
         "--data-dir",
         help="The directory the script runs in and reads data from (default: its folder).",
     ),
+    timeout: float = cli_options.TIMEOUT,
     max_attempts: int = typer.Option(3, "--max-attempts", min=1, help="Attempts per step."),
     max_total: int = typer.Option(12, "--max-total", min=1, help="Attempts over all steps."),
     max_tokens: int = typer.Option(
@@ -54,7 +62,9 @@ def rewrite_command(
         None, "--traces", help="The trace store (default: .lester/ beside FILE)."
     ),
 ) -> None:
-    """Analyse FILE, rewrite it into a declarative Lester pipeline, and verify the rewrite."""
+    """Analyse FILE, rewrite it into a declarative Lester pipeline, and verify the rewrite.
+
+    Exit codes: 0 verified, 1 not verified, 2 bad input (FILE cannot be read or analysed)."""
     from lester.agents.proposals import llm_for
     from lester.agents.rewrite import RewriteOptions, rewrite
 
@@ -74,6 +84,7 @@ def rewrite_command(
         fork=fork,
         fork_from=fork_from,
         llm=llm_for(model),
+        job_timeout=timeout,
     )
     try:
         result = rewrite(
@@ -117,14 +128,17 @@ def _summary(result) -> None:
 
 
 def analyze_command(
-    file: Path = typer.Argument(..., help="The script to analyse."),
+    file: Path = typer.Argument(..., help="The script (.py) or notebook (.ipynb) to analyse."),
     data_dir: Path = typer.Option(
         None, "--data-dir", help="The directory the script runs in (default: its folder)."
     ),
     sandbox: str = cli_options.SANDBOX,
+    timeout: float = cli_options.TIMEOUT,
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Run FILE once in the sandbox and report what it reads, trains and writes."""
+    """Run FILE once in the sandbox and report what it reads, trains and writes.
+
+    Exit codes: 0 analysed, 1 the script cannot be analysed (the report says why), 2 bad input."""
     from lester.agents.oracle.analysis import analyze
     from lester.agents.rewrite import check_input
     from lester.sandbox import open_sandbox
@@ -133,7 +147,7 @@ def analyze_command(
         check_input(file)
         directory = (data_dir or file.parent).resolve()
         with open_sandbox(sandbox, data_dir=directory) as box:
-            report = analyze(file.resolve(), directory, box)
+            report = analyze(file.resolve(), directory, box, timeout=timeout)
     except AnalysisError as exc:
         fail(str(exc))
     console.print_json(json.dumps(report.to_dict())) if as_json else console.print(
@@ -143,16 +157,19 @@ def analyze_command(
 
 
 def verify_command(
-    original: Path = typer.Argument(..., help="The original script."),
+    original: Path = typer.Argument(..., help="The original script or notebook."),
     rewritten: Path = typer.Argument(..., help="The declarative pipeline module."),
     data_dir: Path = typer.Option(
         None, "--data-dir", help="The directory both run in (default: the original's folder)."
     ),
     sandbox: str = cli_options.SANDBOX,
+    timeout: float = cli_options.TIMEOUT,
     rtol: float = typer.Option(1e-7, "--rtol", help="Relative float tolerance."),
     atol: float = typer.Option(1e-9, "--atol", help="Absolute float tolerance."),
 ) -> None:
-    """Run both in the sandbox and check that the rewrite trains on the same data and model."""
+    """Run both in the sandbox and check that the rewrite trains on the same data and model.
+
+    Exit codes: 0 match, 1 no match (or a broken rewrite), 2 bad input (the original included)."""
     from lester.agents.oracle.analysis import analyze
     from lester.agents.oracle.equivalence import Tolerance
     from lester.agents.oracle.verification import verify_candidate
@@ -165,10 +182,12 @@ def verify_command(
             raise AnalysisError(f"no such file: {rewritten}")
         directory = (data_dir or original.parent).resolve()
         with open_sandbox(sandbox, data_dir=directory) as box:
-            report = analyze(original.resolve(), directory, box)
+            report = analyze(original.resolve(), directory, box, timeout=timeout)
             if not report.ok:
                 raise AnalysisError(f"the original cannot be analysed: {report.problem}")
-            verdict = verify_candidate(report, rewritten.resolve(), box, tol=Tolerance(rtol, atol))
+            verdict = verify_candidate(
+                report, rewritten.resolve(), box, tol=Tolerance(rtol, atol), timeout=timeout
+            )
     except AnalysisError as exc:
         fail(str(exc))
     console.print(verdict.text, highlight=False, markup=False)

@@ -83,9 +83,7 @@ def create_app(config: UIConfig) -> FastAPI:
 def _templates(token: str) -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
     env.globals["token"] = token
-    env.filters.update(
-        seconds=fmt.seconds, number=fmt.number, ranges=fmt.ranges, first_line=fmt.first_line
-    )
+    env.filters.update(seconds=fmt.seconds, number=fmt.number, first_line=fmt.first_line)
     return Jinja2Templates(env=env)
 
 
