@@ -24,6 +24,7 @@ from typing import Any
 
 from lester.sandbox.outputs import TRACE
 from lester.sandbox.recorder import Recorder, install_hooks
+from lester.sandbox.seccomp import deny_tracing
 
 _TRACEBACK_CHARS = 20_000
 
@@ -100,7 +101,12 @@ def run_pipeline(code: Path, out: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns 0 when the job succeeded, 1 when it failed (the trace says why)."""
+    """Entry point; returns 0 when the job succeeded, 1 when it failed (the trace says why).
+
+    The seccomp filter goes in first, before any of the job's code can run."""
+    refused = deny_tracing()
+    if refused:
+        print(f"lester sandbox: {refused}", file=sys.stderr)
     parser = argparse.ArgumentParser(prog="lester.sandbox.harness")
     parser.add_argument("mode", choices=["script", "pipeline"])
     parser.add_argument("code", type=Path)

@@ -14,7 +14,7 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from lester.sandbox.limits import CgroupEvents, classify
+from lester.sandbox.limits import CgroupEvents, classify, out_of_space
 from lester.sandbox.outputs import TRACE
 from lester.sandbox.supervise import Supervised
 
@@ -56,15 +56,17 @@ def summarize(
     """The job's outcome: exit status, tails, time, memory, limit hit, trace and harness error."""
     trace, problem = _read_trace(out_dir)
     error = (trace or {}).get("error") or {}
+    error = error if isinstance(error, dict) else {}
+    stderr = supervised.stderr_tail.decode("utf-8", "replace")
     killed_by = classify(
         timed_out=supervised.timed_out,
         output_exceeded=supervised.output_exceeded,
         exit_code=supervised.exit_code,
-        error_type=error.get("type") if isinstance(error, dict) else None,
+        error_type=error.get("type"),
         before=before,
         after=after,
+        no_space=out_of_space(str(error.get("message", "")), stderr[-4000:]),
     )
-    stderr = supervised.stderr_tail.decode("utf-8", "replace")
     harness_error = None
     if problem and killed_by is None:
         harness_error = (

@@ -72,7 +72,7 @@ def check_training_trace(result, data_dir) -> None:  # noqa: ANN001 - test helpe
 
     assert result.ok, (result.harness_error, result.stderr_tail, result.trace)
     trace = result.trace
-    assert {"path": "data/customers.csv", "mode": "r"} in trace["files_read"]
+    assert {"path": "data/customers.csv", "mode": "r", "own": False} in trace["files_read"]
     assert {"path": "intermediate.csv", "mode": "w"} in trace["files_written"]
     assert len(trace["fits"]) == 1
     fit = trace["fits"][0]
@@ -96,3 +96,70 @@ def check_training_trace(result, data_dir) -> None:  # noqa: ANN001 - test helpe
     assert predict["line"] == line_of(TRAIN, "model.predict(")
     assert np.load(result.outputs_dir / predict["out"]).shape == (120,)
     assert "trained 120" in result.stdout_tail
+
+
+LIST_AND_PROBE = """
+    import json, os
+    seen = sorted(
+        os.path.relpath(os.path.join(d, n), ".")
+        for d, dirs, files in os.walk(".") for n in dirs + files
+    )
+    opened = {}
+    for path in ["data/passwd", "data/key", "data/up", ".ssh/id_rsa", ".env", "/data/.env",
+                 "data/.cache/token", ".lester/lester.sqlite", "traces/lester.sqlite",
+                 "runs/r1/meta.json", "data/alias.csv"]:
+        try:
+            opened[path] = open(path).read()
+        except OSError as exc:
+            opened[path] = f"refused {exc.errno}"
+    print(json.dumps({"seen": seen, "opened": opened}))
+"""
+
+COPY_ON_WRITE = """
+    import json, os, shutil
+    import pandas as pd
+    first = pd.read_csv("data/customers.csv")
+    os.makedirs("working", exist_ok=True)
+    first.to_csv("working/submission.csv", index=False)
+    os.makedirs("data/.scratchspace", exist_ok=True)
+    first.head(1).to_csv("data/.scratchspace/intermediate.csv", index=False)
+    with open("data/train.txt", "w") as handle:
+        handle.write("1 30\\n")
+    with open("data/my file.csv", "w") as handle:
+        handle.write("a,b\\n1,2\\n")
+    first.assign(age=first.age + 1).to_csv("data/customers.csv", index=False)  # in place
+    os.remove("data/raw/mails.csv")
+    shutil.rmtree("data/raw")
+    os.chmod("data/alias.csv", 0o600)
+    back = {
+        "submission": len(pd.read_csv("working/submission.csv")),
+        "scratch": len(pd.read_csv("data/.scratchspace/intermediate.csv")),
+        "train": open("data/train.txt").read(),
+        "space": open("data/my file.csv").read(),
+        "overwritten_age": int(pd.read_csv("data/customers.csv").age.iloc[0]),
+        "raw_gone": not os.path.exists("data/raw"),
+    }
+    print(json.dumps(back))
+"""
+
+FILL_SCRATCH = """
+    chunk = b"x" * (1024 * 1024)
+    with open("big.bin", "wb") as handle:
+        for _ in range(4096):
+            handle.write(chunk)
+"""
+
+
+def tree(root) -> dict[str, bytes]:  # noqa: ANN001 - test helper
+    """Every file under `root` (links as their target text) with its bytes and mode."""
+    import os
+    from pathlib import Path
+
+    found = {}
+    for path in sorted(Path(root).rglob("*")):
+        key = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            found[key] = b"-> " + os.readlink(path).encode()
+        elif path.is_file():
+            found[key] = path.read_bytes() + f" {path.stat().st_mode:o}".encode()
+    return found
