@@ -29,6 +29,7 @@ def rewrite_command(
     ),
     model: str = cli_options.MODEL,
     sandbox: str = cli_options.SANDBOX,
+    unsafe_local: bool = cli_options.UNSAFE_LOCAL,
     data_dir: Path = typer.Option(
         None,
         "--data-dir",
@@ -57,9 +58,9 @@ def rewrite_command(
     """Analyse FILE, rewrite it into a declarative Lester pipeline, and verify the rewrite."""
     from lester.agents.proposals import llm_for
     from lester.agents.rewrite import RewriteOptions, rewrite
+    from lester.sandbox import SandboxUnavailable
 
-    if sandbox not in ("auto", "docker", "local"):
-        fail(f"--sandbox must be auto, docker or local, not {sandbox!r}")
+    sandbox = cli_options.backend(sandbox, unsafe_local)
     if resume and fork:
         fail("--resume and --fork exclude each other")
     options = RewriteOptions(
@@ -79,7 +80,7 @@ def rewrite_command(
         result = rewrite(
             options, lambda message: console.print(f"[dim]•[/] {escape(message)}", highlight=False)
         )
-    except AnalysisError as exc:
+    except (AnalysisError, SandboxUnavailable) as exc:
         fail(str(exc))
     _summary(result)
     raise typer.Exit(
@@ -122,19 +123,21 @@ def analyze_command(
         None, "--data-dir", help="The directory the script runs in (default: its folder)."
     ),
     sandbox: str = cli_options.SANDBOX,
+    unsafe_local: bool = cli_options.UNSAFE_LOCAL,
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Run FILE once in the sandbox and report what it reads, trains and writes."""
     from lester.agents.analysis import analyze
     from lester.agents.rewrite import check_input
-    from lester.sandbox import open_sandbox
+    from lester.sandbox import SandboxUnavailable, open_sandbox
 
+    sandbox = cli_options.backend(sandbox, unsafe_local)
     try:
         check_input(file)
         directory = (data_dir or file.parent).resolve()
         with open_sandbox(sandbox, data_dir=directory) as box:
             report = analyze(file.resolve(), directory, box)
-    except AnalysisError as exc:
+    except (AnalysisError, SandboxUnavailable) as exc:
         fail(str(exc))
     console.print_json(json.dumps(report.to_dict())) if as_json else console.print(
         report.to_text(), highlight=False
@@ -149,6 +152,7 @@ def verify_command(
         None, "--data-dir", help="The directory both run in (default: the original's folder)."
     ),
     sandbox: str = cli_options.SANDBOX,
+    unsafe_local: bool = cli_options.UNSAFE_LOCAL,
     rtol: float = typer.Option(1e-7, "--rtol", help="Relative float tolerance."),
     atol: float = typer.Option(1e-9, "--atol", help="Absolute float tolerance."),
 ) -> None:
@@ -157,8 +161,9 @@ def verify_command(
     from lester.agents.equivalence import Tolerance
     from lester.agents.rewrite import check_input
     from lester.agents.verification import verify_candidate
-    from lester.sandbox import open_sandbox
+    from lester.sandbox import SandboxUnavailable, open_sandbox
 
+    sandbox = cli_options.backend(sandbox, unsafe_local)
     try:
         check_input(original)
         if not rewritten.is_file():
@@ -169,7 +174,7 @@ def verify_command(
             if not report.ok:
                 raise AnalysisError(f"the original cannot be analysed: {report.problem}")
             verdict = verify_candidate(report, rewritten.resolve(), box, tol=Tolerance(rtol, atol))
-    except AnalysisError as exc:
+    except (AnalysisError, SandboxUnavailable) as exc:
         fail(str(exc))
     console.print(verdict.text, highlight=False, markup=False)
     raise typer.Exit(0 if verdict.ok else 1)
