@@ -70,6 +70,7 @@ class Analysis:
     nondeterminism: list[str] = field(default_factory=list)
     constants: dict[str, Any] = field(default_factory=dict)
     predictions: list[dict[str, Any]] = field(default_factory=list)
+    fit_choice: str | None = None
     outputs_dir: str | None = None
     X_file: str | None = None
     y_file: str | None = None
@@ -131,6 +132,7 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
         report.problem = "the script reads no data files from its data directory"
         return report
     fit = _final_fit(trace["fits"][-1])
+    report.fit_choice = _fit_choice(trace["fits"])
     report.model = _model(fit)
     report.X_file, report.y_file = fit.get("X"), fit.get("y")
     if report.X_file is None:
@@ -191,6 +193,20 @@ def _unseeded_estimator(model: ModelReport) -> list[str]:
                 f"line {model.line}: {model.estimator.rsplit('.', 1)[-1]} has random_state=None"
             ]
     return []
+
+
+def _fit_choice(fits: list[dict[str, Any]]) -> str | None:
+    """Which of several model fits is the final one, and why (None for a single fit)."""
+    if len(fits) < 2:
+        return None
+    listed = ", ".join(
+        f"{str(f.get('estimator', '?')).rsplit('.', 1)[-1]} at line {f.get('line')}" for f in fits
+    )
+    return (
+        f"the script fits {len(fits)} models ({listed}); the last, at line "
+        f"{fits[-1].get('line')}, is taken as the final model: it is the fit the script ends "
+        "with, the model it leaves trained"
+    )
 
 
 def _final_fit(fit: dict[str, Any]) -> dict[str, Any]:
