@@ -6,6 +6,7 @@ Exit codes: 0 verified (or the analysis/verification succeeded), 1 not verified,
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import typer
@@ -58,9 +59,12 @@ def rewrite_command(
     """Analyse FILE, rewrite it into a declarative Lester pipeline, and verify the rewrite."""
     from lester.agents.proposals import llm_for
     from lester.agents.rewrite import RewriteOptions, rewrite
+    from lester.agents.traces import TraceStoreError
     from lester.sandbox import SandboxUnavailable
 
     sandbox = cli_options.backend(sandbox, unsafe_local)
+    if out is not None:
+        _check_out(out, file)
     if resume and fork:
         fail("--resume and --fork exclude each other")
     options = RewriteOptions(
@@ -80,12 +84,22 @@ def rewrite_command(
         result = rewrite(
             options, lambda message: console.print(f"[dim]•[/] {escape(message)}", highlight=False)
         )
-    except (AnalysisError, SandboxUnavailable) as exc:
+    except (AnalysisError, SandboxUnavailable, TraceStoreError) as exc:
         fail(str(exc))
     _summary(result)
     raise typer.Exit(
         0 if result.outcome == "verified" else 2 if result.outcome == "bad-input" else 1
     )
+
+
+def _check_out(out: Path, original: Path) -> None:
+    """An --out that cannot be written is refused before the run, not after it."""
+    if out.is_dir():
+        fail(f"--out {out} is a folder; give the pipeline's file name (e.g. {out / 'pipeline.py'})")
+    if not out.parent.is_dir():
+        fail(f"--out: the folder {out.parent} does not exist")
+    if out.resolve() == original.resolve():
+        fail(f"--out {out} is the original script; Lester never writes over it")
 
 
 def _summary(result) -> None:
@@ -186,11 +200,15 @@ def trace_list(
     limit: int = typer.Option(50, "--limit", help="How many runs, newest first."),
 ) -> None:
     """List stored runs."""
-    from lester.agents.traces import DB_NAME, TraceStore
+    from lester.agents.traces import DB_NAME, TraceStore, TraceStoreError
 
     if not (traces / DB_NAME).is_file():
         fail(f"no trace store at {traces}")
-    store = TraceStore(traces)
+    try:
+        store = TraceStore(traces)
+        runs = store.runs(limit)
+    except (TraceStoreError, sqlite3.DatabaseError) as exc:
+        fail(f"the trace store at {traces} is corrupt: {exc}")
     table = Table(title=f"runs in {traces}")
     table.add_column("run", no_wrap=True)
     for column in (
@@ -204,7 +222,7 @@ def trace_list(
         "forked from",
     ):
         table.add_column(column)
-    for r in store.runs(limit):
+    for r in runs:
         table.add_row(
             r.run_id,
             Path(r.script).name,
@@ -229,11 +247,14 @@ def trace_show(
 ) -> None:
     """Show every node execution of a stored run, from its checkpoints (nothing is re-executed)."""
     from lester.agents.trace_view import render_run
+    from lester.agents.traces import TraceStoreError
 
     try:
         console.print(render_run(traces, run_id, full=full), highlight=False, markup=False)
-    except LookupError as exc:
+    except (LookupError, TraceStoreError) as exc:
         fail(str(exc))
+    except sqlite3.DatabaseError as exc:
+        fail(f"the trace store at {traces} is corrupt: {exc}")
 
 
 def register(app: typer.Typer) -> None:

@@ -49,12 +49,16 @@ def ui_command(
     """Browse, compare and fork agent runs and eval reports in a local web app."""
     import uvicorn
 
-    from lester.agents.traces import DB_NAME
+    from lester.agents.traces import DB_NAME, TraceStore, TraceStoreError
     from lester.ui.app import UIConfig, create_app
 
     sandbox = cli_options.backend(sandbox, unsafe_local)
     if not (traces / DB_NAME).is_file():
         fail(f"no trace store at {traces} (run `lester rewrite` first, or pass --traces PATH)")
+    try:
+        TraceStore(traces).close()
+    except TraceStoreError as exc:
+        fail(str(exc))
     roots = list(evals or ([DEFAULT_EVALS] if DEFAULT_EVALS.is_dir() else []))
     config = UIConfig(
         traces=traces,
