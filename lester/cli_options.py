@@ -26,7 +26,7 @@ UNSAFE_LOCAL = typer.Option(
 def backend(sandbox: str, unsafe_local: bool) -> str:
     """The backend name `open_sandbox` takes, from --sandbox and --unsafe-local (exit 2 when they
     do not go together)."""
-    from lester.cli_pipeline import fail
+    from .cli_pipeline import fail
 
     if sandbox not in ("auto", "docker", "local"):
         fail(f"--sandbox must be auto, docker or local, not {sandbox!r}")

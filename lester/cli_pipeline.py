@@ -10,8 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from lester import cli_options
 from lester.abstraction import LesterError, load_run
+
+from . import cli_options
 
 # Piped output (logs, CI) gets wide tables instead of ellipses; a terminal keeps its own width.
 console = Console(width=None if sys.stdout.isatty() else 160)

@@ -19,14 +19,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal, Protocol
 
-from lester.sandbox.docker_backend import DockerBackend, docker_available, docker_problem
-from lester.sandbox.job import Job, SandboxResult
-from lester.sandbox.local_backend import LocalBackend
+from .docker_backend import DockerBackend, docker_available, docker_problem
+from .job import Job, SandboxResult
+from .local_backend import LocalBackend
 
 log = logging.getLogger(__name__)
 
 BackendName = Literal["auto", "docker", "local", "unsafe-local"]
-BACKENDS = ("auto", "docker", "local", "unsafe-local")
 
 
 class Backend(Protocol):

@@ -22,8 +22,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from lester.sandbox.hostdirs import process_alive
-from lester.sandbox.limits import CgroupEvents, counter
+from .hostdirs import process_alive
+from .limits import CgroupEvents, counter
 
 log = logging.getLogger(__name__)
 

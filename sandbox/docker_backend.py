@@ -42,12 +42,13 @@ from typing import Any
 import docker
 import docker.errors
 from docker.types import LogConfig, Mount, Ulimit
-from lester.sandbox import hostdirs, protocol
-from lester.sandbox.dataview import copy_view
-from lester.sandbox.image import ensure_image
-from lester.sandbox.job import Job, SandboxResult
-from lester.sandbox.outcome import describe_exit
-from lester.sandbox.pool import WarmPool
+
+from . import hostdirs, protocol
+from .dataview import copy_view
+from .image import ensure_image
+from .job import Job, SandboxResult
+from .outcome import describe_exit
+from .pool import WarmPool
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from lester.sandbox.limits import KilledBy
-from lester.sandbox.outputs import unpack
+from .limits import KilledBy
+from .outputs import unpack
 
 JobKind = Literal["script", "pipeline"]
 

@@ -30,14 +30,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lester.sandbox import cgroup, hostdirs
-from lester.sandbox.cgroup import JobCgroup
-from lester.sandbox.dataview import copy_view
-from lester.sandbox.isolation import Isolation, detect
-from lester.sandbox.job import Job, SandboxResult
-from lester.sandbox.outcome import summarize
-from lester.sandbox.outputs import pack
-from lester.sandbox.supervise import supervise
+from . import cgroup, hostdirs
+from .cgroup import JobCgroup
+from .dataview import copy_view
+from .isolation import Isolation, detect
+from .job import Job, SandboxResult
+from .outcome import summarize
+from .outputs import pack
+from .supervise import supervise
 
 log = logging.getLogger(__name__)
 

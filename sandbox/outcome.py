@@ -14,9 +14,9 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from lester.sandbox.limits import CgroupEvents, classify, out_of_space
-from lester.sandbox.outputs import TRACE
-from lester.sandbox.supervise import Supervised
+from .limits import CgroupEvents, classify, out_of_space
+from .outputs import TRACE
+from .supervise import Supervised
 
 _MAX_TRACE_BYTES = 32 * 1024 * 1024
 _STDERR_IN_ERROR = 2000

@@ -42,12 +42,12 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from lester.sandbox import harness, protocol
-from lester.sandbox.dataview import copy_view
-from lester.sandbox.limits import read_cgroup_events
-from lester.sandbox.outcome import summarize
-from lester.sandbox.outputs import pack
-from lester.sandbox.supervise import supervise
+from . import harness, protocol
+from .dataview import copy_view
+from .limits import read_cgroup_events
+from .outcome import summarize
+from .outputs import pack
+from .supervise import supervise
 
 SCRATCH = Path("/tmp")
 SHM = Path("/dev/shm")
@@ -135,7 +135,7 @@ def _child(request: dict[str, Any], script: Path, pipes: tuple[int, int, int, in
         os.chdir(JOB_DIR)
         os.environ["HOME"] = str(JOB_DIR)
         argv = [request["kind"], str(script), "--out", str(OUT_DIR), "--", *request["args"]]
-        code = harness.main(argv)
+        code = harness.sandboxed_main(argv)
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
     except BaseException:
