@@ -21,6 +21,7 @@ import pytest
 from lester.sandbox import SandboxUnavailable, isolation
 from lester.sandbox.local_backend import LocalBackend
 
+from tests.conftest import ROOT
 from tests.sandbox import jobs
 
 pytestmark = pytest.mark.slow
@@ -64,6 +65,24 @@ def test_auto_falls_back_loudly_naming_what_is_weaker(example_copy: Path) -> Non
     assert "no Docker daemon answers (unix:///nonexistent/docker.sock" in result.stderr
     assert "local sandbox backend (bubblewrap" in result.stderr
     assert "Weaker than Docker" in result.stderr and "shares the host's kernel" in result.stderr
+
+
+@pytest.mark.e2e
+def test_readme_first_command_runs_on_the_isolated_local_backend(example_copy: Path) -> None:
+    """`make rewrite FILE=...` on a machine without Docker: verified, in the local sandbox, and
+    the output says which sandbox it used and what that sandbox does not guarantee."""
+    done = subprocess.run(
+        ["make", "-s", "-C", str(ROOT), "rewrite", f"FILE={example_copy / 'messy.py'}"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, **NO_DOCKER},
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 0 and "VERIFIED" in done.stdout, output
+    assert "sandbox: local sandbox backend (bubblewrap" in output
+    assert "Weaker than Docker:" in output and "shares the host's kernel" in output
+    assert (example_copy / "messy_lester.py").is_file()
 
 
 def test_local_refuses_where_it_cannot_isolate(no_isolation_tools: None) -> None:
