@@ -44,6 +44,14 @@ class ViewStats:
     skipped: list[str] = field(default_factory=list)
 
 
+def describe_skipped(stats: ViewStats) -> str | None:
+    """One line naming what a copy left out, for the session's log (None when nothing was)."""
+    if not stats.skipped:
+        return None
+    shown = ", ".join(stats.skipped[:8]) + (" ..." if len(stats.skipped) > 8 else "")
+    return f"not shown to the sandbox (hidden, Lester state, links out): {shown}"
+
+
 def _is_lester_state(directory: Path) -> bool:
     if (directory / TRACE_STORE_MARK).exists():
         return True

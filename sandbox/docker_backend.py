@@ -44,7 +44,7 @@ import docker.errors
 from docker.types import LogConfig, Mount, Ulimit
 
 from . import hostdirs, protocol
-from .dataview import copy_view
+from .dataview import copy_view, describe_skipped
 from .image import ensure_image
 from .job import Job, SandboxResult
 from .outcome import describe_exit
@@ -273,9 +273,8 @@ class StagedData:
         except BaseException:
             hostdirs.remove(folder)
             raise
-        if stats.skipped:
-            shown = ", ".join(stats.skipped[:8]) + (" ..." if len(stats.skipped) > 8 else "")
-            log.info("not shown to the sandbox (hidden, Lester state, or links out): %s", shown)
+        if note := describe_skipped(stats):
+            log.info(note)
         return cls(folder / "data", stats.bytes)
 
 

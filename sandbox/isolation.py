@@ -26,10 +26,11 @@ import shutil
 import stat
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+from . import hostdirs
 
 Tool = Literal["bwrap", "unshare", "none"]
 
@@ -152,7 +153,7 @@ def _clashes(path: str) -> bool:
 
 def _probe(isolation: Isolation) -> str | None:
     """Start the interpreter as a job would; None when it ran, else what went wrong."""
-    scratch = Path(tempfile.mkdtemp(prefix="lester-probe-"))
+    scratch = hostdirs.private_dir("probe")
     try:
         for name in ("job", "out", "shm"):
             (scratch / name).mkdir()
@@ -167,7 +168,7 @@ def _probe(isolation: Isolation) -> str | None:
     except (OSError, subprocess.SubprocessError) as exc:
         return str(exc)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        hostdirs.remove(scratch)
     if done.returncode != 0:
         return done.stderr.decode("utf-8", "replace").strip()[-500:] or f"exit {done.returncode}"
     return None

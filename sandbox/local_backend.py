@@ -32,7 +32,7 @@ from pathlib import Path
 
 from . import cgroup, hostdirs
 from .cgroup import JobCgroup
-from .dataview import copy_view
+from .dataview import copy_view, describe_skipped
 from .isolation import Isolation, detect
 from .job import Job, SandboxResult
 from .outcome import summarize
@@ -101,6 +101,7 @@ class LocalBackend:
         if not self.isolation.isolated and not allow_unisolated:
             raise SandboxUnavailable(self._refusal())
         self.warning = self._describe()
+        self._described: set[Path] = set()
 
     def _refusal(self) -> str:
         lacks = "\n".join(f"  - {item}" for item in self.isolation.missing)
@@ -149,7 +150,10 @@ class LocalBackend:
         uid = self.isolation.uid
         work = scratch / "job"
         if data_dir is not None:
-            copy_view(data_dir, work, writable=True, owner=uid)
+            note = describe_skipped(copy_view(data_dir, work, writable=True, owner=uid))
+            if note and data_dir not in self._described:
+                self._described.add(data_dir)
+                log.info(note)
         work.mkdir(exist_ok=True)
         script = work / job.code.name
         with contextlib.suppress(FileNotFoundError):
