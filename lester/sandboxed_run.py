@@ -58,7 +58,9 @@ def check_target(target: Path, default: bool) -> None:
 
 
 def check_inputs(pipeline: Path, data_dir: Path) -> None:
-    if not pipeline.is_file() or pipeline.suffix != ".py":
+    if not pipeline.is_file():
+        raise RunInputError(f"no such pipeline file: {pipeline}")
+    if pipeline.suffix != ".py":
         raise RunInputError(f"{pipeline} is not a pipeline module (a .py file)")
     if not data_dir.is_dir():
         raise RunInputError(f"the data directory {data_dir} does not exist")
