@@ -10,11 +10,13 @@ script may legitimately read, and nothing else:
   within the copy); a link leading out of it, to `/etc/passwd` or a home folder, is dropped;
 - regular files and folders only (no FIFOs, sockets or devices).
 
-`copy_view` makes such a copy, either read-only and owned by the sandbox's user (the staged view
-the Docker backend mounts) or writable (a job's working directory). A job's working directory is
-always a fresh copy: the script may create, overwrite and delete anything under it, data
+`copy_view` makes such a copy, either read-only (the staged view the Docker backend mounts, a
+declarative pipeline's data) or writable (a script's working directory). A script's working
+directory is always a fresh copy: it may create, overwrite and delete anything under it, data
 subfolders included, and nothing reaches the user's files (hard links would: they share the
-original's inode). Standard library only: the fork server uses `copy_view` inside the container.
+original's inode). A declarative pipeline only reads its sources, so its data stays read-only: a
+candidate that deletes or rewrites data fails in the sandbox instead of verifying and then doing
+it in the user's own Python. Standard library only: the fork server uses `copy_view` too.
 """
 
 from __future__ import annotations
@@ -75,17 +77,27 @@ def _link_target(root: Path, link: Path, relative_dir: str) -> str | None:
     return os.path.relpath(inside, relative_dir or ".")
 
 
+def _modes(writable: bool, group: bool) -> tuple[int, int]:
+    """(folder mode, file mode): owner-only, and readable by the group when it is the job's."""
+    if writable:
+        return 0o700, 0o600
+    return (0o550, 0o440) if group else (0o500, 0o400)
+
+
 class _Copier:
-    def __init__(self, root: Path, writable: bool, owner: int | None, limits: bool) -> None:
+    def __init__(
+        self, root: Path, writable: bool, uid: int | None, gid: int | None, limits: bool
+    ) -> None:
         self.root = Path(os.path.realpath(root))
-        self.dir_mode, self.file_mode = (0o700, 0o600) if writable else (0o500, 0o400)
-        self.owner = owner
+        self.dir_mode, self.file_mode = _modes(writable, gid is not None and gid != uid)
+        self.uid = uid
+        self.gid = gid if gid is not None else uid
         self.limits = limits
         self.stats = ViewStats()
 
     def _own(self, path: Path) -> None:
-        if self.owner is not None:
-            os.chown(path, self.owner, self.owner, follow_symlinks=False)
+        if self.uid is not None:
+            os.chown(path, self.uid, self.gid, follow_symlinks=False)
 
     def _count(self, size: int) -> None:
         self.stats.files += 1
@@ -131,18 +143,25 @@ class _Copier:
 
 
 def copy_view(
-    source: Path, target: Path, *, writable: bool, owner: int | None = None, limits: bool = True
+    source: Path,
+    target: Path,
+    *,
+    writable: bool,
+    uid: int | None = None,
+    gid: int | None = None,
+    limits: bool = True,
 ) -> ViewStats:
     """Copy what a job may see of `source` into `target` (created if missing, must be empty).
 
     `writable` gives the copy owner-only read-write modes (a working directory), else read-only
-    ones (a staged view); `owner` chowns every entry (the host runs as root and the job as
-    another user). `limits` refuses data directories beyond `MAX_FILES`/`MAX_BYTES`.
+    ones; `uid` and `gid` chown every entry (the host runs as root and the job as another user:
+    a read-only copy owned by root with the job's group can be read by the job and changed by
+    nothing it runs). `limits` refuses data directories beyond `MAX_FILES`/`MAX_BYTES`.
     """
     target.mkdir(parents=True, exist_ok=True)
     if any(target.iterdir()):
         raise DataViewError(f"{target} is not empty")
-    copier = _Copier(source, writable, owner, limits)
+    copier = _Copier(source, writable, uid, gid, limits)
     try:
         copier.copy_dir(copier.root, target, "")
     except PermissionError as exc:

@@ -269,7 +269,7 @@ class StagedData:
         folder = hostdirs.private_dir("view")
         try:
             uid = container_user()
-            stats = copy_view(data_dir, folder / "data", writable=False, owner=uid)
+            stats = copy_view(data_dir, folder / "data", writable=False, uid=uid)
         except BaseException:
             hostdirs.remove(folder)
             raise

@@ -143,27 +143,36 @@ class LocalBackend:
         """Mount the scratch tmpfs (data plus `scratch_mb`), then copy the data view and code.
 
         The scratch folder is searchable (0711) so that a job uid can reach its own folders
-        inside, all of them 0700 and owned by that uid."""
+        inside: `out/`, `tmp/` and `shm/`, 0700 and its own, and `job/`, the working directory,
+        its own too for a script; for a pipeline, read-only (owned by root, readable by the job's
+        group) where the host can hand files over, read-only modes where it cannot."""
         data_bytes = _tree_bytes(data_dir) if data_dir is not None else 0
         _mount_tmpfs(scratch, data_bytes + job.scratch_mb * _MIB)
         os.chmod(scratch, 0o711)
-        uid = self.isolation.uid
+        job_uid = self.isolation.uid
+        writable = job.kind == "script"
+        uid = job_uid if writable or job_uid is None else 0
         work = scratch / "job"
-        if data_dir is not None:
-            note = describe_skipped(copy_view(data_dir, work, writable=True, owner=uid))
-            if note and data_dir not in self._described:
-                self._described.add(data_dir)
-                log.info(note)
-        work.mkdir(exist_ok=True)
+        stats = (
+            copy_view(data_dir, work, writable=writable, uid=uid, gid=job_uid) if data_dir else None
+        )
+        if stats and (note := describe_skipped(stats)) and data_dir not in self._described:
+            self._described.add(data_dir)
+            log.info(note)
+        work.mkdir(mode=0o700, exist_ok=True)
         script = work / job.code.name
         with contextlib.suppress(FileNotFoundError):
             script.unlink()
         shutil.copyfile(job.code, script)
-        for path in (work, script, scratch / "out", scratch / "shm"):
-            if not path.exists():
-                path.mkdir(mode=0o700)
-            if uid is not None:
-                os.chown(path, uid, uid)
+        script.chmod(0o600 if writable else 0o440)
+        if uid is not None:
+            os.chown(script, uid, job_uid)
+            os.chown(work, uid, job_uid)
+        work.chmod(0o700 if writable else 0o550)
+        for name in ("out", "tmp", "shm"):
+            (scratch / name).mkdir(mode=0o700)
+            if job_uid is not None:
+                os.chown(scratch / name, job_uid, job_uid)
 
     def _execute(
         self, job: Job, scratch: Path, data_dir: Path | None, group: JobCgroup | None
@@ -178,7 +187,7 @@ class LocalBackend:
         process = subprocess.Popen(
             command,
             cwd=scratch / "job",
-            env=_environment(work, work.parent, max(1, int(job.cpus))),
+            env=_environment(work, work.parent / "tmp", max(1, int(job.cpus))),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

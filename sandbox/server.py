@@ -20,8 +20,9 @@ stdio before any of its code runs, and installs a seccomp filter (`seccomp`) tha
 calls altogether. The outcome the host reads is written by the server alone, from what it saw of
 the job (exit status, time, limits), never from anything the job can write.
 
-Each job works in a fresh copy of the staged data view (`dataview.copy_view` from `/data` into
-`/tmp/job`), so it may create, overwrite and delete files anywhere under its working directory.
+A script works in a fresh copy of the staged data view (`dataview.copy_view` from `/data` into
+`/tmp/job`), so it may create, overwrite and delete files anywhere under its working directory;
+a declarative pipeline works in `/data` itself, read-only, since it has nothing to write.
 
 Protocol (see `protocol`): requests arrive on stdin, answers leave on stdout; the server moves its
 own stdout to stderr first so nothing a library prints can corrupt the stream. When stdin closes
@@ -106,9 +107,11 @@ def _wipe(directory: Path) -> bool:
     return ok
 
 
-def _prepare(request: dict[str, Any], code: bytes, data: Path | None) -> Path:
-    """Create the job's working directory: a writable copy of the data view, then its code."""
-    if data is not None:
+def _prepare(request: dict[str, Any], code: bytes, data: Path | None) -> tuple[Path, Path]:
+    """The job's code and working directory: for a script, a writable copy of the data view
+    holding the code; for a pipeline, the read-only view itself (the code beside it)."""
+    copy = data is not None and request["kind"] == "script"
+    if copy:
         copy_view(data, JOB_DIR, writable=True, limits=False)
     JOB_DIR.mkdir(exist_ok=True)
     OUT_DIR.mkdir()
@@ -116,10 +119,12 @@ def _prepare(request: dict[str, Any], code: bytes, data: Path | None) -> Path:
     with contextlib.suppress(FileNotFoundError):
         script.unlink()
     script.write_bytes(code)
-    return script
+    return script, JOB_DIR if copy or data is None else data
 
 
-def _child(request: dict[str, Any], script: Path, pipes: tuple[int, int, int, int]) -> None:
+def _child(
+    request: dict[str, Any], script: Path, workdir: Path, pipes: tuple[int, int, int, int]
+) -> None:
     """In the forked child: become the job (stdio on the pipes, cwd in scratch) and never return."""
     read_out, write_out, read_err, write_err = pipes
     code = _CHILD_CRASH
@@ -132,7 +137,7 @@ def _child(request: dict[str, Any], script: Path, pipes: tuple[int, int, int, in
         set_dumpable(True)  # the job's own processes behave as usual; the server stays closed
         with contextlib.suppress(OSError):  # the OOM killer should pick the job, not the server
             Path("/proc/self/oom_score_adj").write_text("1000")
-        os.chdir(JOB_DIR)
+        os.chdir(workdir)
         os.environ["HOME"] = str(JOB_DIR)
         argv = [request["kind"], str(script), "--out", str(OUT_DIR), "--", *request["args"]]
         code = harness.sandboxed_main(argv)
@@ -153,7 +158,7 @@ def run_job(
     request: dict[str, Any], code: bytes, data: Path | None, protocol_fds: tuple[int, int]
 ) -> tuple[dict[str, Any], bytes]:
     """Run one job in a forked child; the outcome header and the tar of its outputs."""
-    script = _prepare(request, code, data)
+    script, workdir = _prepare(request, code, data)
     before = read_cgroup_events()
     read_out, write_out = os.pipe()
     read_err, write_err = os.pipe()
@@ -161,7 +166,7 @@ def run_job(
     sys.stderr.flush()
     pid = os.fork()
     if pid == 0:
-        _child(request, script, (read_out, write_out, read_err, write_err))
+        _child(request, script, workdir, (read_out, write_out, read_err, write_err))
     os.close(write_out)
     os.close(write_err)
     try:

@@ -72,3 +72,19 @@ def test_filling_the_scratch_area_reads_as_the_scratch_limit(exposed: Sandbox, s
     assert "scratch" in result.limit_message and "64 MB" in result.limit_message
     after = exposed.run(Job("script", script("print('fine')")))
     assert after.ok, "the next job starts with an empty scratch area"
+
+
+def test_a_pipeline_cannot_change_its_data(exposed: Sandbox, exposed_data_dir: Path, script):
+    """A declarative pipeline only reads: one that deletes or rewrites its data fails in the
+    sandbox instead of verifying (and then doing it in the user's own Python)."""
+    before = jobs.tree(exposed_data_dir)
+    for attack in (
+        "import os\nos.remove('data/customers.csv')\n",
+        "open('data/customers.csv', 'w').write('id,age\\n')\n",
+        "open('data/new.csv', 'w').write('x')\n",
+    ):
+        result = exposed.run(Job("pipeline", script(attack, name="candidate.py")))
+        assert result.trace["status"] == "error", attack
+        message = result.trace["error"]["message"]
+        assert "Read-only file system" in message or "Permission denied" in message, message
+    assert jobs.tree(exposed_data_dir) == before
