@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal, Protocol
 
-from .docker_backend import DockerBackend, docker_available, docker_problem
+from .docker_backend import DockerBackend, docker_problem
 from .job import Job, SandboxResult
 from .local_backend import LocalBackend
 
@@ -103,12 +103,7 @@ def open_sandbox(
     session = session or uuid.uuid4().hex[:12]
     chosen: Backend
     if backend == "auto":
-        problem = docker_problem()
-        if problem is None:
-            backend = "docker"
-        else:
-            log.warning("no Docker daemon answers (%s): falling back to the local sandbox", problem)
-            backend = "local"
+        backend = _auto()
     if backend == "docker":
         chosen = DockerBackend(session, pool_size=pool_size, image=image)
         log.info(
@@ -122,11 +117,22 @@ def open_sandbox(
     return Sandbox(chosen, session, data_dir, outputs_root)
 
 
+def _auto() -> str:
+    """Docker when a daemon answers; else the local backend, saying why Docker was not used."""
+    problem = docker_problem()
+    if problem is None:
+        return "docker"
+    log.warning("no Docker daemon answers (%s): falling back to the local sandbox", problem)
+    return "local"
+
+
 def choose_backend(name: str) -> str:
     """The concrete backend `open_sandbox(name)` would use, settled once for many sessions (an
     evaluation's workers); raises `SandboxUnavailable` where the local one cannot isolate."""
     if name == "auto":
-        name = "docker" if docker_available() else "local"
+        name = _auto()
     if name in ("local", "unsafe-local"):
-        LocalBackend("probe", allow_unisolated=name == "unsafe-local")
+        log.warning(
+            "sandbox: %s", LocalBackend("probe", allow_unisolated=name == "unsafe-local").warning
+        )
     return name

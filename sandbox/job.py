@@ -98,10 +98,12 @@ class SandboxResult:
 
     @property
     def ok(self) -> bool:
-        """The job ran to completion within its limits and its code raised nothing."""
+        """The job ran to completion within its limits and its code raised nothing: the trace
+        says so and the exit status the supervisor saw agrees (a job can write the trace)."""
         return (
             self.killed_by is None
             and self.harness_error is None
+            and self.exit_code == 0
             and self.trace is not None
             and self.trace.get("status") == "ok"
         )
