@@ -73,8 +73,10 @@ def rewrite(options: RewriteOptions, progress: Callable[[str], None]) -> Rewrite
         raise AnalysisError(f"data directory not found: {data_dir}")
     store = TraceStore((options.traces or script.parent / ".lester").resolve())
     for existing in (options.resume, options.fork):
-        if existing and store.get(existing) is None:
-            raise AnalysisError(f"no run {existing} in {store.root}")
+        if existing:
+            _check_stored(store, existing, script)
+    if options.resume:
+        store.claim(options.resume)
     run_id = options.resume or store.start(script, data_dir, options.model, parent=options.fork)
     config = {
         "configurable": {"thread_id": run_id},
@@ -87,8 +89,6 @@ def rewrite(options: RewriteOptions, progress: Callable[[str], None]) -> Rewrite
             data_dir=data_dir,
             outputs_root=store.run_dir(run_id) / "jobs",
         ) as sandbox:
-            if sandbox.warning:
-                progress(f"warning: {sandbox.warning}")
             runtime = Runtime(
                 sandbox,
                 store.run_dir(run_id),
@@ -120,6 +120,17 @@ def rewrite(options: RewriteOptions, progress: Callable[[str], None]) -> Rewrite
         time.perf_counter() - started,
         warning,
     )
+
+
+def _check_stored(store: TraceStore, run_id: str, script: Path) -> None:
+    """A run to resume or fork from must exist and be a run of this very script."""
+    row = store.get(run_id)
+    if row is None:
+        store.close()
+        raise AnalysisError(f"no run {run_id} in {store.root}")
+    if Path(row.script).resolve() != script:
+        store.close()
+        raise AnalysisError(f"run {run_id} rewrote {row.script}, not {script}")
 
 
 def _fork_values(graph: Any, options: RewriteOptions, run_id: str) -> dict[str, Any]:

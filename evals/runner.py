@@ -45,10 +45,9 @@ def resolve_sandbox(name: str) -> str:
     `auto` is decided here so that all cases of one evaluation run on the same backend, and the
     Docker image is built (when its inputs changed) here, so that parallel cases do not race to
     build it."""
-    from lester.sandbox import docker_available
+    from lester.sandbox import choose_backend
 
-    if name == "auto":
-        name = "docker" if docker_available() else "local"
+    name = choose_backend(name)
     if name == "docker":
         from lester.sandbox.docker_backend import docker_client
         from lester.sandbox.image import ensure_image

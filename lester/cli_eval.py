@@ -46,6 +46,7 @@ def eval_command(
     ),
     sandbox: str = cli_options.SANDBOX,
     timeout: float = cli_options.TIMEOUT,
+    unsafe_local: bool = cli_options.UNSAFE_LOCAL,
 ) -> None:
     """Rewrite every case of the corpus (copies of them) and report what verified, per idiom and stage."""
     from lester.evals.cases import CORPUS, EvalInputError, copy_case, discover
@@ -54,8 +55,7 @@ def eval_command(
     from lester.evals.runner import TRACE_DIR, Task, resolve_sandbox, run_tasks
     from lester.evals.text import headline, seconds, verdict
 
-    if sandbox not in ("auto", "docker", "local"):
-        fail(f"--sandbox must be auto, docker or local, not {sandbox!r}")
+    sandbox = cli_options.backend(sandbox, unsafe_local)
     corpus = corpus or CORPUS
     try:
         selected = discover(corpus, cases)

@@ -11,6 +11,7 @@ The original is a script (`.py`) or a Jupyter notebook (`.ipynb`, run as its cod
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import typer
@@ -36,6 +37,7 @@ def rewrite_command(
     ),
     model: str = cli_options.MODEL,
     sandbox: str = cli_options.SANDBOX,
+    unsafe_local: bool = cli_options.UNSAFE_LOCAL,
     data_dir: Path = typer.Option(
         None,
         "--data-dir",
@@ -67,9 +69,12 @@ def rewrite_command(
     Exit codes: 0 verified, 1 not verified, 2 bad input (FILE cannot be read or analysed)."""
     from lester.agents.proposals import llm_for
     from lester.agents.rewrite import RewriteOptions, rewrite
+    from lester.agents.traces import TraceStoreError
+    from lester.sandbox import SandboxUnavailable
 
-    if sandbox not in ("auto", "docker", "local"):
-        fail(f"--sandbox must be auto, docker or local, not {sandbox!r}")
+    sandbox = cli_options.backend(sandbox, unsafe_local)
+    if out is not None:
+        _check_out(out, file)
     if resume and fork:
         fail("--resume and --fork exclude each other")
     options = RewriteOptions(
@@ -90,12 +95,22 @@ def rewrite_command(
         result = rewrite(
             options, lambda message: console.print(f"[dim]•[/] {escape(message)}", highlight=False)
         )
-    except AnalysisError as exc:
+    except (AnalysisError, SandboxUnavailable, TraceStoreError) as exc:
         fail(str(exc))
     _summary(result)
     raise typer.Exit(
         0 if result.outcome == "verified" else 2 if result.outcome == "bad-input" else 1
     )
+
+
+def _check_out(out: Path, original: Path) -> None:
+    """An --out that cannot be written is refused before the run, not after it."""
+    if out.is_dir():
+        fail(f"--out {out} is a folder; give the pipeline's file name (e.g. {out / 'pipeline.py'})")
+    if not out.parent.is_dir():
+        fail(f"--out: the folder {out.parent} does not exist")
+    if out.resolve() == original.resolve():
+        fail(f"--out {out} is the original script; Lester never writes over it")
 
 
 def _summary(result) -> None:
@@ -134,6 +149,7 @@ def analyze_command(
     ),
     sandbox: str = cli_options.SANDBOX,
     timeout: float = cli_options.TIMEOUT,
+    unsafe_local: bool = cli_options.UNSAFE_LOCAL,
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Run FILE once in the sandbox and report what it reads, trains and writes.
@@ -141,14 +157,15 @@ def analyze_command(
     Exit codes: 0 analysed, 1 the script cannot be analysed (the report says why), 2 bad input."""
     from lester.agents.oracle.analysis import analyze
     from lester.agents.rewrite import check_input
-    from lester.sandbox import open_sandbox
+    from lester.sandbox import SandboxUnavailable, open_sandbox
 
+    sandbox = cli_options.backend(sandbox, unsafe_local)
     try:
         check_input(file)
         directory = (data_dir or file.parent).resolve()
         with open_sandbox(sandbox, data_dir=directory) as box:
             report = analyze(file.resolve(), directory, box, timeout=timeout)
-    except AnalysisError as exc:
+    except (AnalysisError, SandboxUnavailable) as exc:
         fail(str(exc))
     console.print_json(json.dumps(report.to_dict())) if as_json else console.print(
         report.to_text(), highlight=False
@@ -164,6 +181,7 @@ def verify_command(
     ),
     sandbox: str = cli_options.SANDBOX,
     timeout: float = cli_options.TIMEOUT,
+    unsafe_local: bool = cli_options.UNSAFE_LOCAL,
     rtol: float = typer.Option(1e-7, "--rtol", help="Relative float tolerance."),
     atol: float = typer.Option(1e-9, "--atol", help="Absolute float tolerance."),
 ) -> None:
@@ -174,8 +192,9 @@ def verify_command(
     from lester.agents.oracle.equivalence import Tolerance
     from lester.agents.oracle.verification import verify_candidate
     from lester.agents.rewrite import check_input
-    from lester.sandbox import open_sandbox
+    from lester.sandbox import SandboxUnavailable, open_sandbox
 
+    sandbox = cli_options.backend(sandbox, unsafe_local)
     try:
         check_input(original)
         if not rewritten.is_file():
@@ -188,7 +207,7 @@ def verify_command(
             verdict = verify_candidate(
                 report, rewritten.resolve(), box, tol=Tolerance(rtol, atol), timeout=timeout
             )
-    except AnalysisError as exc:
+    except (AnalysisError, SandboxUnavailable) as exc:
         fail(str(exc))
     console.print(verdict.text, highlight=False, markup=False)
     raise typer.Exit(0 if verdict.ok else 1)
@@ -200,11 +219,15 @@ def trace_list(
     limit: int = typer.Option(50, "--limit", help="How many runs, newest first."),
 ) -> None:
     """List stored runs."""
-    from lester.agents.traces import DB_NAME, TraceStore
+    from lester.agents.traces import DB_NAME, TraceStore, TraceStoreError
 
     if not (traces / DB_NAME).is_file():
         fail(f"no trace store at {traces}")
-    store = TraceStore(traces)
+    try:
+        store = TraceStore(traces)
+        runs = store.runs(limit)
+    except (TraceStoreError, sqlite3.DatabaseError) as exc:
+        fail(f"the trace store at {traces} is corrupt: {exc}")
     table = Table(title=f"runs in {traces}")
     table.add_column("run", no_wrap=True)
     for column in (
@@ -218,7 +241,7 @@ def trace_list(
         "forked from",
     ):
         table.add_column(column)
-    for r in store.runs(limit):
+    for r in runs:
         table.add_row(
             r.run_id,
             Path(r.script).name,
@@ -243,11 +266,14 @@ def trace_show(
 ) -> None:
     """Show every node execution of a stored run, from its checkpoints (nothing is re-executed)."""
     from lester.agents.trace_view import render_run
+    from lester.agents.traces import TraceStoreError
 
     try:
         console.print(render_run(traces, run_id, full=full), highlight=False, markup=False)
-    except LookupError as exc:
+    except (LookupError, TraceStoreError) as exc:
         fail(str(exc))
+    except sqlite3.DatabaseError as exc:
+        fail(f"the trace store at {traces} is corrupt: {exc}")
 
 
 def register(app: typer.Typer) -> None:

@@ -77,6 +77,7 @@ class Analysis:
     nondeterminism: list[str] = field(default_factory=list)
     constants: dict[str, Any] = field(default_factory=dict)
     predictions: list[dict[str, Any]] = field(default_factory=list)
+    fit_choice: str | None = None
     outputs_dir: str | None = None
     X_file: str | None = None
     y_file: str | None = None
@@ -149,7 +150,7 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
         return report
     trace = result.trace
     report.writes = sorted({w["path"] for w in trace.get("files_written", [])})
-    report.sources = _sources(tree, trace, data_dir, script, set(report.writes), report.notes)
+    report.sources = _sources(tree, trace, data_dir, script, report.notes)
     if not trace.get("fits"):
         report.problem = "the script never fits a model (no scikit-learn fit call was recorded)"
         return report
@@ -157,6 +158,7 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
         report.problem = "the script reads no data files from its data directory"
         return report
     fit = _final_fit(trace["fits"][-1])
+    report.fit_choice = _fit_choice(trace["fits"])
     report.model = _model(fit)
     report.X_file, report.y_file = fit.get("X"), fit.get("y")
     if report.X_file is None:
@@ -180,6 +182,20 @@ def _unseeded_estimator(model: ModelReport) -> list[str]:
                 f"line {model.line}: {model.estimator.rsplit('.', 1)[-1]} has random_state=None"
             ]
     return []
+
+
+def _fit_choice(fits: list[dict[str, Any]]) -> str | None:
+    """Which of several model fits is the final one, and why (None for a single fit)."""
+    if len(fits) < 2:
+        return None
+    listed = ", ".join(
+        f"{str(f.get('estimator', '?')).rsplit('.', 1)[-1]} at line {f.get('line')}" for f in fits
+    )
+    return (
+        f"the script fits {len(fits)} models ({listed}); the last, at line "
+        f"{fits[-1].get('line')}, is taken as the final model: it is the fit the script ends "
+        "with, the model it leaves trained"
+    )
 
 
 def _final_fit(fit: dict[str, Any]) -> dict[str, Any]:
@@ -213,7 +229,6 @@ def _sources(
     trace: dict[str, Any],
     data_dir: Path,
     script: Path,
-    writes: set[str],
     notes: list[str],
 ) -> list[SourceReport]:
     """The data files the script read; `notes` says why any other file it opened is not one.
@@ -226,8 +241,8 @@ def _sources(
     root, own = data_dir.resolve(), script.resolve()
     for entry in trace.get("files_read") or []:
         path = entry.get("path") if isinstance(entry, dict) else None
-        if not isinstance(path, str) or path in seen or path in writes:
-            continue
+        if not isinstance(path, str) or path in seen or entry.get("own") is True:
+            continue  # a file the script wrote before reading it is its own intermediate
         seen.add(path)
         file = _inside(root, path)
         if file is None or file == own:

@@ -38,6 +38,8 @@ def analysis_text(a: Any) -> str:
             f"model: {m.estimator} fitted at {where(m.line)}; non-default parameters: {m.non_default}"
         )
         lines.append(f"  X {m.X_shape} {m.X_dtype}, y {m.y_shape} {m.y_dtype}")
+        if a.fit_choice:
+            lines.append(f"  {a.fit_choice}")
     lines.append(f"split: {split_text(a.split, where)}")
     for stage, numbers in a.stages.items():
         lines.append(f"stage {stage}: {lines_label(a.cells, numbers)}")

@@ -36,7 +36,7 @@ def layout(tmp_path: Path) -> tuple[Path, Path]:
 def _read(data: Path, paths: list[str]) -> tuple[list, list[str]]:
     trace = {"files_read": [{"path": p, "mode": "r"} for p in paths]}
     notes: list[str] = []
-    reports = sources(static.parse(""), trace, data, data / "script.py", set(), notes)
+    reports = sources(static.parse(""), trace, data, data / "script.py", notes)
     return reports, notes
 
 
@@ -88,3 +88,16 @@ def test_a_script_forging_the_recorders_file_list_gets_nothing_read(layout):
     assert report.ok, report.problem
     assert [s.path for s in report.sources] == ["rows.csv"]
     assert SECRET not in json.dumps(report.to_dict())
+
+
+def test_a_file_the_script_wrote_before_reading_it_is_not_a_source(layout):
+    data, _ = layout
+    (data / "joined.csv").write_text("a,b\n5,6\n")
+    trace = {
+        "files_read": [
+            {"path": "rows.csv", "mode": "r", "own": False},
+            {"path": "joined.csv", "mode": "r", "own": True},
+        ]
+    }
+    reports = sources(static.parse(""), trace, data, data / "script.py", [])
+    assert [r.path for r in reports] == ["rows.csv"]
