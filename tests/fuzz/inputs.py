@@ -57,6 +57,7 @@ CASES = [
     FuzzCase("not_python", "this is not ( python\n", 2, "is not valid Python"),
     FuzzCase("empty", "", 1, "never fits"),
     FuzzCase("binary", bytes(range(256)) * 4, 2, "is not"),
+    FuzzCase("nul_byte", "x = 1\x00\n", 2, "cannot contain null bytes"),
     FuzzCase("not_utf8", b"name = '\xe9t\xe9'\n", 2, "is not UTF-8 text"),
     FuzzCase(
         "huge_line", "x = [" + "1, " * 40_000 + "1]\n" + TRAIN, 0, "model:", {"people.csv": PEOPLE}
@@ -193,6 +194,7 @@ def model():
 BROKEN_PIPELINES: dict[str, bytes | str] = {
     "binary.py": bytes(range(256)),
     "not_python.py": "def (:\n",
+    "nul_byte.py": PIPELINE + "\x00\n",
     "empty.py": "",
     "raises_at_import.py": "import lester as lt\nraise RuntimeError('broken at import')\n"
     + PIPELINE,
