@@ -130,12 +130,15 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
         return report
     trace = result.trace
     report.writes = sorted({w["path"] for w in trace.get("files_written", [])})
-    report.sources = _sources(tree, trace, data_dir, script, set(report.writes), report.notes)
+    skipped: list[str] = []
+    report.sources = _sources(tree, trace, data_dir, script, set(report.writes), skipped)
+    report.notes += skipped
     if not trace.get("fits"):
         report.problem = "the script never fits a model (no scikit-learn fit call was recorded)"
         return report
     if not report.sources:
-        report.problem = "the script reads no data files from its data directory"
+        why = f" ({'; '.join(skipped)})" if skipped else ""
+        report.problem = f"the script reads no data files from its data directory{why}"
         return report
     fit = _final_fit(trace["fits"][-1])
     report.model = _model(fit)
