@@ -75,7 +75,8 @@ def run_script(code: Path, out: Path, args: list[str]) -> dict[str, Any]:
         "files_written": recorder.files(written=True),
         "fits": recorder.fits,
         "predicts": recorder.predicts,
-        "warnings": recorder.warnings,
+        "selections": recorder.selections.records,
+        "warnings": recorder.warnings + recorder.selections.errors,
     }
 
 
@@ -90,13 +91,28 @@ def run_pipeline(code: Path, out: Path) -> dict[str, Any]:
 
     with recorder.active():
         failure = _run_guarded(execute)
-    return {
+    trace = {
         "status": "error" if failure else "ok",
         "error": _error(failure) if failure else None,
         "stage": getattr(failure, "stage", None),
         "files_read": recorder.files(written=False),
         "files_written": recorder.files(written=True),
     }
+    if failure:
+        trace["source_rows"] = _source_rows(code)
+    return trace
+
+
+def _source_rows(code: Path) -> dict[str, int] | None:
+    """How many rows each source gives, for a run that failed later: a source misread is then
+    told apart from a preparation that is wrong about good sources."""
+    from lester.abstraction import load_pipeline
+
+    try:
+        pipeline = load_pipeline(code, partial=True)
+        return {name: len(f) for name, f in pipeline.read_sources(Path(".")).items()}
+    except Exception:
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,6 +28,8 @@ from typing import Any
 
 from lester.abstraction.params import json_safe, qualname
 
+from . import selections
+
 _WRAPPED = "__lester_recorded__"
 _METHODS = ("fit", "predict", "predict_proba")
 _REPR_CHARS = 2000
@@ -67,6 +69,7 @@ def install_hooks() -> None:
         from sklearn.base import BaseEstimator
     except ImportError:
         return
+    selections.install(_selections)
     pending = [BaseEstimator]
     while pending:
         cls = pending.pop()
@@ -79,6 +82,11 @@ def _audit(event: str, args: tuple) -> None:
     recorder = _active
     if event == "open" and recorder is not None and recorder.watching:
         recorder.opened(*args)
+
+
+def _selections() -> selections.Selections | None:
+    recorder = _active
+    return recorder.selections if recorder is not None and recorder.watching else None
 
 
 def _hook_new_subclasses(base: type) -> None:
@@ -132,6 +140,7 @@ class Recorder:
         self.fits: list[dict[str, Any]] = []
         self.predicts: list[dict[str, Any]] = []
         self.warnings: list[str] = []
+        self.selections = selections.Selections(self.script, self._line)
         self._files: dict[tuple[str, str], None] = {}
         self._active_fits: list[dict[str, Any]] = []
         self._predicting = False
@@ -207,6 +216,7 @@ class Recorder:
             return function(estimator, *args, **kwargs)
         index = len(self.fits)
         entry = {"index": index, "estimator": qualname(estimator), "line": self._line()}
+        entry["selections_before"] = len(self.selections.records)
         entry.update(self._describe(estimator, X, y, f"fit_{index}"))
         self._active_fits.append(entry)
         try:
@@ -266,44 +276,40 @@ class Recorder:
         return info
 
     def _matrix(self, X: Any, stem: str) -> dict[str, Any]:
-        array = self._array(X)
+        fitted = self._as_fitted(X)
         info: dict[str, Any] = {
             "X": None,
-            "X_shape": list(array.shape) if array is not None else [],
-            "X_dtype": str(array.dtype) if array is not None else type(X).__name__,
+            "X_shape": list(fitted.shape) if fitted is not None else [],
+            "X_dtype": str(X.dtype) if hasattr(X, "dtype") else type(X).__name__,
         }
         if hasattr(X, "to_parquet"):
             info["X_frame"] = self._save(f"{stem}_X.parquet", self._save_frame, X)
-        dense = self._float64(array)
-        if dense is None:
+        if fitted is None:
             info["X_repr"] = repr(X)[:_REPR_CHARS]
+        elif hasattr(fitted, "tocsr"):
+            info["X"] = self._save(f"{stem}_X.npz", self._save_sparse, fitted)
+            info["X_sparse"] = True
         else:
-            info["X"] = self._save(f"{stem}_X.npy", self._save_array, dense)
+            info["X"] = self._save(f"{stem}_X.npy", self._save_array, fitted)
         return info
 
     @staticmethod
-    def _array(X: Any) -> Any:
-        """X as a NumPy array (sparse made dense, frames unwrapped), or None if it is not one."""
-        import numpy as np
-
-        if hasattr(X, "toarray"):
-            X = X.toarray()
-        elif hasattr(X, "to_numpy"):
-            X = X.to_numpy()
+    def _as_fitted(X: Any) -> Any:
+        """X as scikit-learn's own input validation hands it to a numeric estimator: float64,
+        numeric strings parsed, sparse matrices kept sparse; None when it is not numeric."""
         try:
-            return np.asarray(X)
-        except (TypeError, ValueError):
-            return None
+            from sklearn.utils import check_array
 
-    @staticmethod
-    def _float64(array: Any) -> Any:
-        """The array as float64, or None when it is not numeric."""
-        import numpy as np
-
-        if array is None or array.dtype.kind not in "biufO":
-            return None
-        try:
-            return array.astype(np.float64)
+            return check_array(
+                X,
+                accept_sparse=True,
+                dtype="float64",
+                ensure_all_finite=False,
+                ensure_2d=False,
+                allow_nd=True,
+                ensure_min_samples=0,
+                ensure_min_features=0,
+            )
         except (TypeError, ValueError):
             return None
 
@@ -327,12 +333,26 @@ class Recorder:
 
     @classmethod
     def _save_labels(cls, path: Path, values: Any) -> None:
+        """Labels as the estimator sees them: a column vector (n, 1) is raveled, as scikit-learn's
+        `column_or_1d` does."""
         import numpy as np
 
         if hasattr(values, "toarray"):
             values = values.toarray()
         array = np.asarray(values)
+        if array.ndim == 2 and array.shape[1] == 1:
+            array = array.ravel()
         cls._save_array(path, array if array.dtype.kind in "biuf" else array.astype(str))
+
+    @staticmethod
+    def _save_sparse(path: Path, matrix: Any) -> None:
+        """A sparse matrix as its CSR arrays, loadable without pickle."""
+        import numpy as np
+
+        csr = matrix.tocsr()
+        csr.sort_indices()
+        with open(path, "wb") as out:
+            np.savez(out, data=csr.data, indices=csr.indices, indptr=csr.indptr, shape=csr.shape)
 
     @staticmethod
     def _save_frame(path: Path, frame: Any) -> None:

@@ -78,23 +78,9 @@ def derive_function(base: str, lines: list[str]) -> str:
     )
 
 
-def split_function(split: dict[str, Any] | None, n_train: int | None = None) -> str:
-    if split and split.get("kind") == "train_test_split":
-        args = [
-            f"test_size={split['test_size']!r}"
-            if split.get("test_size") is not None
-            else "test_size=0.25"
-        ]
-        args.append(f"random_state={split.get('random_state')!r}")
-        if not split.get("shuffle", True):
-            args.append("shuffle=False")
-        if split.get("stratify"):
-            args.append("stratify=True")
-        call = f"lt.random_split({', '.join(args)})"
-    elif n_train is not None:
-        call = f"lt.head_split({n_train})"
-    else:
-        return ""
+def split_function(function: str, args: dict[str, Any]) -> str:
+    """The split stage: one `lt` split constructor with the arguments the analysis resolved."""
+    call = f"lt.{function}({', '.join(f'{k}={v!r}' for k, v in args.items())})"
     return f"@lt.split\ndef split() -> lt.Split:\n    return {call}"
 
 

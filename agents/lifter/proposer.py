@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from lester.abstraction.frame import is_prov_column
-from sklearn.model_selection import train_test_split
+
+import lester as lt
 
 from ..oracle import static
 from ..oracle.analysis import Analysis
@@ -63,7 +64,8 @@ class OfflineLifter:
 
     def plan(self) -> PreparePlan:
         if self._plan is None:
-            stages = self.analysis.stages
+            fit_line = self.analysis.model.line or 0
+            stages = static.stage_lines(static.parse(self.source), fit_line, nested=False)
             later = stages.get("features", []) + stages.get("label", [])
             self._plan = lift_prepare(
                 self.source, self.analysis.sources, stages.get("data_preparation", []), later
@@ -152,16 +154,17 @@ class OfflineLifter:
 
     def _rows(self, prepared: pd.DataFrame) -> tuple[np.ndarray, str]:
         """Positions of the fitted rows among the prepared rows, and the split stage's code."""
-        split = self.analysis.split
+        split = self.analysis.split or {}
         n_prepared, n_fit = len(prepared), self.analysis.model.X_shape[0]
-        if split and split.get("kind") == "train_test_split" and n_fit < n_prepared:
-            if split.get("stratify"):
-                train = _stratified_rows(prepared, self.analysis.y(), split)
+        if split.get("function") and n_fit <= n_prepared:
+            chosen = getattr(lt, split["function"])(**split["args"])
+            if chosen.stratify:
+                train = _stratified_rows(prepared, self.analysis.y(), chosen)
             else:
-                train = _split_rows(np.arange(n_prepared), split, None)
-            return np.asarray(train), codegen.split_function(split)
+                train, _ = chosen.indices(prepared, np.zeros(n_prepared))
+            return np.asarray(train), codegen.split_function(split["function"], split["args"])
         if n_fit < n_prepared:
-            return np.arange(n_fit), codegen.split_function(None, n_train=n_fit)
+            return np.arange(n_fit), codegen.split_function("head_split", {"n_train": n_fit})
         return np.arange(n_prepared), ""
 
     def _hints(self) -> Hints:
@@ -170,26 +173,14 @@ class OfflineLifter:
         return Hints(constants=list(self.analysis.constants.values()), keywords=names)
 
 
-def _split_rows(positions: np.ndarray, split: dict, stratify: np.ndarray | None) -> np.ndarray:
-    train, _ = train_test_split(
-        positions,
-        test_size=split.get("test_size") if split.get("test_size") is not None else 0.25,
-        random_state=split.get("random_state"),
-        shuffle=split.get("shuffle", True),
-        stratify=stratify,
-    )
-    return train
-
-
-def _stratified_rows(prepared: pd.DataFrame, y: np.ndarray, split: dict) -> np.ndarray:
+def _stratified_rows(prepared: pd.DataFrame, y: np.ndarray, split: lt.Split) -> np.ndarray:
     """A split stratified by the label needs the label of every prepared row, before the label
     is synthesized: the prepared column whose stratified split gives back y on its training rows
     is that label (idiom: stratified split)."""
-    positions = np.arange(len(prepared))
     for column in prepared.columns:
         labels = prepared[column].to_numpy()
         try:
-            train = _split_rows(positions, split, labels)
+            train, _ = split.indices(prepared, labels)
         except (ValueError, TypeError):  # not a usable class column (too few members, NaN)
             continue
         if len(train) == len(y) and _same_labels(labels[train], y):

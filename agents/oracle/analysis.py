@@ -20,16 +20,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from lester.sandbox import Job, Sandbox, SandboxResult
+from scipy import sparse
 
 from . import static
 from .errors import AnalysisError as AnalysisError  # re-exported: callers catch it from here
 from .inline import inline_readers
 from .notebook import name_cells
 from .original import load_original, parse_original
+from .splits import row_selection
 
 SAMPLE_ROWS = 3
 SNIFF_BYTES = 64 * 1024
-CODE_SUFFIXES = (".py", ".pyc", ".ipynb")
+DENSE_LIMIT = 200_000_000  # cells of a sparse fitted X densified for the comparison (1.6 GB)
+# Files a script opens that are code, models or arrays, not tables a source could read.
+NOT_TABLES = frozenset(
+    {".py", ".pyc", ".ipynb", ".pkl", ".pickle", ".joblib", ".npy", ".npz", ".h5"}
+)
 
 
 @dataclass
@@ -68,6 +74,7 @@ class Analysis:
     split: dict[str, Any] | None = None
     stages: dict[str, list[int]] = field(default_factory=dict)
     writes: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
     nondeterminism: list[str] = field(default_factory=list)
     constants: dict[str, Any] = field(default_factory=dict)
     predictions: list[dict[str, Any]] = field(default_factory=list)
@@ -78,14 +85,27 @@ class Analysis:
     wall_time: float = 0.0
     backend: str = ""
     cells: list[list[int]] = field(default_factory=list)  # a notebook's line map (notebook.py)
-    notes: list[str] = field(default_factory=list)  # a notebook's dropped lines; files skipped
+    notes: list[str] = field(default_factory=list)  # what converting a notebook dropped
 
     @property
     def ok(self) -> bool:
         return self.problem is None
 
     def X(self) -> np.ndarray:
-        return np.load(Path(self.outputs_dir) / self.X_file, allow_pickle=False)
+        """The fitted X; a sparse one (saved as its CSR arrays) densified up to `DENSE_LIMIT`."""
+        path = Path(self.outputs_dir) / self.X_file
+        if path.suffix != ".npz":
+            return np.load(path, allow_pickle=False)
+        with np.load(path, allow_pickle=False) as parts:
+            rows, cols = (int(n) for n in parts["shape"])
+            if rows * cols > DENSE_LIMIT:
+                raise AnalysisError(
+                    f"the fitted X is sparse with {rows} x {cols} cells, more than {DENSE_LIMIT:,} to compare densely"
+                )
+            csr = sparse.csr_matrix(
+                (parts["data"], parts["indices"], parts["indptr"]), shape=(rows, cols)
+            )
+        return csr.toarray()
 
     def y(self) -> np.ndarray:
         return np.load(Path(self.outputs_dir) / self.y_file, allow_pickle=False)
@@ -130,14 +150,12 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
         return report
     trace = result.trace
     report.writes = sorted({w["path"] for w in trace.get("files_written", [])})
-    skipped: list[str] = []
-    report.sources = _sources(tree, trace, data_dir, script, set(report.writes), skipped)
-    report.notes += skipped
+    report.sources, report.skipped = _sources(tree, trace, data_dir, script, set(report.writes))
     if not trace.get("fits"):
         report.problem = "the script never fits a model (no scikit-learn fit call was recorded)"
         return report
     if not report.sources:
-        why = f" ({'; '.join(skipped)})" if skipped else ""
+        why = f" ({'; '.join(report.skipped)})" if report.skipped else ""
         report.problem = f"the script reads no data files from its data directory{why}"
         return report
     fit = _final_fit(trace["fits"][-1])
@@ -148,48 +166,11 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
             f"the final fit's X is not a numeric matrix ({fit.get('X_repr', 'unknown')})"
         )
         return report
-    split = static.split_site(tree)
-    report.split = asdict(split) if split else _manual_slice(tree, fit.get("line") or 0)
+    report.split = row_selection(tree, fit, trace.get("selections") or [])
     report.nondeterminism += _unseeded_estimator(report.model)
     report.stages = static.stage_lines(tree, fit.get("line") or 0)
     report.predictions = trace.get("predicts", [])
     return report
-
-
-def _manual_slice(tree: Any, fit_line: int) -> dict[str, Any] | None:
-    """`X_train = X[:800]` (or `fit(X[:n], ...)`): the training rows are a slice of the matrix."""
-    import ast
-
-    x_name, _ = static.fit_arguments(tree, fit_line)
-    candidates = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign):
-            candidates += [v for t, v in _pairs(node.targets[0], node.value) if t == x_name]
-        elif isinstance(node, ast.Call) and node.lineno == fit_line and node.args:
-            candidates.append(node.args[0])
-    for value in candidates:
-        if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice):
-            return {"kind": "slicing", "line": value.lineno, "expression": ast.unparse(value)}
-    return None
-
-
-def _pairs(target: Any, value: Any) -> list[tuple[str, Any]]:
-    """(name, value) for `a = v` and `a, b = v, w`."""
-    import ast
-
-    if isinstance(target, ast.Name):
-        return [(target.id, value)]
-    if (
-        isinstance(target, ast.Tuple)
-        and isinstance(value, ast.Tuple)
-        and len(target.elts) == len(value.elts)
-    ):
-        return [
-            (t.id, v)
-            for t, v in zip(target.elts, value.elts, strict=True)
-            if isinstance(t, ast.Name)
-        ]
-    return []
 
 
 def _unseeded_estimator(model: ModelReport) -> list[str]:
@@ -230,39 +211,45 @@ def _last_script_line(traceback: str) -> str:
 
 
 def _sources(
-    tree: Any,
-    trace: dict[str, Any],
-    data_dir: Path,
-    script: Path,
-    writes: set[str],
-    notes: list[str],
-) -> list[SourceReport]:
-    """The data files the script read; a file that is code, or that is no table (a config, a
-    ragged or undecodable file), is not a source, and `notes` says so."""
-    seen, reports = set(), []
+    tree: Any, trace: dict[str, Any], data_dir: Path, script: Path, writes: set[str]
+) -> tuple[list[SourceReport], list[str]]:
+    """The data files the script read, and a note for each file it opened that is not one.
+
+    Paths come from the sandbox, so they are untrusted: only a regular file inside the data
+    directory, reached without leaving it through `..` or a symlink, is ever opened on the host,
+    and a file that does not parse as a table is "not a data source", never an error."""
+    seen, reports, skipped = set(), [], []
     tree = inline_readers(tree)[0]  # a file read inside a helper function, read at its call
-    for entry in trace.get("files_read", []):
-        path = entry["path"]
-        if (
-            path in seen
-            or path in writes
-            or Path(path).name == script.name
-            or Path(path).is_absolute()
-        ):
+    root, own = data_dir.resolve(), script.resolve()
+    for entry in trace.get("files_read") or []:
+        path = entry.get("path") if isinstance(entry, dict) else None
+        if not isinstance(path, str) or path in seen or path in writes:
             continue
         seen.add(path)
-        file = data_dir / path
-        if not file.is_file():
+        file = _inside(root, path)
+        if file is None or file == own:
             continue
-        if file.suffix in CODE_SUFFIXES:
-            notes.append(f"{path} is code, not data: not taken as a source")
+        if file.suffix.lower() in NOT_TABLES:
+            skipped.append(f"{path}: not a data source ({file.suffix} file)")
             continue
         try:
             reports.append(_source(tree, path, file))
-        except (ValueError, OSError) as exc:  # pandas' parser errors are ValueErrors
-            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-            notes.append(f"{path} was read, but it is not a table Lester can parse ({reason})")
-    return reports
+        except Exception as exc:  # untrusted bytes: any parser failure means "not a table"
+            skipped.append(f"{path}: not a data source ({type(exc).__name__}: {str(exc)[:120]})")
+    return reports, skipped
+
+
+def _inside(root: Path, path: str) -> Path | None:
+    """`root/path` when it is a regular file inside `root` once every symlink is resolved."""
+    if "\0" in path or Path(path).is_absolute():
+        return None
+    try:
+        file = (root / path).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not file.is_relative_to(root) or not file.is_file():
+        return None
+    return file
 
 
 def _source(tree: Any, path: str, file: Path) -> SourceReport:

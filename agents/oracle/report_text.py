@@ -37,11 +37,13 @@ def analysis_text(a: Any) -> str:
             f"model: {m.estimator} fitted at {where(m.line)}; non-default parameters: {m.non_default}"
         )
         lines.append(f"  X {m.X_shape} {m.X_dtype}, y {m.y_shape} {m.y_dtype}")
-    lines.append(f"split: {_split_text(a.split, where)}")
+    lines.append(f"split: {split_text(a.split, where)}")
     for stage, numbers in a.stages.items():
         lines.append(f"stage {stage}: {lines_label(a.cells, numbers)}")
     if a.writes:
         lines.append(f"writes: {', '.join(a.writes)}")
+    for note in a.skipped:
+        lines.append(f"opened, {note}")
     for flag in a.nondeterminism:
         named = _LEADING_LINE.sub(lambda m: where(int(m.group(1))), flag)
         lines.append(f"non-deterministic: {named}")
@@ -52,12 +54,11 @@ def _namer(cells: list[list[int]]) -> Any:
     return lambda line: line_label(cells, line)
 
 
-def _split_text(split: dict[str, Any] | None, where: Any) -> str:
+def split_text(split: dict[str, Any] | None, where: Any = None) -> str:
+    """The row selection; `where` names its line (a notebook's by cell)."""
     if not split:
         return "none (the model is fitted on all rows)"
-    if split["kind"] == "slicing":
-        return f"manual slicing at {where(split['line'])}: {split['expression']}"
-    return (
-        f"{split['kind']} at {where(split['line'])} (test_size={split['test_size']}, "
-        f"random_state={split['random_state']}, shuffle={split['shuffle']}, stratify={split['stratify']})"
-    )
+    line = split.get("line")
+    at = f" at {where(line) if where else f'line {line}'}" if line else ""
+    shown = f": {split['expression']}" if split.get("expression") else ""
+    return f"{split['idiom']}{at}{shown}; {split['note']}"
