@@ -96,7 +96,7 @@ CASES = [
         "source people.csv",
         {"people.csv": PEOPLE, "helpers.py": "def helper(x):\n    return {'a': [x, 2]}\n"},
     ),
-    _csv_case("ragged_csv", "age,income,label\n20,1,0\n21,2,1,9,9\n22\n23,4,1\n", 1, "not a table"),
+    _csv_case("ragged_csv", "age,income,label\n20,1,0\n21,2,1,9,9\n22\n23,4,1\n", 1, "not a data source"),
     _csv_case("empty_csv", "", 1, "raised"),
     _csv_case("header_only_csv", "age,income,label\n", 1, "raised"),
     _csv_case(
@@ -111,7 +111,7 @@ CASES = [
         + "".join(f"{i},{i},{i % 2}\n" for i in range(20)).encode()
         + "# caf\u00e9\n".encode("latin-1"),
         1,
-        "not a table",
+        "not a data source",
         encoding="latin-1",
     ),  # fmt: skip
     FuzzCase(
