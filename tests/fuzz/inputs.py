@@ -96,7 +96,9 @@ CASES = [
         "source people.csv",
         {"people.csv": PEOPLE, "helpers.py": "def helper(x):\n    return {'a': [x, 2]}\n"},
     ),
-    _csv_case("ragged_csv", "age,income,label\n20,1,0\n21,2,1,9,9\n22\n23,4,1\n", 1, "not a data source"),
+    _csv_case(
+        "ragged_csv", "age,income,label\n20,1,0\n21,2,1,9,9\n22\n23,4,1\n", 1, "not a data source"
+    ),
     _csv_case("empty_csv", "", 1, "raised"),
     _csv_case("header_only_csv", "age,income,label\n", 1, "raised"),
     _csv_case(
