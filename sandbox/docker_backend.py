@@ -95,7 +95,9 @@ def _alive(pid: int) -> bool:
 
 
 def sandbox_containers(client: docker.DockerClient) -> list[Any]:
-    return client.containers.list(all=True, filters={"label": f"{LABEL}=1"})
+    """Lester's containers; one removed while they are listed (a job that hit a limit, another
+    session ending) is left out instead of failing the listing."""
+    return client.containers.list(all=True, filters={"label": f"{LABEL}=1"}, ignore_removed=True)
 
 
 def is_stale(container: Any) -> bool:

@@ -85,7 +85,7 @@ class Analysis:
     wall_time: float = 0.0
     backend: str = ""
     cells: list[list[int]] = field(default_factory=list)  # a notebook's line map (notebook.py)
-    notes: list[str] = field(default_factory=list)  # a notebook's dropped lines; files skipped
+    notes: list[str] = field(default_factory=list)  # what converting a notebook dropped
 
     @property
     def ok(self) -> bool:
@@ -150,12 +150,15 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
         return report
     trace = result.trace
     report.writes = sorted({w["path"] for w in trace.get("files_written", [])})
-    report.sources = _sources(tree, trace, data_dir, script, report.notes)
+    skipped: list[str] = []
+    report.sources = _sources(tree, trace, data_dir, script, skipped)
+    report.notes += skipped
     if not trace.get("fits"):
         report.problem = "the script never fits a model (no scikit-learn fit call was recorded)"
         return report
     if not report.sources:
-        report.problem = "the script reads no data files from its data directory"
+        why = f" ({'; '.join(skipped)})" if skipped else ""
+        report.problem = f"the script reads no data files from its data directory{why}"
         return report
     fit = _final_fit(trace["fits"][-1])
     report.fit_choice = _fit_choice(trace["fits"])

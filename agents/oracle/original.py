@@ -89,8 +89,8 @@ def parse_original(original: Original) -> ast.Module:
     try:
         return static.parse(original.source, original.run_name)
     except SyntaxError as exc:
-        where = original.where(exc.lineno)
-        raise AnalysisError(f"{original.path} is not valid Python: {exc.msg} ({where})") from exc
+        where = f" ({original.where(exc.lineno)})" if exc.lineno else ""
+        raise AnalysisError(f"{original.path} is not valid Python: {exc.msg}{where}") from exc
     except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes, nesting, size
         raise AnalysisError(f"{original.path} cannot be parsed as Python: {exc}") from exc
 

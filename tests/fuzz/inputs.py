@@ -57,6 +57,7 @@ CASES = [
     FuzzCase("not_python", "this is not ( python\n", 2, "is not valid Python"),
     FuzzCase("empty", "", 1, "never fits"),
     FuzzCase("binary", bytes(range(256)) * 4, 2, "is not"),
+    FuzzCase("nul_byte", "x = 1\x00\n", 2, "cannot contain null bytes"),
     FuzzCase("not_utf8", b"name = '\xe9t\xe9'\n", 2, "is not UTF-8 text"),
     FuzzCase(
         "huge_line", "x = [" + "1, " * 40_000 + "1]\n" + TRAIN, 0, "model:", {"people.csv": PEOPLE}
@@ -95,7 +96,9 @@ CASES = [
         "source people.csv",
         {"people.csv": PEOPLE, "helpers.py": "def helper(x):\n    return {'a': [x, 2]}\n"},
     ),
-    _csv_case("ragged_csv", "age,income,label\n20,1,0\n21,2,1,9,9\n22\n23,4,1\n", 1, "not a table"),
+    _csv_case(
+        "ragged_csv", "age,income,label\n20,1,0\n21,2,1,9,9\n22\n23,4,1\n", 1, "not a data source"
+    ),
     _csv_case("empty_csv", "", 1, "raised"),
     _csv_case("header_only_csv", "age,income,label\n", 1, "raised"),
     _csv_case(
@@ -110,7 +113,7 @@ CASES = [
         + "".join(f"{i},{i},{i % 2}\n" for i in range(20)).encode()
         + "# caf\u00e9\n".encode("latin-1"),
         1,
-        "not a table",
+        "not a data source",
         encoding="latin-1",
     ),  # fmt: skip
     FuzzCase(
@@ -193,6 +196,7 @@ def model():
 BROKEN_PIPELINES: dict[str, bytes | str] = {
     "binary.py": bytes(range(256)),
     "not_python.py": "def (:\n",
+    "nul_byte.py": PIPELINE + "\x00\n",
     "empty.py": "",
     "raises_at_import.py": "import lester as lt\nraise RuntimeError('broken at import')\n"
     + PIPELINE,

@@ -33,9 +33,12 @@ def lester(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def no_traceback(result: subprocess.CompletedProcess[str]) -> str:
-    """The output, its whitespace normalized (the console wraps long messages)."""
+    """The output, its whitespace normalized (the console wraps long messages).
+
+    Lester's own tracebacks (an exception nothing caught) go to stderr; a verdict on stdout may
+    quote the traceback of the sandboxed candidate as its evidence."""
+    assert "Traceback (most recent call last)" not in result.stderr, result.stderr[-3000:]
     output = " ".join((result.stdout + result.stderr).split())
-    assert "Traceback (most recent call last)" not in output, output[-3000:]
     assert output, "a command must say what happened"
     return output
 
