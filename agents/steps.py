@@ -15,6 +15,7 @@ from .lifter.codegen import tidy
 from .oracle.analysis import Analysis, analyze
 from .oracle.dataflow import dataflow_text
 from .oracle.form import check_form, model_problem
+from .oracle.original import Original, load_original
 from .oracle.report_text import split_text
 from .oracle.verification import sandbox_summary, verify_candidate
 from .proposals import STEP_PARTS, Proposal, StepRequest, assemble
@@ -57,7 +58,9 @@ def title(state: RewriteState) -> str:
 
 def analyse_node(state: RewriteState, rt: Runtime) -> dict[str, Any]:
     rt.progress("analyse: running the original in the sandbox")
-    analysis = analyze(Path(state["script"]), Path(state["data_dir"]), rt.sandbox)
+    analysis = analyze(
+        Path(state["script"]), Path(state["data_dir"]), rt.sandbox, timeout=rt.job_timeout
+    )
     record = {
         "node": "analyse",
         "time": time.time(),
@@ -124,7 +127,8 @@ def step_node(state: RewriteState, rt: Runtime, step: str) -> dict[str, Any]:
     if at_fault != step:
         record["at_fault"] = at_fault
         rt.progress(f"{step}: the fault lies in {at_fault}; going back to it")
-    retry = _can_retry(state, rt, at_fault, (state.get("attempts") or {}).get(at_fault, attempt))
+    fault_attempts = attempt if at_fault == step else (state.get("attempts") or {}).get(at_fault, 0)
+    retry = _can_retry(state, rt, at_fault, fault_attempts)
     update["next"] = at_fault if retry else "done"
     if update["next"] == "done":
         update.update(
@@ -157,13 +161,17 @@ def _propose(
 
 def _request(state: RewriteState, rt: Runtime, step: str, attempt: int) -> StepRequest:
     analysis = Analysis.from_dict(state["analysis"])
-    source = Path(state["script"]).read_text()
+    original = load_original(Path(state["script"]))
+    source = original.source
     lines = analysis.stages.get(STAGE_LINES[step], [])
     if step == "label_model":
         lines = sorted(set(lines) | set(analysis.stages.get("model", [])))
     code_lines = source.splitlines()
+    width = 16 if original.notebook else 4  # "cell 12, line 3" where a notebook's lines are shown
     stage_code = "\n".join(
-        f"{n:4d}  {code_lines[n - 1]}" for n in lines if 0 < n <= len(code_lines)
+        f"{_line_tag(original, n):>{width}}  {code_lines[n - 1]}"
+        for n in lines
+        if 0 < n <= len(code_lines)
     )
     return StepRequest(
         step=step,
@@ -179,6 +187,10 @@ def _request(state: RewriteState, rt: Runtime, step: str, attempt: int) -> StepR
         attempt=attempt,
         artifacts=dict(state.get("artifacts") or {}),
     )
+
+
+def _line_tag(original: Original, line: int) -> str:
+    return original.where(line) if original.notebook else str(line)
 
 
 def _expected(analysis: Analysis, step: str) -> str:
@@ -337,7 +349,7 @@ def verify_node(state: RewriteState, rt: Runtime) -> dict[str, Any]:
     path.write_text(state["module"])
     rt.progress("verify: running the candidate in the sandbox and comparing with the original")
     verification = verify_candidate(
-        Analysis.from_dict(state["analysis"]), path, rt.sandbox
+        Analysis.from_dict(state["analysis"]), path, rt.sandbox, timeout=rt.job_timeout
     ).to_dict()
     record = {"node": "verify", "attempt": n, "time": time.time(), "verification": verification}
     if verification["ok"]:
