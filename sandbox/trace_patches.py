@@ -428,6 +428,7 @@ def _pandas() -> None:
     _patch(pd.Series, "pop", _pop(pd.Series.__dict__["pop"]))
     _patch(pd.DataFrame, "__init__", _constructor(pd.DataFrame.__init__, "pd.DataFrame"))
     _patch(pd.Series, "__init__", _constructor(pd.Series.__init__, "pd.Series"))
+    _patch(pd.Categorical, "__init__", _constructor(pd.Categorical.__init__, "pd.Categorical"))
     for name in PD_FUNCTIONS:
         if hasattr(pd, name):
             _patch(pd, name, _function(getattr(pd, name), f"pd.{name}"))

@@ -266,7 +266,13 @@ class Graph:
             return True
         if node.owner in ("loc", "iloc"):
             return node.method == "__setitem__"
-        if node.op in ("pd.get_dummies", "pd.to_datetime", "pd.to_numeric", "pd.cut"):
+        if node.op in (
+            "pd.get_dummies",
+            "pd.to_datetime",
+            "pd.to_numeric",
+            "pd.cut",
+            "pd.Categorical",
+        ):
             return True
         if node.op == "pd.concat":
             return node.constant(1, "axis", 0) in (1, "columns")

@@ -33,7 +33,9 @@ from .trace_graph import (
 )
 
 ACCESSOR_OPS = frozenset({"str", "dt", "cat"})
-PD_FUNCTIONS = frozenset({"pd.to_datetime", "pd.to_numeric", "pd.cut", "pd.isna", "pd.notna"})
+PD_FUNCTIONS = frozenset(
+    {"pd.to_datetime", "pd.to_numeric", "pd.cut", "pd.isna", "pd.notna", "pd.Categorical"}
+)
 
 
 @dataclass
