@@ -285,9 +285,11 @@ def _inside(root: Path, path: str) -> Path | None:
 def _with_reads(reports: list[SourceReport], reads: list[dict[str, Any]]) -> None:
     """Sources read with pandas take the reader, the call and the options as pandas resolved
     them from the tracer (the sandbox saw the read; the host only guessed)."""
-    by_file = {}
-    for read in reads:
-        by_file.setdefault(read["file"], read)
+    by_file: dict[str, dict[str, Any]] = {}
+    for read in reads:  # a file read twice (a peek with nrows, then in full): the fuller read
+        known = by_file.get(read["file"])
+        if known is None or (read.get("rows") or 0) >= (known.get("rows") or 0):
+            by_file[read["file"]] = read
     for report in reports:
         read = by_file.get(report.path)
         if read is None:

@@ -110,7 +110,26 @@ def _node_problem(node: Any, position: int) -> str | None:
         return "inputs that are not earlier nodes"
     if _depth(node) > MAX_DEPTH:
         return "values nested too deeply"
+    if not all(0 <= r < position for r in _refs(node) if r is not None):
+        return "references that are not earlier nodes"
     return None
+
+
+def _refs(value: Any) -> list[int | None]:
+    """Every `{"ref": n}` inside a node's values (None for a reference that is no number)."""
+    found: list[int | None] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if set(item) == {"ref"}:
+                ref = item["ref"]
+                found.append(ref if isinstance(ref, int) and not isinstance(ref, bool) else -1)
+                continue
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 def _depth(value: Any, level: int = 0) -> int:
