@@ -96,6 +96,8 @@ def _node(raw: dict[str, Any], x: int, y: int) -> FlowNode:
         )
     ):
         label = f"{'set' if method == '__setitem__' else 'get'} {first}"
+    if method == "__getitem__" and isinstance(first, dict) and "ref" in first:
+        label = "filter"  # a boolean mask selects rows
     if raw.get("estimator"):
         label = f"{method} {str(raw['estimator'].get('class', '')).rsplit('.', 1)[-1]}"
     kind = KINDS.get(

@@ -188,3 +188,25 @@ def test_a_pandas_script_is_rewritten_and_verified_in_the_sandbox(tmp_path, dock
     for operation in ("fill_na('income', statistic='median')", "transform_groups(", ".join("):
         assert operation in module
     assert "StandardScaler()" in module and "OneHotEncoder(handle_unknown='ignore')" in module
+
+
+@pytest.mark.docker
+@pytest.mark.e2e
+def test_lester_analyze_shows_the_dataflow_as_text_and_json(tmp_path, docker_daemon):
+    import subprocess
+    import sys
+
+    script = make_case(tmp_path / "loans")
+    base = [sys.executable, "-m", "lester", "analyze", str(script), "--sandbox", "docker"]
+    text = subprocess.run(base, capture_output=True, text=True, timeout=300)
+    assert text.returncode == 0, text.stderr
+    assert "dataflow (the operations the final fit's X and y were computed from):" in text.stdout
+    assert "read with pd.read_csv(index_col=0, na_values=['n/a'])" in text.stdout
+    assert "GroupBy.transform" in text.stdout and "final fit: X = #" in text.stdout
+    shown = subprocess.run([*base, "--json"], capture_output=True, text=True, timeout=300)
+    report = json.loads(shown.stdout)
+    ops = [n["op"] for n in report["dataflow"]["nodes"]]
+    assert ops[:2] == ["pd.read_csv", "pd.read_csv"] and "sklearn.fit" in ops
+    (loans,) = [s for s in report["sources"] if s["path"] == "data/loans.csv"]
+    assert loans["reader"] == "read_csv" and loans["options"]["index_col"] == [0]
+    assert "n/a" in loans["options"]["na_values"] and "loan_id" not in loans["names"]
