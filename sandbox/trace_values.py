@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import inspect
+import itertools
 import math
 import sys
 from collections.abc import Callable
@@ -64,10 +65,10 @@ def _encode_other(value: Any, refer: Refer, script: str | None, depth: int) -> A
     if isinstance(value, tuple):
         return {"tuple": [inner(v) for v in value[:MAX_ITEMS]] + _cut(len(value))}
     if isinstance(value, set | frozenset):
-        items = sorted(value, key=repr)[:MAX_ITEMS]
+        items = sorted(itertools.islice(value, MAX_ITEMS), key=repr)
         return {"set": [inner(v) for v in items] + _cut(len(value))}
     if isinstance(value, dict):
-        pairs = list(value.items())[:MAX_ITEMS]
+        pairs = itertools.islice(value.items(), MAX_ITEMS)
         return {"dict": [[inner(k), inner(v)] for k, v in pairs] + _cut(len(value))}
     if isinstance(value, slice):
         return {"slice": [inner(value.start), inner(value.stop), inner(value.step)]}
