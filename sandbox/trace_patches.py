@@ -83,7 +83,9 @@ MUTATORS = frozenset(
     {"__setitem__", "__delitem__", "insert", "update"}
     | {d for d in DUNDERS if d.startswith("__i") and d not in ("__invert__",)}
 )
-SKIPPED = frozenset({"__init__", "pop", "keys", "items", "info", "memory_usage", "plot"})
+SKIPPED = frozenset(
+    {"__init__", "pop", "query", "eval", "keys", "items", "info", "memory_usage", "plot"}
+)
 PROPERTIES = {"values": "values", "T": "T", "array": "array"}
 PD_FUNCTIONS = [
     "merge",
@@ -214,6 +216,30 @@ def _method(function: Callable, name: str, prefix: Prefix, receiver: Receiver) -
             kwargs,
             mutates=mutates,
         )
+
+    setattr(wrapper, _MARK, True)
+    return wrapper
+
+
+def _scoped(function: Callable, name: str) -> Callable:
+    """`DataFrame.query`/`eval` find `@names` in the frame that called them, counted in stack
+    frames: a wrapper in between would hide it. The caller's names are passed explicitly (as
+    pandas would have found them), whether or not a tracer records the call."""
+
+    @functools.wraps(function)
+    def wrapper(self: Any, expr: Any, *args: Any, **kwargs: Any) -> Any:
+        scoped = dict(kwargs)
+        if kwargs.get("local_dict") is None and kwargs.get("global_dict") is None:
+            if "level" not in kwargs:
+                caller = tracing.caller_frame(2)
+                scoped.update(local_dict=caller.f_locals, global_dict=caller.f_globals)
+        call = lambda: function(self, expr, *args, **scoped)  # noqa: E731
+        context = _user_line()
+        if context is None:
+            return call()
+        tracer, line = context
+        op = f"DataFrame.{name}"
+        return record(tracer, op, line, self, call, (expr, *args), kwargs)
 
     setattr(wrapper, _MARK, True)
     return wrapper
@@ -425,6 +451,8 @@ def _pandas() -> None:
     _patch(generic.NDFrame, "__setattr__", _setattr(generic.NDFrame.__setattr__))
     _patch(groupby.GroupBy, "__getattr__", _getattr(groupby.GroupBy.__getattr__, _named("GroupBy")))
     _patch(pd.DataFrame, "pop", _pop(pd.DataFrame.__dict__["pop"]))
+    for name in ("query", "eval"):
+        _patch(pd.DataFrame, name, _scoped(pd.DataFrame.__dict__[name], name))
     _patch(pd.Series, "pop", _pop(pd.Series.__dict__["pop"]))
     _patch(pd.DataFrame, "__init__", _constructor(pd.DataFrame.__init__, "pd.DataFrame"))
     _patch(pd.Series, "__init__", _constructor(pd.Series.__init__, "pd.Series"))

@@ -242,5 +242,9 @@ def _tracked_scalar(obj: Any) -> bool:
 
 
 def caller_frame(depth: int = 2) -> Any:
-    """The frame that called the patched function (two up from the wrapper's helper)."""
-    return sys._getframe(depth)
+    """The frame that called the patched function (`depth` up from here), looking through the
+    harness's own forwarding wrappers."""
+    frame = sys._getframe(depth)
+    while frame.f_back is not None and _forwards(frame.f_code):
+        frame = frame.f_back
+    return frame

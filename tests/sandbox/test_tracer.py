@@ -222,3 +222,28 @@ def test_uninstall_puts_pandas_back(folder, monkeypatch):
     trace_patches.uninstall()
     assert pd.DataFrame.__getitem__ is original
     assert pd.read_csv.__module__.startswith("pandas")
+
+
+def test_query_and_eval_still_find_the_callers_names(folder, monkeypatch):
+    """pandas looks up `@name` a fixed number of frames up: the wrappers must not hide it."""
+    trace = run(
+        folder,
+        """
+        import pandas as pd
+        LIMIT = 60
+
+        def adults(df):
+            low = 21
+            return df.query("age >= @low and age < @LIMIT").eval("older = age > @low")
+
+        print(adults(pd.read_csv("people.csv")).shape)
+        """,
+        monkeypatch,
+    )
+    assert [n["op"] for n in trace["dataflow"]["nodes"]][1:] == [
+        "DataFrame.query",
+        "DataFrame.eval",
+    ]
+    frame = pd.DataFrame({"a": [1, 2, 3]})
+    lowest = 1  # noqa: F841 (read by the query string)
+    assert frame.query("a > @lowest")["a"].tolist() == [2, 3]  # installed, no tracer active
