@@ -9,12 +9,12 @@ from lester.abstraction.errors import (
     StageError,
 )
 from lester.abstraction.frame import Frame, from_pandas, union
+from lester.abstraction.loading import load_run
 from lester.abstraction.pipeline import Pipeline, load_pipeline
 from lester.abstraction.run import Run
 from lester.abstraction.sources import read_csv, read_json
 from lester.abstraction.splits import Split, column_split, head_split, no_split, random_split
 from lester.abstraction.stages import encode, label, model, prepare, source, split, step
-from lester.abstraction.storage import load_run
 
 __all__ = [
     "Frame",

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from lester.abstraction.frame import (
     DELETION_SAFE_OPS,
+    CodeUnavailable,
     Frame,
     _group_ids,
     _join_keys,
@@ -145,8 +146,11 @@ def maintain(
         raise NotMaintainable("the frame has no lineage")
     walk = _Walk(deletion, sources or {})
     changes: dict[int, Change] = {}
-    for node in _bottom_up(frame, deletion.source):
-        changes[id(node)] = _change(node, changes, walk)
+    try:
+        for node in _bottom_up(frame, deletion.source):
+            changes[id(node)] = _change(node, changes, walk)
+    except CodeUnavailable as exc:
+        raise NotMaintainable(str(exc)) from None
     return changes[id(frame)], walk.steps
 
 

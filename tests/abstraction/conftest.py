@@ -38,3 +38,11 @@ def make_shop(n_customers: int, n_orders: int, seed: int) -> tuple[pd.DataFrame,
 @pytest.fixture
 def shop_dir(tmp_path: Path) -> Path:
     return write_shop(tmp_path / "data", *make_shop(60, 200, seed=1))
+
+
+@pytest.fixture(autouse=True)
+def _own_signing_key(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Runs are signed with a key in the user's config dir: tests get a config dir of their own."""
+    config = tmp_path_factory.getbasetemp() / "lester-config"
+    monkeypatch.setenv("LESTER_CONFIG_DIR", str(config))
+    return config
