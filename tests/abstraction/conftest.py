@@ -41,7 +41,9 @@ def shop_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _own_signing_key(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _own_signing_key(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Runs are signed with a key in the user's config dir: tests get a config dir of their own."""
     config = tmp_path_factory.getbasetemp() / "lester-config"
     monkeypatch.setenv("LESTER_CONFIG_DIR", str(config))

@@ -185,7 +185,9 @@ def test_forget_equals_rerun_for_random_deletions(tmp_path_factory, n_customers,
     ids = st.lists(st.integers(0, n_rows - 1), min_size=1, max_size=8, unique=True)
     drawn = data.draw(ids)
     first, second = drawn[: len(drawn) // 2 + 1], drawn[len(drawn) // 2 + 1 :] or [n_rows - 1]
-    second = [i for i in second if i not in first] or [i for i in range(n_rows) if i not in first][:1]
+    second = [i for i in second if i not in first] or [i for i in range(n_rows) if i not in first][
+        :1
+    ]
     try:
         run = lt.load_pipeline(PIPELINES / pipeline).run(data_dir=data_dir)
         once = rerun_without(PIPELINES / pipeline, data_dir, root / "once", first, source)
