@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -74,6 +74,12 @@ class RowChange:
     new_fit: np.ndarray
     frame: Callable[[list[str] | None], pd.DataFrame]
     n_old: int
+    selected: dict[int, Block] = field(default_factory=dict)
+
+    def kept_rows(self, block: Block) -> Block:
+        """The block's old rows in their new order (only when rows were only deleted); blocks
+        that shared their rows keep sharing them, so one pass over their array serves all."""
+        return self.selected.get(id(block)) or block.take(self.origins)
 
     @cached_property
     def only_deleted(self) -> bool:
@@ -184,6 +190,11 @@ def update_encoder(
     change: RowChange,
 ) -> EncoderUpdate:
     """The encoder update a re-run on the changed rows amounts to, block by block."""
+    if change.only_deleted:
+        taken = matrix.take(change.origins).blocks
+        change = replace(
+            change, selected={id(b): t for b, t in zip(matrix.blocks, taken, strict=True)}
+        )
     outcomes = []
     for (name, transformer, spec), block in zip(_emitting(encoder), matrix.blocks, strict=True):
         outcomes.append(_update_block(name, transformer, spec, block, statistics.get(name), change))
@@ -211,7 +222,7 @@ def _update_block(
 def _reuse(name: str, transformer: Any, spec: Any, block: Block, change: RowChange) -> Outcome:
     """A transformer that learned nothing: old rows reused, new rows transformed."""
     if change.only_deleted:
-        return Outcome(transformer, block.take(change.origins), "reused", None, _all(block))
+        return Outcome(transformer, change.kept_rows(block), "reused", None, _all(block))
     fresh = transformer if isinstance(transformer, str) else clone(transformer)
     values = _transform_new(name, fresh, spec, change, fit=True)
     how = "reused, new rows transformed"
@@ -354,7 +365,7 @@ def _rows_for_new(
 ) -> Block | None:
     """The block on the new rows, old rows selected, new rows transformed by the fitted transformer."""
     if change.only_deleted:
-        return block.take(change.origins)
+        return change.kept_rows(block)
     try:
         values = _transform_new(name, transformer, spec, change)
     except ValueError:

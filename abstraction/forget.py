@@ -188,11 +188,11 @@ def _update_prepared(run: Run, request: Request, sources: dict[str, FrameRows]) 
     old = run.prepared_rows
     if request.source not in old.sources:
         return PreparedUpdate(old, run.y_all, np.arange(len(old)), "unaffected")
-    if old.base.lineage is None and old.base.ops <= DELETION_SAFE_OPS:
+    if old.lineage is None and old.ops <= DELETION_SAFE_OPS:
         derived = old.index(request.source).mask(request.ids)
         kept = np.flatnonzero(~derived)
         return PreparedUpdate(old.without(derived), run.y_all[kept], kept, "deleted-by-provenance")
-    if old.base.lineage is None:
+    if old.lineage is None:
         return _recompute(run, sources, "the run keeps no lineage of it")
     try:
         return _maintain(run, Deletion(request.source, request.ids), sources)
@@ -220,7 +220,7 @@ def _maintain(run: Run, deletion: Deletion, sources: dict[str, FrameRows]) -> Pr
 
 def _recompute(run: Run, sources: dict[str, FrameRows], reason: str) -> PreparedUpdate:
     """The whole preparation again, from the updated sources, by the pipeline's own code."""
-    ops = ", ".join(sorted(run.prepared_rows.base.ops - DELETION_SAFE_OPS))
+    ops = ", ".join(sorted(run.prepared_rows.ops - DELETION_SAFE_OPS))
     pipeline = _pipeline(run, f"the preparation ({ops}; {reason})")
     frames = {name: rows.frame for name, rows in sources.items()}
     frame = pipeline.prepare(frames, run.data_dir)

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import io
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from .splits import Split
 from .stored import StoredFrameRows, map_file, parse_json, parse_layout, parse_npy
 
 FORMATS = (1, 2)
+_HASHING = ThreadPoolExecutor(2, thread_name_prefix="lester-verify")
 PICKLES = ("encoder.joblib", "model.joblib")
 
 
@@ -67,11 +69,24 @@ class Origin:
     trust: Trust
     artifacts: dict[str, Any] = field(default_factory=dict)
     unverified: list[str] = field(default_factory=list)
+    pending: list[tuple[str, Future]] = field(default_factory=list)
 
     def check(self, rel: str, data: bytes | memoryview) -> None:
         """Accept a data file: matching, or from a run the user's key did not sign (its data are
         only parsed), or trusted by the caller; a signed run's changed file is refused."""
-        problem = self.trust.problem(rel, data)
+        self._judge(rel, self.trust.problem(rel, data))
+
+    def check_later(self, rel: str, data: bytes | memoryview) -> None:
+        """Check a large file in a background thread (hashing releases the interpreter), while
+        the deletion goes on; `settle` waits for the outcome before anything is written."""
+        self.pending.append((rel, _HASHING.submit(self.trust.problem, rel, data)))
+
+    def settle(self) -> None:
+        pending, self.pending = self.pending, []
+        for rel, future in pending:
+            self._judge(rel, future.result())
+
+    def _judge(self, rel: str, problem: str | None) -> None:
         if problem is None:
             return
         if self.trust.signed and not self.trust.trust_unsigned:
@@ -116,7 +131,7 @@ def _array(origin: Origin, rel: str) -> np.ndarray:
 
 def _mapped(origin: Origin, rel: str) -> np.ndarray:
     mapped = map_file(origin.root, rel)
-    origin.check(rel, mapped)
+    origin.check_later(rel, mapped)
     return parse_npy(origin.root, rel, mapped, copy=False)
 
 
@@ -202,7 +217,7 @@ def _check_rows(root: Path, arrays: dict[str, np.ndarray], n: int) -> None:
         and train.dtype.kind in "iu"
         and test.dtype.kind in "iu"
         and (not len(positions) or (positions.min() >= 0 and positions.max() < n))
-        and len(np.unique(positions)) == len(positions)
+        and bool(np.all(np.bincount(positions, minlength=n) <= 1))
     )
     if not valid:
         raise BadRunError(f"{root}: the labels and split positions do not fit the prepared data")

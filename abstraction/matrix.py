@@ -3,11 +3,11 @@
 A run's matrix can be hundreds of megabytes; copying it to drop one row costs more than the rest
 of a deletion together, and holding the copy beside the original doubles the memory. So `forget`
 never copies it: a `Matrix` is a sequence of `Block`s (one per transformer of the encoder), each
-an array it shares with the run it came from plus the positions of its live rows and, when
-categories vanished, of its live columns. Deleting rows composes positions; a refitted block
-replaces its own columns only. What the model update needs (products with a vector) runs block
-by block on the shared arrays; `dense()` materializes the matrix when someone asks for it, and
-saving streams it row chunk by row chunk.
+naming columns of an array it shares with the run it came from and the positions of its live
+rows. Deleting rows composes positions; a refitted block replaces its own columns only; a
+vanished category drops its column from the selection. What the model update needs (products
+with a vector) runs on the shared arrays, one pass per array however many blocks it holds;
+`dense()` materializes the matrix when someone asks for it, and saving streams it in row chunks.
 
 The shared arrays still hold the deleted rows in memory (the earlier run holds them anyway);
 they are never reachable through the matrix and never written: everything that leaves the
@@ -26,11 +26,20 @@ CHUNK_ROWS = 1 << 16
 
 @dataclass(frozen=True)
 class Block:
-    """Rows `rows` and columns `cols` of `array` (None: all of them, in order)."""
+    """Rows `rows` (None: all, in order) and columns `cols` of the 2-D `array`."""
 
     array: np.ndarray
     rows: np.ndarray | None = None
-    cols: np.ndarray | None = None
+    cols: slice | np.ndarray | None = None
+
+    @property
+    def columns(self) -> np.ndarray:
+        width = self.array.shape[1]
+        if self.cols is None:
+            return np.arange(width)
+        if isinstance(self.cols, slice):
+            return np.arange(width)[self.cols]
+        return self.cols
 
     @property
     def n_rows(self) -> int:
@@ -38,32 +47,55 @@ class Block:
 
     @property
     def width(self) -> int:
-        return self.array.shape[1] if self.cols is None else len(self.cols)
+        return len(self.columns) if self.cols is not None else self.array.shape[1]
 
     def take(self, positions: np.ndarray) -> Block:
         rows = positions if self.rows is None else self.rows[positions]
         return replace(self, rows=rows)
 
     def keep_columns(self, keep: np.ndarray) -> Block:
-        """The block without the columns where `keep` (one flag per current column) is false."""
-        current = np.arange(self.array.shape[1]) if self.cols is None else self.cols
-        return replace(self, cols=current[keep])
+        """The block without the columns where `keep` (one flag per column) is false."""
+        return replace(self, cols=self.columns[keep])
 
     def dense(self, positions: np.ndarray | None = None) -> np.ndarray:
-        """The block's values (of rows `positions` only, if given), as a fresh or shared array."""
-        rows = self.rows if positions is None else self._rows(positions)
-        out = self.array if rows is None else self.array[rows]
-        return out if self.cols is None else out[:, self.cols]
+        return _Group([self]).dense(positions)
 
-    def _rows(self, positions: np.ndarray) -> np.ndarray:
-        return positions if self.rows is None else self.rows[positions]
+
+@dataclass(frozen=True)
+class _Group:
+    """Consecutive blocks over the same array and rows: one pass over the array serves them."""
+
+    blocks: list[Block]
+
+    @property
+    def array(self) -> np.ndarray:
+        return self.blocks[0].array
+
+    @property
+    def rows(self) -> np.ndarray | None:
+        return self.blocks[0].rows
+
+    def columns(self) -> np.ndarray | slice:
+        if len(self.blocks) == 1 and isinstance(self.blocks[0].cols, slice | None):
+            return self.blocks[0].cols or slice(None)
+        columns = np.concatenate([b.columns for b in self.blocks])
+        if len(columns) and np.array_equal(columns, np.arange(columns[0], columns[-1] + 1)):
+            return slice(int(columns[0]), int(columns[-1]) + 1)
+        return columns
+
+    def dense(self, positions: np.ndarray | None = None) -> np.ndarray:
+        rows = self.rows if positions is None else _compose(self.rows, positions)
+        cols = self.columns()
+        if rows is None:
+            return self.array[:, cols]
+        if isinstance(cols, slice):
+            return self.array[rows, cols]
+        return self.array[rows][:, cols]
 
     def matvec(self, v: np.ndarray) -> np.ndarray:
-        if self.cols is not None:
-            full = np.zeros(self.array.shape[1])
-            full[self.cols] = v
-            v = full
-        out = self.array @ v
+        full = np.zeros(self.array.shape[1])
+        full[self.columns()] = v
+        out = self.array @ full
         return out if self.rows is None else out[self.rows]
 
     def rmatvec(self, r: np.ndarray) -> np.ndarray:
@@ -71,27 +103,26 @@ class Block:
             full = np.zeros(len(self.array))
             full[self.rows] = r
             r = full
-        out = self.array.T @ r
-        return out if self.cols is None else out[self.cols]
+        return (self.array.T @ r)[self.columns()]
 
-    def column_sums(self, positions: np.ndarray) -> np.ndarray:
-        """Per column, the sum over rows `positions` (one-hot counts, document frequencies)."""
-        return self.dense(positions).sum(axis=0) if len(positions) else np.zeros(self.width)
+
+def _compose(rows: np.ndarray | None, positions: np.ndarray) -> np.ndarray:
+    return positions if rows is None else rows[positions]
 
 
 @dataclass(frozen=True)
 class Matrix:
-    """Blocks side by side, all with the same rows."""
+    """Blocks side by side, all with the same number of rows."""
 
     blocks: tuple[Block, ...]
     n_rows: int
 
     @classmethod
     def of(cls, dense: np.ndarray, widths: Sequence[int]) -> Matrix:
-        """Column slices of `dense` (views, no copy) of the given widths."""
+        """Column ranges of `dense` (no copy) of the given widths."""
         blocks, start = [], 0
         for width in widths:
-            blocks.append(Block(dense[:, start : start + width]))
+            blocks.append(Block(dense, None, slice(start, start + width)))
             start += width
         if start != dense.shape[1]:
             raise ValueError(f"block widths {list(widths)} do not cover {dense.shape[1]} columns")
@@ -99,7 +130,7 @@ class Matrix:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.n_rows, sum(b.width for b in self.blocks)
+        return self.n_rows, sum(self.widths)
 
     @property
     def widths(self) -> list[int]:
@@ -116,35 +147,67 @@ class Matrix:
             start += width
         return out
 
+    def _groups(self) -> list[tuple[_Group, slice]]:
+        """Runs of blocks sharing array and rows, with the matrix columns each run covers."""
+        groups: list[tuple[list[Block], int, int]] = []
+        for block, cols in zip(self.blocks, self.offsets(), strict=True):
+            if not block.width:
+                continue
+            last = groups[-1][0][-1] if groups else None
+            if last is not None and last.array is block.array and last.rows is block.rows:
+                groups[-1][0].append(block)
+                groups[-1] = (groups[-1][0], groups[-1][1], cols.stop)
+            else:
+                groups.append(([block], cols.start, cols.stop))
+        return [(_Group(blocks), slice(a, b)) for blocks, a, b in groups]
+
     def take(self, positions: np.ndarray) -> Matrix:
-        return Matrix(tuple(b.take(positions) for b in self.blocks), len(positions))
+        """The rows `positions` (blocks that shared rows keep sharing them)."""
+        composed: dict[int, np.ndarray] = {}
+        blocks = []
+        for block in self.blocks:
+            key = id(block.rows)
+            if key not in composed:
+                composed[key] = _compose(block.rows, positions)
+            blocks.append(replace(block, rows=composed[key]))
+        return Matrix(tuple(blocks), len(positions))
 
     def with_block(self, i: int, block: Block) -> Matrix:
         if block.n_rows != self.n_rows:
             raise ValueError(f"block {i} has {block.n_rows} rows, the matrix {self.n_rows}")
         return Matrix(self.blocks[:i] + (block,) + self.blocks[i + 1 :], self.n_rows)
 
-    def dense(self, positions: np.ndarray | None = None) -> np.ndarray:
+    def dense(
+        self, positions: np.ndarray | None = None, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The values (of rows `positions` only, if given), into `out` when it is given."""
+        groups = self._groups()
+        whole = len(groups) == 1 and groups[0][1].stop == self.shape[1]
+        if whole and out is None:
+            return np.asarray(groups[0][0].dense(positions))
         n = self.n_rows if positions is None else len(positions)
-        if len(self.blocks) == 1 and positions is None:
-            return np.asarray(self.blocks[0].dense())
-        out = np.empty((n, self.shape[1]), dtype=self.dtype)
-        for block, cols in zip(self.blocks, self.offsets(), strict=True):
-            out[:, cols] = block.dense(positions)
+        out = np.empty((n, self.shape[1]), dtype=self.dtype) if out is None else out[:n]
+        for group, cols in groups:
+            out[:, cols] = group.dense(positions)
         return out
 
     def matvec(self, v: np.ndarray) -> np.ndarray:
         out = np.zeros(self.n_rows)
-        for block, cols in zip(self.blocks, self.offsets(), strict=True):
-            if block.width:
-                out += block.matvec(v[cols])
+        for group, cols in self._groups():
+            out += group.matvec(v[cols])
         return out
 
     def rmatvec(self, r: np.ndarray) -> np.ndarray:
-        parts = [b.rmatvec(r) if b.width else np.zeros(0) for b in self.blocks]
-        return np.concatenate(parts) if parts else np.zeros(0)
+        out = np.zeros(self.shape[1])
+        for group, cols in self._groups():
+            out[cols] = group.rmatvec(r)
+        return out
 
     def chunks(self, rows: int = CHUNK_ROWS) -> Iterator[np.ndarray]:
-        """The matrix as consecutive dense row chunks (for streaming writes)."""
+        """The matrix as consecutive dense row chunks (for streaming writes). A chunk is only
+        valid until the next one is asked for: the matrix is assembled in one reused buffer."""
+        single = len(self._groups()) == 1
+        buffer = None if single else np.empty((min(rows, self.n_rows), self.shape[1]), self.dtype)
         for start in range(0, self.n_rows, rows):
-            yield self.dense(np.arange(start, min(start + rows, self.n_rows)))
+            positions = np.arange(start, min(start + rows, self.n_rows))
+            yield self.dense(positions, buffer)

@@ -16,7 +16,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .frame import Frame, prov_column
+from .frame import ColumnProvenance, Frame, Lineage, prov_column
 from .provenance import ProvenanceIndex
 
 
@@ -52,6 +52,27 @@ class FrameRows:
     @property
     def columns(self) -> list[str]:
         return self.base.columns
+
+    @property
+    def colprov(self) -> ColumnProvenance:
+        return self.base.colprov
+
+    @property
+    def ops(self) -> frozenset[str]:
+        return self.base.ops
+
+    @property
+    def lineage(self) -> Lineage | None:
+        return self.base.lineage
+
+    @property
+    def layout(self) -> list[str]:
+        """Every column of the frame, provenance columns included, in order."""
+        return list(self.base.df.columns)
+
+    def empty(self) -> pd.DataFrame:
+        """The data columns without rows (what column provenance needs of the data)."""
+        return self.base.df.iloc[:0][self.columns]
 
     def values(self, column: str) -> np.ndarray:
         values = self.base.df[column].to_numpy()

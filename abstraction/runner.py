@@ -65,8 +65,9 @@ def complete_run(
         )
     if column_provenance is None:
         prepared: FrameRows = fields["prepared_rows"]
-        empty = prepared.base.df.iloc[:0][prepared.columns]
-        column_provenance = feature_provenance(fields["encoder"], empty, prepared.base.colprov)
+        column_provenance = feature_provenance(
+            fields["encoder"], prepared.empty(), prepared.colprov
+        )
     return Run(**fields, predictions=predictions, column_provenance=column_provenance)
 
 

@@ -54,9 +54,9 @@ class SavedPredicate:
 
 def write_lineage(run: Run, writer: Any) -> dict[str, Any] | None:
     """Save the prepared frame's lineage; None when it keeps none (deletion-safe pipelines)."""
-    root = run.prepared_rows.base
-    if root.lineage is None:
+    if run.prepared_rows.lineage is None:
         return None
+    root = run.prepared_rows.base
     sources = {id(rows.frame): name for name, rows in run.source_rows.items()}
     nodes, numbers = [], {}
     for frame in _graph(root):

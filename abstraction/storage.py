@@ -114,8 +114,10 @@ class RunWriter:
         return frame_table(FrameRows(frame))
 
     def table(self, rel: str, table: pa.Table) -> None:
+        """Parquet without compression: a run's frames are rewritten on every deletion, and the
+        matrix, not the frames, decides a run's size."""
         path = self._path(rel)
-        pq.write_table(table, path)
+        pq.write_table(table, path, compression="none")
         if self.key is not None:
             self.macs[rel] = _mac_path(self.key, rel, path)
 
@@ -169,6 +171,8 @@ def save_run(run: Run, target: Path, *, overwrite: bool = False, signed: bool = 
     if not target.parent.is_dir():
         raise LesterError(f"{target.parent} does not exist (nothing was written)")
     key = signing_key() if signed else None
+    if run.origin is not None:
+        run.origin.settle()
     tmp = scratch_dir(target)
     tmp.mkdir()
     try:
@@ -261,15 +265,13 @@ def _meta(run: Run, maintenance: dict[str, Any], key: bytes | None) -> dict[str,
         "data_dir": run.data_dir,
         "split": run.split.to_dict(),
         "fit_on": run.fit_on,
-        "sources": {
-            name: _colprov_json(rows.base.colprov) for name, rows in run.source_rows.items()
-        },
-        "source_ops": {name: sorted(rows.base.ops) for name, rows in run.source_rows.items()},
+        "sources": {name: _colprov_json(rows.colprov) for name, rows in run.source_rows.items()},
+        "source_ops": {name: sorted(rows.ops) for name, rows in run.source_rows.items()},
         "source_layout": {name: _layout(rows) for name, rows in run.source_rows.items()},
         "source_rows": {name: len(rows) for name, rows in run.source_rows.items()},
         "prepared": {
-            "colprov": _colprov_json(prepared.base.colprov),
-            "ops": sorted(prepared.base.ops),
+            "colprov": _colprov_json(prepared.colprov),
+            "ops": sorted(prepared.ops),
             **_layout(prepared),
         },
         "rows": len(prepared),
@@ -297,8 +299,7 @@ def _emitting(encoder: Any) -> list[tuple[str, Any, Any]]:
 
 
 def _layout(rows: FrameRows) -> dict[str, Any]:
-    layout = rows.layout if isinstance(rows, StoredFrameRows) else list(rows.base.df.columns)
-    return {"layout": layout, "n_rows": len(rows)}
+    return {"layout": rows.layout, "n_rows": len(rows)}
 
 
 def _colprov_json(colprov: dict) -> dict[str, list[list[str]]]:

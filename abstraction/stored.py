@@ -96,7 +96,8 @@ def map_file(root: Path, rel: str) -> mmap.mmap | bytes:
     try:
         if os.fstat(fd).st_size == 0:
             return b""
-        return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+        flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
+        return mmap.mmap(fd, 0, flags=flags, prot=mmap.PROT_READ)
     finally:
         os.close(fd)
 
@@ -146,8 +147,8 @@ class StoredFrameRows(FrameRows):
         shared: dict[str, Any] | None = None,
     ) -> None:
         self.root, self.rel, self.check = root, rel, check
-        self.n_base, self.colprov, self.ops = n_rows, colprov, ops
-        self.layout = list(layout)
+        self.n_base, self._colprov, self._ops = n_rows, colprov, ops
+        self._layout = list(layout)
         self._columns = [c for c in layout if not is_prov_column(c)]
         self._sources = [c[len(PROV_PREFIX) :] for c in layout if is_prov_column(c)]
         self.rows = rows
@@ -164,7 +165,13 @@ class StoredFrameRows(FrameRows):
         return self._shared["bytes"]
 
     def table(self, columns: list[str] | None = None) -> pa.Table:
+        """The file's table (or some columns of it); a whole table, once read, is kept."""
+        whole = self._shared.get("table")
+        if whole is not None:
+            return whole if columns is None else whole.select(columns)
         table = parse_table(self.root, self.rel, self.content, columns)
+        if columns is None:
+            self._shared["table"] = table
         if table.num_rows != self.n_base:
             raise BadRunError(
                 f"{self.root}: {self.rel} has {table.num_rows} rows, not {self.n_base}"
@@ -175,19 +182,39 @@ class StoredFrameRows(FrameRows):
     def base(self) -> Frame:  # type: ignore[override]
         if "frame" not in self._shared:
             df = table_frame(self.table())
-            if list(df.columns) != self.layout:
+            if list(df.columns) != self._layout:
                 raise BadRunError(
                     f"{self.root}: {self.rel} does not hold the columns its metadata names"
                 )
-            self._shared["frame"] = Frame(df, self.colprov, self.ops)
+            self._shared["frame"] = Frame(df, self._colprov, self._ops)
         return self._shared["frame"]
 
     def __len__(self) -> int:
         return self.n_base if self.rows is None else len(self.rows)
 
     @property
+    def layout(self) -> list[str]:
+        return list(self._layout)
+
+    @property
     def sources(self) -> list[str]:
         return list(self._sources)
+
+    @property
+    def colprov(self) -> dict[str, frozenset]:
+        return self._colprov
+
+    @property
+    def ops(self) -> frozenset[str]:
+        return self._ops
+
+    @property
+    def lineage(self) -> None:
+        return None
+
+    def empty(self) -> pd.DataFrame:
+        schema = pq.read_schema(pa.BufferReader(self.content))
+        return table_frame(schema.empty_table())[self._columns]
 
     @property
     def columns(self) -> list[str]:
@@ -210,8 +237,8 @@ class StoredFrameRows(FrameRows):
         rows = kept if self.rows is None else self.rows[kept]
         indexes = {s: idx.after(kept) for s, idx in self._indexes.items()}
         return StoredFrameRows(
-            self.root, self.rel, self.check, self.n_base, self.colprov, self.ops,
-            self.layout, rows, indexes, self._shared,
+            self.root, self.rel, self.check, self.n_base, self._colprov, self._ops,
+            self._layout, rows, indexes, self._shared,
         )  # fmt: skip
 
     def selected_table(self) -> pa.Table:
