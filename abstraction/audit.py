@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .predicate import parse
 from .runfiles import BadRunError
 
 
@@ -47,13 +48,27 @@ def hashed_ids(key: bytes, source: str, ids: list[int]) -> list[str]:
     ]
 
 
+def sealed_predicate(key: bytes, source: str, text: str | None) -> str | None:
+    """A predicate with its literals hashed (`name == 'Ada'` names the person it deletes)."""
+    if text is None:
+        return None
+
+    def seal(value: Any) -> str:
+        digest = hmac.new(key, f"lester-value\0{source}\0{value!r}".encode(), hashlib.sha256)
+        return "#" + digest.hexdigest()[:16]
+
+    return parse(text).redacted(seal)
+
+
 def sealed(entries: list[dict[str, Any]], key: bytes, content_after: str) -> list[dict[str, Any]]:
-    """The lines as saved: clear ids replaced by hashes, the new content digest filled in."""
+    """The lines as saved: clear ids and literals replaced by hashes, the new content digest
+    filled in."""
     out = []
     for line in entries:
         line = dict(line)
         if "ids" in line:
             line["ids_hashed"] = hashed_ids(key, line["source"], line.pop("ids"))
+            line["predicate"] = sealed_predicate(key, line["source"], line["predicate"])
         if line.get("content_after") is None:
             line["content_after"] = content_after
         out.append(line)
@@ -66,6 +81,7 @@ def sealed_report(report: dict[str, Any] | None, key: bytes) -> dict[str, Any] |
         return report
     out = dict(report)
     out["ids_hashed"] = hashed_ids(key, report["source"], out.pop("ids"))
+    out["predicate"] = sealed_predicate(key, report["source"], report["predicate"])
     out["ids_not_found_hashed"] = hashed_ids(key, report["source"], out.pop("ids_not_found", []))
     return out
 

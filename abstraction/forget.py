@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
+from . import audit
 from .encoder_update import EncoderUpdate, RowChange, fit_statistics, update_encoder
 from .errors import LesterError
 from .features import blocks, fit_transform_all
@@ -127,6 +128,7 @@ def forget(
     updated.forget_report = _report(
         run, updated, request, removed, prepared, encoding.how, model, started
     )
+    updated.audit.append(audit.entry(updated.forget_report, run.content))
     return updated
 
 

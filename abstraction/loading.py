@@ -131,8 +131,13 @@ def _array(origin: Origin, rel: str) -> np.ndarray:
 
 def _mapped(origin: Origin, rel: str) -> np.ndarray:
     mapped = map_file(origin.root, rel)
+    try:
+        array = parse_npy(origin.root, rel, mapped, copy=False)
+    except BadRunError:
+        origin.check(rel, mapped)  # a tampered file says so before it says it is malformed
+        raise
     origin.check_later(rel, mapped)
-    return parse_npy(origin.root, rel, mapped, copy=False)
+    return array
 
 
 def _assemble(origin: Origin, meta: dict[str, Any]) -> Run:
@@ -164,6 +169,7 @@ def _assemble(origin: Origin, meta: dict[str, Any]) -> Run:
         audit=_audit(origin),
         origin=origin,
         notes=notes,
+        content=origin.content,
         **arrays,
     )
     origin.artifacts.update(

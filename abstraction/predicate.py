@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,6 +81,11 @@ class Predicate:
                 f"{self.text!r}: unknown column(s) {missing}; available: {', '.join(data.columns)}"
             )
         return _evaluate(self.tree, data, self.text)
+
+    def redacted(self, seal: Callable[[Any], str]) -> str:
+        """The predicate with every literal replaced by `seal(literal)`: audit logs record which
+        columns a deletion selected on, not the values that identify the data subject."""
+        return _render(self.tree, seal)
 
     def to_json(self) -> dict[str, Any]:
         return {"text": self.text, "values": dict(self.values)}
@@ -255,3 +260,29 @@ def _evaluate(tree: Comparison | Logical, data: pd.DataFrame, text: str) -> np.n
             f"{tree.value!r}: {exc}"
         ) from None
     return result.fillna(False).to_numpy(dtype=bool) & present
+
+
+SYMBOLS = {
+    "eq": "==",
+    "ne": "!=",
+    "lt": "<",
+    "le": "<=",
+    "gt": ">",
+    "ge": ">=",
+    "in": "in",
+    "notin": "not in",
+}
+
+
+def _render(tree: Comparison | Logical, seal: Callable[[Any], str]) -> str:
+    if isinstance(tree, Comparison):
+        value = tree.value
+        shown = (
+            "[" + ", ".join(seal(v) for v in value) + "]"
+            if isinstance(value, tuple)
+            else seal(value)
+        )
+        return f"`{tree.column}` {SYMBOLS[tree.op]} {shown}"
+    if tree.op == "not":
+        return f"not ({_render(tree.operands[0], seal)})"
+    return "(" + f" {tree.op} ".join(_render(t, seal) for t in tree.operands) + ")"

@@ -43,7 +43,8 @@ class Run:
     artifacts are row selections (`train_index`, `test_index` are positions in `prepared`).
     `statistics` and `curvature` are what keeps later deletions cheap (encoder counts, the model's
     Hessian); `pipeline` is the pipeline's code when the run was made in this process (a loaded
-    run has none, and never imports any).
+    run has none, and never imports any). `audit` holds the deletions so far (`audit.py`);
+    `content` is the content digest of the saved run this one was loaded as, if any.
     """
 
     source_rows: dict[str, FrameRows]
@@ -67,6 +68,7 @@ class Run:
     audit: list[dict[str, Any]] = field(default_factory=list)
     origin: Any = None
     notes: list[str] = field(default_factory=list)
+    content: str | None = None
 
     @property
     def sources(self) -> Mapping[str, Frame]:

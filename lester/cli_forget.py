@@ -18,6 +18,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -185,10 +186,10 @@ def _finish(doc: dict[str, Any], as_json: bool, code: int) -> None:
         print(json.dumps(doc, indent=1, default=str))
         raise typer.Exit(code)
     if "error" in doc:
-        err.print(f"[bold red]error:[/] {doc['error']}", highlight=False, markup=True)
+        err.print(f"[bold red]error:[/] {escape(doc['error'])}", highlight=False, soft_wrap=True)
         raise typer.Exit(code)
     for warning in doc["warnings"]:
-        err.print(f"[bold yellow]warning:[/] {warning}", highlight=False)
+        err.print(f"[bold yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     _print_report(doc)
     raise typer.Exit(code)
 
@@ -205,18 +206,21 @@ def _print_report(doc: dict[str, Any]) -> None:
         table.add_row(name, str(entry.get("rows_removed", "")), entry["method"])
     console.print(table, markup=False)
     for missing in report["ids_not_found"]:
-        console.print(f"id {missing}: not found in {report['source']}", markup=False)
+        console.print(
+            f"id {missing}: not found in {report['source']}", markup=False, soft_wrap=True
+        )
     if report["n_not_found"] > len(report["ids_not_found"]):
         console.print(f"... {report['n_not_found']} ids not found in all", markup=False)
     certificate = report["artifacts"]["model"].get("certificate") or {}
     if "gradient_norm" in certificate:
         console.print(f"model gradient norm: {certificate['gradient_norm']:.3g}", markup=False)
     for note in doc["notes"]:
-        console.print(f"note: {note}", markup=False)
+        console.print(f"note: {note}", markup=False, soft_wrap=True)
     if not doc["dry_run"] and not doc["in_place"]:
         console.print(
             f"the original run {doc['run']} still holds the forgotten rows: delete it once the "
             "new run is in use (or forget with --in-place)",
             markup=False,
+            soft_wrap=True,
         )
     console.print(f"time: {report['seconds']:.3f} s (forget), {doc['seconds_total']:.3f} s (total)")
