@@ -168,8 +168,7 @@ def save_run(run: Run, target: Path, *, overwrite: bool = False, signed: bool = 
         if not (target / "meta.json").is_file():
             raise LesterError(f"{target} is not a saved Lester run; refusing to replace it")
         recover(target)
-    if not target.parent.is_dir():
-        raise LesterError(f"{target.parent} does not exist (nothing was written)")
+    target.parent.mkdir(parents=True, exist_ok=True)
     key = signing_key() if signed else None
     if run.origin is not None:
         run.origin.settle()

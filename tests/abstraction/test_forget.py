@@ -5,10 +5,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from lester.abstraction.errors import LesterError
-from lester.abstraction.forget import NeedsRecompute
+from lester.abstraction.forget import NeedsRecompute, NothingToForget
 
 import lester as lt
 
@@ -39,7 +39,7 @@ def rerun_without(
     return reference
 
 
-def assert_same_artifacts(updated: lt.Run, reference: lt.Run) -> None:
+def assert_same_artifacts(updated: lt.Run, reference: lt.Run, *, model: bool = True) -> None:
     pd.testing.assert_frame_equal(updated.prepared, reference.prepared)
     pd.testing.assert_frame_equal(
         comparable_provenance(updated.prepared_frame.provenance),
@@ -52,7 +52,8 @@ def assert_same_artifacts(updated: lt.Run, reference: lt.Run) -> None:
         np.testing.assert_allclose(
             getattr(updated, name), getattr(reference, name), rtol=1e-9, atol=1e-9, err_msg=name
         )
-    np.testing.assert_allclose(updated.predictions, reference.predictions, rtol=1e-6, atol=1e-6)
+    if model:
+        np.testing.assert_allclose(updated.predictions, reference.predictions, rtol=1e-6, atol=1e-6)
 
 
 def comparable_provenance(
@@ -247,3 +248,97 @@ def test_forget_reapplies_column_wide_projections(tmp_path, shop_dir):
     )
     reference = rerun_without(module, shop_dir, tmp_path / "rerun", [0, 3, 5])
     assert_same_artifacts(updated, reference)
+
+
+SOURCES = ["customers", "orders"]
+# Deletions that only remove rows of the prepared data (whole groups, left rows): a saved run
+# maintains them without the pipeline's code.
+SAVED_MAINTAINABLE = [
+    ("shop.py", "customers"),
+    ("shop.py", "orders"),
+    ("shop_grouped.py", "customers"),
+    ("shop_ranked.py", "customers"),
+]
+
+
+def _disjoint_ids(data: st.DataObject, n_rows: int) -> tuple[list[int], list[int]]:
+    drawn = data.draw(st.lists(st.integers(0, n_rows - 1), min_size=2, max_size=8, unique=True))
+    cut = data.draw(st.integers(1, len(drawn) - 1))
+    return drawn[:cut], drawn[cut:]
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    n_customers=st.integers(min_value=12, max_value=40),
+    seed=st.integers(min_value=0, max_value=10_000),
+    data=st.data(),
+)
+def test_forget_on_a_saved_run_equals_forget_in_memory_and_a_rerun(
+    tmp_path_factory, n_customers, seed, data
+):
+    """Two deletions, each from a run saved and loaded again (the second through the CLI), equal
+    the same deletions in memory and re-runs without the rows; a saved run that would need the
+    pipeline's code refuses exactly when the in-memory deletion recomputed rows."""
+    from typer.testing import CliRunner
+
+    from lester.cli import app
+
+    root = tmp_path_factory.mktemp("saved")
+    data_dir = write_shop(root / "data", *make_shop(n_customers, n_customers * 4, seed))
+    maintainable = data.draw(st.booleans())
+    pairs = (
+        SAVED_MAINTAINABLE if maintainable else [(p, s) for p in PIPELINE_FILES for s in SOURCES]
+    )
+    pipeline, source = data.draw(st.sampled_from(pairs))
+    how = data.draw(st.sampled_from(["retrain", "influence"]))
+    first, second = _disjoint_ids(data, n_customers if source == "customers" else n_customers * 4)
+    try:
+        run = lt.load_pipeline(PIPELINES / pipeline).run(data_dir=data_dir)
+        once = rerun_without(PIPELINES / pipeline, data_dir, root / "once", first, source)
+        twice = rerun_without(
+            PIPELINES / pipeline, data_dir, root / "twice", first + second, source
+        )
+        in_memory = run.forget(source, ids=first, model_update=how)
+        in_memory_twice = in_memory.forget(source, ids=second, model_update=how)
+    except (lt.StageError, NothingToForget):
+        event("impossible run or no row to delete")
+        return  # a run itself is impossible, or the ids reach no row
+    exact = how == "retrain"
+    loaded = lt.load_run(run.save(root / "r0"))
+    try:
+        saved = loaded.forget(source, ids=first, model_update=how)
+    except NeedsRecompute:
+        assert not maintainable
+        assert in_memory.forget_report["artifacts"]["prepared"]["rows_recomputed"] > 0
+        event("first deletion needs the pipeline's code")
+        return
+    assert_same_artifacts(saved, in_memory, model=exact)
+    assert_same_artifacts(lt.load_run(saved.save(root / "r1")), once, model=exact)
+    ids = ",".join(map(str, second))
+    result = CliRunner().invoke(
+        app,
+        [
+            "forget",
+            str(root / "r1"),
+            "--source",
+            source,
+            "--ids",
+            ids,
+            "--out",
+            str(root / "r2"),
+            "--model-update",
+            how,
+        ],
+    )
+    if result.exit_code == 1 and "pipeline's code" in result.output:
+        assert not maintainable
+        assert in_memory_twice.forget_report["artifacts"]["prepared"]["rows_recomputed"] > 0
+        event("second deletion needs the pipeline's code")
+        return
+    assert result.exit_code == 0, result.output
+    assert_same_artifacts(lt.load_run(root / "r2"), in_memory_twice, model=exact)
+    assert_same_artifacts(lt.load_run(root / "r2"), twice, model=exact)
+    event(f"both deletions maintained ({pipeline}, {source})")
