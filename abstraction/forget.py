@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
+from threadpoolctl import ThreadpoolController
 
 from . import audit
 from .encoder_update import EncoderUpdate, RowChange, fit_statistics, update_encoder
@@ -43,6 +44,7 @@ from .run import Run
 from .runner import complete_run
 
 MODEL_UPDATES = ("retrain", "influence")
+_BLAS = ThreadpoolController()
 
 
 class NothingToForget(LesterError):
@@ -87,6 +89,21 @@ def forget(
     where: str | None = None,
     model_update: str = "retrain",
     tolerance: float | None = None,
+) -> Run:
+    """The updated run (see the module docstring). Linear algebra runs on one BLAS thread: a
+    deletion's products are either tiny (d×d, k rows) or bound by memory, and waking a pool of
+    threads for each costs more than it saves, far more on a busy machine."""
+    with _BLAS.limit(limits=1, user_api="blas"):
+        return _forget(run, source, ids, where, model_update, tolerance)
+
+
+def _forget(
+    run: Run,
+    source: str,
+    ids: Any,
+    where: str | None,
+    model_update: str,
+    tolerance: float | None,
 ) -> Run:
     started = time.perf_counter()
     if model_update not in MODEL_UPDATES:

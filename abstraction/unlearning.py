@@ -324,6 +324,8 @@ def _accepted(
         "tolerance": limit,
         "distance_bound": bound,
         "bound": "exact" if objective.kind == "squared" else "local",
+        "mu": mu,
+        "objective_scale": objective.scale(len(t)),
         "newton_steps": steps,
     }
     updated = with_parameters(model, theta)

@@ -1,0 +1,350 @@
+"""`forget` against a full re-run, on the running example, side by side in one run (issue #16).
+
+For 100,000 and 1,000,000 customers (10,000 and 100,000 with `--quick`), deleting 1 and 100
+customers who reach the training data:
+
+1. in memory: `Run.forget` with the influence update and with (warm-started) retraining, against
+   `Pipeline.run` on the sources without those customers (interleaved medians). Every data
+   artifact is compared with the re-run's (prepared data, provenance mapped back to the original
+   ids, X and y: the largest difference, which must be 0); the influence model's distance to the
+   re-run's model is printed beside its certified bound (its gradient-norm bound plus the re-run
+   model's own, since lbfgs stops at its tolerance too);
+2. from the command line: `lester forget RUN --model-update influence` on the saved run against
+   `lester run`, wall time of each process;
+3. memory: the peak resident size of `lester forget` and of `Run.forget` in a process holding the
+   loaded run, against the peak of a process that loads the run and holds every artifact.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from lester.abstraction.provenance import unique_ids
+from lester.abstraction.unlearning import certificate_of, parameters
+
+import lester as lt
+
+from .common import interleaved_medians, print_table
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "creditcard"
+PIPELINE = EXAMPLE / "pipeline.py"
+TARGETS = {"influence": 100.0, "retrain": 5.0, "cli": 10.0, "memory": 1.5}
+
+
+def _generate(root: Path, customers: int) -> Path:
+    code = f"from generate import generate; from pathlib import Path; generate(Path({str(root / 'data')!r}), {customers}, seed=0)"
+    subprocess.run([sys.executable, "-c", code], cwd=EXAMPLE, check=True)
+    return root
+
+
+def _without(root: Path, out: Path, ids: np.ndarray) -> np.ndarray:
+    """The example's data without the customers `ids` under `out`; returns the kept row ids
+    (a re-run numbers the remaining customers 0..n-1, and provenance is mapped back with them)."""
+    (out / "data").mkdir(parents=True)
+    customers = pd.read_csv(root / "data/customers.csv", header=None)
+    kept = ~customers.index.isin(ids)
+    customers[kept].to_csv(out / "data/customers.csv", header=False, index=False)
+    os.symlink(root / "data/mails.csv", out / "data/mails.csv")
+    return np.flatnonzero(kept)
+
+
+def _max_diff(a: np.ndarray, b: np.ndarray) -> float:
+    if a.shape != b.shape:
+        return float("inf")
+    return float(np.max(np.abs(a - b))) if a.size else 0.0
+
+
+def _data_diff(updated: lt.Run, reference: lt.Run, kept_ids: np.ndarray) -> float:
+    """The largest difference of any data artifact (inf when the prepared data or provenance differ)."""
+    if not updated.prepared.equals(reference.prepared):
+        return float("inf")
+    prov = reference.train_provenance.copy()
+    prov["customers"] = kept_ids[prov["customers"].to_numpy()]
+    if not updated.train_provenance.equals(prov):
+        return float("inf")
+    names = ("X_train", "y_train", "X_test", "y_test")
+    return max(_max_diff(getattr(updated, n), getattr(reference, n)) for n in names)
+
+
+def _model_check(updated: lt.Run, reference: lt.Run) -> dict[str, float]:
+    """The influence model's distance to the re-run's, and the bound it must stay within: both
+    are within (gradient norm x scale) / mu of the exact optimum, lbfgs stopping at its own
+    tolerance as the Newton step does."""
+    certificate = updated.forget_report["artifacts"]["model"]["certificate"]
+    matrix = reference.features.take(reference.train_index)
+    rerun_norm = certificate_of(reference.model, matrix, reference.y_train)["gradient_norm"]
+    scale, mu = certificate["objective_scale"], certificate["mu"]
+    bound = (certificate["gradient_norm"] + rerun_norm) * scale / mu
+    distance = float(np.linalg.norm(parameters(updated.model) - parameters(reference.model)))
+    return {
+        "gradient_norm": certificate["gradient_norm"],
+        "rerun_gradient_norm": rerun_norm,
+        "distance": distance,
+        "bound": bound,
+        "within": distance <= bound,
+    }
+
+
+def in_memory(
+    customers: int, root: Path, deletions: list[int], repeats: int
+) -> list[dict[str, Any]]:
+    pipeline = lt.load_pipeline(PIPELINE)
+    run = pipeline.run(data_dir=root)
+    present = unique_ids(run.train_provenance["customers"].to_numpy())
+    results = []
+    for k in deletions:
+        ids = np.sort(np.random.default_rng(k).choice(present, size=k, replace=False))
+        rerun_dir = root / f"rerun-{k}"
+        kept_ids = _without(root, rerun_dir, ids)
+        medians = interleaved_medians(
+            {
+                "rerun": lambda d=rerun_dir: pipeline.run(data_dir=d),
+                "influence": lambda i=ids: run.forget("customers", ids=i, model_update="influence"),
+                "retrain": lambda i=ids: run.forget("customers", ids=i, model_update="retrain"),
+            },
+            repeats,
+        )
+        reference = pipeline.run(data_dir=rerun_dir)
+        influence = run.forget("customers", ids=ids, model_update="influence")
+        retrained = run.forget("customers", ids=ids, model_update="retrain")
+        results.append(
+            {
+                "customers": customers,
+                "deleted": k,
+                "prepared_rows": len(run.prepared),
+                **{f"{name}_s": seconds for name, seconds in medians.items()},
+                "influence_speedup": medians["rerun"] / medians["influence"],
+                "retrain_speedup": medians["rerun"] / medians["retrain"],
+                "data_diff_influence": _data_diff(influence, reference, kept_ids),
+                "data_diff_retrain": _data_diff(retrained, reference, kept_ids),
+                "model_influence": influence.forget_report["artifacts"]["model"]["method"],
+                "model_retrain": retrained.forget_report["artifacts"]["model"]["method"],
+                "model_check": _model_check(influence, reference),
+                "retrain_coef_diff": float(
+                    np.max(np.abs(parameters(retrained.model) - parameters(reference.model)))
+                ),
+            }
+        )
+        shutil.rmtree(rerun_dir)
+    return results
+
+
+def _wall(args: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(args, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return time.perf_counter() - started
+
+
+def command_line(customers: int, root: Path, repeats: int) -> dict[str, Any]:
+    """`lester run` against `lester forget` on the saved run, as a user times them."""
+    env = {**os.environ, "LESTER_CONFIG_DIR": str(root / "config")}
+    lester = [sys.executable, "-m", "lester"]
+    run_dir = root / "cli-run"
+    subprocess.run(
+        [*lester, "run", str(PIPELINE), "--data-dir", str(root), "--out", str(run_dir)],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    present = unique_ids(
+        pd.read_parquet(run_dir / "provenance_train.parquet")["customers"].to_numpy()
+    )
+    ids = ",".join(
+        str(i) for i in np.sort(np.random.default_rng(7).choice(present, 1, replace=False))
+    )
+    outs = iter(range(1_000_000))
+
+    def run_again() -> None:
+        target = root / f"cli-run-{next(outs)}"
+        _wall([*lester, "run", str(PIPELINE), "--data-dir", str(root), "--out", str(target)], env)
+        shutil.rmtree(target)
+
+    def forget_once() -> None:
+        target = root / f"cli-forget-{next(outs)}"
+        _wall(
+            [
+                *lester,
+                "forget",
+                str(run_dir),
+                "--source",
+                "customers",
+                "--ids",
+                ids,
+                "--model-update",
+                "influence",
+                "--out",
+                str(target),
+            ],
+            env,
+        )
+        shutil.rmtree(target)
+
+    medians = interleaved_medians({"lester run": run_again, "lester forget": forget_once}, repeats)
+    memory = _memory(run_dir, ids, env)
+    return {
+        "customers": customers,
+        **medians,
+        "speedup": medians["lester run"] / medians["lester forget"],
+        **memory,
+    }
+
+
+HOLD = """
+import resource, sys, lester as lt
+run = lt.load_run(sys.argv[1])
+held = [run.X_train, run.X_test, run.prepared, run.train_provenance]
+held += [run.sources[name].df for name in run.sources]
+if len(sys.argv) > 2:
+    run.forget("customers", ids=[int(i) for i in sys.argv[2].split(",")], model_update="influence")
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+CLI = """
+import resource, sys
+from lester.cli import app
+sys.argv = ["lester", *sys.argv[1:]]
+try:
+    app()
+except SystemExit as exit:
+    assert not exit.code, exit.code
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _memory(run_dir: Path, ids: str, env: dict[str, str]) -> dict[str, Any]:
+    """Peak resident sizes (kB): holding the loaded run with every artifact in memory,
+    `Run.forget` in that process, and `lester forget`."""
+
+    def peak(code: str, *args: str) -> int:
+        out = subprocess.run(
+            [sys.executable, "-c", code, *args], check=True, env=env, capture_output=True, text=True
+        ).stdout
+        return int(out.strip().splitlines()[-1])
+
+    hold = peak(HOLD, str(run_dir))
+    held_forget = peak(HOLD, str(run_dir), ids)
+    target = run_dir.with_name("cli-memory")
+    cli = peak(
+        CLI,
+        "forget",
+        str(run_dir),
+        "--source",
+        "customers",
+        "--ids",
+        ids,
+        "--model-update",
+        "influence",
+        "--out",
+        str(target),
+    )
+    shutil.rmtree(target)
+    return {
+        "peak_hold_kb": hold,
+        "peak_forget_in_memory_kb": held_forget,
+        "peak_cli_forget_kb": cli,
+        "memory_ratio_in_memory": held_forget / hold,
+        "memory_ratio_cli": cli / hold,
+    }
+
+
+def _print(
+    memory_rows: list[dict[str, Any]], cli_rows: list[dict[str, Any]], repeats: dict[str, int]
+) -> None:
+    print_table(
+        f"forget in memory vs a full re-run (medians of {repeats['memory']}; targets: influence >= {TARGETS['influence']:g}x, retrain >= {TARGETS['retrain']:g}x, data diff 0)",
+        [
+            "customers",
+            "deleted",
+            "re-run s",
+            "influence s",
+            "speedup",
+            "retrain s",
+            "speedup",
+            "data diff (infl./retr.)",
+        ],
+        [
+            [
+                r["customers"],
+                r["deleted"],
+                r["rerun_s"],
+                r["influence_s"],
+                r["influence_speedup"],
+                r["retrain_s"],
+                r["retrain_speedup"],
+                f"{r['data_diff_influence']:g} / {r['data_diff_retrain']:g}",
+            ]
+            for r in memory_rows
+        ],
+    )
+    print_table(
+        "the influence model against the re-run's model (certified: distance <= bound)",
+        [
+            "customers",
+            "deleted",
+            "gradient norm",
+            "re-run's norm",
+            "distance",
+            "bound",
+            "within",
+            "retrain max coef diff",
+        ],
+        [
+            [
+                r["customers"],
+                r["deleted"],
+                r["model_check"]["gradient_norm"],
+                r["model_check"]["rerun_gradient_norm"],
+                r["model_check"]["distance"],
+                r["model_check"]["bound"],
+                r["model_check"]["within"],
+                r["retrain_coef_diff"],
+            ]
+            for r in memory_rows
+        ],
+    )
+    for r in memory_rows:
+        print(
+            f"{r['customers']:,} customers, {r['deleted']} deleted: model {r['model_influence']}; {r['model_retrain']}"
+        )
+    print_table(
+        f"lester forget on the saved run vs lester run, wall time (medians of {repeats['cli']}; target >= {TARGETS['cli']:g}x at 1,000,000)",
+        ["customers", "lester run s", "lester forget s", "speedup"],
+        [[r["customers"], r["lester run"], r["lester forget"], r["speedup"]] for r in cli_rows],
+    )
+    print_table(
+        f"peak memory, kB (target: forget <= {TARGETS['memory']:g}x holding the run)",
+        ["customers", "holding the run", "Run.forget", "ratio", "lester forget", "ratio"],
+        [
+            [
+                r["customers"],
+                r["peak_hold_kb"],
+                r["peak_forget_in_memory_kb"],
+                r["memory_ratio_in_memory"],
+                r["peak_cli_forget_kb"],
+                r["memory_ratio_cli"],
+            ]
+            for r in cli_rows
+        ],
+    )
+
+
+def main(quick: bool = False) -> dict[str, Any]:
+    sizes = [10_000, 100_000] if quick else [100_000, 1_000_000]
+    repeats = {"memory": 3, "cli": 2 if quick else 3}
+    memory_rows, cli_rows = [], []
+    for customers in sizes:
+        with tempfile.TemporaryDirectory(prefix="lester-forget-bench-") as tmp:
+            root = _generate(Path(tmp), customers)
+            memory_rows += in_memory(customers, root, [1, 100], repeats["memory"])
+            cli_rows.append(command_line(customers, root, repeats["cli"]))
+    _print(memory_rows, cli_rows, repeats)
+    return {"in_memory": memory_rows, "command_line": cli_rows, "targets": TARGETS}
