@@ -240,7 +240,7 @@ def _refit(
     single = ColumnTransformer([(name, clone(transformer), spec)], sparse_threshold=0.0)
     frame = change.frame(_needed_columns(spec))
     single.fit(frame.iloc[change.new_fit])
-    values = dense(single.transform(frame))
+    values = np.asfortranarray(dense(single.transform(frame)))
     fitted = single.transformers_[0][1]
     why = "" if kind == "refitted" else f" ({kind} statistics could not account for the change)"
     same = _same_outputs(transformer, fitted, block.width, values.shape[1])
@@ -425,7 +425,7 @@ def _reweighted(
         updated._tfidf.n_features_in_ = len(idf)
     if old.norm is not None:
         values = normalize(values, norm=old.norm)
-    return Block(values), updated
+    return Block(np.asfortranarray(values)), updated
 
 
 def _needed_columns(spec: Any) -> list[str] | None:
@@ -464,7 +464,7 @@ def _select(frame: pd.DataFrame, spec: Any) -> Any:
 
 
 def _with_new_rows(block: Block, change: RowChange, values: np.ndarray) -> Block:
-    out = np.empty((len(change.origins), block.width))
+    out = np.empty((len(change.origins), block.width), order="F")
     old = change.origins >= 0
     out[old] = block.dense(change.origins[old])
     out[~old] = values

@@ -271,7 +271,9 @@ def _update_features(run: Run, prepared: PreparedUpdate, fit_rows: np.ndarray) -
     encoder = run.encoder
     if prepared.origins is None or encoder.transformer_weights:
         fitted, X_all = fit_transform_all(clone(encoder), prepared.rows.data(), fit_rows)
-        features = Matrix.of(X_all, [b.stop - b.start for _, _, b in blocks(fitted)])
+        features = Matrix.of(
+            np.asfortranarray(X_all), [b.stop - b.start for _, _, b in blocks(fitted)]
+        )
         statistics = fit_statistics(fitted, features, fit_rows)
         how = {name: "refitted" for name, _, _ in blocks(fitted)}
         return EncoderUpdate(fitted, features, statistics, how, None)

@@ -259,7 +259,7 @@ def _features(origin: Origin, meta: dict, arrays: dict, encoder: Any, legacy: bo
     n = len(arrays["y_all"])
     if not len(test) and np.array_equal(train, np.arange(n)):
         return Matrix.of(X_train, widths)
-    X_all = np.empty((n, width), dtype=X_train.dtype)
+    X_all = np.empty((n, width), dtype=X_train.dtype, order="F")
     X_all[train], X_all[test] = X_train, X_test
     return Matrix.of(X_all, widths)
 

@@ -106,6 +106,24 @@ class _Group:
         return (self.array.T @ r)[self.columns()]
 
 
+def _runs(rows: np.ndarray | None, n: int, most: int = 4096) -> list[tuple[int, int]] | None:
+    """`rows` as runs of consecutive positions (None when they are not sorted, or too broken
+    up for runs to beat a gather)."""
+    if rows is None:
+        return [(0, n)]
+    if not len(rows):
+        return []
+    steps = np.diff(rows)
+    if np.any(steps <= 0):
+        return None
+    breaks = np.flatnonzero(steps != 1)
+    if len(breaks) > most:
+        return None
+    starts = np.concatenate([[rows[0]], rows[breaks + 1]])
+    stops = np.concatenate([rows[breaks] + 1, [rows[-1] + 1]])
+    return list(zip(starts.tolist(), stops.tolist(), strict=True))
+
+
 def _compose(rows: np.ndarray | None, positions: np.ndarray) -> np.ndarray:
     return positions if rows is None else rows[positions]
 
@@ -202,6 +220,20 @@ class Matrix:
         for group, cols in self._groups():
             out[cols] = group.rmatvec(r)
         return out
+
+    def column_pieces(self) -> Iterator[np.ndarray]:
+        """The matrix in column-major order as contiguous 1-D pieces (for streaming writes of a
+        Fortran-ordered `.npy`): a column of a column-major array whose live rows are runs of
+        consecutive rows is written straight from the array, run by run, without a copy."""
+        for block in self.blocks:
+            runs = _runs(block.rows, len(block.array)) if block.array.flags.f_contiguous else None
+            for column in block.columns:
+                values = block.array[:, column]
+                if runs is None:
+                    yield np.ascontiguousarray(values if block.rows is None else values[block.rows])
+                    continue
+                for start, stop in runs:
+                    yield values[start:stop]
 
     def chunks(self, rows: int = CHUNK_ROWS) -> Iterator[np.ndarray]:
         """The matrix as consecutive dense row chunks (for streaming writes). A chunk is only

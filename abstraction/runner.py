@@ -33,6 +33,7 @@ def execute(pipeline: Pipeline, data_dir: Path) -> Run:
     encoder, X_all = _call_guarded(
         "encode", fit_transform_all, pipeline.make_encoder(), data, fit_rows
     )
+    X_all = np.asfortranarray(X_all)  # saved column by column, one column per refit
     features = Matrix.of(X_all, [b.stop - b.start for _, _, b in blocks(encoder)])
     model = fit_model(pipeline.make_model(), X_all[train], y_all[train])
     return complete_run(

@@ -26,6 +26,8 @@ import io
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +48,12 @@ from .rows import FrameRows
 from .run import Run
 from .runfiles import relative
 from .signing import AUDIT_LOG, MANIFEST, Manifest, file_hasher, mac_bytes, signing_key
-from .stored import StoredFrameRows
+from .stored import StoredFrameRows, select_rows
 
 FORMAT = 2
 ARRAYS = ("y_all", "train_index", "test_index", "predictions")
 COPY_CHUNK = 1 << 24
+HASH_BACKLOG = 1 << 26
 
 
 class RunWriter:
@@ -85,27 +88,31 @@ class RunWriter:
         self.data(rel, buffer.getvalue())
 
     def matrix(self, rel: str, matrix: Matrix) -> None:
-        """A `.npy` streamed row chunk by row chunk (the matrix is never copied whole)."""
+        """A column-major `.npy`, streamed column by column from the matrix's arrays (runs of
+        rows that survived a deletion are written straight from the array they live in). The
+        HMAC is computed in a second thread over the same pieces: hashing releases the
+        interpreter, so writing and hashing overlap."""
         header = io.BytesIO()
         np.lib.format.write_array_header_1_0(
             header,
             {
                 "descr": np.lib.format.dtype_to_descr(matrix.dtype),
-                "fortran_order": False,
+                "fortran_order": True,
                 "shape": matrix.shape,
             },
         )
         hasher = file_hasher(self.key, rel) if self.key is not None else None
-        with open(self._path(rel), "wb") as handle:
-            for piece in [header.getvalue(), *matrix.chunks()]:
-                view = memoryview(
-                    np.ascontiguousarray(piece, dtype=matrix.dtype)
-                    if isinstance(piece, np.ndarray)
-                    else piece
-                )
-                handle.write(view)
-                if hasher is not None:
-                    hasher.update(view)
+        pending: list = []
+        with open(self._path(rel), "wb") as handle, ThreadPoolExecutor(1) as hashing:
+            for piece in _pieces(header.getvalue(), matrix):
+                handle.write(piece)
+                if hasher is None:
+                    continue
+                pending.append((hashing.submit(hasher.update, piece), piece.nbytes))
+                while sum(size for _, size in pending) > HASH_BACKLOG:
+                    pending.pop(0)[0].result()  # pieces wait to be hashed, within a budget
+            for future, _ in pending:
+                future.result()
         if hasher is not None:
             self.macs[rel] = hasher.hexdigest()
 
@@ -143,6 +150,12 @@ class RunWriter:
         manifest = Manifest.of(self.key, self.macs)
         (self.root / MANIFEST).write_text(manifest.to_json())
         return manifest
+
+
+def _pieces(header: bytes, matrix: Matrix) -> Iterator[memoryview]:
+    yield memoryview(header)
+    for piece in matrix.column_pieces():
+        yield memoryview(np.asarray(piece, dtype=matrix.dtype)).cast("B")
 
 
 def _mac_path(key: bytes, rel: str, path: Path) -> str:
@@ -248,8 +261,7 @@ def frame_table(rows: FrameRows) -> pa.Table:
     """The live rows of a frame as an Arrow table (an Arrow `take`, no pandas copy)."""
     if isinstance(rows, StoredFrameRows) and "frame" not in rows._shared:
         return rows.selected_table()
-    table = pa.Table.from_pandas(rows.base.df, preserve_index=False)
-    return table if rows.rows is None else table.take(pa.array(rows.rows))
+    return select_rows(pa.Table.from_pandas(rows.base.df, preserve_index=False), rows.rows)
 
 
 def _plain_table(df: pd.DataFrame) -> pa.Table:

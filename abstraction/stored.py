@@ -243,5 +243,20 @@ class StoredFrameRows(FrameRows):
 
     def selected_table(self) -> pa.Table:
         """The live rows as an Arrow table (what saving writes)."""
-        table = self.table()
-        return table if self.rows is None else table.take(pa.array(self.rows))
+        return select_rows(self.table(), self.rows)
+
+
+def select_rows(table: pa.Table, rows: np.ndarray | None, most_runs: int = 4096) -> pa.Table:
+    """Rows `rows` of `table`: zero-copy slices when they are a few runs of consecutive rows
+    (what a deletion leaves), else an Arrow take."""
+    if rows is None:
+        return table
+    if not len(rows):
+        return table.slice(0, 0)
+    steps = np.diff(rows)
+    breaks = np.flatnonzero(steps != 1)
+    if np.any(steps <= 0) or len(breaks) > most_runs:
+        return table.take(pa.array(rows))
+    starts = np.concatenate([[rows[0]], rows[breaks + 1]])
+    stops = np.concatenate([rows[breaks] + 1, [rows[-1] + 1]])
+    return pa.concat_tables([table.slice(a, b - a) for a, b in zip(starts, stops, strict=True)])
