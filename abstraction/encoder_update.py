@@ -317,16 +317,17 @@ def _vocabulary(
     rows = _rows_for_new(name, vectorizer, spec, block, change)
     if rows is None:
         return None
-    updated, how = _pruned_vectorizer(vectorizer, keep), "unchanged (document frequencies)"
-    result = rows if keep.all() else rows.keep_columns(keep)
-    if not keep.all():
-        gone = int((~keep).sum())
-        how = f"{gone} term{'' if gone == 1 else 's'} gone (document frequencies)"
+    updated, result = _pruned_vectorizer(vectorizer, keep), rows
+    gone = int((~keep).sum())
+    change_text = f"{gone} term{'' if gone == 1 else 's'} gone" if gone else ""
+    if gone:
+        result = rows.keep_columns(keep)
     if isinstance(vectorizer, TfidfVectorizer):
         result, updated = _reweighted(
             vectorizer, updated, result, counts[keep], keep, len(change.new_fit)
         )
-        how = how.replace("unchanged", "reweighted") + (" rescaled" if "gone" in how else "")
+        change_text = ", ".join(filter(None, [change_text, "reweighted"]))
+    how = f"{change_text or 'unchanged'} (document frequencies)"
     stats_after = BlockStatistics(stats.kind, counts[keep], len(change.new_fit))
     return Outcome(updated, result, how, stats_after, np.flatnonzero(keep))
 

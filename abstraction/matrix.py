@@ -7,7 +7,8 @@ naming columns of an array it shares with the run it came from and the positions
 rows. Deleting rows composes positions; a refitted block replaces its own columns only; a
 vanished category drops its column from the selection. What the model update needs (products
 with a vector) runs on the shared arrays, one pass per array however many blocks it holds;
-`dense()` materializes the matrix when someone asks for it, and saving streams it in row chunks.
+`dense()` materializes the matrix when someone asks for it, and saving streams it column by
+column.
 
 The shared arrays still hold the deleted rows in memory (the earlier run holds them anyway);
 they are never reachable through the matrix and never written: everything that leaves the
@@ -20,8 +21,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-
-CHUNK_ROWS = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -234,12 +233,3 @@ class Matrix:
                     continue
                 for start, stop in runs:
                     yield values[start:stop]
-
-    def chunks(self, rows: int = CHUNK_ROWS) -> Iterator[np.ndarray]:
-        """The matrix as consecutive dense row chunks (for streaming writes). A chunk is only
-        valid until the next one is asked for: the matrix is assembled in one reused buffer."""
-        single = len(self._groups()) == 1
-        buffer = None if single else np.empty((min(rows, self.n_rows), self.shape[1]), self.dtype)
-        for start in range(0, self.n_rows, rows):
-            positions = np.arange(start, min(start + rows, self.n_rows))
-            yield self.dense(positions, buffer)

@@ -68,11 +68,11 @@ def update_model(
 
 
 def _influence(run: Run, change: TrainingChange, tolerance: float | None) -> ModelOutcome:
+    objective = objective_of(run.model)
     if run.curvature is None or not run.curvature.matches(run.model):
         raise UnlearningUnsupported("the run keeps no Hessian for this model")
     if change.origins is None or change.encoding.column_map is None:
         raise UnlearningUnsupported("the features were recomputed as a whole")
-    objective = objective_of(run.model)
     left, joined = training_delta(run, change)
     keep = _kept_parameters(
         change.encoding.column_map, run.features.shape[1], objective.fit_intercept

@@ -352,3 +352,45 @@ def test_in_place_leaves_no_copy_of_the_forgotten_rows(saved):
     assert sibling_runs(run_dir) == []
     assert lt.load_run(run_dir).forget_report["n_ids"] == 1
     shutil.rmtree(run_dir)
+
+
+def _as_format_1(run_dir: Path) -> None:
+    """Rewrite a saved run as an older Lester wrote it: format 1, unsigned, no maintenance data."""
+    meta = json.loads((run_dir / "meta.json").read_text())
+    for key in (
+        "source_layout",
+        "blocks",
+        "maintenance",
+        "notes",
+        "rows",
+        "columns",
+        "source_rows",
+    ):
+        meta.pop(key, None)
+    meta["format"] = 1
+    meta["prepared"] = {k: meta["prepared"][k] for k in ("colprov", "ops")}
+    (run_dir / "meta.json").write_text(json.dumps(meta))
+    for name in ("SIGNATURE", "audit.jsonl"):
+        (run_dir / name).unlink()
+    shutil.rmtree(run_dir / "maintenance")
+    for name in ("X_train.npy", "X_test.npy"):
+        np.save(run_dir / name, np.ascontiguousarray(np.load(run_dir / name)))
+
+
+def test_an_older_run_is_maintained_with_a_note(saved):
+    run_dir, run = saved
+    _as_format_1(run_dir)
+    pid = adult_in_training(run)
+    with pytest.raises(lt.LesterError, match="not signed"):
+        lt.load_run(run_dir).forget("people", ids=[pid])
+    loaded = lt.load_run(run_dir, trust_unsigned=True)
+    assert any("older Lester (format 1)" in note for note in loaded.notes)
+    assert loaded.curvature is not None and "country" in loaded.statistics
+    updated = loaded.forget("people", ids=[pid], model_update="influence")
+    expected = run.forget("people", ids=[pid], model_update="influence")
+    assert updated.prepared.equals(expected.prepared)
+    assert np.array_equal(updated.X_train, expected.X_train)
+    result = forget(
+        str(run_dir), "--source", "people", "--ids", str(pid), "--dry-run", "--trust-unsigned"
+    )
+    assert result.exit_code == 0 and "note: saved by an older Lester (format 1)" in result.output
