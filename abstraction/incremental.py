@@ -229,6 +229,9 @@ def _delete_derived(node: Frame, inputs: list[Change], walk: _Walk) -> Change:
 
 def _reapply(node: Frame, inputs: list[Change], reason: str | None) -> Change:
     lineage = node.lineage
+    missing = lineage.missing_code()
+    if missing is not None:
+        raise NotMaintainable(f"{lineage.kind}: re-applying it needs {missing.description}")
     if not lineage.replayable:
         raise NotMaintainable(
             f"{lineage.kind} by a precomputed mask cannot be re-applied ({reason or 'input changed'})"

@@ -24,7 +24,7 @@ from typing import Any
 import joblib
 import numpy as np
 
-from . import audit
+from . import audit, pickles
 from .commit import recover
 from .encoder_update import fit_statistics
 from .errors import LesterError
@@ -35,7 +35,7 @@ from .run import Run
 from .runfiles import BadRunError, plain_name, read_bytes, regular_file, relative
 from .runner import model_curvature
 from .saved_lineage import read_lineage
-from .signing import AUDIT_LOG, Trust, UnsignedRunError, trust_of
+from .signing import AUDIT_LOG, Trust, UnsignedRunError, sign_directory, trust_of
 from .splits import Split
 from .stored import StoredFrameRows, map_file, parse_json, parse_layout, parse_npy
 
@@ -151,7 +151,7 @@ def _assemble(origin: Origin, meta: dict[str, Any]) -> Run:
         for name in ("y_all", "train_index", "test_index", "predictions")
     }
     _check_rows(root, arrays, len(prepared))
-    encoder, model = (_pickle(origin, rel) for rel in PICKLES)
+    encoder, model = (_pickle(origin, rel, legacy) for rel in PICKLES)
     features = _features(origin, meta, arrays, encoder, legacy)
     notes = list(meta.get("notes") or [])
     run = Run(
@@ -229,7 +229,7 @@ def _check_rows(root: Path, arrays: dict[str, np.ndarray], n: int) -> None:
         raise BadRunError(f"{root}: the labels and split positions do not fit the prepared data")
 
 
-def _pickle(origin: Origin, rel: str) -> Any:
+def _pickle(origin: Origin, rel: str, legacy: bool) -> Any:
     data = read_bytes(origin.root, rel)
     problem = origin.trust.problem(rel, data)
     if problem is not None and not origin.trust.trust_unsigned:
@@ -237,8 +237,11 @@ def _pickle(origin: Origin, rel: str) -> Any:
     if problem is not None:
         origin.unverified.append(f"{rel}: {problem}")
     try:
-        return joblib.load(io.BytesIO(data))
-    except Exception as exc:  # a pickle can fail in any way; it was trusted, so report it
+        # Older runs were written by joblib, which only the caller's explicit trust lets in.
+        return joblib.load(io.BytesIO(data)) if legacy else pickles.loads(data)
+    except pickles.RefusedPickle as exc:
+        raise BadRunError(f"{origin.root}: {rel} was not unpickled: {exc}") from None
+    except Exception as exc:  # a malformed pickle can fail in any way
         raise BadRunError(
             f"{origin.root}: {rel} cannot be loaded ({type(exc).__name__}: {exc})"
         ) from None
@@ -346,3 +349,17 @@ def _maintenance_name(root: Path, rel: Any) -> str:
         plain_name(part, "maintenance file")
     regular_file(root, rel)
     return rel
+
+
+def adopt_run(directory: str | Path) -> Path:
+    """Sign a run Lester made in the sandbox, where there is no key (its `save` writes no
+    signature), once it has been read as any untrusted run is: every file parsed by the bounded
+    parsers and every pickle by the restricted unpickler (`pickles.py`). Call it on the run's
+    final directory after it was copied out of the sandbox, before anyone can write to it."""
+    root = Path(directory)
+    run = load_run(root, trust_unsigned=True)
+    for rows in [*run.source_rows.values(), run.prepared_rows]:
+        if isinstance(rows, StoredFrameRows):
+            rows.table()
+    run.origin.settle()
+    return sign_directory(root)

@@ -131,7 +131,7 @@ def _encode(value: Any) -> Any:
     if isinstance(value, MissingCode):
         return {"code": value.description}
     name = getattr(value, "__qualname__", None) or type(value).__name__
-    return {"code": f"`{name}`"}
+    return {"code": f"the pipeline's function `{name}`"}
 
 
 def _encode_query(query: Query) -> dict[str, Any]:

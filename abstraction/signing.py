@@ -123,6 +123,20 @@ class Manifest:
         return json.dumps(doc, indent=1, sort_keys=True)
 
 
+def sign_directory(root: Path) -> Path:
+    """Write the manifest of every file under `root` with the user's key (atomically)."""
+    from .runfiles import files_of
+
+    key = signing_key()
+    files = {
+        rel: mac_bytes(key, rel, read_bytes(root, rel)) for rel in files_of(root) if rel != MANIFEST
+    }
+    tmp = root / f".{MANIFEST}.tmp"
+    tmp.write_text(Manifest.of(key, files).to_json())
+    os.replace(tmp, root / MANIFEST)
+    return root
+
+
 def read_manifest(root: Path) -> Manifest | None:
     """The run's manifest, or None for an unsigned run; a malformed one is bad input."""
     if not (root / MANIFEST).exists():

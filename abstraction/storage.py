@@ -31,13 +31,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import audit
+from . import audit, pickles
 from .commit import publish, recover, replace, scratch_dir
 from .errors import LesterError
 from .frame import Frame
@@ -83,9 +82,7 @@ class RunWriter:
         self.data(rel, json.dumps(doc, indent=1, default=str).encode())
 
     def pickle(self, rel: str, obj: Any) -> None:
-        buffer = io.BytesIO()
-        joblib.dump(obj, buffer)
-        self.data(rel, buffer.getvalue())
+        self.data(rel, pickles.dumps(obj))
 
     def matrix(self, rel: str, matrix: Matrix) -> None:
         """A column-major `.npy`, streamed column by column from the matrix's arrays (runs of

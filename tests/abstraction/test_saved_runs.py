@@ -394,3 +394,33 @@ def test_an_older_run_is_maintained_with_a_note(saved):
         str(run_dir), "--source", "people", "--ids", str(pid), "--dry-run", "--trust-unsigned"
     )
     assert result.exit_code == 0 and "note: saved by an older Lester (format 1)" in result.output
+
+
+def test_a_run_made_in_the_sandbox_is_adopted_only_when_its_pickles_are_plain(tmp_path):
+    """The sandbox saves runs unsigned (it holds no key); the host signs one after reading it as
+    untrusted input. A pickle that names anything but scikit-learn, NumPy or Lester classes is
+    refused, signature or not, and nothing of it runs."""
+    from lester.abstraction.loading import adopt_run
+    from lester.abstraction.storage import save_run
+
+    from .saved_runs import PEOPLE, write_people
+
+    run = lt.load_pipeline(PEOPLE).run(data_dir=write_people(tmp_path / "data"))
+    made = save_run(run, tmp_path / "runs" / "made", signed=False)
+    assert not (made / "SIGNATURE").exists()
+    refused = forget(str(made), "--source", "people", "--ids", "1", "--dry-run")
+    assert refused.exit_code == 2 and "not signed" in refused.output
+    adopt_run(made)
+    pid = adult_in_training(run)
+    adopted = forget(str(made), "--source", "people", "--ids", str(pid), "--dry-run")
+    assert adopted.exit_code == 0, adopted.output
+
+    marker = tmp_path / "pwned"
+    evil = save_run(run, tmp_path / "runs" / "evil", signed=False)
+    (evil / "encoder.joblib").write_bytes(__import__("pickle").dumps(Payload(marker)))
+    with pytest.raises(lt.LesterError, match="posix.system"):
+        adopt_run(evil)
+    assert not marker.exists() and not (evil / "SIGNATURE").exists()
+    trusted = forget(str(evil), "--source", "people", "--ids", str(pid), "--trust-unsigned")
+    assert trusted.exit_code == 2 and "may not use" in trusted.output
+    assert not marker.exists()
