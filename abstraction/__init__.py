@@ -13,7 +13,17 @@ from lester.abstraction.loading import load_run
 from lester.abstraction.pipeline import Pipeline, load_pipeline
 from lester.abstraction.run import Run
 from lester.abstraction.sources import read_csv, read_json
-from lester.abstraction.splits import Split, column_split, head_split, no_split, random_split
+from lester.abstraction.splits import (
+    Split,
+    column_split,
+    head_split,
+    no_split,
+    permutation_split,
+    python_shuffle_split,
+    random_split,
+    sample_split,
+    shuffle_split,
+)
 from lester.abstraction.stages import encode, label, model, prepare, source, split, step
 
 __all__ = [
@@ -37,8 +47,12 @@ __all__ = [
     "load_run",
     "model",
     "no_split",
+    "permutation_split",
+    "python_shuffle_split",
     "prepare",
     "random_split",
+    "sample_split",
+    "shuffle_split",
     "read_csv",
     "read_json",
     "source",

@@ -18,16 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lester.agents.codegen import tidy
-from lester.agents.form import check_form
-from lester.agents.graph import build_graph
-from lester.agents.proposals import assemble
-from lester.agents.rewrite import record_finish
-from lester.agents.runtime import Runtime
-from lester.agents.state import Budgets
-from lester.agents.steps import title
-from lester.agents.traces import TraceStore
 from lester.sandbox import open_sandbox
+
+from .graph import build_graph
+from .lifter.codegen import tidy
+from .oracle.form import check_form
+from .proposals import assemble
+from .rewrite import record_finish
+from .runtime import Runtime
+from .state import Budgets
+from .steps import title
+from .traces import TraceStore
 
 EDIT_MODEL = "edited"
 

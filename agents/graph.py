@@ -14,12 +14,17 @@ candidate and an honest report.
 
 from __future__ import annotations
 
+import time
+import traceback
+from collections.abc import Callable
 from typing import Any
 
+from langgraph.errors import GraphBubbleUp
 from langgraph.graph import END, START, StateGraph
-from lester.agents.runtime import Runtime
-from lester.agents.state import RewriteState
-from lester.agents.steps import (
+
+from .runtime import Runtime
+from .state import RewriteState
+from .steps import (
     analyse_node,
     assemble_node,
     diagnose_node,
@@ -31,14 +36,39 @@ from lester.agents.steps import (
 STEP_NODES = ("sources", "prepare", "encode", "label_model")
 
 
+def guarded(node: str, run: Callable[[RewriteState], dict[str, Any]]) -> Callable:
+    """A node whose exception ends the run as that node's failure, recorded in the trace with its
+    traceback, instead of a crash: every command then ends with its documented exit code."""
+
+    def node_function(state: RewriteState) -> dict[str, Any]:
+        try:
+            return run(state)
+        except GraphBubbleUp:  # LangGraph's own control flow (interrupts)
+            raise
+        except Exception as exc:
+            message = f"{node} failed: {type(exc).__name__}: {exc}"
+            record = {
+                "node": node,
+                "time": time.time(),
+                "problem": message,
+                "traceback": "".join(traceback.format_exception(exc))[-4000:],
+            }
+            update: dict[str, Any] = {"history": [record], "next": "done", "outcome": "error"}
+            if node in STEP_NODES:
+                update["status"] = {node: "failed"}
+            return {**update, "message": message}
+
+    return node_function
+
+
 def build_graph(runtime: Runtime) -> StateGraph:
     graph = StateGraph(RewriteState)
-    graph.add_node("analyse", lambda s: analyse_node(s, runtime))
+    graph.add_node("analyse", guarded("analyse", lambda s: analyse_node(s, runtime)))
     for step in STEP_NODES:
-        graph.add_node(step, lambda s, step=step: step_node(s, runtime, step))
-    graph.add_node("assemble", lambda s: assemble_node(s, runtime))
-    graph.add_node("verify", lambda s: verify_node(s, runtime))
-    graph.add_node("diagnose", lambda s: diagnose_node(s, runtime))
+        graph.add_node(step, guarded(step, lambda s, step=step: step_node(s, runtime, step)))
+    graph.add_node("assemble", guarded("assemble", lambda s: assemble_node(s, runtime)))
+    graph.add_node("verify", guarded("verify", lambda s: verify_node(s, runtime)))
+    graph.add_node("diagnose", guarded("diagnose", lambda s: diagnose_node(s, runtime)))
     graph.add_edge(START, "analyse")
     targets: dict[str, Any] = {
         name: name for name in (*STEP_NODES, "assemble", "verify", "diagnose")

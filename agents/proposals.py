@@ -82,7 +82,7 @@ def llm_for(model: str) -> Proposer | None:
     The LLM module (and langchain-openai behind it) is imported only when a model may be used."""
     if model == "offline":
         return None
-    from lester.agents.llm import LLMConfig, LLMProposer
+    from .llm.proposer import LLMConfig, LLMProposer
 
     config = LLMConfig.from_env() if model == "auto" else LLMConfig.from_env(model=model)
     return LLMProposer(config) if config else None

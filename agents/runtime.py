@@ -7,11 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lester.agents.analysis import Analysis
-from lester.agents.lifter import OfflineLifter
-from lester.agents.proposals import Proposer
-from lester.agents.state import Budgets, RewriteState
 from lester.sandbox import Sandbox
+
+from .lifter.proposer import OfflineLifter
+from .oracle.analysis import Analysis
+from .oracle.original import load_original
+from .proposals import Proposer
+from .state import Budgets, RewriteState
 
 
 def _quiet(message: str) -> None:
@@ -31,7 +33,7 @@ class Runtime:
     def lifter(self, state: RewriteState) -> OfflineLifter:
         if self._lifter is None:
             analysis = Analysis.from_dict(state["analysis"])
-            self._lifter = OfflineLifter(analysis, Path(state["script"]).read_text())
+            self._lifter = OfflineLifter(analysis, load_original(Path(state["script"])).source)
         return self._lifter
 
     def candidate_path(self, name: str) -> Path:

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any
 
-from lester.agents.analysis import Analysis, analyze
-from lester.agents.codegen import tidy
-from lester.agents.form import check_form, model_problem
-from lester.agents.proposals import STEP_PARTS, Proposal, StepRequest, assemble
-from lester.agents.runtime import Runtime
-from lester.agents.state import RewriteState, total_attempts, total_tokens
-from lester.agents.verification import sandbox_summary, verify_candidate
 from lester.sandbox import Job
+
+from .lifter.codegen import tidy
+from .oracle.analysis import Analysis, analyze
+from .oracle.form import check_form, model_problem
+from .oracle.original import Original, load_original
+from .oracle.report_text import split_text
+from .oracle.verification import sandbox_summary, verify_candidate
+from .proposals import STEP_PARTS, Proposal, StepRequest, assemble
+from .runtime import Runtime
+from .state import RewriteState, total_attempts, total_tokens
 
 CHAIN = {
     "sources": "prepare",
@@ -30,6 +34,8 @@ STAGE_TO_STEP = {
     "label": "label_model",
     "model": "label_model",
 }
+# A prepare check's finding that lies in the sources step, which the repair must reach.
+SOURCES_AT_FAULT = " (the sources step reads them: the fault is there)"
 STAGE_LINES = {
     "sources": "data_preparation",
     "prepare": "data_preparation",
@@ -51,7 +57,9 @@ def title(state: RewriteState) -> str:
 
 def analyse_node(state: RewriteState, rt: Runtime) -> dict[str, Any]:
     rt.progress("analyse: running the original in the sandbox")
-    analysis = analyze(Path(state["script"]), Path(state["data_dir"]), rt.sandbox)
+    analysis = analyze(
+        Path(state["script"]), Path(state["data_dir"]), rt.sandbox, timeout=rt.job_timeout
+    )
     record = {
         "node": "analyse",
         "time": time.time(),
@@ -89,10 +97,12 @@ def step_node(state: RewriteState, rt: Runtime, step: str) -> dict[str, Any]:
     parts = {**(state.get("parts") or {}), **proposal.parts}
     if problem is None:
         problem = _static_problem(parts, step)
+    at_fault = step
     if problem is None and step == "prepare":
         problem, artifacts, sandbox = _check_prepare(state, rt, parts, attempt)
         record["sandbox"] = sandbox
         update["artifacts"] = artifacts
+        at_fault = "sources" if problem and problem.endswith(SOURCES_AT_FAULT) else step
     if problem is None and step == "label_model":
         problem = model_problem(parts.get("model", ""), Analysis.from_dict(state["analysis"]).model)
     record["problem"] = problem
@@ -109,9 +119,16 @@ def step_node(state: RewriteState, rt: Runtime, step: str) -> dict[str, Any]:
         return update
     rt.progress(f"{step}: {problem.splitlines()[0][:160]}")
     update.update(
-        status={step: "failed"}, feedback={step: problem}, previous={step: _step_code(parts, step)}
+        status={at_fault: "failed"},
+        feedback={at_fault: problem},
+        previous={step: _step_code(parts, step)},
     )
-    update["next"] = step if _can_retry(state, rt, step, attempt) else "done"
+    if at_fault != step:
+        record["at_fault"] = at_fault
+        rt.progress(f"{step}: the fault lies in {at_fault}; going back to it")
+    fault_attempts = attempt if at_fault == step else (state.get("attempts") or {}).get(at_fault, 0)
+    retry = _can_retry(state, rt, at_fault, fault_attempts)
+    update["next"] = at_fault if retry else "done"
     if update["next"] == "done":
         update.update(
             outcome="not-verified", message=f"step {step} failed: {problem.splitlines()[0]}"
@@ -143,13 +160,17 @@ def _propose(
 
 def _request(state: RewriteState, rt: Runtime, step: str, attempt: int) -> StepRequest:
     analysis = Analysis.from_dict(state["analysis"])
-    source = Path(state["script"]).read_text()
+    original = load_original(Path(state["script"]))
+    source = original.source
     lines = analysis.stages.get(STAGE_LINES[step], [])
     if step == "label_model":
         lines = sorted(set(lines) | set(analysis.stages.get("model", [])))
     code_lines = source.splitlines()
+    width = 16 if original.notebook else 4  # "cell 12, line 3" where a notebook's lines are shown
     stage_code = "\n".join(
-        f"{n:4d}  {code_lines[n - 1]}" for n in lines if 0 < n <= len(code_lines)
+        f"{_line_tag(original, n):>{width}}  {code_lines[n - 1]}"
+        for n in lines
+        if 0 < n <= len(code_lines)
     )
     return StepRequest(
         step=step,
@@ -166,12 +187,16 @@ def _request(state: RewriteState, rt: Runtime, step: str, attempt: int) -> StepR
     )
 
 
+def _line_tag(original: Original, line: int) -> str:
+    return original.where(line) if original.notebook else str(line)
+
+
 def _expected(analysis: Analysis, step: str) -> str:
     m = analysis.model
     if step == "sources":
         return "\n".join(f"{s.path}: {s.rows} rows, fields {s.names}" for s in analysis.sources)
     if step == "prepare":
-        return f"the prepared rows must give the {m.X_shape[0]} rows the model is fitted on (split: {analysis.split or 'none'})"
+        return f"the prepared rows must give the {m.X_shape[0]} rows the model is fitted on ({split_text(analysis.split)})"
     if step == "encode":
         return f"the ColumnTransformer must give X of shape {m.X_shape} ({m.X_dtype})"
     y = analysis.y()
@@ -231,22 +256,37 @@ def _check_prepare(
             or result.harness_error
             or f"killed by the {result.killed_by} limit"
         )
-        return (
-            f"The preparation failed in the sandbox: {what}\n{(error.get('traceback') or '')[-1200:]}",
-            {},
-            sandbox,
-        )
+        misread = _misread_sources(analysis, (result.trace or {}).get("source_rows"))
+        in_sources = sandbox.get("failed_stage") in _source_names(parts) or misread
+        where = f"\n{misread or ''}{SOURCES_AT_FAULT}" if in_sources else ""
+        tail = (error.get("traceback") or "")[-1200:]
+        return f"The preparation failed in the sandbox: {what}\n{tail}{where}", {}, sandbox
     meta = json.loads((result.outputs_dir / "run" / "meta.json").read_text())
     artifacts = {"prepared": str(result.outputs_dir / "run" / "prepared.parquet")}
     return _row_problem(analysis, meta), artifacts, sandbox
 
 
-def _row_problem(analysis: Analysis, meta: dict[str, Any]) -> str | None:
+def _source_names(parts: dict[str, str]) -> set[str]:
+    return set(re.findall(r"@lt\.source\s*\n\s*def (\w+)", parts.get("sources", "")))
+
+
+def _misread_sources(analysis: Analysis, source_rows: Any) -> str | None:
+    """The sources' row counts against what the original read, when they differ."""
+    if not isinstance(source_rows, dict):
+        return None
     expected = sorted(s.rows for s in analysis.sources)
-    got = sorted(meta["source_rows"].values())
-    if expected != got:
-        return f"The sources read {got} rows, the original read {expected} (sources)"
+    got = sorted(n for n in source_rows.values() if isinstance(n, int))
+    return None if expected == got else f"The sources read {got} rows, the original read {expected}"
+
+
+def _row_problem(analysis: Analysis, meta: dict[str, Any]) -> str | None:
+    misread = _misread_sources(analysis, meta["source_rows"])
+    if misread:
+        return misread + SOURCES_AT_FAULT
     n_fit, rows = analysis.model.X_shape[0], meta["rows"]
+    selected_from = (analysis.split or {}).get("rows")
+    if selected_from is not None and rows != selected_from:
+        return f"The preparation gives {rows} rows; the original's split selects from {selected_from} ({rows - selected_from:+d}): a filter or a join differs"
     if analysis.split is None and rows != n_fit:
         more = "more" if rows > n_fit else "fewer"
         return f"The preparation gives {rows} rows; the original fits on {n_fit} ({rows - n_fit:+d}, {more}): a filter or a join differs"
@@ -307,7 +347,7 @@ def verify_node(state: RewriteState, rt: Runtime) -> dict[str, Any]:
     path.write_text(state["module"])
     rt.progress("verify: running the candidate in the sandbox and comparing with the original")
     verification = verify_candidate(
-        Analysis.from_dict(state["analysis"]), path, rt.sandbox
+        Analysis.from_dict(state["analysis"]), path, rt.sandbox, timeout=rt.job_timeout
     ).to_dict()
     record = {"node": "verify", "attempt": n, "time": time.time(), "verification": verification}
     if verification["ok"]:

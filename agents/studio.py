@@ -9,10 +9,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from lester.agents.graph import build_graph
-from lester.agents.llm import LLMConfig, LLMProposer
-from lester.agents.runtime import Runtime
 from lester.sandbox import open_sandbox
+
+from .graph import build_graph
+from .llm.proposer import LLMConfig, LLMProposer
+from .runtime import Runtime
 
 
 def make_graph():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from lester.agents.traces import DB_NAME, TraceStore
+from .traces import DB_NAME, TraceStore
 
 
 def load_state(traces: Path, run_id: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from lester.agents.equivalence import Captured, compare
+from lester.agents.oracle.equivalence import Captured, compare
 
 from .common import interleaved_medians, print_table
 

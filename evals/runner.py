@@ -36,6 +36,7 @@ class Task:
     model: str
     sandbox: str
     trace: str  # the trace store, as results.json names it (relative to the results folder)
+    timeout: float = 120.0  # seconds per sandbox run
 
 
 def resolve_sandbox(name: str) -> str:
@@ -44,10 +45,9 @@ def resolve_sandbox(name: str) -> str:
     `auto` is decided here so that all cases of one evaluation run on the same backend, and the
     Docker image is built (when its inputs changed) here, so that parallel cases do not race to
     build it."""
-    from lester.sandbox import docker_available
+    from lester.sandbox import choose_backend
 
-    if name == "auto":
-        name = "docker" if docker_available() else "local"
+    name = choose_backend(name)
     if name == "docker":
         from lester.sandbox.docker_backend import docker_client
         from lester.sandbox.image import ensure_image
@@ -58,7 +58,7 @@ def resolve_sandbox(name: str) -> str:
 
 def run_case(task: Task) -> dict[str, Any]:
     """Rewrite one case (in a worker process) and return its record; never raises."""
-    from lester.agents.analysis import AnalysisError
+    from lester.agents.oracle.analysis import AnalysisError
     from lester.agents.proposals import llm_for
     from lester.agents.rewrite import RewriteOptions, rewrite
 
@@ -72,6 +72,7 @@ def run_case(task: Task) -> dict[str, Any]:
                 sandbox=task.sandbox,
                 traces=traces,
                 llm=llm_for(task.model),
+                job_timeout=task.timeout,
             )
             result = rewrite(options, lambda line: print(line, file=log, flush=True))
         except AnalysisError as exc:

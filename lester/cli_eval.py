@@ -45,6 +45,8 @@ def eval_command(
         None, "--out", help="A new folder for the results (default: eval-results/<timestamp>)."
     ),
     sandbox: str = cli_options.SANDBOX,
+    timeout: float = cli_options.TIMEOUT,
+    unsafe_local: bool = cli_options.UNSAFE_LOCAL,
 ) -> None:
     """Rewrite every case of the corpus (copies of them) and report what verified, per idiom and stage."""
     from lester.evals.cases import CORPUS, EvalInputError, copy_case, discover
@@ -53,8 +55,7 @@ def eval_command(
     from lester.evals.runner import TRACE_DIR, Task, resolve_sandbox, run_tasks
     from lester.evals.text import headline, seconds, verdict
 
-    if sandbox not in ("auto", "docker", "local"):
-        fail(f"--sandbox must be auto, docker or local, not {sandbox!r}")
+    sandbox = cli_options.backend(sandbox, unsafe_local)
     corpus = corpus or CORPUS
     try:
         selected = discover(corpus, cases)
@@ -78,6 +79,7 @@ def eval_command(
             model=model,
             sandbox=backend,
             trace=f"cases/{case.name}/{TRACE_DIR}",
+            timeout=timeout,
         )
         for case in selected
     ]

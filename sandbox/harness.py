@@ -22,8 +22,9 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from lester.sandbox.outputs import TRACE
-from lester.sandbox.recorder import Recorder, install_hooks
+from .outputs import TRACE
+from .recorder import Recorder, install_hooks
+from .seccomp import deny_tracing
 
 _TRACEBACK_CHARS = 20_000
 
@@ -75,7 +76,8 @@ def run_script(code: Path, out: Path, args: list[str]) -> dict[str, Any]:
         "files_written": recorder.files(written=True),
         "fits": recorder.fits,
         "predicts": recorder.predicts,
-        "warnings": recorder.warnings,
+        "selections": recorder.selections.records,
+        "warnings": recorder.warnings + recorder.selections.errors,
     }
 
 
@@ -90,13 +92,28 @@ def run_pipeline(code: Path, out: Path) -> dict[str, Any]:
 
     with recorder.active():
         failure = _run_guarded(execute)
-    return {
+    trace = {
         "status": "error" if failure else "ok",
         "error": _error(failure) if failure else None,
         "stage": getattr(failure, "stage", None),
         "files_read": recorder.files(written=False),
         "files_written": recorder.files(written=True),
     }
+    if failure:
+        trace["source_rows"] = _source_rows(code)
+    return trace
+
+
+def _source_rows(code: Path) -> dict[str, int] | None:
+    """How many rows each source gives, for a run that failed later: a source misread is then
+    told apart from a preparation that is wrong about good sources."""
+    from lester.abstraction import load_pipeline
+
+    try:
+        pipeline = load_pipeline(code, partial=True)
+        return {name: len(f) for name, f in pipeline.read_sources(Path(".")).items()}
+    except Exception:
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,5 +136,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if trace["status"] == "ok" else 1
 
 
+def sandboxed_main(argv: list[str] | None = None) -> int:
+    """`main` in a process of the sandbox: the seccomp filter goes in before any of the job's code
+    runs (and stays with the process, which is why `main` itself leaves it out)."""
+    refused = deny_tracing()
+    if refused:
+        print(f"lester sandbox: {refused}", file=sys.stderr)
+    return main(argv)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(sandboxed_main())

@@ -4,7 +4,10 @@ The equivalence check compares a rewrite with what the original script actually 
 harness must observe the script without changing it:
 
 - files: a `sys.addaudithook` hook on the "open" event sees every `open()`/`os.open()` (pandas and
-  NumPy readers included) without patching any library;
+  NumPy readers included) without patching any library, and on "os.rename" (`os.replace` too) the
+  files a script moves into place. A read of a path the script had itself written or moved there
+  before is marked `own`: the script works in a copy of its data and may write intermediates
+  anywhere, and what it wrote must never be taken for one of its sources;
 - models: `fit`, `predict` and `predict_proba` are wrapped on every scikit-learn estimator class,
   those already imported and (through `BaseEstimator.__init_subclass__`) those defined later, such as
   the script's own estimators or skorch's. Only classifiers and regressors are recorded, and only the
@@ -28,6 +31,8 @@ from typing import Any
 
 from lester.abstraction.params import json_safe, qualname
 
+from . import selections
+
 _WRAPPED = "__lester_recorded__"
 _METHODS = ("fit", "predict", "predict_proba")
 _REPR_CHARS = 2000
@@ -38,6 +43,10 @@ def _argument(args: tuple, kwargs: dict, position: int, name: str) -> Any:
     if len(args) > position:
         return args[position]
     return kwargs.get(name)
+
+
+def _writes(mode: str) -> bool:
+    return any(c in mode for c in "wax+")
 
 
 def _mode_from_flags(flags: int) -> str:
@@ -67,6 +76,7 @@ def install_hooks() -> None:
         from sklearn.base import BaseEstimator
     except ImportError:
         return
+    selections.install(_selections)
     pending = [BaseEstimator]
     while pending:
         cls = pending.pop()
@@ -77,8 +87,17 @@ def install_hooks() -> None:
 
 def _audit(event: str, args: tuple) -> None:
     recorder = _active
-    if event == "open" and recorder is not None and recorder.watching:
+    if recorder is None or not recorder.watching:
+        return
+    if event == "open":
         recorder.opened(*args)
+    elif event == "os.rename":
+        recorder.moved(args[1])
+
+
+def _selections() -> selections.Selections | None:
+    recorder = _active
+    return recorder.selections if recorder is not None and recorder.watching else None
 
 
 def _hook_new_subclasses(base: type) -> None:
@@ -132,7 +151,9 @@ class Recorder:
         self.fits: list[dict[str, Any]] = []
         self.predicts: list[dict[str, Any]] = []
         self.warnings: list[str] = []
-        self._files: dict[tuple[str, str], None] = {}
+        self.selections = selections.Selections(self.script, self._line)
+        self._files: dict[tuple[str, str], bool] = {}
+        self._written: set[str] = set()
         self._active_fits: list[dict[str, Any]] = []
         self._predicting = False
         self._fit_index_of: dict[int, int] = {}
@@ -154,27 +175,45 @@ class Recorder:
 
     # files ---------------------------------------------------------------------------------
 
-    def files(self, *, written: bool) -> list[dict[str, str]]:
-        """Distinct (path, mode) accesses that wrote (or only read) a file, in first-seen order."""
-        result = []
-        for path, mode in self._files:
-            writes = any(c in mode for c in "wax+")
-            reads = "r" in mode or "+" in mode
-            if (written and writes) or (not written and reads):
+    def files(self, *, written: bool) -> list[dict[str, Any]]:
+        """Distinct (path, mode) accesses that wrote (or only read) a file, in first-seen order.
+
+        Reads carry `own`: whether the script had written that path before its first such read."""
+        result: list[dict[str, Any]] = []
+        for (path, mode), own in self._files.items():
+            if written and _writes(mode):
                 result.append({"path": path, "mode": mode})
+            elif not written and ("r" in mode or "+" in mode):
+                result.append({"path": path, "mode": mode, "own": own})
         return result
 
-    def opened(self, path: Any, mode: Any, flags: int) -> None:
-        """The audit hook's "open" event."""
+    def _shown(self, path: Any) -> str | None:
+        """The path as the trace names it (relative to the working directory when inside it),
+        or None for files that are not the job's (the interpreter's, /proc, the script)."""
         if isinstance(path, int):
-            return
+            return None
         absolute = os.path.abspath(os.fsdecode(path))
         ignored = absolute.startswith(_IGNORED_PREFIXES + self._ignored_roots)
         if ignored or absolute == self.script or absolute.endswith(".pyc"):
-            return
+            return None
         cwd = os.path.join(os.getcwd(), "")
-        shown = os.path.relpath(absolute, cwd) if absolute.startswith(cwd) else absolute
-        self._files[(shown, mode if isinstance(mode, str) else _mode_from_flags(flags))] = None
+        return os.path.relpath(absolute, cwd) if absolute.startswith(cwd) else absolute
+
+    def opened(self, path: Any, mode: Any, flags: int) -> None:
+        """The audit hook's "open" event."""
+        shown = self._shown(path)
+        if shown is None:
+            return
+        mode = mode if isinstance(mode, str) else _mode_from_flags(flags)
+        self._files.setdefault((shown, mode), shown in self._written)
+        if _writes(mode):
+            self._written.add(shown)
+
+    def moved(self, destination: Any) -> None:
+        """The audit hook's "os.rename" event: the destination now holds what the script wrote."""
+        shown = self._shown(destination)
+        if shown is not None:
+            self._written.add(shown)
 
     # estimators ----------------------------------------------------------------------------
 
@@ -207,6 +246,7 @@ class Recorder:
             return function(estimator, *args, **kwargs)
         index = len(self.fits)
         entry = {"index": index, "estimator": qualname(estimator), "line": self._line()}
+        entry["selections_before"] = len(self.selections.records)
         entry.update(self._describe(estimator, X, y, f"fit_{index}"))
         self._active_fits.append(entry)
         try:
@@ -266,44 +306,40 @@ class Recorder:
         return info
 
     def _matrix(self, X: Any, stem: str) -> dict[str, Any]:
-        array = self._array(X)
+        fitted = self._as_fitted(X)
         info: dict[str, Any] = {
             "X": None,
-            "X_shape": list(array.shape) if array is not None else [],
-            "X_dtype": str(array.dtype) if array is not None else type(X).__name__,
+            "X_shape": list(fitted.shape) if fitted is not None else [],
+            "X_dtype": str(X.dtype) if hasattr(X, "dtype") else type(X).__name__,
         }
         if hasattr(X, "to_parquet"):
             info["X_frame"] = self._save(f"{stem}_X.parquet", self._save_frame, X)
-        dense = self._float64(array)
-        if dense is None:
+        if fitted is None:
             info["X_repr"] = repr(X)[:_REPR_CHARS]
+        elif hasattr(fitted, "tocsr"):
+            info["X"] = self._save(f"{stem}_X.npz", self._save_sparse, fitted)
+            info["X_sparse"] = True
         else:
-            info["X"] = self._save(f"{stem}_X.npy", self._save_array, dense)
+            info["X"] = self._save(f"{stem}_X.npy", self._save_array, fitted)
         return info
 
     @staticmethod
-    def _array(X: Any) -> Any:
-        """X as a NumPy array (sparse made dense, frames unwrapped), or None if it is not one."""
-        import numpy as np
-
-        if hasattr(X, "toarray"):
-            X = X.toarray()
-        elif hasattr(X, "to_numpy"):
-            X = X.to_numpy()
+    def _as_fitted(X: Any) -> Any:
+        """X as scikit-learn's own input validation hands it to a numeric estimator: float64,
+        numeric strings parsed, sparse matrices kept sparse; None when it is not numeric."""
         try:
-            return np.asarray(X)
-        except (TypeError, ValueError):
-            return None
+            from sklearn.utils import check_array
 
-    @staticmethod
-    def _float64(array: Any) -> Any:
-        """The array as float64, or None when it is not numeric."""
-        import numpy as np
-
-        if array is None or array.dtype.kind not in "biufO":
-            return None
-        try:
-            return array.astype(np.float64)
+            return check_array(
+                X,
+                accept_sparse=True,
+                dtype="float64",
+                ensure_all_finite=False,
+                ensure_2d=False,
+                allow_nd=True,
+                ensure_min_samples=0,
+                ensure_min_features=0,
+            )
         except (TypeError, ValueError):
             return None
 
@@ -327,12 +363,26 @@ class Recorder:
 
     @classmethod
     def _save_labels(cls, path: Path, values: Any) -> None:
+        """Labels as the estimator sees them: a column vector (n, 1) is raveled, as scikit-learn's
+        `column_or_1d` does."""
         import numpy as np
 
         if hasattr(values, "toarray"):
             values = values.toarray()
         array = np.asarray(values)
+        if array.ndim == 2 and array.shape[1] == 1:
+            array = array.ravel()
         cls._save_array(path, array if array.dtype.kind in "biuf" else array.astype(str))
+
+    @staticmethod
+    def _save_sparse(path: Path, matrix: Any) -> None:
+        """A sparse matrix as its CSR arrays, loadable without pickle."""
+        import numpy as np
+
+        csr = matrix.tocsr()
+        csr.sort_indices()
+        with open(path, "wb") as out:
+            np.savez(out, data=csr.data, indices=csr.indices, indptr=csr.indptr, shape=csr.shape)
 
     @staticmethod
     def _save_frame(path: Path, frame: Any) -> None:

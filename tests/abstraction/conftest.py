@@ -1,4 +1,3 @@
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -39,13 +38,3 @@ def make_shop(n_customers: int, n_orders: int, seed: int) -> tuple[pd.DataFrame,
 @pytest.fixture
 def shop_dir(tmp_path: Path) -> Path:
     return write_shop(tmp_path / "data", *make_shop(60, 200, seed=1))
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _own_signing_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Runs are signed with a key in the user's config dir: the tests get a config dir of their
-    own (session-wide, so that module fixtures and CLI subprocesses share the key)."""
-    config = tmp_path_factory.getbasetemp() / "lester-config"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("LESTER_CONFIG_DIR", str(config))
-        yield config

@@ -1,14 +1,10 @@
 """Facts the analysis derives from the captured run and the source (no sandbox needed here)."""
 
-from lester.agents import static
-from lester.agents.analysis import ModelReport, _final_fit, _manual_slice, _unseeded_estimator
-
-
-def test_manual_slicing_is_reported_as_the_split():
-    source = "cut = int(len(X) * 0.8)\nX_tr, y_tr = X[:cut], y[:cut]\nm.fit(X_tr, y_tr)\n"
-    split = _manual_slice(static.parse(source), 3)
-    assert split == {"kind": "slicing", "line": 2, "expression": "X[:cut]"}
-    assert _manual_slice(static.parse("m.fit(X, y)\n"), 1) is None
+from lester.agents.oracle.analysis import (
+    ModelReport,
+    _final_fit,
+    _unseeded_estimator,
+)
 
 
 def test_pipeline_fit_is_compared_through_its_final_estimator():

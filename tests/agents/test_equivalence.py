@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-from lester.agents.equivalence import Captured, ColumnBlock, Tolerance, compare
+from lester.agents.oracle.equivalence import Captured, ColumnBlock, Tolerance, compare
 
 LOGREG = "sklearn.linear_model._logistic.LogisticRegression"
 PARAMS = {"C": 1.0, "max_iter": 100, "penalty": "l2"}

@@ -1,7 +1,7 @@
 """The static check every candidate passes before the sandbox: compiler feedback."""
 
-from lester.agents.codegen import tidy
-from lester.agents.form import check_form
+from lester.agents.lifter.codegen import tidy
+from lester.agents.oracle.form import check_form
 
 from ..conftest import EXAMPLE
 
@@ -33,8 +33,8 @@ def test_tidy_drops_what_nothing_uses_and_hoists_imports():
 
 
 def test_the_model_stage_is_checked_against_the_captured_fit():
-    from lester.agents.analysis import ModelReport
-    from lester.agents.form import model_problem
+    from lester.agents.oracle.analysis import ModelReport
+    from lester.agents.oracle.form import model_problem
 
     captured = ModelReport(
         "sklearn.linear_model._logistic.LogisticRegression",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import textwrap
 
-from lester.agents.lift_inline import inline_readers
+from lester.agents.oracle.inline import inline_readers
 
 from .test_lift_prepare import lift, source, steps
 

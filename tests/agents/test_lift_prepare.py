@@ -9,8 +9,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from lester.agents.analysis import SourceReport
-from lester.agents.lift_prepare import PreparePlan, Unsupported, lift_prepare
+from lester.agents.lifter.prepare import PreparePlan, Unsupported, lift_prepare
+from lester.agents.oracle.analysis import SourceReport
 
 
 def source(path: str, names: list[str], idiom: str = "pandas", header: bool = True) -> SourceReport:

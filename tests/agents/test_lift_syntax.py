@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from lester.agents.lift_syntax import column_hint
+from lester.agents.lifter.syntax import column_hint
 
 
 def test_column_hints_name_casts_by_their_field_and_calls_by_their_function():

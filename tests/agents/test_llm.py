@@ -6,10 +6,10 @@ import inspect
 import time
 
 import pytest
-from lester.agents.api_reference import api_reference
-from lester.agents.llm import NO_CODE, LLMConfig, LLMProposer
-from lester.agents.llm_code import extract_code, split_parts
-from lester.agents.llm_prompts import render
+from lester.agents.llm.api_reference import api_reference
+from lester.agents.llm.code import extract_code, split_parts
+from lester.agents.llm.prompts import render
+from lester.agents.llm.proposer import NO_CODE, LLMConfig, LLMProposer
 from lester.agents.proposals import STEP_PARTS, StepRequest, assemble
 
 import lester

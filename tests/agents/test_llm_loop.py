@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lester.agents.llm import LLMConfig, LLMProposer
+from lester.agents.llm.proposer import LLMConfig, LLMProposer
 from lester.agents.rewrite import RewriteOptions, rewrite
 from lester.agents.state import Budgets
 from lester.agents.trace_view import load_state

@@ -2,7 +2,7 @@
 
 import textwrap
 
-from lester.agents import static
+from lester.agents.oracle import static
 
 SCRIPT = textwrap.dedent(
     """
@@ -57,16 +57,6 @@ def test_csv_reader_with_header_skip_and_tuple_loop():
     )
 
 
-def test_split_site():
-    split = static.split_site(TREE)
-    assert (split.kind, split.test_size, split.random_state, split.first_argument) == (
-        "train_test_split",
-        0.3,
-        1,
-        "X",
-    )
-
-
 def test_stage_lines_follow_data_dependencies_back_from_fit():
     stages = static.stage_lines(TREE, FIT_LINE)
     lines = SCRIPT.splitlines()
@@ -85,7 +75,50 @@ def test_unseeded_randomness_is_flagged_and_constants_are_hints():
 
 
 def test_appending_to_a_dicts_list_mutates_the_dict():
-    from lester.agents import static
+    from lester.agents.oracle import static
 
     tree = static.parse("fares = {1: []}\nfor p in ps:\n    fares[p[0]].append(p[1])\n")
     assert "fares" in static.mutated(tree.body[1])
+
+
+def test_a_column_transformer_in_a_pipeline_is_feature_encoding_not_the_model():
+    source = (
+        "pre = ColumnTransformer([('num', StandardScaler(), ['a'])])\n"
+        "model = Pipeline([('pre', pre), ('clf', LogisticRegression())])\n"
+        "model.fit(df, y)\n"
+    )
+    stages = static.stage_lines(static.parse(source), 3)
+    assert 1 in stages["features"] and 1 not in stages["model"]
+    assert stages["model"] == [2, 3]
+
+
+def test_stage_lines_open_up_a_loop_holding_several_stages():
+    source = (
+        "import pandas as pd\n"
+        "for seed in [42]:\n"
+        "    df = pd.read_csv('d.csv')\n"
+        "    df = df[df.a > 0]\n"
+        "    X = df[['a', 'b']].values\n"
+        "    y = df['t'].values\n"
+        "    m = LogisticRegression()\n"
+        "    m.fit(X, y)\n"
+    )
+    tree = static.parse(source)
+    stages = static.stage_lines(tree, 8)
+    assert stages["data_preparation"] == [2, 3, 4]
+    assert (stages["features"], stages["label"], stages["model"]) == ([5], [6], [2, 7, 8])
+    whole = static.stage_lines(tree, 8, nested=False)  # what the lifter interprets: whole loops
+    assert whole["data_preparation"] == list(range(2, 9))
+
+
+def test_an_in_place_update_through_the_loop_variable_belongs_to_the_collection():
+    source = (
+        "rows = [[1, 2], [3, 4]]\n"
+        "for r in rows:\n"
+        "    r[0] = r[0] * 2\n"
+        "X = [r[:1] for r in rows]\n"
+        "y = [r[1] for r in rows]\n"
+        "m.fit(X, y)\n"
+    )
+    stages = static.stage_lines(static.parse(source), 6)
+    assert stages["data_preparation"] == [1, 2, 3]

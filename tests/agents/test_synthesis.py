@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from lester.agents.synthesis import Hints, synthesize_features, synthesize_label
+from lester.agents.lifter.synthesis.features import Hints, synthesize_features, synthesize_label
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 import lester

@@ -4,8 +4,8 @@ caught at the right stage with the right evidence. Real Docker sandbox."""
 from __future__ import annotations
 
 import pytest
-from lester.agents.analysis import Analysis, analyze
-from lester.agents.verification import verify_candidate
+from lester.agents.oracle.analysis import Analysis, analyze
+from lester.agents.oracle.verification import verify_candidate
 from lester.sandbox import open_sandbox
 
 from ..conftest import EXAMPLE

@@ -64,7 +64,7 @@ def _rewrite(script: Path, traces: Path, model: str = "offline", llm=None) -> st
 
 
 def _llm_rewrite(script: Path, traces: Path) -> str:
-    from lester.agents.llm import LLMConfig, LLMProposer
+    from lester.agents.llm.proposer import LLMConfig, LLMProposer
 
     with LLMServer() as server:
         server.script([Answer(PREPARE_BROKEN, 900, 40), Answer(PREPARE_OK, 1100, 60)])

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from lester.agents.analysis import Analysis, ModelReport, SourceReport
 from lester.agents.graph import build_graph
+from lester.agents.oracle.analysis import Analysis, ModelReport, SourceReport
 from lester.agents.runtime import Runtime
 from lester.agents.traces import TraceStore
 

@@ -1,0 +1,230 @@
+"""The offline, deterministic proposer: static idiom lifting plus synthesis against captured data.
+
+Sources and data preparation come from lifting the script's row loops and pandas statements
+(`lift_prepare`); feature encoders and the label are synthesized against the X and y the original
+passed to `fit`, on the prepared data the candidate produced in the sandbox; the model is read from
+the captured `fit`. Every rule it applied is reported in the proposal's trail.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from lester.abstraction.frame import is_prov_column
+
+import lester as lt
+
+from ..oracle import static
+from ..oracle.analysis import Analysis
+from ..oracle.notebook import line_label, span_label
+from ..proposals import Proposal, StepRequest
+from . import codegen
+from .prepare import Lifter, PreparePlan, Unsupported, lift_prepare, source_specs
+from .synthesis.features import synthesize_features
+from .synthesis.label import synthesize_label
+from .synthesis.types import DerivedColumn, Hints
+
+log = logging.getLogger(__name__)
+
+NAME = "lifter"
+
+
+class OfflineLifter:
+    """One lifter per rewrite: it is configured with that script's analysis."""
+
+    name = NAME
+
+    def __init__(self, analysis: Analysis, source: str) -> None:
+        self.analysis = analysis
+        self.source = source
+        self._plan: PreparePlan | None = None
+        self._error: str | None = None
+
+    def propose(self, request: StepRequest) -> Proposal:
+        try:
+            if request.step == "sources":
+                return self._sources()
+            if request.step == "prepare":
+                return self._prepare()
+            if request.step == "encode":
+                return self._encode(request)
+            if request.step == "label_model":
+                return self._label_model(request)
+        except Unsupported as exc:
+            return Proposal(NAME, error=f"no lifting rule: {exc}")
+        except Exception as exc:  # a lifter bug fails this step, not the whole run
+            log.exception("the offline lifter failed on step %s", request.step)
+            return Proposal(NAME, error=f"the lifter failed: {type(exc).__name__}: {exc}")
+        return Proposal(NAME, error=f"unknown step {request.step!r}")
+
+    # ---- sources and preparation --------------------------------------------------------------
+
+    def plan(self) -> PreparePlan:
+        if self._plan is None:
+            fit_line = self.analysis.model.line or 0
+            stages = static.stage_lines(static.parse(self.source), fit_line, nested=False)
+            later = stages.get("features", []) + stages.get("label", [])
+            self._plan = lift_prepare(
+                self.source, self.analysis.sources, stages.get("data_preparation", []), later
+            )
+        return self._plan
+
+    def _sources(self) -> Proposal:
+        """Every data file the script read, whether or not its preparation can be lifted."""
+        lifter = Lifter(self.source, self.analysis.sources, set())
+        preamble = codegen.preamble(lifter.imports(), lifter.constants, lifter.helpers())
+        specs = source_specs(self.analysis.sources)
+        functions = "\n\n\n".join(
+            codegen.source_function(s.name, s.path, s.options, s.reader) for s in specs
+        )
+        trail = [
+            f"source {s.name} from {r.path} ({r.idiom}, {line_label(self.analysis.cells, r.line)})"
+            for s, r in zip(specs, self.analysis.sources, strict=True)
+        ]
+        return Proposal(NAME, parts={"preamble": preamble, "sources": functions}, trail=trail)
+
+    def _prepare(self) -> Proposal:
+        plan = self.plan()
+        lines = self.analysis.stages.get("data_preparation", [])
+        origin = (
+            f"Lifted from {Path(self.analysis.script).name}, {span_label(self.analysis.cells, lines)}."
+            if lines
+            else "Lifted."
+        )
+        code = codegen.prepare_function(
+            [s.name for s in source_specs(self.analysis.sources)],
+            plan.body,
+            plan.result,
+            [],
+            origin,
+            plan.imports,
+        )
+        return Proposal(
+            NAME, parts={"prepare": code}, trail=[t for t in plan.trail if "source" not in t]
+        )
+
+    # ---- features, label, model ----------------------------------------------------------------
+
+    def _encode(self, request: StepRequest) -> Proposal:
+        prepared = _prepared(request)
+        X = self.analysis.X()
+        rows, split_code = self._rows(prepared)
+        plan = synthesize_features(prepared, X, rows, hints=self._hints())
+        if not plan.matched:
+            described = "; ".join(f"columns {a}-{b - 1}: {d}" for a, b, d in plan.unmatched)
+            return Proposal(NAME, error=f"no encoder reproduces X {described}", trail=plan.trail)
+        derive = _derive_part(request, plan.derived)
+        if isinstance(derive, Proposal):
+            return derive
+        parts = {
+            "derive": derive,
+            "split": split_code,
+            "encode": codegen.encode_function(plan.imports, plan.transformer_code(), plan.fit_on),
+        }
+        return Proposal(NAME, parts=parts, trail=plan.trail, data={"fit_on": plan.fit_on})
+
+    def _label_model(self, request: StepRequest) -> Proposal:
+        prepared = _prepared(request)
+        rows, _ = self._rows(prepared)
+        label = synthesize_label(prepared, self.analysis.y(), rows, hints=self._hints())
+        model = self.analysis.model
+        model_code = codegen.model_function(model.estimator, model.non_default)
+        if not label.matched:
+            return Proposal(
+                NAME,
+                parts={"model": model_code},
+                error="no label rule reproduces y",
+                trail=label.trail,
+            )
+        parts = {"label": codegen.label_function(label.expression), "model": model_code}
+        if label.derived:
+            derived = _derived_in(request.parts.get("derive", "")) + list(label.derived)
+            derive = _derive_part(request, derived)
+            if isinstance(derive, Proposal):
+                return derive
+            parts["derive"] = derive
+        return Proposal(
+            NAME,
+            parts=parts,
+            trail=[*label.trail, f"model: {model.estimator} with {model.non_default}"],
+        )
+
+    def _rows(self, prepared: pd.DataFrame) -> tuple[np.ndarray, str]:
+        """Positions of the fitted rows among the prepared rows, and the split stage's code."""
+        split = self.analysis.split or {}
+        n_prepared, n_fit = len(prepared), self.analysis.model.X_shape[0]
+        if split.get("function") and n_fit <= n_prepared:
+            chosen = getattr(lt, split["function"])(**split["args"])
+            if chosen.stratify:
+                train = _stratified_rows(prepared, self.analysis.y(), chosen)
+            else:
+                train, _ = chosen.indices(prepared, np.zeros(n_prepared))
+            return np.asarray(train), codegen.split_function(split["function"], split["args"])
+        if n_fit < n_prepared:
+            return np.arange(n_fit), codegen.split_function("head_split", {"n_train": n_fit})
+        return np.arange(n_prepared), ""
+
+    def _hints(self) -> Hints:
+        tree = static.parse(self.source)
+        names = {static.dotted(c.func).rsplit(".", 1)[-1] for c in static.calls(tree)}
+        return Hints(constants=list(self.analysis.constants.values()), keywords=names)
+
+
+def _stratified_rows(prepared: pd.DataFrame, y: np.ndarray, split: lt.Split) -> np.ndarray:
+    """A split stratified by the label needs the label of every prepared row, before the label
+    is synthesized: the prepared column whose stratified split gives back y on its training rows
+    is that label (idiom: stratified split)."""
+    for column in prepared.columns:
+        labels = prepared[column].to_numpy()
+        try:
+            train, _ = split.indices(prepared, labels)
+        except (ValueError, TypeError):  # not a usable class column (too few members, NaN)
+            continue
+        if len(train) == len(y) and _same_labels(labels[train], y):
+            return train
+    raise Unsupported(None, "no prepared column reproduces y under the stratified split")
+
+
+def _same_labels(got: np.ndarray, y: np.ndarray) -> bool:
+    try:
+        return bool((got.astype(y.dtype) == y).all())
+    except (ValueError, TypeError):
+        return False
+
+
+def _prepared(request: StepRequest) -> pd.DataFrame:
+    path = request.artifacts.get("prepared")
+    if not path:
+        raise Unsupported(None, "the prepared data is not available (the preparation did not run)")
+    df = pd.read_parquet(path)
+    return df[[c for c in df.columns if not is_prov_column(c)]]
+
+
+def _derive_part(request: StepRequest, derived: list[DerivedColumn]) -> str | Proposal:
+    """The `derive` part for these columns, on top of whichever preparation the candidate has."""
+    if not derived:
+        return ""
+    base = codegen.prepare_name(request.parts.get("prepare", ""))
+    if base is None:
+        return Proposal(
+            NAME, error="the preparation part has no @lt.prepare function to derive columns from"
+        )
+    return codegen.derive_function(base, [d.project_code("data") for d in derived])
+
+
+def _derived_in(code: str) -> list[DerivedColumn]:
+    """Parse back the `data = data.project(name, column, lambda s: expr)` lines of a derive part."""
+    import ast
+
+    found = []
+    for line in code.splitlines():
+        text = line.strip()
+        if not text.startswith("data = data.project("):
+            continue
+        call = ast.parse(text[len("data = ") :], mode="eval").body
+        name, column = (ast.literal_eval(a) for a in call.args[:2])
+        found.append(DerivedColumn(name, column, ast.unparse(call.args[2].body)))
+    return found

@@ -1,0 +1,376 @@
+"""What an original script does: one sandboxed execution under the harness, plus static analysis.
+
+The report names the data the script reads (format, delimiter, header, the names the code gives the
+fields, dtypes, row counts, samples), the final model `fit` (shapes, estimator, parameters), how it
+splits, which lines belong to which stage, what it writes and what makes it non-deterministic. A
+script that fails, never fits or reads nothing gets a report saying so (`problem`), never a traceback
+of Lester's own.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from lester.sandbox import Job, Sandbox, SandboxResult
+from scipy import sparse
+
+from . import static
+from .errors import AnalysisError as AnalysisError  # re-exported: callers catch it from here
+from .inline import inline_readers
+from .notebook import name_cells
+from .original import load_original, parse_original
+from .splits import row_selection
+
+SAMPLE_ROWS = 3
+SNIFF_BYTES = 64 * 1024
+DENSE_LIMIT = 200_000_000  # cells of a sparse fitted X densified for the comparison (1.6 GB)
+# Files a script opens that are code, models or arrays, not tables a source could read.
+NOT_TABLES = frozenset(
+    {".py", ".pyc", ".ipynb", ".pkl", ".pickle", ".joblib", ".npy", ".npz", ".h5"}
+)
+
+
+@dataclass
+class SourceReport:
+    path: str
+    idiom: str
+    line: int | None
+    delimiter: str
+    header: bool
+    names: list[str]
+    rows: int
+    dtypes: dict[str, str]
+    sample: list[list[Any]]
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ModelReport:
+    estimator: str
+    params: dict[str, Any]
+    non_default: dict[str, Any]
+    line: int | None
+    X_shape: list[int]
+    y_shape: list[int]
+    X_dtype: str
+    y_dtype: str
+
+
+@dataclass
+class Analysis:
+    script: str
+    data_dir: str
+    problem: str | None = None
+    sources: list[SourceReport] = field(default_factory=list)
+    model: ModelReport | None = None
+    split: dict[str, Any] | None = None
+    stages: dict[str, list[int]] = field(default_factory=dict)
+    writes: list[str] = field(default_factory=list)
+    nondeterminism: list[str] = field(default_factory=list)
+    constants: dict[str, Any] = field(default_factory=dict)
+    predictions: list[dict[str, Any]] = field(default_factory=list)
+    fit_choice: str | None = None
+    outputs_dir: str | None = None
+    X_file: str | None = None
+    y_file: str | None = None
+    stdout_tail: str = ""
+    wall_time: float = 0.0
+    backend: str = ""
+    cells: list[list[int]] = field(default_factory=list)  # a notebook's line map (notebook.py)
+    notes: list[str] = field(default_factory=list)  # what converting a notebook dropped
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    def X(self) -> np.ndarray:
+        """The fitted X; a sparse one (saved as its CSR arrays) densified up to `DENSE_LIMIT`."""
+        path = Path(self.outputs_dir) / self.X_file
+        if path.suffix != ".npz":
+            return np.load(path, allow_pickle=False)
+        with np.load(path, allow_pickle=False) as parts:
+            rows, cols = (int(n) for n in parts["shape"])
+            if rows * cols > DENSE_LIMIT:
+                raise AnalysisError(
+                    f"the fitted X is sparse with {rows} x {cols} cells, more than {DENSE_LIMIT:,} to compare densely"
+                )
+            csr = sparse.csr_matrix(
+                (parts["data"], parts["indices"], parts["indptr"]), shape=(rows, cols)
+            )
+        return csr.toarray()
+
+    def y(self) -> np.ndarray:
+        return np.load(Path(self.outputs_dir) / self.y_file, allow_pickle=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return json.loads(json.dumps(asdict(self), default=str))
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Analysis:
+        d = dict(d)
+        d["sources"] = [SourceReport(**s) for s in d.get("sources", [])]
+        d["model"] = ModelReport(**d["model"]) if d.get("model") else None
+        return cls(**d)
+
+    def to_text(self) -> str:
+        """The report as a person (or a prompt) reads it."""
+        from .report_text import analysis_text
+
+        return analysis_text(self)
+
+
+def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120.0) -> Analysis:
+    original = load_original(script)
+    tree = parse_original(original)
+    with original.runnable() as code:
+        result = sandbox.run(Job("script", code, data_dir=data_dir, timeout=timeout))
+    report = Analysis(
+        script=str(script),
+        data_dir=str(data_dir),
+        stdout_tail=result.stdout_tail[-2000:],
+        wall_time=result.wall_time,
+        backend=result.backend,
+        nondeterminism=static.nondeterminism(tree),
+        constants=_jsonable_constants(static.constants(tree)),
+        outputs_dir=str(result.outputs_dir),
+        cells=original.cells,
+        notes=original.notes,
+    )
+    report.problem = _execution_problem(result, timeout)
+    if report.problem:
+        report.problem = name_cells(report.problem, original.cells, original.run_name)
+        return report
+    trace = result.trace
+    report.writes = sorted({w["path"] for w in trace.get("files_written", [])})
+    skipped: list[str] = []
+    report.sources = _sources(tree, trace, data_dir, script, skipped)
+    report.notes += skipped
+    if not trace.get("fits"):
+        report.problem = "the script never fits a model (no scikit-learn fit call was recorded)"
+        return report
+    if not report.sources:
+        why = f" ({'; '.join(skipped)})" if skipped else ""
+        report.problem = f"the script reads no data files from its data directory{why}"
+        return report
+    fit = _final_fit(trace["fits"][-1])
+    report.fit_choice = _fit_choice(trace["fits"])
+    report.model = _model(fit)
+    report.X_file, report.y_file = fit.get("X"), fit.get("y")
+    if report.X_file is None:
+        report.problem = (
+            f"the final fit's X is not a numeric matrix ({fit.get('X_repr', 'unknown')})"
+        )
+        return report
+    report.split = row_selection(tree, fit, trace.get("selections") or [])
+    report.nondeterminism += _unseeded_estimator(report.model)
+    report.stages = static.stage_lines(tree, fit.get("line") or 0)
+    report.predictions = trace.get("predicts", [])
+    return report
+
+
+def _unseeded_estimator(model: ModelReport) -> list[str]:
+    """A randomized estimator without a seed fits a different model on every run."""
+    if "random_state" in model.params and model.params["random_state"] is None:
+        randomized = ("Forest", "Boosting", "MLP", "SGD", "Tree", "Bagging", "SVC", "SVR")
+        if any(word in model.estimator for word in randomized):
+            return [
+                f"line {model.line}: {model.estimator.rsplit('.', 1)[-1]} has random_state=None"
+            ]
+    return []
+
+
+def _fit_choice(fits: list[dict[str, Any]]) -> str | None:
+    """Which of several model fits is the final one, and why (None for a single fit)."""
+    if len(fits) < 2:
+        return None
+    listed = ", ".join(
+        f"{str(f.get('estimator', '?')).rsplit('.', 1)[-1]} at line {f.get('line')}" for f in fits
+    )
+    return (
+        f"the script fits {len(fits)} models ({listed}); the last, at line "
+        f"{fits[-1].get('line')}, is taken as the final model: it is the fit the script ends "
+        "with, the model it leaves trained"
+    )
+
+
+def _final_fit(fit: dict[str, Any]) -> dict[str, Any]:
+    """For a scikit-learn Pipeline, the final estimator's fit (the recorder keeps one only for
+    Pipelines): its X is the encoded matrix, which a rewrite's ColumnTransformer must reproduce."""
+    final = fit.get("final")
+    return {**fit, **final, "line": fit.get("line")} if final and final.get("X") else fit
+
+
+def _execution_problem(result: SandboxResult, timeout: float) -> str | None:
+    if result.killed_by == "timeout":
+        return f"the script did not finish within {timeout:g} s"
+    if result.killed_by:
+        return f"the script was stopped by the sandbox's {result.killed_by} limit"
+    if result.harness_error:
+        return f"the sandbox could not run the script: {result.harness_error}"
+    error = (result.trace or {}).get("error")
+    if error:
+        where = _last_script_line(error.get("traceback", ""))
+        return f"the script raised {error.get('type')}: {error.get('message')}{where}"
+    return None
+
+
+def _last_script_line(traceback: str) -> str:
+    lines = [ln.strip() for ln in traceback.splitlines() if ln.strip().startswith("File ")]
+    return f" ({lines[-1]})" if lines else ""
+
+
+def _sources(
+    tree: Any,
+    trace: dict[str, Any],
+    data_dir: Path,
+    script: Path,
+    notes: list[str],
+) -> list[SourceReport]:
+    """The data files the script read; `notes` says why any other file it opened is not one.
+
+    Paths come from the sandbox, so they are untrusted: only a regular file inside the data
+    directory, reached without leaving it through `..` or a symlink, is ever opened on the host,
+    and a file that is code or does not parse as a table is "not a data source", never an error."""
+    seen, reports = set(), []
+    tree = inline_readers(tree)[0]  # a file read inside a helper function, read at its call
+    root, own = data_dir.resolve(), script.resolve()
+    for entry in trace.get("files_read") or []:
+        path = entry.get("path") if isinstance(entry, dict) else None
+        if not isinstance(path, str) or path in seen or entry.get("own") is True:
+            continue  # a file the script wrote before reading it is its own intermediate
+        seen.add(path)
+        file = _inside(root, path)
+        if file is None or file == own:
+            continue
+        if file.suffix.lower() in NOT_TABLES:
+            notes.append(
+                f"{path} is {file.suffix} code or binary data, not a table: not taken as a source"
+            )
+            continue
+        try:
+            reports.append(_source(tree, path, file))
+        except Exception as exc:  # untrusted bytes: any parser failure means "not a table"
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+            notes.append(f"{path} was read, but it is not a table Lester can parse ({reason})")
+    return reports
+
+
+def _inside(root: Path, path: str) -> Path | None:
+    """`root/path` when it is a regular file inside `root` once every symlink is resolved."""
+    if "\0" in path or Path(path).is_absolute():
+        return None
+    try:
+        file = (root / path).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not file.is_relative_to(root) or not file.is_file():
+        return None
+    return file
+
+
+def _source(tree: Any, path: str, file: Path) -> SourceReport:
+    sites = static.read_sites(tree, path)
+    site = sites[0] if sites else static.ReadSite(path, 0, "unknown")
+    head = file.read_bytes()[:SNIFF_BYTES].decode("utf-8", errors="replace")
+    if site.idiom in ("json-lines", "pandas-json") or file.suffix in (".jsonl", ".json"):
+        frame = pd.read_json(file, lines=True)
+        return _report(site, path, frame, "", True, list(frame.columns))
+    delimiter = site.delimiter or _sniff_delimiter(head)
+    header = site.header if site.header is not None else _sniff_header(head)
+    frame = pd.read_csv(
+        file, sep=delimiter, header=0 if header else None, dtype=str, keep_default_na=False
+    )
+    names = (
+        site.names
+        if site.names and len(site.names) == frame.shape[1]
+        else [str(c) for c in frame.columns]
+    )
+    if not header:
+        frame.columns = names
+    return _report(site, path, frame, delimiter, header, names)
+
+
+def _report(
+    site: static.ReadSite,
+    path: str,
+    frame: pd.DataFrame,
+    delimiter: str,
+    header: bool,
+    names: list[str],
+) -> SourceReport:
+    inferred = (
+        pd.read_csv(io.StringIO(frame.head(1000).to_csv(index=False))) if len(frame) else frame
+    )
+    return SourceReport(
+        path=path,
+        idiom=site.idiom,
+        line=site.line or None,
+        delimiter=delimiter,
+        header=header,
+        names=[str(n) for n in names],
+        rows=len(frame),
+        dtypes={str(c): str(t) for c, t in inferred.dtypes.items()},
+        sample=frame.head(SAMPLE_ROWS).astype(str).values.tolist(),
+        options=site.options,
+    )
+
+
+def _sniff_delimiter(head: str) -> str:
+    try:
+        return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def _sniff_header(head: str) -> bool:
+    try:
+        return csv.Sniffer().has_header(head)
+    except csv.Error:
+        return False
+
+
+def _model(fit: dict[str, Any]) -> ModelReport:
+    params = fit.get("params", {})
+    return ModelReport(
+        estimator=fit["estimator"],
+        params=params,
+        non_default=_non_default(fit["estimator"], params),
+        line=fit.get("line"),
+        X_shape=list(fit.get("X_shape", [])),
+        y_shape=list(fit.get("y_shape", [])),
+        X_dtype=fit.get("X_dtype", ""),
+        y_dtype=fit.get("y_dtype", ""),
+    )
+
+
+def _non_default(qualified: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters that differ from the class's defaults (only scikit-learn classes are imported)."""
+    from lester.abstraction.params import estimator_params
+
+    module, _, name = qualified.rpartition(".")
+    if not module.startswith("sklearn."):
+        return dict(params)
+    try:
+        defaults = estimator_params(getattr(importlib.import_module(module), name)())
+    except Exception:
+        return dict(params)
+    return {k: v for k, v in params.items() if defaults.get(k) != v}
+
+
+def _jsonable_constants(values: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for name, value in values.items():
+        try:
+            json.dumps(value)
+        except TypeError:
+            continue
+        out[name] = value
+    return out

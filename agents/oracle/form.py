@@ -1,0 +1,188 @@
+"""Static checks of a candidate pipeline module, run before any sandbox execution.
+
+These are the compiler feedback of the loop: syntax, undefined names, imports the sandbox image
+lacks, names outside the abstraction's API, missing stages, and loops over rows in the data
+preparation. Their messages go back to the proposer like a failed verification does.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from typing import Any
+
+from lester.abstraction.stages import KINDS
+from pyflakes import api as flakes
+from pyflakes import reporter as flakes_reporter
+
+import lester
+
+IMAGE_PACKAGES = frozenset(
+    {"numpy", "pandas", "sklearn", "scipy", "lester", "joblib", "pyarrow", "dateutil"}
+)
+REQUIRED = ("source", "prepare", "encode", "label", "model")
+ROW_LOOPS = ("iterrows", "itertuples")
+BENIGN_FLAKES = ("imported but unused", "redefinition of unused", "assigned to but never used")
+DATA_STAGES = ("source", "step", "prepare")
+
+
+def check_form(source: str, filename: str = "candidate.py") -> list[str]:
+    """Problems found (empty when the module looks like a well-formed Lester pipeline)."""
+    try:
+        tree = ast.parse(source, filename)
+    except SyntaxError as exc:
+        return [f"syntax error at line {exc.lineno}: {exc.msg}"]
+    except ValueError as exc:  # a NUL byte
+        return [f"not Python source: {exc}"]
+    problems = _flakes(source, filename)
+    problems += _imports(tree)
+    problems += _api_names(tree)
+    stages = _stages(tree)
+    missing = [k for k in REQUIRED if k not in stages.values()]
+    if missing:
+        problems.append(f"missing stage(s): {', '.join('@lt.' + k for k in missing)}")
+    problems += _row_loops(tree, stages)
+    return problems
+
+
+class _Collect(flakes_reporter.Reporter):
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def unexpectedError(self, filename: str, message: str) -> None:  # noqa: N802 (pyflakes API)
+        self.messages.append(str(message))
+
+    def syntaxError(self, filename, msg, lineno, offset, text) -> None:  # noqa: N802
+        self.messages.append(f"syntax error at line {lineno}: {msg}")
+
+    def flake(self, message) -> None:
+        text = message.message % message.message_args
+        if not any(benign in text for benign in BENIGN_FLAKES):
+            self.messages.append(f"line {message.lineno}: {text}")
+
+
+def _flakes(source: str, filename: str) -> list[str]:
+    collect = _Collect()
+    flakes.check(source, filename, collect)
+    return collect.messages
+
+
+def _imports(tree: ast.Module) -> list[str]:
+    problems = []
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        for name in names:
+            top = name.split(".")[0]
+            if top not in IMAGE_PACKAGES and top not in sys.stdlib_module_names:
+                problems.append(
+                    f"line {node.lineno}: imports {name}, which the sandbox image does not have"
+                )
+    return problems
+
+
+def _api_names(tree: ast.Module) -> list[str]:
+    aliases = {
+        a.asname or a.name
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Import)
+        for a in n.names
+        if a.name == "lester"
+    }
+    problems = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+        ):
+            if node.attr not in lester.__all__:
+                problems.append(
+                    f"line {node.lineno}: lester has no {node.attr!r} (available: {', '.join(lester.__all__)})"
+                )
+    return problems
+
+
+def _stages(tree: ast.Module) -> dict[str, str]:
+    """Function name -> stage kind, from `@lt.<kind>` / `@lt.<kind>(...)` decorators."""
+    found = {}
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for deco in node.decorator_list:
+            target = deco.func if isinstance(deco, ast.Call) else deco
+            if isinstance(target, ast.Attribute) and target.attr in KINDS:
+                found[node.name] = target.attr
+    return found
+
+
+def _row_loops(tree: ast.Module, stages: dict[str, str]) -> list[str]:
+    problems = []
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef) or stages.get(node.name) not in DATA_STAGES:
+            continue
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.For | ast.While):
+                problems.append(
+                    f"line {inner.lineno}: a loop in data preparation stage {node.name!r}; use frame operations"
+                )
+            if isinstance(inner, ast.Attribute) and inner.attr in ROW_LOOPS:
+                problems.append(
+                    f"line {inner.lineno}: {inner.attr} in data preparation stage {node.name!r}; use frame operations"
+                )
+    return problems
+
+
+def model_problem(model_code: str, captured: Any) -> str | None:
+    """The model stage checked against the captured `fit` before anything runs: the same class and
+    the same non-default parameters, read from the code's `return Estimator(...)`."""
+    call = _returned_call(model_code)
+    if call is None:
+        return "the @lt.model function must return a call such as LogisticRegression(C=0.5)"
+    expected = captured.estimator.rsplit(".", 1)[-1]
+    name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+    if name != expected:
+        return f"the model is {name}, the original fits {expected} (model)"
+    given = {k.arg: _literal(k.value) for k in call.keywords if k.arg}
+    wrong = [
+        f"{key}: original {value!r}, yours {given.get(key, 'the default')!r}"
+        for key, value in captured.non_default.items()
+        if not _same_param(given.get(key, _MISSING), value)
+    ]
+    return ("The model's parameters differ (model): " + "; ".join(wrong)) if wrong else None
+
+
+_MISSING = object()
+
+
+def _returned_call(code: str) -> ast.Call | None:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and any(
+            ast.unparse(d) == "lt.model" for d in node.decorator_list
+        ):
+            returns = [n.value for n in ast.walk(node) if isinstance(n, ast.Return)]
+            return returns[-1] if returns and isinstance(returns[-1], ast.Call) else None
+    return None
+
+
+def _literal(node: ast.AST) -> Any:
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, SyntaxError):
+        return ast.unparse(node)
+
+
+def _same_param(given: Any, captured: Any) -> bool:
+    """Captured parameters are JSON-safe: other values arrive as their repr."""
+    if given is _MISSING:
+        return False
+    if given == captured:
+        return True
+    return isinstance(captured, str) and repr(given) == captured

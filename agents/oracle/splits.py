@@ -1,0 +1,158 @@
+"""How the original chose its training rows, as an `lt` split a rewrite can state.
+
+The sandbox records the script's own row-selection calls with their resolved arguments
+(`sandbox/selections.py`). The last one before the final fit whose output has as many rows as the
+fit's X is the split; it maps onto the `lt` split that replays the same generator. A shuffle whose
+order a fresh generator does not reproduce (the seed was consumed by other draws first), and rows
+removed by computed positions (`np.delete` in a loop), cannot be replayed: the analysis then says
+that the preparation itself must select the training rows. Without any recorded selection, a slice
+of the fitted matrix (`X[:800]`, `X[:-1]`) is a head split.
+
+The result is a JSON dict: `idiom`, `line`, `function` (the `lt` constructor, or None when no split
+can express it), `args` (its keyword arguments), `note` (what a rewrite must do) and, for a recorded
+selection, `rows`: how many rows it selected from, which is how many the preparation must give.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from . import static
+
+_CUTS = {
+    "numpy.random.permutation": ("permutation_split", "a seeded NumPy permutation cut"),
+    "numpy.random.shuffle": ("permutation_split", "a seeded NumPy shuffle then a cut"),
+    "sklearn.utils.shuffle": ("shuffle_split", "scikit-learn's shuffle then a cut"),
+    "random.shuffle": ("python_shuffle_split", "random.shuffle of the rows then a cut"),
+}
+
+
+def row_selection(tree: ast.Module, fit: dict[str, Any], selections: list[Any]) -> dict | None:
+    """The split of the final fit, from the recorded selections or the fitted matrix's slice."""
+    n_fit = (fit.get("X_shape") or [None])[0]
+    before = selections[: fit.get("selections_before", len(selections))]
+    for record in reversed([r for r in before if isinstance(r, dict)]):
+        split = _from_record(record, n_fit)
+        if split is not None:
+            return {**split, "rows": record["n"]}
+    return _slice_of_x(tree, fit.get("line") or 0, n_fit) or _deleted_rows(tree)
+
+
+def _from_record(record: dict[str, Any], n_fit: int | None) -> dict[str, Any] | None:
+    call, n, args = record.get("call"), record.get("n"), record.get("args") or {}
+    outputs = [o for o in record.get("outputs") or [] if isinstance(o, int)]
+    line = record.get("line") if isinstance(record.get("line"), int) else None
+    if not isinstance(n, int) or not isinstance(n_fit, int) or n_fit > n:
+        return None
+    if call == "train_test_split" and outputs[:1] == [n_fit]:
+        return _train_test_split(args, outputs, line)
+    if call == "DataFrame.sample" and outputs and n_fit in (outputs[0], n - outputs[0]):
+        holdout = outputs[0] != n_fit
+        chosen = {"frac": args.get("frac"), "n": args.get("size"), "holdout": holdout}
+        chosen = {k: v for k, v in chosen.items() if v not in (None, False)}
+        idiom = "DataFrame.sample, the rest as " + ("training rows" if holdout else "test rows")
+        return _split(
+            idiom, line, "sample_split", {**chosen, "random_state": args.get("random_state")}
+        )
+    if call in _CUTS:
+        function, idiom = _CUTS[call]
+        seed = args.get("random_state")
+        replayable = seed is not None and args.get("reproducible", True)
+        if not replayable:
+            return _preparation(
+                idiom,
+                line,
+                "its order is not what a fresh generator seeded as the script seeded it gives",
+            )
+        return _split(idiom, line, function, {"n_train": n_fit, "random_state": seed})
+    return None
+
+
+def _train_test_split(args: dict[str, Any], outputs: list[int], line: int | None) -> dict:
+    test_size = args.get("test_size")
+    if test_size is None and args.get("train_size") is not None:
+        test_size = outputs[1] if len(outputs) > 1 else None
+    chosen = {
+        "test_size": 0.25 if test_size is None else test_size,
+        "random_state": args.get("random_state"),
+    }
+    if not args.get("shuffle", True):
+        chosen["shuffle"] = False
+    if args.get("stratify"):
+        chosen["stratify"] = True
+    split = _split("train_test_split", line, "random_split", chosen)
+    if chosen["random_state"] is None and args.get("shuffle", True):
+        split["note"] += "; unseeded, so no rewrite can reproduce its rows"
+    return split
+
+
+def _split(idiom: str, line: int | None, function: str, args: dict[str, Any]) -> dict[str, Any]:
+    call = f"lt.{function}({', '.join(f'{k}={v!r}' for k, v in args.items())})"
+    return {
+        "idiom": idiom,
+        "line": line,
+        "function": function,
+        "args": args,
+        "note": f"split: {call}",
+    }
+
+
+def _preparation(idiom: str, line: int | None, why: str) -> dict[str, Any]:
+    note = f"no lt split replays it ({why}): the preparation must select the training rows"
+    return {"idiom": idiom, "line": line, "function": None, "args": {}, "note": note}
+
+
+def _slice_of_x(tree: ast.Module, fit_line: int, n_fit: int | None) -> dict[str, Any] | None:
+    """`X_train = X[:800]`, `fit(X[:-1], ...)`: the training rows are the head of the matrix."""
+    x_name, _ = static.fit_arguments(tree, fit_line)
+    candidates = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            candidates += [v for t, v in _pairs(node.targets[0], node.value) if t == x_name]
+        elif isinstance(node, ast.Call) and node.lineno == fit_line and node.args:
+            candidates.append(node.args[0])
+    for value in candidates:
+        if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice):
+            cut = value.slice
+            upper = static.literal(cut.upper) if cut.upper is not None else None
+            if cut.lower is not None or cut.step is not None:
+                continue
+            held_out = isinstance(upper, int) and upper < 0
+            idiom = "the last rows held out" if held_out else "manual slicing"
+            split = _split(
+                idiom, value.lineno, "head_split", {"n_train": upper if held_out else n_fit}
+            )
+            return {**split, "expression": ast.unparse(value)}
+    return None
+
+
+def _deleted_rows(tree: ast.Module) -> dict[str, Any] | None:
+    """Rows removed from the matrix by computed positions (`np.delete(X, i, 0)` in a loop)."""
+    for call in static.calls(tree):
+        if static.dotted(call.func) in ("np.delete", "numpy.delete") and len(call.args) >= 2:
+            axis = static.keyword(call, "axis") or (call.args[2] if len(call.args) > 2 else None)
+            if static.literal(axis) == 0:
+                return _preparation(
+                    "np.delete of computed rows",
+                    call.lineno,
+                    "the rows are removed by positions computed while the script runs",
+                )
+    return None
+
+
+def _pairs(target: Any, value: Any) -> list[tuple[str, Any]]:
+    """(name, value) for `a = v` and `a, b = v, w`."""
+    if isinstance(target, ast.Name):
+        return [(target.id, value)]
+    if (
+        isinstance(target, ast.Tuple)
+        and isinstance(value, ast.Tuple)
+        and len(target.elts) == len(value.elts)
+    ):
+        return [
+            (t.id, v)
+            for t, v in zip(target.elts, value.elts, strict=True)
+            if isinstance(t, ast.Name)
+        ]
+    return []

@@ -1,0 +1,570 @@
+"""Static facts about an original script, from its syntax tree alone (nothing is executed here).
+
+What the agent needs from the source: how each data file is read (the idiom and the names the code
+gives the fields), whether and how the script splits, which lines feed the features, the label and
+the model (a backward slice from the final `fit`), and what makes a run non-deterministic.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from keyword import iskeyword
+from typing import Any
+
+NONDETERMINISM = {
+    "time.time": "reads the clock",
+    "datetime.now": "reads the clock",
+    "datetime.today": "reads the clock",
+    "date.today": "reads the clock",
+    "uuid.uuid4": "random ids",
+    "random.random": "unseeded random numbers",
+    "random.shuffle": "unseeded random shuffle",
+    "random.choice": "unseeded random choice",
+    "random.sample": "unseeded random sample",
+    "np.random.rand": "unseeded NumPy randomness",
+    "np.random.randn": "unseeded NumPy randomness",
+    "np.random.shuffle": "unseeded NumPy shuffle",
+    "np.random.permutation": "unseeded NumPy permutation",
+    "np.random.choice": "unseeded NumPy choice",
+    "requests.get": "network access",
+    "urllib.request.urlopen": "network access",
+    "socket.socket": "network access",
+}
+MUTATORS = frozenset(
+    {
+        "append",
+        "extend",
+        "insert",
+        "update",
+        "add",
+        "pop",
+        "remove",
+        "clear",
+        "setdefault",
+        "sort",
+        "reverse",
+        "fill",
+        "resize",
+        "discard",
+        "popitem",
+        "appendleft",
+        "put",
+        "itemset",
+    }
+)
+TRANSFORMER_SUFFIXES = ("Encoder", "Scaler", "Imputer", "Vectorizer", "Transformer", "Discretizer")
+TRANSFORMER_NAMES = frozenset(
+    {"make_column_transformer", "PolynomialFeatures", "PCA", "TruncatedSVD", "SelectKBest",
+     "Normalizer", "Binarizer", "make_union", "FeatureUnion"}
+)  # fmt: skip
+SEEDS = ("random.seed", "np.random.seed", "np.random.default_rng", "np.random.RandomState")
+
+
+@dataclass
+class ReadSite:
+    """How one file is read: `open` + split, the csv module, pandas, or JSON lines."""
+
+    path: str
+    line: int
+    idiom: str
+    delimiter: str | None = None
+    names: list[str] | None = None
+    header: bool | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def parse(source: str, filename: str = "<script>") -> ast.Module:
+    return ast.parse(source, filename=filename)
+
+
+def dotted(node: ast.AST) -> str:
+    """`np.random.seed` for an attribute chain, '' for anything else."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return ""
+
+
+def calls(tree: ast.AST) -> Iterator[ast.Call]:
+    return (n for n in ast.walk(tree) if isinstance(n, ast.Call))
+
+
+def literal(node: ast.AST | None) -> Any:
+    try:
+        return ast.literal_eval(node) if node is not None else None
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+
+
+def keyword(call: ast.Call, name: str) -> ast.AST | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+# ---- reading ----------------------------------------------------------------------------------
+
+
+def read_sites(tree: ast.Module, path: str) -> list[ReadSite]:
+    """Where and how the script reads `path` (matched on the string constant naming the file)."""
+    sites = []
+    for call in calls(tree):
+        if not any(_names_path(arg, path) for arg in call.args[:1]):
+            continue
+        name = dotted(call.func)
+        if name.endswith("read_csv"):
+            sites.append(_pandas_site(call, path))
+        elif name.endswith(("read_json",)):
+            sites.append(
+                ReadSite(
+                    path,
+                    call.lineno,
+                    "pandas-json",
+                    options={"lines": literal(keyword(call, "lines"))},
+                )
+            )
+        elif name == "open":
+            sites.append(_open_site(tree, call, path))
+    return sites
+
+
+def _names_path(node: ast.AST, path: str) -> bool:
+    text = literal(node)
+    if isinstance(text, str):
+        return text == path or text.endswith("/" + path) or path.endswith(text)
+    if isinstance(node, ast.JoinedStr | ast.BinOp | ast.Call):
+        fragments = [
+            c.value
+            for c in ast.walk(node)
+            if isinstance(c, ast.Constant) and isinstance(c.value, str)
+        ]
+        return (
+            bool(fragments) and path.endswith(fragments[-1].lstrip("/")) and len(fragments[-1]) > 2
+        )
+    return False
+
+
+def _pandas_site(call: ast.Call, path: str) -> ReadSite:
+    header = keyword(call, "header")
+    names = literal(keyword(call, "names"))
+    delimiter = literal(keyword(call, "sep")) or literal(keyword(call, "delimiter")) or ","
+    has_header = not (isinstance(header, ast.Constant) and header.value is None)
+    return ReadSite(path, call.lineno, "pandas", delimiter, names, has_header)
+
+
+def _open_site(tree: ast.Module, call: ast.Call, path: str) -> ReadSite:
+    handle = _bound_name(tree, call)
+    site = ReadSite(path, call.lineno, "open")
+    if handle is None:
+        return site
+    end = _scope_end(tree, handle, call.lineno)
+    for node in ast.walk(tree):
+        if not call.lineno <= getattr(node, "lineno", 0) < end:
+            continue
+        if isinstance(node, ast.Call) and dotted(node.func) in (
+            "csv.reader",
+            "csv.DictReader",
+            "reader",
+            "DictReader",
+        ):
+            if node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == handle:
+                dict_reader = dotted(node.func).endswith("DictReader")
+                site.idiom = "csv.DictReader" if dict_reader else "csv.reader"
+                site.delimiter = literal(keyword(node, "delimiter")) or ","
+                site.header = (
+                    True if dict_reader else _skips_header(tree, node, None, call.lineno, end)
+                )
+                site.names = (
+                    None
+                    if dict_reader
+                    else _unpacked_names(tree, _bound_name(tree, node), call.lineno)
+                )
+                return site
+        if isinstance(node, ast.Call) and dotted(node.func).endswith("json.loads"):
+            site.idiom = "json-lines"
+    if site.idiom == "open":
+        site.delimiter, site.names = _split_fields(tree, handle, call.lineno)
+        site.header = _skips_header(tree, None, handle, call.lineno, end)
+    return site
+
+
+def _scope_end(tree: ast.Module, handle: str, start: int) -> int:
+    """Where the next file is opened under the same name (scripts reuse `f`), or the end."""
+    later = [
+        n.lineno
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+        and dotted(n.func) == "open"
+        and n.lineno > start
+        and _bound_name(tree, n) == handle
+    ]
+    return min(later, default=10**9)
+
+
+def _bound_name(tree: ast.Module, call: ast.Call) -> str | None:
+    """The variable a call's result is bound to (`with open(p) as f`, `f = open(p)`, `r = csv.reader(f)`)."""
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.withitem)
+            and node.context_expr is call
+            and isinstance(node.optional_vars, ast.Name)
+        ):
+            return node.optional_vars.id
+        if (
+            isinstance(node, ast.Assign)
+            and node.value is call
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            return node.targets[0].id
+        if isinstance(node, ast.For) and node.iter is call and isinstance(node.target, ast.Name):
+            return node.target.id
+    return None
+
+
+def _loop_var(tree: ast.Module, iterable: str, after: int = 0) -> ast.For | None:
+    """The first loop over `iterable` after line `after` (scripts reuse names like `f`)."""
+    loops = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.For) and n.lineno > after and _iterates(n.iter, iterable)
+    ]
+    return min(loops, key=lambda n: n.lineno, default=None)
+
+
+def _iterates(node: ast.AST, name: str) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id == name
+    if isinstance(node, ast.Call) and dotted(node.func) in ("enumerate", f"{name}.readlines"):
+        return (
+            bool(node.args)
+            and _iterates(node.args[0], name)
+            or dotted(node.func) == f"{name}.readlines"
+        )
+    if isinstance(node, ast.Subscript):
+        return _iterates(node.value, name)
+    return False
+
+
+def _split_fields(tree: ast.Module, handle: str, after: int) -> tuple[str | None, list[str] | None]:
+    """`a, b, c = line.strip().split(',')` inside `for line in f` gives the delimiter and names."""
+    loop = _loop_var(tree, handle, after)
+    if loop is None:
+        return None, None
+    for node in ast.walk(loop):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "split"
+        ):
+            sep = literal(node.args[0]) if node.args else None
+            return sep, _assigned_names(loop, node)
+    return None, None
+
+
+def _assigned_names(scope: ast.AST, value: ast.AST) -> list[str] | None:
+    for node in ast.walk(scope):
+        if (
+            isinstance(node, ast.Assign)
+            and node.value is value
+            and isinstance(node.targets[0], ast.Tuple)
+        ):
+            names = [e.id for e in node.targets[0].elts if isinstance(e, ast.Name)]
+            return names if len(names) == len(node.targets[0].elts) else None
+    return None
+
+
+def _unpacked_names(tree: ast.Module, rows: str | None, after: int) -> list[str] | None:
+    """`for a, b, c in reader` or `a, b, c = row` inside `for row in reader`."""
+    loop = _loop_var(tree, rows, after) if rows else None
+    if loop is None:
+        return None
+    if isinstance(loop.target, ast.Tuple):
+        return [e.id for e in loop.target.elts if isinstance(e, ast.Name)] or None
+    if isinstance(loop.target, ast.Name):
+        for node in ast.walk(loop):
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == loop.target.id
+            ):
+                if isinstance(node.targets[0], ast.Tuple):
+                    return [e.id for e in node.targets[0].elts if isinstance(e, ast.Name)] or None
+    return None
+
+
+def _skips_header(
+    tree: ast.Module, reader: ast.Call | None, handle: str | None, start: int, end: int
+) -> bool:
+    """`next(reader)`, `f.readline()` or `readlines()[1:]` before the loop mean a header row."""
+    target = _bound_name(tree, reader) if reader is not None else handle
+    for node in ast.walk(tree):
+        if not start <= getattr(node, "lineno", 0) < end:
+            continue
+        if isinstance(node, ast.Call) and dotted(node.func) == "next" and node.args:
+            if isinstance(node.args[0], ast.Name) and node.args[0].id == target:
+                return True
+        if isinstance(node, ast.Call) and dotted(node.func) in (f"{target}.readline",):
+            return True
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            inner = node.value
+            if (
+                isinstance(inner, ast.Call)
+                and dotted(inner.func) == f"{target}.readlines"
+                and literal(node.slice.lower) == 1
+            ):
+                return True
+    return False
+
+
+# ---- split ------------------------------------------------------------------------------------
+
+
+# ---- slicing ----------------------------------------------------------------------------------
+
+
+def fit_arguments(tree: ast.Module, line: int) -> tuple[str | None, str | None]:
+    """The names passed as X and y to the `fit` call on `line`."""
+    for call in calls(tree):
+        if call.lineno == line and isinstance(call.func, ast.Attribute) and call.func.attr == "fit":
+            names = [a.id if isinstance(a, ast.Name) else None for a in call.args[:2]]
+            return (names + [None, None])[0], (names + [None, None])[1]
+    return None, None
+
+
+def backward_slice(
+    tree: ast.Module, names: set[str], before: int, *, nested: bool = True
+) -> set[int]:
+    """Lines of the statements (before `before`) that the given names depend on.
+
+    `nested` follows compound statements into their bodies, so that a loop or a `with` block
+    holding several stages gives each statement to its own stage; a body statement that is kept
+    keeps the headers of the blocks around it (the loop variable, the opened file). Without it a
+    top-level statement is kept or left whole, which is what the lifter interprets."""
+    wanted, lines = set(names), set()
+    statements = _simple_statements(tree.body, ()) if nested else ((s, ()) for s in tree.body)
+    for stmt, headers in reversed(list(statements)):
+        if stmt.lineno >= before or not (_written(stmt) | _iterated(stmt, headers)) & wanted:
+            continue
+        lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+        wanted |= _read(stmt)
+        for header in headers:
+            lines.add(header.lineno)
+            wanted |= _header_reads(header)
+    return lines
+
+
+def _iterated(stmt: ast.stmt, headers: tuple) -> set[str]:
+    """Collections a statement changes through the loop variable of a loop around it
+    (`for r in rows: r[2] = ...` changes rows)."""
+    changed = mutated(stmt)
+    return {
+        h.iter.id
+        for h in headers
+        if isinstance(h, ast.For)
+        and isinstance(h.iter, ast.Name)
+        and {n.id for n in ast.walk(h.target) if isinstance(n, ast.Name)} & changed
+    }
+
+
+def _simple_statements(body: list[ast.stmt], headers: tuple) -> Iterator[tuple[ast.stmt, tuple]]:
+    """Every statement outside function and class bodies, compound ones opened up, in order, with
+    the headers of the blocks around it."""
+    for stmt in body:
+        if isinstance(stmt, ast.For | ast.While | ast.If | ast.With | ast.Try):
+            inner = (*headers, stmt)
+            if isinstance(stmt, ast.For):  # the header binds its target from its iterable
+                header = ast.copy_location(ast.Assign([stmt.target], stmt.iter), stmt)
+                header.end_lineno = stmt.iter.end_lineno
+                yield header, headers
+            for block in _blocks(stmt):
+                yield from _simple_statements(block, inner)
+        else:
+            yield stmt, headers
+
+
+def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
+    blocks = [stmt.body, getattr(stmt, "orelse", []), getattr(stmt, "finalbody", [])]
+    return blocks + [h.body for h in getattr(stmt, "handlers", [])]
+
+
+def _header_reads(header: ast.stmt) -> set[str]:
+    """Names the header of a block reads: a loop's iterable, a test, a `with` item."""
+    parts = [getattr(header, "iter", None), getattr(header, "test", None)]
+    parts += [item.context_expr for item in getattr(header, "items", [])]
+    return {n.id for p in parts if p is not None for n in ast.walk(p) if isinstance(n, ast.Name)}
+
+
+def _written(stmt: ast.stmt) -> set[str]:
+    """Names a statement rebinds or mutates (mutating a loop's row mutates the collection iterated)."""
+    stored = {
+        n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+    return stored | mutated(stmt) | _loop_collections(stmt)
+
+
+def _loop_collections(stmt: ast.stmt) -> set[str]:
+    out = set()
+    for node in ast.walk(stmt):
+        if (
+            isinstance(node, ast.For)
+            and isinstance(node.iter, ast.Name)
+            and isinstance(node.target, ast.Name)
+        ):
+            if node.target.id in {n for s in node.body for n in mutated(s)}:
+                out.add(node.iter.id)
+    return out
+
+
+def mutated(stmt: ast.AST) -> set[str]:
+    """`rows.append(...)`, `d.update(...)`, `m[i, j] = ...`, `r.x[0] = ...`, `d[k].append(...)`
+    mutate rows, d, m, r and d."""
+    out = set()
+    for node in ast.walk(stmt):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in MUTATORS
+        ):
+            base = node.func.value
+            while isinstance(base, ast.Subscript | ast.Attribute):
+                base = base.value
+            if isinstance(base, ast.Name):
+                out.add(base.id)
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+            base = node.value
+            while isinstance(base, ast.Subscript | ast.Attribute):
+                base = base.value
+            if isinstance(base, ast.Name):
+                out.add(base.id)
+    return out
+
+
+def _read(stmt: ast.stmt) -> set[str]:
+    """Names a statement reads from before it, so not the targets it binds itself (loop variables)."""
+    bound = set()
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.For | ast.comprehension):
+            bound |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+    return {
+        n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    } - bound
+
+
+def stage_lines(tree: ast.Module, fit_line: int, *, nested: bool = True) -> dict[str, list[int]]:
+    """Data preparation feeds both X and y; the rest of X's slice is features, of y's is the label
+    (`nested`: statement by statement inside loops and blocks, see `backward_slice`)."""
+    x_name, y_name = fit_arguments(tree, fit_line)
+    split_line, x_name, y_name = _through_split(tree, fit_line, x_name, y_name, nested)
+    x_lines = backward_slice(tree, {x_name} if x_name else set(), split_line, nested=nested)
+    y_lines = backward_slice(tree, {y_name} if y_name else set(), split_line, nested=nested)
+    estimator = _estimator_lines(tree, fit_line)
+    encoders = {line for line in estimator if line in _transformer_lines(tree)}
+    model_lines = {fit_line} | (estimator - encoders)
+    shared = (x_lines & y_lines) | ({split_line} if split_line != fit_line else set())
+    return {
+        "data_preparation": sorted(shared - encoders),
+        "features": sorted((x_lines - shared) | encoders),
+        "label": sorted(y_lines - shared),
+        "model": sorted(model_lines),
+    }
+
+
+def _transformer_lines(tree: ast.Module) -> set[int]:
+    """Lines of statements that build a scikit-learn transformer (a ColumnTransformer and its
+    encoders, which a Pipeline may carry into the estimator's slice): feature encoding, not the
+    model. A statement building a Pipeline that ends in the estimator stays with the model."""
+    lines = set()
+    for stmt, _ in _simple_statements(tree.body, ()):
+        value = getattr(stmt, "value", None)
+        if isinstance(value, ast.Call) and _is_transformer(dotted(value.func)):
+            lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+    return lines
+
+
+def _is_transformer(name: str) -> bool:
+    short = name.rsplit(".", 1)[-1]
+    return short.endswith(TRANSFORMER_SUFFIXES) or short in TRANSFORMER_NAMES
+
+
+def _through_split(
+    tree: ast.Module, fit_line: int, x: str | None, y: str | None, nested: bool
+) -> tuple[int, str | None, str | None]:
+    """`X_tr, X_te, y_tr, y_te = train_test_split(X, y)` binds both sides at once: slice from X and y."""
+    statements = _simple_statements(tree.body, ()) if nested else ((s, ()) for s in tree.body)
+    for stmt, _ in statements:
+        if (
+            stmt.lineno >= fit_line
+            or not isinstance(stmt, ast.Assign)
+            or not isinstance(stmt.value, ast.Call)
+        ):
+            continue
+        if not dotted(stmt.value.func).endswith("train_test_split") or not isinstance(
+            stmt.targets[0], ast.Tuple
+        ):
+            continue
+        bound = [e.id for e in stmt.targets[0].elts if isinstance(e, ast.Name)]
+        args = [a.id if isinstance(a, ast.Name) else None for a in stmt.value.args]
+        if x in bound and y in bound and len(args) >= 2:
+            return stmt.lineno, args[0], args[1]
+    return fit_line, x, y
+
+
+def _estimator_lines(tree: ast.Module, fit_line: int) -> set[int]:
+    for call in calls(tree):
+        if (
+            call.lineno == fit_line
+            and isinstance(call.func, ast.Attribute)
+            and isinstance(call.func.value, ast.Name)
+        ):
+            return backward_slice(tree, {call.func.value.id}, fit_line) - backward_slice(
+                tree, set(), fit_line
+            )
+    return set()
+
+
+# ---- determinism ------------------------------------------------------------------------------
+
+
+def nondeterminism(tree: ast.Module) -> list[str]:
+    names = {dotted(c.func): c for c in calls(tree)}
+    seeded = any(n.endswith(SEEDS) for n in names)
+    flags = []
+    for name, reason in NONDETERMINISM.items():
+        hit = next((c for n, c in names.items() if n == name or n.endswith("." + name)), None)
+        if hit is None or ("random" in name and seeded):
+            continue
+        flags.append(f"line {hit.lineno}: {name} ({reason})")
+    return flags
+
+
+def constants(tree: ast.Module) -> dict[str, Any]:
+    """Module-level literal constants (lists, dicts, numbers, strings) by name: hints for synthesis."""
+    out = {}
+    for stmt in tree.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+        ):
+            value = literal(stmt.value)
+            if value is not None:
+                out[stmt.targets[0].id] = value
+    return out
+
+
+def identifier(text: str, taken: set[str]) -> str:
+    """A fresh Python identifier made from text (a column or file name), not in taken, which it joins."""
+    base = re.sub(r"\W+", "_", text).strip("_").lower() or "col"
+    if base[0].isdigit() or iskeyword(base):
+        base = "c_" + base
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}_{n}"
+    taken.add(name)
+    return name
