@@ -227,25 +227,32 @@ def _sandbox_failure(lester: list[str], root: Path, env: dict[str, str]) -> str 
     return (done.stderr.strip().splitlines() or ["exit code " + str(done.returncode)])[-1]
 
 
-HOLD = """
-import resource, sys, lester as lt
+PEAK = """
+def peak_kb():  # VmHWM: the peak of this process's own memory (ru_maxrss inherits the parent's)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+"""
+
+HOLD = PEAK + """
+import sys, lester as lt
 run = lt.load_run(sys.argv[1])
 held = [run.X_train, run.X_test, run.prepared, run.train_provenance]
 held += [run.sources[name].df for name in run.sources]
 if len(sys.argv) > 2:
     run.forget("customers", ids=[int(i) for i in sys.argv[2].split(",")], model_update="influence")
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(peak_kb())
 """
 
-CLI = """
-import resource, sys
+CLI = PEAK + """
+import sys
 from lester.cli import app
 sys.argv = ["lester", *sys.argv[1:]]
 try:
     app()
 except SystemExit as exit:
     assert not exit.code, exit.code
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(peak_kb())
 """
 
 
