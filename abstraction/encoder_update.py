@@ -236,12 +236,13 @@ def _all(block: Block) -> np.ndarray:
 def _refit(
     name: str, transformer: Any, spec: Any, block: Block, change: RowChange, kind: str
 ) -> Outcome:
-    """Fit on the block's own input columns of the new fit rows; transform every row."""
-    single = ColumnTransformer([(name, clone(transformer), spec)], sparse_threshold=0.0)
+    """Fit on the block's own input columns of the new fit rows; transform every row. (As the
+    ColumnTransformer does in a re-run: `fit_transform` on the selected columns of the fit rows,
+    then `transform` of all rows, so the values are the same to the bit.)"""
     frame = change.frame(_needed_columns(spec))
-    single.fit(frame.iloc[change.new_fit])
-    values = np.asfortranarray(dense(single.transform(frame)))
-    fitted = single.transformers_[0][1]
+    fitted = clone(transformer)
+    fitted.fit_transform(_select(frame.iloc[change.new_fit], spec))
+    values = np.asfortranarray(dense(fitted.transform(_select(frame, spec))))
     why = "" if kind == "refitted" else f" ({kind} statistics could not account for the change)"
     same = _same_outputs(transformer, fitted, block.width, values.shape[1])
     return Outcome(fitted, Block(values), f"refitted{why}", None, _all(block) if same else None)

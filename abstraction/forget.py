@@ -119,7 +119,9 @@ def _forget(
     model = update_model(run, change, model_update, tolerance)
     features = encoding.matrix
     predictions = predictions_of(model, features, train, test)
-    keeps_columns = encoding.encoder is run.encoder
+    same_columns = encoding.column_map is not None and np.array_equal(
+        encoding.column_map, np.arange(run.features.shape[1])
+    )
     updated = complete_run(
         source_rows=sources,
         prepared_rows=data,
@@ -132,7 +134,7 @@ def _forget(
         features=features,
         model=model.model,
         predictions=predictions,
-        column_provenance=run.column_provenance if keeps_columns else None,
+        column_provenance=run.column_provenance if same_columns else None,
         statistics=encoding.statistics,
         curvature=model.curvature,
         pipeline=run.pipeline,
