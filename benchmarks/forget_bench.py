@@ -234,7 +234,9 @@ def peak_kb():  # VmHWM: the peak of this process's own memory (ru_maxrss inheri
             return int(line.split()[1])
 """
 
-HOLD = PEAK + """
+HOLD = (
+    PEAK
+    + """
 import sys, lester as lt
 run = lt.load_run(sys.argv[1])
 held = [run.X_train, run.X_test, run.prepared, run.train_provenance]
@@ -243,8 +245,11 @@ if len(sys.argv) > 2:
     run.forget("customers", ids=[int(i) for i in sys.argv[2].split(",")], model_update="influence")
 print(peak_kb())
 """
+)
 
-CLI = PEAK + """
+CLI = (
+    PEAK
+    + """
 import sys
 from lester.cli import app
 sys.argv = ["lester", *sys.argv[1:]]
@@ -254,6 +259,7 @@ except SystemExit as exit:
     assert not exit.code, exit.code
 print(peak_kb())
 """
+)
 
 
 def _memory(run_dir: Path, ids: str, env: dict[str, str]) -> dict[str, Any]:
