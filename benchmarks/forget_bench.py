@@ -147,69 +147,58 @@ def _wall(args: list[str], env: dict[str, str]) -> float:
 HOST_RUN = "import sys, lester as lt; lt.load_pipeline(sys.argv[1]).run(data_dir=sys.argv[2]).save(sys.argv[3])"
 
 
+LESTER = [sys.executable, "-m", "lester"]
+
+
 def command_line(customers: int, root: Path, repeats: int) -> dict[str, Any]:
     """`lester forget` on a saved run against making the run, as a user times them: `lester run`
     (in the sandbox) and, because the sandbox's default limits may not hold a large run, the same
     pipeline run and save in a plain process (what `lester run` did before it was sandboxed)."""
     env = {**os.environ, "LESTER_CONFIG_DIR": str(root / "config")}
-    lester = [sys.executable, "-m", "lester"]
     run_dir = root / "cli-run"
     subprocess.run(
         [sys.executable, "-c", HOST_RUN, str(PIPELINE), str(root), str(run_dir)],
         check=True,
         env=env,
     )
-    present = unique_ids(
-        pd.read_parquet(run_dir / "provenance_train.parquet")["customers"].to_numpy()
-    )
-    ids = str(int(np.random.default_rng(7).choice(present)))
-    outs = iter(range(1_000_000))
-
-    def fresh(name: str) -> Path:
-        return root / f"{name}-{next(outs)}"
-
-    def timed(args: list[str], target: Path) -> None:
-        _wall([*args, str(target)], env)
-        shutil.rmtree(target)
-
-    tasks = {
-        "run + save (plain process)": lambda: timed(
-            [sys.executable, "-c", HOST_RUN, str(PIPELINE), str(root)], fresh("host")
-        ),
-        "lester run (sandbox)": lambda: timed(
-            [*lester, "run", str(PIPELINE), "--data-dir", str(root), "--out"], fresh("sandboxed")
-        ),
-        "lester forget": lambda: timed(
-            [
-                *lester,
-                "forget",
-                str(run_dir),
-                "--source",
-                "customers",
-                "--ids",
-                ids,
-                "--model-update",
-                "influence",
-                "--out",
-            ],
-            fresh("forget"),
-        ),
+    provenance = pd.read_parquet(run_dir / "provenance_train.parquet")
+    ids = str(int(np.random.default_rng(7).choice(unique_ids(provenance["customers"].to_numpy()))))
+    commands = {
+        "run + save (plain process)": [sys.executable, "-c", HOST_RUN, str(PIPELINE), str(root)],
+        "lester run (sandbox)": [*LESTER, "run", str(PIPELINE), "--data-dir", str(root), "--out"],
+        "lester forget": [*LESTER, "forget", str(run_dir), "--source", "customers", "--ids", ids]
+        + ["--model-update", "influence", "--out"],
     }
-    sandbox_failure = _sandbox_failure(lester, root, env)
+    sandbox_failure = _sandbox_failure(root, env)
     if sandbox_failure:
-        del tasks["lester run (sandbox)"]
-    medians = interleaved_medians(tasks, repeats)
+        del commands["lester run (sandbox)"]
+    medians = interleaved_medians(_timed(commands, root, env), repeats)
     forget_s = medians["lester forget"]
+    sandbox_s = medians.get("lester run (sandbox)")
     return {
         "customers": customers,
         **medians,
         "speedup_plain": medians["run + save (plain process)"] / forget_s,
-        "speedup_sandbox": medians["lester run (sandbox)"] / forget_s
-        if not sandbox_failure
-        else None,
+        "speedup_sandbox": sandbox_s / forget_s if sandbox_s else None,
         "sandbox_failure": sandbox_failure,
         **_memory(run_dir, ids, env),
     }
+
+
+def _timed(commands: dict[str, list[str]], root: Path, env: dict[str, str]) -> dict[str, Any]:
+    """Per command, a task that runs it with a fresh output folder (its last argument) and
+    removes that folder afterwards."""
+    targets = (root / f"out-{i}" for i in range(1_000_000))
+
+    def task(args: list[str]) -> Any:
+        def run() -> None:
+            target = next(targets)
+            _wall([*args, str(target)], env)
+            shutil.rmtree(target)
+
+        return run
+
+    return {name: task(args) for name, args in commands.items()}
 
 
 def _sandbox_failure(lester: list[str], root: Path, env: dict[str, str]) -> str | None:
@@ -301,104 +290,97 @@ def _memory(run_dir: Path, ids: str, env: dict[str, str]) -> dict[str, Any]:
 def _print(
     memory_rows: list[dict[str, Any]], cli_rows: list[dict[str, Any]], repeats: dict[str, int]
 ) -> None:
-    print_table(
-        f"forget in memory vs a full re-run (medians of {repeats['memory']}; targets: influence >= {TARGETS['influence']:g}x, retrain >= {TARGETS['retrain']:g}x, data diff 0)",
-        [
-            "customers",
-            "deleted",
-            "re-run s",
-            "influence s",
-            "speedup",
-            "retrain s",
-            "speedup",
-            "data diff (infl./retr.)",
-        ],
-        [
-            [
-                r["customers"],
-                r["deleted"],
-                r["rerun_s"],
-                r["influence_s"],
-                r["influence_speedup"],
-                r["retrain_s"],
-                r["retrain_speedup"],
-                f"{r['data_diff_influence']:g} / {r['data_diff_retrain']:g}",
-            ]
-            for r in memory_rows
-        ],
+    _print_in_memory(memory_rows, repeats["memory"])
+    _print_command_line(cli_rows, repeats["cli"])
+    _print_memory(cli_rows)
+
+
+Columns = list[tuple[str, Any]]
+
+
+def _table(title: str, rows: list[dict[str, Any]], columns: Columns) -> None:
+    """A table of results: per column a label and a key, or a function of the result."""
+    cells = [[get(r) if callable(get) else r[get] for _, get in columns] for r in rows]
+    print_table(title, [label for label, _ in columns], cells)
+
+
+def _print_in_memory(rows: list[dict[str, Any]], repeats: int) -> None:
+    speed = [
+        ("customers", "customers"),
+        ("deleted", "deleted"),
+        ("re-run s", "rerun_s"),
+        ("influence s", "influence_s"),
+        ("speedup", "influence_speedup"),
+        ("retrain s", "retrain_s"),
+        ("speedup", "retrain_speedup"),
+        ("data diff (infl./retr.)", _data_diffs),
+    ]
+    title = (
+        f"forget in memory vs a full re-run (medians of {repeats}; targets: influence >= "
+        f"{TARGETS['influence']:g}x, retrain >= {TARGETS['retrain']:g}x, data diff 0)"
     )
-    print_table(
-        "the influence model against the re-run's model (certified: distance <= bound)",
-        [
-            "customers",
-            "deleted",
-            "gradient norm",
-            "re-run's norm",
-            "distance",
-            "bound",
-            "within",
-            "retrain max coef diff",
-        ],
-        [
-            [
-                r["customers"],
-                r["deleted"],
-                r["model_check"]["gradient_norm"],
-                r["model_check"]["rerun_gradient_norm"],
-                r["model_check"]["distance"],
-                r["model_check"]["bound"],
-                r["model_check"]["within"],
-                r["retrain_coef_diff"],
-            ]
-            for r in memory_rows
-        ],
+    _table(title, rows, speed)
+    model = [
+        ("customers", "customers"),
+        ("deleted", "deleted"),
+        *[(label, lambda r, k=key: r["model_check"][k]) for label, key in MODEL_COLUMNS.items()],
+        ("retrain max coef diff", "retrain_coef_diff"),
+    ]
+    _table(
+        "the influence model against the re-run's model (certified: distance <= bound)", rows, model
     )
-    for r in memory_rows:
+    for r in rows:
         print(
-            f"{r['customers']:,} customers, {r['deleted']} deleted: model {r['model_influence']}; {r['model_retrain']}"
+            f"{r['customers']:,} customers, {r['deleted']} deleted: "
+            f"model {r['model_influence']}; {r['model_retrain']}"
         )
-    print_table(
-        f"lester forget on the saved run vs making the run, wall time (medians of {repeats['cli']}; target >= {TARGETS['cli']:g}x at 1,000,000)",
-        [
-            "customers",
-            "lester run (sandbox) s",
-            "speedup",
-            "run + save (plain) s",
-            "speedup",
-            "lester forget s",
-        ],
-        [
-            [
-                r["customers"],
-                r.get("lester run (sandbox)", "failed"),
-                r["speedup_sandbox"] or "-",
-                r["run + save (plain process)"],
-                r["speedup_plain"],
-                r["lester forget"],
-            ]
-            for r in cli_rows
-        ],
+
+
+def _data_diffs(r: dict[str, Any]) -> str:
+    return f"{r['data_diff_influence']:g} / {r['data_diff_retrain']:g}"
+
+
+MODEL_COLUMNS = {
+    "gradient norm": "gradient_norm",
+    "re-run's norm": "rerun_gradient_norm",
+    "distance": "distance",
+    "bound": "bound",
+    "within": "within",
+}
+
+
+def _print_command_line(rows: list[dict[str, Any]], repeats: int) -> None:
+    columns = [
+        ("customers", "customers"),
+        ("lester run (sandbox) s", lambda r: r.get("lester run (sandbox)", "failed")),
+        ("speedup", lambda r: r["speedup_sandbox"] or "-"),
+        ("run + save (plain) s", "run + save (plain process)"),
+        ("speedup", "speedup_plain"),
+        ("lester forget s", "lester forget"),
+    ]
+    title = (
+        f"lester forget on the saved run vs making the run, wall time (medians of {repeats}; "
+        f"target >= {TARGETS['cli']:g}x at 1,000,000)"
     )
-    for r in cli_rows:
+    _table(title, rows, columns)
+    for r in rows:
         if r["sandbox_failure"]:
             print(
                 f"{r['customers']:,} customers: lester run failed in the sandbox: {r['sandbox_failure']}"
             )
-    print_table(
-        f"peak memory, kB (target: forget <= {TARGETS['memory']:g}x holding the run)",
-        ["customers", "holding the run", "Run.forget", "ratio", "lester forget", "ratio"],
-        [
-            [
-                r["customers"],
-                r["peak_hold_kb"],
-                r["peak_forget_in_memory_kb"],
-                r["memory_ratio_in_memory"],
-                r["peak_cli_forget_kb"],
-                r["memory_ratio_cli"],
-            ]
-            for r in cli_rows
-        ],
-    )
+
+
+def _print_memory(rows: list[dict[str, Any]]) -> None:
+    columns = [
+        ("customers", "customers"),
+        ("holding the run", "peak_hold_kb"),
+        ("Run.forget", "peak_forget_in_memory_kb"),
+        ("ratio", "memory_ratio_in_memory"),
+        ("lester forget", "peak_cli_forget_kb"),
+        ("ratio", "memory_ratio_cli"),
+    ]
+    title = f"peak memory, kB (target: forget <= {TARGETS['memory']:g}x holding the run)"
+    _table(title, rows, columns)
 
 
 def main(quick: bool = False) -> dict[str, Any]:

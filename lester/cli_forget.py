@@ -71,10 +71,14 @@ def forget_command(
     trust_unsigned: bool = typer.Option(
         False,
         "--trust-unsigned",
-        help="Load a run your key did not sign (its pickles run code when loaded).",
+        help="Load a run your key did not sign: its pickles are read (by the restricted unpickler).",
     ),
 ) -> None:
-    """Delete a data subject's rows from every artifact of a run, via provenance."""
+    """Delete a data subject's rows from every artifact of a saved run, via provenance.
+
+    Exit codes: 0 deleted (ids not found are listed), 1 nothing deleted (no id found, or the run
+    could only be recomputed by its pipeline's code), 2 bad input (arguments, a malformed,
+    tampered or unsigned run)."""
     started = time.perf_counter()
     try:
         id_list = _requested_ids(ids, ids_file, where)
