@@ -29,7 +29,14 @@ def fit_transform_all(
 
 
 def dense(matrix: Any) -> np.ndarray:
+    """The encoder's output as a dense array; numbers as float64, as scikit-learn's input
+    validation gives them to the model (a passthrough of bool and float columns is objects)."""
     out = matrix.toarray() if sparse.issparse(matrix) else np.asarray(matrix)
+    if out.dtype == object:
+        try:
+            return out.astype(np.float64)
+        except (TypeError, ValueError):
+            return out
     return out.astype(np.float64) if out.dtype != np.float64 and out.dtype.kind in "biuf" else out
 
 

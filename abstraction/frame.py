@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from lester.abstraction.column_ops import ColumnOps
 from lester.abstraction.errors import OperationError
 from lester.abstraction.scope import caller_scope, unresolved
 
@@ -43,6 +44,7 @@ DELETION_SAFE_OPS = frozenset(
         "explode",
         "sort",
         "dedup:unique",
+        "concat_columns",
     }
 )
 
@@ -130,8 +132,9 @@ class Lineage:
 
 
 @dataclass(frozen=True)
-class Frame:
-    """An immutable, provenance-tracked table. Every operation returns a new Frame."""
+class Frame(ColumnOps):
+    """An immutable, provenance-tracked table. Every operation returns a new Frame (the
+    column operations of `column_ops` included)."""
 
     df: pd.DataFrame
     colprov: ColumnProvenance
@@ -327,11 +330,16 @@ class Frame:
         lineage = Lineage("explode", "explode", (self,), (column,))
         return self._derive(self.df.explode(column, ignore_index=True), self.colprov, lineage)
 
-    def sort(self, by: str | Sequence[str], ascending: bool = True) -> Frame:
+    def sort(self, by: str | Sequence[str], ascending: bool = True, kind: str = "stable") -> Frame:
+        """Sort by `by`; `kind` is pandas' sort algorithm (`quicksort`, its default, orders
+        equal keys differently from a stable sort)."""
         names = [by] if isinstance(by, str) else list(by)
         self._require(names, "sort")
-        df = self.df.sort_values(names, ascending=ascending, kind="stable")
-        lineage = Lineage("sort", "sort", (self,), (names,), {"ascending": ascending})
+        df = self.df.sort_values(names, ascending=ascending, kind=kind)
+        options = (
+            {"ascending": ascending} if kind == "stable" else {"ascending": ascending, "kind": kind}
+        )
+        lineage = Lineage("sort", "sort", (self,), (names,), options)
         return self._derive(df, self.colprov, lineage)
 
     def aggregate(self, by: str | Sequence[str], **aggregations: tuple[str, Any]) -> Frame:

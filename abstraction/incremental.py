@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from lester.abstraction.column_ops import ALIGNED_KINDS, recompute_aligned
 from lester.abstraction.frame import (
     DELETION_SAFE_OPS,
     CodeUnavailable,
@@ -396,6 +397,7 @@ RULES: dict[str, Rule] = {
     "join:left": _join,
     "join:self:inner": _join,
     "join:self:left": _join,
+    **dict.fromkeys(ALIGNED_KINDS, recompute_aligned),
 }
 
 

@@ -29,6 +29,7 @@ class StepRequest:
     `parts` are the current candidate's parts (all steps); `previous` and `diagnosis` are set on a
     repair: the step's last attempt and what the verifier said about it. `artifacts` names files the
     sandbox produced for earlier steps (e.g. the prepared data as Parquet), for data-driven proposers.
+    `dataflow` renders the pandas and scikit-learn operations the original executed.
     """
 
     step: str
@@ -42,6 +43,7 @@ class StepRequest:
     diagnosis: str | None = None
     attempt: int = 1
     artifacts: dict[str, str] = field(default_factory=dict)
+    dataflow: str = ""  # the operations the original executed, from the reads to the fit
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -13,6 +13,7 @@ from lester.sandbox import Job
 
 from .lifter.codegen import tidy
 from .oracle.analysis import Analysis, analyze
+from .oracle.dataflow import dataflow_text
 from .oracle.form import check_form, model_problem
 from .oracle.original import Original, load_original
 from .oracle.report_text import split_text
@@ -177,7 +178,8 @@ def _request(state: RewriteState, rt: Runtime, step: str, attempt: int) -> StepR
         script_name=Path(state["script"]).name,
         original_source=source,
         stage_code=stage_code,
-        analysis_text=analysis.to_text(),
+        analysis_text=analysis.to_text(dataflow=False),
+        dataflow=dataflow_text(analysis.dataflow),
         expected=_expected(analysis, step),
         parts=dict(state.get("parts") or {}),
         previous=(state.get("previous") or {}).get(step) or None,

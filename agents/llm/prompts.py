@@ -47,6 +47,7 @@ def render(request: StepRequest) -> Prompt:
         analysis=request.analysis_text.strip() or "(none)",
         expected=request.expected.strip() or "(none)",
         context=_context(request),
+        dataflow=request.dataflow.strip() or "(no dataflow was traced)",
         original_source=request.original_source.strip(),
     )
     if request.previous is not None or request.diagnosis is not None:
