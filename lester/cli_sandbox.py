@@ -81,7 +81,8 @@ def _local_status() -> str:
     """How the local backend would isolate jobs here, or that it would refuse."""
     from rich.markup import escape
 
-    from lester.sandbox.local_backend import LocalBackend, SandboxUnavailable
+    from lester.sandbox import SandboxUnavailable
+    from lester.sandbox.local_backend import LocalBackend
 
     try:
         return escape(LocalBackend("status").warning.splitlines()[0])
