@@ -110,12 +110,18 @@ def is_stale(container: Any) -> bool:
 
 
 def remove_containers(containers: list[Any]) -> list[str]:
-    """Force-remove containers (already gone is fine); the names of those removed."""
+    """Force-remove containers (already gone, or already being removed, is fine); the names of
+    those removed."""
     removed = []
     for container in containers:
-        with contextlib.suppress(docker.errors.NotFound):
+        try:
             container.remove(force=True)
-            removed.append(container.name)
+        except docker.errors.NotFound:
+            continue
+        except docker.errors.APIError as exc:
+            if exc.status_code != 409:  # 409: its removal is already in progress
+                raise
+        removed.append(container.name)
     return removed
 
 
