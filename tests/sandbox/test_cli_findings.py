@@ -67,13 +67,15 @@ def test_a_corrupt_trace_store_is_reported_not_a_traceback(example_copy: Path, t
     _bad_input(lester("ui", "--traces", str(garbage)), "not a readable trace store")
 
 
-def test_resume_refuses_a_run_of_another_file(example_copy: Path, tmp_path: Path) -> None:
+def test_resume_refuses_another_files_run_and_a_run_never_saved(example_copy, tmp_path) -> None:
     other = tmp_path / "other.py"
     other.write_text("print('another script')\n")
     traces = example_copy / ".lester"
-    (run_id,) = _store_with_runs(traces, other, 1)
-    done = lester("rewrite", str(example_copy / "messy.py"), "--resume", run_id)
-    _bad_input(done, f"run {run_id} rewrote {other}")
+    (foreign,) = _store_with_runs(traces, other, 1)
+    script = str(example_copy / "messy.py")
+    _bad_input(lester("rewrite", script, "--resume", foreign), f"run {foreign} rewrote {other}")
+    (unsaved,) = _store_with_runs(traces, (example_copy / "messy.py").resolve(), 1)
+    _bad_input(lester("rewrite", script, "--resume", unsaved), "stopped before its first step")
 
 
 def test_a_killed_run_is_listed_as_interrupted(tmp_path: Path) -> None:
