@@ -260,7 +260,7 @@ def _sources(
         path = entry["path"]
         if (
             path in seen
-            or path in writes
+            or entry.get("own", path in writes)  # the script's own file, not a source
             or Path(path).name == script.name
             or Path(path).is_absolute()
         ):
