@@ -36,6 +36,7 @@ class Task:
     model: str
     sandbox: str
     trace: str  # the trace store, as results.json names it (relative to the results folder)
+    no_lifter: bool = False
 
 
 def resolve_sandbox(name: str) -> str:
@@ -72,6 +73,7 @@ def run_case(task: Task) -> dict[str, Any]:
                 sandbox=task.sandbox,
                 traces=traces,
                 llm=llm_for(task.model),
+                no_lifter=task.no_lifter,
             )
             result = rewrite(options, lambda line: print(line, file=log, flush=True))
         except AnalysisError as exc:

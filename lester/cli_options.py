@@ -12,3 +12,8 @@ MODEL = typer.Option(
 SANDBOX = typer.Option(
     "auto", "--sandbox", help="auto (Docker when a daemon answers), docker, or local (weaker)."
 )
+NO_LIFTER = typer.Option(
+    False,
+    "--no-lifter",
+    help="Leave the offline lifter out: the model writes every step (needs a model).",
+)

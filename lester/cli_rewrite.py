@@ -28,6 +28,7 @@ def rewrite_command(
         None, "--out", help="Where to write the pipeline (default: <stem>_lester.py beside FILE)."
     ),
     model: str = cli_options.MODEL,
+    no_lifter: bool = cli_options.NO_LIFTER,
     sandbox: str = cli_options.SANDBOX,
     data_dir: Path = typer.Option(
         None,
@@ -74,6 +75,7 @@ def rewrite_command(
         fork=fork,
         fork_from=fork_from,
         llm=llm_for(model),
+        no_lifter=no_lifter,
     )
     try:
         result = rewrite(

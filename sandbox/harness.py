@@ -24,6 +24,7 @@ from typing import Any
 
 from lester.sandbox.outputs import TRACE
 from lester.sandbox.recorder import Recorder, install_hooks
+from lester.sandbox.script_values import plain_globals
 
 _TRACEBACK_CHARS = 20_000
 
@@ -66,8 +67,11 @@ def run_script(code: Path, out: Path, args: list[str]) -> dict[str, Any]:
     """Run an original script as `__main__` and record its files, fits and predictions."""
     recorder = Recorder(out, script=code)
     sys.argv = [str(code), *args]
+    namespace: dict[str, Any] = {}
     with recorder.active():
-        failure = _run_guarded(lambda: runpy.run_path(str(code), run_name="__main__"))
+        failure = _run_guarded(
+            lambda: namespace.update(runpy.run_path(str(code), run_name="__main__"))
+        )
     return {
         "status": "error" if failure else "ok",
         "error": _error(failure) if failure else None,
@@ -77,6 +81,7 @@ def run_script(code: Path, out: Path, args: list[str]) -> dict[str, Any]:
         "predicts": recorder.predicts,
         "selections": recorder.selections.records,
         "warnings": recorder.warnings + recorder.selections.errors,
+        "globals": plain_globals(namespace),
     }
 
 

@@ -70,8 +70,9 @@ def test_a_proposal_holds_the_last_code_block_split_by_stage_and_the_reported_to
 
     assert proposal.ok, proposal.error
     assert proposal.proposer == "llm:scripted-model"
-    assert proposal.parts["label"].startswith("from sklearn.linear_model import LogisticRegression")
-    assert "def positive(" in proposal.parts["label"]
+    # imports, constants and helpers go to the preamble, which outlives any one step's parts
+    assert proposal.parts["preamble"] == "from sklearn.linear_model import LogisticRegression"
+    assert proposal.parts["label"].startswith("@lt.label\ndef positive(")
     assert proposal.parts["model"].startswith("@lt.model\ndef model()")
     assert "x = 1" not in assemble(proposal.parts, "t")
     assert (proposal.calls, proposal.prompt_tokens, proposal.completion_tokens) == (1, 1234, 56)
@@ -272,7 +273,12 @@ def test_sources_code_splits_into_preamble_and_sources_and_foreign_stages_are_dr
         == "import lester as lt\n\nTARGETS = ['DE']\n\n\ndef helper(x):\n    return x"
     )
     assert parts["sources"].startswith("# customers without header\n@lt.source\ndef customers")
-    assert notes == ["dropped @lt.model function 'model': it belongs to another step"]
+    assert notes == [
+        "dropped @lt.model function 'model': the label_model step owns it, and the diagnosis "
+        "does not put the fault there"
+    ]
+    carried, none = split_parts(code, "sources", may_change=["label_model"])
+    assert carried["model"].startswith("@lt.model") and none == []
     assert split_parts("def broken(:", "encode") == (
         {"split": "def broken(:", "encode": "", "derive": ""},
         [],
