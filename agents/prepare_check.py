@@ -1,8 +1,11 @@
-"""The prepare check: the sources and the preparation run in the sandbox right after `prepare`,
-whoever wrote them, and their rows are held against what the original fitted on.
+"""The sandbox checks of the data steps: right after `sources`, and right after `prepare`,
+whoever wrote them, their rows are held against what the original read and fitted on.
 
-Checked: that the sources read as many rows as the original read (else the sources step is at
-fault), that the preparation gives as many rows as the original's split selected from (or, with
+The sources check runs the sources alone (under a preparation that passes the first source
+through) and checks that they read as many rows as the original read; their frames, as Parquet,
+tell the next prompt the columns and dtypes the preparation receives. The prepare check runs the
+sources and the preparation and checks that the sources read as many rows as the original read
+(else the sources step is at fault), that the preparation gives as many rows as the original's split selected from (or, with
 no split, as it fitted on), and, where the captured data allows, the rows' content: a prepared
 column that holds a column of the fitted X must give that column on the rows the split selects
 (else the preparation's rows are others, or in another order, than the original's when it split).
@@ -33,8 +36,30 @@ from .runtime import Runtime
 from .state import RewriteState
 
 HEADER = "The prepare check ran the sources and the preparation in the sandbox:"
+SOURCES_HEADER = "The sources check ran the sources in the sandbox:"
 MIN_DISTINCT = 10  # values an X column needs before its rows count as evidence of which rows fit
 MAX_X_COLUMNS = 200
+
+
+def check_sources(
+    state: RewriteState, rt: Runtime, parts: dict[str, str], name: str, title: str
+) -> tuple[str | None, dict[str, str], dict[str, Any]]:
+    """(problem or None, artifacts, sandbox summary) of running the sources alone."""
+    names = sorted(source_names(parts))
+    if not names:
+        return None, {}, {}
+    passing = f"@lt.prepare\ndef sources_as_read({names[0]}: lt.Frame) -> lt.Frame:\n    return {names[0]}"
+    only = {"preamble": parts.get("preamble", ""), "sources": parts["sources"], "prepare": passing}
+    module, result, sandbox = _run(state, rt, only, name, title)
+    analysis = Analysis.from_dict(state["analysis"])
+    if not result.ok:
+        problem = _failure(analysis, result, sandbox, only, module)
+        return problem.replace(HEADER, SOURCES_HEADER, 1), {}, sandbox
+    run = result.outputs_dir / "run"
+    meta = json.loads((run / "meta.json").read_text())
+    misread = misread_sources(analysis, meta["source_rows"])
+    problem = f"{SOURCES_HEADER}\n{misread}{SOURCES_AT_FAULT}" if misread else None
+    return problem, {"sources": str(run / "sources")}, sandbox
 
 
 def check_prepare(
@@ -42,15 +67,8 @@ def check_prepare(
 ) -> tuple[str | None, dict[str, str], dict[str, Any]]:
     """(problem or None, artifacts, sandbox summary) of running sources and preparation."""
     analysis = Analysis.from_dict(state["analysis"])
-    module_text = assemble(
-        {k: v for k, v in parts.items() if k in ("preamble", "sources", "prepare")}, title
-    )
-    module = rt.candidate_path(name)
-    module.write_text(module_text)
-    result = rt.sandbox.run(
-        Job("pipeline", module, data_dir=Path(state["data_dir"]), timeout=rt.job_timeout)
-    )
-    sandbox = sandbox_summary(result)
+    data_parts = {k: v for k, v in parts.items() if k in ("preamble", "sources", "prepare")}
+    module_text, result, sandbox = _run(state, rt, data_parts, name, title)
     if not result.ok:
         return _failure(analysis, result, sandbox, parts, module_text), {}, sandbox
     run = result.outputs_dir / "run"
@@ -60,6 +78,19 @@ def check_prepare(
         analysis, pd.read_parquet(run / "prepared.parquet")
     )
     return (f"{HEADER}\n{problem}" if problem else None), artifacts, sandbox
+
+
+def _run(
+    state: RewriteState, rt: Runtime, parts: dict[str, str], name: str, title: str
+) -> tuple[str, Any, dict[str, Any]]:
+    """Run the module of these parts in the sandbox: (its text, the result, the summary)."""
+    module_text = assemble(parts, title)
+    module = rt.candidate_path(name)
+    module.write_text(module_text)
+    result = rt.sandbox.run(
+        Job("pipeline", module, data_dir=Path(state["data_dir"]), timeout=rt.job_timeout)
+    )
+    return module_text, result, sandbox_summary(result)
 
 
 def _failure(

@@ -52,7 +52,7 @@ def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
         values=drawn_values(analysis, source, tree, lines, needed),
         analysis_text=analysis.to_text(),
         expected=expected(analysis, step),
-        contract=contract(analysis, tree, step, dict(state.get("artifacts") or {})),
+        contract=contract(analysis, source, tree, step, dict(state.get("artifacts") or {})),
         parts=dict(state.get("parts") or {}),
         attempt=attempt,
         artifacts=dict(state.get("artifacts") or {}),
@@ -99,7 +99,10 @@ def _counts(y: Any) -> tuple[list[Any], list[int]]:
 # ---- the contract between steps ---------------------------------------------------------------
 
 
-def contract(analysis: Analysis, tree: ast.Module, step: str, artifacts: dict[str, str]) -> str:
+def contract(
+    analysis: Analysis, source: str, tree: ast.Module, step: str, artifacts: dict[str, str]
+) -> str:
+    """What the step must agree on with the others."""
     if step == "sources":
         return (
             "Each source must give the rows the original read from its file (the counts above), "
@@ -109,7 +112,7 @@ def contract(analysis: Analysis, tree: ast.Module, step: str, artifacts: dict[st
     rows = row_contract(analysis)
     if step == "prepare":
         return "\n\n".join(
-            [columns_read(analysis, tree), rows, sources_as_read(analysis, artifacts)]
+            [columns_read(analysis, source, tree), rows, sources_as_read(analysis, artifacts)]
         )
     return "\n\n".join([prepared_frame(artifacts), rows])
 
@@ -133,26 +136,32 @@ def row_contract(analysis: Analysis) -> str:
     )
 
 
-def columns_read(analysis: Analysis, tree: ast.Module) -> str:
-    """The names the original's feature and label lines read, which become prepared columns."""
+def columns_read(analysis: Analysis, source: str, tree: ast.Module) -> str:
+    """The original's feature and label lines and the names they read: what the encoders and
+    the label will read from the prepared frame."""
     known = _defined_names(tree)
-    lines = []
+    blocks = []
     for stage, reader in (("features", "encoders"), ("label", "label")):
-        numbers = set(analysis.stages.get(stage, []))
-        keys = defs.keys_read(tree, numbers)
-        names = sorted(defs.names_read(tree, numbers) - known)
-        if keys or names:
-            keys_text = f"keys {keys}" if keys else ""
-            names_text = f"variables {names}" if names else ""
-            both = " and ".join(t for t in (keys_text, names_text) if t)
-            lines.append(f"- the {reader} (the original's {stage} lines) read {both}")
-    if not lines:
-        return "The analysis found no names that the original's feature and label lines read."
+        numbers = sorted(analysis.stages.get(stage, []))
+        if not numbers:
+            continue
+        keys = defs.keys_read(tree, set(numbers))
+        names = sorted(defs.names_read(tree, set(numbers)) - known)
+        read = " and ".join(
+            t for t in (f"keys {keys}" if keys else "", f"names {names}" if names else "") if t
+        )
+        code = numbered(source, numbers)
+        blocks.append(
+            f"The {reader} reproduce these lines, which read {read or 'nothing named'}:\n```python\n{code}\n```"
+        )
+    if not blocks:
+        return "The analysis attributed no feature or label lines of the original."
     return (
-        "The encoders and the label will read the prepared frame's columns by name. The original's "
-        "lines read:\n" + "\n".join(lines) + "\nGive the prepared frame one column for each value "
-        "they read, named after the key the original uses (a variable of a loop or tuple: after "
-        "the field it holds), with the values they read."
+        "The encoders and the label will read the prepared frame's columns by name.\n"
+        + "\n".join(blocks)
+        + "\nGive the prepared frame one column for each value these lines read, named after "
+        "the key the original uses (for a loop or tuple variable: after the field it holds), "
+        "with the values they read before any conversion these lines do."
     )
 
 

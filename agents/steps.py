@@ -19,7 +19,7 @@ from .oracle.form import check_form, model_problem, source_files
 from .oracle.verification import verify_candidate
 from .preamble import complete, merge_code
 from .prepare_check import HEADER as PREPARE_HEADER
-from .prepare_check import check_prepare
+from .prepare_check import SOURCES_HEADER, check_prepare, check_sources
 from .proposals import STEP_PARTS, STEPS, Proposal, StepRequest, assemble
 from .requests import build_request
 from .runtime import Runtime
@@ -94,19 +94,18 @@ def step_node(state: RewriteState, rt: Runtime, step: str) -> dict[str, Any]:
     for note in notes:
         rt.progress(f"{step}: {note}")
     record["notes"] = notes
-    problem = proposal.error or _static_problem(before, parts, state, step)
-    at_fault = step
-    carried = [s for s in STEPS if s != step and any(p in proposal.parts for p in STEP_PARTS[s])]
-    if problem is None and (step == "prepare" or {"sources", "prepare"} & set(carried)):
-        name = f"prepare-{attempt}{'-kept' if kept else ''}-{len(state.get('history') or [])}.py"
-        problem, artifacts, record["sandbox"] = check_prepare(state, rt, parts, name, title(state))
-        update["artifacts"] = artifacts
-        if problem:
-            at_fault = "sources" if problem.endswith(SOURCES_AT_FAULT) else "prepare"
-    if problem is None and step == "label_model":
-        analysis = Analysis.from_dict(state["analysis"])
-        wrong = model_problem(parts.get("model", ""), analysis.model)
-        problem = f"{MODEL_HEADER}\n{wrong}" if wrong else None
+    carried = [
+        other
+        for other in STEPS
+        if other != step
+        and any(proposal.parts.get(p) for p in STEP_PARTS[other] if p != "preamble")
+    ]
+    label = f"{attempt}{'-kept' if kept else ''}-{len(state.get('history') or [])}"
+    problem, at_fault, update["artifacts"], sandbox = _checks(
+        state, rt, step, carried, before, parts, proposal.error, label
+    )
+    if sandbox:
+        record["sandbox"] = sandbox
     record["problem"] = problem
     update["history"] = [record]
     if problem is None:
@@ -126,10 +125,68 @@ def step_node(state: RewriteState, rt: Runtime, step: str) -> dict[str, Any]:
     return _failed(state, rt, update, record, step, at_fault, parts, author, proposal, problem)
 
 
+def _checks(
+    state: RewriteState,
+    rt: Runtime,
+    step: str,
+    carried: list[str],
+    before: dict[str, str],
+    parts: dict[str, str],
+    error: str | None,
+    label: str,
+) -> tuple[str | None, str, dict[str, str], dict[str, Any]]:
+    """Every check of a candidate, cheapest first: (problem, step at fault, artifacts, sandbox).
+
+    A candidate that also rewrote a data step is checked against the prepared frame that its
+    own preparation gives, not the previous one."""
+    data = bool({"sources", "prepare"} & set(carried))
+    problem = error or _static_problem(before, parts, state, "prepare" if data else step)
+    if problem:
+        return problem, step, {}, {}
+    problem, at_fault, artifacts, sandbox = _data_checks(state, rt, step, carried, parts, label)
+    if problem is None and data:
+        rechecked = {**state, "artifacts": {**(state.get("artifacts") or {}), **artifacts}}
+        problem = _static_problem(before, parts, rechecked, step)  # type: ignore[arg-type]
+    if problem is None and step == "label_model":
+        wrong = model_problem(parts.get("model", ""), Analysis.from_dict(state["analysis"]).model)
+        problem = f"{MODEL_HEADER}\n{wrong}" if wrong else None
+    return problem, at_fault, artifacts, sandbox
+
+
+def _data_checks(
+    state: RewriteState,
+    rt: Runtime,
+    step: str,
+    carried: list[str],
+    parts: dict[str, str],
+    label: str,
+) -> tuple[str | None, str, dict[str, str], dict[str, Any]]:
+    """The sandbox checks of the data steps a candidate wrote: (problem, step at fault,
+    artifacts, sandbox summary); nothing runs for a candidate that wrote no data step."""
+    touched = {step, *carried}
+    artifacts: dict[str, str] = {}
+    sandbox: dict[str, Any] = {}
+    if "sources" in touched:
+        problem, artifacts, sandbox = check_sources(
+            state, rt, parts, f"sources-{label}.py", title(state)
+        )
+        if problem:
+            return problem, "sources", artifacts, sandbox
+    if "prepare" in touched or ("sources" in touched and step != "sources"):
+        problem, found, sandbox = check_prepare(
+            state, rt, parts, f"prepare-{label}.py", title(state)
+        )
+        artifacts = {**artifacts, **found}
+        if problem:
+            at_fault = "sources" if problem.endswith(SOURCES_AT_FAULT) else "prepare"
+            return problem, at_fault, artifacts, sandbox
+    return None, step, artifacts, sandbox
+
+
 KEPT = "kept"
 MODEL_HEADER = "The model check compared the @lt.model function with the original's fit:"
 STATIC_HEADER = "Static check failed:"
-HEADERS = (PREPARE_HEADER, MODEL_HEADER, STATIC_HEADER, VERIFY_HEADER)
+HEADERS = (PREPARE_HEADER, SOURCES_HEADER, MODEL_HEADER, STATIC_HEADER, VERIFY_HEADER)
 REFUSAL = "no proposer can repair this step offline (configure a model)"
 NEEDS_MODEL = "--no-lifter needs a model (--model NAME, or LESTER_MODEL)"
 

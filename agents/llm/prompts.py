@@ -63,7 +63,7 @@ def _excerpt(request: StepRequest) -> str:
     if request.stage_code.strip():
         text = (
             "The original's lines of this step (as the analysis attributed them):\n"
-            f"```python\n{request.stage_code.strip()}\n```"
+            f"```python\n{request.stage_code.strip(chr(10))}\n```"
         )
     else:
         text = (
