@@ -32,7 +32,7 @@ STAGES = {
     "label_model": ("label", "model"),
 }
 SAMPLE_ROWS = 3
-MAX_VALUE_TEXT = 400
+MAX_VALUE_TEXT = 2000
 MAX_TRACE_BYTES = 64 * 1024 * 1024
 
 

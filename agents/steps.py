@@ -219,9 +219,10 @@ def _failed(
     fault; when that is another step, this step's candidate is kept for after the repair."""
     rt.progress(f"{step}: {_headline(problem)[:160]}")
     update.update(status={at_fault: "failed"}, feedback={at_fault: problem})
-    if at_fault == step:
+    if at_fault == step:  # the helpers it wrote stay: its repair may build on them
         update.update(
-            previous={step: _step_code(parts, step)},
+            parts={"preamble": parts.get("preamble", "")},
+            previous={step: _candidate_code(proposal, parts, step)},
             authors={step: author},
             dropped={step: proposal.dropped},
         )
@@ -319,6 +320,14 @@ def _usage(state: RewriteState, step: str, proposal: Proposal) -> dict[str, int]
         "prompt_tokens": old.get("prompt_tokens", 0) + proposal.prompt_tokens,
         "completion_tokens": old.get("completion_tokens", 0) + proposal.completion_tokens,
     }
+
+
+def _candidate_code(proposal: Proposal, parts: dict[str, str], step: str) -> str:
+    """A candidate's code as its repair shows it: the step's parts, after the definitions the
+    answer itself added to the preamble."""
+    own = _step_code(parts, step)
+    added = proposal.parts.get("preamble", "") if "preamble" not in STEP_PARTS[step] else ""
+    return f"{added.strip()}\n\n\n{own}" if added.strip() else own
 
 
 def _step_code(parts: dict[str, str], step: str) -> str:

@@ -148,7 +148,18 @@ def _assignment_counts(tree: ast.Module) -> dict[str, int]:
 
 
 def _loaded(stmt: ast.stmt) -> set[str]:
-    return {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    """The names a statement reads from outside itself: what it loads, less what it binds within
+    (parameters, local assignments, loop and comprehension variables)."""
+    names = [n for n in ast.walk(stmt) if isinstance(n, ast.Name)]
+    loaded = {n.id for n in names if isinstance(n.ctx, ast.Load)}
+    bound = {n.id for n in names if isinstance(n.ctx, ast.Store)}
+    params = {a.arg for n in ast.walk(stmt) if isinstance(n, ast.arguments) for a in _all_args(n)}
+    return loaded - bound - params
+
+
+def _all_args(arguments: ast.arguments) -> list[ast.arg]:
+    extra = [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    return [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, *extra]
 
 
 def _draws(stmt: ast.AST) -> bool:
