@@ -1,5 +1,6 @@
 """Small original scripts for tests of the model path, each made to exercise one weakness of the
-prompts or the loop, with their data: `make(root, name)` writes one under `root`."""
+prompts or the loop, with their data (`make(root, name)` writes one under `root`), and answers a
+model could give for them and for the clinic case (`tests.clinic_case`)."""
 
 from __future__ import annotations
 
@@ -80,6 +81,70 @@ SCRIPTS = {
 }
 
 
+def fenced(code: str) -> str:
+    """An answer holding `code` in one python block."""
+    return f"```python\n{textwrap.dedent(code).strip()}\n```"
+
+
+def unfenced(answer: str) -> str:
+    """The code of an answer made by `fenced`."""
+    return answer.removeprefix("```python\n").removesuffix("\n```")
+
+
+CLINIC_SOURCES = fenced(
+    """
+    import lester as lt
+
+
+    @lt.source
+    def people(data_dir: str) -> lt.Frame:
+        return lt.read_csv(f"{data_dir}/data/people.csv")
+
+
+    @lt.source
+    def visits(data_dir: str) -> lt.Frame:
+        return lt.read_csv(f"{data_dir}/data/visits.csv")
+    """
+)
+LABEL = """
+    from sklearn.linear_model import LogisticRegression
+
+
+    @lt.label
+    def label(data):
+        return (CONDITION).astype(int)
+
+
+    @lt.model
+    def model():
+        return LogisticRegression()
+"""
+CLINIC_LABEL = fenced(LABEL.replace("CONDITION", 'data["kind"] == "long"'))
+HELPERS_ENCODE = fenced(
+    """
+    from sklearn.compose import ColumnTransformer
+
+
+    @lt.encode
+    def features() -> ColumnTransformer:
+        return ColumnTransformer([("capped", Capped(), ["age", "minutes"])])
+    """
+)
+HELPERS_LABEL = fenced(
+    """
+    @lt.label
+    def label(data):
+        noise = np.asarray(NOISE[: len(data)])
+        return ((data["age"] > 45).to_numpy() | (noise < 0.3)).astype(int)
+
+
+    @lt.model
+    def model():
+        return LogisticRegression()
+    """
+)
+
+
 def _data(name: str) -> dict[str, pd.DataFrame]:
     rng = np.random.default_rng(5)
     if name == "levels":
@@ -106,13 +171,3 @@ def make(root: Path, name: str) -> Path:
     script = root / f"{name}.py"
     script.write_text(textwrap.dedent(SCRIPTS[name]).lstrip())
     return script
-
-
-def fenced(code: str) -> str:
-    """An answer holding `code` in one python block."""
-    return f"```python\n{textwrap.dedent(code).strip()}\n```"
-
-
-def unfenced(answer: str) -> str:
-    """The code of an answer made by `fenced`."""
-    return answer.removeprefix("```python\n").removesuffix("\n```")

@@ -60,7 +60,7 @@ def check_api_use(
     schemas: dict[str, Schema] = {}
     for name, (kind, node) in stages.items():
         if kind == "source":
-            schemas[name] = _source_schema(node, files or [])
+            schemas[name] = _source_schema(node, files or [], _constants(tree.body))
     schemas.update(known or {})
     problems: list[str] = []
     for _ in range(2):  # a step may read a step defined after it: a second pass sees its schema
@@ -86,7 +86,9 @@ SCHEMA_KEEPING = frozenset(
 )
 
 
-def _source_schema(node: ast.FunctionDef, files: list[SourceFile]) -> Schema:
+def _source_schema(
+    node: ast.FunctionDef, files: list[SourceFile], constants: dict[str, Any]
+) -> Schema:
     """The columns a source reads, when its read is one the file's fields determine."""
     call = next(
         (
@@ -100,9 +102,10 @@ def _source_schema(node: ast.FunctionDef, files: list[SourceFile]) -> Schema:
     )
     if call is None or any(k.arg not in SCHEMA_KEEPING for k in call.keywords):
         return None
-    names = _literal(_keyword(call, "names"))
-    if isinstance(names, list | tuple) and all(isinstance(n, str) for n in names):
-        return list(names)
+    if _keyword(call, "names") is not None:
+        names = _resolved(_keyword(call, "names"), node, constants)
+        ok = isinstance(names, list | tuple) and all(isinstance(n, str) for n in names)
+        return list(names) if ok else None
     file = _file_of(call, files)
     if file is None:
         return None
@@ -110,6 +113,25 @@ def _source_schema(node: ast.FunctionDef, files: list[SourceFile]) -> Schema:
     if header is None:  # numbered columns (a header row, if any, becomes data)
         return [str(i) for i in range(len(file.names))]
     return list(file.names) if file.header else None
+
+
+def _resolved(value: ast.AST, function: ast.FunctionDef, constants: dict[str, Any]) -> Any:
+    """A literal argument, or the literal a name was assigned in the function or the module."""
+    if isinstance(value, ast.Name):
+        return {**constants, **_constants(function.body)}.get(value.id)
+    return _literal(value)
+
+
+def _constants(body: list[ast.stmt]) -> dict[str, Any]:
+    """Names assigned a literal by the statements of a body."""
+    found = {}
+    for stmt in body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+            value = _literal(stmt.value)
+            if isinstance(target, ast.Name) and value is not None:
+                found[target.id] = value
+    return found
 
 
 def _file_of(call: ast.Call, files: list[SourceFile]) -> SourceFile | None:

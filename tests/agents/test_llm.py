@@ -283,3 +283,14 @@ def test_sources_code_splits_into_preamble_and_sources_and_foreign_stages_are_dr
         {"split": "def broken(:", "encode": "", "derive": ""},
         [],
     )
+
+
+def test_a_step_without_attributed_lines_is_told_so_and_sent_to_the_whole_script(llm_server):
+    llm_server.script([ANSWER])
+    proposer(llm_server).propose(request(stage_code=""))
+
+    text = " ".join(llm_server.requests[0].text.split())
+    assert "The analysis attributed no lines of the original to this step" in text
+    assert "find what the step does in the whole script at the end" in text
+    assert "The original's lines of this step" not in text
+    assert "The whole original script, for reference only" in text

@@ -13,39 +13,19 @@ from lester.agents.blame import VERIFY_HEADER
 
 from tests.agents.model_path import flat, records, rewrite_with, user_text
 from tests.clinic_case import PREPARE_OK, make_case
-from tests.model_cases import fenced, make, unfenced
+from tests.model_cases import (
+    CLINIC_LABEL,
+    CLINIC_SOURCES,
+    HELPERS_ENCODE,
+    HELPERS_LABEL,
+    LABEL,
+    fenced,
+    make,
+    unfenced,
+)
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 
-CLINIC_SOURCES = fenced(
-    """
-    import lester as lt
-
-
-    @lt.source
-    def people(data_dir: str) -> lt.Frame:
-        return lt.read_csv(f"{data_dir}/data/people.csv")
-
-
-    @lt.source
-    def visits(data_dir: str) -> lt.Frame:
-        return lt.read_csv(f"{data_dir}/data/visits.csv")
-    """
-)
-LABEL = """
-    from sklearn.linear_model import LogisticRegression
-
-
-    @lt.label
-    def label(data):
-        return (CONDITION).astype(int)
-
-
-    @lt.model
-    def model():
-        return LogisticRegression()
-"""
-CLINIC_LABEL = fenced(LABEL.replace("CONDITION", 'data["kind"] == "long"'))
 AS_FLOAT = """
     class AsFloat(BaseEstimator, TransformerMixin):
         def fit(self, X, y=None):
@@ -191,30 +171,7 @@ def test_a_partial_lifter_candidate_that_passes_the_static_check_is_a_hint(
     tmp_path: Path, llm_server
 ):
     script = make(tmp_path, "helpers")  # the encoder and the label are beyond the lifter's rules
-    encode = fenced(
-        """
-        from sklearn.compose import ColumnTransformer
-
-
-        @lt.encode
-        def features() -> ColumnTransformer:
-            return ColumnTransformer([("capped", Capped(), ["age", "minutes"])])
-        """
-    )
-    label = fenced(
-        """
-        @lt.label
-        def label(data):
-            noise = np.asarray(NOISE[: len(data)])
-            return ((data["age"] > 45).to_numpy() | (noise < 0.3)).astype(int)
-
-
-        @lt.model
-        def model():
-            return LogisticRegression()
-        """
-    )
-    llm_server.script([encode, label])
+    llm_server.script([HELPERS_ENCODE, HELPERS_LABEL])
     result, state = rewrite_with(script, llm_server)
 
     assert result.outcome == "verified", result.message
