@@ -12,8 +12,10 @@ an undefined-name failure that costs a model call.
 from __future__ import annotations
 
 import ast
+import builtins
 
-from .oracle.definitions import needed
+from .lifter.codegen import tidy
+from .oracle.definitions import Definition, needed
 from .oracle.form import undefined_names
 from .proposals import assemble
 
@@ -46,9 +48,11 @@ def merge_code(old: str, new: str) -> tuple[str, list[str]]:
 
 
 def complete(parts: dict[str, str], original: str) -> tuple[dict[str, str], list[str]]:
-    """The parts with the original's definitions that the assembled module uses but lacks added
-    to the preamble, and a note for each definition added."""
-    module = assemble(parts, "candidate")
+    """The parts with the original's definitions that the module uses but lacks added to the
+    preamble, and a note for each definition added. Only definitions whose own needs the module
+    (with the other additions) meets are added: a "constant" computed from the script's data
+    would bring undefined names of its own."""
+    module = _tidied(assemble(parts, "candidate"))
     missing = undefined_names(module)
     if not missing:
         return parts, []
@@ -56,6 +60,7 @@ def complete(parts: dict[str, str], original: str) -> tuple[dict[str, str], list
         additions = [d for d in needed(original, names=missing) if not _defined(module, d.names)]
     except SyntaxError:
         return parts, []
+    additions = _closed(additions, _bound_names(module) | set(dir(builtins)))
     if not additions:
         return parts, []
     code = "\n\n\n".join(d.code for d in additions)
@@ -66,6 +71,34 @@ def complete(parts: dict[str, str], original: str) -> tuple[dict[str, str], list
         for d in additions
     ]
     return {**parts, "preamble": preamble}, notes
+
+
+def _closed(additions: list[Definition], defined: set[str]) -> list[Definition]:
+    """The additions whose free names the module, the builtins and the other kept additions
+    define; dropping one can strand another, so until nothing changes."""
+    kept = list(additions)
+    while True:
+        names = defined | {n for d in kept for n in d.names}
+        fewer = [d for d in kept if d.uses <= names]
+        if len(fewer) == len(kept):
+            return kept
+        kept = fewer
+
+
+def _tidied(module: str) -> str:
+    """The module as assembled (unused helpers dropped), whose undefined names count."""
+    try:
+        return tidy(module)
+    except SyntaxError:
+        return module
+
+
+def _bound_names(module: str) -> set[str]:
+    try:
+        tree = ast.parse(module)
+    except SyntaxError:
+        return set()
+    return {name for node in tree.body for name in bound(node)}
 
 
 def bound(node: ast.stmt) -> set[str]:
@@ -81,12 +114,7 @@ def bound(node: ast.stmt) -> set[str]:
 
 
 def _defined(module: str, names: tuple[str, ...]) -> bool:
-    try:
-        tree = ast.parse(module)
-    except SyntaxError:
-        return False
-    defined = {name for node in tree.body for name in bound(node)}
-    return bool(names) and set(names) <= defined
+    return bool(names) and set(names) <= _bound_names(module)
 
 
 def _text(source: str, node: ast.stmt) -> str:
