@@ -38,7 +38,7 @@ sandbox-image: $(STAMP)
 	$(BIN)/lester sandbox build
 
 rewrite: $(STAMP)
-	@test -n "$(FILE)" || (echo "usage: make rewrite FILE=path/to/messy.py" >&2; exit 2)
+	@test -n "$(FILE)" || (echo "usage: make rewrite FILE=path/to/messy.py (or a notebook .ipynb)" >&2; exit 2)
 	$(BIN)/lester rewrite $(FILE) $(ARGS)
 
 eval: $(STAMP)

@@ -14,7 +14,6 @@ operation by operation instead of recomputing it (see `lester.abstraction.increm
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from lester.abstraction.errors import OperationError
+from lester.abstraction.scope import caller_scope, unresolved
 
 PROV_PREFIX = "__prov__"
 NO_ROW = -1
@@ -143,12 +143,12 @@ class Frame:
     ) -> Frame:
         """Keep the rows where `predicate` holds.
 
-        A string is a pandas query; `@name` refers to a variable of the calling function (or
-        module), as in `DataFrame.query`. A callable receives the data and returns a boolean mask.
+        A string is a pandas query; `@name` refers to a variable of the calling step, else a
+        global of its module or of the pipeline module (see `scope`). A callable receives the
+        data and returns a boolean mask.
         """
         if isinstance(predicate, str):
-            caller = sys._getframe(1)
-            predicate = Query(predicate, dict(caller.f_locals), caller.f_globals)
+            predicate = Query(predicate, *caller_scope())
         if isinstance(predicate, Query):
             mask = self._query_mask(predicate)
         else:
@@ -175,6 +175,12 @@ class Frame:
         return self._derive(self.df[mask], self.colprov, lineage)
 
     def _query_mask(self, query: Query) -> np.ndarray:
+        missing = unresolved(query.expr, query.local_dict, query.global_dict)
+        if missing:
+            raise OperationError(
+                f"filter: {query.expr!r} refers to @{missing[0]}, which is neither a variable of "
+                "the step nor a global of the pipeline module"
+            )
         try:
             mask = self.df.eval(
                 query.expr, local_dict=query.local_dict, global_dict=query.global_dict

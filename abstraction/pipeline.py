@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from lester.abstraction.errors import LesterError, PipelineDefinitionError, StageError
 from lester.abstraction.frame import Frame
+from lester.abstraction.scope import running_stage
 from lester.abstraction.splits import Split, no_split
 from lester.abstraction.stages import stage_of
 from sklearn.base import BaseEstimator
@@ -188,7 +189,8 @@ def call_stage(name: str, func: Callable[..., Any], values: dict[str, Any]) -> A
 
 def _call_guarded(name: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
-        return func(*args, **kwargs)
+        with running_stage(func):
+            return func(*args, **kwargs)
     except LesterError as exc:
         if isinstance(exc, StageError):
             raise

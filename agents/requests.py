@@ -22,6 +22,7 @@ from lester.abstraction.frame import is_prov_column
 
 from .oracle import definitions as defs
 from .oracle.analysis import Analysis
+from .oracle.original import Original, load_original
 from .oracle.report_text import split_text
 from .proposals import StepRequest
 from .state import RewriteState
@@ -39,20 +40,22 @@ MAX_TRACE_BYTES = 64 * 1024 * 1024
 def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
     """The request for `step`'s next candidate (a repair's fields are added by the caller)."""
     analysis = Analysis.from_dict(state["analysis"])
-    source = Path(state["script"]).read_text()
+    original = load_original(Path(state["script"]))
+    source = original.source
     tree = ast.parse(source)
     lines = stage_lines(analysis, tree, step)
     needed = defs.needed(source, lines)
+    artifacts = dict(state.get("artifacts") or {})
     return StepRequest(
         step=step,
         script_name=Path(state["script"]).name,
         original_source=source,
-        stage_code=numbered(source, lines),
-        definitions="\n\n".join(f"# line {d.line}\n{d.code}" for d in needed),
+        stage_code=numbered(original, lines),
+        definitions="\n\n".join(f"# {original.where(d.line)}\n{d.code}" for d in needed),
         values=drawn_values(analysis, source, tree, lines, needed),
         analysis_text=analysis.to_text(),
         expected=expected(analysis, step),
-        contract=contract(analysis, source, tree, step, dict(state.get("artifacts") or {})),
+        contract=contract(analysis, original, tree, step, artifacts),
         parts=dict(state.get("parts") or {}),
         attempt=attempt,
         artifacts=dict(state.get("artifacts") or {}),
@@ -73,9 +76,17 @@ def stage_lines(analysis: Analysis, tree: ast.Module, step: str) -> list[int]:
     return sorted({n for stage in STAGES[step] for n in analysis.stages.get(stage, [])})
 
 
-def numbered(source: str, lines: list[int]) -> str:
-    code = source.splitlines()
-    return "\n".join(f"{n:4d}  {code[n - 1]}" for n in lines if 0 < n <= len(code))
+def numbered(original: Original, lines: list[int]) -> str:
+    """The lines with their numbers ("cell 12, line 3" in a notebook)."""
+    code = original.source.splitlines()
+    width = 16 if original.notebook else 4
+    return "\n".join(
+        f"{_line_tag(original, n):>{width}}  {code[n - 1]}" for n in lines if 0 < n <= len(code)
+    )
+
+
+def _line_tag(original: Original, line: int) -> str:
+    return original.where(line) if original.notebook else str(line)
 
 
 def expected(analysis: Analysis, step: str) -> str:
@@ -100,7 +111,7 @@ def _counts(y: Any) -> tuple[list[Any], list[int]]:
 
 
 def contract(
-    analysis: Analysis, source: str, tree: ast.Module, step: str, artifacts: dict[str, str]
+    analysis: Analysis, original: Original, tree: ast.Module, step: str, artifacts: dict[str, str]
 ) -> str:
     """What the step must agree on with the others."""
     if step == "sources":
@@ -112,7 +123,7 @@ def contract(
     rows = row_contract(analysis)
     if step == "prepare":
         return "\n\n".join(
-            [columns_read(analysis, source, tree), rows, sources_as_read(analysis, artifacts)]
+            [columns_read(analysis, original, tree), rows, sources_as_read(analysis, artifacts)]
         )
     return "\n\n".join([prepared_frame(artifacts), rows])
 
@@ -136,7 +147,7 @@ def row_contract(analysis: Analysis) -> str:
     )
 
 
-def columns_read(analysis: Analysis, source: str, tree: ast.Module) -> str:
+def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> str:
     """The original's feature and label lines and the names they read: what the encoders and
     the label will read from the prepared frame."""
     known = _defined_names(tree)
@@ -150,7 +161,7 @@ def columns_read(analysis: Analysis, source: str, tree: ast.Module) -> str:
         read = " and ".join(
             t for t in (f"keys {keys}" if keys else "", f"names {names}" if names else "") if t
         )
-        code = numbered(source, numbers)
+        code = numbered(original, numbers)
         blocks.append(
             f"The {reader} reproduce these lines, which read {read or 'nothing named'}:\n```python\n{code}\n```"
         )

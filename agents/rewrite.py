@@ -1,6 +1,7 @@
 """Driving one rewrite: open the sandbox and trace store, run (or resume) the graph, write the result.
 
-The verified pipeline is written beside the original as `<stem>_lester.py` (never over the original,
+The original is a script or a notebook (`analysis.ipynb` is rewritten from its code cells). The
+verified pipeline is written beside the original as `<stem>_lester.py` (never over the original,
 atomically, and never over a file Lester did not write); an unverified best candidate goes to
 `<stem>_lester.unverified.py` with the report beside it.
 """
@@ -18,7 +19,8 @@ from typing import Any
 from lester.sandbox import open_sandbox
 
 from .graph import build_graph
-from .oracle.analysis import AnalysisError, parse_script, read_script
+from .oracle.analysis import AnalysisError
+from .oracle.original import Original, load_original
 from .proposals import Proposer
 from .runtime import Runtime
 from .state import Budgets, RewriteState, total_attempts, total_tokens
@@ -56,17 +58,17 @@ class RewriteResult:
     sandbox_warning: str | None = None
 
 
-def check_input(script: Path) -> None:
-    """Bad input fails before anything runs (exit code 2)."""
-    if script.suffix != ".py":
-        raise AnalysisError(f"{script} is not a Python file (.py)")
-    parse_script(read_script(script), script)
+def check_input(script: Path) -> Original:
+    """Bad input fails before anything runs (exit code 2): the original must be a readable
+    Python script or a notebook whose code converts to one."""
+    return load_original(script)
 
 
 def rewrite(options: RewriteOptions, progress: Callable[[str], None]) -> RewriteResult:
     started = time.perf_counter()
     script = options.script.resolve()
-    check_input(script)
+    for note in check_input(script).notes:
+        progress(f"notebook: {note}")
     if options.no_lifter and options.llm is None:
         raise AnalysisError("--no-lifter needs a model: --model NAME, or LESTER_MODEL")
     data_dir = (options.data_dir or script.parent).resolve()
@@ -74,8 +76,10 @@ def rewrite(options: RewriteOptions, progress: Callable[[str], None]) -> Rewrite
         raise AnalysisError(f"data directory not found: {data_dir}")
     store = TraceStore((options.traces or script.parent / ".lester").resolve())
     for existing in (options.resume, options.fork):
-        if existing and store.get(existing) is None:
-            raise AnalysisError(f"no run {existing} in {store.root}")
+        if existing:
+            _check_stored(store, existing, script)
+    if options.resume:
+        store.claim(options.resume)
     run_id = options.resume or store.start(script, data_dir, options.model, parent=options.fork)
     config = {
         "configurable": {"thread_id": run_id},
@@ -88,15 +92,13 @@ def rewrite(options: RewriteOptions, progress: Callable[[str], None]) -> Rewrite
             data_dir=data_dir,
             outputs_root=store.run_dir(run_id) / "jobs",
         ) as sandbox:
-            if sandbox.warning:
-                progress(f"warning: {sandbox.warning}")
             runtime = Runtime(
                 sandbox,
                 store.run_dir(run_id),
                 options.llm,
                 options.budgets,
                 progress,
-                job_timeout=options.job_timeout,
+                options.job_timeout,
             )
             graph = build_graph(runtime).compile(checkpointer=store.checkpointer())
             if options.fork:
@@ -121,6 +123,17 @@ def rewrite(options: RewriteOptions, progress: Callable[[str], None]) -> Rewrite
         time.perf_counter() - started,
         warning,
     )
+
+
+def _check_stored(store: TraceStore, run_id: str, script: Path) -> None:
+    """A run to resume or fork from must exist and be a run of this very script."""
+    row = store.get(run_id)
+    if row is None:
+        store.close()
+        raise AnalysisError(f"no run {run_id} in {store.root}")
+    if Path(row.script).resolve() != script:
+        store.close()
+        raise AnalysisError(f"run {run_id} rewrote {row.script}, not {script}")
 
 
 def _fork_values(graph: Any, options: RewriteOptions, run_id: str) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from lester.sandbox import Sandbox
 
 from .lifter.proposer import OfflineLifter
 from .oracle.analysis import Analysis
+from .oracle.original import load_original
 from .proposals import Proposer
 from .state import Budgets, RewriteState
 
@@ -32,7 +33,7 @@ class Runtime:
     def lifter(self, state: RewriteState) -> OfflineLifter:
         if self._lifter is None:
             analysis = Analysis.from_dict(state["analysis"])
-            self._lifter = OfflineLifter(analysis, Path(state["script"]).read_text())
+            self._lifter = OfflineLifter(analysis, load_original(Path(state["script"])).source)
         return self._lifter
 
     def candidate_path(self, name: str) -> Path:

@@ -46,7 +46,9 @@ def title(state: RewriteState) -> str:
 
 def analyse_node(state: RewriteState, rt: Runtime) -> dict[str, Any]:
     rt.progress("analyse: running the original in the sandbox")
-    analysis = analyze(Path(state["script"]), Path(state["data_dir"]), rt.sandbox)
+    analysis = analyze(
+        Path(state["script"]), Path(state["data_dir"]), rt.sandbox, timeout=rt.job_timeout
+    )
     record = {
         "node": "analyse",
         "time": time.time(),
@@ -232,7 +234,7 @@ def _failed(
         update.update(parts={**own, "preamble": parts.get("preamble", "")}, authors={step: author})
         rt.progress(f"{step}: the fault lies in {at_fault}; going back to it")
     attempts = state.get("attempts") or {}
-    attempt = record["attempt"] if at_fault == step else attempts.get(at_fault, record["attempt"])
+    attempt = record["attempt"] if at_fault == step else attempts.get(at_fault, 0)
     update["next"] = at_fault if _can_retry(state, rt, at_fault, attempt) else "done"
     if update["next"] == "done":
         update.update(outcome="not-verified", message=f"step {step} failed: {_headline(problem)}")
@@ -422,7 +424,7 @@ def verify_node(state: RewriteState, rt: Runtime) -> dict[str, Any]:
     path.write_text(state["module"])
     rt.progress("verify: running the candidate in the sandbox and comparing with the original")
     verification = verify_candidate(
-        Analysis.from_dict(state["analysis"]), path, rt.sandbox
+        Analysis.from_dict(state["analysis"]), path, rt.sandbox, timeout=rt.job_timeout
     ).to_dict()
     record = {"node": "verify", "attempt": n, "time": time.time(), "verification": verification}
     if verification["ok"]:

@@ -2,11 +2,15 @@
 
 Checkpoints deserialize strictly (only JSON-like types), because the state holds nothing else and a
 checkpoint file is not trusted to carry code. A run's sandbox outputs and candidate modules live in
-`runs/<run id>/` beside the database.
+`runs/<run id>/` beside the database. Each run records the process running it, so that a run whose
+process was killed is marked `interrupted` the next time the store is opened, not left "running".
+A file that is not a readable store raises `TraceStoreError` (the CLI's exit code 2).
 """
 
 from __future__ import annotations
 
+import os
+import socket
 import sqlite3
 import time
 import uuid
@@ -18,6 +22,7 @@ from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 DB_NAME = "lester.sqlite"
+INTERRUPTED = "interrupted"
 COLUMNS = (
     "run_id",
     "script",
@@ -61,17 +66,56 @@ class RunRow:
     message: str | None
 
 
+class TraceStoreError(ValueError):
+    """The trace store is not SQLite, or is damaged."""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class TraceStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(root / DB_NAME, check_same_thread=False)
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, script TEXT, data_dir TEXT, model TEXT, "
-            "started REAL, finished REAL, outcome TEXT, level TEXT, attempts INTEGER DEFAULT 0, calls INTEGER DEFAULT 0, "
-            "tokens INTEGER DEFAULT 0, parent TEXT, output TEXT, message TEXT)"
-        )
-        self.conn.commit()
+        try:
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, script TEXT, data_dir TEXT, model TEXT, "
+                "started REAL, finished REAL, outcome TEXT, level TEXT, attempts INTEGER DEFAULT 0, calls INTEGER DEFAULT 0, "
+                "tokens INTEGER DEFAULT 0, parent TEXT, output TEXT, message TEXT)"
+            )
+            known = {row[1] for row in self.conn.execute("PRAGMA table_info(runs)")}
+            for column in ("owner_pid INTEGER", "owner_host TEXT"):
+                if column.split()[0] not in known:
+                    self.conn.execute(f"ALTER TABLE runs ADD COLUMN {column}")
+            self._mark_interrupted()
+            self.conn.commit()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise TraceStoreError(
+                f"{root / DB_NAME} is not a readable trace store ({exc}): it is corrupt or not "
+                "Lester's; move it away to start a new one"
+            ) from exc
+
+    def _mark_interrupted(self) -> None:
+        """Runs still "running" whose process on this host is gone were killed: say so."""
+        rows = self.conn.execute(
+            "SELECT run_id, owner_pid FROM runs WHERE outcome IS NULL AND owner_host = ?",
+            (socket.gethostname(),),
+        ).fetchall()
+        for run_id, pid in rows:
+            if pid is not None and not _alive(pid):
+                self.conn.execute(
+                    "UPDATE runs SET outcome = ?, message = COALESCE(message, ?) WHERE run_id = ?",
+                    (INTERRUPTED, "the process running it ended before the run finished", run_id),
+                )
 
     def checkpointer(self) -> SqliteSaver:
         return SqliteSaver(self.conn, serde=JsonPlusSerializer(allowed_msgpack_modules=None))
@@ -82,11 +126,25 @@ class TraceStore:
     def start(self, script: Path, data_dir: Path, model: str, parent: str | None = None) -> str:
         run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
         self.conn.execute(
-            "INSERT INTO runs (run_id, script, data_dir, model, started, parent) VALUES (?, ?, ?, ?, ?, ?)",
-            (run_id, str(script), str(data_dir), model, time.time(), parent),
+            "INSERT INTO runs (run_id, script, data_dir, model, started, parent, owner_pid, owner_host) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (run_id, str(script), str(data_dir), model, time.time(), parent, *self._owner()),
         )
         self.conn.commit()
         return run_id
+
+    def claim(self, run_id: str) -> None:
+        """This process continues `run_id` (a resume): it is running again, and ours."""
+        self.conn.execute(
+            "UPDATE runs SET outcome = NULL, finished = NULL, owner_pid = ?, owner_host = ? "
+            "WHERE run_id = ?",
+            (*self._owner(), run_id),
+        )
+        self.conn.commit()
+
+    @staticmethod
+    def _owner() -> tuple[int, str]:
+        return os.getpid(), socket.gethostname()
 
     def finish(self, run_id: str, **fields: Any) -> None:
         fields["finished"] = time.time()

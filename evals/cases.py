@@ -1,6 +1,6 @@
 """The corpus as a list of cases, and the scratch copies the agent runs on.
 
-A case is a folder with `messy.py` and `meta.json`. The agent writes beside the script it rewrites
+A case is a folder with `meta.json` and the original: `messy.py`, or a notebook `messy.ipynb`. The agent writes beside the script it rewrites
 (its pipeline, its trace store) and some originals write scratch files into their folder, so an
 evaluation only ever runs on copies: the corpus stays exactly as committed.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 CORPUS = Path(__file__).resolve().parent / "corpus"  # the corpus shipped with Lester
-SCRIPT = "messy.py"
+SCRIPTS = ("messy.py", "messy.ipynb")  # the original, a script or a notebook
 META = "meta.json"
 # What a previous rewrite may have left in a case folder; never part of a case.
 LEFTOVERS = (".lester", "*_lester.py", "*_lester.unverified.py", "__pycache__")
@@ -30,6 +30,11 @@ class Case:
     name: str
     folder: Path
     meta: dict[str, Any]
+
+    @property
+    def script(self) -> str:
+        """The original's file name in the case folder."""
+        return next(name for name in SCRIPTS if (self.folder / name).is_file())
 
     @property
     def domain(self) -> str:
@@ -51,10 +56,12 @@ def discover(corpus: Path, patterns: str | None = None) -> list[Case]:
     cases = [
         _load(folder)
         for folder in sorted(corpus.iterdir())
-        if (folder / SCRIPT).is_file() and (folder / META).is_file()
+        if any((folder / name).is_file() for name in SCRIPTS) and (folder / META).is_file()
     ]
     if not cases:
-        raise EvalInputError(f"no cases in {corpus} (a case is a folder with {SCRIPT} and {META})")
+        raise EvalInputError(
+            f"no cases in {corpus} (a case is a folder with {META} and {' or '.join(SCRIPTS)})"
+        )
     if patterns:
         wanted = [p.strip() for p in patterns.split(",") if p.strip()]
         cases = [c for c in cases if any(fnmatch.fnmatchcase(c.name, p) for p in wanted)]
@@ -76,4 +83,4 @@ def _load(folder: Path) -> Case:
 def copy_case(case: Case, target: Path) -> Path:
     """Copy the case into `target` (which must not exist yet); returns the copied script."""
     shutil.copytree(case.folder, target, ignore=shutil.ignore_patterns(*LEFTOVERS))
-    return target / SCRIPT
+    return target / case.script

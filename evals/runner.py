@@ -37,6 +37,7 @@ class Task:
     sandbox: str
     trace: str  # the trace store, as results.json names it (relative to the results folder)
     no_lifter: bool = False
+    timeout: float = 120.0  # seconds per sandbox run
 
 
 def resolve_sandbox(name: str) -> str:
@@ -45,10 +46,9 @@ def resolve_sandbox(name: str) -> str:
     `auto` is decided here so that all cases of one evaluation run on the same backend, and the
     Docker image is built (when its inputs changed) here, so that parallel cases do not race to
     build it."""
-    from lester.sandbox import docker_available
+    from lester.sandbox import choose_backend
 
-    if name == "auto":
-        name = "docker" if docker_available() else "local"
+    name = choose_backend(name)
     if name == "docker":
         from lester.sandbox.docker_backend import docker_client
         from lester.sandbox.image import ensure_image
@@ -74,6 +74,7 @@ def run_case(task: Task) -> dict[str, Any]:
                 traces=traces,
                 llm=llm_for(task.model),
                 no_lifter=task.no_lifter,
+                job_timeout=task.timeout,
             )
             result = rewrite(options, lambda line: print(line, file=log, flush=True))
         except AnalysisError as exc:

@@ -46,6 +46,8 @@ def eval_command(
         None, "--out", help="A new folder for the results (default: eval-results/<timestamp>)."
     ),
     sandbox: str = cli_options.SANDBOX,
+    timeout: float = cli_options.TIMEOUT,
+    unsafe_local: bool = cli_options.UNSAFE_LOCAL,
 ) -> None:
     """Rewrite every case of the corpus (copies of them) and report what verified, per idiom and stage."""
     from lester.agents.proposals import llm_for
@@ -55,8 +57,7 @@ def eval_command(
     from lester.evals.runner import TRACE_DIR, Task, resolve_sandbox, run_tasks
     from lester.evals.text import headline, seconds, verdict
 
-    if sandbox not in ("auto", "docker", "local"):
-        fail(f"--sandbox must be auto, docker or local, not {sandbox!r}")
+    sandbox = cli_options.backend(sandbox, unsafe_local)
     if no_lifter and llm_for(model) is None:
         fail("--no-lifter needs a model: --model NAME, or LESTER_MODEL")
     corpus = corpus or CORPUS
@@ -83,6 +84,7 @@ def eval_command(
             sandbox=backend,
             trace=f"cases/{case.name}/{TRACE_DIR}",
             no_lifter=no_lifter,
+            timeout=timeout,
         )
         for case in selected
     ]

@@ -10,11 +10,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from lester.abstraction import LesterError, load_pipeline, load_run
+from lester.abstraction import LesterError, load_run
+
+from . import cli_options
 
 # Piped output (logs, CI) gets wide tables instead of ellipses; a terminal keeps its own width.
 console = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # messages name paths: never break them
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -27,26 +29,49 @@ def run_command(
         ..., help="A declarative pipeline module (a .py file using `import lester`)."
     ),
     out: Path = typer.Option(
-        None, "--out", help="Where to save the run's artifacts (default: runs/<pipeline>-<time>)."
+        None,
+        "--out",
+        help="A new folder for the run's artifacts (default: runs/<pipeline>-<time>).",
     ),
     data_dir: Path = typer.Option(
         None, "--data-dir", help="Directory the sources read from (default: the pipeline's folder)."
     ),
+    sandbox: str = cli_options.SANDBOX,
+    unsafe_local: bool = cli_options.UNSAFE_LOCAL,
+    timeout: float = typer.Option(600.0, "--timeout", min=1, help="Seconds the run may take."),
 ) -> None:
-    """Execute a declarative pipeline with provenance and save every artifact."""
+    """Execute a declarative pipeline with provenance in the sandbox and save every artifact.
+
+    The module runs in the sandbox like any code Lester did not write (on a copy of the data);
+    its artifacts are copied out. Exit codes: 0 saved, 1 the pipeline failed, 2 bad input."""
+    from lester.sandbox import SandboxUnavailable
+    from lester.sandboxed_run import (
+        RunFailed,
+        RunInputError,
+        check_inputs,
+        check_target,
+        run_in_sandbox,
+    )
+
     started = time.perf_counter()
+    backend = cli_options.backend(sandbox, unsafe_local)
     target = out or Path("runs") / f"{pipeline.stem}-{time.strftime('%Y%m%d-%H%M%S')}"
+    directory = data_dir or pipeline.parent
     try:
-        with console.status(f"running {pipeline}"):
-            result = load_pipeline(pipeline).run(data_dir=data_dir)
-            result.save(target)
-    except LesterError as exc:
+        check_inputs(pipeline, directory)
+        check_target(target, default=out is None)
+        with console.status(f"running {pipeline} in the sandbox"):
+            summary = run_in_sandbox(pipeline, directory, target, backend, timeout)
+    except (RunInputError, SandboxUnavailable) as exc:
         fail(str(exc))
-    table = Table(title=f"run saved to {target}", show_header=False)
-    table.add_row("prepared rows", str(len(result.prepared)))
-    table.add_row("X_train / X_test", f"{result.X_train.shape} / {result.X_test.shape}")
-    table.add_row("model", type(result.model).__name__)
-    table.add_row("sources", ", ".join(f"{n} ({len(f)} rows)" for n, f in result.sources.items()))
+    except RunFailed as exc:
+        fail(str(exc), code=1)
+    table = Table(title=f"run saved to {summary.target}", show_header=False)
+    table.add_row("prepared rows", str(summary.prepared_rows))
+    table.add_row("X_train / X_test", f"{summary.X_train} / {summary.X_test}")
+    table.add_row("model", summary.model.rsplit(".", 1)[-1])
+    table.add_row("sources", ", ".join(summary.sources))
+    table.add_row("sandbox", summary.backend)
     table.add_row("time", f"{time.perf_counter() - started:.2f} s")
     console.print(table)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from lester import cli_options
-from lester.cli_pipeline import console, fail
+from lester.cli_pipeline import console, err, fail
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 DEFAULT_EVALS = Path("eval-results")
@@ -44,17 +44,21 @@ def ui_command(
         "(default: eval-results/ when it exists).",
     ),
     sandbox: str = cli_options.SANDBOX,
+    unsafe_local: bool = cli_options.UNSAFE_LOCAL,
 ) -> None:
     """Browse, compare and fork agent runs and eval reports in a local web app."""
     import uvicorn
 
-    from lester.agents.traces import DB_NAME
+    from lester.agents.traces import DB_NAME, TraceStore, TraceStoreError
     from lester.ui.app import UIConfig, create_app
 
-    if sandbox not in ("auto", "docker", "local"):
-        fail(f"--sandbox must be auto, docker or local, not {sandbox!r}")
+    sandbox = cli_options.backend(sandbox, unsafe_local)
     if not (traces / DB_NAME).is_file():
         fail(f"no trace store at {traces} (run `lester rewrite` first, or pass --traces PATH)")
+    try:
+        TraceStore(traces).close()
+    except TraceStoreError as exc:
+        fail(str(exc))
     roots = list(evals or ([DEFAULT_EVALS] if DEFAULT_EVALS.is_dir() else []))
     config = UIConfig(
         traces=traces,
@@ -62,6 +66,14 @@ def ui_command(
         sandbox=sandbox,
         allowed_hosts=["127.0.0.1", "localhost", "[::1]"] if host in LOOPBACK else None,
     )
+    if host not in LOOPBACK:
+        err.print(
+            f"[bold yellow]warning:[/] serving on {host}, not loopback: anyone who can reach it "
+            "reads every run (code, prompts, data samples) and can fork runs with the token "
+            "shown in its pages. Serve on 127.0.0.1 and tunnel (ssh -L) unless this network is "
+            "yours alone.",
+            highlight=False,
+        )
     shown = f"[{host}]" if ":" in host else host
     console.print(
         f"Lester UI on http://{shown}:{port}/  (traces {traces.resolve()})", highlight=False

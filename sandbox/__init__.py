@@ -1,8 +1,9 @@
 """Isolated execution of code Lester did not write: the user's scripts and every candidate.
 
-Public API: `open_sandbox`, `Sandbox`, `Job`, `SandboxResult`, `docker_available`. Exports load
-lazily because the package also runs inside the sandbox image (harness, fork server), which has
-neither the Docker SDK nor any reason to import it.
+Public API: `open_sandbox`, `Sandbox`, `Job`, `SandboxResult`, `docker_available`,
+`choose_backend`, `SandboxUnavailable`. Exports load lazily because the package also runs inside
+the sandbox image (harness, fork server), which has neither the Docker SDK nor any reason to
+import it.
 """
 
 from __future__ import annotations
@@ -11,18 +12,29 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from lester.sandbox.api import Sandbox, open_sandbox
-    from lester.sandbox.docker_backend import docker_available
-    from lester.sandbox.job import Job, SandboxResult
+    from .api import Sandbox, choose_backend, open_sandbox
+    from .docker_backend import docker_available
+    from .job import Job, SandboxResult
+    from .local_backend import SandboxUnavailable
 
 _EXPORTS = {
     "Job": "lester.sandbox.job",
     "SandboxResult": "lester.sandbox.job",
     "Sandbox": "lester.sandbox.api",
     "open_sandbox": "lester.sandbox.api",
+    "choose_backend": "lester.sandbox.api",
     "docker_available": "lester.sandbox.docker_backend",
+    "SandboxUnavailable": "lester.sandbox.local_backend",
 }
-__all__ = ["Job", "Sandbox", "SandboxResult", "docker_available", "open_sandbox"]
+__all__ = [
+    "Job",
+    "Sandbox",
+    "SandboxResult",
+    "SandboxUnavailable",
+    "choose_backend",
+    "docker_available",
+    "open_sandbox",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -3,7 +3,9 @@
 A `Sandbox` belongs to one session (one rewrite): its containers are never shared with another
 session, and its jobs' outputs are collected under one directory (removed on close unless the
 caller gave `outputs_root`). The backend is Docker whenever a daemon answers; otherwise the
-local backend, which is weaker and says so.
+local backend, which is weaker and says so loudly, and which refuses to run where it cannot
+isolate jobs (`SandboxUnavailable`) unless asked for as `unsafe-local`. `auto` never falls back
+silently: the session's first log line names the backend and why it was chosen.
 """
 
 from __future__ import annotations
@@ -17,13 +19,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal, Protocol
 
-from lester.sandbox.docker_backend import DockerBackend, docker_available
-from lester.sandbox.job import Job, SandboxResult
-from lester.sandbox.local_backend import LocalBackend
+from .docker_backend import DockerBackend, docker_problem
+from .job import Job, SandboxResult
+from .local_backend import LocalBackend
 
 log = logging.getLogger(__name__)
 
-BackendName = Literal["auto", "docker", "local"]
+BackendName = Literal["auto", "docker", "local", "unsafe-local"]
 
 
 class Backend(Protocol):
@@ -61,7 +63,9 @@ class Sandbox:
         if data_dir is not None and not data_dir.is_dir():
             raise NotADirectoryError(f"data dir is not a directory: {data_dir}")
         outputs_dir = self.outputs_root / f"job-{next(self._numbers):04d}"
-        return self.backend.run(job, data_dir, outputs_dir)
+        result = self.backend.run(job, data_dir, outputs_dir)
+        result.limits = job.limits()
+        return result
 
     def close(self) -> None:
         self.backend.close()
@@ -97,17 +101,38 @@ def open_sandbox(
     (removed on close).
     """
     session = session or uuid.uuid4().hex[:12]
-    if backend == "auto":
-        backend = "docker" if docker_available() else "local"
-        if backend == "local":
-            log.warning(
-                "no Docker daemon answers: using the local sandbox backend, which is weaker"
-            )
     chosen: Backend
+    if backend == "auto":
+        backend = _auto()
     if backend == "docker":
         chosen = DockerBackend(session, pool_size=pool_size, image=image)
-    elif backend == "local":
-        chosen = LocalBackend(session)
+        log.info(
+            "sandbox: docker (image %s; hardened containers, see docs/security.md)", chosen.image
+        )
+    elif backend in ("local", "unsafe-local"):
+        chosen = LocalBackend(session, allow_unisolated=backend == "unsafe-local")
+        log.warning("sandbox: %s", chosen.warning)
     else:
         raise ValueError(f"unknown sandbox backend: {backend!r}")
     return Sandbox(chosen, session, data_dir, outputs_root)
+
+
+def _auto() -> str:
+    """Docker when a daemon answers; else the local backend, saying why Docker was not used."""
+    problem = docker_problem()
+    if problem is None:
+        return "docker"
+    log.warning("no Docker daemon answers (%s): falling back to the local sandbox", problem)
+    return "local"
+
+
+def choose_backend(name: str) -> str:
+    """The concrete backend `open_sandbox(name)` would use, settled once for many sessions (an
+    evaluation's workers); raises `SandboxUnavailable` where the local one cannot isolate."""
+    if name == "auto":
+        name = _auto()
+    if name in ("local", "unsafe-local"):
+        log.warning(
+            "sandbox: %s", LocalBackend("probe", allow_unisolated=name == "unsafe-local").warning
+        )
+    return name

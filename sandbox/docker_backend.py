@@ -9,9 +9,12 @@ Design (the simplest that meets the latency target):
 - Hardening is not optional: no network, read-only root file system, a size-capped tmpfs as the
   only writable area, memory = memory+swap limit, CPU and pids limits, all capabilities dropped,
   `no-new-privileges`, user nobody, no core dumps, and an environment built from scratch (nothing
-  from the host). The data dir is bind-mounted read-only at `/data` (and at its own host path when
-  that path cannot clash with the container's file system, for scripts with absolute paths); when
-  nobody cannot read it (a 0700 home or temp dir), a world-readable copy is mounted instead.
+  from the host). The data dir itself is never mounted: a staged view of it (see `dataview`: no
+  hidden entries, no Lester state, no links leading out), private to the container's user, is
+  bind-mounted read-only at `/data` (and at its own host path when that path cannot clash with
+  the container's file system, for scripts with absolute paths). The fork server copies it into
+  a fresh working directory for every job (the scratch tmpfs is sized for the data plus
+  `scratch_mb`), so a script may change its data freely and nothing reaches the user's files.
 - Limits: the server enforces the job's timeout and output cap by killing every process of the
   job, and reads the container cgroup's OOM-kill and pids counters to say which limit ended a
   job. The host keeps a backstop deadline and kills the whole container if the server does not
@@ -29,10 +32,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import shutil
 import socket
-import stat
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -42,17 +42,19 @@ from typing import Any
 import docker
 import docker.errors
 from docker.types import LogConfig, Mount, Ulimit
-from lester.sandbox import protocol
-from lester.sandbox.image import ensure_image
-from lester.sandbox.job import Job, SandboxResult
-from lester.sandbox.outcome import describe_exit
-from lester.sandbox.pool import WarmPool
+
+from . import hostdirs, protocol
+from .dataview import copy_view, describe_skipped
+from .image import ensure_image
+from .job import Job, SandboxResult
+from .outcome import describe_exit
+from .pool import WarmPool
 
 log = logging.getLogger(__name__)
 
 LABEL = "lester.sandbox"
 DATA_MOUNT = "/data"
-USER = "65534:65534"
+NOBODY = 65534
 STARTUP_TIMEOUT = 120.0
 ANSWER_GRACE = 30.0
 _SHM_MB = 64
@@ -66,12 +68,20 @@ def docker_client(timeout: float = 60.0) -> docker.DockerClient:
     return docker.from_env(timeout=int(timeout))
 
 
+def docker_problem() -> str | None:
+    """None when a Docker daemon answers a ping, else why not (where it looked, what failed)."""
+    where = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+    try:
+        if docker_client(timeout=3).ping():
+            return None
+        return f"{where} did not answer the ping"
+    except Exception as exc:
+        return f"{where}: {type(exc).__name__}: {str(exc)[:200]}"
+
+
 def docker_available() -> bool:
     """True when a Docker daemon answers a ping."""
-    try:
-        return bool(docker_client(timeout=3).ping())
-    except Exception:
-        return False
+    return docker_problem() is None
 
 
 def _alive(pid: int) -> bool:
@@ -85,7 +95,9 @@ def _alive(pid: int) -> bool:
 
 
 def sandbox_containers(client: docker.DockerClient) -> list[Any]:
-    return client.containers.list(all=True, filters={"label": f"{LABEL}=1"})
+    """Lester's containers; one removed while they are listed (a job that hit a limit, another
+    session ending) is left out instead of failing the listing."""
+    return client.containers.list(all=True, filters={"label": f"{LABEL}=1"}, ignore_removed=True)
 
 
 def is_stale(container: Any) -> bool:
@@ -173,7 +185,12 @@ class Container:
     """One sandbox container running the fork server; `run` sends a job and waits for the answer."""
 
     def __init__(
-        self, client: docker.DockerClient, image: str, key: PoolKey, session: str, data: Path | None
+        self,
+        client: docker.DockerClient,
+        image: str,
+        key: PoolKey,
+        session: str,
+        data: StagedData | None,
     ) -> None:
         self.client = client
         self.container = client.containers.create(**_config(image, key, session, data))
@@ -234,53 +251,61 @@ class Container:
             self.container.remove(force=True)
 
 
-def _readable_by_nobody(root: Path) -> bool:
-    """Whether the container's user can read the whole tree (through "other" permissions)."""
-    if any(not p.stat().st_mode & stat.S_IXOTH for p in root.parents):
-        return False
-    for directory, _, files in os.walk(root):
-        if os.stat(directory).st_mode & 0o005 != 0o005:
-            return False
-        if any(not os.stat(os.path.join(directory, f)).st_mode & stat.S_IROTH for f in files):
-            return False
-    return True
+def container_user() -> int:
+    """The uid (and gid) jobs run as: nobody when the host can hand the staged view to nobody
+    (it runs as root), else the host user itself, which is unprivileged and owns the view."""
+    return NOBODY if os.geteuid() == 0 else os.geteuid()
 
 
-def _readable_copy(data_dir: Path) -> Path:
-    """A world-readable copy of `data_dir` in a fresh temporary directory."""
-    stage = Path(tempfile.mkdtemp(prefix="lester-data-"))
-    copy = stage / "data"
-    shutil.copytree(data_dir, copy, symlinks=False)
-    for directory, _, files in os.walk(stage):
-        os.chmod(directory, 0o755)
-        for name in files:
-            os.chmod(os.path.join(directory, name), 0o444)
-    return copy
+@dataclass(frozen=True)
+class StagedData:
+    """The data a pool's containers mount: the staged view and its size in bytes."""
+
+    path: Path
+    size: int
+
+    @classmethod
+    def stage(cls, data_dir: Path) -> StagedData:
+        """Copy the view of `data_dir` into a private host folder (0700, the copy owned by the
+        container's user and read-only)."""
+        folder = hostdirs.private_dir("view")
+        try:
+            uid = container_user()
+            stats = copy_view(data_dir, folder / "data", writable=False, uid=uid)
+        except BaseException:
+            hostdirs.remove(folder)
+            raise
+        if note := describe_skipped(stats):
+            log.info(note)
+        return cls(folder / "data", stats.bytes)
 
 
-def _config(image: str, key: PoolKey, session: str, data: Path | None) -> dict[str, Any]:
+def _config(image: str, key: PoolKey, session: str, data: StagedData | None) -> dict[str, Any]:
     """The container's settings: every hardening option applies to every container.
 
-    `data` is what is mounted for `key.data_dir`: the directory itself or a readable copy.
+    `data` is the staged view mounted for `key.data_dir`.
     """
     threads = str(max(1, int(key.cpus)))
     mounts = []
+    scratch_mb = key.scratch_mb
     if key.data_dir is not None and data is not None:
         host_path = str(key.data_dir)
-        mounts.append(Mount(DATA_MOUNT, str(data), type="bind", read_only=True))
+        mounts.append(Mount(DATA_MOUNT, str(data.path), type="bind", read_only=True))
         clashes = any(host_path == p or host_path.startswith(p + "/") for p in _RESERVED)
         if host_path != "/" and not clashes:
-            mounts.append(Mount(host_path, str(data), type="bind", read_only=True))
+            mounts.append(Mount(host_path, str(data.path), type="bind", read_only=True))
+        scratch_mb += -(-data.size // (1024 * 1024))
     command = ["python", "-m", "lester.sandbox.server"]
+    uid = container_user()
     return {
         "image": image,
         "command": command + (["--data", DATA_MOUNT] if key.data_dir is not None else []),
-        "user": USER,
+        "user": f"{uid}:{uid}",
         "hostname": "sandbox",
         "working_dir": "/tmp",
         "network_mode": "none",
         "read_only": True,
-        "tmpfs": {"/tmp": f"rw,nosuid,nodev,noexec,size={key.scratch_mb}m,mode=1777"},
+        "tmpfs": {"/tmp": f"rw,nosuid,nodev,noexec,size={scratch_mb}m,mode=1777"},
         "shm_size": f"{_SHM_MB}m",
         "mounts": mounts,
         "mem_limit": f"{key.memory_mb}m",
@@ -320,26 +345,26 @@ class DockerBackend:
         removed = remove_containers([c for c in sandbox_containers(self.client) if is_stale(c)])
         if removed:
             log.info("removed %d stale sandbox container(s): %s", len(removed), ", ".join(removed))
+        hostdirs.sweep_stale()
         self.image = image or ensure_image(self.client, log=log.info)
         self._pools: dict[PoolKey, WarmPool[Container]] = {}
-        self._copies: list[Path] = []
+        self._staged: dict[Path, StagedData] = {}
         self._lock = threading.Lock()
 
-    def _mount_source(self, data_dir: Path | None) -> Path | None:
-        """The data dir itself when the container's user can read it, else a readable copy
-        (made once per pool: the session's data does not change while it runs)."""
-        if data_dir is None or _readable_by_nobody(data_dir):
-            return data_dir
-        log.info("%s is not readable by the sandbox user: mounting a readable copy", data_dir)
-        copy = _readable_copy(data_dir)
-        self._copies.append(copy.parent)
-        return copy
+    def _stage(self, data_dir: Path | None) -> StagedData | None:
+        """The staged view of `data_dir`, made once per session (its data does not change while
+        it runs) and shared by the pools of every limit."""
+        if data_dir is None:
+            return None
+        if data_dir not in self._staged:
+            self._staged[data_dir] = StagedData.stage(data_dir)
+        return self._staged[data_dir]
 
     def warm(self, key: PoolKey) -> WarmPool[Container]:
         """The pool for `key`, created (and its containers started) on first use."""
         with self._lock:
             if key not in self._pools:
-                data = self._mount_source(key.data_dir)
+                data = self._stage(key.data_dir)
                 factory = lambda: Container(self.client, self.image, key, self.session, data)  # noqa: E731
                 self._pools[key] = WarmPool(factory, self.pool_size)
             return self._pools[key]
@@ -377,5 +402,6 @@ class DockerBackend:
             pools, self._pools = list(self._pools.values()), {}
         for pool in pools:
             pool.close()
-        for copy in self._copies:
-            shutil.rmtree(copy, ignore_errors=True)
+        for staged in self._staged.values():
+            hostdirs.remove(staged.path.parent)
+        self._staged = {}

@@ -22,9 +22,10 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from lester.sandbox.outputs import TRACE
-from lester.sandbox.recorder import Recorder, install_hooks
-from lester.sandbox.script_values import plain_globals
+from .outputs import TRACE
+from .recorder import Recorder, install_hooks
+from .script_values import plain_globals
+from .seccomp import deny_tracing
 
 _TRACEBACK_CHARS = 20_000
 
@@ -140,5 +141,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if trace["status"] == "ok" else 1
 
 
+def sandboxed_main(argv: list[str] | None = None) -> int:
+    """`main` in a process of the sandbox: the seccomp filter goes in before any of the job's code
+    runs (and stays with the process, which is why `main` itself leaves it out)."""
+    refused = deny_tracing()
+    if refused:
+        print(f"lester sandbox: {refused}", file=sys.stderr)
+    return main(argv)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(sandboxed_main())

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from lester.sandbox.limits import KilledBy
-from lester.sandbox.outputs import unpack
+from .limits import KilledBy
+from .outputs import unpack
 
 JobKind = Literal["script", "pipeline"]
 
@@ -37,17 +37,40 @@ class Job:
     scratch_mb: int = 512
     args: list[str] = field(default_factory=list)
 
+    def limits(self) -> dict[str, float]:
+        """The limits a result's `limit_message` quotes."""
+        return {
+            "timeout": self.timeout,
+            "memory_mb": self.memory_mb,
+            "pids": self.pids,
+            "output_mb": self.output_cap_bytes / (1024 * 1024),
+            "scratch_mb": self.scratch_mb,
+        }
+
+
+_LIMIT_MESSAGES = {
+    "timeout": "the job ran past its {timeout:g} s wall-clock limit and was killed",
+    "memory": "the job used more than its {memory_mb:g} MB memory limit and was killed",
+    "pids": "the job tried to run more than {pids:g} processes at once (the process limit)",
+    "output": "the job printed more than {output_mb:g} MB and was killed",
+    "scratch": (
+        "the job filled its {scratch_mb:g} MB scratch area (No space left on device): it "
+        "writes more than the scratch limit allows"
+    ),
+}
+
 
 @dataclass
 class SandboxResult:
     """The outcome of one job.
 
-    `killed_by` names the limit that ended the job ("timeout", "memory", "pids", "output"), None
+    `killed_by` names the limit that ended the job ("timeout", "memory", "pids", "output",
+    "scratch"), None
     when it ended on its own. `harness_error` is set when the harness (or the sandbox around it)
     failed to report, as opposed to the job's code failing, which `trace["error"]` describes.
     `outputs_dir` holds what the harness wrote (trace.json, .npy, Parquet, joblib), minus
     `outputs_omitted` when those exceeded the cap. `stdout_tail`/`stderr_tail` are the last bytes
-    of each stream.
+    of each stream. `limits` are the job's (for `limit_message`).
     """
 
     backend: str
@@ -62,13 +85,25 @@ class SandboxResult:
     harness_error: str | None = None
     outputs_omitted: list[str] = field(default_factory=list)
     sandbox_id: str | None = None
+    limits: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def limit_message(self) -> str:
+        """The limit that ended the job, as a sentence with its value ("" when none did)."""
+        if self.killed_by is None:
+            return ""
+        return _LIMIT_MESSAGES[self.killed_by].format_map(
+            {**Job("script", Path()).limits(), **self.limits}
+        )
 
     @property
     def ok(self) -> bool:
-        """The job ran to completion within its limits and its code raised nothing."""
+        """The job ran to completion within its limits and its code raised nothing: the trace
+        says so and the exit status the supervisor saw agrees (a job can write the trace)."""
         return (
             self.killed_by is None
             and self.harness_error is None
+            and self.exit_code == 0
             and self.trace is not None
             and self.trace.get("status") == "ok"
         )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-KilledBy = Literal["timeout", "memory", "pids", "output"]
+KilledBy = Literal["timeout", "memory", "pids", "output", "scratch"]
 
 _CGROUP = Path("/sys/fs/cgroup")
 # (cgroup v1 file, cgroup v2 file, counter name) for each event we watch.
@@ -23,6 +23,7 @@ _COUNTERS = {
     "oom_kill": ("memory/memory.oom_control", "memory.events", "oom_kill"),
     "pids_max": ("pids/pids.events", "pids.events", "max"),
 }
+_NO_SPACE = ("No space left on device", "[Errno 28]")
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,9 @@ class CgroupEvents:
     pids_max: int | None
 
 
-def _counter(v1: str, v2: str, name: str, root: Path) -> int | None:
-    for path in (root / v1, root / v2):
+def counter(paths: list[Path], name: str) -> int | None:
+    """The value of `name` in the first readable `key value` file of `paths`."""
+    for path in paths:
         try:
             text = path.read_text()
         except OSError:
@@ -48,8 +50,15 @@ def _counter(v1: str, v2: str, name: str, root: Path) -> int | None:
 
 def read_cgroup_events(root: Path = _CGROUP) -> CgroupEvents:
     """Read this process's cgroup counters (inside a container, the container's own cgroup)."""
-    values = {key: _counter(*spec, root) for key, spec in _COUNTERS.items()}
+    values = {
+        key: counter([root / v1, root / v2], name) for key, (v1, v2, name) in _COUNTERS.items()
+    }
     return CgroupEvents(**values)
+
+
+def out_of_space(*texts: str) -> bool:
+    """Whether an error message or stderr says a write found the file system full (ENOSPC)."""
+    return any(mark in text for text in texts for mark in _NO_SPACE)
 
 
 def _grew(before: int | None, after: int | None) -> bool:
@@ -64,11 +73,13 @@ def classify(
     error_type: str | None,
     before: CgroupEvents | None = None,
     after: CgroupEvents | None = None,
+    no_space: bool = False,
 ) -> KilledBy | None:
     """The limit that ended the job, most specific first; None when the job ended on its own terms.
 
     A fork bomb usually also runs into the timeout, and a memory hog may be cut off by it too; the
-    cgroup evidence names the real cause, so it wins over "timeout".
+    cgroup evidence names the real cause, so it wins over "timeout". A failed job whose error
+    says "No space left on device" filled its scratch area (the only place it can write).
     """
     if output_exceeded:
         return "output"
@@ -81,4 +92,8 @@ def classify(
         return "pids"
     if timed_out or exit_code == -signal.SIGXCPU:  # SIGXCPU: the local backend's CPU-time backstop
         return "timeout"
+    if failed and no_space:
+        return "scratch"
+    if exit_code == -signal.SIGXFSZ:  # the local backend's per-file size backstop
+        return "scratch"
     return None

@@ -14,9 +14,9 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from lester.sandbox.limits import CgroupEvents, classify
-from lester.sandbox.outputs import TRACE
-from lester.sandbox.supervise import Supervised
+from .limits import CgroupEvents, classify, out_of_space
+from .outputs import TRACE
+from .supervise import Supervised
 
 _MAX_TRACE_BYTES = 32 * 1024 * 1024
 _STDERR_IN_ERROR = 2000
@@ -56,15 +56,17 @@ def summarize(
     """The job's outcome: exit status, tails, time, memory, limit hit, trace and harness error."""
     trace, problem = _read_trace(out_dir)
     error = (trace or {}).get("error") or {}
+    error = error if isinstance(error, dict) else {}
+    stderr = supervised.stderr_tail.decode("utf-8", "replace")
     killed_by = classify(
         timed_out=supervised.timed_out,
         output_exceeded=supervised.output_exceeded,
         exit_code=supervised.exit_code,
-        error_type=error.get("type") if isinstance(error, dict) else None,
+        error_type=error.get("type"),
         before=before,
         after=after,
+        no_space=out_of_space(str(error.get("message", "")), stderr[-4000:]),
     )
-    stderr = supervised.stderr_tail.decode("utf-8", "replace")
     harness_error = None
     if problem and killed_by is None:
         harness_error = (

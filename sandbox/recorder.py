@@ -4,7 +4,10 @@ The equivalence check compares a rewrite with what the original script actually 
 harness must observe the script without changing it:
 
 - files: a `sys.addaudithook` hook on the "open" event sees every `open()`/`os.open()` (pandas and
-  NumPy readers included) without patching any library;
+  NumPy readers included) without patching any library, and on "os.rename" (`os.replace` too) the
+  files a script moves into place. A read of a path the script had itself written or moved there
+  before is marked `own`: the script works in a copy of its data and may write intermediates
+  anywhere, and what it wrote must never be taken for one of its sources;
 - models: `fit`, `predict` and `predict_proba` are wrapped on every scikit-learn estimator class,
   those already imported and (through `BaseEstimator.__init_subclass__`) those defined later, such as
   the script's own estimators or skorch's. Only classifiers and regressors are recorded, and only the
@@ -40,6 +43,10 @@ def _argument(args: tuple, kwargs: dict, position: int, name: str) -> Any:
     if len(args) > position:
         return args[position]
     return kwargs.get(name)
+
+
+def _writes(mode: str) -> bool:
+    return any(c in mode for c in "wax+")
 
 
 def _mode_from_flags(flags: int) -> str:
@@ -80,8 +87,12 @@ def install_hooks() -> None:
 
 def _audit(event: str, args: tuple) -> None:
     recorder = _active
-    if event == "open" and recorder is not None and recorder.watching:
+    if recorder is None or not recorder.watching:
+        return
+    if event == "open":
         recorder.opened(*args)
+    elif event == "os.rename":
+        recorder.moved(args[1])
 
 
 def _selections() -> selections.Selections | None:
@@ -141,7 +152,8 @@ class Recorder:
         self.predicts: list[dict[str, Any]] = []
         self.warnings: list[str] = []
         self.selections = selections.Selections(self.script, self._line)
-        self._files: dict[tuple[str, str], None] = {}
+        self._files: dict[tuple[str, str], bool] = {}
+        self._written: set[str] = set()
         self._active_fits: list[dict[str, Any]] = []
         self._predicting = False
         self._fit_index_of: dict[int, int] = {}
@@ -163,27 +175,45 @@ class Recorder:
 
     # files ---------------------------------------------------------------------------------
 
-    def files(self, *, written: bool) -> list[dict[str, str]]:
-        """Distinct (path, mode) accesses that wrote (or only read) a file, in first-seen order."""
-        result = []
-        for path, mode in self._files:
-            writes = any(c in mode for c in "wax+")
-            reads = "r" in mode or "+" in mode
-            if (written and writes) or (not written and reads):
+    def files(self, *, written: bool) -> list[dict[str, Any]]:
+        """Distinct (path, mode) accesses that wrote (or only read) a file, in first-seen order.
+
+        Reads carry `own`: whether the script had written that path before its first such read."""
+        result: list[dict[str, Any]] = []
+        for (path, mode), own in self._files.items():
+            if written and _writes(mode):
                 result.append({"path": path, "mode": mode})
+            elif not written and ("r" in mode or "+" in mode):
+                result.append({"path": path, "mode": mode, "own": own})
         return result
 
-    def opened(self, path: Any, mode: Any, flags: int) -> None:
-        """The audit hook's "open" event."""
+    def _shown(self, path: Any) -> str | None:
+        """The path as the trace names it (relative to the working directory when inside it),
+        or None for files that are not the job's (the interpreter's, /proc, the script)."""
         if isinstance(path, int):
-            return
+            return None
         absolute = os.path.abspath(os.fsdecode(path))
         ignored = absolute.startswith(_IGNORED_PREFIXES + self._ignored_roots)
         if ignored or absolute == self.script or absolute.endswith(".pyc"):
-            return
+            return None
         cwd = os.path.join(os.getcwd(), "")
-        shown = os.path.relpath(absolute, cwd) if absolute.startswith(cwd) else absolute
-        self._files[(shown, mode if isinstance(mode, str) else _mode_from_flags(flags))] = None
+        return os.path.relpath(absolute, cwd) if absolute.startswith(cwd) else absolute
+
+    def opened(self, path: Any, mode: Any, flags: int) -> None:
+        """The audit hook's "open" event."""
+        shown = self._shown(path)
+        if shown is None:
+            return
+        mode = mode if isinstance(mode, str) else _mode_from_flags(flags)
+        self._files.setdefault((shown, mode), shown in self._written)
+        if _writes(mode):
+            self._written.add(shown)
+
+    def moved(self, destination: Any) -> None:
+        """The audit hook's "os.rename" event: the destination now holds what the script wrote."""
+        shown = self._shown(destination)
+        if shown is not None:
+            self._written.add(shown)
 
     # estimators ----------------------------------------------------------------------------
 

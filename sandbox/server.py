@@ -13,6 +13,17 @@ process in the container, so no process a job left behind survives into the next
 job the scratch areas (`/tmp`, `/dev/shm`) are emptied; when that fails, or a limit was hit, the
 server says the container is not reusable and the host replaces it.
 
+Why a job cannot speak for the server: jobs run under the server's uid (the container has no
+capabilities to switch users), so the server marks itself non-dumpable, which denies same-uid
+processes `ptrace`, `/proc/1/mem` and `/proc/1/fd`; the job closes every descriptor but its own
+stdio before any of its code runs, and installs a seccomp filter (`seccomp`) that denies tracing
+calls altogether. The outcome the host reads is written by the server alone, from what it saw of
+the job (exit status, time, limits), never from anything the job can write.
+
+A script works in a fresh copy of the staged data view (`dataview.copy_view` from `/data` into
+`/tmp/job`), so it may create, overwrite and delete files anywhere under its working directory;
+a declarative pipeline works in `/data` itself, read-only, since it has nothing to write.
+
 Protocol (see `protocol`): requests arrive on stdin, answers leave on stdout; the server moves its
 own stdout to stderr first so nothing a library prints can corrupt the stream. When stdin closes
 (the host went away) the running job is killed and the server exits, which removes the container.
@@ -22,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
 import gc
 import os
 import shutil
@@ -31,17 +43,27 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from lester.sandbox import harness, protocol
-from lester.sandbox.limits import read_cgroup_events
-from lester.sandbox.outcome import summarize
-from lester.sandbox.outputs import pack
-from lester.sandbox.supervise import supervise
+from . import harness, protocol
+from .dataview import copy_view
+from .limits import read_cgroup_events
+from .outcome import summarize
+from .outputs import pack
+from .supervise import supervise
 
 SCRATCH = Path("/tmp")
 SHM = Path("/dev/shm")
 JOB_DIR = SCRATCH / "job"
 OUT_DIR = SCRATCH / "out"
 _CHILD_CRASH = 70
+_PR_SET_DUMPABLE = 4
+
+
+def set_dumpable(dumpable: bool) -> None:
+    """prctl(PR_SET_DUMPABLE): a non-dumpable process cannot be traced or have its memory and
+    descriptors opened through /proc by processes of the same uid without CAP_SYS_PTRACE."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_DUMPABLE, int(dumpable), 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE) failed")
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -85,20 +107,24 @@ def _wipe(directory: Path) -> bool:
     return ok
 
 
-def _prepare(request: dict[str, Any], code: bytes, data: Path | None) -> Path:
-    """Create the job's working directory: its code, and the data entries as read-only links."""
-    JOB_DIR.mkdir()
+def _prepare(request: dict[str, Any], code: bytes, data: Path | None) -> tuple[Path, Path]:
+    """The job's code and working directory: for a script, a writable copy of the data view
+    holding the code; for a pipeline, the read-only view itself (the code beside it)."""
+    copy = data is not None and request["kind"] == "script"
+    if copy:
+        copy_view(data, JOB_DIR, writable=True, limits=False)
+    JOB_DIR.mkdir(exist_ok=True)
     OUT_DIR.mkdir()
     script = JOB_DIR / Path(request["code_name"]).name
+    with contextlib.suppress(FileNotFoundError):
+        script.unlink()
     script.write_bytes(code)
-    for entry in sorted(os.listdir(data)) if data else []:
-        link = JOB_DIR / entry
-        if not link.exists():
-            link.symlink_to(data / entry)
-    return script
+    return script, JOB_DIR if copy or data is None else data
 
 
-def _child(request: dict[str, Any], script: Path, pipes: tuple[int, int, int, int]) -> None:
+def _child(
+    request: dict[str, Any], script: Path, workdir: Path, pipes: tuple[int, int, int, int]
+) -> None:
     """In the forked child: become the job (stdio on the pipes, cwd in scratch) and never return."""
     read_out, write_out, read_err, write_err = pipes
     code = _CHILD_CRASH
@@ -107,14 +133,14 @@ def _child(request: dict[str, Any], script: Path, pipes: tuple[int, int, int, in
         os.close(read_err)
         os.dup2(write_out, 1)
         os.dup2(write_err, 2)
-        os.close(write_out)
-        os.close(write_err)
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the protocol streams above all
+        set_dumpable(True)  # the job's own processes behave as usual; the server stays closed
         with contextlib.suppress(OSError):  # the OOM killer should pick the job, not the server
             Path("/proc/self/oom_score_adj").write_text("1000")
-        os.chdir(JOB_DIR)
+        os.chdir(workdir)
         os.environ["HOME"] = str(JOB_DIR)
         argv = [request["kind"], str(script), "--out", str(OUT_DIR), "--", *request["args"]]
-        code = harness.main(argv)
+        code = harness.sandboxed_main(argv)
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
     except BaseException:
@@ -132,7 +158,7 @@ def run_job(
     request: dict[str, Any], code: bytes, data: Path | None, protocol_fds: tuple[int, int]
 ) -> tuple[dict[str, Any], bytes]:
     """Run one job in a forked child; the outcome header and the tar of its outputs."""
-    script = _prepare(request, code, data)
+    script, workdir = _prepare(request, code, data)
     before = read_cgroup_events()
     read_out, write_out = os.pipe()
     read_err, write_err = os.pipe()
@@ -140,9 +166,7 @@ def run_job(
     sys.stderr.flush()
     pid = os.fork()
     if pid == 0:
-        for fd in protocol_fds:
-            os.close(fd)
-        _child(request, script, (read_out, write_out, read_err, write_err))
+        _child(request, script, workdir, (read_out, write_out, read_err, write_err))
     os.close(write_out)
     os.close(write_err)
     try:
@@ -169,6 +193,7 @@ def run_job(
 
 def serve(data: Path | None) -> int:
     """Preload, announce readiness, then answer job requests until stdin closes."""
+    set_dumpable(False)
     proto_in, proto_out = os.dup(0), os.dup(1)
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     os.dup2(2, 1)

@@ -19,6 +19,7 @@ import lester as lt
 
 from ..oracle import static
 from ..oracle.analysis import Analysis
+from ..oracle.notebook import line_label, span_label
 from ..proposals import Proposal, StepRequest
 from . import codegen
 from .prepare import Lifter, PreparePlan, Unsupported, lift_prepare, source_specs
@@ -63,7 +64,8 @@ class OfflineLifter:
 
     def plan(self) -> PreparePlan:
         if self._plan is None:
-            stages = self.analysis.stages
+            fit_line = self.analysis.model.line or 0
+            stages = static.stage_lines(static.parse(self.source), fit_line, nested=False)
             later = stages.get("features", []) + stages.get("label", [])
             self._plan = lift_prepare(
                 self.source, self.analysis.sources, stages.get("data_preparation", []), later
@@ -79,7 +81,7 @@ class OfflineLifter:
             codegen.source_function(s.name, s.path, s.options, s.reader) for s in specs
         )
         trail = [
-            f"source {s.name} from {r.path} ({r.idiom}, line {r.line})"
+            f"source {s.name} from {r.path} ({r.idiom}, {line_label(self.analysis.cells, r.line)})"
             for s, r in zip(specs, self.analysis.sources, strict=True)
         ]
         return Proposal(NAME, parts={"preamble": preamble, "sources": functions}, trail=trail)
@@ -88,7 +90,7 @@ class OfflineLifter:
         plan = self.plan()
         lines = self.analysis.stages.get("data_preparation", [])
         origin = (
-            f"Lifted from {Path(self.analysis.script).name}, lines {min(lines)}-{max(lines)}."
+            f"Lifted from {Path(self.analysis.script).name}, {span_label(self.analysis.cells, lines)}."
             if lines
             else "Lifted."
         )

@@ -23,7 +23,10 @@ from lester.sandbox import Job, Sandbox, SandboxResult
 from scipy import sparse
 
 from . import static
+from .errors import AnalysisError as AnalysisError  # re-exported: callers catch it from here
 from .inline import inline_readers
+from .notebook import name_cells
+from .original import load_original, parse_original
 from .splits import row_selection
 
 SAMPLE_ROWS = 3
@@ -33,10 +36,6 @@ DENSE_LIMIT = 200_000_000  # cells of a sparse fitted X densified for the compar
 NOT_TABLES = frozenset(
     {".py", ".pyc", ".ipynb", ".pkl", ".pickle", ".joblib", ".npy", ".npz", ".h5"}
 )
-
-
-class AnalysisError(Exception):
-    """The input cannot be analysed at all (unreadable, not Python): exit code 2."""
 
 
 @dataclass
@@ -75,16 +74,18 @@ class Analysis:
     split: dict[str, Any] | None = None
     stages: dict[str, list[int]] = field(default_factory=dict)
     writes: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
     nondeterminism: list[str] = field(default_factory=list)
     constants: dict[str, Any] = field(default_factory=dict)
     predictions: list[dict[str, Any]] = field(default_factory=list)
+    fit_choice: str | None = None
     outputs_dir: str | None = None
     X_file: str | None = None
     y_file: str | None = None
     stdout_tail: str = ""
     wall_time: float = 0.0
     backend: str = ""
+    cells: list[list[int]] = field(default_factory=list)  # a notebook's line map (notebook.py)
+    notes: list[str] = field(default_factory=list)  # what converting a notebook dropped
 
     @property
     def ok(self) -> bool:
@@ -127,9 +128,10 @@ class Analysis:
 
 
 def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120.0) -> Analysis:
-    source = read_script(script)
-    tree = parse_script(source, script)
-    result = sandbox.run(Job("script", script, data_dir=data_dir, timeout=timeout))
+    original = load_original(script)
+    tree = parse_original(original)
+    with original.runnable() as code:
+        result = sandbox.run(Job("script", code, data_dir=data_dir, timeout=timeout))
     report = Analysis(
         script=str(script),
         data_dir=str(data_dir),
@@ -139,20 +141,27 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
         nondeterminism=static.nondeterminism(tree),
         constants=_jsonable_constants(static.constants(tree)),
         outputs_dir=str(result.outputs_dir),
+        cells=original.cells,
+        notes=original.notes,
     )
     report.problem = _execution_problem(result, timeout)
     if report.problem:
+        report.problem = name_cells(report.problem, original.cells, original.run_name)
         return report
     trace = result.trace
     report.writes = sorted({w["path"] for w in trace.get("files_written", [])})
-    report.sources, report.skipped = _sources(tree, trace, data_dir, script, set(report.writes))
+    skipped: list[str] = []
+    report.sources = _sources(tree, trace, data_dir, script, skipped)
+    report.notes += skipped
     if not trace.get("fits"):
         report.problem = "the script never fits a model (no scikit-learn fit call was recorded)"
         return report
     if not report.sources:
-        report.problem = "the script reads no data files from its data directory"
+        why = f" ({'; '.join(skipped)})" if skipped else ""
+        report.problem = f"the script reads no data files from its data directory{why}"
         return report
     fit = _final_fit(trace["fits"][-1])
+    report.fit_choice = _fit_choice(trace["fits"])
     report.model = _model(fit)
     report.X_file, report.y_file = fit.get("X"), fit.get("y")
     if report.X_file is None:
@@ -178,27 +187,25 @@ def _unseeded_estimator(model: ModelReport) -> list[str]:
     return []
 
 
+def _fit_choice(fits: list[dict[str, Any]]) -> str | None:
+    """Which of several model fits is the final one, and why (None for a single fit)."""
+    if len(fits) < 2:
+        return None
+    listed = ", ".join(
+        f"{str(f.get('estimator', '?')).rsplit('.', 1)[-1]} at line {f.get('line')}" for f in fits
+    )
+    return (
+        f"the script fits {len(fits)} models ({listed}); the last, at line "
+        f"{fits[-1].get('line')}, is taken as the final model: it is the fit the script ends "
+        "with, the model it leaves trained"
+    )
+
+
 def _final_fit(fit: dict[str, Any]) -> dict[str, Any]:
     """For a scikit-learn Pipeline, the final estimator's fit (the recorder keeps one only for
     Pipelines): its X is the encoded matrix, which a rewrite's ColumnTransformer must reproduce."""
     final = fit.get("final")
     return {**fit, **final, "line": fit.get("line")} if final and final.get("X") else fit
-
-
-def read_script(script: Path) -> str:
-    if not script.is_file():
-        raise AnalysisError(f"no such file: {script}")
-    try:
-        return script.read_text()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AnalysisError(f"cannot read {script}: {exc}") from exc
-
-
-def parse_script(source: str, script: Path) -> Any:
-    try:
-        return static.parse(source, str(script))
-    except SyntaxError as exc:
-        raise AnalysisError(f"{script} is not valid Python: {exc.msg} (line {exc.lineno})") from exc
 
 
 def _execution_problem(result: SandboxResult, timeout: float) -> str | None:
@@ -221,32 +228,39 @@ def _last_script_line(traceback: str) -> str:
 
 
 def _sources(
-    tree: Any, trace: dict[str, Any], data_dir: Path, script: Path, writes: set[str]
-) -> tuple[list[SourceReport], list[str]]:
-    """The data files the script read, and a note for each file it opened that is not one.
+    tree: Any,
+    trace: dict[str, Any],
+    data_dir: Path,
+    script: Path,
+    notes: list[str],
+) -> list[SourceReport]:
+    """The data files the script read; `notes` says why any other file it opened is not one.
 
     Paths come from the sandbox, so they are untrusted: only a regular file inside the data
     directory, reached without leaving it through `..` or a symlink, is ever opened on the host,
-    and a file that does not parse as a table is "not a data source", never an error."""
-    seen, reports, skipped = set(), [], []
+    and a file that is code or does not parse as a table is "not a data source", never an error."""
+    seen, reports = set(), []
     tree = inline_readers(tree)[0]  # a file read inside a helper function, read at its call
     root, own = data_dir.resolve(), script.resolve()
     for entry in trace.get("files_read") or []:
         path = entry.get("path") if isinstance(entry, dict) else None
-        if not isinstance(path, str) or path in seen or path in writes:
-            continue
+        if not isinstance(path, str) or path in seen or entry.get("own") is True:
+            continue  # a file the script wrote before reading it is its own intermediate
         seen.add(path)
         file = _inside(root, path)
         if file is None or file == own:
             continue
         if file.suffix.lower() in NOT_TABLES:
-            skipped.append(f"{path}: not a data source ({file.suffix} file)")
+            notes.append(
+                f"{path} is {file.suffix} code or binary data, not a table: not taken as a source"
+            )
             continue
         try:
             reports.append(_source(tree, path, file))
         except Exception as exc:  # untrusted bytes: any parser failure means "not a table"
-            skipped.append(f"{path}: not a data source ({type(exc).__name__}: {str(exc)[:120]})")
-    return reports, skipped
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+            notes.append(f"{path} was read, but it is not a table Lester can parse ({reason})")
+    return reports
 
 
 def _inside(root: Path, path: str) -> Path | None:

@@ -46,6 +46,8 @@ def check_form(
         tree = ast.parse(source, filename)
     except SyntaxError as exc:
         return [f"syntax error at line {exc.lineno}: {exc.msg}"]
+    except ValueError as exc:  # a NUL byte
+        return [f"not Python source: {exc}"]
     problems = _flakes(source, filename)
     problems += _imports(tree)
     problems += _api_names(tree)

@@ -1,20 +1,32 @@
-"""Plain-text renderings of reports, sized for a terminal and for a prompt."""
+"""Plain-text renderings of reports, sized for a terminal and for a prompt.
+
+Lines of the original are named as the user sees them: `line 17` in a script, `cell 4, line 2` in
+a notebook (the analysis keeps the notebook's line map in `cells`).
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
+
+from .notebook import line_label, lines_label
+
+_LEADING_LINE = re.compile(r"^line (\d+)")
 
 
 def analysis_text(a: Any) -> str:
+    where = _namer(a.cells)
     lines = [
         f"script: {a.script}  (data dir: {a.data_dir}; ran in {a.wall_time:.2f} s, {a.backend} sandbox)"
     ]
+    lines += [f"note: {note}" for note in a.notes]
     if a.problem:
         lines.append(f"PROBLEM: {a.problem}")
     for s in a.sources:
         header = "a header row" if s.header else "no header"
         lines.append(
-            f"source {s.path}: {s.rows} rows, {s.idiom} (line {s.line}), delimiter {s.delimiter!r}, {header}"
+            f"source {s.path}: {s.rows} rows, {s.idiom} ({where(s.line)}), delimiter {s.delimiter!r}, {header}"
         )
         fields = ", ".join(f"{n} ({s.dtypes.get(n, '?')})" for n in s.names)
         lines.append(f"  fields: {fields}")
@@ -23,37 +35,29 @@ def analysis_text(a: Any) -> str:
     if a.model:
         m = a.model
         lines.append(
-            f"model: {m.estimator} fitted at line {m.line}; non-default parameters: {m.non_default}"
+            f"model: {m.estimator} fitted at {where(m.line)}; non-default parameters: {m.non_default}"
         )
         lines.append(f"  X {m.X_shape} {m.X_dtype}, y {m.y_shape} {m.y_dtype}")
-    lines.append(f"split: {split_text(a.split)}")
+        if a.fit_choice:
+            lines.append(f"  {a.fit_choice}")
+    lines.append(f"split: {split_text(a.split, where)}")
     for stage, numbers in a.stages.items():
-        lines.append(f"stage {stage}: lines {_ranges(numbers)}")
+        lines.append(f"stage {stage}: {lines_label(a.cells, numbers)}")
     if a.writes:
         lines.append(f"writes: {', '.join(a.writes)}")
-    for note in a.skipped:
-        lines.append(f"opened, {note}")
     for flag in a.nondeterminism:
-        lines.append(f"non-deterministic: {flag}")
+        named = _LEADING_LINE.sub(lambda m: where(int(m.group(1))), flag)
+        lines.append(f"non-deterministic: {named}")
     return "\n".join(lines)
 
 
-def split_text(split: dict[str, Any] | None) -> str:
+def _namer(cells: list[list[int]]) -> Any:
+    return lambda line: line_label(cells, line)
+
+
+def split_text(split: dict[str, Any] | None, where: Callable[[int], str] = "line {}".format) -> str:
     if not split:
         return "none (the model is fitted on all rows)"
-    where = f" at line {split['line']}" if split.get("line") else ""
+    at = f" at {where(split['line'])}" if split.get("line") else ""
     shown = f": {split['expression']}" if split.get("expression") else ""
-    return f"{split['idiom']}{where}{shown}; {split['note']}"
-
-
-def _ranges(numbers: list[int]) -> str:
-    if not numbers:
-        return "none"
-    spans, start, prev = [], numbers[0], numbers[0]
-    for n in numbers[1:]:
-        if n != prev + 1:
-            spans.append((start, prev))
-            start = n
-        prev = n
-    spans.append((start, prev))
-    return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in spans)
+    return f"{split['idiom']}{at}{shown}; {split['note']}"

@@ -336,16 +336,39 @@ def fit_arguments(tree: ast.Module, line: int) -> tuple[str | None, str | None]:
     return None, None
 
 
-def backward_slice(tree: ast.Module, names: set[str], before: int) -> set[int]:
-    """Lines of top-level statements (before `before`) that the given names depend on."""
-    statements = [s for s in tree.body if s.lineno < before]
+def backward_slice(
+    tree: ast.Module, names: set[str], before: int, *, nested: bool = True
+) -> set[int]:
+    """Lines of the statements (before `before`) that the given names depend on.
+
+    `nested` follows compound statements into their bodies, so that a loop or a `with` block
+    holding several stages gives each statement to its own stage; a body statement that is kept
+    keeps the headers of the blocks around it (the loop variable, the opened file). Without it a
+    top-level statement is kept or left whole, which is what the lifter interprets."""
     wanted, lines = set(names), set()
-    for stmt in reversed(statements):
-        written = _written(stmt)
-        if written & wanted:
-            lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
-            wanted |= _read(stmt)
+    statements = _simple_statements(tree.body, ()) if nested else ((s, ()) for s in tree.body)
+    for stmt, headers in reversed(list(statements)):
+        if stmt.lineno >= before or not (_written(stmt) | _iterated(stmt, headers)) & wanted:
+            continue
+        lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+        wanted |= _read(stmt)
+        for header in headers:
+            lines.add(header.lineno)
+            wanted |= _header_reads(header)
     return lines
+
+
+def _iterated(stmt: ast.stmt, headers: tuple) -> set[str]:
+    """Collections a statement changes through the loop variable of a loop around it
+    (`for r in rows: r[2] = ...` changes rows)."""
+    changed = mutated(stmt)
+    return {
+        h.iter.id
+        for h in headers
+        if isinstance(h, ast.For)
+        and isinstance(h.iter, ast.Name)
+        and {n.id for n in ast.walk(h.target) if isinstance(n, ast.Name)} & changed
+    }
 
 
 def _simple_statements(body: list[ast.stmt], headers: tuple) -> Iterator[tuple[ast.stmt, tuple]]:
@@ -354,8 +377,10 @@ def _simple_statements(body: list[ast.stmt], headers: tuple) -> Iterator[tuple[a
     for stmt in body:
         if isinstance(stmt, ast.For | ast.While | ast.If | ast.With | ast.Try):
             inner = (*headers, stmt)
-            if isinstance(stmt, ast.For):
-                yield ast.copy_location(ast.Assign([stmt.target], stmt.iter), stmt), headers
+            if isinstance(stmt, ast.For):  # the header binds its target from its iterable
+                header = ast.copy_location(ast.Assign([stmt.target], stmt.iter), stmt)
+                header.end_lineno = stmt.iter.end_lineno
+                yield header, headers
             for block in _blocks(stmt):
                 yield from _simple_statements(block, inner)
         else:
@@ -365,6 +390,13 @@ def _simple_statements(body: list[ast.stmt], headers: tuple) -> Iterator[tuple[a
 def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
     blocks = [stmt.body, getattr(stmt, "orelse", []), getattr(stmt, "finalbody", [])]
     return blocks + [h.body for h in getattr(stmt, "handlers", [])]
+
+
+def _header_reads(header: ast.stmt) -> set[str]:
+    """Names the header of a block reads: a loop's iterable, a test, a `with` item."""
+    parts = [getattr(header, "iter", None), getattr(header, "test", None)]
+    parts += [item.context_expr for item in getattr(header, "items", [])]
+    return {n.id for p in parts if p is not None for n in ast.walk(p) if isinstance(n, ast.Name)}
 
 
 def _written(stmt: ast.stmt) -> set[str]:
@@ -423,12 +455,13 @@ def _read(stmt: ast.stmt) -> set[str]:
     } - bound
 
 
-def stage_lines(tree: ast.Module, fit_line: int) -> dict[str, list[int]]:
-    """Data preparation feeds both X and y; the rest of X's slice is features, of y's is the label."""
+def stage_lines(tree: ast.Module, fit_line: int, *, nested: bool = True) -> dict[str, list[int]]:
+    """Data preparation feeds both X and y; the rest of X's slice is features, of y's is the label
+    (`nested`: statement by statement inside loops and blocks, see `backward_slice`)."""
     x_name, y_name = fit_arguments(tree, fit_line)
-    split_line, x_name, y_name = _through_split(tree, fit_line, x_name, y_name)
-    x_lines = backward_slice(tree, {x_name} if x_name else set(), split_line)
-    y_lines = backward_slice(tree, {y_name} if y_name else set(), split_line)
+    split_line, x_name, y_name = _through_split(tree, fit_line, x_name, y_name, nested)
+    x_lines = backward_slice(tree, {x_name} if x_name else set(), split_line, nested=nested)
+    y_lines = backward_slice(tree, {y_name} if y_name else set(), split_line, nested=nested)
     estimator = _estimator_lines(tree, fit_line)
     encoders = {line for line in estimator if line in _transformer_lines(tree)}
     model_lines = {fit_line} | (estimator - encoders)
@@ -459,10 +492,11 @@ def _is_transformer(name: str) -> bool:
 
 
 def _through_split(
-    tree: ast.Module, fit_line: int, x: str | None, y: str | None
+    tree: ast.Module, fit_line: int, x: str | None, y: str | None, nested: bool
 ) -> tuple[int, str | None, str | None]:
     """`X_tr, X_te, y_tr, y_te = train_test_split(X, y)` binds both sides at once: slice from X and y."""
-    for stmt in tree.body:
+    statements = _simple_statements(tree.body, ()) if nested else ((s, ()) for s in tree.body)
+    for stmt, _ in statements:
         if (
             stmt.lineno >= fit_line
             or not isinstance(stmt, ast.Assign)

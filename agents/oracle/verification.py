@@ -135,7 +135,11 @@ def verify_candidate(
     timeout: float = 120.0,
 ) -> Verification:
     """Check a candidate pipeline module against the analysed original."""
-    problems = check_form(pipeline.read_text(), pipeline.name, files=source_files(analysis))
+    try:
+        text = pipeline.read_text(encoding="utf-8")
+        problems = check_form(text, pipeline.name, files=source_files(analysis))
+    except (OSError, UnicodeDecodeError) as exc:
+        problems = [f"{pipeline.name} cannot be read as UTF-8 Python source: {exc}"]
     if problems:
         text = "The module is not a well-formed Lester pipeline:\n" + "\n".join(
             f"- {p}" for p in problems

@@ -1,6 +1,10 @@
 """The web application: routes, the per-launch token that mutating requests must carry, and the
 headers that keep pages from loading anything but their own assets.
 
+Forks (the only mutating requests) also check `Origin` (or `Referer`) when the browser sends one:
+a page of another site can make a browser post a form to this server, and although it cannot read
+the token, the check refuses such a request before the token is even looked at.
+
 Pages are rendered on the server with Jinja2 (autoescaped: code, prompts and outputs are shown,
 never interpreted); `static/ui.js` only fetches record details on demand and polls fork jobs.
 """
@@ -83,9 +87,7 @@ def create_app(config: UIConfig) -> FastAPI:
 def _templates(token: str) -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
     env.globals["token"] = token
-    env.filters.update(
-        seconds=fmt.seconds, number=fmt.number, ranges=fmt.ranges, first_line=fmt.first_line
-    )
+    env.filters.update(seconds=fmt.seconds, number=fmt.number, first_line=fmt.first_line)
     return Jinja2Templates(env=env)
 
 
@@ -160,6 +162,7 @@ def _fork_routes(
     app: FastAPI, catalog: Catalog, jobs: Jobs, templates: Jinja2Templates, config: UIConfig
 ) -> None:
     async def checked_form(request: Request) -> Any:
+        _same_origin(request)
         form = await request.form()
         if not secrets.compare_digest(str(form.get("token", "")), config.token):
             raise HTTPException(403, "missing or wrong token: reload the page and try again")
@@ -213,6 +216,17 @@ def _fork_routes(
         if job is None:
             raise HTTPException(404, "no such job")
         return JSONResponse(job.to_dict())
+
+
+def _same_origin(request: Request) -> None:
+    """403 unless the request's Origin (else Referer), when it has one, is this server itself."""
+    own = f"{request.url.scheme}://{request.headers.get('host', '')}".lower()
+    origin = request.headers.get("origin")
+    if origin is None and (referer := request.headers.get("referer")):
+        scheme, _, rest = referer.partition("://")
+        origin = f"{scheme}://{rest.split('/', 1)[0]}"
+    if origin is not None and origin.lower() != own:
+        raise HTTPException(403, f"cross-origin request from {origin} refused")
 
 
 def _int(form: Any, name: str, default: int | None = None, minimum: int | None = None) -> Any:

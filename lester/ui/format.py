@@ -1,8 +1,6 @@
-"""Template filters: numbers, durations and line ranges as a person reads them."""
+"""Template filters: numbers, durations and first lines as a person reads them."""
 
 from __future__ import annotations
-
-from lester.ui.pipeline_map import compress
 
 
 def seconds(value: float | None) -> str:
@@ -16,10 +14,6 @@ def seconds(value: float | None) -> str:
 
 def number(value: int | None) -> str:
     return "-" if value is None else f"{value:,}"
-
-
-def ranges(lines: list[int]) -> str:
-    return compress(lines) or "-"
 
 
 def first_line(text: str | None, limit: int = 160) -> str:

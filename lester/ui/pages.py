@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from lester.agents.oracle.errors import AnalysisError
+from lester.agents.oracle.original import load_original
 from lester.agents.proposals import STEPS
 from lester.ui.diff import line_diff
 from lester.ui.graph_view import run_graph
@@ -58,9 +60,9 @@ def pipeline_context(catalog: Catalog, run_id: str) -> dict[str, Any]:
     """The final (or best) pipeline beside the original script, read from disk (not run)."""
     state = catalog.state(run_id)
     script = Path(state.get("script") or "")
-    try:
-        original = script.read_text(errors="replace")[:MAX_ORIGINAL]
-    except OSError:
+    try:  # a notebook is shown as the script it ran, its lines named by cell
+        original = load_original(script).source[:MAX_ORIGINAL]
+    except AnalysisError:
         original = ""
     return {
         "run_id": run_id,

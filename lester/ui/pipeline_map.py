@@ -3,15 +3,18 @@
 The analysis sliced the original into stage lines (data preparation, features, label, model) and
 found the line of each source read; a pipeline's stage functions are found by their `@lt.*`
 decorators. Both sides are rendered line by line, each line tagged with its stage, so that the
-page can show the pipeline beside the original with matching colours.
+page can show the pipeline beside the original with matching colours. A notebook's original is its
+converted script: its lines are numbered within their cell and named "cell 4, line 2" (the
+analysis keeps the line map in `cells`).
 """
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from lester.agents.oracle.notebook import lines_label, locate
 from lester.agents.oracle.verification import STAGE_NAMES
 
 # The analysis' stage for each kind of pipeline stage function (sources are read in its data
@@ -35,17 +38,26 @@ class StageBlock:
     first: int
     last: int
     original: list[int]
+    cells: list[list[int]] = field(default_factory=list)
 
     @property
     def original_ranges(self) -> str:
-        return compress(self.original)
+        """The original lines, per cell for a notebook."""
+        if not self.original:
+            return "-"
+        return lines_label(self.cells, self.original) if self.cells else compress(self.original)
 
 
 @dataclass(frozen=True)
 class CodeLine:
+    """`label` is the number shown beside the line (its line in its cell, for a notebook; empty
+    for the lines a notebook's conversion added), `where` the line as a person names it."""
+
     number: int
     text: str
     stage: str | None
+    label: str = ""
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,11 +75,27 @@ def map_pipeline(module: str, original: str, analysis: dict[str, Any]) -> Pipeli
     for stage, lines in (analysis.get("stages") or {}).items():
         for n in lines:
             stage_of.setdefault(n, stage)
+    cells = analysis.get("cells") or []
     return PipelineMap(
         blocks,
-        [CodeLine(n, text, by_line.get(n)) for n, text in enumerate(module.splitlines(), 1)],
-        [CodeLine(n, text, stage_of.get(n)) for n, text in enumerate(original.splitlines(), 1)],
+        [
+            CodeLine(n, text, by_line.get(n), str(n), f"line {n}")
+            for n, text in enumerate(module.splitlines(), 1)
+        ],
+        [
+            _original_line(n, text, stage_of.get(n), cells)
+            for n, text in enumerate(original.splitlines(), 1)
+        ],
     )
+
+
+def _original_line(n: int, text: str, stage: str | None, cells: list[list[int]]) -> CodeLine:
+    if not cells:
+        return CodeLine(n, text, stage, str(n), f"line {n}")
+    cell, line = locate(cells, n)
+    if cell is None:
+        return CodeLine(n, text, stage)
+    return CodeLine(n, text, stage, str(line), f"cell {cell}, line {line}")
 
 
 def stage_blocks(module: str, analysis: dict[str, Any]) -> list[StageBlock]:
@@ -89,7 +117,15 @@ def stage_blocks(module: str, analysis: dict[str, Any]) -> list[StageBlock]:
             lines = _source_lines(ast.get_source_segment(module, node) or "", analysis) or lines
         first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
         blocks.append(
-            StageBlock(node.name, kind, stage, first, node.end_lineno or first, sorted(lines))
+            StageBlock(
+                node.name,
+                kind,
+                stage,
+                first,
+                node.end_lineno or first,
+                sorted(lines),
+                analysis.get("cells") or [],
+            )
         )
     return blocks
 

@@ -104,7 +104,7 @@ def test_unreadable_file_is_bad_input(tmp_path: Path):
     script = tmp_path / "binary.py"
     script.write_bytes(b"\xff\xfe\x00garbage")
     result = rewrite(str(script), "--model", "offline")
-    assert result.returncode == 2 and "cannot read" in result.stderr
+    assert result.returncode == 2 and "is not UTF-8 text" in result.stderr
 
 
 def test_script_without_fit_is_bad_input(tmp_path: Path):

@@ -35,7 +35,9 @@ def layout(tmp_path: Path) -> tuple[Path, Path]:
 
 def _read(data: Path, paths: list[str]) -> tuple[list, list[str]]:
     trace = {"files_read": [{"path": p, "mode": "r"} for p in paths]}
-    return sources(static.parse(""), trace, data, data / "script.py", set())
+    notes: list[str] = []
+    reports = sources(static.parse(""), trace, data, data / "script.py", notes)
+    return reports, notes
 
 
 def _leaks(reports: list, notes: list[str]) -> bool:
@@ -67,7 +69,7 @@ def test_files_that_are_not_tables_are_notes_not_errors(layout):
     (data / "blob.bin").write_bytes(bytes(range(256)) * 64)
     reports, notes = _read(data, ["config.json", "helpers.py", "blob.bin", "rows.csv"])
     assert [r.path for r in reports] == ["rows.csv"]
-    assert {n.split(":")[0] for n in notes} >= {"config.json", "helpers.py"}
+    assert {n.split(" ")[0] for n in notes} >= {"config.json", "helpers.py"}
 
 
 @pytest.mark.docker
@@ -86,3 +88,16 @@ def test_a_script_forging_the_recorders_file_list_gets_nothing_read(layout):
     assert report.ok, report.problem
     assert [s.path for s in report.sources] == ["rows.csv"]
     assert SECRET not in json.dumps(report.to_dict())
+
+
+def test_a_file_the_script_wrote_before_reading_it_is_not_a_source(layout):
+    data, _ = layout
+    (data / "joined.csv").write_text("a,b\n5,6\n")
+    trace = {
+        "files_read": [
+            {"path": "rows.csv", "mode": "r", "own": False},
+            {"path": "joined.csv", "mode": "r", "own": True},
+        ]
+    }
+    reports = sources(static.parse(""), trace, data, data / "script.py", [])
+    assert [r.path for r in reports] == ["rows.csv"]

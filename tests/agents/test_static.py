@@ -90,3 +90,35 @@ def test_a_column_transformer_in_a_pipeline_is_feature_encoding_not_the_model():
     stages = static.stage_lines(static.parse(source), 3)
     assert 1 in stages["features"] and 1 not in stages["model"]
     assert stages["model"] == [2, 3]
+
+
+def test_stage_lines_open_up_a_loop_holding_several_stages():
+    source = (
+        "import pandas as pd\n"
+        "for seed in [42]:\n"
+        "    df = pd.read_csv('d.csv')\n"
+        "    df = df[df.a > 0]\n"
+        "    X = df[['a', 'b']].values\n"
+        "    y = df['t'].values\n"
+        "    m = LogisticRegression()\n"
+        "    m.fit(X, y)\n"
+    )
+    tree = static.parse(source)
+    stages = static.stage_lines(tree, 8)
+    assert stages["data_preparation"] == [2, 3, 4]
+    assert (stages["features"], stages["label"], stages["model"]) == ([5], [6], [2, 7, 8])
+    whole = static.stage_lines(tree, 8, nested=False)  # what the lifter interprets: whole loops
+    assert whole["data_preparation"] == list(range(2, 9))
+
+
+def test_an_in_place_update_through_the_loop_variable_belongs_to_the_collection():
+    source = (
+        "rows = [[1, 2], [3, 4]]\n"
+        "for r in rows:\n"
+        "    r[0] = r[0] * 2\n"
+        "X = [r[:1] for r in rows]\n"
+        "y = [r[1] for r in rows]\n"
+        "m.fit(X, y)\n"
+    )
+    stages = static.stage_lines(static.parse(source), 6)
+    assert stages["data_preparation"] == [1, 2, 3]

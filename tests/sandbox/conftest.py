@@ -35,6 +35,34 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def exposed_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir the way a real project folder looks, secrets included, inside a 0700 folder:
+    what the sandbox must not show is named `SECRET`, what it must show is the data."""
+    home = tmp_path_factory.mktemp("home")
+    home.chmod(0o700)
+    outside = tmp_path_factory.mktemp("outside") / "id_rsa"
+    outside.write_text("SECRET outside key")
+    root = home / "project"
+    (root / "data" / "raw").mkdir(parents=True)
+    (root / "data" / "customers.csv").write_text("id,age\n1,30\n2,40\n")
+    (root / "data" / "raw" / "mails.csv").write_text("id,mail\n1,a@b.org\n")
+    (root / "data" / "alias.csv").symlink_to("customers.csv")
+    (root / "data" / "passwd").symlink_to("/etc/passwd")
+    (root / "data" / "key").symlink_to(outside)
+    (root / "data" / "up").symlink_to("../..")
+    for hidden in (".ssh/id_rsa", ".env", "data/.cache/token", ".lester/lester.sqlite"):
+        (root / hidden).parent.mkdir(parents=True, exist_ok=True)
+        (root / hidden).write_text("SECRET " + hidden)
+    for state in ("traces/lester.sqlite", "runs/r1/meta.json", "runs/r1/model.joblib"):
+        (root / state).parent.mkdir(parents=True, exist_ok=True)
+        (root / state).write_text("SECRET " + state)
+    for path in root.rglob("*"):
+        if not path.is_symlink():
+            path.chmod(0o700 if path.is_dir() else 0o600)
+    return root
+
+
+@pytest.fixture(scope="session")
 def docker_sandbox(docker_daemon: None, data_dir: Path) -> Iterator[Sandbox]:
     with open_sandbox("docker", session="pytest-docker", data_dir=data_dir) as sandbox:
         yield sandbox

@@ -158,7 +158,7 @@ def test_printing_1gb_is_truncated_not_buffered(docker_sandbox: Sandbox, script)
     assert grown_mb < 100
 
 
-def test_mounted_data_cannot_be_deleted_or_changed(
+def test_mounted_view_is_read_only_and_the_data_untouched(
     docker_sandbox: Sandbox, script, data_dir: Path
 ) -> None:
     target = data_dir / "data" / "customers.csv"
@@ -169,7 +169,7 @@ def test_mounted_data_cannot_be_deleted_or_changed(
             "truncate": lambda: open("data/customers.csv", "w").close(),
             "remove_mounted": lambda: os.remove("/data/data/customers.csv"),
             "rmtree_mounted": lambda: shutil.rmtree("/data/data"),
-            "rmtree_link": lambda: shutil.rmtree("data"),
+            "rmtree_copy": lambda: shutil.rmtree("data"),
         }
         for name, attempt in attempts.items():
             try:
@@ -181,7 +181,7 @@ def test_mounted_data_cannot_be_deleted_or_changed(
     result = docker_sandbox.run(Job("script", code))
     assert result.ok, result.trace
     outcome = dict(line.split(" ", 1) for line in result.stdout_tail.splitlines())
-    assert outcome["truncate"].startswith("refused")
+    assert outcome["truncate"] == "done" and outcome["rmtree_copy"] == "done"  # its own copy
     assert outcome["remove_mounted"].startswith("refused")
     assert outcome["rmtree_mounted"].startswith("refused")
     assert target.read_bytes() == original
@@ -261,3 +261,68 @@ def test_pipeline_mode_runs_the_declarative_pipeline(tmp_path: Path) -> None:
         failed = sandbox.run(Job("pipeline", broken, timeout=120))
         assert failed.trace["status"] == "error"
         assert failed.harness_error is None
+
+
+def test_a_job_cannot_take_over_the_fork_server(docker_sandbox: Sandbox, script) -> None:
+    """Issue 15, finding 4: ptrace PID 1, write its memory or its protocol stream, forge the outcome."""
+    import errno
+    import json
+
+    result = docker_sandbox.run(Job("script", script(jobs.TAKE_OVER_THE_SERVER)))
+    assert result.ok, (result.harness_error, result.stderr_tail, result.trace)
+    assert "FORGED" not in json.dumps(result.trace)
+    report = json.loads(result.stdout_tail)
+    assert report["fds"] == [], "the job inherited descriptors beyond its stdio"
+    assert report["ptrace_server"] == [-1, errno.EPERM]
+    assert report["ptrace_own_child"] == [-1, errno.EPERM], "the seccomp filter is not in force"
+    assert report["vm_write_server"] == [-1, errno.EPERM]
+    assert report["/proc/1/mem"] == errno.EACCES  # the server is not dumpable
+    assert report["/proc/1/fd/1"] == errno.EACCES and report["/proc/1/fd"] == errno.EACCES
+    assert report["/proc/1/environ"] == errno.EACCES
+    again = docker_sandbox.run(Job("script", script("print('still the server speaking')")))
+    assert again.ok and again.stdout_tail.strip() == "still the server speaking"
+
+
+def test_staged_data_is_private_and_goes_away(docker_daemon: None, exposed_data_dir: Path, script):
+    """Issue 15, finding 2: the copy the container mounts is not world-readable, holds no
+    secrets, and is removed when the session closes."""
+    from lester.sandbox.hostdirs import PREFIX
+
+    mine = f"{PREFIX}{os.getpid()}-view-"
+    before = set(Path("/tmp").glob(f"{mine}*"))
+    with open_sandbox("docker", data_dir=exposed_data_dir) as sandbox:
+        assert sandbox.run(Job("script", script("print('hello')"))).ok
+        (staged,) = set(Path("/tmp").glob(f"{mine}*")) - before
+        assert staged.stat().st_mode & 0o777 == 0o700
+        entries = list(staged.rglob("*"))
+        assert entries and all(
+            p.lstat().st_mode & 0o077 == 0 for p in entries if not p.is_symlink()
+        )
+        assert not any("SECRET" in p.read_text() for p in entries if p.is_file())
+    assert not staged.exists()
+
+
+def test_killed_host_leaves_no_data_copy_behind(script, exposed_data_dir: Path) -> None:
+    """kill -9 of Lester while its staged view exists: the next sandbox removes it."""
+    from lester.sandbox.hostdirs import PREFIX
+
+    driver = script(
+        f"""
+        import time
+        from pathlib import Path
+        from lester.sandbox import Job, open_sandbox
+        sandbox = open_sandbox("docker", data_dir=Path({str(exposed_data_dir)!r}))
+        sandbox.run(Job("script", Path({str(script("print(1)", name="one.py"))!r})))
+        print("staged", flush=True)
+        time.sleep(300)
+        """,
+        name="driver.py",
+    )
+    host = subprocess.Popen([sys.executable, str(driver)], stdout=subprocess.PIPE, text=True)
+    assert host.stdout is not None and host.stdout.readline().strip() == "staged"
+    left = list(Path("/tmp").glob(f"{PREFIX}{host.pid}-view-*"))
+    assert left
+    host.send_signal(signal.SIGKILL)
+    host.wait()
+    with open_sandbox("docker", session="pytest-after-kill-9"):
+        assert not any(path.exists() for path in left)

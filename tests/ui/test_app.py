@@ -109,6 +109,23 @@ def test_forks_need_the_token(client: TestClient, store):
     store.close()
 
 
+def test_forks_posted_from_another_origin_are_refused(client: TestClient, store):
+    traces, first, _ = store
+    form = {"token": "secret-token", "module": "x = 1\n", "step": "analyse"}
+    foreign = ({"Origin": "http://evil.example"}, {"Origin": "null"})
+    foreign += ({"Referer": "http://evil.example/forks.html"},)
+    for headers in foreign:
+        for action in ("edit", "resume"):
+            response = client.post(f"/runs/{first}/fork/{action}", data=form, headers=headers)
+            assert response.status_code == 403 and "cross-origin" in response.text
+    own = {"Origin": str(client.base_url).rstrip("/")}
+    response = client.post(f"/runs/{first}/fork/resume", data=form, headers=own)
+    assert response.status_code == 400  # past the origin check: analyse is not resumable
+    store = TraceStore(traces)
+    assert store.search()[1] == 2  # nothing was forked
+    store.close()
+
+
 def test_loopback_server_rejects_foreign_hosts(store):
     config = UIConfig(traces=store[0], allowed_hosts=["127.0.0.1", "localhost"])
     client = TestClient(create_app(config), base_url="http://evil.example")
