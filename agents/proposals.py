@@ -51,7 +51,8 @@ class StepRequest:
     which check failed, which step's code raised, the traceback tail, the evidence); `dropped`
     says what of the previous answer was not used and why, and `may_change` names other steps
     whose parts the answer may carry (those the diagnosis names). `artifacts` names files the
-    sandbox produced for earlier steps (e.g. the prepared data as Parquet).
+    sandbox produced for earlier steps (e.g. the prepared data as Parquet). `dataflow` renders
+    the pandas and scikit-learn operations the original executed.
     """
 
     step: str
@@ -73,6 +74,7 @@ class StepRequest:
     contract: str = ""
     dropped: list[str] = field(default_factory=list)
     may_change: list[str] = field(default_factory=list)
+    dataflow: str = ""  # the operations the original executed, from the reads to the fit
 
     @property
     def repair(self) -> bool:

@@ -22,6 +22,7 @@ from lester.abstraction.frame import is_prov_column
 
 from .oracle import definitions as defs
 from .oracle.analysis import Analysis
+from .oracle.dataflow import dataflow_text
 from .oracle.original import Original, load_original
 from .oracle.report_text import split_text
 from .proposals import StepRequest
@@ -53,7 +54,8 @@ def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
         stage_code=numbered(original, lines),
         definitions="\n\n".join(f"# {original.where(d.line)}\n{d.code}" for d in needed),
         values=drawn_values(analysis, source, tree, lines, needed),
-        analysis_text=analysis.to_text(),
+        analysis_text=analysis.to_text(dataflow=False),
+        dataflow=dataflow_text(analysis.dataflow),
         expected=expected(analysis, step),
         contract=contract(analysis, original, tree, step, artifacts),
         parts=dict(state.get("parts") or {}),

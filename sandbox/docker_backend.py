@@ -112,12 +112,19 @@ def is_stale(container: Any) -> bool:
 
 
 def remove_containers(containers: list[Any]) -> list[str]:
-    """Force-remove containers (already gone is fine); the names of those removed."""
+    """Force-remove containers; the names of those removed. One already gone, or being removed by
+    another session sweeping the same stale containers (409), is fine."""
     removed = []
     for container in containers:
-        with contextlib.suppress(docker.errors.NotFound):
+        try:
             container.remove(force=True)
-            removed.append(container.name)
+        except docker.errors.NotFound:
+            continue
+        except docker.errors.APIError as exc:
+            if exc.status_code != 409:
+                raise
+            continue
+        removed.append(container.name)
     return removed
 
 

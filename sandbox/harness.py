@@ -5,7 +5,8 @@
 
 `script` runs the user's original script as `__main__` under the hooks of `lester.sandbox.recorder`
 (files read and written, every outermost model fit with its X, y, class and parameters, every
-prediction). `pipeline` loads a declarative pipeline, runs it on the working directory and saves
+prediction) and of `lester.sandbox.tracer` (the pandas and scikit-learn dataflow as a DAG, and each
+pandas read with its resolved options). `pipeline` loads a declarative pipeline, runs it on the working directory and saves
 its `Run` under `OUTDIR/run` (for a module with only sources and a preparation, the prepared data). Either way the trace says whether the job succeeded and, if not, the
 error with its traceback (and for a pipeline the failing stage), so a failed candidate is a result,
 not a crash. If the harness itself dies the trace is missing, which the backends report as a
@@ -15,6 +16,7 @@ harness error. Runs inside the image: standard library, NumPy, pandas, scikit-le
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import runpy
 import sys
@@ -26,6 +28,9 @@ from .outputs import TRACE
 from .recorder import Recorder, install_hooks
 from .script_values import plain_globals
 from .seccomp import deny_tracing
+from .trace_patches import install as install_tracing
+from .trace_patches import install_models as install_tracing_models
+from .tracer import Tracer
 
 _TRACEBACK_CHARS = 20_000
 
@@ -41,7 +46,15 @@ def preload() -> None:
     import lester  # noqa: F401
 
     all_estimators()
+    install_all()
+
+
+def install_all() -> None:
+    """The tracer's data patches, then the recorder's hooks around them, then the tracer's
+    estimator patches around the recorder's: each wrapper then sees the caller it expects."""
+    install_tracing()
     install_hooks()
+    install_tracing_models()
 
 
 def _error(exc: BaseException) -> dict[str, Any]:
@@ -64,15 +77,20 @@ def _run_guarded(call: Any) -> BaseException | None:
     return None
 
 
-def run_script(code: Path, out: Path, args: list[str]) -> dict[str, Any]:
-    """Run an original script as `__main__` and record its files, fits and predictions."""
+def run_script(code: Path, out: Path, args: list[str], *, trace: bool = True) -> dict[str, Any]:
+    """Run an original script as `__main__` and record its files, fits and predictions, and
+    (unless `trace` is off) its dataflow and reads."""
+    if trace:
+        install_all()
     recorder = Recorder(out, script=code)
+    tracer = Tracer(code) if trace else None
     sys.argv = [str(code), *args]
     namespace: dict[str, Any] = {}
-    with recorder.active():
+    with tracer.activated() if tracer else contextlib.nullcontext(), recorder.active():
         failure = _run_guarded(
             lambda: namespace.update(runpy.run_path(str(code), run_name="__main__"))
         )
+    traced = {"dataflow": tracer.dataflow(), "reads": tracer.reads} if tracer else {}
     return {
         "status": "error" if failure else "ok",
         "error": _error(failure) if failure else None,
@@ -83,6 +101,7 @@ def run_script(code: Path, out: Path, args: list[str]) -> dict[str, Any]:
         "selections": recorder.selections.records,
         "warnings": recorder.warnings + recorder.selections.errors,
         "globals": plain_globals(namespace),
+        **traced,
     }
 
 

@@ -140,6 +140,16 @@ def _wrap(function: Callable, name: str) -> Callable:
     return wrapper
 
 
+def _dataflow_nodes(X: Any, y: Any) -> dict[str, int | None]:
+    """The tracer's nodes for the fit's X and y (when a tracer runs): where the DAG ends."""
+    from . import tracer
+
+    active = tracer.active()
+    if active is None:
+        return {}
+    return {"X_node": active.node_of(X), "y_node": active.node_of(y)}
+
+
 class Recorder:
     """Collects file accesses (and with `models`, fits and predictions) while it is active."""
 
@@ -240,14 +250,20 @@ class Recorder:
         X, y = _argument(args, kwargs, 0, "X"), _argument(args, kwargs, 1, "y")
         if self._active_fits:
             outer = self._active_fits[-1]
-            if "steps" in outer.get("params", {}) and not self._is_composite(estimator):
-                # a Pipeline's last step: its X is the encoded matrix (boosting's inner trees are not)
+            if (
+                "steps" in outer.get("params", {})
+                and "final" not in outer
+                and not self._is_composite(estimator)
+            ):
+                # a Pipeline's last step (its first model fit): its X is the encoded matrix;
+                # the fits inside that step (boosting's trees) come later and are not
                 outer["final"] = self._describe(estimator, X, y, f"fit_{outer['index']}_final")
             return function(estimator, *args, **kwargs)
         index = len(self.fits)
         entry = {"index": index, "estimator": qualname(estimator), "line": self._line()}
         entry["selections_before"] = len(self.selections.records)
         entry.update(self._describe(estimator, X, y, f"fit_{index}"))
+        entry.update(_dataflow_nodes(X, y))
         self._active_fits.append(entry)
         try:
             result = function(estimator, *args, **kwargs)

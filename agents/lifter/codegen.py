@@ -7,6 +7,7 @@ import importlib
 import sys
 from typing import Any
 
+from ..oracle.dataflow import value_code
 from ..oracle.form import IMAGE_PACKAGES
 
 BASE_IMPORTS = ["import numpy as np", "import pandas as pd", "", "import lester as lt"]
@@ -32,11 +33,18 @@ def _importable(line: str) -> bool:
     return top in IMAGE_PACKAGES or top in sys.stdlib_module_names
 
 
-def source_function(name: str, path: str, options: dict[str, Any], reader: str = "read_csv") -> str:
-    args = ", ".join(f"{k}={v!r}" for k, v in options.items() if v is not None or k == "header")
+def source_function(
+    name: str, path: str, options: dict[str, Any], reader: str = "read_csv", explicit: bool = False
+) -> str:
+    """The `@lt.source` reading `path`; `explicit` options (the script's own) keep their Nones."""
+    args = ", ".join(
+        f"{k}={value_code(v)}"
+        for k, v in options.items()
+        if v is not None or k == "header" or explicit
+    )
     return (
         f"@lt.source\ndef {name}(data_dir: str) -> lt.Frame:\n"
-        f'    return lt.{reader}(f"{{data_dir}}/{path}", {args})'
+        f'    return lt.{reader}(f"{{data_dir}}/{path}"{", " if args else ""}{args})'
     )
 
 

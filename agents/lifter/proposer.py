@@ -26,6 +26,9 @@ from .prepare import Lifter, PreparePlan, Unsupported, lift_prepare, source_spec
 from .synthesis.features import synthesize_features
 from .synthesis.label import synthesize_label
 from .synthesis.types import DerivedColumn, Hints
+from .trace_blocks import Gap, encoder_body, unique_names
+from .trace_code import imported_names
+from .trace_lift import TracePlan, trace_plan
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,9 @@ class OfflineLifter:
         self.source = source
         self._plan: PreparePlan | None = None
         self._error: str | None = None
+        self._trace: TracePlan | None = None
+        self._trace_error: str | None = None
+        self._from_trace = False
 
     def propose(self, request: StepRequest) -> Proposal:
         try:
@@ -78,7 +84,7 @@ class OfflineLifter:
         preamble = codegen.preamble(lifter.imports(), lifter.constants, lifter.helpers())
         specs = source_specs(self.analysis.sources)
         functions = "\n\n\n".join(
-            codegen.source_function(s.name, s.path, s.options, s.reader) for s in specs
+            codegen.source_function(s.name, s.path, s.options, s.reader, s.explicit) for s in specs
         )
         trail = [
             f"source {s.name} from {r.path} ({r.idiom}, {line_label(self.analysis.cells, r.line)})"
@@ -86,32 +92,60 @@ class OfflineLifter:
         ]
         return Proposal(NAME, parts={"preamble": preamble, "sources": functions}, trail=trail)
 
+    def trace(self) -> TracePlan | None:
+        """The plan the executed dataflow gives, or None (the reason kept in `_trace_error`)."""
+        if self._trace is None and self._trace_error is None:
+            specs = source_specs(self.analysis.sources)
+            files = {s.path: s.name for s in specs}
+            names = Lifter(self.source, self.analysis.sources, set()).globals
+            try:
+                self._trace = trace_plan(self.analysis, self.source, files, names)
+            except Unsupported as exc:
+                self._trace_error = str(exc)
+        return self._trace
+
     def _prepare(self) -> Proposal:
-        plan = self.plan()
-        lines = self.analysis.stages.get("data_preparation", [])
+        trace = self.trace()
+        if trace is not None:
+            self._from_trace = True
+            trail = ["trace lifter", *trace.trail]
+            return self._prepare_code(trace.body, trace.result, [], trail, trace.lines)
+        try:
+            plan = self.plan()
+        except Unsupported as exc:
+            raise Unsupported(None, f"{exc} (trace lifter: {self._trace_error})") from exc
+        return self._prepare_code(plan.body, plan.result, plan.imports, plan.trail)
+
+    def _prepare_code(
+        self,
+        body: list[str],
+        result: str,
+        imports: list[str],
+        trail: list[str],
+        lines: list[int] | None = None,
+    ) -> Proposal:
+        lines = lines or self.analysis.stages.get("data_preparation", [])
         origin = (
             f"Lifted from {Path(self.analysis.script).name}, {span_label(self.analysis.cells, lines)}."
             if lines
             else "Lifted."
         )
         code = codegen.prepare_function(
-            [s.name for s in source_specs(self.analysis.sources)],
-            plan.body,
-            plan.result,
-            [],
-            origin,
-            plan.imports,
+            [s.name for s in source_specs(self.analysis.sources)], body, result, [], origin, imports
         )
         return Proposal(
-            NAME, parts={"prepare": code}, trail=[t for t in plan.trail if "source" not in t]
+            NAME, parts={"prepare": code}, trail=[t for t in trail if "source" not in t]
         )
 
     # ---- features, label, model ----------------------------------------------------------------
 
     def _encode(self, request: StepRequest) -> Proposal:
+        trace = self.trace() if self._from_trace else None
+        if trace is not None and trace.entries:
+            return self._trace_encode(request, trace)
         prepared = _prepared(request)
-        X = self.analysis.X()
         rows, split_code = self._rows(prepared)
+        X = self.analysis.X()
         plan = synthesize_features(prepared, X, rows, hints=self._hints())
         if not plan.matched:
             described = "; ".join(f"columns {a}-{b - 1}: {d}" for a, b, d in plan.unmatched)
@@ -126,12 +160,60 @@ class OfflineLifter:
         }
         return Proposal(NAME, parts=parts, trail=plan.trail, data={"fit_on": plan.fit_on})
 
+    def _trace_encode(self, request: StepRequest, trace: TracePlan) -> Proposal:
+        """The original's own transformers and columns; parts of X the trace could not see
+        into (NumPy on arrays) synthesized from the prepared data, in their place."""
+        split = self.analysis.split or {}
+        split_code = (
+            codegen.split_function(split["function"], split["args"])
+            if split.get("function")
+            else ""
+        )
+        entries, imports, derived = [], list(trace.encoder_imports), []
+        fit_on = trace.fit_on
+        trail = ["trace lifter: the original's transformers and columns"]
+        for entry in trace.entries:
+            if not isinstance(entry, Gap):
+                entries.append(entry)
+                continue
+            prepared = _prepared(request)
+            rows, split_code = self._rows(prepared)
+            X = self.analysis.X()[:, entry.start : entry.stop]
+            plan = synthesize_features(prepared, X, rows, hints=self._hints())
+            if not plan.matched:
+                described = "; ".join(
+                    f"columns {entry.start + a}-{entry.start + b - 1}: {d}"
+                    for a, b, d in plan.unmatched
+                )
+                return Proposal(
+                    NAME, error=f"no encoder reproduces X {described}", trail=plan.trail
+                )
+            entries += [t.entry_code() for t in plan.transformers]
+            imports += plan.imports
+            derived += plan.derived
+            fit_on = fit_on or plan.fit_on
+            trail += [f"X[{entry.start}:{entry.stop}] synthesized"] + plan.trail
+        derive = _derive_part(request, derived)
+        if isinstance(derive, Proposal):
+            return derive
+        body = encoder_body(unique_names(entries))
+        imported = imported_names(static.parse(self.source))
+        imports = [i for i in sorted(set(imports)) if i.rsplit(" ", 1)[-1] not in imported]
+        code = codegen.encode_function(imports, body, fit_on or "train")
+        parts = {"derive": derive, "split": split_code, "encode": code}
+        return Proposal(NAME, parts=parts, trail=trail, data={"fit_on": fit_on or "train"})
+
     def _label_model(self, request: StepRequest) -> Proposal:
+        model = self.analysis.model
+        model_code = codegen.model_function(model.estimator, model.non_default)
+        trace = self.trace() if self._from_trace else None
+        if trace is not None and trace.label:
+            parts = {"label": codegen.label_function(trace.label), "model": model_code}
+            trail = [f"trace lifter: label {trace.label}", f"model: {model.estimator}"]
+            return Proposal(NAME, parts=parts, trail=trail)
         prepared = _prepared(request)
         rows, _ = self._rows(prepared)
         label = synthesize_label(prepared, self.analysis.y(), rows, hints=self._hints())
-        model = self.analysis.model
-        model_code = codegen.model_function(model.estimator, model.non_default)
         if not label.matched:
             return Proposal(
                 NAME,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..oracle import static
+from ..oracle.dataflow import Undecodable, decode
 from . import records
 from .syntax import (
     Ctx,
@@ -26,12 +27,17 @@ from .syntax import (
 JSON_IDIOMS = ("json-lines", "pandas-json")
 
 
+# The pandas readers a source can replay, and the `lt` reader that does.
+REPLAYED = {"read_csv": "read_csv", "read_table": "read_csv", "read_json": "read_json"}
+
+
 @dataclass
 class SourceSpec:
     name: str
     path: str
     options: dict[str, Any]
     reader: str = "read_csv"
+    explicit: bool = False  # options the script passed itself (None values included)
 
 
 def _source_name(path: str) -> str:
@@ -49,6 +55,10 @@ def source_specs(reports: list[Any]) -> list[SourceSpec]:
     specs = []
     for report in reports:
         name = identifier(_source_name(report.path), taken)
+        replayed = _replayed(name, report)
+        if replayed is not None:
+            specs.append(replayed)
+            continue
         if report.idiom in JSON_IDIOMS:
             options: dict[str, Any] = {"lines": True}
             if report.idiom != "pandas-json":
@@ -64,6 +74,26 @@ def source_specs(reports: list[Any]) -> list[SourceSpec]:
             options.update(dtype="str", keep_default_na=False)
         specs.append(SourceSpec(name, report.path, options))
     return specs
+
+
+def _replayed(name: str, report: Any) -> SourceSpec | None:
+    """A pandas read the tracer saw, replayed with the arguments the script gave it (so that
+    pandas resolves them again as it did: the same header row, index column, missing-value
+    strings, dtypes, separator, compression); None when an argument is not a plain constant
+    (a converter function) or the reader has no `lt` counterpart."""
+    reader = REPLAYED.get(getattr(report, "reader", None) or "")
+    if reader is None:
+        return None
+    try:
+        options = {str(k): decode(v) for k, v in report.call.items()}
+    except Undecodable:
+        return None
+    resolved = report.options or {}
+    if report.reader == "read_table" and "sep" not in options and "delimiter" not in options:
+        options["sep"] = resolved.get("sep", "\t")
+    if reader == "read_json":
+        options.setdefault("lines", False)
+    return SourceSpec(name, report.path, options, reader=reader, explicit=True)
 
 
 class ReadRules:

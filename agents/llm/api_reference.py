@@ -16,6 +16,7 @@ from lester.abstraction.stages import KINDS
 
 import lester
 
+from ..oracle.api_use import frame_members
 from .api_facts import api_facts
 
 
@@ -66,11 +67,10 @@ def _is_marker(obj: Any) -> bool:
 
 
 def _frame_members() -> list[str]:
-    """Frame's public methods and properties, in the order the class defines them."""
+    """Frame's public methods and properties, the column operations' included, in the order the
+    classes define them."""
     entries = []
-    for name, member in vars(lester.Frame).items():
-        if name.startswith("_"):
-            continue
+    for name, member in frame_members().items():
         if isinstance(member, property):
             entries.append(_entry(f"Frame.{name}  (property)", _doc(member), "  "))
         elif inspect.isfunction(member):

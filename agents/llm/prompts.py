@@ -49,6 +49,7 @@ def render(request: StepRequest) -> Prompt:
         expected=request.expected.strip() or "(none)",
         contract=request.contract.strip() or "(nothing beyond the above)",
         context=_context(request),
+        dataflow=request.dataflow.strip() or "(no dataflow was traced)",
         original_source=request.original_source.strip(),
     )
     if request.repair:

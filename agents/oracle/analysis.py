@@ -22,7 +22,7 @@ import pandas as pd
 from lester.sandbox import Job, Sandbox, SandboxResult
 from scipy import sparse
 
-from . import static
+from . import dataflow, static
 from .errors import AnalysisError as AnalysisError  # re-exported: callers catch it from here
 from .inline import inline_readers
 from .notebook import name_cells
@@ -50,6 +50,8 @@ class SourceReport:
     dtypes: dict[str, str]
     sample: list[list[Any]]
     options: dict[str, Any] = field(default_factory=dict)
+    reader: str | None = None  # the pandas reader the tracer saw (`options` are then as resolved)
+    call: dict[str, Any] = field(default_factory=dict)  # its arguments as the script passed them
 
 
 @dataclass
@@ -86,6 +88,8 @@ class Analysis:
     backend: str = ""
     cells: list[list[int]] = field(default_factory=list)  # a notebook's line map (notebook.py)
     notes: list[str] = field(default_factory=list)  # what converting a notebook dropped
+    dataflow: dict[str, Any] | None = None  # the executed DAG (`dataflow.from_trace`)
+    dataflow_note: str | None = None  # why there is none
 
     @property
     def ok(self) -> bool:
@@ -120,11 +124,11 @@ class Analysis:
         d["model"] = ModelReport(**d["model"]) if d.get("model") else None
         return cls(**d)
 
-    def to_text(self) -> str:
-        """The report as a person (or a prompt) reads it."""
+    def to_text(self, dataflow: bool = True) -> str:
+        """The report as a person (or a prompt) reads it; prompts carry the dataflow apart."""
         from .report_text import analysis_text
 
-        return analysis_text(self)
+        return analysis_text(self, dataflow)
 
 
 def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120.0) -> Analysis:
@@ -149,10 +153,12 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
         report.problem = name_cells(report.problem, original.cells, original.run_name)
         return report
     trace = result.trace
+    report.dataflow, report.dataflow_note = dataflow.from_trace(trace)
     report.writes = sorted({w["path"] for w in trace.get("files_written", [])})
     skipped: list[str] = []
     report.sources = _sources(tree, trace, data_dir, script, skipped)
     report.notes += skipped
+    _with_reads(report.sources, (report.dataflow or {}).get("reads", []))
     if not trace.get("fits"):
         report.problem = "the script never fits a model (no scikit-learn fit call was recorded)"
         return report
@@ -259,7 +265,9 @@ def _sources(
             reports.append(_source(tree, path, file))
         except Exception as exc:  # untrusted bytes: any parser failure means "not a table"
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-            notes.append(f"{path} was read, but it is not a table Lester can parse ({reason})")
+            notes.append(
+                f"{path} was read, but it is not a data source: no table parses from it ({reason})"
+            )
     return reports
 
 
@@ -274,6 +282,30 @@ def _inside(root: Path, path: str) -> Path | None:
     if not file.is_relative_to(root) or not file.is_file():
         return None
     return file
+
+
+def _with_reads(reports: list[SourceReport], reads: list[dict[str, Any]]) -> None:
+    """Sources read with pandas take the reader, the call and the options as pandas resolved
+    them from the tracer (the sandbox saw the read; the host only guessed)."""
+    by_file: dict[str, dict[str, Any]] = {}
+    for read in reads:  # a file read twice (a peek with nrows, then in full): the fuller read
+        known = by_file.get(read["file"])
+        if known is None or (read.get("rows") or 0) >= (known.get("rows") or 0):
+            by_file[read["file"]] = read
+    for report in reports:
+        read = by_file.get(report.path)
+        if read is None:
+            continue
+        report.reader, report.call, report.options = read["reader"], read["call"], read["options"]
+        report.line = report.line or read.get("line")
+        report.names = [str(c) for c in read.get("columns") or report.names]
+        report.dtypes = dict(zip(report.names, read.get("dtypes") or [], strict=False))
+        report.rows = read.get("rows", report.rows)
+        report.sample = read.get("sample") or report.sample
+        report.header = read["options"].get("header") is not None
+        report.delimiter = read["options"].get("sep") or report.delimiter
+        if report.idiom not in ("pandas", "pandas-json"):
+            report.idiom = "pandas-json" if read["reader"] == "read_json" else "pandas"
 
 
 def _source(tree: Any, path: str, file: Path) -> SourceReport:

@@ -38,11 +38,22 @@ class SourceFile:
     header: bool
 
 
+def frame_members() -> dict[str, Any]:
+    """Frame's public methods and properties, its own first and then those of the classes it is
+    made of (the column operations' mixin), each in the order its class defines them."""
+    members: dict[str, Any] = {}
+    for cls in lester.Frame.__mro__[:-1]:
+        for name, member in vars(cls).items():
+            if not name.startswith("_") and name not in members:
+                members[name] = member
+    return members
+
+
 def frame_methods() -> dict[str, inspect.Signature]:
     """The public Frame operations and their signatures (self dropped)."""
     out = {}
-    for name, member in vars(lester.Frame).items():
-        if not name.startswith("_") and inspect.isfunction(member):
+    for name, member in frame_members().items():
+        if inspect.isfunction(member):
             sig = inspect.signature(member)
             out[name] = sig.replace(parameters=list(sig.parameters.values())[1:])
     return out

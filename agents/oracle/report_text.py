@@ -10,12 +10,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .dataflow import dataflow_text
 from .notebook import line_label, lines_label
 
 _LEADING_LINE = re.compile(r"^line (\d+)")
 
 
-def analysis_text(a: Any) -> str:
+def analysis_text(a: Any, dataflow: bool = True) -> str:
     where = _namer(a.cells)
     lines = [
         f"script: {a.script}  (data dir: {a.data_dir}; ran in {a.wall_time:.2f} s, {a.backend} sandbox)"
@@ -28,6 +29,8 @@ def analysis_text(a: Any) -> str:
         lines.append(
             f"source {s.path}: {s.rows} rows, {s.idiom} ({where(s.line)}), delimiter {s.delimiter!r}, {header}"
         )
+        if getattr(s, "reader", None):
+            lines.append(f"  read with pd.{s.reader}({_call(s.call)})")
         fields = ", ".join(f"{n} ({s.dtypes.get(n, '?')})" for n in s.names)
         lines.append(f"  fields: {fields}")
         for row in s.sample:
@@ -48,7 +51,25 @@ def analysis_text(a: Any) -> str:
     for flag in a.nondeterminism:
         named = _LEADING_LINE.sub(lambda m: where(int(m.group(1))), flag)
         lines.append(f"non-deterministic: {named}")
+    dag = getattr(a, "dataflow", None)
+    if dataflow and (dag or getattr(a, "dataflow_note", None)):
+        lines.append("dataflow (the operations the final fit's X and y were computed from):")
+        text = dataflow_text(dag) if dag else f"(none: {a.dataflow_note})"
+        lines += [f"  {line}" for line in text.splitlines()]
     return "\n".join(lines)
+
+
+def _call(call: dict[str, Any]) -> str:
+    """The arguments a read was given, as code where they are constants."""
+    from .dataflow import Undecodable, decode, value_code
+
+    parts = []
+    for key, value in call.items():
+        try:
+            parts.append(f"{key}={value_code(decode(value))}")
+        except Undecodable:
+            parts.append(f"{key}=...")
+    return ", ".join(parts)
 
 
 def _namer(cells: list[list[int]]) -> Any:

@@ -8,6 +8,7 @@ from typing import Any
 from lester.agents.oracle.errors import AnalysisError
 from lester.agents.oracle.original import load_original
 from lester.agents.proposals import STEPS
+from lester.ui.dataflow_view import dataflow_graph
 from lester.ui.diff import line_diff
 from lester.ui.graph_view import run_graph
 from lester.ui.pipeline_map import STAGE_TITLES, map_pipeline
@@ -70,6 +71,7 @@ def pipeline_context(catalog: Catalog, run_id: str) -> dict[str, Any]:
         "original_missing": not original,
         "map": map_pipeline(state.get("module") or "", original, state.get("analysis") or {}),
         "stage_titles": STAGE_TITLES,
+        "dataflow": dataflow_graph(state.get("analysis")),
     }
 
 

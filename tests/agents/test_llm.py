@@ -294,3 +294,14 @@ def test_a_step_without_attributed_lines_is_told_so_and_sent_to_the_whole_script
     assert "find what the step does in the whole script at the end" in text
     assert "The original's lines of this step" not in text
     assert "The whole original script, for reference only" in text
+
+
+def test_the_api_reference_and_the_api_check_know_the_frames_mixed_in_operations():
+    from lester.abstraction.column_ops import ColumnOps
+    from lester.agents.oracle.api_use import frame_methods
+
+    mixed_in = [n for n, m in vars(ColumnOps).items() if not n.startswith("_") and callable(m)]
+    assert mixed_in
+    for name in mixed_in:
+        assert f"Frame.{name}(" in api_reference()
+        assert name in frame_methods()

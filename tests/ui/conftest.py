@@ -2,8 +2,9 @@
 
 The store is made once per session by real rewrites in the sandbox: the running example (offline,
 verified), a clinic script whose `while` loop the lifter cannot lift (offline: fails at prepare;
-with a scripted model: a syntax error, then a repair that verifies), a one-case `lester eval`, and
-an edit fork whose candidate carries `<script>alert(1)</script>`. The server is `lester ui` in a
+with a scripted model: a syntax error, then a repair that verifies), a one-case `lester eval`, an
+edit fork whose candidate carries `<script>alert(1)</script>`, and a pandas-style case (its
+dataflow is shown). The server is `lester ui` in a
 subprocess on a free loopback port. Browser tests skip without Chromium unless
 LESTER_REQUIRE_BROWSER=1; screenshots go to `ui-screenshots/` (or LESTER_UI_SCREENSHOTS).
 """
@@ -26,6 +27,7 @@ import pytest
 from tests.clinic_case import PREPARE_BROKEN, PREPARE_OK, make_case
 from tests.conftest import EXAMPLE, ROOT
 from tests.llm_server import Answer, LLMServer
+from tests.pandas_case import make_case as make_pandas_case
 
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_ARGS = [
@@ -52,6 +54,7 @@ class Store:
     clinic_offline: str  # fails at prepare
     clinic_llm: str  # prepare repaired by the scripted model, verified
     scripted: str  # an edit fork whose candidate contains SCRIPT_TAG
+    pandas: str  # a pandas-style case, verified by the trace lifter (a dataflow to show)
 
 
 def _rewrite(script: Path, traces: Path, model: str = "offline", llm=None) -> str:
@@ -109,6 +112,7 @@ def ui_store(tmp_path_factory: pytest.TempPathFactory, docker_daemon: None) -> S
         clinic_offline=_rewrite(clinic, traces),
         clinic_llm=_llm_rewrite(clinic, traces),
         scripted=_script_fork(traces, example_run),
+        pandas=_rewrite(make_pandas_case(root / "loans"), traces),
     )
     _eval(store.evals / "housing")
     return store

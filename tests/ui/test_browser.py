@@ -202,3 +202,25 @@ def test_resume_from_a_checkpoint_is_a_new_linked_run(page, ui_url: str, ui_stor
     page.locator(".job-result a.job-run").click()
     assert ui_store.example in page.locator("text=Forked from").inner_text()
     assert page.locator("details.record.inherited").count() == verify
+
+
+def test_pipeline_page_draws_the_dataflow_linked_to_the_original(
+    page, ui_url: str, ui_store: Store
+):
+    page.goto(f"{ui_url}/runs/{ui_store.pandas}/pipeline")
+    flow = page.locator("svg.dataflow")
+    flow.wait_for()
+    boxes = flow.locator("g.flow")
+    assert boxes.count() >= 10
+    assert flow.locator("g.flow.source").count() == 2  # the two reads
+    assert flow.locator("g.flow.sklearn").count() >= 1  # the final fit
+    labels = flow.locator("text").all_text_contents()
+    assert "get amount" in labels and any(t.startswith("fit ") for t in labels)
+    box = flow.locator("g.flow[data-line]").first
+    line = box.get_attribute("data-line")
+    box.locator("a").click()
+    page.wait_for_url(re.compile(rf"#orig-L{line}$"))
+    target = page.locator(f"#orig-L{line}")
+    assert target.evaluate("e => e.matches(':target')")
+    assert target.inner_text().strip().startswith(line)
+    shoot(page, "pipeline-dataflow")

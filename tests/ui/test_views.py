@@ -5,6 +5,7 @@ from __future__ import annotations
 from lester.agents.edit_fork import candidate_module
 from lester.agents.traces import RunRow
 
+from lester.ui.dataflow_view import MAX_SHOWN, dataflow_graph
 from lester.ui.diff import line_diff
 from lester.ui.graph_view import run_graph
 from lester.ui.pipeline_map import compress, map_pipeline
@@ -114,3 +115,45 @@ def test_pipeline_map_tags_stages_on_both_sides():
     assert decorator.stage == "model"
     assert map_pipeline("def broken(:", ORIGINAL, analysis()).blocks == []
     assert compress([9, 3, 4, 5]) == "3-5, 9"
+
+
+def _flow(n_extra: int = 0) -> dict:
+    nodes = [
+        {"id": 0, "op": "pd.read_csv", "line": 3, "inputs": [], "out": {"kind": "frame"}},
+        {"id": 1, "op": "DataFrame.__getitem__", "line": 4, "inputs": [0], "args": ["age"]},
+        {"id": 2, "op": "Series.__gt__", "line": 4, "inputs": [1], "args": [30]},
+        {"id": 3, "op": "DataFrame.__getitem__", "line": 4, "inputs": [0, 2], "args": [{"ref": 2}]},
+        {"id": 4, "op": "opaque", "line": 6, "inputs": [], "what": "a list"},
+    ]
+    for i in range(n_extra):
+        nodes.append({"id": 5 + i, "op": "Series.abs", "line": 7, "inputs": [4 + i]})
+    last = len(nodes)
+    nodes.append(
+        {
+            "id": last,
+            "op": "sklearn.fit",
+            "line": 9,
+            "inputs": [3, last - 1],
+            "model": True,
+            "estimator": {"class": "x.LogisticRegression"},
+        }
+    )
+    return {"dataflow": {"nodes": nodes, "X": 3, "y": last - 1}}
+
+
+def test_dataflow_graph_layers_from_reads_to_fit_and_links_lines():
+    graph = dataflow_graph(_flow())
+    by_id = {n.id: n for n in graph.nodes}
+    assert sorted(by_id) == [0, 1, 2, 3, 4, 5]  # the fit and what X and y were computed from
+    assert by_id[0].x < by_id[1].x < by_id[2].x < by_id[3].x < by_id[5].x  # inputs to the left
+    assert by_id[5].label == "fit LogisticRegression" and by_id[5].kind == "sklearn"
+    assert by_id[0].kind == "source" and by_id[4].kind == "opaque"
+    assert by_id[1].label == "get age" and by_id[3].line == 4
+    assert len(graph.edges) == 6 and graph.hidden == 0
+    assert dataflow_graph({}) is None
+
+
+def test_dataflow_graph_shows_the_operations_nearest_the_fit():
+    graph = dataflow_graph(_flow(n_extra=MAX_SHOWN + 10))
+    assert len(graph.nodes) == MAX_SHOWN and graph.hidden > 0
+    assert max(n.id for n in graph.nodes) == MAX_SHOWN + 15

@@ -1,0 +1,181 @@
+"""Code for what the trace names: functions passed to `apply`/`map`, and scikit-learn estimators.
+
+A function in the trace is a description (its module and name, or its place in the script), never
+an object. It becomes code by name when it is a NumPy function, a builtin, a `str` method or a
+function defined at the top of the script (the pipeline module carries the script's helpers), or
+as the lambda's own text, taken from the script itself at the recorded line, when the lambda uses
+nothing but its parameters and module-level names. Estimators become constructor calls of their
+recorded class with the parameters that differ from the class's defaults; only scikit-learn and
+Lester classes are named, and their module is imported (a library module, not user code) just to
+read those defaults.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import importlib
+import inspect
+import re
+from typing import Any
+
+from ..oracle.dataflow import Undecodable, decode, value_code
+from .syntax import Unsupported
+from .trace_graph import at
+
+BUILTIN_FUNCTIONS = frozenset(
+    {"len", "str", "int", "float", "bool", "abs", "round", "max", "min", "sum", "sorted", "repr"}
+)
+STR_METHOD = re.compile(r"^str\.[a-z_]+$")
+CLASS = re.compile(r"^(sklearn|lester)(\.[A-Za-z_][A-Za-z0-9_]*)+$")
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class Functions:
+    """Turns recorded functions into code, using the script's own text for lambdas."""
+
+    def __init__(self, source: str, module_names: set[str]) -> None:
+        self.tree = ast.parse(source)
+        self.top_level = {
+            n.name for n in self.tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        self.module_names = module_names | set(dir(builtins)) | {"np", "pd", "lt"}
+
+    def code(self, encoded: Any) -> str:
+        described = encoded.get("function") if isinstance(encoded, dict) else None
+        if not isinstance(described, dict):
+            raise Unsupported(None, f"a function argument that is not a function: {encoded!r:.80}")
+        name = str(described.get("name", ""))
+        module = described.get("module")
+        if described.get("ufunc") or module == "numpy" and IDENTIFIER.match(name):
+            return f"np.{described.get('ufunc') or name}"
+        if module == "builtins" and name in BUILTIN_FUNCTIONS:
+            return name
+        if STR_METHOD.match(name):
+            return name
+        if described.get("script") and described.get("is_lambda"):
+            return self._lambda(described)
+        if described.get("script") and name in self.top_level and not described.get("freevars"):
+            return name
+        raise Unsupported(None, f"the function {name} (from {module}) has no code outside the run")
+
+    def _lambda(self, described: dict[str, Any]) -> str:
+        line, column = described.get("line"), described.get("column")
+        found = [
+            n
+            for n in ast.walk(self.tree)
+            if isinstance(n, ast.Lambda) and n.lineno <= (line or 0) <= (n.end_lineno or 0)
+        ]
+        if column is not None and len(found) > 1:
+            found = [n for n in found if _contains(n.body, line, column)] or found
+        if len(found) != 1:
+            raise Unsupported(at(line), "cannot tell which lambda was called")
+        lam = found[0]
+        params = {a.arg for a in lam.args.args}
+        free = {
+            n.id
+            for n in ast.walk(lam.body)
+            if isinstance(n, ast.Name) and n.id not in params and n.id not in self.module_names
+        }
+        if free:
+            raise Unsupported(at(line), f"a lambda that uses local names {sorted(free)}")
+        return ast.unparse(lam)
+
+    def lambda_node(self, encoded: Any) -> ast.Lambda:
+        """The lambda's syntax tree (to rewrite a frame function into a column function)."""
+        described = encoded.get("function") if isinstance(encoded, dict) else None
+        if not (isinstance(described, dict) and described.get("is_lambda")):
+            raise Unsupported(None, "a function that is not a lambda of the script")
+        return ast.parse(self._lambda(described), mode="eval").body
+
+
+def _contains(node: ast.AST, line: int | None, column: int) -> bool:
+    start = (node.lineno, node.col_offset)
+    end = (node.end_lineno or node.lineno, node.end_col_offset or 0)
+    return start <= (line, column) <= end
+
+
+def constant_code(encoded: Any) -> str:
+    """Code for an encoded constant argument."""
+    try:
+        return value_code(decode(encoded))
+    except Undecodable as exc:
+        raise Unsupported(None, f"an argument that is not a constant ({exc})") from exc
+
+
+# ---- estimators -------------------------------------------------------------------------------
+
+
+def estimator_code(described: dict[str, Any], functions: Functions, imports: dict[str, str]) -> str:
+    """`StandardScaler()`, `OneHotEncoder(handle_unknown='ignore')`, nested ones included;
+    `imports` collects `name -> import line`."""
+    qualified = str(described.get("class", ""))
+    if not CLASS.match(qualified):
+        raise Unsupported(None, f"an estimator of class {qualified!r:.80}")
+    module, _, name = qualified.rpartition(".")
+    public = _public_module(module, name)
+    imports[name] = f"from {public} import {name}"
+    defaults = _defaults(public, name)
+    args = []
+    for key, value in (described.get("params") or {}).items():
+        if not IDENTIFIER.match(str(key)):
+            raise Unsupported(None, f"an estimator parameter named {key!r:.40}")
+        code = param_code(value, functions, imports)
+        if key in defaults and defaults[key] == code:
+            continue
+        args.append(f"{key}={code}")
+    return f"{name}({', '.join(args)})"
+
+
+def param_code(value: Any, functions: Functions, imports: dict[str, str]) -> str:
+    """Code for one estimator parameter: constants, estimators, lists and tuples of them."""
+    if isinstance(value, dict) and "estimator" in value:
+        return estimator_code(value["estimator"], functions, imports)
+    if isinstance(value, dict) and "function" in value:
+        return functions.code(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(param_code(v, functions, imports) for v in value) + "]"
+    if isinstance(value, dict) and "tuple" in value:
+        inner = [param_code(v, functions, imports) for v in value["tuple"]]
+        return "(" + ", ".join(inner) + ("," if len(inner) == 1 else "") + ")"
+    return constant_code(value)
+
+
+def _public_module(module: str, name: str) -> str:
+    """`sklearn.preprocessing` for `sklearn.preprocessing._data`: the shortest module exporting it."""
+    parts = module.split(".")
+    for i in range(2, len(parts) + 1):
+        candidate = ".".join(parts[:i])
+        try:
+            if hasattr(importlib.import_module(candidate), name):
+                return candidate
+        except ImportError:
+            break
+    return module
+
+
+def _defaults(module: str, name: str) -> dict[str, str]:
+    """The class's default parameters as code (to leave them out of the constructor call)."""
+    try:
+        cls = getattr(importlib.import_module(module), name)
+        parameters = inspect.signature(cls.__init__).parameters.values()
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return {}
+    out = {}
+    for parameter in parameters:
+        value = parameter.default
+        if value is None or isinstance(value, bool | int | float | str):
+            out[parameter.name] = value_code(value)
+        elif isinstance(value, type):  # dtype=np.float64
+            module = "np." if value.__module__ == "numpy" else ""
+            out[parameter.name] = f"{module}{value.__name__}"
+    return out
+
+
+def imported_names(tree: ast.Module) -> set[str]:
+    """The names the script's top-level imports bind (the pipeline module keeps those imports)."""
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return names

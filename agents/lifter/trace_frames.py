@@ -1,0 +1,554 @@
+"""The trace lifter's frames: each traced DataFrame operation as the Frame operation that does it.
+
+Frames are lifted in the order the script made them (a node's inputs are earlier nodes), each
+into a variable named after what the script assigned at that line. The rules, each the general
+form of a pandas idiom:
+
+- reads -> the source; a read of a file the script wrote earlier with `to_csv` -> that frame
+  (idiom: intermediate file), when the columns and dtypes came back unchanged;
+- `df[mask]`, `query`, `dropna` -> `filter`; `df[[cols]]`, `select_dtypes` -> `select`;
+  `drop(columns=...)`, `pop` -> `drop`; `rename`, `add_suffix`, `df.columns = [...]` -> `rename`
+  (the mapping read off the columns before and after);
+- `df[c] = <expression>`, `assign(c=lambda d: ...)`, `df.loc[mask, c] = v` -> `project`, with a
+  fill of a column by its own statistic as `fill_na`, a group-wise transform as
+  `transform_groups`, and `df.apply(f, axis=1)` as `apply_rows`;
+- `fillna` of a frame -> `fill_na`; `get_dummies` -> `get_dummies`; `merge`/`join` -> `join`;
+  `concat` -> `union` (rows) or `concat_columns` (columns); `drop_duplicates`, `sort_values`;
+- group-bys reduced and reset -> `aggregate` (`trace_groups`).
+
+Anything else raises `Unsupported` naming the line and the operation, so the step falls to the
+next proposer with the dataflow as context.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import Any
+
+from .syntax import Unsupported, identifier
+from .trace_code import Functions, constant_code
+from .trace_columns import ColumnRules
+from .trace_graph import Graph, Node, at, ref
+from .trace_groups import GroupRules
+from .trace_series import Expr, SeriesCompiler, Target
+
+
+class FrameLifter(GroupRules, ColumnRules):
+    """Lifts frame nodes into lines `var = <Frame expression>`."""
+
+    def __init__(
+        self,
+        graph: Graph,
+        functions: Functions,
+        sources: dict[int, str],
+        names: Callable[[int | None], str],
+        taken: set[str],
+    ) -> None:
+        self.graph = graph
+        self.functions = functions
+        self.sources = sources  # read node -> source parameter
+        self.names = names  # a line's assigned name
+        self.taken = taken
+        self.lines: list[str] = []
+        self.trail: list[str] = []
+        self.var: dict[int, str] = {}
+        self.skipped: set[int] = set()  # assignments the encoder does instead
+        self.frame_columns: dict[int, list[Any]] = {}  # where the Frame has the index as columns
+        self.users: dict[int, set[int]] = {}  # frame -> the lifted operations applied to it
+        self.holders = {name: node for node, name in sources.items()}  # variable -> its frame
+        self._columns_made = 0
+
+    # ---- driving ------------------------------------------------------------------------------
+
+    def lift(self, root: int) -> str:
+        """The variable holding `root`'s frame, emitting every frame it depends on first."""
+        needed = self._needed(root)
+        for node_id in needed:
+            for used in self.frame_inputs(self.graph[node_id]):
+                self.users.setdefault(used, set()).add(node_id)
+        for node_id in needed:
+            if node_id not in self.var:
+                self.var[node_id] = self._lift_one(self.graph[node_id])
+        return self.var[root]
+
+    def _needed(self, root: int) -> list[int]:
+        seen: set[int] = set()
+        stack = [root]
+        while stack:
+            node_id = stack.pop()
+            if node_id in seen or node_id in self.var:
+                continue
+            seen.add(node_id)
+            stack.extend(self.frame_inputs(self.graph[node_id]))
+        return sorted(seen)
+
+    def frame_inputs(self, node: Node) -> list[int]:
+        """The frames an operation's Frame form is applied to (not the series it reads)."""
+        if node.op.startswith("pd.read_") or node.op == "opaque":
+            return []
+        if node.op in ("pd.concat", "pd.merge"):
+            return [i for i in node.inputs if self.graph[i].kind == "frame"]
+        if node.op == "pd.get_dummies":
+            return [self._base_frame(node.inputs[0])] if node.inputs else []
+        group = self.grouping_frame(node)
+        if group is not None:
+            return [group]
+        if node.method == "reset_index" and node.inputs:
+            return [node.inputs[0]]
+        if node.method in ("merge", "join"):
+            return [self._joined_frame(i) for i in node.inputs if self.graph[i].kind == "frame"]
+        first = self.graph.frame_input(node)
+        return [first.id] if first is not None and first.kind == "frame" else []
+
+    def _base_frame(self, node_id: int) -> int:
+        node = self.graph[node_id]
+        return node.inputs[0] if node.kind == "series" and node.inputs else node_id
+
+    def _joined_frame(self, node_id: int) -> int:
+        node = self.graph[node_id]
+        return node.inputs[0] if node.method == "set_index" else node_id
+
+    def emit(self, node: Node, expression: str, base: str | None = None) -> str:
+        """`name = expression`, with the name the script assigned at that line; a variable is
+        given a new value only when nothing later needs its old one."""
+        name = identifier(self.names(node.line), set())
+        holder = self.holders.get(name)
+        free = holder is None and name not in self.taken
+        done = holder is not None and max(self.users.get(holder, {-1})) <= node.id
+        var = name if free or done else identifier(name, self.taken)
+        self.taken.add(var)
+        self.holders[var] = node.id
+        self.lines.append(f"{var} = {expression}")
+        return var
+
+    def beside(self, base: str, other: str) -> str:
+        """`base` with the columns of `other` (the same rows) beside it."""
+        var = identifier("prepared", self.taken)
+        self.lines.append(f"{var} = {base}.concat_columns({other})")
+        self.trail.append(f"{other}: columns computed from the prepared rows, put beside them")
+        return var
+
+    def note(self, node: Node, idiom: str) -> None:
+        self.trail.append(f"line {node.line}: {idiom}")
+
+    def fresh_column(self, hint: str) -> str:
+        self._columns_made += 1
+        return identifier(f"_{hint}", set()) + f"_{self._columns_made}"
+
+    # ---- one node -----------------------------------------------------------------------------
+
+    def _lift_one(self, node: Node) -> str:
+        if node.op.startswith("pd.read_"):
+            return self._read(node)
+        if node.op == "opaque":
+            raise Unsupported(at(node.line), f"{node.raw.get('what', 'an opaque value')}")
+        grouped = self.lift_grouping(node)
+        if grouped is not None:
+            return grouped
+        rule = self._rule(node)
+        if rule is None:
+            raise Unsupported(at(node.line), f"no rule for {node.op} in the dataflow")
+        return rule(node)
+
+    def _rule(self, node: Node) -> Callable[[Node], str] | None:
+        if node.op == "pd.concat":
+            return self._concat
+        if node.op == "pd.merge":
+            return self._merge
+        if node.op == "pd.get_dummies":
+            return self._dummies
+        if node.owner in ("loc",) and node.method == "__setitem__":
+            return self._masked
+        if node.op == "Series.reset_index":  # a group-by reduced to a Series, now a frame
+            return self._reset_index
+        if node.owner != "DataFrame":
+            return None
+        return {
+            "__getitem__": self._getitem,
+            "__setitem__": self._setitem,
+            "__setattr__": self._setattr,
+            "drop": self._drop,
+            "rename": self._renamed,
+            "add_prefix": self._renamed,
+            "add_suffix": self._renamed,
+            "set_axis": self._renamed,
+            "dropna": self._dropna,
+            "drop_duplicates": self._drop_duplicates,
+            "fillna": self._fillna,
+            "select_dtypes": self._select_out,
+            "sort_values": self._sort,
+            "merge": self._merge,
+            "join": self._join,
+            "query": self._query,
+            "assign": self._assign,
+            "astype": self._columnwise,
+            "replace": self._columnwise,
+            "round": self._columnwise,
+            "abs": self._columnwise,
+            "clip": self._columnwise,
+            "map": self._columnwise,
+            "copy": self._identity,
+            "reset_index": self._reset_index,
+            "infer_objects": self._identity,
+        }.get(node.method)
+
+    def input_var(self, node: Node) -> str:
+        first = self.graph.frame_input(node)
+        if first is not None and first.id not in self.var and node.inputs:
+            first = self.graph[node.inputs[0]]
+        if first is None or first.id not in self.var:
+            raise Unsupported(at(node.line), f"{node.op} of a frame that was not lifted")
+        return self.var[first.id]
+
+    def _read(self, node: Node) -> str:
+        if node.id in self.sources:
+            return self.sources[node.id]
+        written = self._written_back(node)
+        if written is not None:
+            self.note(node, "reads back a file it wrote from a frame (intermediate file)")
+            return written
+        raise Unsupported(at(node.line), f"a read of {node.raw.get('path')} is no source")
+
+    def _written_back(self, node: Node) -> str | None:
+        """The frame a `to_csv` wrote to the file this read reads, if it comes back the same."""
+        path = node.raw.get("path")
+        for earlier in self.graph.nodes[: node.id]:
+            if earlier.op != "DataFrame.to_csv" or not earlier.inputs:
+                continue
+            if constant_code(earlier.arg(0, "path_or_buf")) != repr(path):
+                continue
+            frame = self.graph[earlier.inputs[0]]
+            same = frame.columns == node.columns and frame.out.get("dtypes") == node.out.get(
+                "dtypes"
+            )
+            if same and earlier.constant(4, "index", True) is False:
+                self.lift(frame.id)
+                return self.var[frame.id]
+        return None
+
+    def _identity(self, node: Node) -> str:
+        return self.input_var(node)
+
+    def _reset_index(self, node: Node) -> str:
+        """Frames have no index: a reset is nothing, or (after a group-by) renames its column."""
+        before = self.graph[node.inputs[0]]
+        columns = self.frame_columns.get(before.id, before.columns)
+        base = self.var[before.id]
+        if list(map(str, columns)) == list(map(str, node.columns)):
+            self.frame_columns[node.id] = node.columns
+            return base
+        if len(columns) == len(node.columns) and before.id in self.frame_columns:
+            mapping = {a: b for a, b in zip(columns, node.columns, strict=True) if a != b}
+            return self.emit(node, f"{base}.rename({mapping!r})", base)
+        raise Unsupported(at(node.line), "reset_index that adds index columns")
+
+    # ---- selections and filters ---------------------------------------------------------------
+
+    def _getitem(self, node: Node) -> str:
+        key = node.arg(0, "key")
+        base = self.input_var(node)
+        if ref(key) is not None:
+            return self._filtered(node, ref(key), base)
+        columns = node.constant(0, "key")
+        if not isinstance(columns, list):
+            raise Unsupported(at(node.line), f"a frame selection by {columns!r:.60}")
+        self.note(node, "column selection (select)")
+        return self.emit(node, f"{base}.select({columns!r})", base)
+
+    def _filtered(self, node: Node, mask: int, base: str) -> str:
+        frame = self.graph.frame_input(node)
+        expr = self.compile(mask, frame.id, lambda c: f"d[{c!r}]")
+        self.note(node, "boolean mask (filter)")
+        if not expr.columnwise and not expr.groups:
+            return self.emit(node, f"{base}.filter(lambda d: {expr.code})", base)
+        params = self.compile(mask, frame.id, None)
+        flag = self.fresh_column("keep")
+        marked = self.with_groups(base, params)
+        call = f"{marked}.project({flag!r}, {params.columns!r}, {self.function(params)}, rowwise=False)"
+        return self.emit(node, f"{call}.filter({flag!r}).drop([{flag!r}])", base)
+
+    def _query(self, node: Node) -> str:
+        expression = node.constant(0, "expr")
+        if not isinstance(expression, str) or "@" in expression:
+            raise Unsupported(at(node.line), "a query with local variables")
+        self.note(node, "query (filter)")
+        base = self.input_var(node)
+        return self.emit(node, f"{base}.filter({expression!r})", base)
+
+    def _dropna(self, node: Node) -> str:
+        if node.constant(0, "axis", 0) not in (0, "index", "rows") or "thresh" in node.kwargs:
+            raise Unsupported(at(node.line), "dropna of columns or with a threshold")
+        subset = node.constant(3, "subset")
+        columns = [subset] if isinstance(subset, str) else subset
+        test = "any" if node.constant(1, "how", "any") == "all" else "all"
+        base = self.input_var(node)
+        rows = "d" if columns is None else f"d[{list(columns)!r}]"
+        self.note(node, "dropna (missing-value filter)")
+        return self.emit(node, f"{base}.filter(lambda d: {rows}.notna().{test}(axis=1))", base)
+
+    def _drop_duplicates(self, node: Node) -> str:
+        subset = node.constant(0, "subset")
+        keep = node.constant(1, "keep", "first")
+        if keep not in ("first", "last"):
+            raise Unsupported(at(node.line), f"drop_duplicates(keep={keep!r})")
+        base = self.input_var(node)
+        subset = [subset] if isinstance(subset, str) else subset
+        args = f"{subset!r}, keep={keep!r}" if subset else f"keep={keep!r}"
+        self.note(node, "drop_duplicates (deduplication)")
+        return self.emit(node, f"{base}.drop_duplicates({args})", base)
+
+    def _select_out(self, node: Node) -> str:
+        base = self.input_var(node)
+        self.note(node, f"{node.method} (select)")
+        return self.emit(node, f"{base}.select({node.columns!r})", base)
+
+    def _drop(self, node: Node) -> str:
+        frame = self.graph.frame_input(node)
+        dropped = [c for c in frame.columns if c not in node.columns]
+        if len(node.columns) + len(dropped) != len(frame.columns):
+            raise Unsupported(at(node.line), "a drop that is not of columns")
+        base = self.input_var(node)
+        self.note(node, f"drop columns {dropped} (drop)")
+        return self.emit(node, f"{base}.drop({dropped!r})", base)
+
+    def _renamed(self, node: Node) -> str:
+        frame = self.graph.frame_input(node)
+        if len(frame.columns) != len(node.columns):
+            raise Unsupported(at(node.line), f"{node.method} that changes the columns")
+        mapping = {a: b for a, b in zip(frame.columns, node.columns, strict=True) if a != b}
+        if frame.id in self.frame_columns:  # the group keys stay as they are
+            keys = self.frame_columns[frame.id][: -len(frame.columns) or None]
+            self.frame_columns[node.id] = [*keys, *node.columns]
+        base = self.input_var(node)
+        if not mapping:
+            return base
+        self.note(node, f"{node.method} (rename)")
+        return self.emit(node, f"{base}.rename({mapping!r})", base)
+
+    def _setattr(self, node: Node) -> str:
+        name = node.constant(0, "name")
+        if name == "columns":
+            return self._renamed(node)
+        if name == "index":
+            return self.input_var(node)  # frames keep rows by position, not by label
+        raise Unsupported(at(node.line), f"setting attribute {name!r} of a frame")
+
+    def _sort(self, node: Node) -> str:
+        by = node.constant(0, "by")
+        ascending = node.constant(2, "ascending", True)
+        kind = node.constant(4, "kind", "quicksort")
+        if not isinstance(ascending, bool) or node.constant(1, "axis", 0) not in (0, "index"):
+            raise Unsupported(at(node.line), "sort_values with per-column directions")
+        base = self.input_var(node)
+        self.note(node, "sort_values (sort)")
+        return self.emit(node, f"{base}.sort({by!r}, ascending={ascending!r}, kind={kind!r})", base)
+
+    # ---- columns ------------------------------------------------------------------------------
+
+    def compile(self, node_id: int, frame: int, leaf: Callable[[Any], str] | None) -> Expr:
+        """A series expression over `frame`, its columns as `leaf(column)` (parameters if None)."""
+        params: dict[Any, str] = {}
+
+        def parameter(column: Any) -> str:
+            if column not in params:
+                params[column] = identifier(str(column), set(params.values()) | {"np", "pd"})
+            return params[column]
+
+        target = Target(self.graph, frame, leaf or parameter)
+        expr = SeriesCompiler(self.graph, self.functions, target, self.fresh_column).compile(
+            node_id
+        )
+        expr.params = params  # type: ignore[attr-defined]
+        return expr
+
+    def function(self, expr: Expr) -> str:
+        params = getattr(expr, "params", {})
+        names = ", ".join(params[c] for c in expr.columns)
+        return f"lambda {names}: {expr.code}".replace("lambda :", "lambda:")
+
+    def with_groups(self, base: str, expr: Expr) -> str:
+        """Add the group-wise columns an expression needs, one `transform_groups` each."""
+        for group in expr.groups:
+            base_call = f"{base}.transform_groups({group.name!r}, {group.by!r}, {group.column!r}, {group.func!r})"
+            base = identifier("with_groups", self.taken)
+            self.lines.append(f"{base} = {base_call}")
+        return base
+
+    def project(self, node: Node, base: str, frame: int, column: Any, value: Any) -> str:
+        """`base` with `column` set to an encoded value (an expression or a constant)."""
+        target = ref(value)
+        if target is None:
+            self.note(node, f"column {column} = {constant_code(value)[:40]} (constant column)")
+            return f"{base}.project({column!r}, [], lambda: {constant_code(value)})"
+        special = self.special_assignment(node, base, frame, column, target)
+        if special is not None:
+            return special
+        expr = self.compile(target, frame, None)
+        helper = self._helper_call(node, expr)
+        if helper is not None and not expr.groups:
+            name, columns = helper
+            self.note(node, f"column {column} = {name}(...) of columns (derived column)")
+            wide = ", rowwise=False" if expr.columnwise else ""
+            return f"{base}.project({column!r}, {columns!r}, {name}, vectorized=True{wide})"
+        base = self.with_groups(base, expr)
+        wide = ", rowwise=False" if expr.columnwise else ""
+        self.note(node, f"column {column} (derived column)")
+        call = f"{base}.project({column!r}, {expr.columns!r}, {self.function(expr)}{wide})"
+        dropped = [g.name for g in expr.groups]
+        return f"{call}.drop({dropped!r})" if dropped else call
+
+    def _helper_call(self, node: Node, expr: Expr) -> tuple[str, list[Any]] | None:
+        """`df["d"] = helper(df["a"], df["b"])` with a function the script defines: the column
+        is that function of those columns, written so (its body is what the trace recorded)."""
+        statement = _statement(self.functions.tree, node.line)
+        call = statement.value if isinstance(statement, ast.Assign) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)) or call.keywords:
+            return None
+        if call.func.id not in self.functions.top_level:
+            return None
+        columns = [_column_read(a) for a in call.args]
+        if None in columns or {c for _, c in columns} != set(expr.columns):
+            return None
+        if len({frame for frame, _ in columns}) != 1:
+            return None
+        return call.func.id, [c for _, c in columns]
+
+    def _setitem(self, node: Node) -> str:
+        if node.id in self.skipped:
+            return self.input_var(node)
+        key, value = node.constant(0, "key"), node.arg(1, "value")
+        frame = self.graph.frame_input(node)
+        base = self.input_var(node)
+        if isinstance(key, list):
+            return self.emit(node, self.assign_columns(node, base, frame.id, key, value), base)
+        return self.emit(node, self.project(node, base, frame.id, key, value), base)
+
+    def assign_columns(self, node: Node, base: str, frame: int, columns: list, value: Any) -> str:
+        """`df[[a, b]] = <frame expression>`: a fill of those columns, or one project each."""
+        fill = self.fill_code(ref(value), frame, columns)
+        if fill is not None:
+            self.note(node, f"columns {columns} filled (fill_na)")
+            return f"{base}.{fill}"
+        source = self.graph[ref(value)] if ref(value) is not None else None
+        if source is None or source.kind != "frame":
+            raise Unsupported(at(node.line), f"columns assigned from {source and source.op}")
+        code = base
+        for column in columns:
+            expr = self.column_of(source, column, frame)
+            code = f"{code}.project({column!r}, {expr.columns!r}, {self.function(expr)})"
+        self.note(node, f"columns {columns} assigned (derived columns)")
+        return code
+
+    def column_of(self, frame_node: Node, column: Any, target: int) -> Expr:
+        """The expression for one column of an element-wise frame expression."""
+        chain: list[Node] = []
+        node = frame_node
+        while node.owner == "DataFrame" and node.method in (
+            "fillna",
+            "astype",
+            "replace",
+            "round",
+            "abs",
+            "clip",
+            "map",
+        ):
+            chain.append(node)
+            node = self.graph[node.inputs[0]]
+        if not (node.owner == "DataFrame" and node.method == "__getitem__" and node.inputs):
+            raise Unsupported(at(frame_node.line), f"a frame expression of {node.op}")
+        params = {column: identifier(str(column), {"np", "pd"})}
+        holder = self.graph[node.inputs[0]]
+        if not Target(self.graph, target, str).holds(holder, column):
+            raise Unsupported(at(frame_node.line), "a column of another frame")
+        code = params[column]
+        for step in reversed(chain):
+            arguments = [constant_code(a) for a in step.args]
+            arguments += [f"{k}={constant_code(v)}" for k, v in step.kwargs.items()]
+            code = f"{code}.{step.method}({', '.join(arguments)})"
+        expr = Expr(code, [column])
+        expr.params = params  # type: ignore[attr-defined]
+        return expr
+
+    def _masked(self, node: Node) -> str:
+        """`df.loc[mask, column] = value`: the column with `value` where the mask holds."""
+        location = node.arg(0, "key")
+        parts = location.get("tuple") if isinstance(location, dict) else None
+        if not parts or len(parts) != 2 or ref(parts[0]) is None:
+            raise Unsupported(at(node.line), "a .loc assignment not by a mask and column")
+        column = _decoded(parts[1], node)
+        frame = self.graph.frame_input(node)
+        if column not in frame.columns:
+            raise Unsupported(at(node.line), "a .loc assignment that adds a column")
+        mask = self.compile(ref(parts[0]), frame.id, None)
+        value = node.arg(1, "value")
+        value_code = constant_code(value) if ref(value) is None else None
+        if value_code is None:
+            raise Unsupported(at(node.line), "a .loc assignment of computed values")
+        params = getattr(mask, "params", {})
+        if column not in params:
+            params[column] = identifier(str(column), set(params.values()) | {"np", "pd"})
+        columns = list(dict.fromkeys([column, *mask.columns]))
+        names = ", ".join(params[c] for c in columns)
+        base = self.with_groups(self.input_var(node), mask)
+        wide = ", rowwise=False" if mask.columnwise else ""
+        function = f"lambda {names}: {params[column]}.mask({mask.code}, {value_code})"
+        self.note(node, f"{column} = {value_code} where a mask holds (masked assignment)")
+        code = f"{base}.project({column!r}, {columns!r}, {function}, vectorized=True{wide})"
+        return self.emit(node, code, self.input_var(node))
+
+
+def _decoded(encoded: Any, node: Node) -> Any:
+    from ..oracle.dataflow import Undecodable, decode
+
+    try:
+        return decode(encoded)
+    except Undecodable as exc:
+        raise Unsupported(at(node.line), f"{exc}") from exc
+
+
+def assigned_name(tree: ast.Module, line: int | None) -> str:
+    """The name a statement at `line` assigns (`df = ...`, `df["c"] = ...`, `df.drop(...)`)."""
+    if line is None:
+        return "frame"
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.stmt) or not node.lineno <= line <= (node.end_lineno or 0):
+            continue
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+            name = _base_name(target)
+            if name:
+                return name
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            name = _base_name(node.value.func)
+            if name:
+                return name
+    return "frame"
+
+
+def _statement(tree: ast.Module, line: int | None) -> ast.stmt | None:
+    """The innermost statement that contains `line`."""
+    found = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and node.lineno <= (line or -1) <= (node.end_lineno or 0):
+            if found is None or node.lineno >= found.lineno:
+                found = node
+    return found
+
+
+def _column_read(node: ast.AST) -> tuple[str, Any] | None:
+    """(frame, column) for `frame["column"]` or `frame.column`."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+        if isinstance(node.slice, ast.Constant):
+            return node.value.id, node.slice.value
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return node.value.id, node.attr
+    return None
+
+
+def _base_name(node: ast.AST) -> str | None:
+    while isinstance(node, ast.Subscript | ast.Attribute):
+        node = node.value
+    if isinstance(node, ast.Tuple) and node.elts:
+        return _base_name(node.elts[0])
+    return node.id if isinstance(node, ast.Name) else None

@@ -1,0 +1,384 @@
+"""The traced DAG as the trace lifter reads it: which frames share rows, which value a column holds.
+
+Two facts decide whether an expression recorded on one frame can be written as a Frame operation
+on another:
+
+- `rows(node)`: the node whose rows (in order) a frame or series has. Operations that keep every
+  row in place (assigning a column, dropping or renaming columns, element-wise arithmetic, fills)
+  pass their input's rows on; filters, joins, groupings, reads start new rows. Parts of the final
+  train/test split count as the rows they split, because the rewrite's split picks the same rows.
+- `version(node, column)`: the node that last gave `column` its values in that frame, so that a
+  column read from an older version of a frame is known to equal (or not) the newer one's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from ..oracle.dataflow import Undecodable, decode
+from .syntax import Unsupported
+
+# Frame operations that keep their input's rows in place (same rows, same order).
+ROW_KEEPING = frozenset(
+    [
+        "__setitem__",
+        "__setattr__",
+        "__delitem__",
+        "drop",
+        "rename",
+        "add_prefix",
+        "add_suffix",
+        "set_axis",
+        "copy",
+        "reset_index",
+        "astype",
+        "fillna",
+        "replace",
+        "assign",
+        "insert",
+        "select_dtypes",
+        "round",
+        "abs",
+        "clip",
+        "where",
+        "mask",
+        "infer_objects",
+        "convert_dtypes",
+        "map",
+        "applymap",
+        "isna",
+        "notna",
+        "isnull",
+        "notnull",
+        "__getitem__",
+        "__getattr__",
+        "get_dummies",
+        "concat",
+    ]
+)
+# Series methods whose value for a row depends on that row alone.
+ELEMENTWISE = frozenset(
+    [
+        "astype",
+        "fillna",
+        "replace",
+        "map",
+        "apply",
+        "isin",
+        "between",
+        "clip",
+        "round",
+        "abs",
+        "isna",
+        "notna",
+        "isnull",
+        "notnull",
+        "where",
+        "mask",
+        "eq",
+        "ne",
+        "lt",
+        "le",
+        "gt",
+        "ge",
+        "add",
+        "sub",
+        "mul",
+        "div",
+        "truediv",
+        "floordiv",
+        "mod",
+        "pow",
+        "radd",
+        "rsub",
+        "rmul",
+        "rdiv",
+        "rtruediv",
+        "rfloordiv",
+        "rmod",
+        "rpow",
+        "combine_first",
+    ]
+)
+# Series methods whose value for a row depends on the whole column.
+COLUMNWISE = frozenset(
+    ["rank", "cumsum", "cumprod", "cummax", "cummin", "shift", "diff", "pct_change"]
+)
+REDUCTIONS = frozenset(
+    [
+        "mean",
+        "median",
+        "mode",
+        "std",
+        "var",
+        "sum",
+        "min",
+        "max",
+        "count",
+        "nunique",
+        "quantile",
+        "skew",
+        "kurt",
+        "prod",
+    ]
+)
+OPERATORS = {
+    "add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//", "mod": "%",
+    "pow": "**", "and": "&", "or": "|", "xor": "^", "eq": "==", "ne": "!=", "lt": "<",
+    "le": "<=", "gt": ">", "ge": ">=",
+}  # fmt: skip
+UNARY = {"neg": "-", "pos": "+", "invert": "~"}
+
+
+@dataclass(frozen=True)
+class Node:
+    """One traced operation, with the accessors the lifter needs."""
+
+    raw: dict[str, Any]
+
+    @property
+    def id(self) -> int:
+        return self.raw["id"]
+
+    @property
+    def op(self) -> str:
+        return self.raw["op"]
+
+    @property
+    def owner(self) -> str:
+        """`DataFrame`, `Series`, `GroupBy`, `str`, `dt`, `loc`, `pd`, `np`, `sklearn`, ..."""
+        return self.op.split(".", 1)[0]
+
+    @property
+    def method(self) -> str:
+        return self.op.rsplit(".", 1)[-1]
+
+    @property
+    def line(self) -> int | None:
+        return self.raw.get("line")
+
+    @property
+    def inputs(self) -> list[int]:
+        return self.raw.get("inputs", [])
+
+    @property
+    def args(self) -> list[Any]:
+        return self.raw.get("args", [])
+
+    @property
+    def kwargs(self) -> dict[str, Any]:
+        return self.raw.get("kwargs", {})
+
+    @property
+    def out(self) -> dict[str, Any]:
+        return self.raw.get("out") or {}
+
+    @property
+    def kind(self) -> str | None:
+        return self.out.get("kind")
+
+    @property
+    def columns(self) -> list[Any]:
+        return self.out.get("columns") or []
+
+    @property
+    def rows_count(self) -> int | None:
+        return self.out.get("rows")
+
+    def arg(self, position: int, name: str, default: Any = None) -> Any:
+        """An encoded argument by position or keyword."""
+        if name in self.kwargs:
+            return self.kwargs[name]
+        return self.args[position] if len(self.args) > position else default
+
+    def constant(self, position: int, name: str, default: Any = None) -> Any:
+        """A decoded constant argument (`Unsupported` when it is not one)."""
+        value = self.arg(position, name, _MISSING)
+        if value is _MISSING:
+            return default
+        try:
+            return decode(value)
+        except Undecodable as exc:
+            raise Unsupported(at(self.line), f"{self.op} with {exc}") from exc
+
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class _Line:
+    lineno: int | None
+
+
+def at(line: int | None) -> _Line:
+    """Where an `Unsupported` points: a script line the trace recorded."""
+    return _Line(line)
+
+
+def ref(value: Any) -> int | None:
+    """The node an encoded argument refers to, or None."""
+    return value["ref"] if isinstance(value, dict) and set(value) == {"ref"} else None
+
+
+class Graph:
+    """The DAG of one run: nodes, their consumers, rows and column versions (memoized)."""
+
+    def __init__(self, dag: dict[str, Any], split_parts: set[int] = frozenset()) -> None:
+        self.nodes = [Node(n) for n in dag["nodes"]]
+        self.reads = dag.get("reads", [])
+        self.split_parts = set(split_parts)
+        self._rows: dict[int, int] = {}
+        self._versions: dict[tuple[int, Any], tuple[int, Any]] = {}
+
+    def __getitem__(self, node_id: int) -> Node:
+        return self.nodes[node_id]
+
+    @cached_property
+    def consumers(self) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = {}
+        for node in self.nodes:
+            for i in node.inputs:
+                found.setdefault(i, []).append(node.id)
+        return found
+
+    def frame_input(self, node: Node) -> Node | None:
+        """The first input that is a frame (the object a method was called on, for methods)."""
+        for i in node.inputs:
+            if self.nodes[i].kind in ("frame", "series"):
+                return self.nodes[i]
+        return None
+
+    def keeps_rows(self, node: Node) -> bool:
+        """Whether the operation's output has its (first) input's rows, in order."""
+        if node.id in self.split_parts:
+            return True
+        if not node.inputs:
+            return False
+        if node.owner == "DataFrame":
+            if node.method in ("__getitem__", "__getattr__"):
+                return ref(node.arg(0, "key")) is None  # a boolean mask selects rows
+            return node.method in ROW_KEEPING and not _drops_rows(node)
+        if node.owner == "Series":
+            return series_keeps_rows(node.method)
+        if node.owner in ("str", "dt", "cat"):
+            return True
+        if node.owner in ("loc", "iloc"):
+            return node.method == "__setitem__"
+        if node.op in (
+            "pd.get_dummies",
+            "pd.to_datetime",
+            "pd.to_numeric",
+            "pd.cut",
+            "pd.Categorical",
+        ):
+            return True
+        if node.op == "pd.concat":
+            return node.constant(1, "axis", 0) in (1, "columns")
+        return node.op == "np.where"
+
+    def rows(self, node_id: int) -> int:
+        """The node whose rows this node has (itself when it made new rows)."""
+        if node_id in self._rows:
+            return self._rows[node_id]
+        node = self.nodes[node_id]
+        source = self.row_source(node)
+        result = self.rows(source.id) if source is not None and source.id != node_id else node_id
+        self._rows[node_id] = result
+        return result
+
+    def row_source(self, node: Node) -> Node | None:
+        if node.id in self.split_parts:
+            split = self.nodes[node.inputs[0]]
+            return self.nodes[split_input(split, node.raw.get("index", 0))]
+        if not self.keeps_rows(node):
+            return None
+        return self.frame_input(node)
+
+    def version(self, node_id: int, column: Any) -> tuple[int, Any]:
+        """(node, column name there) that last set `column`'s values in this frame."""
+        key = (node_id, column)
+        if key not in self._versions:
+            self._versions[key] = self._version(self.nodes[node_id], column)
+        return self._versions[key]
+
+    def _version(self, node: Node, column: Any) -> tuple[int, Any]:
+        source = self.row_source(node)
+        if source is None or source.kind != "frame":
+            return (node.id, column)
+        if node.id not in self.split_parts and column in assigned_columns(self, node):
+            return (node.id, column)
+        before = renamed_from(self, node, source, column)
+        if before is None:
+            return (node.id, column)
+        return self.version(source.id, before)
+
+
+def series_keeps_rows(method: str) -> bool:
+    """Element-wise Series methods and operators (and column-wide ones like `rank`) keep rows."""
+    if method in ELEMENTWISE or method in COLUMNWISE or method == "__array_ufunc__":
+        return True
+    if method.startswith("__") and method.endswith("__"):
+        return operator_of(method) is not None or method.strip("_") in (*UNARY, "abs", "round")
+    return False
+
+
+def operator_of(method: str) -> tuple[str, bool] | None:
+    """(`+`, reflected) for `__add__`/`__radd__`/`__iadd__`; None for other methods."""
+    base = method.strip("_")
+    if base in OPERATORS:
+        return OPERATORS[base], False
+    if base[:1] == "r" and base[1:] in OPERATORS:
+        return OPERATORS[base[1:]], True
+    if base[:1] == "i" and base[1:] in OPERATORS:
+        return OPERATORS[base[1:]], False
+    return None
+
+
+def _drops_rows(node: Node) -> bool:
+    """`drop(index=...)`, `drop(labels)` on rows, `dropna`-like forms of the row-keeping ops."""
+    if node.method != "drop":
+        return False
+    axis = node.kwargs.get("axis", 0)
+    return "index" in node.kwargs or (
+        "columns" not in node.kwargs and axis in (0, "index") and bool(node.args)
+    )
+
+
+def split_input(split: Node, part: int) -> int:
+    """The node of the array a split's output `part` was cut from (outputs come in pairs)."""
+    arrays = [ref(a) for a in split.args]
+    index = part // 2
+    if index >= len(arrays) or arrays[index] is None:
+        raise Unsupported(at(split.line), "a split of something not traced")
+    return arrays[index]
+
+
+def assigned_columns(graph: Graph, node: Node) -> set[Any]:
+    """The columns an operation gives new values (the rest keep their input's)."""
+    method = node.method
+    if node.owner == "DataFrame" and method == "__setitem__":
+        key = node.constant(0, "key")
+        return set(key) if isinstance(key, list) else {key}
+    if node.owner in ("loc", "iloc") and method == "__setitem__":
+        location = node.arg(0, "key")
+        if isinstance(location, dict) and len(location.get("tuple") or []) == 2:
+            column = decode(location["tuple"][1])
+            return set(column) if isinstance(column, list) else {column}
+        return set(node.columns)
+    if method in ("fillna", "replace", "astype", "round", "abs", "clip", "where", "mask", "map"):
+        return set(node.columns)
+    if method in ("insert", "assign"):
+        return set(node.columns) - set(graph.frame_input(node).columns)
+    return set()
+
+
+def renamed_from(graph: Graph, node: Node, source: Node, column: Any) -> Any:
+    """The name `column` had in the operation's input (None when it did not come from there)."""
+    if node.method in ("rename", "add_prefix", "add_suffix", "set_axis", "__setattr__"):
+        before, after = source.columns, node.columns
+        if len(before) == len(after) and column in after:
+            return before[after.index(column)]
+        return None
+    return column if column in source.columns else None

@@ -1,0 +1,223 @@
+"""Series expressions from the trace, as pandas code over the columns of one target frame.
+
+A column assignment, a boolean mask or a label was computed by a chain of traced Series
+operations whose leaves are columns (`df["a"]`, `df.a`). When every leaf is a column of a frame
+with the target's rows holding the same values as the target's column (see `trace_graph`), the
+chain is the code of a column function: `df["a"] * 2 + np.log1p(df["b"])` becomes
+`a * 2 + np.log1p(b)` over parameters `a` and `b`. Element-wise operators, NumPy ufuncs, the
+`.str` and `.dt` accessors, `map`/`apply`/`fillna`/`astype`/`isin`..., `pd.to_datetime` and
+`np.where` are rendered as the same calls. A reduction of a target column (`df["a"].median()`)
+stays a reduction inside the function, which then depends on the whole column (`columnwise`,
+so `forget` recomputes it). A group-wise transform (`df.groupby("k")["v"].transform("mean")`)
+needs its own column first: it is returned as a `GroupTransform` for the frame lifter to add.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .syntax import Unsupported
+from .trace_code import Functions, constant_code
+from .trace_graph import (
+    COLUMNWISE,
+    ELEMENTWISE,
+    REDUCTIONS,
+    UNARY,
+    Graph,
+    Node,
+    at,
+    operator_of,
+    ref,
+)
+
+ACCESSOR_OPS = frozenset({"str", "dt", "cat"})
+PD_FUNCTIONS = frozenset(
+    {"pd.to_datetime", "pd.to_numeric", "pd.cut", "pd.isna", "pd.notna", "pd.Categorical"}
+)
+
+
+@dataclass
+class GroupTransform:
+    """A group-wise statistic per row, to be added to the target as column `name` first."""
+
+    name: str
+    by: list[Any]
+    column: Any
+    func: str
+
+
+@dataclass
+class Expr:
+    code: str
+    columns: list[Any] = field(default_factory=list)
+    columnwise: bool = False
+    groups: list[GroupTransform] = field(default_factory=list)
+
+
+@dataclass
+class Target:
+    """The frame an expression is written over: its rows and column versions, and how a
+    column reads in the code (`a` for a parameter, `d["a"]` inside a frame function)."""
+
+    graph: Graph
+    frame: int
+    leaf: Callable[[Any], str]
+
+    def holds(self, node: Node, column: Any) -> bool:
+        graph = self.graph
+        if column not in node.columns or column not in graph[self.frame].columns:
+            return False
+        if graph.rows(node.id) != graph.rows(self.frame):
+            return False
+        return graph.version(node.id, column) == graph.version(self.frame, column)
+
+
+class SeriesCompiler:
+    def __init__(self, graph: Graph, functions: Functions, target: Target, names: Any) -> None:
+        self.graph = graph
+        self.functions = functions
+        self.target = target
+        self.names = names  # makes fresh column names for group transforms
+        self.columns: list[Any] = []
+        self.columnwise = False
+        self.groups: list[GroupTransform] = []
+
+    def compile(self, node_id: int) -> Expr:
+        code = self.expr(node_id)
+        return Expr(code, list(dict.fromkeys(self.columns)), self.columnwise, self.groups)
+
+    # ---- nodes ---------------------------------------------------------------------------------
+
+    def expr(self, node_id: int) -> str:
+        node = self.graph[node_id]
+        column = self._leaf_column(node)
+        if isinstance(column, _Computed):
+            return column.code
+        if column is not None:
+            self.columns.append(column)
+            return self.target.leaf(column)
+        if node.op == "GroupBy.transform":
+            return self._group_transform(node)
+        if node.owner == "Series":
+            return self._series_op(node)
+        if node.owner in ACCESSOR_OPS:
+            return self._accessor(node)
+        if node.op in PD_FUNCTIONS or node.op == "np.where":
+            return self._function_call(node)
+        raise Unsupported(at(node.line), f"no rule for {node.op} in a column expression")
+
+    def value(self, encoded: Any) -> str:
+        """An argument: another traced value, a function, or a constant."""
+        target = ref(encoded)
+        if target is not None:
+            return self.expr(target)
+        if isinstance(encoded, dict) and "function" in encoded:
+            return self.functions.code(encoded)
+        return constant_code(encoded)
+
+    def _leaf_column(self, node: Node) -> Any:
+        """The column a node reads from a frame holding the target's values, or None."""
+        if node.owner != "DataFrame" or node.method not in ("__getitem__", "__getattr__"):
+            return None
+        if node.kind != "series" or not node.inputs:
+            return None
+        column = node.constant(0, "key")
+        frame = self.graph[node.inputs[0]]
+        if self.target.holds(frame, column):
+            return column
+        if frame.owner in ACCESSOR_OPS:  # `s.dt.isocalendar().week`: a column of an expression
+            return _Computed(f"{self.expr(frame.id)}[{constant_code(node.arg(0, 'key'))}]")
+        raise Unsupported(
+            at(node.line),
+            f"column {column!r} read from a frame with other rows or "
+            "values than the one it is used in",
+        )
+
+    def _series_op(self, node: Node) -> str:
+        method = node.method
+        if method == "__array_ufunc__":
+            return self._ufunc(node)
+        if not node.inputs:
+            raise Unsupported(at(node.line), f"{node.op} on nothing traced")
+        me = self.expr(node.inputs[0])
+        operator = operator_of(method)
+        if operator is not None:
+            other = self.value(node.arg(0, "other"))
+            symbol, reflected = operator
+            return f"({other} {symbol} {me})" if reflected else f"({me} {symbol} {other})"
+        if method.strip("_") in UNARY:
+            return f"({UNARY[method.strip('_')]}{me})"
+        if method in ("__abs__", "__round__"):
+            return f"{method.strip('_')}({me})"
+        if method == "__getitem__":
+            return self._scalar_item(node, me)
+        if method in REDUCTIONS or method in COLUMNWISE:
+            self.columnwise = True
+        elif method not in ELEMENTWISE:
+            raise Unsupported(at(node.line), f"no rule for Series.{method}")
+        return f"{me}.{method}({self._arguments(node)})"
+
+    def _scalar_item(self, node: Node, me: str) -> str:
+        """`s.mode()[0]`: an element of a reduction's result (a column statistic)."""
+        key = node.arg(0, "key")
+        if ref(key) is not None or not self.columnwise:
+            raise Unsupported(at(node.line), "a Series selection in a column expression")
+        return f"{me}[{constant_code(key)}]"
+
+    def _ufunc(self, node: Node) -> str:
+        function, method, *operands = node.args
+        if method != "__call__" or not isinstance(function, dict):
+            raise Unsupported(at(node.line), f"a NumPy ufunc's {method}")
+        name = self.functions.code(function)
+        return f"{name}({', '.join(self.value(o) for o in operands)})"
+
+    def _accessor(self, node: Node) -> str:
+        me = self.expr(node.inputs[0])
+        if node.raw.get("attribute"):
+            return f"{me}.{node.owner}.{node.method}"
+        if node.method == "__getitem__":
+            return f"{me}.str[{constant_code(node.arg(0, 'key'))}]"
+        return f"{me}.{node.owner}.{node.method}({self._arguments(node)})"
+
+    def _function_call(self, node: Node) -> str:
+        name = node.op if node.op != "np.where" else "np.where"
+        if node.op == "pd.cut" and isinstance(node.arg(1, "bins"), int):
+            self.columnwise = True  # bins from the column's range
+        return f"{name}({self._arguments(node)})"
+
+    def _arguments(self, node: Node) -> str:
+        parts = [self.value(a) for a in node.args]
+        parts += [f"{k}={self.value(v)}" for k, v in node.kwargs.items()]
+        return ", ".join(parts)
+
+    def _group_transform(self, node: Node) -> str:
+        """`frame.groupby(keys)[column].transform(func)` as a column added to the target."""
+        selection = self.graph[node.inputs[0]]
+        grouping = self.graph[selection.inputs[0]] if selection.inputs else None
+        if selection.op != "GroupBy.__getitem__" or grouping is None:
+            raise Unsupported(at(node.line), "a transform of an unknown grouping")
+        if grouping.op != "DataFrame.groupby":
+            raise Unsupported(at(node.line), f"a transform of {grouping.op}")
+        frame = self.graph[grouping.inputs[0]]
+        by = grouping.constant(0, "by")
+        keys = by if isinstance(by, list) else [by]
+        column = selection.constant(0, "key")
+        func = node.constant(0, "func")
+        if not isinstance(func, str) or not isinstance(column, str | int):
+            raise Unsupported(at(node.line), "a group transform by a function")
+        for name in [*keys, column]:
+            if not self.target.holds(frame, name):
+                raise Unsupported(at(node.line), "a group transform of another frame")
+        name = self.names(f"{column}_{func}")
+        self.groups.append(GroupTransform(name, keys, column, func))
+        self.columns.append(name)
+        return self.target.leaf(name)
+
+
+@dataclass(frozen=True)
+class _Computed:
+    """A column of a computed frame, already rendered as code."""
+
+    code: str

@@ -1,0 +1,333 @@
+"""The original's executed dataflow (the tracer's DAG), checked and made readable on the host.
+
+The DAG comes from the sandbox, so it is untrusted data: `from_trace` keeps it only when every
+node has the shape the tracer writes (an id equal to its position, a plain operation name, inputs
+that are earlier nodes, a line, JSON values of bounded depth) and the whole is within size bounds;
+otherwise the analysis goes on without it and says why. Values in it are decoded by `decode`
+into plain Python values only (constants, containers, a fixed list of types): nothing in it is
+imported, evaluated or unpickled. `dataflow_text` renders the operations behind the final fit for
+people (`lester analyze`) and for the model's prompts.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import re
+from typing import Any
+
+MAX_NODES = 20_000
+MAX_READS = 200
+MAX_DEPTH = 64
+MAX_JSON = 20_000_000
+OP = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,79}$")
+DURATION = re.compile(r"^-?[0-9]+ days [0-9:.]+$")
+NODE_KEYS = frozenset(
+    [
+        "id",
+        "op",
+        "line",
+        "inputs",
+        "args",
+        "kwargs",
+        "out",
+        "mutates",
+        "via",
+        "what",
+        "path",
+        "read",
+        "index",
+        "estimator",
+        "estimator_id",
+        "model",
+        "X",
+        "y",
+        "columns_in",
+        "column_transformers",
+        "attribute",
+    ]
+)
+TYPES = {
+    f"{module}.{name}": name
+    for module, names in (
+        ("builtins", ("str", "int", "float", "bool", "object")),
+        ("numpy", ("float64", "float32", "int64", "int32", "int16", "int8", "uint8", "bool_")),
+    )
+    for name in names
+}
+
+
+class Undecodable(ValueError):
+    """An encoded value that is not a plain constant (a function, an object, a reference)."""
+
+
+def from_trace(trace: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+    """The validated DAG of a script trace (nodes, the final fit's X and y nodes, the reads),
+    or None and the reason it was not kept."""
+    raw = trace.get("dataflow")
+    if not isinstance(raw, dict):
+        return None, "the trace has no dataflow"
+    try:
+        size = len(json.dumps(raw)) + len(json.dumps(trace.get("reads", [])))
+    except (TypeError, ValueError):
+        return None, "the dataflow is not JSON"
+    if size > MAX_JSON:
+        return None, f"the dataflow is too large ({size} bytes)"
+    nodes = raw.get("nodes")
+    if not isinstance(nodes, list) or len(nodes) > MAX_NODES:
+        return None, "the dataflow has no list of nodes of a bounded size"
+    for position, node in enumerate(nodes):
+        problem = _node_problem(node, position)
+        if problem:
+            return None, f"dataflow node {position}: {problem}"
+    fits = trace.get("fits") or []
+    final = fits[-1] if fits and isinstance(fits[-1], dict) else {}
+    dag = {
+        "nodes": nodes,
+        "X": _node_ref(final.get("X_node"), len(nodes)),
+        "y": _node_ref(final.get("y_node"), len(nodes)),
+        "truncated": _counts(raw.get("truncated")),
+        "reads": _reads(trace.get("reads"), len(nodes)),
+    }
+    return dag, None
+
+
+def _node_problem(node: Any, position: int) -> str | None:
+    if not isinstance(node, dict) or node.get("id") != position:
+        return "not a node in its place"
+    if not set(node) <= NODE_KEYS:
+        return f"unknown fields {sorted(set(node) - NODE_KEYS)[:5]}"
+    if not isinstance(node.get("op"), str) or not OP.match(node["op"]):
+        return "an operation that is not a plain name"
+    line = node.get("line")
+    if line is not None and (not isinstance(line, int) or isinstance(line, bool) or line < 0):
+        return "a line that is not a number"
+    inputs = node.get("inputs")
+    if not isinstance(inputs, list) or not all(
+        isinstance(i, int) and not isinstance(i, bool) and 0 <= i < position for i in inputs
+    ):
+        return "inputs that are not earlier nodes"
+    if _depth(node) > MAX_DEPTH:
+        return "values nested too deeply"
+    if not all(0 <= r < position for r in _refs(node) if r is not None):
+        return "references that are not earlier nodes"
+    return None
+
+
+def _refs(value: Any) -> list[int | None]:
+    """Every `{"ref": n}` inside a node's values (None for a reference that is no number)."""
+    found: list[int | None] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if set(item) == {"ref"}:
+                ref = item["ref"]
+                found.append(ref if isinstance(ref, int) and not isinstance(ref, bool) else -1)
+                continue
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level)
+    return level
+
+
+def _node_ref(value: Any, n: int) -> int | None:
+    return (
+        value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < n else None
+    )
+
+
+def _counts(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k)[:200]: v for k, v in list(value.items())[:50] if isinstance(v, int)}
+
+
+def _reads(value: Any, n: int) -> list[dict[str, Any]]:
+    """The read records whose shape is right (others are left out, not trusted)."""
+    reads = []
+    for read in value if isinstance(value, list) else []:
+        if not isinstance(read, dict) or len(reads) >= MAX_READS:
+            continue
+        if not isinstance(read.get("reader"), str) or not OP.match(read["reader"]):
+            continue
+        if not isinstance(read.get("file"), str) or not isinstance(read.get("call"), dict):
+            continue
+        if not isinstance(read.get("options"), dict) or _depth(read) > MAX_DEPTH:
+            continue
+        reads.append({**read, "node": _node_ref(read.get("node"), n)})
+    return reads
+
+
+# ---- values -----------------------------------------------------------------------------------
+
+
+def decode(value: Any) -> Any:
+    """An encoded constant as the Python value it was; `Undecodable` for anything else."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    if not isinstance(value, dict) or len(value) > 2:
+        raise Undecodable(f"not a constant: {str(value)[:80]}")
+    return _decode_tagged(value)
+
+
+def _decode_tagged(value: dict[str, Any]) -> Any:
+    tags = [k for k in value if k != "value"] or ["value"]
+    if len(tags) != 1:
+        raise Undecodable(f"not a constant: {sorted(value)}")
+    tag = tags[0]
+    body = value[tag]
+    if tag == "tuple":
+        return tuple(decode(v) for v in body)
+    if tag == "set":
+        return {decode(v) for v in body}
+    if tag == "dict":
+        return {decode(k): decode(v) for k, v in body}
+    if tag == "index":
+        return [decode(v) for v in body]
+    if tag == "slice":
+        return slice(*(decode(v) for v in body))
+    if tag == "float" and body in ("nan", "inf", "-inf"):
+        return float(body)
+    if tag == "np":
+        return decode(value.get("value"))
+    if tag == "dtype" and isinstance(body, str):
+        return body
+    if tag == "type" and body in TYPES:
+        return TypeName(TYPES[body])
+    if tag == "timestamp" and isinstance(body, str):
+        return datetime.datetime.fromisoformat(body)
+    if tag == "timedelta" and isinstance(body, str) and DURATION.match(body):
+        return Duration(body)
+    raise Undecodable(f"not a constant: {tag}")
+
+
+class TypeName(str):
+    """A type named in an argument (`dtype=str`, `astype(np.float32)`): rendered as code by name,
+    and as a dtype string (which pandas accepts wherever it accepts the type) when used."""
+
+    def code(self) -> str:
+        return self if self in ("str", "int", "float", "bool", "object") else f"np.{self}"
+
+
+class Duration(str):
+    """A time span as pandas writes it (`1 days 00:00:00`), rendered as `pd.Timedelta(...)`."""
+
+
+def value_code(value: Any) -> str:
+    """Python source for a decoded constant."""
+    if isinstance(value, TypeName):
+        return value.code()
+    if isinstance(value, Duration):
+        return f"pd.Timedelta({str(value)!r})"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "np.nan" if math.isnan(value) else ("np.inf" if value > 0 else "-np.inf")
+    if isinstance(value, list):
+        return "[" + ", ".join(value_code(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        inner = ", ".join(value_code(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{value_code(k)}: {value_code(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, set):
+        return (
+            "{" + ", ".join(value_code(v) for v in sorted(value, key=repr)) + "}"
+            if value
+            else "set()"
+        )
+    if isinstance(value, datetime.datetime):
+        return f"pd.Timestamp({value.isoformat()!r})"
+    if isinstance(value, slice):
+        return f"slice({value.start!r}, {value.stop!r}, {value.step!r})"
+    return repr(value)
+
+
+# ---- reading it -------------------------------------------------------------------------------
+
+
+def ancestors(dag: dict[str, Any], roots: list[int | None]) -> list[int]:
+    """The nodes the given ones were computed from (themselves included), in order."""
+    nodes = dag["nodes"]
+    seen: set[int] = set()
+    stack = [r for r in roots if r is not None]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.extend(nodes[node]["inputs"])
+    return sorted(seen)
+
+
+def describe(node: dict[str, Any]) -> str:
+    """One node as a call: `#7 line 12: DataFrame.__getitem__(#6, 'age') -> frame 900 x 5`."""
+    args = [f"#{i}" for i in node["inputs"][:1]]
+    args += [_short(a) for a in node.get("args", [])]
+    args += [f"{k}={_short(v)}" for k, v in (node.get("kwargs") or {}).items()]
+    if node.get("estimator"):
+        args.insert(0, str(node["estimator"].get("class", "?")).rsplit(".", 1)[-1])
+    where = f"line {node['line']}" if node.get("line") is not None else "no line"
+    text = f"#{node['id']} {where}: {node['op']}({', '.join(args)})"
+    return f"{text} -> {_out(node.get('out'))}" if node.get("out") else text
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    if isinstance(value, dict) and set(value) == {"ref"}:
+        return f"#{value['ref']}"
+    if isinstance(value, dict) and "function" in value:
+        return str(value["function"].get("name", "function"))
+    try:
+        text = value_code(decode(value))
+    except Undecodable:
+        text = json.dumps(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _out(out: dict[str, Any]) -> str:
+    kind = out.get("kind")
+    if kind == "frame":
+        return f"frame {out.get('rows')} x {len(out.get('columns') or [])}"
+    if kind == "series":
+        return f"series {out.get('name')!r} {out.get('dtype')} ({out.get('rows')} rows)"
+    if kind == "array":
+        return f"array {out.get('shape')} {out.get('dtype')}"
+    if kind == "scalar":
+        return f"scalar {_short(out.get('value'))}"
+    return str(kind)
+
+
+def dataflow_text(dag: dict[str, Any] | None, limit: int = 150) -> str:
+    """The operations the final fit's X and y were computed from, one per line."""
+    if not dag:
+        return "(no dataflow was traced)"
+    nodes = dag["nodes"]
+    behind = ancestors(dag, [dag.get("X"), dag.get("y")])
+    if all(nodes[i]["op"] == "opaque" for i in behind):  # X made outside pandas: show it all
+        behind = list(range(len(nodes)))
+    shown = behind
+    lines = [describe(nodes[i]) for i in shown[:limit]]
+    if len(shown) > limit:
+        lines.append(f"... {len(shown) - limit} more operations")
+    if dag.get("X") is not None:
+        lines.append(f"final fit: X = #{dag['X']}, y = #{dag.get('y')}")
+    opaque = [n for n in (nodes[i] for i in shown) if n["op"] == "opaque"]
+    for node in opaque[:10]:
+        lines.append(f"opaque at line {node.get('line')}: {node.get('what', '')}")
+    for site, count in list(dag.get("truncated", {}).items())[:5]:
+        lines.append(f"not recorded (repeated): {site} x{count}")
+    return "\n".join(lines)

@@ -1,0 +1,125 @@
+"""The traced DAG on the host: validated as untrusted data, decoded to constants only, rendered
+for `lester analyze` and for the model's prompts."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from lester.agents.llm.prompts import render
+from lester.agents.oracle.dataflow import (
+    MAX_NODES,
+    TypeName,
+    Undecodable,
+    dataflow_text,
+    decode,
+    from_trace,
+    value_code,
+)
+from lester.agents.proposals import StepRequest
+
+
+def node(i: int, op: str, inputs: list[int], **fields) -> dict:
+    return {"id": i, "op": op, "line": 10 + i, "inputs": inputs, "args": [], "kwargs": {}, **fields}
+
+
+def trace_of(nodes: list[dict], **extra) -> dict:
+    return {
+        "dataflow": {"nodes": nodes, "truncated": {}},
+        "fits": [{"X_node": 2, "y_node": 1}],
+        **extra,
+    }
+
+
+GOOD = [
+    node(0, "pd.read_csv", [], out={"kind": "frame", "columns": ["a", "y"], "rows": 5}),
+    node(
+        1, "DataFrame.__getitem__", [0], args=["y"], out={"kind": "series", "name": "y", "rows": 5}
+    ),
+    node(
+        2,
+        "DataFrame.__getitem__",
+        [0],
+        args=[["a"]],
+        out={"kind": "frame", "columns": ["a"], "rows": 5},
+    ),
+    node(3, "DataFrame.to_csv", [0], args=["out.csv"]),
+]
+
+
+def test_a_well_formed_dag_is_kept_with_the_final_fit_and_valid_reads():
+    reads = [
+        {"file": "data.csv", "reader": "read_csv", "call": {}, "options": {"sep": ","}, "node": 0},
+        {"file": 7, "reader": "read_csv", "call": {}, "options": {}},
+        {"file": "x.csv", "reader": "os.system('x')", "call": {}, "options": {}},
+    ]
+    dag, problem = from_trace(trace_of(GOOD, reads=reads))
+    assert problem is None and dag["X"] == 2 and dag["y"] == 1
+    assert [r["file"] for r in dag["reads"]] == ["data.csv"]
+
+
+@pytest.mark.parametrize(
+    ("broken", "reason"),
+    [
+        ({**GOOD[1], "inputs": [1]}, "inputs that are not earlier nodes"),
+        ({**GOOD[1], "inputs": [True]}, "inputs that are not earlier nodes"),
+        ({**GOOD[1], "op": "__import__('os')"}, "not a plain name"),
+        ({**GOOD[1], "line": "12"}, "a line that is not a number"),
+        ({**GOOD[1], "code": "print(1)"}, "unknown fields"),
+        ({**GOOD[1], "id": 7}, "not a node in its place"),
+        ({**GOOD[1], "args": [{"ref": 5}]}, "references that are not earlier nodes"),
+        ({**GOOD[1], "kwargs": {"x": [{"ref": "0"}]}}, "references that are not earlier nodes"),
+    ],
+)
+def test_a_malformed_node_drops_the_dag_and_says_why(broken, reason):
+    nodes = [GOOD[0], broken, *GOOD[2:]]
+    dag, problem = from_trace(trace_of(nodes))
+    assert dag is None and reason in problem
+
+
+def test_size_and_depth_are_bounded():
+    many = [node(i, "opaque", []) for i in range(MAX_NODES + 1)]
+    assert from_trace(trace_of(many))[0] is None
+    deep: object = 1
+    for _ in range(100):
+        deep = [deep]
+    assert "nested too deeply" in from_trace(trace_of([node(0, "opaque", [], args=[deep])]))[1]
+
+
+def test_values_decode_to_constants_only():
+    assert decode({"tuple": [1, {"float": "nan"}]})[0] == 1
+    assert math.isnan(decode({"tuple": [1, {"float": "nan"}]})[1])
+    assert decode({"dict": [[1, "a"], ["b", [2, 3]]]}) == {1: "a", "b": [2, 3]}
+    assert decode({"type": "builtins.str"}) == TypeName("str")
+    assert value_code(decode({"type": "numpy.float32"})) == "np.float32"
+    assert value_code(decode({"timedelta": "1 days 00:00:00"})) == "pd.Timedelta('1 days 00:00:00')"
+    for unsafe in (
+        {"type": "os.system"},
+        {"function": {"name": "f"}},
+        {"ref": 3},
+        {"timedelta": "__import__('os')"},
+        {"repr": "<object>", "type": "x.Y"},
+    ):
+        with pytest.raises(Undecodable):
+            decode(unsafe)
+
+
+def test_the_text_shows_the_operations_behind_the_fit_and_opaque_values():
+    nodes = [*GOOD, node(4, "opaque", [], what="a ndarray no traced operation made")]
+    dag, _ = from_trace(trace_of(nodes))
+    text = dataflow_text(dag)
+    assert "#2 line 12: DataFrame.__getitem__(#0, ['a']) -> frame 5 x 1" in text
+    assert "to_csv" not in text  # not behind the fit
+    assert "final fit: X = #2, y = #1" in text
+    assert dataflow_text(None) == "(no dataflow was traced)"
+
+
+def test_the_step_prompts_carry_the_dataflow():
+    dag, _ = from_trace(trace_of(GOOD))
+    request = StepRequest("prepare", "messy.py", "x = 1", "", "analysis", "rows", {})
+    request.dataflow = dataflow_text(dag)
+    prompt = render(request)
+    assert "The operations the original executed" in prompt.user
+    assert "#1 line 11: DataFrame.__getitem__(#0, 'y')" in prompt.user
+    empty = render(StepRequest("encode", "messy.py", "x = 1", "", "", "", {}))
+    assert "(no dataflow was traced)" in empty.user

@@ -1,0 +1,190 @@
+"""The trace lifter: from the DAG a pandas script executes to Frame operations and the original's
+scikit-learn objects. The unit tests trace small scripts in this process and read the parts the
+lifter proposes; the end-to-end test rewrites a pandas-style case in the Docker sandbox."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from lester.agents.lifter.prepare import Lifter
+from lester.agents.lifter.reads import source_specs
+from lester.agents.lifter.syntax import Unsupported
+from lester.agents.lifter.trace_lift import trace_plan
+from lester.agents.oracle.analysis import SourceReport, _with_reads
+from lester.agents.oracle.dataflow import from_trace
+from lester.sandbox import harness, trace_patches
+
+from tests.pandas_case import make_case
+
+
+@pytest.fixture(autouse=True)
+def _restore_pandas() -> Iterator[None]:
+    yield
+    trace_patches.uninstall()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    rng = np.random.default_rng(4)
+    n = 80
+    people = pd.DataFrame(
+        {
+            "pid": np.arange(n),
+            "age": rng.integers(18, 80, n).astype(float),
+            "city": rng.choice(["a", "b", "c"], n),
+            "score": rng.normal(50, 10, n).round(1),
+            "joined": pd.date_range("2020-01-01", periods=n, freq="7D").strftime("%Y-%m-%d"),
+        }
+    )
+    people.loc[rng.random(n) < 0.2, "age"] = np.nan
+    people.to_csv(tmp_path / "people.csv", index=False)
+    orders = pd.DataFrame({"pid": rng.integers(0, n, 200), "total": rng.integers(1, 90, 200)})
+    orders.to_csv(tmp_path / "orders.csv", index=False)
+    return tmp_path
+
+
+def plan_for(folder: Path, code: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Trace the script here, build the analysis facts the lifter reads, and lift."""
+    script = folder / "script.py"
+    script.write_text(textwrap.dedent(code))
+    monkeypatch.chdir(folder)
+    trace = json.loads(json.dumps(harness.run_script(script, folder / "out", [])))
+    assert trace["status"] == "ok", trace["error"]
+    dag, problem = from_trace(trace)
+    assert problem is None
+    reports = []
+    for read in dag["reads"]:
+        report = SourceReport(read["file"], "unknown", None, ",", True, [], 0, {}, [])
+        _with_reads([report], [read])
+        reports.append(report)
+    fit = trace["fits"][-1]
+    model = SimpleNamespace(X_shape=fit["X_shape"])
+    analysis = SimpleNamespace(dataflow=dag, split=None, model=model)
+    source = script.read_text()
+    files = {s.path: s.name for s in source_specs(reports)}
+    return trace_plan(analysis, source, files, Lifter(source, reports, set()).globals)
+
+
+def test_filters_fills_group_values_joins_and_dummies(folder, monkeypatch):
+    plan = plan_for(
+        folder,
+        """
+        import pandas as pd
+        from sklearn.linear_model import LinearRegression
+
+        people = pd.read_csv("people.csv")
+        orders = pd.read_csv("orders.csv")
+        people = people.dropna(subset=["city"])
+        people["age"] = people["age"].fillna(people["age"].median())
+        people["city_score"] = people.groupby("city")["score"].transform("mean")
+        spend = orders.groupby("pid", as_index=False).agg(spent=("total", "sum"))
+        people = people.merge(spend, on="pid", how="left")
+        people["spent"] = people["spent"].fillna(0)
+        people = people[people["age"] >= 21]
+        people = pd.get_dummies(people, columns=["city"], dtype=int)
+        X = people.drop(columns=["pid", "joined", "score"]).values
+        y = people["score"].values
+        LinearRegression().fit(X, y)
+        """,
+        monkeypatch,
+    )
+    code = "\n".join(plan.body)
+    assert "people.filter(lambda d: d[['city']].notna().all(axis=1))" in code
+    assert "fill_na('age', statistic='median')" in code
+    assert "transform_groups('city_score', ['city'], 'score', 'mean')" in code
+    assert "orders.aggregate(['pid'], **{'spent': ('total', 'sum')})" in code
+    assert ".join(spend, on='pid', how='left', suffixes=('_x', '_y'))" in code
+    assert "get_dummies(['city'], dtype=int)" in code
+    assert plan.result == "people"
+    assert (
+        "'passthrough', ['age', 'city_score', 'spent', 'city_a', 'city_b', 'city_c']"
+        in plan.encoder
+    )
+    assert plan.label == "data['score']"
+    assert plan.lines == [5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
+
+
+def test_the_originals_transformers_go_into_the_encoder(folder, monkeypatch):
+    plan = plan_for(
+        folder,
+        """
+        import pandas as pd
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.preprocessing import OneHotEncoder, StandardScaler
+        import numpy as np
+
+        df = pd.read_csv("people.csv")
+        df["old"] = (df["age"] > 50).astype(int)
+        scaled = StandardScaler().fit_transform(df[["score"]])
+        cities = OneHotEncoder(sparse_output=False, drop="first").fit_transform(df[["city"]])
+        X = np.hstack([scaled, cities, df[["pid"]].to_numpy()])
+        LogisticRegression().fit(X, df["old"])
+        """,
+        monkeypatch,
+    )
+    assert plan.fit_on == "all"  # fitted before any split
+    assert "('score', StandardScaler(), ['score'])" in plan.encoder
+    assert "OneHotEncoder(drop='first', sparse_output=False), ['city']" in plan.encoder
+    assert "('pid', 'passthrough', ['pid'])" in plan.encoder
+    assert plan.label == "data['old']"
+
+
+def test_numpy_on_arrays_leaves_a_gap_for_the_synthesis(folder, monkeypatch):
+    plan = plan_for(
+        folder,
+        """
+        import numpy as np
+        import pandas as pd
+        from sklearn.linear_model import LinearRegression
+
+        df = pd.read_csv("people.csv").dropna()
+        X = np.column_stack([df["pid"].to_numpy(), np.log1p(df[["score"]].to_numpy())])
+        LinearRegression().fit(X, df["age"])
+        """,
+        monkeypatch,
+    )
+    assert plan.encoder is None
+    assert [type(e).__name__ for e in plan.entries] == ["str", "Gap"]
+    assert (plan.entries[1].start, plan.entries[1].stop) == (1, 2)
+
+
+def test_x_built_in_a_row_loop_is_not_the_trace_lifters(folder, monkeypatch):
+    with pytest.raises(Unsupported, match="not traced"):
+        plan_for(
+            folder,
+            """
+            import pandas as pd
+            from sklearn.linear_model import LinearRegression
+
+            df = pd.read_csv("people.csv").dropna()
+            X = [[row.pid, row.score] for row in df.itertuples()]
+            LinearRegression().fit(X, df["age"].tolist())
+            """,
+            monkeypatch,
+        )
+
+
+@pytest.mark.docker
+@pytest.mark.e2e
+def test_a_pandas_script_is_rewritten_and_verified_in_the_sandbox(tmp_path, docker_daemon):
+    from lester.agents.rewrite import RewriteOptions, rewrite
+
+    script = make_case(tmp_path / "loans")
+    result = rewrite(
+        RewriteOptions(script, model="offline", sandbox="docker", traces=tmp_path / "traces"),
+        lambda message: None,
+    )
+    assert result.outcome == "verified", result.message
+    module = result.output.read_text()
+    assert "lt.read_csv(f\"{data_dir}/data/loans.csv\", index_col=0, na_values=['n/a'])" in module
+    for operation in ("fill_na('income', statistic='median')", "transform_groups(", ".join("):
+        assert operation in module
+    assert "StandardScaler()" in module and "OneHotEncoder(handle_unknown='ignore')" in module
