@@ -44,6 +44,7 @@ class RewriteOptions:
     fork_record: int | None = None
     llm: Proposer | None = None
     job_timeout: float = 120.0
+    no_lifter: bool = False
 
 
 @dataclass
@@ -68,6 +69,8 @@ def rewrite(options: RewriteOptions, progress: Callable[[str], None]) -> Rewrite
     script = options.script.resolve()
     for note in check_input(script).notes:
         progress(f"notebook: {note}")
+    if options.no_lifter and options.llm is None:
+        raise AnalysisError("--no-lifter needs a model: --model NAME, or LESTER_MODEL")
     data_dir = (options.data_dir or script.parent).resolve()
     if not data_dir.is_dir():
         raise AnalysisError(f"data directory not found: {data_dir}")
@@ -96,7 +99,7 @@ def rewrite(options: RewriteOptions, progress: Callable[[str], None]) -> Rewrite
             initial = (
                 None
                 if options.resume or options.fork
-                else _initial(run_id, script, data_dir, options.model)
+                else _initial(run_id, script, data_dir, options.model, options.no_lifter)
             )
             state = graph.invoke(initial, config)
             warning = sandbox.warning
@@ -154,6 +157,7 @@ def _fork_values(graph: Any, options: RewriteOptions, run_id: str) -> dict[str, 
         raise AnalysisError(f"run {options.fork} never reached step {step!r}{at}")
     values = dict(snapshot.values)
     values.update(run_id=run_id, model=options.model, next=step, outcome="", message="")
+    values["no_lifter"] = options.no_lifter
     return values
 
 
@@ -161,12 +165,15 @@ def _at(snapshot: Any, record: int | None) -> bool:
     return record is None or len(snapshot.values.get("history") or []) == record
 
 
-def _initial(run_id: str, script: Path, data_dir: Path, model: str) -> RewriteState:
+def _initial(
+    run_id: str, script: Path, data_dir: Path, model: str, no_lifter: bool
+) -> RewriteState:
     return {
         "run_id": run_id,
         "script": str(script),
         "data_dir": str(data_dir),
         "model": model,
+        "no_lifter": no_lifter,
         "history": [],
     }
 
