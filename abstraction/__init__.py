@@ -9,6 +9,7 @@ from lester.abstraction.errors import (
     StageError,
 )
 from lester.abstraction.frame import Frame, from_pandas, union
+from lester.abstraction.loading import load_run
 from lester.abstraction.pipeline import Pipeline, load_pipeline
 from lester.abstraction.run import Run
 from lester.abstraction.sources import read_csv, read_json
@@ -24,7 +25,6 @@ from lester.abstraction.splits import (
     shuffle_split,
 )
 from lester.abstraction.stages import encode, label, model, prepare, source, split, step
-from lester.abstraction.storage import load_run
 
 __all__ = [
     "Frame",

@@ -2,13 +2,12 @@
 
 The fitted encoder transforms all prepared rows once; train and test matrices are row selections of
 that output. Because every transformer's `transform` is row-wise once fitted, that equals transforming
-train and test separately, and it lets `forget` reuse the rows of stateless blocks instead of
-recomputing them.
+train and test separately, and it lets `forget` reuse the rows of blocks instead of recomputing them
+(`encoder_update.py`).
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,7 +15,6 @@ import numpy as np
 import pandas as pd
 from lester.abstraction.frame import ColumnProvenance
 from scipy import sparse
-from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import Pipeline as SkPipeline
 from sklearn.utils import get_tags
@@ -72,7 +70,7 @@ def column_provenance(
         width = block.stop - block.start
         if width == 0:
             continue
-        inputs = _input_names(spec, data)
+        inputs = input_names(spec, data)
         for offset, used in enumerate(_inputs_per_output(transformer, inputs, width)):
             j = block.start + offset
             sources = sorted({pair for col in used for pair in colprov.get(col, ())})
@@ -84,69 +82,6 @@ def column_provenance(
                 "sources": [list(pair) for pair in sources],
             }
     return result
-
-
-def refit(
-    encoder: ColumnTransformer,
-    old_matrix: np.ndarray,
-    origins: np.ndarray,
-    new_data: pd.DataFrame,
-    fit_rows: np.ndarray,
-) -> tuple[ColumnTransformer, np.ndarray, dict[str, str]]:
-    """The encoder and matrix a full re-run on `new_data` would give, reusing stateless blocks.
-
-    `origins` gives, for each new prepared row, its position among the old prepared rows (-1 for a
-    row that is new, such as a recomputed group). Stateful transformers are refitted on `fit_rows`
-    of the new data; stateless blocks are row selections of the old matrix, with only the new rows
-    transformed. Returns how each block was obtained.
-    """
-    new_encoder = copy.deepcopy(encoder)
-    parts: list[np.ndarray] = []
-    how: dict[str, str] = {}
-    for i, (name, transformer, spec) in enumerate(encoder.transformers_):
-        block = encoder.output_indices_[name]
-        if block.stop == block.start:
-            continue
-        if is_stateless(transformer):
-            parts.append(
-                _reused_rows(old_matrix[:, block], origins, (name, transformer, spec), new_data)
-            )
-            how[name] = "reused" if (origins >= 0).all() else "reused, new rows transformed"
-            continue
-        single = ColumnTransformer([(name, clone(transformer), spec)], sparse_threshold=0.0)
-        single.fit(new_data.iloc[fit_rows])
-        parts.append(dense(single.transform(new_data)))
-        new_encoder.transformers_[i] = (name, single.transformers_[0][1], spec)
-        how[name] = "refitted"
-    _update_output_indices(new_encoder, [p.shape[1] for p in parts])
-    matrix = np.hstack(parts) if parts else np.empty((len(new_data), 0))
-    return new_encoder, matrix, how
-
-
-def _reused_rows(
-    old_block: np.ndarray, origins: np.ndarray, entry: tuple[str, Any, Any], new_data: pd.DataFrame
-) -> np.ndarray:
-    """A stateless block's rows: copied for old rows, transformed for new ones (fitting a stateless
-    transformer learns nothing, so fitting it on the new rows is the same as any other fit)."""
-    reused = origins >= 0
-    out = np.empty((len(origins), old_block.shape[1]), dtype=old_block.dtype)
-    out[reused] = old_block[origins[reused]]
-    if not reused.all():
-        name, transformer, spec = entry
-        fresh = transformer if isinstance(transformer, str) else clone(transformer)
-        single = ColumnTransformer([(name, fresh, spec)], sparse_threshold=0.0)
-        out[~reused] = dense(single.fit_transform(new_data.iloc[np.flatnonzero(~reused)]))
-    return out
-
-
-def _update_output_indices(encoder: ColumnTransformer, widths: list[int]) -> None:
-    """A refitted one-hot block can lose categories; later blocks then start earlier."""
-    start, emitting = 0, iter(widths)
-    for name, _, _ in encoder.transformers_:
-        old = encoder.output_indices_[name]
-        width = next(emitting) if old.stop > old.start else 0
-        encoder.output_indices_[name] = slice(start, start + width)
-        start += width
 
 
 def _feature_names(encoder: ColumnTransformer) -> list[str]:
@@ -161,7 +96,7 @@ def _feature_names(encoder: ColumnTransformer) -> list[str]:
         return names
 
 
-def _input_names(spec: Any, data: pd.DataFrame) -> list[str]:
+def input_names(spec: Any, data: pd.DataFrame) -> list[str]:
     columns = list(data.columns)
     if callable(spec):
         spec = spec(data)

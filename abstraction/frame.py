@@ -67,6 +67,29 @@ class Query:
     global_dict: dict[str, Any]
 
 
+class CodeUnavailable(Exception):
+    """An operation of a lineage loaded from disk would need a function of the pipeline."""
+
+
+@dataclass(frozen=True)
+class MissingCode:
+    """Stands, in a lineage loaded from disk, for a function of the pipeline: saved runs carry
+    no code, and Lester never runs code it finds in one."""
+
+    description: str
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise CodeUnavailable(f"re-applying it needs the pipeline's function {self.description}")
+
+
+def _needs_code(value: Any) -> MissingCode | None:
+    if isinstance(value, MissingCode):
+        return value
+    if isinstance(value, tuple | list):
+        return next((m for m in map(_needs_code, value) if m is not None), None)
+    return None
+
+
 @dataclass(frozen=True, eq=False)
 class Lineage:
     """How a frame was made: a Frame method (or "union") applied to `inputs` with `args`/`kwargs`.
@@ -86,11 +109,20 @@ class Lineage:
 
     @property
     def replayable(self) -> bool:
-        """Whether the operation can be applied to other input rows (a precomputed mask cannot)."""
+        """Whether the operation can be applied to other input rows (a precomputed mask cannot,
+        nor can a loaded lineage whose operation needs the pipeline's code)."""
+        if self.missing_code() is not None:
+            return False
         return self.method != "filter" or isinstance(self.args[0], Query) or callable(self.args[0])
+
+    def missing_code(self) -> MissingCode | None:
+        return _needs_code((*self.args, *self.kwargs.values()))
 
     def replay(self, inputs: Sequence[Frame]) -> Frame:
         """The same operation with the same arguments, applied to `inputs`."""
+        missing = self.missing_code()
+        if missing is not None:
+            raise CodeUnavailable(f"{self.kind}: re-applying it needs {missing.description}")
         if self.method == "union":
             return union(*inputs)
         return getattr(inputs[0], self.method)(*inputs[1:], *self.args, **self.kwargs)

@@ -39,6 +39,7 @@ import pandas as pd
 from lester.abstraction.column_ops import ALIGNED_KINDS, recompute_aligned
 from lester.abstraction.frame import (
     DELETION_SAFE_OPS,
+    CodeUnavailable,
     Frame,
     _group_ids,
     _join_keys,
@@ -146,8 +147,11 @@ def maintain(
         raise NotMaintainable("the frame has no lineage")
     walk = _Walk(deletion, sources or {})
     changes: dict[int, Change] = {}
-    for node in _bottom_up(frame, deletion.source):
-        changes[id(node)] = _change(node, changes, walk)
+    try:
+        for node in _bottom_up(frame, deletion.source):
+            changes[id(node)] = _change(node, changes, walk)
+    except CodeUnavailable as exc:
+        raise NotMaintainable(str(exc)) from None
     return changes[id(frame)], walk.steps
 
 
@@ -226,6 +230,9 @@ def _delete_derived(node: Frame, inputs: list[Change], walk: _Walk) -> Change:
 
 def _reapply(node: Frame, inputs: list[Change], reason: str | None) -> Change:
     lineage = node.lineage
+    missing = lineage.missing_code()
+    if missing is not None:
+        raise NotMaintainable(f"{lineage.kind}: re-applying it needs {missing.description}")
     if not lineage.replayable:
         raise NotMaintainable(
             f"{lineage.kind} by a precomputed mask cannot be re-applied ({reason or 'input changed'})"

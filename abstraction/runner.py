@@ -6,11 +6,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from lester.abstraction.errors import StageError
-from lester.abstraction.features import column_provenance, fit_transform_all
-from lester.abstraction.pipeline import Pipeline, _call_guarded
-from lester.abstraction.run import Run
 from sklearn.base import BaseEstimator
+
+from .encoder_update import fit_statistics
+from .errors import StageError
+from .features import blocks, fit_transform_all
+from .features import column_provenance as feature_provenance
+from .matrix import Matrix
+from .pipeline import Pipeline, _call_guarded
+from .rows import FrameRows
+from .run import Run
+from .unlearning import Curvature, UnlearningUnsupported, curvature_at
 
 
 def execute(pipeline: Pipeline, data_dir: Path) -> Run:
@@ -27,42 +33,62 @@ def execute(pipeline: Pipeline, data_dir: Path) -> Run:
     encoder, X_all = _call_guarded(
         "encode", fit_transform_all, pipeline.make_encoder(), data, fit_rows
     )
+    X_all = np.asfortranarray(X_all)  # saved column by column, one column per refit
+    features = Matrix.of(X_all, [b.stop - b.start for _, _, b in blocks(encoder)])
     model = fit_model(pipeline.make_model(), X_all[train], y_all[train])
     return complete_run(
-        sources=sources,
-        prepared_frame=prepared,
+        source_rows={name: FrameRows(frame) for name, frame in sources.items()},
+        prepared_rows=FrameRows(prepared),
         split=split,
         fit_on=fit_on,
         y_all=y_all,
         train_index=train,
         test_index=test,
         encoder=encoder,
-        X_all=X_all,
+        features=features,
         model=model,
+        statistics=fit_statistics(encoder, features, fit_rows),
+        curvature=model_curvature(model, features.take(train), y_all[train]),
+        pipeline=pipeline,
         pipeline_path=str(pipeline.path) if pipeline.path else None,
         data_dir=str(Path(data_dir).resolve()),
     )
 
 
-def complete_run(**fields: Any) -> Run:
-    """A run from its parts; the predictions and the column provenance follow from them."""
-    prepared = fields["prepared_frame"]
-    predictions = predict(
-        fields["model"], fields["X_all"], fields["train_index"], fields["test_index"]
-    )
-    colprov = column_provenance(fields["encoder"], prepared.data, prepared.colprov)
-    return Run(**fields, predictions=predictions, column_provenance=colprov)
+def complete_run(
+    *, predictions: np.ndarray | None = None, column_provenance: list | None = None, **fields: Any
+) -> Run:
+    """A run from its parts; the predictions and the column provenance follow from them unless
+    given (a deletion that kept the model's decisions and the encoder's columns passes them)."""
+    if predictions is None:
+        predictions = predict(
+            fields["model"], fields["features"], fields["train_index"], fields["test_index"]
+        )
+    if column_provenance is None:
+        prepared: FrameRows = fields["prepared_rows"]
+        column_provenance = feature_provenance(
+            fields["encoder"], prepared.empty(), prepared.colprov
+        )
+    return Run(**fields, predictions=predictions, column_provenance=column_provenance)
+
+
+def model_curvature(model: Any, matrix: Matrix, y: np.ndarray) -> Curvature | None:
+    """The Hessian cache of a linear model (None for models without a certified update)."""
+    try:
+        return curvature_at(model, matrix, y)
+    except UnlearningUnsupported:
+        return None
 
 
 def materialize(path: Path, data_dir: Path, out: Path) -> None:
     """Run a pipeline module and save what it produces: a whole run, or, for a module that has only
     sources and a preparation (a candidate checked stage by stage), the sources and prepared data."""
-    from lester.abstraction.pipeline import load_pipeline
-    from lester.abstraction.storage import save_prepared
+    from .pipeline import load_pipeline
+    from .storage import save_prepared, save_run
 
     pipeline = load_pipeline(path, partial=True)
     if pipeline.complete:
-        pipeline.run(data_dir=data_dir).save(out)
+        save_run(pipeline.run(data_dir=data_dir), out, signed=False)
         return
     sources = pipeline.read_sources(data_dir)
     save_prepared(sources, pipeline.prepare(sources, data_dir), out)
@@ -74,7 +100,7 @@ def fit_model(model: BaseEstimator, X: np.ndarray, y: np.ndarray) -> Any:
     return _call_guarded("model", model.fit, X, y)
 
 
-def predict(model: Any, X_all: np.ndarray, train: np.ndarray, test: np.ndarray) -> np.ndarray:
+def predict(model: Any, features: Matrix, train: np.ndarray, test: np.ndarray) -> np.ndarray:
     """Predictions on the test rows, or on the training rows when there is no test set."""
     rows = test if len(test) else train
-    return np.asarray(_call_guarded("model", model.predict, X_all[rows]))
+    return np.asarray(_call_guarded("model", model.predict, features.take(rows).dense()))

@@ -1,173 +1,346 @@
-"""Saving and loading runs in open formats, atomically.
+"""Saving runs in open formats, signed, atomically; loading them back is `loading.py`.
 
-Layout: `meta.json` (split, provenance maps, report), `sources/*.parquet` and `prepared.parquet`
-(data with `__prov__*` id columns), `X_*.npy`, `y_*.npy`, `predictions.npy`, the row positions of the
-split, and `encoder.joblib` / `model.joblib`. The directory is written under a temporary name and
-renamed into place, so a crash never leaves a half-written run behind.
+Layout (format 2):
+
+- `meta.json`: split, provenance maps, column layouts, block widths, the last forget report;
+- `sources/<name>.parquet`, `prepared.parquet` (data with `__prov__*` id columns),
+  `provenance_{train,test}.parquet`;
+- `X_{train,test}.npy`, `y_{train,test}.npy`, `y_all.npy`, `{train,test}_index.npy`,
+  `predictions.npy`;
+- `encoder.joblib`, `model.joblib` (pickles: loaded only when the signature checks);
+- `maintenance/`: what keeps the next deletion cheap, as `.npy` and JSON: the provenance index of
+  the prepared data per source, the encoder's category counts and document frequencies, the
+  model's Hessian and gradient, and the preparation's lineage (`saved_lineage.py`);
+- `audit.jsonl`: one line per deletion (`audit.py`);
+- `SIGNATURE`: an HMAC per file and over all of them (`signing.py`).
+
+A run is written into a hidden directory beside its target and renamed into place; replacing a
+run (`overwrite`) goes through the journal of `commit.py`. Files a deletion did not change (a
+source it did not touch, an encoder it kept) are hard-linked from the run they came from, not
+written again, and keep their signature entries.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
-import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import pandas as pd
-from lester.abstraction.errors import LesterError
-from lester.abstraction.frame import Frame, is_prov_column, object_array
-from lester.abstraction.params import estimator_params, qualname
-from lester.abstraction.run import Run
-from lester.abstraction.splits import Split
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-FORMAT = 1
+from . import audit, pickles
+from .commit import publish, recover, replace, scratch_dir
+from .errors import LesterError
+from .frame import Frame
+from .maintenance import write_maintenance
+from .matrix import Matrix
+from .params import estimator_params, qualname
+from .rows import FrameRows
+from .run import Run
+from .runfiles import relative
+from .signing import AUDIT_LOG, MANIFEST, Manifest, file_hasher, mac_bytes, signing_key
+from .stored import StoredFrameRows, select_rows
+
+FORMAT = 2
 ARRAYS = ("y_all", "train_index", "test_index", "predictions")
+COPY_CHUNK = 1 << 24
+HASH_BACKLOG = 1 << 26
 
 
-def save_run(run: Run, target: Path, *, overwrite: bool = False) -> Path:
+class RunWriter:
+    """Writes a run's files into a directory, recording the HMAC of each as it goes."""
+
+    def __init__(self, root: Path, key: bytes | None) -> None:
+        self.root, self.key = root, key
+        self.macs: dict[str, str] = {}
+        self.kept: set[str] = set()
+
+    def _path(self, rel: str) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def data(self, rel: str, data: bytes) -> None:
+        self._path(rel).write_bytes(data)
+        if self.key is not None:
+            self.macs[rel] = mac_bytes(self.key, rel, data)
+
+    def array(self, rel: str, array: np.ndarray) -> None:
+        buffer = io.BytesIO()
+        np.save(buffer, np.asarray(array), allow_pickle=False)
+        self.data(rel, buffer.getvalue())
+
+    def json(self, rel: str, doc: Any) -> None:
+        self.data(rel, json.dumps(doc, indent=1, default=str).encode())
+
+    def pickle(self, rel: str, obj: Any) -> None:
+        self.data(rel, pickles.dumps(obj))
+
+    def matrix(self, rel: str, matrix: Matrix) -> None:
+        """A column-major `.npy`, streamed column by column from the matrix's arrays (runs of
+        rows that survived a deletion are written straight from the array they live in). The
+        HMAC is computed in a second thread over the same pieces: hashing releases the
+        interpreter, so writing and hashing overlap."""
+        header = io.BytesIO()
+        np.lib.format.write_array_header_1_0(
+            header,
+            {
+                "descr": np.lib.format.dtype_to_descr(matrix.dtype),
+                "fortran_order": True,
+                "shape": matrix.shape,
+            },
+        )
+        hasher = file_hasher(self.key, rel) if self.key is not None else None
+        pending: list = []
+        with open(self._path(rel), "wb") as handle, ThreadPoolExecutor(1) as hashing:
+            for piece in _pieces(header.getvalue(), matrix):
+                handle.write(piece)
+                if hasher is None:
+                    continue
+                pending.append((hashing.submit(hasher.update, piece), piece.nbytes))
+                while sum(size for _, size in pending) > HASH_BACKLOG:
+                    pending.pop(0)[0].result()  # pieces wait to be hashed, within a budget
+            for future, _ in pending:
+                future.result()
+        if hasher is not None:
+            self.macs[rel] = hasher.hexdigest()
+
+    @staticmethod
+    def frame_table(frame: Frame) -> pa.Table:
+        return frame_table(FrameRows(frame))
+
+    def table(self, rel: str, table: pa.Table) -> None:
+        """Parquet without compression: a run's frames are rewritten on every deletion, and the
+        matrix, not the frames, decides a run's size."""
+        path = self._path(rel)
+        pq.write_table(table, path, compression="none")
+        if self.key is not None:
+            self.macs[rel] = _mac_path(self.key, rel, path)
+
+    def link(self, rel: str, source: Path, mac: str | None) -> None:
+        """A file unchanged from an earlier run: hard-linked (copied across file systems)."""
+        path = self._path(rel)
+        try:
+            os.link(source, path)
+        except OSError:
+            shutil.copyfile(source, path)
+        if self.key is not None:
+            self.macs[rel] = mac if mac is not None else _mac_path(self.key, rel, path)
+
+    def keep(self, rel: str, mac: str | None, existing: Path) -> None:
+        """A file an in-place update leaves where it is."""
+        self.kept.add(rel)
+        if self.key is not None:
+            self.macs[rel] = mac if mac is not None else _mac_path(self.key, rel, existing)
+
+    def sign(self) -> Manifest | None:
+        if self.key is None:
+            return None
+        manifest = Manifest.of(self.key, self.macs)
+        (self.root / MANIFEST).write_text(manifest.to_json())
+        return manifest
+
+
+def _pieces(header: bytes, matrix: Matrix) -> Iterator[memoryview]:
+    yield memoryview(header)
+    for piece in matrix.column_pieces():
+        yield memoryview(np.asarray(piece, dtype=matrix.dtype)).cast("B")
+
+
+def _mac_path(key: bytes, rel: str, path: Path) -> str:
+    hasher = file_hasher(key, rel)
+    with open(path, "rb") as handle:
+        while chunk := handle.read(COPY_CHUNK):
+            hasher.update(chunk)
+    return hasher.hexdigest()
+
+
+def save_run(run: Run, target: Path, *, overwrite: bool = False, signed: bool = True) -> Path:
+    """Write `run` to `target` (a new directory, or over a saved run when `overwrite`).
+
+    `signed=False` writes no signature (the sandbox, whose runs the host never trusts).
+    """
+    target = Path(target)
     if target.exists() and not overwrite:
         raise LesterError(
             f"{target} already exists; choose another directory (nothing was written)"
         )
-    tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
+    in_place = target.exists()
+    if in_place:
+        if not (target / "meta.json").is_file():
+            raise LesterError(f"{target} is not a saved Lester run; refusing to replace it")
+        recover(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    key = signing_key() if signed else None
+    if run.origin is not None:
+        run.origin.settle()
+    tmp = scratch_dir(target)
+    tmp.mkdir()
     try:
-        _write(run, tmp)
-        _replace_dir(tmp, target)
+        writer = RunWriter(tmp, key)
+        same_dir = in_place and run.origin is not None and _same(run.origin.root, target)
+        _write(run, writer, target if same_dir else None)
+        if in_place:
+            replace(tmp, target, keep=writer.kept)
+        else:
+            publish(tmp, target)
     finally:
         if tmp.exists():
-            shutil.rmtree(tmp)
+            shutil.rmtree(tmp, ignore_errors=True)
     return target
 
 
-def _write(run: Run, out: Path) -> None:
-    (out / "sources").mkdir(parents=True)
-    for name, frame in run.sources.items():
-        frame.df.to_parquet(out / "sources" / f"{name}.parquet", index=False)
-    run.prepared_frame.df.to_parquet(out / "prepared.parquet", index=False)
-    run.train_provenance.to_parquet(out / "provenance_train.parquet", index=False)
-    run.test_provenance.to_parquet(out / "provenance_test.parquet", index=False)
-    for name in ("X_train", "X_test", "y_train", "y_test"):
-        np.save(out / f"{name}.npy", getattr(run, name), allow_pickle=False)
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _write(run: Run, writer: RunWriter, in_place: Path | None) -> None:
+    unchanged = _unchanged(run)
+
+    def reuse(rel: str) -> bool:
+        if rel not in unchanged:
+            return False
+        mac = run.origin.mac(rel)
+        if in_place is not None:
+            writer.keep(rel, mac, in_place / rel)
+        else:
+            writer.link(rel, run.origin.root / rel, mac)
+        return True
+
+    for name, rows in run.source_rows.items():
+        rel = relative("sources", f"{name}.parquet")
+        if not reuse(rel):
+            writer.table(rel, frame_table(rows))
+    writer.table("prepared.parquet", frame_table(run.prepared_rows))
+    writer.table("provenance_train.parquet", _plain_table(run.train_provenance))
+    writer.table("provenance_test.parquet", _plain_table(run.test_provenance))
+    writer.matrix("X_train.npy", run.features.take(run.train_index))
+    writer.matrix("X_test.npy", run.features.take(run.test_index))
+    writer.array("y_train.npy", run.y_train)
+    writer.array("y_test.npy", run.y_test)
     for name in ARRAYS:
-        np.save(out / f"{name}.npy", getattr(run, name), allow_pickle=False)
-    joblib.dump(run.encoder, out / "encoder.joblib")
-    joblib.dump(run.model, out / "model.joblib")
-    (out / "meta.json").write_text(json.dumps(_meta(run), indent=2, default=str))
+        writer.array(f"{name}.npy", getattr(run, name))
+    for rel, obj in (("encoder.joblib", run.encoder), ("model.joblib", run.model)):
+        if not reuse(rel):
+            writer.pickle(rel, obj)
+    maintenance = write_maintenance(run, writer)
+    writer.json("meta.json", _meta(run, maintenance, writer.key))
+    content = Manifest.of(writer.key, writer.macs).content if writer.key else "unsigned"
+    lines = audit.sealed(run.audit, writer.key or b"", content)
+    writer.data(AUDIT_LOG, audit.encode(lines))
+    writer.sign()
 
 
-def save_prepared(sources: dict[str, Frame], prepared: Frame, target: Path) -> Path:
-    """The artifacts of a partial run (sources and preparation only), in the same layout."""
-    if target.exists():
-        raise LesterError(
-            f"{target} already exists; choose another directory (nothing was written)"
-        )
-    tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
-    try:
-        (tmp / "sources").mkdir(parents=True)
-        for name, frame in sources.items():
-            frame.df.to_parquet(tmp / "sources" / f"{name}.parquet", index=False)
-        prepared.df.to_parquet(tmp / "prepared.parquet", index=False)
-        meta = {
-            "format": FORMAT,
-            "partial": True,
-            "rows": len(prepared),
-            "columns": prepared.columns,
-            "source_rows": {n: len(f) for n, f in sources.items()},
-            "ops": sorted(prepared.ops),
-        }
-        (tmp / "meta.json").write_text(json.dumps(meta, indent=2, default=str))
-        _replace_dir(tmp, target)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
-    return target
+def _unchanged(run: Run) -> set[str]:
+    """Files whose artifact is the very object loaded from the run this one came from."""
+    if run.origin is None:
+        return set()
+    current = {
+        **{relative("sources", f"{n}.parquet"): rows for n, rows in run.source_rows.items()},
+        "encoder.joblib": run.encoder,
+        "model.joblib": run.model,
+    }
+    return {rel for rel, obj in current.items() if run.origin.artifacts.get(rel) is obj}
 
 
-def _meta(run: Run) -> dict[str, Any]:
+def frame_table(rows: FrameRows) -> pa.Table:
+    """The live rows of a frame as an Arrow table (an Arrow `take`, no pandas copy)."""
+    if isinstance(rows, StoredFrameRows) and "frame" not in rows._shared:
+        return rows.selected_table()
+    return select_rows(pa.Table.from_pandas(rows.base.df, preserve_index=False), rows.rows)
+
+
+def _plain_table(df: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(df, preserve_index=False)
+
+
+def _meta(run: Run, maintenance: dict[str, Any], key: bytes | None) -> dict[str, Any]:
+    prepared = run.prepared_rows
     return {
         "format": FORMAT,
         "pipeline_path": run.pipeline_path,
         "data_dir": run.data_dir,
         "split": run.split.to_dict(),
         "fit_on": run.fit_on,
-        "sources": {name: _colprov_json(f) for name, f in run.sources.items()},
+        "sources": {name: _colprov_json(rows.colprov) for name, rows in run.source_rows.items()},
+        "source_ops": {name: sorted(rows.ops) for name, rows in run.source_rows.items()},
+        "source_layout": {name: _layout(rows) for name, rows in run.source_rows.items()},
+        "source_rows": {name: len(rows) for name, rows in run.source_rows.items()},
         "prepared": {
-            "colprov": _colprov_json(run.prepared_frame),
-            "ops": sorted(run.prepared_frame.ops),
+            "colprov": _colprov_json(prepared.colprov),
+            "ops": sorted(prepared.ops),
+            **_layout(prepared),
         },
-        "source_ops": {name: sorted(f.ops) for name, f in run.sources.items()},
+        "rows": len(prepared),
+        "columns": prepared.columns,
+        "blocks": [
+            {"name": name, "width": block.width}
+            for (name, _, _), block in zip(_emitting(run.encoder), run.features.blocks, strict=True)
+        ],
         "column_provenance": run.column_provenance,
-        "shapes": {"X_train": list(run.X_train.shape), "X_test": list(run.X_test.shape)},
+        "shapes": {
+            "X_train": [len(run.train_index), run.features.shape[1]],
+            "X_test": [len(run.test_index), run.features.shape[1]],
+        },
         "model": qualname(run.model),
         "model_params": estimator_params(run.model),
-        "forget_report": run.forget_report,
+        "maintenance": maintenance,
+        "forget_report": audit.sealed_report(run.forget_report, key or b""),
+        "notes": run.notes,
     }
 
 
-def _colprov_json(frame: Frame) -> dict[str, list[list[str]]]:
-    return {col: sorted([list(p) for p in pairs]) for col, pairs in frame.colprov.items()}
+def _emitting(encoder: Any) -> list[tuple[str, Any, Any]]:
+    out = encoder.output_indices_
+    return [(n, t, s) for n, t, s in encoder.transformers_ if out[n].stop > out[n].start]
 
 
-def _replace_dir(tmp: Path, target: Path) -> None:
-    if not target.exists():
-        os.rename(tmp, target)
-        return
-    backup = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
-    os.rename(target, backup)
-    os.rename(tmp, target)
-    shutil.rmtree(backup)
+def _layout(rows: FrameRows) -> dict[str, Any]:
+    return {"layout": rows.layout, "n_rows": len(rows)}
 
 
-def load_run(directory: str | Path) -> Run:
-    """Load a saved run; no pipeline source code is needed."""
-    root = Path(directory)
-    meta_path = root / "meta.json"
-    if not meta_path.is_file():
-        raise LesterError(f"{root} is not a saved Lester run (no meta.json)")
-    meta = json.loads(meta_path.read_text())
-    if meta.get("format") != FORMAT:
-        raise LesterError(f"{root}: unsupported run format {meta.get('format')!r}")
-    arrays = {name: np.load(root / f"{name}.npy", allow_pickle=False) for name in ARRAYS}
-    X_train = np.load(root / "X_train.npy", allow_pickle=False)
-    X_test = np.load(root / "X_test.npy", allow_pickle=False)
-    X_all = np.empty((len(arrays["y_all"]), X_train.shape[1]), dtype=X_train.dtype)
-    X_all[arrays["train_index"]] = X_train
-    X_all[arrays["test_index"]] = X_test
-    return Run(
-        sources={
-            name: _frame(
-                pd.read_parquet(root / "sources" / f"{name}.parquet"),
-                colprov,
-                meta["source_ops"][name],
-            )
-            for name, colprov in meta["sources"].items()
-        },
-        prepared_frame=_frame(
-            pd.read_parquet(root / "prepared.parquet"),
-            meta["prepared"]["colprov"],
-            meta["prepared"]["ops"],
-        ),
-        split=Split.from_dict(meta["split"]),
-        fit_on=meta["fit_on"],
-        X_all=X_all,
-        encoder=joblib.load(root / "encoder.joblib"),
-        model=joblib.load(root / "model.joblib"),
-        column_provenance=meta["column_provenance"],
-        pipeline_path=meta["pipeline_path"],
-        data_dir=meta["data_dir"],
-        forget_report=meta["forget_report"],
-        **arrays,
-    )
+def _colprov_json(colprov: dict) -> dict[str, list[list[str]]]:
+    return {col: sorted([list(p) for p in pairs]) for col, pairs in colprov.items()}
 
 
-def _frame(df: pd.DataFrame, colprov: dict[str, list[list[str]]], ops: list[str]) -> Frame:
-    for col in df.columns:
-        if is_prov_column(col) and df[col].dtype == object:
-            df[col] = object_array([np.asarray(v, dtype=np.int64) for v in df[col]])
-    pairs = {col: frozenset(tuple(p) for p in pairs) for col, pairs in colprov.items()}
-    return Frame(df, pairs, frozenset(ops))
+def save_prepared(sources: dict[str, Frame], prepared: Frame, target: Path) -> Path:
+    """The artifacts of a partial run (sources and preparation only), in the same layout,
+    unsigned: partial runs are made in the sandbox, and nothing of them is ever unpickled."""
+    if target.exists():
+        raise LesterError(
+            f"{target} already exists; choose another directory (nothing was written)"
+        )
+    tmp = scratch_dir(target)
+    tmp.mkdir(parents=True)
+    try:
+        writer = RunWriter(tmp, None)
+        for name, frame in sources.items():
+            writer.table(relative("sources", f"{name}.parquet"), frame_table(FrameRows(frame)))
+        writer.table("prepared.parquet", frame_table(FrameRows(prepared)))
+        writer.json(
+            "meta.json",
+            {
+                "format": FORMAT,
+                "partial": True,
+                "rows": len(prepared),
+                "columns": prepared.columns,
+                "source_rows": {n: len(f) for n, f in sources.items()},
+                "ops": sorted(prepared.ops),
+            },
+        )
+        publish(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target

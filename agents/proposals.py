@@ -18,18 +18,41 @@ STEP_PARTS = {
     "encode": ("split", "encode", "derive"),
     "label_model": ("label", "model"),
 }
+# The part that each stage decorator's function belongs to, and the step that writes it.
+KIND_PART = {
+    "source": "sources",
+    "step": "prepare",
+    "prepare": "prepare",
+    "split": "split",
+    "encode": "encode",
+    "label": "label",
+    "model": "model",
+}
+KIND_STEP = {
+    kind: next(step for step, parts in STEP_PARTS.items() if part in parts)
+    for kind, part in KIND_PART.items()
+}
 
 
 @dataclass
 class StepRequest:
     """Everything a proposer may use for one step.
 
-    `stage_code` is the original's lines for this step only; `expected` describes the outputs the
-    step must reproduce (schemas, row counts, sample rows, matrix blocks, label counts);
-    `parts` are the current candidate's parts (all steps); `previous` and `diagnosis` are set on a
-    repair: the step's last attempt and what the verifier said about it. `artifacts` names files the
-    sandbox produced for earlier steps (e.g. the prepared data as Parquet), for data-driven proposers.
-    `dataflow` renders the pandas and scikit-learn operations the original executed.
+    `stage_code` is the original's lines for this step only (empty when the analysis attributed
+    none), `definitions` the original's helpers, classes, constants, imports and seeds those lines
+    use, `values` what the original drew from seeded generators; `expected` describes the outputs
+    the step must reproduce, and `contract` what it must agree on with the other steps (the
+    columns later steps read, the prepared frame as the sandbox gave it, the row order);
+    `parts` are the current candidate's parts (all steps).
+
+    A first attempt by the model after the lifter found no rule carries `lifter_note` (why) and,
+    when its partial code passes the static check, `hint`. A repair carries `previous` (the code of
+    the candidate it repairs), `author` (who wrote it) and `diagnosis` (that candidate's result:
+    which check failed, which step's code raised, the traceback tail, the evidence); `dropped`
+    says what of the previous answer was not used and why, and `may_change` names other steps
+    whose parts the answer may carry (those the diagnosis names). `artifacts` names files the
+    sandbox produced for earlier steps (e.g. the prepared data as Parquet). `dataflow` renders
+    the pandas and scikit-learn operations the original executed.
     """
 
     step: str
@@ -43,7 +66,19 @@ class StepRequest:
     diagnosis: str | None = None
     attempt: int = 1
     artifacts: dict[str, str] = field(default_factory=dict)
+    author: str | None = None
+    lifter_note: str | None = None
+    hint: str | None = None
+    definitions: str = ""
+    values: str = ""
+    contract: str = ""
+    dropped: list[str] = field(default_factory=list)
+    may_change: list[str] = field(default_factory=list)
     dataflow: str = ""  # the operations the original executed, from the reads to the fit
+
+    @property
+    def repair(self) -> bool:
+        return self.previous is not None or self.diagnosis is not None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -59,6 +94,7 @@ class Proposal:
     prompt: str | None = None
     answer: str | None = None
     trail: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
     calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0

@@ -44,6 +44,7 @@ class RewriteOptions:
     fork_record: int | None = None
     llm: Proposer | None = None
     job_timeout: float = 120.0
+    no_lifter: bool = False
 
 
 @dataclass
@@ -68,20 +69,15 @@ def rewrite(options: RewriteOptions, progress: Callable[[str], None]) -> Rewrite
     script = options.script.resolve()
     for note in check_input(script).notes:
         progress(f"notebook: {note}")
+    if options.no_lifter and options.llm is None:
+        raise AnalysisError("--no-lifter needs a model: --model NAME, or LESTER_MODEL")
     data_dir = (options.data_dir or script.parent).resolve()
     if not data_dir.is_dir():
         raise AnalysisError(f"data directory not found: {data_dir}")
     store = TraceStore((options.traces or script.parent / ".lester").resolve())
-    for existing in (options.resume, options.fork):
-        if existing:
-            _check_stored(store, existing, script)
-    if options.resume:
-        store.claim(options.resume)
+    _continue_from(store, options, script)
     run_id = options.resume or store.start(script, data_dir, options.model, parent=options.fork)
-    config = {
-        "configurable": {"thread_id": run_id},
-        "recursion_limit": options.budgets.recursion_limit,
-    }
+    config = {**_config(run_id), "recursion_limit": options.budgets.recursion_limit}
     try:
         with open_sandbox(
             options.sandbox,
@@ -103,7 +99,7 @@ def rewrite(options: RewriteOptions, progress: Callable[[str], None]) -> Rewrite
             initial = (
                 None
                 if options.resume or options.fork
-                else _initial(run_id, script, data_dir, options.model)
+                else _initial(run_id, script, data_dir, options.model, options.no_lifter)
             )
             state = graph.invoke(initial, config)
             warning = sandbox.warning
@@ -122,15 +118,29 @@ def rewrite(options: RewriteOptions, progress: Callable[[str], None]) -> Rewrite
     )
 
 
-def _check_stored(store: TraceStore, run_id: str, script: Path) -> None:
-    """A run to resume or fork from must exist and be a run of this very script."""
-    row = store.get(run_id)
-    if row is None:
-        store.close()
-        raise AnalysisError(f"no run {run_id} in {store.root}")
-    if Path(row.script).resolve() != script:
-        store.close()
-        raise AnalysisError(f"run {run_id} rewrote {row.script}, not {script}")
+def _config(run_id: str) -> dict[str, Any]:
+    return {"configurable": {"thread_id": run_id}}
+
+
+def _continue_from(store: TraceStore, options: RewriteOptions, script: Path) -> None:
+    """A run to resume or fork from must exist and be a run of this very script, and one to
+    resume must have a checkpoint; a resumed run is then this process's (bad input closes the
+    store and raises AnalysisError)."""
+    for run_id in (options.resume, options.fork):
+        row = store.get(run_id) if run_id else None
+        problem = None
+        if run_id and row is None:
+            problem = f"no run {run_id} in {store.root}"
+        elif row is not None and Path(row.script).resolve() != script:
+            problem = f"run {run_id} rewrote {row.script}, not {script}"
+        elif run_id == options.resume and row is not None:
+            if store.checkpointer().get_tuple(_config(run_id)) is None:
+                problem = f"run {run_id} stopped before its first step was saved: start a new run"
+        if problem:
+            store.close()
+            raise AnalysisError(problem)
+    if options.resume:
+        store.claim(options.resume)
 
 
 def _fork_values(graph: Any, options: RewriteOptions, run_id: str) -> dict[str, Any]:
@@ -147,6 +157,7 @@ def _fork_values(graph: Any, options: RewriteOptions, run_id: str) -> dict[str, 
         raise AnalysisError(f"run {options.fork} never reached step {step!r}{at}")
     values = dict(snapshot.values)
     values.update(run_id=run_id, model=options.model, next=step, outcome="", message="")
+    values["no_lifter"] = options.no_lifter
     return values
 
 
@@ -154,12 +165,15 @@ def _at(snapshot: Any, record: int | None) -> bool:
     return record is None or len(snapshot.values.get("history") or []) == record
 
 
-def _initial(run_id: str, script: Path, data_dir: Path, model: str) -> RewriteState:
+def _initial(
+    run_id: str, script: Path, data_dir: Path, model: str, no_lifter: bool
+) -> RewriteState:
     return {
         "run_id": run_id,
         "script": str(script),
         "data_dir": str(data_dir),
         "model": model,
+        "no_lifter": no_lifter,
         "history": [],
     }
 

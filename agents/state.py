@@ -2,6 +2,9 @@
 
 Every attempt (prompt, answer, rule trail, candidate parts, sandbox outcome, verification) is
 appended to `history`, so that inspecting or forking a run never needs to execute anything again.
+Per step, `feedback` is the result of its last candidate when that failed (the next attempt is a
+repair of it), `previous` that candidate's code, `authors` who wrote it and `dropped` what of the
+answer was not used.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ class RewriteState(TypedDict, total=False):
     script: str
     data_dir: str
     model: str
+    no_lifter: bool
     analysis: dict[str, Any]
     parts: Annotated[dict[str, str], merge_dicts]
     artifacts: Annotated[dict[str, str], merge_dicts]
@@ -27,6 +31,8 @@ class RewriteState(TypedDict, total=False):
     status: Annotated[dict[str, str], merge_dicts]
     feedback: Annotated[dict[str, str], merge_dicts]
     previous: Annotated[dict[str, str], merge_dicts]
+    authors: Annotated[dict[str, str], merge_dicts]
+    dropped: Annotated[dict[str, list[str]], merge_dicts]
     usage: Annotated[dict[str, dict[str, int]], merge_dicts]
     history: Annotated[list[dict[str, Any]], operator.add]
     verification: dict[str, Any] | None

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import time
 from pathlib import Path
 from typing import Any
 
-from lester.sandbox import Job
+import pyarrow.parquet as pq
+from lester.abstraction.frame import is_prov_column
 
+from .blame import SOURCES_AT_FAULT, VERIFY_HEADER, named_steps, verification_fault
 from .lifter.codegen import tidy
+from .lifter.proposer import NAME as LIFTER
 from .oracle.analysis import Analysis, analyze
-from .oracle.dataflow import dataflow_text
-from .oracle.form import check_form, model_problem
-from .oracle.original import Original, load_original
-from .oracle.report_text import split_text
-from .oracle.verification import sandbox_summary, verify_candidate
-from .proposals import STEP_PARTS, Proposal, StepRequest, assemble
+from .oracle.form import check_form, model_problem, source_files
+from .oracle.verification import verify_candidate
+from .preamble import complete, merge_code
+from .prepare_check import HEADER as PREPARE_HEADER
+from .prepare_check import SOURCES_HEADER, check_prepare, check_sources
+from .proposals import STEP_PARTS, STEPS, Proposal, StepRequest, assemble
+from .requests import build_request
 from .runtime import Runtime
 from .state import RewriteState, total_attempts, total_tokens
 
@@ -27,21 +30,6 @@ CHAIN = {
     "prepare": "encode",
     "encode": "label_model",
     "label_model": "assemble",
-}
-STAGE_TO_STEP = {
-    "sources": "sources",
-    "data_preparation": "prepare",
-    "features": "encode",
-    "label": "label_model",
-    "model": "label_model",
-}
-# A prepare check's finding that lies in the sources step, which the repair must reach.
-SOURCES_AT_FAULT = " (the sources step reads them: the fault is there)"
-STAGE_LINES = {
-    "sources": "data_preparation",
-    "prepare": "data_preparation",
-    "encode": "features",
-    "label_model": "label",
 }
 
 
@@ -85,132 +73,246 @@ def analyse_node(state: RewriteState, rt: Runtime) -> dict[str, Any]:
 
 
 def step_node(state: RewriteState, rt: Runtime, step: str) -> dict[str, Any]:
+    """One candidate for `step`: proposed (or kept), merged into the module, checked; on failure
+    its result goes to the step whose code is at fault, as that step's next repair."""
+    feedback = (state.get("feedback") or {}).get(step) or ""
     attempt = (state.get("attempts") or {}).get(step, 0) + 1
-    repair = bool((state.get("feedback") or {}).get(step))
-    proposal, proposer = _propose(state, rt, step, attempt, repair)
-    rt.progress(f"{step}: attempt {attempt} by {proposer}")
+    proposal, request = _propose(state, rt, step, attempt, feedback)
+    kept = proposal.proposer.startswith(KEPT)
+    attempt -= kept
+    author = (state.get("authors") or {}).get(step, "") if kept else proposal.proposer
+    rt.progress(
+        f"{step}: " + (f"{proposal.proposer}" if kept else f"attempt {attempt} by {author}")
+    )
     update: dict[str, Any] = {
         "attempts": {step: attempt},
         "usage": {step: _usage(state, step, proposal)},
     }
     record = {"node": step, "attempt": attempt, "time": time.time(), "proposal": proposal.to_dict()}
-    problem = proposal.error
-    parts = {**(state.get("parts") or {}), **proposal.parts}
-    if problem is None:
-        problem = _static_problem(parts, step)
-    at_fault = step
-    if problem is None and step == "prepare":
-        problem, artifacts, sandbox = _check_prepare(state, rt, parts, attempt)
+    before = dict(state.get("parts") or {})
+    parts, notes = merged_parts(before, proposal.parts)
+    parts, added = complete(parts, request.original_source)
+    notes += proposal.dropped + added
+    for note in notes:
+        rt.progress(f"{step}: {note}")
+    record["notes"] = notes
+    carried = [
+        other
+        for other in STEPS
+        if other != step
+        and any(proposal.parts.get(p) for p in STEP_PARTS[other] if p != "preamble")
+    ]
+    label = f"{attempt}{'-kept' if kept else ''}-{len(state.get('history') or [])}"
+    problem, at_fault, update["artifacts"], sandbox = _checks(
+        state, rt, step, carried, before, parts, proposal.error, label
+    )
+    if sandbox:
         record["sandbox"] = sandbox
-        update["artifacts"] = artifacts
-        at_fault = "sources" if problem and problem.endswith(SOURCES_AT_FAULT) else step
-    if problem is None and step == "label_model":
-        problem = model_problem(parts.get("model", ""), Analysis.from_dict(state["analysis"]).model)
     record["problem"] = problem
     update["history"] = [record]
     if problem is None:
         rt.progress(f"{step}: ok")
+        done = [step, *carried]
         update.update(
-            parts=proposal.parts,
-            status={step: "ok"},
-            feedback={step: ""},
-            previous={step: _step_code(parts, step)},
+            parts=parts,
+            status=dict.fromkeys(done, "ok"),
+            feedback=dict.fromkeys(done, ""),
+            previous={s: _step_code(parts, s) for s in done},
+            authors=dict.fromkeys(done, author),
+            dropped={step: []},
         )
-        update["next"] = CHAIN[step] if not repair or step in ("sources", "prepare") else "assemble"
+        downstream = not feedback or step in ("sources", "prepare") or bool(carried)
+        update["next"] = CHAIN[step] if downstream else "assemble"
         return update
-    rt.progress(f"{step}: {problem.splitlines()[0][:160]}")
-    update.update(
-        status={at_fault: "failed"},
-        feedback={at_fault: problem},
-        previous={step: _step_code(parts, step)},
-    )
-    if at_fault != step:
-        record["at_fault"] = at_fault
-        rt.progress(f"{step}: the fault lies in {at_fault}; going back to it")
-    fault_attempts = attempt if at_fault == step else (state.get("attempts") or {}).get(at_fault, 0)
-    retry = _can_retry(state, rt, at_fault, fault_attempts)
-    update["next"] = at_fault if retry else "done"
-    if update["next"] == "done":
-        update.update(
-            outcome="not-verified", message=f"step {step} failed: {problem.splitlines()[0]}"
+    return _failed(state, rt, update, record, step, at_fault, parts, author, proposal, problem)
+
+
+def _checks(
+    state: RewriteState,
+    rt: Runtime,
+    step: str,
+    carried: list[str],
+    before: dict[str, str],
+    parts: dict[str, str],
+    error: str | None,
+    label: str,
+) -> tuple[str | None, str, dict[str, str], dict[str, Any]]:
+    """Every check of a candidate, cheapest first: (problem, step at fault, artifacts, sandbox).
+
+    A candidate that also rewrote a data step is checked against the prepared frame that its
+    own preparation gives, not the previous one."""
+    data = bool({"sources", "prepare"} & set(carried))
+    problem = error or _static_problem(before, parts, state, "prepare" if data else step)
+    if problem:
+        return problem, step, {}, {}
+    problem, at_fault, artifacts, sandbox = _data_checks(state, rt, step, carried, parts, label)
+    if problem is None and data:
+        rechecked = {**state, "artifacts": {**(state.get("artifacts") or {}), **artifacts}}
+        problem = _static_problem(before, parts, rechecked, step)  # type: ignore[arg-type]
+    if problem is None and step == "label_model":
+        wrong = model_problem(parts.get("model", ""), Analysis.from_dict(state["analysis"]).model)
+        problem = f"{MODEL_HEADER}\n{wrong}" if wrong else None
+    return problem, at_fault, artifacts, sandbox
+
+
+def _data_checks(
+    state: RewriteState,
+    rt: Runtime,
+    step: str,
+    carried: list[str],
+    parts: dict[str, str],
+    label: str,
+) -> tuple[str | None, str, dict[str, str], dict[str, Any]]:
+    """The sandbox checks of the data steps a candidate wrote: (problem, step at fault,
+    artifacts, sandbox summary); nothing runs for a candidate that wrote no data step."""
+    touched = {step, *carried}
+    artifacts: dict[str, str] = {}
+    sandbox: dict[str, Any] = {}
+    if "sources" in touched:
+        problem, artifacts, sandbox = check_sources(
+            state, rt, parts, f"sources-{label}.py", title(state)
         )
+        if problem:
+            return problem, "sources", artifacts, sandbox
+    if "prepare" in touched or ("sources" in touched and step != "sources"):
+        problem, found, sandbox = check_prepare(
+            state, rt, parts, f"prepare-{label}.py", title(state)
+        )
+        artifacts = {**artifacts, **found}
+        if problem:
+            at_fault = "sources" if problem.endswith(SOURCES_AT_FAULT) else "prepare"
+            return problem, at_fault, artifacts, sandbox
+    return None, step, artifacts, sandbox
+
+
+KEPT = "kept"
+MODEL_HEADER = "The model check compared the @lt.model function with the original's fit:"
+STATIC_HEADER = "Static check failed:"
+HEADERS = (PREPARE_HEADER, SOURCES_HEADER, MODEL_HEADER, STATIC_HEADER, VERIFY_HEADER)
+REFUSAL = "no proposer can repair this step offline (configure a model)"
+NEEDS_MODEL = "--no-lifter needs a model (--model NAME, or LESTER_MODEL)"
+
+
+def merged_parts(old: dict[str, str], new: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The module's parts with a proposal's merged in: the preamble and the sources by the names
+    they define (an answer that redefines one replaces it, with a note), every other part whole."""
+    parts = {**old, **{k: v for k, v in new.items() if k not in ("preamble", "sources")}}
+    notes: list[str] = []
+    for name in ("preamble", "sources"):
+        if name in new:
+            parts[name], replaced = merge_code(old.get(name, ""), new[name])
+            notes += [f"{name}: {note}" for note in replaced]
+    return parts, notes
+
+
+def _failed(
+    state: RewriteState,
+    rt: Runtime,
+    update: dict[str, Any],
+    record: dict[str, Any],
+    step: str,
+    at_fault: str,
+    parts: dict[str, str],
+    author: str,
+    proposal: Proposal,
+    problem: str,
+) -> dict[str, Any]:
+    """The update of a failed candidate: its result becomes the repair feedback of the step at
+    fault; when that is another step, this step's candidate is kept for after the repair."""
+    rt.progress(f"{step}: {_headline(problem)[:160]}")
+    update.update(status={at_fault: "failed"}, feedback={at_fault: problem})
+    if at_fault == step:  # the helpers it wrote stay: its repair may build on them
+        update.update(
+            parts={"preamble": parts.get("preamble", "")},
+            previous={step: _candidate_code(proposal, parts, step)},
+            authors={step: author},
+            dropped={step: proposal.dropped},
+        )
+    else:
+        record["at_fault"] = at_fault
+        own = {p: parts[p] for p in STEP_PARTS[step] if p in parts}
+        update.update(parts={**own, "preamble": parts.get("preamble", "")}, authors={step: author})
+        rt.progress(f"{step}: the fault lies in {at_fault}; going back to it")
+    attempts = state.get("attempts") or {}
+    attempt = record["attempt"] if at_fault == step else attempts.get(at_fault, 0)
+    update["next"] = at_fault if _can_retry(state, rt, at_fault, attempt) else "done"
+    if update["next"] == "done":
+        update.update(outcome="not-verified", message=f"step {step} failed: {_headline(problem)}")
     return update
 
 
+def _headline(problem: str) -> str:
+    """The first line of a result that says what went wrong (not which check ran)."""
+    return next((line for line in problem.splitlines() if line not in HEADERS), problem)
+
+
 def _propose(
-    state: RewriteState, rt: Runtime, step: str, attempt: int, repair: bool
-) -> tuple[Proposal, str]:
-    """The lifter for a fresh step; the LLM (when configured) for repairs and where the lifter has no rule."""
-    request = _request(state, rt, step, attempt)
+    state: RewriteState, rt: Runtime, step: str, attempt: int, feedback: str
+) -> tuple[Proposal, StepRequest]:
+    """A repair goes to the model with the result of the candidate it repairs. A fresh step keeps
+    the model's last candidate when nothing found it at fault, else asks the lifter (unless
+    `--no-lifter`), and the model where the lifter has no rule or its candidate is not code."""
+    request = build_request(state, step, attempt)
     offline = rt.llm is None or state.get("model") == "offline"
-    lifter_error = None
-    if not repair:
+    if feedback:
+        request.previous = (state.get("previous") or {}).get(step) or None
+        request.diagnosis = feedback
+        request.author = _author_text((state.get("authors") or {}).get(step))
+        request.dropped = list((state.get("dropped") or {}).get(step) or [])
+        request.may_change = named_steps(feedback, step)
+        if offline:
+            return Proposal(LIFTER, error=REFUSAL), request
+        return rt.llm.propose(request), request
+    kept = _kept(state, step)
+    if kept is not None:
+        return kept, request
+    why = None
+    if not state.get("no_lifter"):
         proposal = rt.lifter(state).propose(request)
-        if proposal.ok or offline:
-            return proposal, "lifter"
-        lifter_error = proposal.error
-        request.diagnosis = f"The offline lifter could not do this step: {lifter_error}"
-    if offline:
-        refusal = "no proposer can repair this step offline (configure a model)"
-        return Proposal("lifter", error=refusal), "lifter"
+        if offline:
+            return proposal, request
+        why, request.hint = _lifter_outcome(state, step, proposal)
+        if why is None:
+            return proposal, request
+        request.lifter_note = why
+    elif offline:
+        return Proposal(LIFTER, error=NEEDS_MODEL), request
     proposal = rt.llm.propose(request)
-    if lifter_error:
-        proposal.trail.insert(0, f"lifter: {lifter_error}")
-    return proposal, rt.llm.name
+    if why:
+        proposal.trail.insert(0, f"lifter: {why}")
+    return proposal, request
 
 
-def _request(state: RewriteState, rt: Runtime, step: str, attempt: int) -> StepRequest:
-    analysis = Analysis.from_dict(state["analysis"])
-    original = load_original(Path(state["script"]))
-    source = original.source
-    lines = analysis.stages.get(STAGE_LINES[step], [])
-    if step == "label_model":
-        lines = sorted(set(lines) | set(analysis.stages.get("model", [])))
-    code_lines = source.splitlines()
-    width = 16 if original.notebook else 4  # "cell 12, line 3" where a notebook's lines are shown
-    stage_code = "\n".join(
-        f"{_line_tag(original, n):>{width}}  {code_lines[n - 1]}"
-        for n in lines
-        if 0 < n <= len(code_lines)
-    )
-    return StepRequest(
-        step=step,
-        script_name=Path(state["script"]).name,
-        original_source=source,
-        stage_code=stage_code,
-        analysis_text=analysis.to_text(dataflow=False),
-        dataflow=dataflow_text(analysis.dataflow),
-        expected=_expected(analysis, step),
-        parts=dict(state.get("parts") or {}),
-        previous=(state.get("previous") or {}).get(step) or None,
-        diagnosis=(state.get("feedback") or {}).get(step) or None,
-        attempt=attempt,
-        artifacts=dict(state.get("artifacts") or {}),
-    )
+def _kept(state: RewriteState, step: str) -> Proposal | None:
+    """The model's last candidate of the step, when no check found it at fault: re-run after an
+    earlier step changed, it is checked again rather than written again."""
+    author = (state.get("authors") or {}).get(step) or ""
+    own = {p: v for p, v in (state.get("parts") or {}).items() if p in STEP_PARTS[step] and v}
+    if not author.startswith("llm:") or not own:
+        return None
+    own.pop("preamble", None)
+    trail = [f"kept the candidate {author} wrote: nothing found it at fault"]
+    return Proposal(f"{KEPT} (by {author})", parts=own, trail=trail)
 
 
-def _line_tag(original: Original, line: int) -> str:
-    return original.where(line) if original.notebook else str(line)
+def _lifter_outcome(
+    state: RewriteState, step: str, proposal: Proposal
+) -> tuple[str | None, str | None]:
+    """(why the lifter's candidate cannot be used, its partial code as a hint), or (None, None)
+    when it can. Partial code is a hint only when it passes the static check."""
+    before = dict(state.get("parts") or {})
+    after = merged_parts(before, proposal.parts)[0]
+    problem = _static_problem(before, after, state, step) if proposal.parts else "no code"
+    if proposal.ok:
+        return (None, None) if problem is None else (f"its candidate is not code:\n{problem}", None)
+    hint = _step_code(proposal.parts, step) if problem is None else None
+    return proposal.error or "it has no rule for this step", hint
 
 
-def _expected(analysis: Analysis, step: str) -> str:
-    m = analysis.model
-    if step == "sources":
-        return "\n".join(f"{s.path}: {s.rows} rows, fields {s.names}" for s in analysis.sources)
-    if step == "prepare":
-        return f"the prepared rows must give the {m.X_shape[0]} rows the model is fitted on ({split_text(analysis.split)})"
-    if step == "encode":
-        return f"the ColumnTransformer must give X of shape {m.X_shape} ({m.X_dtype})"
-    y = analysis.y()
-    values, counts = _counts(y)
-    return f"labels: {dict(zip(values, counts, strict=True))}; model {m.estimator} with non-default parameters {m.non_default}"
-
-
-def _counts(y: Any) -> tuple[list[Any], list[int]]:
-    import pandas as pd
-
-    counts = pd.Series(y).value_counts().sort_index()
-    return [v.item() if hasattr(v, "item") else v for v in counts.index][:20], counts.tolist()[:20]
+def _author_text(author: str | None) -> str:
+    if not author:
+        return "an earlier attempt"
+    return "the offline lifter" if author == LIFTER else f"the model ({author})"
 
 
 def _usage(state: RewriteState, step: str, proposal: Proposal) -> dict[str, int]:
@@ -222,79 +324,52 @@ def _usage(state: RewriteState, step: str, proposal: Proposal) -> dict[str, int]
     }
 
 
+def _candidate_code(proposal: Proposal, parts: dict[str, str], step: str) -> str:
+    """A candidate's code as its repair shows it: the step's parts, after the definitions the
+    answer itself added to the preamble."""
+    own = _step_code(parts, step)
+    added = proposal.parts.get("preamble", "") if "preamble" not in STEP_PARTS[step] else ""
+    return f"{added.strip()}\n\n\n{own}" if added.strip() else own
+
+
 def _step_code(parts: dict[str, str], step: str) -> str:
     return "\n\n".join(parts.get(p, "") for p in STEP_PARTS[step] if parts.get(p))
 
 
-def _static_problem(parts: dict[str, str], step: str) -> str | None:
-    """Compiler feedback on the module as far as it goes (missing later stages are expected)."""
+def _static_problem(
+    before: dict[str, str], after: dict[str, str], state: RewriteState, step: str
+) -> str | None:
+    """Compiler feedback on what the candidate added to the module as far as it goes (missing
+    later stages are expected; problems the module had before belong to other steps)."""
+    files = source_files(Analysis.from_dict(state["analysis"]))
+    known = None if step in ("sources", "prepare") else _known_columns(state, after)
+    old = {_unnumbered(p) for p in _problems(before, files, known)} if before else set()
+    new = [p for p in _problems(after, files, known) if _unnumbered(p) not in old]
+    return (f"{STATIC_HEADER}\n" + "\n".join(f"- {p}" for p in new)) if new else None
+
+
+def _problems(
+    parts: dict[str, str], files: list[Any], known: dict[str, list[str]] | None
+) -> list[str]:
     module = assemble(parts, "candidate")
     with contextlib.suppress(SyntaxError):  # check_form reports it
         module = tidy(module)
-    problems = [p for p in check_form(module) if not p.startswith("missing stage")]
-    return ("Static check failed:\n" + "\n".join(f"- {p}" for p in problems)) if problems else None
+    found = check_form(module, files=files, known=known)
+    return [p for p in found if not p.startswith("missing stage")]
 
 
-def _check_prepare(
-    state: RewriteState, rt: Runtime, parts: dict[str, str], attempt: int
-) -> tuple[str | None, dict[str, str], dict[str, Any]]:
-    """Run sources and preparation in the sandbox; check row counts against the original."""
-    analysis = Analysis.from_dict(state["analysis"])
-    module = rt.candidate_path(f"prepare-{attempt}.py")
-    module.write_text(
-        assemble(
-            {k: v for k, v in parts.items() if k in ("preamble", "sources", "prepare")},
-            title(state),
-        )
-    )
-    result = rt.sandbox.run(
-        Job("pipeline", module, data_dir=Path(state["data_dir"]), timeout=rt.job_timeout)
-    )
-    sandbox = sandbox_summary(result)
-    if not result.ok:
-        error = sandbox.get("error") or {}
-        what = (
-            error.get("message")
-            or result.harness_error
-            or f"killed by the {result.killed_by} limit"
-        )
-        misread = _misread_sources(analysis, (result.trace or {}).get("source_rows"))
-        in_sources = sandbox.get("failed_stage") in _source_names(parts) or misread
-        where = f"\n{misread or ''}{SOURCES_AT_FAULT}" if in_sources else ""
-        tail = (error.get("traceback") or "")[-1200:]
-        return f"The preparation failed in the sandbox: {what}\n{tail}{where}", {}, sandbox
-    meta = json.loads((result.outputs_dir / "run" / "meta.json").read_text())
-    artifacts = {"prepared": str(result.outputs_dir / "run" / "prepared.parquet")}
-    return _row_problem(analysis, meta), artifacts, sandbox
+def _unnumbered(problem: str) -> str:
+    return re.sub(r"^line \d+: ", "", problem)
 
 
-def _source_names(parts: dict[str, str]) -> set[str]:
-    return set(re.findall(r"@lt\.source\s*\n\s*def (\w+)", parts.get("sources", "")))
-
-
-def _misread_sources(analysis: Analysis, source_rows: Any) -> str | None:
-    """The sources' row counts against what the original read, when they differ."""
-    if not isinstance(source_rows, dict):
+def _known_columns(state: RewriteState, parts: dict[str, str]) -> dict[str, list[str]] | None:
+    """The prepared frame's columns as the sandbox gave them, under the preparation's name."""
+    path = (state.get("artifacts") or {}).get("prepared")
+    found = re.search(r"@lt\.prepare\s*\n\s*def (\w+)", parts.get("prepare", ""))
+    if not path or not found or not Path(path).is_file():
         return None
-    expected = sorted(s.rows for s in analysis.sources)
-    got = sorted(n for n in source_rows.values() if isinstance(n, int))
-    return None if expected == got else f"The sources read {got} rows, the original read {expected}"
-
-
-def _row_problem(analysis: Analysis, meta: dict[str, Any]) -> str | None:
-    misread = _misread_sources(analysis, meta["source_rows"])
-    if misread:
-        return misread + SOURCES_AT_FAULT
-    n_fit, rows = analysis.model.X_shape[0], meta["rows"]
-    selected_from = (analysis.split or {}).get("rows")
-    if selected_from is not None and rows != selected_from:
-        return f"The preparation gives {rows} rows; the original's split selects from {selected_from} ({rows - selected_from:+d}): a filter or a join differs"
-    if analysis.split is None and rows != n_fit:
-        more = "more" if rows > n_fit else "fewer"
-        return f"The preparation gives {rows} rows; the original fits on {n_fit} ({rows - n_fit:+d}, {more}): a filter or a join differs"
-    if rows < n_fit:
-        return f"The preparation gives {rows} rows, fewer than the {n_fit} the original fits on"
-    return None
+    names = pq.read_schema(path).names
+    return {found.group(1): [n for n in names if not is_prov_column(n)]}
 
 
 def _can_retry(state: RewriteState, rt: Runtime, step: str, attempt: int) -> bool:
@@ -366,15 +441,11 @@ def verify_node(state: RewriteState, rt: Runtime) -> dict[str, Any]:
 
 
 def diagnose_node(state: RewriteState, rt: Runtime) -> dict[str, Any]:
+    """The failed verification's result goes to the step whose code is at fault."""
     verification = state.get("verification") or {}
-    step = STAGE_TO_STEP.get(verification.get("stage") or "", "prepare")
+    step, result = verification_fault(state, verification)
     attempt = (state.get("attempts") or {}).get(step, 0)
-    record = {
-        "node": "diagnose",
-        "time": time.time(),
-        "step": step,
-        "evidence": verification.get("text", ""),
-    }
+    record = {"node": "diagnose", "time": time.time(), "step": step, "evidence": result}
     if not _can_retry(state, rt, step, attempt):
         why = (
             "no proposer can repair offline"
@@ -384,4 +455,4 @@ def diagnose_node(state: RewriteState, rt: Runtime) -> dict[str, Any]:
         message = f"not verified: {verification.get('summary') or verification.get('text', '')[:200]} (stage {step}; {why})"
         return {"history": [record], "next": "done", "outcome": "not-verified", "message": message}
     rt.progress(f"diagnose: back to {step}")
-    return {"history": [record], "feedback": {step: verification.get("text", "")}, "next": step}
+    return {"history": [record], "feedback": {step: result}, "next": step}

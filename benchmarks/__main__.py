@@ -8,7 +8,13 @@ import json
 import time
 from pathlib import Path
 
-SUITES = ("abstraction_bench", "sandbox_bench", "equivalence_bench", "tracing_bench")
+SUITES = (
+    "abstraction_bench",
+    "forget_bench",
+    "sandbox_bench",
+    "equivalence_bench",
+    "tracing_bench",
+)
 
 
 def main() -> None:

@@ -1,10 +1,8 @@
-"""The abstraction's figures: provenance overhead, and `forget` against a full re-run.
+"""The abstraction's figures: provenance overhead, and maintaining a grouped preparation.
 
 (1) The running example's data preparation at 1,000,000 customers with provenance, against the same
-pandas operations without it (target: at most 1.3x). (2) `forget` of 1 and 100 customers at 10,000
-and 100,000 customers, retrained and influence-updated, against a full re-run on the sources without
-those customers: times, the largest difference of every data artifact, and prediction agreement.
-(3) `forget` of 1 and 100 customers at 100,000 customers on a pipeline with a group-by aggregate
+pandas operations without it (target: at most 1.3x). (2) `forget` of 1 and 100 customers at 100,000
+customers on a pipeline with a group-by aggregate
 (`grouped_pipeline.py`): maintained along the lineage (only the affected groups recomputed) against
 recomputing the preparation (the same run without its lineage), for the preparation alone and for
 the whole `forget`, with the largest difference between the two (must be 0).
@@ -14,10 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
-import os
-import shutil
 import tempfile
-import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -27,6 +22,7 @@ import pandas as pd
 from lester.abstraction.frame import Frame, prov_column
 from lester.abstraction.incremental import Deletion, maintain
 from lester.abstraction.provenance import unique_ids
+from lester.abstraction.rows import FrameRows
 
 import lester as lt
 
@@ -97,113 +93,6 @@ def provenance_overhead(customers: int, repeats: int) -> dict[str, Any]:
     )
     print(f"ratio with/without provenance: {ratio:.3f}x (target <= 1.3x)")
     return {"customers": customers, "rows": len(plain), **medians, "ratio": ratio}
-
-
-def _rerun_without(pipeline: lt.Pipeline, root: Path, out: Path, ids: np.ndarray) -> lt.Run:
-    (out / "data").mkdir(parents=True)
-    customers = pd.read_csv(root / "data/customers.csv", header=None)
-    customers[~customers.index.isin(ids)].to_csv(
-        out / "data/customers.csv", header=False, index=False
-    )
-    os.symlink(root / "data/mails.csv", out / "data/mails.csv")
-    return pipeline.run(data_dir=out)
-
-
-def _max_diff(a: np.ndarray, b: np.ndarray) -> float:
-    if a.shape != b.shape:
-        return float("inf")
-    return float(np.max(np.abs(a - b))) if a.size else 0.0
-
-
-def forget_vs_rerun(sizes: list[int], deletions: list[int], repeats: int) -> list[dict[str, Any]]:
-    pipeline = lt.load_pipeline(EXAMPLE / "pipeline.py")
-    results = []
-    for customers in sizes:
-        with tempfile.TemporaryDirectory(prefix="lester-bench-") as tmp:
-            root = _generate(Path(tmp), customers)
-            run = pipeline.run(data_dir=root)
-            present = unique_ids(run.train_provenance["customers"].to_numpy())
-            for k in deletions:
-                ids = np.random.default_rng(k).choice(present, size=k, replace=False)
-                rerun_dir = Path(tmp) / f"rerun-{k}"
-                started = time.perf_counter()
-                reference = _rerun_without(pipeline, root, rerun_dir, ids)
-                rerun_seconds = time.perf_counter() - started
-                for method in ("retrain", "influence"):
-                    task = {
-                        "f": lambda r=run, i=ids, m=method: r.forget(
-                            "customers", ids=i, model_update=m
-                        )
-                    }
-                    seconds = interleaved_medians(task, repeats)["f"]
-                    updated = run.forget("customers", ids=ids, model_update=method)
-                    results.append(
-                        _compare(customers, k, method, seconds, rerun_seconds, updated, reference)
-                    )
-                shutil.rmtree(rerun_dir)
-    rows = [
-        [
-            r["customers"],
-            r["deleted"],
-            r["model_update"],
-            r["forget_s"],
-            r["rerun_s"],
-            r["speedup"],
-            r["max_diff_data"],
-            r["prepared_equal"],
-            r["prediction_agreement"],
-            r["max_proba_diff"],
-        ]
-        for r in results
-    ]
-    print_table(
-        f"forget vs full re-run (forget: median of {repeats})",
-        [
-            "customers",
-            "deleted",
-            "model",
-            "forget s",
-            "re-run s",
-            "speedup",
-            "max data diff",
-            "prepared equal",
-            "pred. agreement",
-            "max proba diff",
-        ],
-        rows,
-    )
-    return results
-
-
-def _compare(
-    customers: int,
-    k: int,
-    method: str,
-    seconds: float,
-    rerun_seconds: float,
-    updated: lt.Run,
-    reference: lt.Run,
-) -> dict[str, Any]:
-    diffs = [
-        _max_diff(getattr(updated, n), getattr(reference, n))
-        for n in ("X_train", "y_train", "X_test", "y_test")
-    ]
-    proba = (
-        updated.model.predict_proba(reference.X_train)[:, 1]
-        - reference.model.predict_proba(reference.X_train)[:, 1]
-    )
-    return {
-        "customers": customers,
-        "deleted": k,
-        "model_update": method,
-        "forget_s": seconds,
-        "rerun_s": rerun_seconds,
-        "speedup": rerun_seconds / seconds,
-        "max_diff_data": max(diffs),
-        "prepared_equal": updated.prepared.equals(reference.prepared),
-        "prediction_agreement": float(np.mean(updated.predictions == reference.predictions)),
-        "max_proba_diff": float(np.max(np.abs(proba))),
-    }
 
 
 def forget_grouped(customers: int, deletions: list[int], repeats: int) -> list[dict[str, Any]]:
@@ -281,11 +170,17 @@ def forget_grouped(customers: int, deletions: list[int], repeats: int) -> list[d
     return results
 
 
+def _max_diff(a: np.ndarray, b: np.ndarray) -> float:
+    if a.shape != b.shape:
+        return float("inf")
+    return float(np.max(np.abs(a - b))) if a.size else 0.0
+
+
 def _without_lineage(run: lt.Run) -> lt.Run:
     """The same run with a prepared frame that has no lineage (as loaded from disk): forget
     recomputes its preparation."""
     old = run.prepared_frame
-    return dataclasses.replace(run, prepared_frame=Frame(old.df, old.colprov, old.ops))
+    return dataclasses.replace(run, prepared_rows=FrameRows(Frame(old.df, old.colprov, old.ops)))
 
 
 def _sources_without(run: lt.Run, source: str, ids: np.ndarray) -> dict[str, Frame]:
@@ -306,8 +201,5 @@ def _max_data_diff(a: lt.Run, b: lt.Run) -> float:
 
 def main(quick: bool = False) -> dict[str, Any]:
     overhead = provenance_overhead(100_000 if quick else 1_000_000, repeats=3)
-    forget = forget_vs_rerun(
-        [10_000] if quick else [10_000, 100_000], [1, 100], repeats=3 if quick else 5
-    )
     grouped = forget_grouped(10_000 if quick else 100_000, [1, 100], repeats=3 if quick else 5)
-    return {"provenance_overhead": overhead, "forget": forget, "forget_grouped": grouped}
+    return {"provenance_overhead": overhead, "forget_grouped": grouped}

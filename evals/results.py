@@ -11,8 +11,8 @@ import statistics
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from lester.agents.blame import STAGE_TO_STEP
 from lester.agents.proposals import STEPS
-from lester.agents.steps import STAGE_TO_STEP
 from lester.evals.cases import Case
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ def case_record(case: Case, result: RewriteResult, wall_time: float, trace: str)
         "levels": levels,
         "attempts": {step: (state.get("attempts") or {}).get(step, 0) for step in STEPS},
         "usage": {step: _tokens(usage.get(step) or {}) for step in STEPS},
+        "authors": {step: (state.get("authors") or {}).get(step) for step in STEPS},
         "calls": sum(u.get("calls", 0) for u in usage.values()),
         "tokens": sum(_tokens(u)["tokens"] for u in usage.values()),
         "wall_time": round(wall_time, 3),
@@ -64,7 +65,8 @@ def failure_record(
         "outcome": outcome,
         "levels": dict.fromkeys(STAGES, NOT_RUN),
         "attempts": dict.fromkeys(STEPS, 0),
-        "usage": {step: {"calls": 0, "tokens": 0} for step in STEPS},
+        "usage": {step: _tokens({}) for step in STEPS},
+        "authors": dict.fromkeys(STEPS),
         "calls": 0,
         "tokens": 0,
         "wall_time": round(wall_time, 3),
@@ -80,9 +82,12 @@ def _identity(case: Case) -> dict[str, Any]:
 
 
 def _tokens(usage: dict[str, int]) -> dict[str, int]:
+    prompt, completion = usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0)
     return {
         "calls": usage.get("calls", 0),
-        "tokens": usage.get("prompt_tokens", 0) + usage.get("completion_tokens", 0),
+        "tokens": prompt + completion,
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
     }
 
 
@@ -204,12 +209,15 @@ def results_document(
     started: str,
     seconds: float,
     cases: list[dict[str, Any]],
+    lifter: bool = True,
 ) -> dict[str, Any]:
-    """The content of `results.json`: the run's settings, its summary, and the cases by name."""
+    """The content of `results.json`: the run's settings (`lifter` false under `--no-lifter`),
+    its summary, and the cases by name."""
     ordered = sorted(cases, key=lambda c: c["name"])
     return {
         "corpus": corpus,
         "model": model,
+        "lifter": lifter,
         "sandbox": sandbox,
         "started": started,
         "seconds": round(seconds, 3),

@@ -36,6 +36,7 @@ class Task:
     model: str
     sandbox: str
     trace: str  # the trace store, as results.json names it (relative to the results folder)
+    no_lifter: bool = False
     timeout: float = 120.0  # seconds per sandbox run
 
 
@@ -72,6 +73,7 @@ def run_case(task: Task) -> dict[str, Any]:
                 sandbox=task.sandbox,
                 traces=traces,
                 llm=llm_for(task.model),
+                no_lifter=task.no_lifter,
                 job_timeout=task.timeout,
             )
             result = rewrite(options, lambda line: print(line, file=log, flush=True))

@@ -33,6 +33,7 @@ def eval_command(
         None, "--corpus", help="The corpus folder (default: the corpus shipped in evals/corpus)."
     ),
     model: str = cli_options.MODEL,
+    no_lifter: bool = cli_options.NO_LIFTER,
     jobs: int = typer.Option(
         DEFAULT_JOBS, "--jobs", min=1, help="Cases rewritten at the same time."
     ),
@@ -49,6 +50,7 @@ def eval_command(
     unsafe_local: bool = cli_options.UNSAFE_LOCAL,
 ) -> None:
     """Rewrite every case of the corpus (copies of them) and report what verified, per idiom and stage."""
+    from lester.agents.proposals import llm_for
     from lester.evals.cases import CORPUS, EvalInputError, copy_case, discover
     from lester.evals.output import claim_out_dir, write_outputs
     from lester.evals.results import results_document
@@ -56,6 +58,8 @@ def eval_command(
     from lester.evals.text import headline, seconds, verdict
 
     sandbox = cli_options.backend(sandbox, unsafe_local)
+    if no_lifter and llm_for(model) is None:
+        fail("--no-lifter needs a model: --model NAME, or LESTER_MODEL")
     corpus = corpus or CORPUS
     try:
         selected = discover(corpus, cases)
@@ -79,6 +83,7 @@ def eval_command(
             model=model,
             sandbox=backend,
             trace=f"cases/{case.name}/{TRACE_DIR}",
+            no_lifter=no_lifter,
             timeout=timeout,
         )
         for case in selected
@@ -106,6 +111,7 @@ def eval_command(
         corpus=str(corpus),
         model=model,
         sandbox=backend,
+        lifter=not no_lifter,
         started=started,
         seconds=time.perf_counter() - clock,
         cases=records,

@@ -27,6 +27,11 @@ UNSAFE_LOCAL = typer.Option(
     help="With --sandbox local: run even where the local backend cannot isolate jobs (they would "
     "run with your user's rights and network). Only for code you trust.",
 )
+NO_LIFTER = typer.Option(
+    False,
+    "--no-lifter",
+    help="Leave the offline lifter out: the model writes every step (needs a model).",
+)
 
 
 def backend(sandbox: str, unsafe_local: bool) -> str:

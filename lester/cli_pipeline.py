@@ -1,4 +1,5 @@
-"""`lester run` and `lester forget`: executing declarative pipelines and deleting data from runs."""
+"""`lester run` and `lester forget` (in `cli_forget`): executing declarative pipelines and deleting
+data from runs."""
 
 from __future__ import annotations
 
@@ -10,9 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from lester.abstraction import LesterError, load_run
-
 from . import cli_options
+from .cli_forget import forget_command
 
 # Piped output (logs, CI) gets wide tables instead of ellipses; a terminal keeps its own width.
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -74,55 +74,6 @@ def run_command(
     table.add_row("sandbox", summary.backend)
     table.add_row("time", f"{time.perf_counter() - started:.2f} s")
     console.print(table)
-
-
-def forget_command(
-    run_dir: Path = typer.Argument(..., help="A saved run directory (from `lester run`)."),
-    source: str = typer.Option(..., "--source", help="The source whose rows are deleted."),
-    ids: str = typer.Option(None, "--ids", help="Comma-separated source row ids, e.g. 4711,4712."),
-    where: str = typer.Option(
-        None, "--where", help="A pandas query on the source, e.g. \"email == 'a@b.org'\"."
-    ),
-    out: Path = typer.Option(
-        None, "--out", help="Where to save the updated run (default: <RUN_DIR>-forget-<time>)."
-    ),
-    in_place: bool = typer.Option(
-        False, "--in-place", help="Replace RUN_DIR atomically (the old artifacts are gone)."
-    ),
-    model_update: str = typer.Option(
-        "retrain", "--model-update", help="retrain (exact) or influence (approximate)."
-    ),
-) -> None:
-    """Delete a data subject's rows from every artifact of a run, via provenance."""
-    if (ids is None) == (where is None):
-        fail("give exactly one of --ids or --where")
-    if in_place and out is not None:
-        fail("--in-place and --out exclude each other")
-    try:
-        id_list = [int(i) for i in ids.split(",") if i.strip()] if ids else None
-    except ValueError:
-        fail(f"--ids must be comma-separated integers, got {ids!r}")
-    target = (
-        run_dir
-        if in_place
-        else out or run_dir.with_name(f"{run_dir.name}-forget-{time.strftime('%Y%m%d-%H%M%S')}")
-    )
-    try:
-        updated = load_run(run_dir).forget(
-            source, ids=id_list, where=where, model_update=model_update
-        )
-        updated.save(target, overwrite=in_place)
-    except LesterError as exc:
-        fail(str(exc))
-    report = updated.forget_report
-    table = Table(title=f"forgot {report['n_ids']} row(s) of {source}; saved to {target}")
-    table.add_column("artifact")
-    table.add_column("rows removed", justify="right")
-    table.add_column("method")
-    for name, entry in report["artifacts"].items():
-        table.add_row(name, str(entry.get("rows_removed", "")), entry["method"])
-    console.print(table)
-    console.print(f"time: {report['seconds']:.3f} s")
 
 
 def register(app: typer.Typer) -> None:

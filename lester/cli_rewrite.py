@@ -36,6 +36,7 @@ def rewrite_command(
         None, "--out", help="Where to write the pipeline (default: <stem>_lester.py beside FILE)."
     ),
     model: str = cli_options.MODEL,
+    no_lifter: bool = cli_options.NO_LIFTER,
     sandbox: str = cli_options.SANDBOX,
     unsafe_local: bool = cli_options.UNSAFE_LOCAL,
     data_dir: Path = typer.Option(
@@ -89,6 +90,7 @@ def rewrite_command(
         fork=fork,
         fork_from=fork_from,
         llm=llm_for(model),
+        no_lifter=no_lifter,
         job_timeout=timeout,
     )
     try:

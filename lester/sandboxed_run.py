@@ -8,9 +8,9 @@ the header of `y_all.npy`. `lester.load_pipeline(...).run()` in the user's own P
 library call it always was.
 
 The run's `meta.json` names the pipeline file and data directory as the sandbox saw them
-(`/tmp/job/...`); they are rewritten to the host's paths, so that a later `forget` that must
-recompute the preparation finds the user's pipeline and not a file at a path someone else could
-create.
+(`/tmp/job/...`); they are rewritten to the host's paths (for the user's information: `forget`
+never imports a pipeline named by a run). The sandbox saves the run unsigned; the host signs it
+(`adopt_run`) after reading it as untrusted input, before it is put in place.
 """
 
 from __future__ import annotations
@@ -83,6 +83,7 @@ def run_in_sandbox(
             raise RunFailed(f"{pipeline.name} defines no complete pipeline (no model stage)")
         meta.update(pipeline_path=str(pipeline.resolve()), data_dir=str(data_dir.resolve()))
         (saved / "meta.json").write_text(json.dumps(meta, indent=2))
+        _adopt(saved)
         _move_into_place(saved, target)
     return RunSummary(
         target=target,
@@ -93,6 +94,19 @@ def run_in_sandbox(
         sources=tuple(str(name) for name in meta.get("sources", {})),
         backend=result.backend,
     )
+
+
+def _adopt(saved: Path) -> None:
+    """Sign the run with the user's key once it has been read as untrusted input (every file
+    parsed, every pickle by the restricted unpickler): the sandbox holds no key, and `forget`
+    unpickles only signed runs."""
+    from lester.abstraction.errors import LesterError
+    from lester.abstraction.loading import adopt_run
+
+    try:
+        adopt_run(saved)
+    except LesterError as exc:
+        raise RunFailed(f"the run the sandbox saved was refused: {exc}") from None
 
 
 def _failure(result: Any, trace: dict[str, Any]) -> str:

@@ -84,16 +84,6 @@ def docker_available() -> bool:
     return docker_problem() is None
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def sandbox_containers(client: docker.DockerClient) -> list[Any]:
     """Lester's containers; one removed while they are listed (a job that hit a limit, another
     session ending) is left out instead of failing the listing."""
@@ -106,18 +96,25 @@ def is_stale(container: Any) -> bool:
     if labels.get("lester.owner_host") != socket.gethostname():
         return False
     try:
-        return not _alive(int(labels.get("lester.owner_pid", "0")))
+        return not hostdirs.process_alive(int(labels.get("lester.owner_pid", "0")))
     except ValueError:
         return True
 
 
 def remove_containers(containers: list[Any]) -> list[str]:
-    """Force-remove containers (already gone is fine); the names of those removed."""
+    """Force-remove containers; the names of those removed. One already gone, or being removed by
+    another session sweeping the same stale containers (409), is fine."""
     removed = []
     for container in containers:
-        with contextlib.suppress(docker.errors.NotFound):
+        try:
             container.remove(force=True)
-            removed.append(container.name)
+        except docker.errors.NotFound:
+            continue
+        except docker.errors.APIError as exc:
+            if exc.status_code != 409:
+                raise
+            continue
+        removed.append(container.name)
     return removed
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from .outputs import TRACE
 from .recorder import Recorder, install_hooks
+from .script_values import plain_globals
 from .seccomp import deny_tracing
 from .trace_patches import install as install_tracing
 from .trace_patches import install_models as install_tracing_models
@@ -84,8 +85,11 @@ def run_script(code: Path, out: Path, args: list[str], *, trace: bool = True) ->
     recorder = Recorder(out, script=code)
     tracer = Tracer(code) if trace else None
     sys.argv = [str(code), *args]
+    namespace: dict[str, Any] = {}
     with tracer.activated() if tracer else contextlib.nullcontext(), recorder.active():
-        failure = _run_guarded(lambda: runpy.run_path(str(code), run_name="__main__"))
+        failure = _run_guarded(
+            lambda: namespace.update(runpy.run_path(str(code), run_name="__main__"))
+        )
     traced = {"dataflow": tracer.dataflow(), "reads": tracer.reads} if tracer else {}
     return {
         "status": "error" if failure else "ok",
@@ -96,6 +100,7 @@ def run_script(code: Path, out: Path, args: list[str], *, trace: bool = True) ->
         "predicts": recorder.predicts,
         "selections": recorder.selections.records,
         "warnings": recorder.warnings + recorder.selections.errors,
+        "globals": plain_globals(namespace),
         **traced,
     }
 

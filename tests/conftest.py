@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,16 @@ from lester.sandbox import docker_available
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "creditcard"
 REQUIRE_DOCKER = os.environ.get("LESTER_REQUIRE_DOCKER") == "1"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_signing_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Saved runs are signed with a key in the user's Lester config dir: the tests get a config
+    dir of their own (session-wide, so that module fixtures and CLI subprocesses share the key)."""
+    config = tmp_path_factory.getbasetemp() / "lester-config"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LESTER_CONFIG_DIR", str(config))
+        yield config
 
 
 @pytest.fixture(scope="session")

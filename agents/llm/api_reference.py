@@ -16,6 +16,9 @@ from lester.abstraction.stages import KINDS
 
 import lester
 
+from ..oracle.api_use import frame_members
+from .api_facts import api_facts
+
 
 class _Annotation:
     """An annotation string shown without quotes (`from __future__ import annotations` keeps
@@ -64,11 +67,10 @@ def _is_marker(obj: Any) -> bool:
 
 
 def _frame_members() -> list[str]:
-    """Frame's public methods and properties, in the order the class defines them."""
+    """Frame's public methods and properties, the column operations' included, in the order the
+    classes define them."""
     entries = []
-    for name, member in vars(lester.Frame).items():
-        if name.startswith("_"):
-            continue
+    for name, member in frame_members().items():
         if isinstance(member, property):
             entries.append(_entry(f"Frame.{name}  (property)", _doc(member), "  "))
         elif inspect.isfunction(member):
@@ -79,7 +81,8 @@ def _frame_members() -> list[str]:
 
 @functools.cache
 def api_reference() -> str:
-    """The reference text: stage markers, functions, the Frame and its methods, other classes."""
+    """The reference text: stage markers, functions, the Frame and its methods, other classes, and
+    the behaviour correct code depends on (`api_facts`)."""
     items = {name: getattr(lester, name) for name in lester.__all__}
     markers = [_entry(f"@lt.{n}", _doc(o)) for n, o in items.items() if _is_marker(o)]
     functions = [
@@ -98,6 +101,7 @@ def api_reference() -> str:
         ("Functions", functions),
         ("Frames (every operation returns a new Frame)", frame),
         ("Other classes and errors", classes),
+        ("What correct code depends on", [api_facts()]),
     ]
     return "\n\n".join(
         f"## {title}\n\n" + "\n\n".join(entries) for title, entries in sections if entries

@@ -8,20 +8,9 @@ from __future__ import annotations
 import ast
 import re
 
-from ..proposals import STEP_PARTS
+from ..proposals import KIND_PART, KIND_STEP, STEP_PARTS
 
 FENCE = re.compile(r"```[ \t]*([\w+-]*)[^\n]*\n(.*?)```", re.DOTALL)
-
-# The part that each stage decorator's function belongs to.
-KIND_PART = {
-    "source": "sources",
-    "step": "prepare",
-    "prepare": "prepare",
-    "split": "split",
-    "encode": "encode",
-    "label": "label",
-    "model": "model",
-}
 
 
 def extract_code(answer: str) -> str | None:
@@ -49,21 +38,26 @@ def extract_code(answer: str) -> str | None:
     return text
 
 
-def split_parts(code: str, step: str) -> tuple[dict[str, str], list[str]]:
-    """The step's parts from its code, and notes on what was moved or dropped.
+def split_parts(
+    code: str, step: str, may_change: tuple[str, ...] | list[str] = ()
+) -> tuple[dict[str, str], list[str]]:
+    """The parts of an answer for `step`, and notes on what of it was not used and why.
 
-    Functions whose stage decorator belongs to one of the step's parts go to that part; everything
-    else (imports, constants, helpers) goes to the step's first part, which the assembled module
-    places first. Stage functions of other steps are dropped (the other steps own them; keeping
-    both would define a stage twice). Code that does not parse stays whole in the first part.
+    Functions whose stage decorator belongs to one of the step's parts go to that part; stage
+    functions of another step go to that step's part when `may_change` names it (the diagnosis
+    put the fault there), else they are dropped with a note (the other step owns them; keeping
+    both would define a stage twice). Everything else (imports, constants, helpers, classes) goes
+    to the preamble, which outlives any one step's parts. Code that does not parse stays whole
+    in the step's first part, for the static check to report.
     """
     names = STEP_PARTS[step]
-    parts = {name: [] for name in names}
+    allowed = set(names) | {p for s in may_change for p in STEP_PARTS.get(s, ())}
     try:
         tree = ast.parse(code)
     except SyntaxError:
         return {names[0]: code, **{n: "" for n in names[1:]}}, []
     lines = code.splitlines()
+    parts: dict[str, list[str]] = {name: [] for name in ("preamble", *names)}
     notes = []
     start = 0
     for node in tree.body:
@@ -71,11 +65,14 @@ def split_parts(code: str, step: str) -> tuple[dict[str, str], list[str]]:
         segment = "\n".join(lines[start:end])
         start = end
         kind = _stage_kind(node)
-        part = KIND_PART.get(kind, names[0]) if kind else names[0]
-        if part in parts:
-            parts[part].append(segment)
+        part = KIND_PART[kind] if kind else "preamble"
+        if part in allowed or part == "preamble":
+            parts.setdefault(part, []).append(segment)
         else:
-            notes.append(f"dropped @lt.{kind} function {node.name!r}: it belongs to another step")
+            notes.append(
+                f"dropped @lt.{kind} function {node.name!r}: the {KIND_STEP[kind]} step owns it, and the "
+                f"diagnosis does not put the fault there"
+            )
     return {name: "\n".join(segs).strip("\n") for name, segs in parts.items()}, notes
 
 

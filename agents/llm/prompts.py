@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from importlib import resources
 from string import Template
 
-from ..proposals import PART_ORDER, STEP_PARTS, StepRequest
+from ..proposals import KIND_PART, PART_ORDER, STEP_PARTS, StepRequest
 from .api_reference import api_reference
 
 
@@ -36,28 +36,89 @@ def template(name: str) -> Template:
 
 
 def render(request: StepRequest) -> Prompt:
-    """The system prompt (rules and API reference) and the step's prompt, with the repair part
-    appended when the request carries a previous attempt or a diagnosis."""
+    """The system prompt (rules and API reference) and the step's prompt, followed by what the
+    model must know about the attempt: a first attempt after the lifter found no rule, or a
+    repair of a candidate with that candidate's result."""
     if request.step not in STEP_PARTS:
         raise ValueError(f"unknown step {request.step!r}; steps: {', '.join(STEP_PARTS)}")
     system = template("system").substitute(api_reference=api_reference())
     user = template(request.step).substitute(
         script_name=request.script_name,
-        stage_code=request.stage_code.strip() or "# (no lines of the original were attributed)",
+        excerpt=_excerpt(request),
         analysis=request.analysis_text.strip() or "(none)",
         expected=request.expected.strip() or "(none)",
+        contract=request.contract.strip() or "(nothing beyond the above)",
         context=_context(request),
         dataflow=request.dataflow.strip() or "(no dataflow was traced)",
         original_source=request.original_source.strip(),
     )
-    if request.previous is not None or request.diagnosis is not None:
-        repair = template("repair").substitute(
-            attempt=request.attempt,
-            previous=(request.previous or "").strip() or "# (no code)",
-            diagnosis=(request.diagnosis or "").strip() or "(no diagnosis)",
-        )
-        user = f"{user.rstrip()}\n\n{repair}"
+    if request.repair:
+        user = f"{user.rstrip()}\n\n{_repair(request)}"
+    elif request.lifter_note:
+        user = f"{user.rstrip()}\n\n{_first(request)}"
     return Prompt(system.strip(), user.strip())
+
+
+def _excerpt(request: StepRequest) -> str:
+    """The step's own lines of the original, the definitions they use and the drawn values."""
+    if request.stage_code.strip():
+        text = (
+            "The original's lines of this step (as the analysis attributed them):\n"
+            f"```python\n{request.stage_code.strip(chr(10))}\n```"
+        )
+    else:
+        text = (
+            "The analysis attributed no lines of the original to this step: find what the step "
+            "does in the whole script at the end."
+        )
+    if request.definitions.strip():
+        text += (
+            "\n\nDefinitions of the original that these lines use (helpers, classes, constants, "
+            "imports, seeds; the agent copies any your code uses but does not define into the "
+            f"preamble):\n```python\n{request.definitions.strip()}\n```"
+        )
+    if request.values.strip():
+        text += (
+            "\n\nValues the original drew from seeded generators, as they were when it finished "
+            f"(use them as given rather than drawing again):\n{request.values.strip()}"
+        )
+    return text
+
+
+def _first(request: StepRequest) -> str:
+    if request.hint and request.hint.strip():
+        hint = (
+            "Its partial code for this step passes the static check but is not verified; use it "
+            f"as a hint only:\n```python\n{request.hint.strip()}\n```"
+        )
+    else:
+        hint = "It has no partial code for this step that passes the static check."
+    return template("first").substitute(why=(request.lifter_note or "").strip(), hint=hint)
+
+
+def _repair(request: StepRequest) -> str:
+    notes = ""
+    if request.dropped:
+        dropped = "\n".join(f"- {note}" for note in request.dropped)
+        notes += f"\n\nParts of the previous answer that were not used:\n{dropped}"
+    if request.may_change:
+        kinds = ", ".join(f"the {step} step ({_decorators(step)})" for step in request.may_change)
+        notes += (
+            f"\n\nThe result puts the fault (also) in {kinds}: your answer may carry those "
+            "functions too; they replace the current ones of the same name."
+        )
+    return template("repair").substitute(
+        attempt=request.attempt,
+        author=request.author or "an earlier attempt",
+        previous=(request.previous or "").strip() or "# (no code)",
+        diagnosis=(request.diagnosis or "").strip() or "(no diagnosis)",
+        notes=notes,
+    )
+
+
+def _decorators(step: str) -> str:
+    """`@lt.label, @lt.model`: the decorators of the functions a step writes."""
+    return ", ".join(f"@lt.{k}" for k, part in KIND_PART.items() if part in STEP_PARTS[step])
 
 
 def _context(request: StepRequest) -> str:

@@ -134,7 +134,8 @@ class LLMProposer:
             cut = " (the answer was cut off at the token limit)" if finish == "length" else ""
             result.error = NO_CODE + cut
             return result
-        result.parts, result.trail = split_parts(code, request.step)
+        result.parts, result.dropped = split_parts(code, request.step, request.may_change)
+        result.trail = list(result.dropped)
         return result
 
     def _failure(self, exc: openai.APIError, attempts: int) -> str:

@@ -265,7 +265,9 @@ def _sources(
             reports.append(_source(tree, path, file))
         except Exception as exc:  # untrusted bytes: any parser failure means "not a table"
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-            notes.append(f"{path} was read, but it is not a table Lester can parse ({reason})")
+            notes.append(
+                f"{path} was read, but it is not a data source: no table parses from it ({reason})"
+            )
     return reports
 
 

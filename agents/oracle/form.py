@@ -1,8 +1,9 @@
 """Static checks of a candidate pipeline module, run before any sandbox execution.
 
 These are the compiler feedback of the loop: syntax, undefined names, imports the sandbox image
-lacks, names outside the abstraction's API, missing stages, and loops over rows in the data
-preparation. Their messages go back to the proposer like a failed verification does.
+lacks, names outside the abstraction's API, missing stages, loops over rows in the data
+preparation, and the use of the Frame API (`api_use`: methods, argument kinds, columns of the
+known schemas, lambdas). Their messages go back to the proposer like a failed verification does.
 """
 
 from __future__ import annotations
@@ -13,9 +14,13 @@ from typing import Any
 
 from lester.abstraction.stages import KINDS
 from pyflakes import api as flakes
+from pyflakes import checker as flakes_checker
+from pyflakes import messages as flakes_messages
 from pyflakes import reporter as flakes_reporter
 
 import lester
+
+from .api_use import SourceFile, check_api_use
 
 IMAGE_PACKAGES = frozenset(
     {"numpy", "pandas", "sklearn", "scipy", "lester", "joblib", "pyarrow", "dateutil"}
@@ -26,8 +31,17 @@ BENIGN_FLAKES = ("imported but unused", "redefinition of unused", "assigned to b
 DATA_STAGES = ("source", "step", "prepare")
 
 
-def check_form(source: str, filename: str = "candidate.py") -> list[str]:
-    """Problems found (empty when the module looks like a well-formed Lester pipeline)."""
+def check_form(
+    source: str,
+    filename: str = "candidate.py",
+    *,
+    files: list[SourceFile] | None = None,
+    known: dict[str, list[str]] | None = None,
+) -> list[str]:
+    """Problems found (empty when the module looks like a well-formed Lester pipeline).
+
+    `files` (the original's data files and their fields) and `known` (columns of frames the
+    sandbox produced, by stage function) let the API check test column names."""
     try:
         tree = ast.parse(source, filename)
     except SyntaxError as exc:
@@ -42,7 +56,23 @@ def check_form(source: str, filename: str = "candidate.py") -> list[str]:
     if missing:
         problems.append(f"missing stage(s): {', '.join('@lt.' + k for k in missing)}")
     problems += _row_loops(tree, stages)
+    problems += check_api_use(tree, files, known)
     return problems
+
+
+def source_files(analysis: Any) -> list[SourceFile]:
+    """The analysis' data files as the API check knows them."""
+    return [SourceFile(s.path, list(s.names), bool(s.header)) for s in analysis.sources]
+
+
+def undefined_names(source: str) -> set[str]:
+    """Names the module reads but never binds (empty when it does not parse)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    found = flakes_checker.Checker(tree).messages
+    return {m.message_args[0] for m in found if isinstance(m, flakes_messages.UndefinedName)}
 
 
 class _Collect(flakes_reporter.Reporter):
@@ -104,6 +134,14 @@ def _api_names(tree: ast.Module) -> list[str]:
                     f"line {node.lineno}: lester has no {node.attr!r} (available: {', '.join(lester.__all__)})"
                 )
     return problems
+
+
+def stage_kinds(source: str) -> dict[str, str]:
+    """Function name -> stage kind of a module's stage functions (empty when it does not parse)."""
+    try:
+        return _stages(ast.parse(source))
+    except SyntaxError:
+        return {}
 
 
 def _stages(tree: ast.Module) -> dict[str, str]:

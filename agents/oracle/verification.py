@@ -18,7 +18,7 @@ from lester.sandbox import Job, Sandbox, SandboxResult
 
 from .analysis import Analysis
 from .equivalence import Captured, ColumnBlock, EquivalenceReport, Tolerance, compare
-from .form import check_form
+from .form import check_form, source_files
 
 
 @dataclass
@@ -136,7 +136,8 @@ def verify_candidate(
 ) -> Verification:
     """Check a candidate pipeline module against the analysed original."""
     try:
-        problems = check_form(pipeline.read_text(encoding="utf-8"), pipeline.name)
+        text = pipeline.read_text(encoding="utf-8")
+        problems = check_form(text, pipeline.name, files=source_files(analysis))
     except (OSError, UnicodeDecodeError) as exc:
         problems = [f"{pipeline.name} cannot be read as UTF-8 Python source: {exc}"]
     if problems:
@@ -200,6 +201,14 @@ def _form_stage(problems: list[str]) -> str:
     return "assemble"
 
 
+PICKLING = ("pickle", "Pickling")
+UNPICKLABLE = (
+    "The fitted {what} could not be pickled when the run was saved: fitted custom transformers "
+    "must pickle (a class defined at module level, no lambdas, generators or open files in its "
+    "fitted state; or FunctionTransformer with a module-level function)."
+)
+
+
 def _execution_failure(summary: dict[str, Any]) -> Verification:
     error = summary.get("error") or {}
     if summary["killed_by"]:
@@ -208,19 +217,37 @@ def _execution_failure(summary: dict[str, Any]) -> Verification:
         what = f"the sandbox could not run the pipeline: {summary['harness_error']}"
     else:
         what = f"the pipeline raised {error.get('type')}: {error.get('message')}"
-    stage = _stage_of(summary.get("failed_stage"), error.get("message", ""))
-    text = f"Execution failed: {what}\n" + (
-        f"Traceback (tail):\n{error.get('traceback', '')[-1500:]}"
-        if error
-        else summary["stderr_tail"][-1500:]
+    traceback = error.get("traceback", "")
+    stage = _stage_of(summary.get("failed_stage"), error.get("message", ""), traceback)
+    saving = _saving(summary.get("failed_stage"), error, traceback)
+    note = (
+        UNPICKLABLE.format(what="model" if saving == "model" else "encoder") + "\n"
+        if saving
+        else ""
+    )
+    text = f"Execution failed: {what}\n{note}" + (
+        f"Traceback (tail):\n{traceback[-1500:]}" if error else summary["stderr_tail"][-1500:]
     )
     return Verification(False, stage, "mismatch", what, text, sandbox=summary)
 
 
-def _stage_of(failed: str | None, message: str) -> str:
-    """Map the abstraction's failing stage (a function name or kind) to the agent's step names."""
+def _stage_of(failed: str | None, message: str, traceback: str = "") -> str:
+    """Map the abstraction's failing stage (a function name or kind) to the agent's step names;
+    a run that failed after its stages, saving a fitted object that does not pickle, is the
+    encoder's (or the model's) fault."""
     if failed in STAGE_NAMES:
         return STAGE_NAMES[failed]
     if failed:
         return "data_preparation" if not message.startswith("stage 'encode'") else "features"
+    saving = _saving(failed, {"message": message}, traceback)
+    if saving:
+        return "model" if saving == "model" else "features"
     return "assemble"
+
+
+def _saving(failed: str | None, error: dict[str, Any], traceback: str) -> str | None:
+    """`encoder` or `model` when a run failed after its stages because pickling a fitted object
+    failed (the traceback passes through the pickler); None otherwise."""
+    if failed or not any(word in traceback + str(error.get("message", "")) for word in PICKLING):
+        return None
+    return "model" if "model.joblib" in traceback or "run.model" in traceback else "encoder"

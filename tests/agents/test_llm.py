@@ -70,8 +70,9 @@ def test_a_proposal_holds_the_last_code_block_split_by_stage_and_the_reported_to
 
     assert proposal.ok, proposal.error
     assert proposal.proposer == "llm:scripted-model"
-    assert proposal.parts["label"].startswith("from sklearn.linear_model import LogisticRegression")
-    assert "def positive(" in proposal.parts["label"]
+    # imports, constants and helpers go to the preamble, which outlives any one step's parts
+    assert proposal.parts["preamble"] == "from sklearn.linear_model import LogisticRegression"
+    assert proposal.parts["label"].startswith("@lt.label\ndef positive(")
     assert proposal.parts["model"].startswith("@lt.model\ndef model()")
     assert "x = 1" not in assemble(proposal.parts, "t")
     assert (proposal.calls, proposal.prompt_tokens, proposal.completion_tokens) == (1, 1234, 56)
@@ -272,8 +273,35 @@ def test_sources_code_splits_into_preamble_and_sources_and_foreign_stages_are_dr
         == "import lester as lt\n\nTARGETS = ['DE']\n\n\ndef helper(x):\n    return x"
     )
     assert parts["sources"].startswith("# customers without header\n@lt.source\ndef customers")
-    assert notes == ["dropped @lt.model function 'model': it belongs to another step"]
+    assert notes == [
+        "dropped @lt.model function 'model': the label_model step owns it, and the diagnosis "
+        "does not put the fault there"
+    ]
+    carried, none = split_parts(code, "sources", may_change=["label_model"])
+    assert carried["model"].startswith("@lt.model") and none == []
     assert split_parts("def broken(:", "encode") == (
         {"split": "def broken(:", "encode": "", "derive": ""},
         [],
     )
+
+
+def test_a_step_without_attributed_lines_is_told_so_and_sent_to_the_whole_script(llm_server):
+    llm_server.script([ANSWER])
+    proposer(llm_server).propose(request(stage_code=""))
+
+    text = " ".join(llm_server.requests[0].text.split())
+    assert "The analysis attributed no lines of the original to this step" in text
+    assert "find what the step does in the whole script at the end" in text
+    assert "The original's lines of this step" not in text
+    assert "The whole original script, for reference only" in text
+
+
+def test_the_api_reference_and_the_api_check_know_the_frames_mixed_in_operations():
+    from lester.abstraction.column_ops import ColumnOps
+    from lester.agents.oracle.api_use import frame_methods
+
+    mixed_in = [n for n, m in vars(ColumnOps).items() if not n.startswith("_") and callable(m)]
+    assert mixed_in
+    for name in mixed_in:
+        assert f"Frame.{name}(" in api_reference()
+        assert name in frame_methods()

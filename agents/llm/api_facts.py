@@ -1,0 +1,133 @@
+"""What correct code depends on beyond the signatures, for the API reference of the prompts.
+
+Where a fact can be observed it is observed, not written down: the row order of a join and what a
+`project` function receives are read off small frames run through the abstraction itself, the
+library versions are the ones the sandbox image is built with (`lester.sandbox.image` pins the
+host's installed versions), and version-dependent names come from the installed libraries'
+signatures. A change to any of them changes the text the model reads. What cannot be observed
+cheaply (the `@name` scope, pickling, where column statistics belong) is stated once here.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+from lester.sandbox.image import runtime_requirements
+from sklearn.preprocessing import OneHotEncoder
+
+import lester as lt
+
+VERSIONED = ("pandas", "numpy", "scikit-learn", "scipy")
+PROBE_ROWS = 5
+
+STATED = """\
+- `@name` in a `filter` query string reaches the calling step's local variables and the pipeline
+  module's globals (its constants), wherever the filter is called from.
+- The run is saved with joblib (pickle): a fitted encoder must pickle. Define custom transformer
+  classes at module level (not inside a function), keep no lambdas, generators or open files in
+  their fitted state, and prefer `FunctionTransformer` with a module-level function.
+- Whole-column statistics (a mean, a standard deviation, a min/max, a vocabulary, a category list)
+  belong either to the encoder (a scikit-learn transformer in the ColumnTransformer, fitted on the
+  training rows, or on all rows with `@lt.encode(fit_on="all")` when the original computes them
+  before it splits) or to a preparation step that says so: `project(..., rowwise=False)` or an
+  `aggregate` joined back. Never write a statistic of the data as a number."""
+
+
+@functools.cache
+def api_facts() -> str:
+    """The section of the API reference on behaviour the signatures do not show."""
+    facts = [join_order(), project_arguments(), versions(), text_dtype(), one_hot_options()]
+    return "\n".join(f"- {fact}" for fact in facts) + "\n" + STATED
+
+
+def join_order() -> str:
+    """The row order of an inner join, observed on a left frame whose keys repeat."""
+    left = lt.from_pandas(pd.DataFrame({"k": [2, 1, 2, 3], "a": [0, 1, 2, 3]}), "left")
+    right = lt.from_pandas(pd.DataFrame({"k": [1, 2, 2], "b": ["x", "y", "z"]}), "right")
+    out = left.join(right, on="k").data
+    rows = list(zip(out["a"].tolist(), out["b"].tolist(), strict=True))
+    keeps_left = out["a"].is_monotonic_increasing
+    order = (
+        "in the left frame's order, a left row with several matches repeated once per match in "
+        "the right frame's order (as a loop over the left rows with an inner loop over the right "
+        "rows gives); left rows without a match are dropped (`how='left'` keeps them, with "
+        "missing values)"
+        if keeps_left
+        else "not in the left frame's order: sort afterwards where the original keeps it"
+    )
+    return (
+        f"Row order of `join`: rows come {order}. Observed: left a=[0, 1, 2, 3] with k=[2, 1, 2, 3] "
+        f"joined on k with right k=[1, 2, 2], b=['x', 'y', 'z'] gives (a, b) = {rows}."
+    )
+
+
+def project_arguments() -> str:
+    """What a `project` function receives, observed for one column and for a list of columns."""
+    frame = lt.from_pandas(pd.DataFrame({"a": range(PROBE_ROWS), "b": range(PROBE_ROWS)}), "p")
+    whole = _received(frame, "a", lambda a: a * 2)
+    single = _received(frame, "a", lambda a: float(a))
+    pair = _received(frame, ["a", "b"], lambda a, b: a + b)
+    return (
+        "What a `project` (and `filter_by`) function receives: with `columns` one string, first "
+        f"{_calls(whole[:1])} (the whole column); "
+        + _fallback(whole, single)
+        + f" With `columns` a list, one argument per column in that order: {_calls(pair[:1])}, "
+        "else one value per column per row. Write whole-column code (`a * 2`, `a.str.lower()`, "
+        "`np.where(...)`) where the original's per-row code has a vectorized equivalent, and "
+        "per-value code (`float(a)`, `a.split(',')`, a dict lookup) where it has none; "
+        "`vectorized=True/False` forces one way."
+    )
+
+
+def _received(frame: Any, columns: str | list[str], func: Callable[..., Any]) -> list[str]:
+    seen: list[str] = []
+
+    def probe(*values: Any) -> Any:
+        seen.append(", ".join(type(v).__name__ for v in values))
+        return func(*values)
+
+    frame.project("out", columns, probe)
+    return seen
+
+
+def _calls(kinds: list[str]) -> str:
+    return " then ".join(f"`{k}`" for k in kinds) if kinds else "nothing"
+
+
+def _fallback(whole: list[str], single: list[str]) -> str:
+    """How the calls after the whole-column one are used, from how many there were."""
+    checks, per_row = len(whole) - 1, len(single) - 1
+    return (
+        f"when that gives one value per row, it is also called on the first {checks} rows' single "
+        f"values (`{whole[-1]}`) and the whole-column result is used if they agree; when the "
+        f"whole-column call raises, gives something else or disagrees, the function is called "
+        f"once per row ({per_row} calls for {PROBE_ROWS} rows) with the row's single value "
+        f"(`{single[-1]}`)."
+    )
+
+
+def versions() -> str:
+    pins = dict(r.split("==", 1) for r in runtime_requirements())
+    shown = ", ".join(f"{name} {pins[name]}" for name in VERSIONED if name in pins)
+    return f"The sandbox runs {shown} (the image is built with these versions)."
+
+
+def text_dtype() -> str:
+    """The dtype pandas gives text, which differs between pandas versions."""
+    read = pd.read_csv(io.StringIO("n,t\n1,x\n"))
+    dtype = str(read["t"].dtype)
+    return (
+        f"Text columns read from a file have dtype `{dtype}` (numbers are parsed: `n` is "
+        f"`{read['n'].dtype}`); test for text with `pd.api.types.is_string_dtype`, not "
+        "`dtype == object`, and a missing text value is NaN."
+    )
+
+
+def one_hot_options() -> str:
+    params = list(inspect.signature(OneHotEncoder).parameters)
+    return f"`OneHotEncoder` takes {', '.join(params)} (scikit-learn's names in this version)."

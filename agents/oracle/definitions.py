@@ -1,0 +1,197 @@
+"""The original's top-level definitions, and which of them some of its lines depend on.
+
+A step's own lines (the analysis' stage lines) rarely stand alone: they call the script's helper
+functions, build its classes, read its constants and draw from generators it seeded at the top.
+A rewrite of the step needs those definitions too, so the prompts show them beside the step's
+lines and the agent copies the ones a candidate uses but lacks into the module's preamble. All of
+it is read from the syntax tree: nothing of the original is executed here.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import static
+
+SEEDS = frozenset({"random.seed", "np.random.seed", "numpy.random.seed"})
+DRAW_PREFIXES = ("random.", "np.random.", "numpy.random.")
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One top-level statement that binds names the rest of the script uses."""
+
+    kind: str  # import, constant, function, class or seed
+    names: tuple[str, ...]
+    line: int
+    code: str
+    uses: frozenset[str]
+    draws: bool  # it calls a random generator (directly)
+
+
+def definitions(source: str) -> list[Definition]:
+    """Imports, constants assigned once, functions, classes and generator seeds, in source order."""
+    tree = static.parse(source)
+    assigned = _assignment_counts(tree)
+    found = []
+    for stmt in tree.body:
+        kind, names = _kind(stmt, assigned)
+        if kind is None:
+            continue
+        code = ast.get_source_segment(source, stmt) or ast.unparse(stmt)
+        decorators = [f"@{ast.unparse(d)}" for d in getattr(stmt, "decorator_list", [])]
+        found.append(
+            Definition(
+                kind=kind,
+                names=names,
+                line=stmt.lineno,
+                code="\n".join([*decorators, code]),
+                uses=frozenset(_loaded(stmt)) - set(names),
+                draws=_draws(stmt),
+            )
+        )
+    return _mark_generator_users(found)
+
+
+def needed(source: str, lines: Iterable[int] = (), names: Iterable[str] = ()) -> list[Definition]:
+    """The definitions that the statements on `lines`, and the given names, depend on
+    (transitively), in source order; a seed comes along when anything needed draws."""
+    tree = static.parse(source)
+    wanted = set(names) | names_read(tree, set(lines))
+    by_name = {}
+    for definition in definitions(source):
+        for name in definition.names:
+            by_name[name] = definition
+    chosen: dict[int, Definition] = {}
+    pending = sorted(wanted)
+    while pending:
+        definition = by_name.get(pending.pop())
+        if definition is None or definition.line in chosen or definition.line in set(lines):
+            continue
+        chosen[definition.line] = definition
+        pending += sorted(definition.uses)
+    result = sorted(chosen.values(), key=lambda d: d.line)
+    if any(d.draws for d in result) or _lines_draw(tree, set(lines)):
+        seeds = [d for d in definitions(source) if d.kind == "seed"]
+        result = sorted({d.line: d for d in result + seeds}.values(), key=lambda d: d.line)
+    return result
+
+
+def names_read(tree: ast.Module, lines: set[int]) -> set[str]:
+    """Every name read by the statements on `lines`."""
+    return {
+        n.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.lineno in lines
+    }
+
+
+def keys_read(tree: ast.Module, lines: set[int]) -> list[str]:
+    """String keys the statements on `lines` subscript with (`row["age"]`, `df["age"]`), in order."""
+    keys = []
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Subscript) and n.lineno in lines:
+            for key in _string_keys(n.slice):
+                if key not in keys:
+                    keys.append(key)
+    return keys
+
+
+def drawn_names(source: str) -> set[str]:
+    """Module-level names whose value the original drew from a random generator, directly or
+    through a function or class of its own that draws."""
+    return {
+        name for d in definitions(source) if d.kind == "constant" and d.draws for name in d.names
+    }
+
+
+def _kind(stmt: ast.stmt, assigned: dict[str, int]) -> tuple[str | None, tuple[str, ...]]:
+    if isinstance(stmt, ast.Import | ast.ImportFrom):
+        return "import", tuple((a.asname or a.name).split(".")[0] for a in stmt.names)
+    if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+        return "function", (stmt.name,)
+    if isinstance(stmt, ast.ClassDef):
+        return "class", (stmt.name,)
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        return ("seed", ()) if static.dotted(stmt.value.func) in SEEDS else (None, ())
+    targets = _targets(stmt)
+    if targets and all(assigned.get(t, 0) == 1 for t in targets):
+        return "constant", targets
+    return None, ()
+
+
+def _targets(stmt: ast.stmt) -> tuple[str, ...]:
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+    elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+        target = stmt.target
+    else:
+        return ()
+    if isinstance(target, ast.Name):
+        return (target.id,)
+    if isinstance(target, ast.Tuple) and all(isinstance(e, ast.Name) for e in target.elts):
+        return tuple(e.id for e in target.elts)
+    return ()
+
+
+def _assignment_counts(tree: ast.Module) -> dict[str, int]:
+    """How often each name is bound or mutated anywhere: a constant is bound once, never changed."""
+    counts: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            counts[node.id] = counts.get(node.id, 0) + 1
+    for name in static.mutated(tree):
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _loaded(stmt: ast.stmt) -> set[str]:
+    """The names a statement reads from outside itself: what it loads, less what it binds within
+    (parameters, local assignments, loop and comprehension variables)."""
+    names = [n for n in ast.walk(stmt) if isinstance(n, ast.Name)]
+    loaded = {n.id for n in names if isinstance(n.ctx, ast.Load)}
+    bound = {n.id for n in names if isinstance(n.ctx, ast.Store)}
+    params = {a.arg for n in ast.walk(stmt) if isinstance(n, ast.arguments) for a in _all_args(n)}
+    return loaded - bound - params
+
+
+def _all_args(arguments: ast.arguments) -> list[ast.arg]:
+    extra = [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    return [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, *extra]
+
+
+def _draws(stmt: ast.AST) -> bool:
+    for call in static.calls(stmt):
+        name = static.dotted(call.func)
+        if name.startswith(DRAW_PREFIXES) and name not in SEEDS:
+            return True
+    return False
+
+
+def _lines_draw(tree: ast.Module, lines: set[int]) -> bool:
+    return any(_draws(c) for c in static.calls(tree) if c.lineno in lines)
+
+
+def _mark_generator_users(found: list[Definition]) -> list[Definition]:
+    """A definition that uses a drawing function, class or generator object of the script draws
+    too (a seeded stand-in for a fake-data library, a function of `rng = np.random.default_rng(0)`)."""
+    drawing = {name for d in found if d.draws for name in d.names}
+    changed = True
+    while changed:
+        changed = False
+        for i, d in enumerate(found):
+            if not d.draws and d.kind != "import" and d.uses & drawing:
+                found[i] = Definition(d.kind, d.names, d.line, d.code, d.uses, True)
+                drawing |= set(d.names)
+                changed = True
+    return found
+
+
+def _string_keys(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.List | ast.Tuple):
+        return [k for e in node.elts for k in _string_keys(e)]
+    return []

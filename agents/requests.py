@@ -1,0 +1,294 @@
+"""What a proposer is told about one step: the step's own lines of the original, the definitions
+and drawn values they need, what the step must reproduce, and its contract with the other steps.
+
+The contract is what lets steps written separately fit together: the preparation learns which
+columns the encoders and the label will read (the names the original's feature and label lines
+use) and how its rows must line up with the fit; the encoder and the label see the prepared frame
+exactly as the sandbox gave it (its columns, dtypes and first rows), not as the preparation meant
+it. Everything here is read from the analysis, the original's syntax tree and the files the
+sandbox produced (Parquet, JSON): nothing is executed.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from lester.abstraction.frame import is_prov_column
+
+from .oracle import definitions as defs
+from .oracle.analysis import Analysis
+from .oracle.dataflow import dataflow_text
+from .oracle.original import Original, load_original
+from .oracle.report_text import split_text
+from .proposals import StepRequest
+from .state import RewriteState
+
+STAGES = {
+    "prepare": ("data_preparation",),
+    "encode": ("features",),
+    "label_model": ("label", "model"),
+}
+SAMPLE_ROWS = 3
+MAX_VALUE_TEXT = 2000
+MAX_TRACE_BYTES = 64 * 1024 * 1024
+
+
+def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
+    """The request for `step`'s next candidate (a repair's fields are added by the caller)."""
+    analysis = Analysis.from_dict(state["analysis"])
+    original = load_original(Path(state["script"]))
+    source = original.source
+    tree = ast.parse(source)
+    lines = stage_lines(analysis, tree, step)
+    needed = defs.needed(source, lines)
+    artifacts = dict(state.get("artifacts") or {})
+    return StepRequest(
+        step=step,
+        script_name=Path(state["script"]).name,
+        original_source=source,
+        stage_code=numbered(original, lines),
+        definitions="\n\n".join(f"# {original.where(d.line)}\n{d.code}" for d in needed),
+        values=drawn_values(analysis, source, tree, lines, needed),
+        analysis_text=analysis.to_text(dataflow=False),
+        dataflow=dataflow_text(analysis.dataflow),
+        expected=expected(analysis, step),
+        contract=contract(analysis, original, tree, step, artifacts),
+        parts=dict(state.get("parts") or {}),
+        attempt=attempt,
+        artifacts=dict(state.get("artifacts") or {}),
+    )
+
+
+def stage_lines(analysis: Analysis, tree: ast.Module, step: str) -> list[int]:
+    """The original's lines of one step: the statements that read the sources, else the stages'
+    lines as the analysis attributed them."""
+    if step == "sources":
+        reads = {s.line for s in analysis.sources if s.line}
+        spans = [
+            range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1)
+            for stmt in tree.body
+            if any(stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno) for line in reads)
+        ]
+        return sorted({n for span in spans for n in span})
+    return sorted({n for stage in STAGES[step] for n in analysis.stages.get(stage, [])})
+
+
+def numbered(original: Original, lines: list[int]) -> str:
+    """The lines with their numbers ("cell 12, line 3" in a notebook)."""
+    code = original.source.splitlines()
+    width = 16 if original.notebook else 4
+    return "\n".join(
+        f"{_line_tag(original, n):>{width}}  {code[n - 1]}" for n in lines if 0 < n <= len(code)
+    )
+
+
+def _line_tag(original: Original, line: int) -> str:
+    return original.where(line) if original.notebook else str(line)
+
+
+def expected(analysis: Analysis, step: str) -> str:
+    """The outputs the step must reproduce."""
+    m = analysis.model
+    if step == "sources":
+        return "\n".join(f"{s.path}: {s.rows} rows, fields {s.names}" for s in analysis.sources)
+    if step == "prepare":
+        return f"the prepared rows must give the {m.X_shape[0]} rows the model is fitted on ({split_text(analysis.split)})"
+    if step == "encode":
+        return f"the ColumnTransformer must give X of shape {m.X_shape} ({m.X_dtype})"
+    values, counts = _counts(analysis.y())
+    return f"labels: {dict(zip(values, counts, strict=True))}; model {m.estimator} with non-default parameters {m.non_default}"
+
+
+def _counts(y: Any) -> tuple[list[Any], list[int]]:
+    counts = pd.Series(y).value_counts().sort_index()
+    return [v.item() if hasattr(v, "item") else v for v in counts.index][:20], counts.tolist()[:20]
+
+
+# ---- the contract between steps ---------------------------------------------------------------
+
+
+def contract(
+    analysis: Analysis, original: Original, tree: ast.Module, step: str, artifacts: dict[str, str]
+) -> str:
+    """What the step must agree on with the others."""
+    if step == "sources":
+        return (
+            "Each source must give the rows the original read from its file (the counts above), "
+            "one column per field, named as the original names the fields: the preparation takes "
+            "each source as a parameter named after its function and reads its columns by name."
+        )
+    rows = row_contract(analysis)
+    if step == "prepare":
+        return "\n\n".join(
+            [columns_read(analysis, original, tree), rows, sources_as_read(analysis, artifacts)]
+        )
+    return "\n\n".join([prepared_frame(artifacts), rows])
+
+
+def row_contract(analysis: Analysis) -> str:
+    n_fit = analysis.model.X_shape[0]
+    split = analysis.split
+    if not split:
+        return (
+            f"There is no split: the prepared rows are the rows the model is fitted on, exactly "
+            f"{n_fit} of them, in the order the original passes them to `fit`."
+        )
+    if split.get("function") is None:
+        return f"The original selects its training rows in a way no `lt` split replays: {split['note']}."
+    selected_from = split.get("rows")
+    count = f"{selected_from} rows" if selected_from else f"at least {n_fit} rows"
+    return (
+        f"The split ({split_text(split)}) selects the {n_fit} training rows by position from the "
+        f"prepared rows: the preparation must give {count}, in the order the original had them "
+        "when it split, or the split selects other rows."
+    )
+
+
+def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> str:
+    """The original's feature and label lines and the names they read: what the encoders and
+    the label will read from the prepared frame."""
+    known = _defined_names(tree)
+    blocks = []
+    for stage, reader in (("features", "encoders"), ("label", "label")):
+        numbers = sorted(analysis.stages.get(stage, []))
+        if not numbers:
+            continue
+        keys = defs.keys_read(tree, set(numbers))
+        names = sorted(defs.names_read(tree, set(numbers)) - known)
+        read = " and ".join(
+            t for t in (f"keys {keys}" if keys else "", f"names {names}" if names else "") if t
+        )
+        code = numbered(original, numbers)
+        blocks.append(
+            f"The {reader} reproduce these lines, which read {read or 'nothing named'}:\n```python\n{code}\n```"
+        )
+    if not blocks:
+        return "The analysis attributed no feature or label lines of the original."
+    return (
+        "The encoders and the label will read the prepared frame's columns by name.\n"
+        + "\n".join(blocks)
+        + "\nGive the prepared frame one column for each value these lines read, named after "
+        "the key the original uses (for a loop or tuple variable: after the field it holds), "
+        "with the values they read before any conversion these lines do."
+    )
+
+
+def _defined_names(tree: ast.Module) -> set[str]:
+    """Modules, functions, classes and builtins: names that are not data."""
+    names = set(dir(builtins))
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+    return names
+
+
+def sources_as_read(analysis: Analysis, artifacts: dict[str, str]) -> str:
+    """The sources' columns and dtypes as they arrive in the step, and what parsing it must redo."""
+    folder = artifacts.get("sources")
+    frames = _parquet_frames(Path(folder)) if folder else {}
+    if frames:
+        where = "as the current sources gave them in the sandbox"
+        schemas = {name: _dtypes(df) for name, df in frames.items()}
+    else:
+        where = "as pandas infers them from the files (what `lt.read_csv` gives without `dtype=`)"
+        schemas = {
+            s.path: ", ".join(f"{n} ({s.dtypes.get(n, '?')})" for n in s.names)
+            for s in analysis.sources
+        }
+    listed = "\n".join(f"- {name}: {schema}" for name, schema in schemas.items())
+    return (
+        f"The sources arrive {where}:\n{listed}\nText (`str`) columns hold the file's text: "
+        "conversions the original applies to them (`float()`, `int()`, stripping units or "
+        "spaces, parsing dates, mapping codes) must be redone in the step. Numeric columns "
+        "arrive parsed: do not parse them again, but keep what the original's conversion does "
+        "to them (`int()` of a float truncates)."
+    )
+
+
+def prepared_frame(artifacts: dict[str, str]) -> str:
+    """The prepared frame as the sandbox gave it: rows, columns with dtypes, the first rows."""
+    path = artifacts.get("prepared")
+    if not path or not Path(path).is_file():
+        return "The preparation has not run in the sandbox yet: its frame is not known."
+    frame = _data(pd.read_parquet(path))
+    sample = frame.head(SAMPLE_ROWS).to_dict(orient="records")
+    rows = "\n".join(f"  {row}" for row in sample)
+    return (
+        f"The prepared frame, as the preparation gave it in the sandbox: {len(frame)} rows; "
+        f"columns {_dtypes(frame)}; first rows:\n{rows}\nRead these columns by these names."
+    )
+
+
+def _parquet_frames(folder: Path) -> dict[str, pd.DataFrame]:
+    if not folder.is_dir():
+        return {}
+    return {p.stem: _data(pd.read_parquet(p)) for p in sorted(folder.glob("*.parquet"))}
+
+
+def _data(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[[c for c in frame.columns if not is_prov_column(str(c))]]
+
+
+def _dtypes(frame: pd.DataFrame) -> str:
+    return ", ".join(f"{c} ({frame[c].dtype})" for c in frame.columns)
+
+
+# ---- values drawn from seeded generators ------------------------------------------------------
+
+
+def drawn_values(
+    analysis: Analysis,
+    source: str,
+    tree: ast.Module,
+    lines: list[int],
+    needed: list[defs.Definition],
+) -> str:
+    """`NAME = value` for each value the step uses that the original drew from a generator."""
+    used = defs.names_read(tree, set(lines)) | {n for d in needed for n in d.uses | set(d.names)}
+    names = sorted(defs.drawn_names(source) & used)
+    if not names:
+        return ""
+    values = _script_globals(analysis)
+    shown = []
+    for name in names:
+        if name not in values:
+            continue
+        text = repr(values[name])
+        if len(text) > MAX_VALUE_TEXT:
+            text = f"{text[:MAX_VALUE_TEXT]}... ({len(values[name])} items: replay the draws)"
+        shown.append(f"{name} = {text}")
+    return "\n".join(shown)
+
+
+def _script_globals(analysis: Analysis) -> dict[str, Any]:
+    """The plain values the original left in its globals, from the analysis run's trace (a
+    sandbox file: read as JSON, kept only where it has the shape the harness writes)."""
+    if not analysis.outputs_dir:
+        return {}
+    path = Path(analysis.outputs_dir) / "trace.json"
+    if not path.is_file() or path.stat().st_size > MAX_TRACE_BYTES:
+        return {}
+    try:
+        found = json.loads(path.read_text()).get("globals")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if isinstance(k, str) and _plain(v)}
+
+
+def _plain(value: Any) -> bool:
+    if isinstance(value, bool | int | float | str):
+        return True
+    if isinstance(value, list):
+        return all(isinstance(v, bool | int | float | str) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(v, bool | int | float | str) for v in value.values())
+    return False

@@ -1,0 +1,75 @@
+"""The module's shared definitions: merged by name, completed from the original's (issue 14,
+defects 5 and 6)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from lester.agents.preamble import complete, merge_code
+
+ORIGINAL = textwrap.dedent(
+    """
+    import random
+
+    import numpy as np
+
+    random.seed(3)
+    SCALE = 2.5
+    WEIGHTS = [random.random() for _ in range(3)]
+    rows = []
+    for i in range(10):
+        rows.append(i)
+    TOTAL = sum(rows)
+
+
+    def scaled(x):
+        return x * SCALE
+
+
+    class Clip:
+        def __init__(self, top=SCALE):
+            self.top = top
+
+        def transform(self, X):
+            return np.minimum(X, self.top)
+    """
+)
+
+
+def test_a_new_definition_replaces_the_old_one_of_the_same_name_with_a_note():
+    old = "import pandas as pd\n\nLIMIT = 3\n\n\ndef helper(x):\n    return x"
+    new = "import pandas as pd\n\nLIMIT = 4\n\n\ndef other():\n    return 1"
+    merged, notes = merge_code(old, new)
+    assert merged.count("import pandas as pd") == 1
+    assert "LIMIT = 4" in merged and "LIMIT = 3" not in merged
+    assert "def helper" in merged and "def other" in merged
+    assert notes == ["replaced the definition of LIMIT"]
+
+
+def test_the_originals_definitions_a_candidate_uses_are_copied_with_their_needs():
+    parts = {
+        "preamble": "import lester as lt",
+        "encode": "@lt.encode\ndef features():\n    return Clip(scaled(1.0))",
+        "label": "@lt.label\ndef label(data):\n    return data['x'] > WEIGHTS[0]",
+    }
+    completed, notes = complete(parts, ORIGINAL)
+    preamble = completed["preamble"]
+    for code in ("class Clip:", "def scaled(x):", "SCALE = 2.5", "import numpy as np"):
+        assert code in preamble
+    # a drawn value comes with the seed of its generator, before it
+    assert preamble.index("random.seed(3)") < preamble.index("WEIGHTS = [")
+    assert len(notes) == len([n for n in notes if "to the preamble: the candidate uses it" in n])
+
+
+def test_a_constant_computed_from_the_scripts_data_is_not_copied():
+    parts = {
+        "preamble": "import lester as lt",
+        "label": "@lt.label\ndef label(data):\n    return data['x'] > TOTAL",
+    }
+    completed, notes = complete(parts, ORIGINAL)
+    assert completed == parts and notes == []  # TOTAL needs `rows`, which the script builds
+
+
+def test_a_helper_that_nothing_uses_brings_nothing_in():
+    parts = {"preamble": "import lester as lt\n\n\ndef unused():\n    return TOTAL + SCALE"}
+    assert complete(parts, ORIGINAL) == (parts, [])
