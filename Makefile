@@ -9,6 +9,11 @@ STAMP := $(VENV)/.installed
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
+	@# The local sandbox isolates jobs with bubblewrap when no Docker daemon answers: install it
+	@# where we may (root with apt-get), else say how.
+	@command -v bwrap >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& (apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null) ; } \
+		|| echo "note: bubblewrap is not installed; without Docker the local sandbox refuses (apt-get install bubblewrap)"
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'

@@ -75,16 +75,9 @@ def rewrite(options: RewriteOptions, progress: Callable[[str], None]) -> Rewrite
     if not data_dir.is_dir():
         raise AnalysisError(f"data directory not found: {data_dir}")
     store = TraceStore((options.traces or script.parent / ".lester").resolve())
-    for existing in (options.resume, options.fork):
-        if existing:
-            _check_stored(store, existing, script)
-    if options.resume:
-        store.claim(options.resume)
+    _continue_from(store, options, script)
     run_id = options.resume or store.start(script, data_dir, options.model, parent=options.fork)
-    config = {
-        "configurable": {"thread_id": run_id},
-        "recursion_limit": options.budgets.recursion_limit,
-    }
+    config = {**_config(run_id), "recursion_limit": options.budgets.recursion_limit}
     try:
         with open_sandbox(
             options.sandbox,
@@ -125,15 +118,29 @@ def rewrite(options: RewriteOptions, progress: Callable[[str], None]) -> Rewrite
     )
 
 
-def _check_stored(store: TraceStore, run_id: str, script: Path) -> None:
-    """A run to resume or fork from must exist and be a run of this very script."""
-    row = store.get(run_id)
-    if row is None:
-        store.close()
-        raise AnalysisError(f"no run {run_id} in {store.root}")
-    if Path(row.script).resolve() != script:
-        store.close()
-        raise AnalysisError(f"run {run_id} rewrote {row.script}, not {script}")
+def _config(run_id: str) -> dict[str, Any]:
+    return {"configurable": {"thread_id": run_id}}
+
+
+def _continue_from(store: TraceStore, options: RewriteOptions, script: Path) -> None:
+    """A run to resume or fork from must exist and be a run of this very script, and one to
+    resume must have a checkpoint; a resumed run is then this process's (bad input closes the
+    store and raises AnalysisError)."""
+    for run_id in (options.resume, options.fork):
+        row = store.get(run_id) if run_id else None
+        problem = None
+        if run_id and row is None:
+            problem = f"no run {run_id} in {store.root}"
+        elif row is not None and Path(row.script).resolve() != script:
+            problem = f"run {run_id} rewrote {row.script}, not {script}"
+        elif run_id == options.resume and row is not None:
+            if store.checkpointer().get_tuple(_config(run_id)) is None:
+                problem = f"run {run_id} stopped before its first step was saved: start a new run"
+        if problem:
+            store.close()
+            raise AnalysisError(problem)
+    if options.resume:
+        store.claim(options.resume)
 
 
 def _fork_values(graph: Any, options: RewriteOptions, run_id: str) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from typing import Any
 
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite import SqliteSaver
+from lester.sandbox.hostdirs import process_alive
 
 DB_NAME = "lester.sqlite"
 INTERRUPTED = "interrupted"
@@ -70,16 +71,6 @@ class TraceStoreError(ValueError):
     """The trace store is not SQLite, or is damaged."""
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class TraceStore:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -111,7 +102,7 @@ class TraceStore:
             (socket.gethostname(),),
         ).fetchall()
         for run_id, pid in rows:
-            if pid is not None and not _alive(pid):
+            if pid is not None and not process_alive(pid):
                 self.conn.execute(
                     "UPDATE runs SET outcome = ?, message = COALESCE(message, ?) WHERE run_id = ?",
                     (INTERRUPTED, "the process running it ended before the run finished", run_id),

@@ -59,6 +59,7 @@ def status_command() -> None:
     from lester.sandbox.image import current_image, images
 
     table = Table(title="lester sandbox", show_header=False)
+    table.add_row("local backend", _local_status())
     if not docker_available():
         table.add_row("docker daemon", "[red]not answering[/] (the local backend would be used)")
         console.print(table)
@@ -74,6 +75,19 @@ def status_command() -> None:
     table.add_row("sandbox images", ", ".join(images(client)) or "none")
     table.add_row("sandbox containers", f"{len(containers)} ({len(stale)} stale)")
     console.print(table)
+
+
+def _local_status() -> str:
+    """How the local backend would isolate jobs here, or that it would refuse."""
+    from rich.markup import escape
+
+    from lester.sandbox import SandboxUnavailable
+    from lester.sandbox.local_backend import LocalBackend
+
+    try:
+        return escape(LocalBackend("status").warning.splitlines()[0])
+    except SandboxUnavailable as exc:
+        return f"[red]refuses[/]: {escape(str(exc).splitlines()[0])}"
 
 
 def clean_command(

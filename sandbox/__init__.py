@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .api import Sandbox, choose_backend, open_sandbox
     from .docker_backend import docker_available
+    from .errors import SandboxUnavailable
     from .job import Job, SandboxResult
-    from .local_backend import SandboxUnavailable
 
 _EXPORTS = {
     "Job": "lester.sandbox.job",
@@ -24,7 +24,7 @@ _EXPORTS = {
     "open_sandbox": "lester.sandbox.api",
     "choose_backend": "lester.sandbox.api",
     "docker_available": "lester.sandbox.docker_backend",
-    "SandboxUnavailable": "lester.sandbox.local_backend",
+    "SandboxUnavailable": "lester.sandbox.errors",
 }
 __all__ = [
     "Job",

@@ -93,7 +93,8 @@ def open_sandbox(
     outputs_root: Path | None = None,
     image: str | None = None,
 ) -> Sandbox:
-    """Open a sandbox for one session.
+    """Open a sandbox for one session, on `backend`: auto, docker, local, or unsafe-local (the
+    local backend even where it cannot isolate; the CLI's --unsafe-local).
 
     `pool_size` containers are kept warm per data dir and limits (Docker only; 0 starts a fresh
     container for every job). `image` overrides the image (default: the current build, built
@@ -107,7 +108,9 @@ def open_sandbox(
     if backend == "docker":
         chosen = DockerBackend(session, pool_size=pool_size, image=image)
         log.info(
-            "sandbox: docker (image %s; hardened containers, see docs/security.md)", chosen.image
+            "sandbox: docker (image %s: no network, read-only root, limits, no capabilities; "
+            "like any container it shares the host's kernel; see docs/security.md)",
+            chosen.image,
         )
     elif backend in ("local", "unsafe-local"):
         chosen = LocalBackend(session, allow_unisolated=backend == "unsafe-local")

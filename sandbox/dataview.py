@@ -27,14 +27,12 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import DataViewError
+
 MAX_FILES = 50_000
 MAX_BYTES = 8 * 1024**3
 TRACE_STORE_MARK = "lester.sqlite"
 SAVED_RUN_MARKS = ("meta.json", "model.joblib")
-
-
-class DataViewError(ValueError):
-    """The data directory cannot be offered to a job (too large, unreadable)."""
 
 
 @dataclass

@@ -84,16 +84,6 @@ def docker_available() -> bool:
     return docker_problem() is None
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def sandbox_containers(client: docker.DockerClient) -> list[Any]:
     """Lester's containers; one removed while they are listed (a job that hit a limit, another
     session ending) is left out instead of failing the listing."""
@@ -106,7 +96,7 @@ def is_stale(container: Any) -> bool:
     if labels.get("lester.owner_host") != socket.gethostname():
         return False
     try:
-        return not _alive(int(labels.get("lester.owner_pid", "0")))
+        return not hostdirs.process_alive(int(labels.get("lester.owner_pid", "0")))
     except ValueError:
         return True
 

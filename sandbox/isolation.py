@@ -26,7 +26,7 @@ import shutil
 import stat
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -82,7 +82,7 @@ class Isolation:
     tool: Tool
     uid: int | None
     missing: tuple[str, ...] = ()
-    weaker: tuple[str, ...] = field(default=())
+    weaker: tuple[str, ...] = ()
 
     @property
     def isolated(self) -> bool:
@@ -96,8 +96,9 @@ class Isolation:
             inner = [*_setpriv(self.uid), *inner]
         if self.tool == "bwrap":
             return [*_bwrap(scratch, data_dir, self.uid is None), *inner]
-        if self.tool == "unshare":
-            return ["unshare", *_NAMESPACES, "--mount-proc", "--", *inner]
+        if self.tool == "unshare":  # dies with Lester, as bubblewrap does with --die-with-parent
+            unshare = ["unshare", *_NAMESPACES, "--mount-proc", "--"]
+            return ["setpriv", "--pdeathsig", "KILL", "--", *unshare, *inner]
         return inner
 
     def job_paths(self, scratch: Path) -> tuple[Path, Path]:

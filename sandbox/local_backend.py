@@ -33,6 +33,7 @@ from pathlib import Path
 from . import cgroup, hostdirs
 from .cgroup import JobCgroup
 from .dataview import copy_view, describe_skipped
+from .errors import SandboxUnavailable
 from .isolation import Isolation, detect
 from .job import Job, SandboxResult
 from .outcome import summarize
@@ -43,10 +44,6 @@ log = logging.getLogger(__name__)
 
 _MIB = 1024 * 1024
 _MS_NOSUID, _MS_NODEV = 2, 4
-
-
-class SandboxUnavailable(RuntimeError):
-    """No sandbox can isolate jobs here (and the user did not accept running them unisolated)."""
 
 
 def _mount_tmpfs(path: Path, size_bytes: int) -> bool:

@@ -95,7 +95,9 @@ async def _security_headers(request: Request, call_next: Any) -> Response:
     response = await call_next(request)
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # same-origin: no referrer leaves the site, and our own forms carry their true Origin (with
+    # no-referrer, browsers send `Origin: null`, which the fork routes refuse)
+    response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -4,6 +4,7 @@ cannot be written, a corrupt trace store, --resume of another file's run, killed
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -67,13 +68,15 @@ def test_a_corrupt_trace_store_is_reported_not_a_traceback(example_copy: Path, t
     _bad_input(lester("ui", "--traces", str(garbage)), "not a readable trace store")
 
 
-def test_resume_refuses_a_run_of_another_file(example_copy: Path, tmp_path: Path) -> None:
+def test_resume_refuses_another_files_run_and_a_run_never_saved(example_copy, tmp_path) -> None:
     other = tmp_path / "other.py"
     other.write_text("print('another script')\n")
     traces = example_copy / ".lester"
-    (run_id,) = _store_with_runs(traces, other, 1)
-    done = lester("rewrite", str(example_copy / "messy.py"), "--resume", run_id)
-    _bad_input(done, f"run {run_id} rewrote {other}")
+    (foreign,) = _store_with_runs(traces, other, 1)
+    script = str(example_copy / "messy.py")
+    _bad_input(lester("rewrite", script, "--resume", foreign), f"run {foreign} rewrote {other}")
+    (unsaved,) = _store_with_runs(traces, (example_copy / "messy.py").resolve(), 1)
+    _bad_input(lester("rewrite", script, "--resume", unsaved), "stopped before its first step")
 
 
 def test_a_killed_run_is_listed_as_interrupted(tmp_path: Path) -> None:
@@ -147,3 +150,27 @@ def test_ui_beyond_loopback_warns(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.docker
+def test_an_input_overwritten_in_place_stays_a_source_and_intermediates_do_not(tmp_path: Path):
+    """Issue 12: files the script wrote itself are never taken for sources; an input it read
+    before overwriting it is one (the host reads the user's untouched original)."""
+    (tmp_path / "data").mkdir()
+    rows = "".join(f"{i},{i % 3},{i % 2}\n" for i in range(30))
+    (tmp_path / "data" / "train.csv").write_text("a,b,label\n" + rows)
+    script = tmp_path / "messy.py"
+    script.write_text(
+        "import pandas as pd\n"
+        "from sklearn.linear_model import LogisticRegression\n"
+        "frame = pd.read_csv('data/train.csv')\n"
+        "frame.assign(a=frame.a * 2).to_csv('data/train.csv', index=False)\n"
+        "frame.to_csv('data/.scratchspace.csv', index=False)\n"
+        "again = pd.read_csv('data/.scratchspace.csv')\n"
+        "LogisticRegression().fit(again[['a', 'b']], again['label'])\n"
+    )
+    done = lester("analyze", str(script), "--sandbox", "docker", "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert [source["path"] for source in report["sources"]] == ["data/train.csv"]
+    assert (tmp_path / "data" / "train.csv").read_text() == "a,b,label\n" + rows
