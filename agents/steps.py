@@ -164,11 +164,13 @@ def _data_checks(
     label: str,
 ) -> tuple[str | None, str, dict[str, str], dict[str, Any]]:
     """The sandbox checks of the data steps a candidate wrote: (problem, step at fault,
-    artifacts, sandbox summary); nothing runs for a candidate that wrote no data step."""
+    artifacts, sandbox summary); nothing runs for a candidate that wrote no data step. Without a
+    model the sources check is left to the prepare check that follows (it sees misreads too):
+    its frames' dtypes are for the model's prepare prompt."""
     touched = {step, *carried}
     artifacts: dict[str, str] = {}
     sandbox: dict[str, Any] = {}
-    if "sources" in touched:
+    if "sources" in touched and _has_model(state, rt):
         problem, artifacts, sandbox = check_sources(
             state, rt, parts, f"sources-{label}.py", title(state)
         )
@@ -253,7 +255,7 @@ def _propose(
     the model's last candidate when nothing found it at fault, else asks the lifter (unless
     `--no-lifter`), and the model where the lifter has no rule or its candidate is not code."""
     request = build_request(state, step, attempt)
-    offline = rt.llm is None or state.get("model") == "offline"
+    offline = not _has_model(state, rt)
     if feedback:
         request.previous = (state.get("previous") or {}).get(step) or None
         request.diagnosis = feedback
@@ -340,10 +342,12 @@ def _static_problem(
     before: dict[str, str], after: dict[str, str], state: RewriteState, step: str
 ) -> str | None:
     """Compiler feedback on what the candidate added to the module as far as it goes (missing
-    later stages are expected; problems the module had before belong to other steps)."""
+    later stages are expected; problems the module has without this step's parts belong to
+    other steps, while a repair's old problems are its own again)."""
     files = source_files(Analysis.from_dict(state["analysis"]))
     known = None if step in ("sources", "prepare") else _known_columns(state, after)
-    old = {_unnumbered(p) for p in _problems(before, files, known)} if before else set()
+    others = {k: v for k, v in before.items() if k == "preamble" or k not in STEP_PARTS[step]}
+    old = {_unnumbered(p) for p in _problems(others, files, known)} if others else set()
     new = [p for p in _problems(after, files, known) if _unnumbered(p) not in old]
     return (f"{STATIC_HEADER}\n" + "\n".join(f"- {p}" for p in new)) if new else None
 
@@ -372,8 +376,12 @@ def _known_columns(state: RewriteState, parts: dict[str, str]) -> dict[str, list
     return {found.group(1): [n for n in names if not is_prov_column(n)]}
 
 
+def _has_model(state: RewriteState, rt: Runtime) -> bool:
+    return rt.llm is not None and state.get("model") != "offline"
+
+
 def _can_retry(state: RewriteState, rt: Runtime, step: str, attempt: int) -> bool:
-    has_repairer = rt.llm is not None and state.get("model") != "offline"
+    has_repairer = _has_model(state, rt)
     within = attempt < rt.budgets.per_step and total_attempts(state) + 1 < rt.budgets.total
     return has_repairer and within and total_tokens(state) < rt.budgets.tokens
 
@@ -449,7 +457,7 @@ def diagnose_node(state: RewriteState, rt: Runtime) -> dict[str, Any]:
     if not _can_retry(state, rt, step, attempt):
         why = (
             "no proposer can repair offline"
-            if rt.llm is None or state.get("model") == "offline"
+            if not _has_model(state, rt)
             else "the attempt or token budget is spent"
         )
         message = f"not verified: {verification.get('summary') or verification.get('text', '')[:200]} (stage {step}; {why})"

@@ -54,15 +54,16 @@ SCRIPTS = {
         y = [1 if a > 45 or NOISE[i] < 0.3 else 0 for i, a in enumerate(df["age"])]
         LogisticRegression().fit(X, y)
     """,
-    # A column read as an attribute, which the lifter turns into a filter of no columns.
+    # A column read as an attribute, which the syntax lifter (X is built outside pandas, so the
+    # trace lifter cannot follow it) turns into a filter of no columns.
     "sales": """
         import pandas as pd
         from sklearn.linear_model import LinearRegression
 
         sales = pd.read_csv("data/sales.csv")
         sales = sales[sales.units > 0]
-        X = sales[["units"]].to_numpy()
-        y = sales["price"].to_numpy()
+        X = [[float(u)] for u in sales["units"]]
+        y = [float(p) for p in sales["price"]]
         LinearRegression().fit(X, y)
     """,
     # A filter before a seeded split: the prepared rows fix which rows the split selects.

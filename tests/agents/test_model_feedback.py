@@ -142,7 +142,7 @@ def test_a_first_attempt_says_why_the_lifter_could_not_and_is_no_repair(tmp_path
     assert result.outcome == "verified", result.message
     first = flat(user_text(llm_server, 0))
     assert "the offline lifter, which writes the steps it has a rule for, could not" in first
-    assert "Why: no lifting rule: line 9" in first
+    assert "Why: no lifting rule" in first and "no rule for a top-level while" in first
     assert "It has no partial code for this step that passes the static check." in first
     assert "Repair" not in first and "(no code)" not in first
 
