@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..oracle import static
+from ..oracle.analysis import CSV_DIALECT
 from ..oracle.dataflow import Undecodable, decode
 from . import records
 from .syntax import (
@@ -72,6 +73,7 @@ def source_specs(reports: list[Any]) -> list[SourceSpec]:
         }
         if report.idiom != "pandas":
             options.update(dtype="str", keep_default_na=False)
+            options.update({k: v for k, v in report.options.items() if k in CSV_DIALECT})
         specs.append(SourceSpec(name, report.path, options))
     return specs
 

@@ -30,6 +30,7 @@ from .original import load_original, parse_original
 from .splits import row_selection
 
 SAMPLE_ROWS = 3
+CSV_DIALECT = ("quotechar", "escapechar", "doublequote", "skipinitialspace", "quoting")
 SNIFF_BYTES = 64 * 1024
 DENSE_LIMIT = 200_000_000  # cells of a sparse fitted X densified for the comparison (1.6 GB)
 # Files a script opens that are code, models or arrays, not tables a source could read.
@@ -318,7 +319,12 @@ def _source(tree: Any, path: str, file: Path) -> SourceReport:
     delimiter = site.delimiter or _sniff_delimiter(head)
     header = site.header if site.header is not None else _sniff_header(head)
     frame = pd.read_csv(
-        file, sep=delimiter, header=0 if header else None, dtype=str, keep_default_na=False
+        file,
+        sep=delimiter,
+        header=0 if header else None,
+        dtype=str,
+        keep_default_na=False,
+        **{k: v for k, v in site.options.items() if k in CSV_DIALECT},
     )
     names = (
         site.names

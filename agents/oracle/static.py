@@ -60,6 +60,7 @@ TRANSFORMER_NAMES = frozenset(
     {"make_column_transformer", "PolynomialFeatures", "PCA", "TruncatedSVD", "SelectKBest",
      "Normalizer", "Binarizer", "make_union", "FeatureUnion"}
 )  # fmt: skip
+QUOTING = {"QUOTE_MINIMAL": 0, "QUOTE_ALL": 1, "QUOTE_NONNUMERIC": 2, "QUOTE_NONE": 3}
 SEEDS = ("random.seed", "np.random.seed", "np.random.default_rng", "np.random.RandomState")
 
 
@@ -176,6 +177,7 @@ def _open_site(tree: ast.Module, call: ast.Call, path: str) -> ReadSite:
                 dict_reader = dotted(node.func).endswith("DictReader")
                 site.idiom = "csv.DictReader" if dict_reader else "csv.reader"
                 site.delimiter = literal(keyword(node, "delimiter")) or ","
+                site.options = csv_dialect(node)
                 site.header = (
                     True if dict_reader else _skips_header(tree, node, None, call.lineno, end)
                 )
@@ -190,7 +192,22 @@ def _open_site(tree: ast.Module, call: ast.Call, path: str) -> ReadSite:
     if site.idiom == "open":
         site.delimiter, site.names = _split_fields(tree, handle, call.lineno)
         site.header = _skips_header(tree, None, handle, call.lineno, end)
+        site.options = {"quoting": QUOTING["QUOTE_NONE"]}  # `split` keeps quotes as text
     return site
+
+
+def csv_dialect(call: ast.Call) -> dict[str, Any]:
+    """The csv module's dialect arguments a reader call gives as constants, under the names
+    pandas' `read_csv` takes for the same meaning (both default to the excel dialect)."""
+    options = {}
+    for name in ("quotechar", "escapechar", "doublequote", "skipinitialspace"):
+        value = literal(keyword(call, name))
+        if value is not None:
+            options[name] = value
+    quoting = keyword(call, "quoting")
+    if quoting is not None:
+        options["quoting"] = QUOTING.get(dotted(quoting).rsplit(".", 1)[-1], literal(quoting))
+    return {k: v for k, v in options.items() if v is not None}
 
 
 def _scope_end(tree: ast.Module, handle: str, start: int) -> int:
