@@ -94,7 +94,7 @@ def _split(idiom: str, line: int | None, function: str, args: dict[str, Any]) ->
         "line": line,
         "function": function,
         "args": args,
-        "note": f"split: {call}",
+        "note": f"replayed by {call}",
     }
 
 
