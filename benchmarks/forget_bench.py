@@ -201,11 +201,11 @@ def _timed(commands: dict[str, list[str]], root: Path, env: dict[str, str]) -> d
     return {name: task(args) for name, args in commands.items()}
 
 
-def _sandbox_failure(lester: list[str], root: Path, env: dict[str, str]) -> str | None:
+def _sandbox_failure(root: Path, env: dict[str, str]) -> str | None:
     """Why `lester run` cannot make this run in the sandbox (None when it can)."""
     target = root / "sandbox-probe"
     done = subprocess.run(
-        [*lester, "run", str(PIPELINE), "--data-dir", str(root), "--out", str(target)],
+        [*LESTER, "run", str(PIPELINE), "--data-dir", str(root), "--out", str(target)],
         env=env,
         capture_output=True,
         text=True,
