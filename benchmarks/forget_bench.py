@@ -10,7 +10,8 @@ customers who reach the training data:
    re-run's model is printed beside its certified bound (its gradient-norm bound plus the re-run
    model's own, since lbfgs stops at its tolerance too);
 2. from the command line: `lester forget RUN --model-update influence` on the saved run against
-   `lester run`, wall time of each process;
+   `lester run` (in the sandbox; when its default limits cannot hold the run, the failure is
+   printed) and against the same pipeline run and save in a plain process, wall time of each;
 3. memory: the peak resident size of `lester forget` and of `Run.forget` in a process holding the
    loaded run, against the peak of a process that loads the run and holds every artifact.
 """
