@@ -88,6 +88,11 @@ def recover(target: Path) -> bool:
     for stale in target.parent.glob(f".{target.name}.lester-*"):
         if stale.is_dir() and not _alive(stale.name):
             shutil.rmtree(stale, ignore_errors=True)
+    for legacy in target.parent.glob(f".{target.name}.old-*"):
+        # Backups an older Lester left when killed mid-replacement: copies of a run whose rows
+        # were being forgotten.
+        if legacy.is_dir() and not legacy.is_symlink():
+            shutil.rmtree(legacy, ignore_errors=True)
     return completed
 
 

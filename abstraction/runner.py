@@ -36,9 +36,12 @@ def execute(pipeline: Pipeline, data_dir: Path) -> Run:
     X_all = np.asfortranarray(X_all)  # saved column by column, one column per refit
     features = Matrix.of(X_all, [b.stop - b.start for _, _, b in blocks(encoder)])
     model = fit_model(pipeline.make_model(), X_all[train], y_all[train])
+    source_rows = {name: FrameRows(frame) for name, frame in sources.items()}
+    prepared_rows = FrameRows(prepared)
+    _index(source_rows, prepared_rows)
     return complete_run(
-        source_rows={name: FrameRows(frame) for name, frame in sources.items()},
-        prepared_rows=FrameRows(prepared),
+        source_rows=source_rows,
+        prepared_rows=prepared_rows,
         split=split,
         fit_on=fit_on,
         y_all=y_all,
@@ -53,6 +56,15 @@ def execute(pipeline: Pipeline, data_dir: Path) -> Run:
         pipeline_path=str(pipeline.path) if pipeline.path else None,
         data_dir=str(Path(data_dir).resolve()),
     )
+
+
+def _index(sources: dict[str, FrameRows], prepared: FrameRows) -> None:
+    """Build the provenance indexes (source id to rows) once per run: every deletion looks ids
+    up in them and carries them over to the run it makes."""
+    for name, rows in sources.items():
+        rows.index(name)
+    for name in prepared.sources:
+        prepared.index(name)
 
 
 def complete_run(

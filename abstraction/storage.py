@@ -218,15 +218,17 @@ def _write(run: Run, writer: RunWriter, in_place: Path | None) -> None:
             writer.link(rel, run.origin.root / rel, mac)
         return True
 
-    for name, rows in run.source_rows.items():
-        rel = relative("sources", f"{name}.parquet")
-        if not reuse(rel):
-            writer.table(rel, frame_table(rows))
-    writer.table("prepared.parquet", frame_table(run.prepared_rows))
-    writer.table("provenance_train.parquet", _plain_table(run.train_provenance))
-    writer.table("provenance_test.parquet", _plain_table(run.test_provenance))
-    writer.matrix("X_train.npy", run.features.take(run.train_index))
-    writer.matrix("X_test.npy", run.features.take(run.test_index))
+    with ThreadPoolExecutor(1) as background:
+        # The matrix is most of a run's bytes: it is written beside the frames, not after them.
+        matrices = background.submit(_write_matrices, run, writer)
+        for name, rows in run.source_rows.items():
+            rel = relative("sources", f"{name}.parquet")
+            if not reuse(rel):
+                writer.table(rel, frame_table(rows))
+        writer.table("prepared.parquet", frame_table(run.prepared_rows))
+        writer.table("provenance_train.parquet", _plain_table(run.train_provenance))
+        writer.table("provenance_test.parquet", _plain_table(run.test_provenance))
+        matrices.result()
     writer.array("y_train.npy", run.y_train)
     writer.array("y_test.npy", run.y_test)
     for name in ARRAYS:
@@ -240,6 +242,11 @@ def _write(run: Run, writer: RunWriter, in_place: Path | None) -> None:
     lines = audit.sealed(run.audit, writer.key or b"", content)
     writer.data(AUDIT_LOG, audit.encode(lines))
     writer.sign()
+
+
+def _write_matrices(run: Run, writer: RunWriter) -> None:
+    writer.matrix("X_train.npy", run.features.take(run.train_index))
+    writer.matrix("X_test.npy", run.features.take(run.test_index))
 
 
 def _unchanged(run: Run) -> set[str]:

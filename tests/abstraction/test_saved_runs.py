@@ -424,3 +424,17 @@ def test_a_run_made_in_the_sandbox_is_adopted_only_when_its_pickles_are_plain(tm
     trusted = forget(str(evil), "--source", "people", "--ids", str(pid), "--trust-unsigned")
     assert trusted.exit_code == 2 and "may not use" in trusted.output
     assert not marker.exists()
+
+
+def test_backups_an_older_lester_left_behind_are_removed(saved):
+    """Older Lester kept a hidden `.run.old-*` copy when killed between its two renames; the
+    forgotten rows survived in it. The next command that opens the run removes it."""
+    run_dir, run = saved
+    pid = adult_in_training(run)
+    backup = run_dir.parent / f".{run_dir.name}.old-1a2b3c4d"
+    shutil.copytree(run_dir, backup)
+    assert (
+        forget(str(run_dir), "--source", "people", "--ids", str(pid), "--in-place").exit_code == 0
+    )
+    assert not backup.exists()
+    assert files_holding(run_dir.parent, name_of(pid)) == []
