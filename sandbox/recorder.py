@@ -317,8 +317,9 @@ class Recorder:
         info: dict[str, Any] = {"estimator": qualname(estimator), "params": params}
         info.update(self._matrix(X, stem))
         info["y"] = None if y is None else self._save(f"{stem}_y.npy", self._save_labels, y)
-        info["y_shape"] = list(getattr(y, "shape", ())) if y is not None else None
-        info["y_dtype"] = str(getattr(y, "dtype", type(y).__name__)) if y is not None else None
+        labels = None if y is None else self._as_labels(y)
+        info["y_shape"] = None if labels is None else list(labels.shape)
+        info["y_dtype"] = None if labels is None else str(labels.dtype)
         return info
 
     def _matrix(self, X: Any, stem: str) -> dict[str, Any]:
@@ -377,17 +378,20 @@ class Recorder:
 
         np.save(path, array, allow_pickle=False)
 
-    @classmethod
-    def _save_labels(cls, path: Path, values: Any) -> None:
-        """Labels as the estimator sees them: a column vector (n, 1) is raveled, as scikit-learn's
-        `column_or_1d` does."""
+    @staticmethod
+    def _as_labels(values: Any) -> Any:
+        """Labels as the estimator sees them (a list too): a column vector (n, 1) is raveled, as
+        scikit-learn's `column_or_1d` does."""
         import numpy as np
 
         if hasattr(values, "toarray"):
             values = values.toarray()
         array = np.asarray(values)
-        if array.ndim == 2 and array.shape[1] == 1:
-            array = array.ravel()
+        return array.ravel() if array.ndim == 2 and array.shape[1] == 1 else array
+
+    @classmethod
+    def _save_labels(cls, path: Path, values: Any) -> None:
+        array = cls._as_labels(values)
         cls._save_array(path, array if array.dtype.kind in "biuf" else array.astype(str))
 
     @staticmethod
