@@ -12,7 +12,6 @@ sandbox produced (Parquet, JSON): nothing is executed.
 from __future__ import annotations
 
 import ast
-import builtins
 import json
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from lester.abstraction.frame import is_prov_column
 
 from .oracle import definitions as defs
 from .oracle.analysis import Analysis
+from .oracle.api_use import defined_names
 from .oracle.dataflow import dataflow_text
 from .oracle.original import Original, load_original
 from .oracle.report_text import split_text
@@ -152,7 +152,7 @@ def row_contract(analysis: Analysis) -> str:
 def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> str:
     """The original's feature and label lines and the names they read: what the encoders and
     the label will read from the prepared frame."""
-    known = _defined_names(tree)
+    known = defined_names(tree)
     blocks = []
     for stage, reader in (("features", "encoders"), ("label", "label")):
         numbers = sorted(analysis.stages.get(stage, []))
@@ -176,17 +176,6 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         "the key the original uses (for a loop or tuple variable: after the field it holds), "
         "with the values they read before any conversion these lines do."
     )
-
-
-def _defined_names(tree: ast.Module) -> set[str]:
-    """Modules, functions, classes and builtins: names that are not data."""
-    names = set(dir(builtins))
-    for node in tree.body:
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
-        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
-            names.add(node.name)
-    return names
 
 
 def sources_as_read(analysis: Analysis, artifacts: dict[str, str]) -> str:

@@ -427,20 +427,27 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield from _statements(handler.body)
 
 
-def _module_names(tree: ast.Module) -> set[str]:
+def defined_names(tree: ast.Module) -> set[str]:
+    """Modules, functions, classes and builtins a module defines: names that are not data."""
     names = set(dir(builtins))
     for node in tree.body:
         if isinstance(node, ast.Import | ast.ImportFrom):
             names |= {(a.asname or a.name).split(".")[0] for a in node.names}
         elif isinstance(node, ast.FunctionDef | ast.ClassDef):
             names.add(node.name)
-        else:
-            names |= {
-                n.id
-                for n in ast.walk(node)
-                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-            }
     return names
+
+
+def _module_names(tree: ast.Module) -> set[str]:
+    """Every name a module binds at its top level, data included."""
+    stored = {
+        n.id
+        for node in tree.body
+        if not isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.ClassDef)
+        for n in ast.walk(node)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+    return defined_names(tree) | stored
 
 
 def _local_names(node: ast.FunctionDef) -> set[str]:
