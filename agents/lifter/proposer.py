@@ -25,6 +25,7 @@ from . import codegen
 from .prepare import Lifter, PreparePlan, Unsupported, lift_prepare, source_specs
 from .synthesis.features import synthesize_features
 from .synthesis.label import synthesize_label
+from .synthesis.recorded import recorded_encoders
 from .synthesis.types import DerivedColumn, Hints
 from .trace_blocks import Gap, encoder_body, unique_names
 from .trace_code import imported_names
@@ -252,7 +253,11 @@ class OfflineLifter:
     def _hints(self) -> Hints:
         tree = static.parse(self.source)
         names = {static.dotted(c.func).rsplit(".", 1)[-1] for c in static.calls(tree)}
-        return Hints(constants=list(self.analysis.constants.values()), keywords=names)
+        return Hints(
+            constants=list(self.analysis.constants.values()),
+            keywords=names,
+            encoders=recorded_encoders(self.analysis.dataflow),
+        )
 
 
 def _stratified_rows(prepared: pd.DataFrame, y: np.ndarray, split: lt.Split) -> np.ndarray:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from lester.abstraction.features import dense
 
 from .types import BOTH_MODES, DerivedColumn, Hints, Mode
 
@@ -35,25 +36,34 @@ SKLEARN_MODULES = {
 }
 
 
-def sklearn_namespace() -> dict[str, Any]:
-    """The names constructor texts may use: the scikit-learn classes above and NumPy."""
+LIBRARIES = ("sklearn.", "lester.")  # the only modules a constructor's classes come from
+
+
+def sklearn_namespace(extra: dict[str, str] | None = None) -> dict[str, Any]:
+    """The names constructor texts may use: the scikit-learn classes above, those of the script's
+    recorded encoders (`extra`, library modules only) and NumPy."""
     import importlib
 
+    known = _classes(extra)
     classes = {
-        name: getattr(importlib.import_module(module), name)
-        for name, module in SKLEARN_MODULES.items()
+        name: getattr(importlib.import_module(module), name) for name, module in known.items()
     }
     return {**classes, "np": np}
 
 
-def imports_for(codes: list[str]) -> list[str]:
+def imports_for(codes: list[str], extra: dict[str, str] | None = None) -> list[str]:
     """The import lines the constructor texts `codes` need, grouped by module."""
-    used = {name for name in SKLEARN_MODULES if any(re.search(rf"\b{name}\(", c) for c in codes)}
-    modules = sorted({SKLEARN_MODULES[name] for name in used})
+    known = _classes(extra)
+    used = {name for name in known if any(re.search(rf"\b{name}\(", c) for c in codes)}
+    modules = sorted({known[name] for name in used})
     return [
-        f"from {m} import {', '.join(sorted(n for n in used if SKLEARN_MODULES[n] == m))}"
-        for m in modules
+        f"from {m} import {', '.join(sorted(n for n in used if known[n] == m))}" for m in modules
     ]
+
+
+def _classes(extra: dict[str, str] | None) -> dict[str, str]:
+    chosen = {n: m for n, m in (extra or {}).items() if m.startswith(LIBRARIES)}
+    return {**chosen, **SKLEARN_MODULES}
 
 
 class Context:
@@ -76,6 +86,7 @@ class Context:
         if len(self.rows) != len(self.X):
             raise ValueError(f"X has {len(self.X)} rows but `rows` selects {len(self.rows)}")
         self.hints = hints or Hints()
+        self.classes = self.hints.classes()
         self.rtol, self.atol = tol
         identity = len(self.rows) == n_all and bool((self.rows == np.arange(n_all)).all())
         self.mode_groups: list[frozenset[Mode]] = (
@@ -159,3 +170,13 @@ class Context:
 
     def block(self, start: int, stop: int) -> np.ndarray:
         return self.X[:, start:stop]
+
+    def build(self, entries: list[str]) -> Any:
+        """The ColumnTransformer of these entry texts, built from the texts themselves."""
+        return eval(f"ColumnTransformer([{', '.join(entries)}])", sklearn_namespace(self.classes))
+
+    def fit_transform(self, encoder: Any, data: pd.DataFrame, modes: frozenset[Mode]) -> np.ndarray:
+        """X's rows of the encoder's output when fitted under `modes`, in one pass over the data."""
+        fit_rows = self.fit_rows(modes)
+        out = dense(encoder.fit_transform(data.iloc[fit_rows]))
+        return out if fit_rows is self.rows else out[self.rows]

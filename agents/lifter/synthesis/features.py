@@ -9,6 +9,9 @@ The search is greedy from X's first column to its last: at each position the rul
 blocks starting there, simplest first, and the first one that the real scikit-learn transformer
 reproduces is kept. Each rule lifts an idiom, never a particular data set:
 
+- recorded (synthesis_recorded): the script's own fitted scikit-learn transformer, its class and
+  parameters as the tracer recorded them, on the prepared column(s) that reproduce its input
+  (first: the script named its encoder, which beats any guess);
 - vector: a column holding a float vector per row (a helper's per-row feature vector), stacked
   (first: a whole vector matching is a strong sign, where a 0/1 entry alone could pass as numeric);
 
@@ -46,7 +49,6 @@ from .context import (
     NAMESPACE,
     Context,
     imports_for,
-    sklearn_namespace,
 )
 from .label import synthesize_label
 from .numeric import (
@@ -55,6 +57,7 @@ from .numeric import (
     numeric_values,
     vector_candidates,
 )
+from .recorded import describe_recorded, recorded_candidates
 from .text import describe_text, text_candidates
 from .types import (
     BOTH_MODES,
@@ -79,6 +82,7 @@ __all__ = [
 
 Rule = Callable[[Context, int], Iterator[Candidate]]
 RULES: list[tuple[str, Rule]] = [
+    ("recorded", recorded_candidates),
     ("vector", vector_candidates),
     ("numeric", numeric_candidates),
     ("one-hot", onehot_candidates),
@@ -162,12 +166,12 @@ def _verify_block(ctx: Context, candidate: Candidate, modes: frozenset[Mode]) ->
     ok: set[Mode] = set()
     for group in groups:
         try:
-            encoder = _build([spec])
+            encoder = _build(ctx, [spec])
             if is_stateless(encoder.transformers[0][1]):
                 rows, expected = ctx.rows[ctx.sample], target[ctx.sample]
                 out = dense(encoder.fit_transform(data.iloc[rows]))
             else:
-                out, expected = _fit_transform(ctx, encoder, data, group), target
+                out, expected = ctx.fit_transform(encoder, data, group), target
         except Exception:
             continue
         if out.dtype.kind == "f" and ctx.close(out, expected):
@@ -175,16 +179,8 @@ def _verify_block(ctx: Context, candidate: Candidate, modes: frozenset[Mode]) ->
     return frozenset(ok)
 
 
-def _fit_transform(ctx: Context, encoder, data: pd.DataFrame, modes: frozenset[Mode]) -> np.ndarray:
-    """X's rows of the encoder's output when fitted under `modes`, in one pass over the data."""
-    fit_rows = ctx.fit_rows(modes)
-    out = dense(encoder.fit_transform(data.iloc[fit_rows]))
-    return out if fit_rows is ctx.rows else out[ctx.rows]
-
-
-def _build(specs: list[TransformerSpec]):
-    entries = ", ".join(s.entry_code() for s in specs)
-    return eval(f"ColumnTransformer([{entries}])", sklearn_namespace())
+def _build(ctx: Context, specs: list[TransformerSpec]):
+    return ctx.build([s.entry_code() for s in specs])
 
 
 def _plan(
@@ -202,7 +198,7 @@ def _plan(
         fit_on="train" if "train" in feasible else "all",
         derived=derived,
         transformers=specs,
-        imports=imports_for(["ColumnTransformer(", *(s.code for s in specs)]),
+        imports=imports_for(["ColumnTransformer(", *(s.code for s in specs)], ctx.classes),
         unmatched=unmatched,
         trail=trail,
     )
@@ -270,7 +266,7 @@ def _verify_plan(ctx: Context, plan: FeaturePlan) -> None:
     try:
         for d in plan.derived:
             data[d.name] = eval(d.expression, dict(NAMESPACE), {"s": data[d.column]})
-        out = _fit_transform(ctx, _build(plan.transformers), data, frozenset({plan.fit_on}))
+        out = ctx.fit_transform(_build(ctx, plan.transformers), data, frozenset({plan.fit_on}))
     except Exception as exc:
         plan.matched = False
         plan.trail.append(f"whole plan failed to run: {type(exc).__name__}: {exc}")
@@ -288,24 +284,64 @@ def _verify_plan(ctx: Context, plan: FeaturePlan) -> None:
 
 
 def _describe(ctx: Context, start: int, stop: int) -> str:
-    """A one-line description of unmatched columns, precise enough to act on."""
-    text = describe_text(ctx, start, stop) if stop - start > 1 else None
-    if text:
-        return text
-    column = ctx.X[:, start]
+    """A one-line description of unmatched columns, precise enough to act on: what the columns
+    are (a repair told "a category indicator" goes looking for a category that is not there)."""
     span = f"X[{start}:{stop}]"
+    own = describe_recorded(ctx, start, stop)
+    text = describe_text(ctx, start, stop) if stop - start > 1 else None
+    if text or stop - start > 1:
+        found = text or f"{span}: {_block_description(ctx.block(start, stop))}"
+        return f"{found}; {own}" if own else found
+    column = ctx.X[:, start]
     if not column.any():
-        return (
+        found = (
             f"{span}: all-zero column, likely a one-hot category absent from these rows; "
             "it can only be named from the script (hints)"
         )
-    if column.min() == column.max():
-        return (
+    elif column.min() == column.max():
+        found = (
             f"{span}: constant {column[0]:.4g} (an intercept column?); no prepared column gives it"
         )
-    if ((column == 0) | (column == 1)).all():
-        return f"{span}: 0/1 column ({column.mean():.0%} ones) that indicates no category found"
-    return f"{span}: {_numeric_description(ctx, column)}"
+    elif ((column == 0) | (column == 1)).all():
+        found = (
+            f"{span}: 0/1 column ({column.mean():.0%} ones) that is not the indicator of any "
+            "category or 0/1 value of a prepared column"
+        )
+    else:
+        found = f"{span}: {_numeric_description(ctx, column)}"
+    return f"{found}; {own}" if own else found
+
+
+def _block_description(block: np.ndarray) -> str:
+    """Several columns at once: how many of each kind, and what their rows look like."""
+    with np.errstate(invalid="ignore"):
+        finite = np.where(np.isnan(block), 0.0, block)
+        zero = ~finite.any(axis=0)
+        constant = (finite == finite[0]).all(axis=0) & ~zero
+        binary = ((finite == 0) | (finite == 1)).all(axis=0) & ~zero & ~constant
+        whole = (finite == np.round(finite)).all(axis=0) & (finite >= 0).all(axis=0)
+        counts = whole & ~zero & ~constant & ~binary
+    kinds = [
+        (int(binary.sum()), "0/1"),
+        (int(counts.sum()), f"non-negative integer counts (up to {finite.max(initial=0):.4g})"),
+        (int(zero.sum()), "all-zero"),
+        (int(constant.sum()), "constant"),
+    ]
+    kinds.append((block.shape[1] - sum(n for n, _ in kinds), "other numbers"))
+    parts = ", ".join(f"{n} {what}" for n, what in kinds if n)
+    sums = finite.sum(axis=1)
+    shape = f"{(finite != 0).mean():.0%} of cells nonzero, row sums {sums.min():.4g} to {sums.max():.4g}"
+    if np.isnan(block).any():
+        shape += f", {np.isnan(block).mean():.0%} missing"
+    return f"{block.shape[1]} columns: {parts}; {shape}{_block_pattern(finite, sums, whole)}"
+
+
+def _block_pattern(block: np.ndarray, sums: np.ndarray, whole: np.ndarray) -> str:
+    if whole.all() and (sums == 1).all():
+        return " (one 1 per row: a one-hot block whose categories no prepared column gives)"
+    if whole.all():
+        return " (counts per row: a bag of words, or counts of values, that no tried setting gives)"
+    return ""
 
 
 def _numeric_description(ctx: Context, column: np.ndarray) -> str:

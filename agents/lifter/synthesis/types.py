@@ -14,18 +14,39 @@ Mode = str  # a fit mode: "train" (encoders fitted on the training rows) or "all
 BOTH_MODES: frozenset[Mode] = frozenset({"train", "all"})
 
 
+@dataclass(frozen=True)
+class RecordedEncoder:
+    """A transformer the script fitted itself: its constructor (class and the parameters that
+    differ from the defaults, constants only), the first values it was fitted on (`sample`:
+    scalars when it was given one column of texts, rows otherwise; empty when not recorded) and
+    the column names it was given (a frame's or a Series'), when it was given pandas data."""
+
+    code: str
+    classes: dict[str, str]  # class name -> module, for the constructor's namespace and imports
+    sample: tuple[Any, ...] = ()
+    columns: tuple[str, ...] = ()
+    one_column: bool = False
+    line: int | None = None
+
+
 @dataclass
 class Hints:
     """Static facts from the original script; they order and seed the search, never gate it.
 
     `constants` are literals of the script after evaluation (numbers, strings, lists, dicts such as a
     category index `{'DE': 0, 'FR': 1}` or bin edges), `keywords` the idioms seen (e.g.
-    "murmurhash3_32", "log1p", "split()"), `columns` the prepared columns the feature code touches.
+    "murmurhash3_32", "log1p", "split()"), `columns` the prepared columns the feature code touches,
+    `encoders` the script's own fitted scikit-learn transformers as the tracer recorded them.
     """
 
     constants: list[Any] = field(default_factory=list)
     keywords: set[str] = field(default_factory=set)
     columns: list[str] = field(default_factory=list)
+    encoders: list[RecordedEncoder] = field(default_factory=list)
+
+    def classes(self) -> dict[str, str]:
+        """Class name -> module of every class the recorded encoders' constructors name."""
+        return {name: module for e in self.encoders for name, module in e.classes.items()}
 
     def numbers(self) -> list[float]:
         """Numeric scalars, in script order, without duplicates."""

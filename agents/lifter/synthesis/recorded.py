@@ -1,0 +1,214 @@
+"""Blocks made by the script's own scikit-learn transformers (idiom: the script fits its encoder).
+
+A script that fits a `CountVectorizer(token_pattern=...)`, a `OneHotEncoder`, a scaler, a
+`Pipeline` or a `ColumnTransformer` itself has said which encoder it wants; re-synthesizing that
+block from X guesses what the script states, and fails on any parameter the search does not try.
+The tracer records each such transformer's class and parameters and what it was given (a list of
+texts or rows from a loop, a frame, a Series), whether or not the rest of the dataflow could be
+lifted. This rule puts that transformer, as recorded, on the prepared column(s) that reproduce its
+input: the columns named by the frame or Series it received, else those whose values agree with
+the first values it was fitted on (texts compared without surrounding whitespace, which a line
+read keeps and a table read drops), else, for a transformer of one column of texts, every text
+column. The real transformer decides, fitted on the training or on all rows, like every other
+candidate; only constant parameters are taken (a function parameter would be the script's code,
+which never runs on the host).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from ...oracle.dataflow import Undecodable, ancestors, decode
+from ..syntax import Unsupported
+from ..trace_code import estimator_code
+from .context import Context
+from .numeric import is_string_column
+from .types import Candidate, Mode, RecordedEncoder, TransformerSpec
+
+FITS = ("sklearn.fit_transform", "sklearn.fit")
+TEXT_MODULE = "sklearn.feature_extraction.text"
+MAX_ENCODERS = 12
+SAMPLE = 200  # recorded input values compared with a column
+
+
+def recorded_encoders(dag: dict[str, Any] | None) -> list[RecordedEncoder]:
+    """The transformers the script fitted (not the model), those behind the final fit's X first."""
+    if not dag or not dag.get("nodes"):
+        return []
+    nodes = dag["nodes"]
+    behind = {nodes[i].get("estimator_id") for i in ancestors(dag, [dag.get("X")])}
+    fits = [n for n in nodes if n.get("op") in FITS and n.get("estimator") and not n.get("model")]
+    fits.sort(key=lambda n: n.get("estimator_id") not in behind)  # stable: script order kept
+    found: dict[tuple[Any, ...], RecordedEncoder] = {}
+    for node in fits:
+        encoder = _encoder(node, nodes)
+        if encoder is not None:
+            found.setdefault((encoder.code, encoder.columns, repr(encoder.sample[:5])), encoder)
+    return list(found.values())[:MAX_ENCODERS]
+
+
+class _ConstantsOnly:
+    """Stands in for the script's functions: a parameter that is one gives no encoder here."""
+
+    def code(self, encoded: Any) -> str:
+        raise Unsupported(None, "a transformer with a function parameter")
+
+
+def _encoder(node: dict[str, Any], nodes: list[dict[str, Any]]) -> RecordedEncoder | None:
+    imports: dict[str, str] = {}
+    try:
+        code = estimator_code(node["estimator"], _ConstantsOnly(), imports)  # type: ignore[arg-type]
+    except Unsupported:
+        return None
+    classes = {name: line.split()[1] for name, line in imports.items()}
+    text = str(node["estimator"].get("class", "")).startswith(TEXT_MODULE)
+    given = node.get("X")
+    line = node.get("line")
+    if isinstance(given, dict) and isinstance(given.get("ref"), int) and given["ref"] < len(nodes):
+        out = nodes[given["ref"]].get("out") or {}
+        if out.get("kind") == "series" and out.get("name") is not None:
+            return RecordedEncoder(code, classes, (), (str(out["name"]),), True, line)
+        columns = tuple(str(c) for c in out.get("columns") or [])
+        return RecordedEncoder(code, classes, (), columns, text, line)
+    sample = _sample(given)
+    one_column = bool(sample) and all(isinstance(v, str) for v in sample)
+    rows = bool(sample) and all(isinstance(v, list | tuple) for v in sample)
+    if not (one_column or rows or text):
+        return None
+    return RecordedEncoder(code, classes, tuple(sample), (), one_column or text, line)
+
+
+def _sample(given: Any) -> list[Any]:
+    """The first recorded input values (a list or tuple of texts or rows), decoded."""
+    items = given.get("tuple") if isinstance(given, dict) else given
+    if not isinstance(items, list):
+        return []
+    out = []
+    for item in items[:SAMPLE]:
+        try:
+            out.append(decode(item))
+        except Undecodable:
+            return out
+    return out
+
+
+def recorded_candidates(ctx: Context, pos: int) -> Iterator[Candidate]:
+    """Each recorded transformer, on each column choice, whose output is X's block at `pos`."""
+    for index, encoder in enumerate(ctx.hints.encoders):
+        for columns in _choices(ctx, index, encoder):
+            modes: set[Mode] = set()
+            width = 0
+            for group in ctx.mode_groups:
+                out = _output(ctx, index, columns, group)
+                if out is None or pos + out.shape[1] > ctx.width or out.shape[1] == 0:
+                    continue
+                block = ctx.X[:, pos : pos + out.shape[1]]
+                sample = ctx.sample
+                if ctx.close(out[sample], block[sample]) and ctx.close(out, block):
+                    modes |= group
+                    width = out.shape[1]
+            if modes:
+                name = columns if isinstance(columns, str) else _name(columns)
+                spec = TransformerSpec(name, encoder.code, columns, pos, pos + width)
+                rule = f"recorded {encoder.code.split('(', 1)[0]} (line {encoder.line})"
+                yield Candidate(rule, spec, frozenset(modes))
+
+
+def _name(columns: list[str]) -> str:
+    return "_".join(columns) if len(columns) <= 3 else f"{columns[0]}_to_{columns[-1]}"
+
+
+def _output(
+    ctx: Context, index: int, columns: str | list[str], modes: frozenset[Mode]
+) -> np.ndarray | None:
+    """X's rows of the recorded transformer's output on `columns` (None where it fails)."""
+
+    def compute() -> np.ndarray | None:
+        code = ctx.hints.encoders[index].code
+        names = [columns] if isinstance(columns, str) else columns
+        try:
+            encoder = ctx.build([TransformerSpec("recorded", code, columns, 0, 0).entry_code()])
+            out = ctx.fit_transform(encoder, ctx.frame(names), modes)
+        except Exception:  # the transformer refuses these columns: not its input
+            return None
+        return out if out.dtype.kind == "f" else None
+
+    key = ("recorded output", index, str(columns), modes)
+    return ctx.cached(key, compute)
+
+
+def _choices(ctx: Context, index: int, encoder: RecordedEncoder) -> list[str | list[str]]:
+    return ctx.cached(("recorded columns", index), lambda: _columns_for(ctx, encoder))
+
+
+def _columns_for(ctx: Context, encoder: RecordedEncoder) -> list[str | list[str]]:
+    """Where the transformer's input is among the prepared columns, most likely first."""
+    names = ctx.columns()
+    if encoder.columns:
+        if not set(encoder.columns) <= set(names):
+            return []
+        return [encoder.columns[0]] if encoder.one_column else [list(encoder.columns)]
+    if encoder.one_column:
+        texts = [c for c in names if is_string_column(ctx.prepared[c])]
+        agreeing = sorted(texts, key=lambda c: -_agreement(ctx, encoder.sample, c))
+        return list(agreeing)
+    width = len(encoder.sample[0]) if encoder.sample else 0
+    if width == 0 or any(len(row) != width for row in encoder.sample):
+        return []
+    chosen = []
+    for j in range(width):
+        values = [row[j] for row in encoder.sample]
+        best = max(names, key=lambda c: _agreement(ctx, values, c))
+        if 2 * _agreement(ctx, values, best) <= len(values):
+            return []
+        chosen.append(best)
+    return [chosen]
+
+
+def _agreement(ctx: Context, values: tuple[Any, ...] | list[Any], column: str) -> int:
+    """How many of the recorded values the column holds at the rows of a fit, in order."""
+    if not values:
+        return 0
+    series = ctx.prepared[column]
+    best = 0
+    for group in ctx.mode_groups:
+        rows = ctx.fit_rows(group)[: len(values)]
+        held = series.iloc[rows].tolist()
+        best = max(best, sum(_same(a, b) for a, b in zip(values, held, strict=False)))
+    return best
+
+
+def _same(recorded: Any, held: Any) -> bool:
+    if isinstance(recorded, str) and isinstance(held, str):
+        return recorded.strip() == held.strip()
+    if isinstance(recorded, int | float) and isinstance(held, int | float | np.number):
+        return bool(np.isclose(float(recorded), float(held), equal_nan=True))
+    return type(recorded) is type(held) and recorded == held
+
+
+def describe_recorded(ctx: Context, start: int, stop: int) -> str | None:
+    """What the script's own transformers give where X's columns were not reproduced."""
+    notes = []
+    for index, encoder in enumerate(ctx.hints.encoders):
+        choices = _choices(ctx, index, encoder)
+        if not choices:
+            notes.append(
+                f"no prepared column holds the input of the script's own {encoder.code} "
+                f"(line {encoder.line})"
+            )
+            continue
+        for columns in choices:
+            widths = {
+                out.shape[1]
+                for group in ctx.mode_groups
+                if (out := _output(ctx, index, columns, group)) is not None
+            }
+            if stop - start in widths:
+                notes.append(
+                    f"the script's own {encoder.code} (line {encoder.line}) on {columns!r} gives "
+                    f"{stop - start} columns, other values"
+                )
+    return "; ".join(notes[:3]) or None
