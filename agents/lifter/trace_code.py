@@ -164,8 +164,9 @@ def _defaults(module: str, name: str) -> dict[str, str]:
     out = {}
     for parameter in parameters:
         value = parameter.default
-        if value is None or isinstance(value, bool | int | float | str):
-            out[parameter.name] = value_code(value)
+        scalars = isinstance(value, tuple) and all(isinstance(v, int | float) for v in value)
+        if value is None or isinstance(value, bool | int | float | str) or scalars:
+            out[parameter.name] = value_code(value)  # ngram_range=(1, 1) is a default too
         elif isinstance(value, type):  # dtype=np.float64
             module = "np." if value.__module__ == "numpy" else ""
             out[parameter.name] = f"{module}{value.__name__}"

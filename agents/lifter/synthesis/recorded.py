@@ -8,8 +8,8 @@ texts or rows from a loop, a frame, a Series), whether or not the rest of the da
 lifted. This rule puts that transformer, as recorded, on the prepared column(s) that reproduce its
 input: the columns named by the frame or Series it received, else those whose values agree with
 the first values it was fitted on (texts compared without surrounding whitespace, which a line
-read keeps and a table read drops), else, for a transformer of one column of texts, every text
-column. The real transformer decides, fitted on the training or on all rows, like every other
+read keeps and a table read drops), else, for a transformer of one column of texts whose input
+no column holds (texts the script changed first), every text column. The real transformer decides, fitted on the training or on all rows, like every other
 candidate; only constant parameters are taken (a function parameter would be the script's code,
 which never runs on the host).
 """
@@ -153,8 +153,10 @@ def _columns_for(ctx: Context, encoder: RecordedEncoder) -> list[str | list[str]
         return [encoder.columns[0]] if encoder.one_column else [list(encoder.columns)]
     if encoder.one_column:
         texts = [c for c in names if is_string_column(ctx.prepared[c])]
-        agreeing = sorted(texts, key=lambda c: -_agreement(ctx, encoder.sample, c))
-        return list(agreeing)
+        agreeing = [
+            c for c in texts if 2 * _agreement(ctx, encoder.sample, c) > len(encoder.sample)
+        ]
+        return sorted(agreeing, key=lambda c: -_agreement(ctx, encoder.sample, c)) or texts
     width = len(encoder.sample[0]) if encoder.sample else 0
     if width == 0 or any(len(row) != width for row in encoder.sample):
         return []
@@ -190,25 +192,19 @@ def _same(recorded: Any, held: Any) -> bool:
 
 
 def describe_recorded(ctx: Context, start: int, stop: int) -> str | None:
-    """What the script's own transformers give where X's columns were not reproduced."""
+    """What the script's own transformers give where X's columns were not reproduced: the
+    width they give on their likeliest input, or that no prepared column holds that input."""
     notes = []
     for index, encoder in enumerate(ctx.hints.encoders):
+        own = f"the script's own {encoder.code} (line {encoder.line})"
         choices = _choices(ctx, index, encoder)
         if not choices:
-            notes.append(
-                f"no prepared column holds the input of the script's own {encoder.code} "
-                f"(line {encoder.line})"
-            )
+            notes.append(f"no prepared column holds the input of {own}")
             continue
         for columns in choices:
-            widths = {
-                out.shape[1]
-                for group in ctx.mode_groups
-                if (out := _output(ctx, index, columns, group)) is not None
-            }
-            if stop - start in widths:
-                notes.append(
-                    f"the script's own {encoder.code} (line {encoder.line}) on {columns!r} gives "
-                    f"{stop - start} columns, other values"
-                )
+            outputs = [_output(ctx, index, columns, group) for group in ctx.mode_groups]
+            widths = sorted({out.shape[1] for out in outputs if out is not None})
+            if widths and (stop - start in widths or columns is choices[0]):
+                shown = "/".join(map(str, widths))
+                notes.append(f"{own} on {columns!r} gives {shown} columns, not these values")
     return "; ".join(notes[:3]) or None
