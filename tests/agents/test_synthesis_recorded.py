@@ -194,3 +194,26 @@ def test_each_recorded_transformer_goes_to_the_column_its_input_came_from():
         ("CountVectorizer", "body"),
         ("OneHotEncoder", ["kind"]),  # not the vectorizer on the one-word column
     ]
+
+
+def test_what_would_reach_outside_the_data_on_the_host_is_no_encoder(tmp_path):
+    """The trace is untrusted: a class name that is no estimator, a Pipeline caching pickles in
+    a folder and a vectorizer opening the files its texts name are never built on the host."""
+    texts = ["a b", "c d"]
+    loader = fit_node(0, CountVectorizer(), texts)
+    loader["estimator"] = {
+        "class": "sklearn.datasets.load_files",
+        "params": {"container_path": "/"},
+    }
+    cached = make_pipeline(StandardScaler(), memory=str(tmp_path))
+    nodes = [
+        loader,
+        fit_node(1, cached, [[1.0], [2.0]]),
+        fit_node(2, CountVectorizer(input="filename"), texts),
+        fit_node(3, make_pipeline(StandardScaler()), [[1.0], [2.0]]),
+    ]
+
+    found = recorded_encoders({"nodes": nodes})
+
+    assert [e.code.split("(")[0] for e in found] == ["Pipeline"]
+    assert "memory" not in found[0].code

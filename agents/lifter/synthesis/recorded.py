@@ -59,11 +59,15 @@ class _ConstantsOnly:
 
 def _encoder(node: dict[str, Any], nodes: list[dict[str, Any]]) -> RecordedEncoder | None:
     imports: dict[str, str] = {}
+    if not _host_safe({"estimator": node["estimator"]}):
+        return None
     try:
         code = estimator_code(node["estimator"], _ConstantsOnly(), imports)  # type: ignore[arg-type]
     except Unsupported:
         return None
     classes = {name: line.split()[1] for name, line in imports.items()}
+    if not all(_is_estimator_class(module, name) for name, module in classes.items()):
+        return None
     text = str(node["estimator"].get("class", "")).startswith(TEXT_MODULE)
     given = node.get("X")
     line = node.get("line")
@@ -79,6 +83,41 @@ def _encoder(node: dict[str, Any], nodes: list[dict[str, Any]]) -> RecordedEncod
     if not (one_column or rows or text):
         return None
     return RecordedEncoder(code, classes, tuple(sample), (), one_column or text, line)
+
+
+def _host_safe(described: Any) -> bool:
+    """Whether the recorded estimator, nested ones included, may be fitted on the host: the trace
+    is untrusted, and two parameters reach outside the data (a Pipeline's `memory` caches and
+    reloads pickles in a folder; a vectorizer's `input` opens the files its texts name)."""
+    if isinstance(described, list):
+        return all(_host_safe(v) for v in described)
+    if not isinstance(described, dict):
+        return True
+    if "estimator" in described:
+        described = described["estimator"]
+        params = described.get("params") if isinstance(described, dict) else None
+        if not isinstance(params, dict):
+            return False
+        if params.get("memory") is not None or params.get("input", "content") != "content":
+            return False
+        return _host_safe(list(params.values()))
+    return all(_host_safe(v) for v in described.values())
+
+
+def _is_estimator_class(module: str, name: str) -> bool:
+    """Only scikit-learn estimators (and Lester's) are built, never another library callable
+    that the recorded class name might point at."""
+    import importlib
+
+    from sklearn.base import BaseEstimator
+
+    if not module.startswith(("sklearn.", "lester.")):
+        return False
+    try:
+        found = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return False
+    return isinstance(found, type) and issubclass(found, BaseEstimator)
 
 
 def _sample(given: Any) -> list[Any]:
