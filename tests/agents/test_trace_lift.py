@@ -51,7 +51,9 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def plan_for(folder: Path, code: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+def plan_for(
+    folder: Path, code: str, monkeypatch: pytest.MonkeyPatch, split: dict | None = None
+) -> Any:
     """Trace the script here, build the analysis facts the lifter reads, and lift."""
     script = folder / "script.py"
     script.write_text(textwrap.dedent(code))
@@ -67,7 +69,7 @@ def plan_for(folder: Path, code: str, monkeypatch: pytest.MonkeyPatch) -> Any:
         reports.append(report)
     fit = trace["fits"][-1]
     model = SimpleNamespace(X_shape=fit["X_shape"])
-    analysis = SimpleNamespace(dataflow=dag, split=None, model=model)
+    analysis = SimpleNamespace(dataflow=dag, split=split, model=model)
     source = script.read_text()
     files = {s.path: s.name for s in source_specs(reports)}
     return trace_plan(analysis, source, files, Lifter(source, reports, set()).globals)
@@ -110,6 +112,37 @@ def test_filters_fills_group_values_joins_and_dummies(folder, monkeypatch):
     )
     assert plan.label == "data['score']"
     assert plan.lines == [5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
+
+
+HAND_HEADER = """
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+np.random.seed(5)
+raw = pd.read_csv("grid.csv", header=None)
+table = pd.DataFrame(data=raw.loc[1:, 1:])
+table.columns = raw.loc[0, 1:]
+rest = np.array(table)
+for _ in range(10):
+    rest = np.delete(rest, np.random.randint(len(rest)), 0)
+kept = pd.DataFrame(data=rest, columns=table.columns)
+LogisticRegression().fit(kept.drop("flag", axis=1), kept.flag.astype(int))
+"""
+
+
+def test_a_header_rebuilt_from_the_first_row_and_rows_deleted_by_position(folder, monkeypatch):
+    rows = [["", "size", "flag"]] + [[str(i), str(i * 3 % 7), str(i % 2)] for i in range(40)]
+    (folder / "grid.csv").write_text("\n".join(",".join(r) for r in rows) + "\n")
+    replayed = {"function": "deletion_split", "args": {"n_test": 10, "random_state": 5}}
+    plan = plan_for(folder, HAND_HEADER, monkeypatch, replayed)
+    code = "\n".join(plan.body)
+    assert "grid.filter(lambda d: (np.arange(len(d)) >= 1)).select(['1', '2'])" in code
+    assert "rename({'1': 'size', '2': 'flag'})" in code
+    assert "'passthrough', ['size']" in plan.encoder
+    assert plan.label == "data['flag'].astype(int)"
+    with pytest.raises(Unsupported, match="no lt split replays"):
+        plan_for(folder, HAND_HEADER, monkeypatch)
 
 
 def test_the_originals_transformers_go_into_the_encoder(folder, monkeypatch):
