@@ -318,13 +318,16 @@ class Graph:
     def values_frame(self, node: Node) -> Node | None:
         """For `pd.DataFrame(values, columns=...)`: the frame whose rows and values (its columns
         by position) `values` holds: the frame itself, or an array made from it."""
-        if node.op != "pd.DataFrame" or set(node.kwargs) - {"data", "columns"} or node.args:
+        if node.op != "pd.DataFrame" or set(node.kwargs) - {"data", "columns"} or node.args[1:]:
             return None
-        data = ref(node.kwargs.get("data"))
+        data = ref(node.arg(0, "data"))
+        direct = True  # a frame given as it is: pandas picks `columns` by name, not position
         while data is not None:
             found = self.nodes[data]
             if found.kind == "frame":
-                return found if len(found.columns) == len(node.columns) else None
+                same = found.columns == node.columns if direct else True
+                return found if same and len(found.columns) == len(node.columns) else None
+            direct = False
             moves = found.id in self.split_parts or found.op in EXITS
             data = found.inputs[0] if moves and found.inputs else None
         return None
