@@ -17,6 +17,7 @@ import pytest
 from lester.agents.lifter.prepare import Lifter
 from lester.agents.lifter.reads import source_specs
 from lester.agents.lifter.syntax import Unsupported
+from lester.agents.lifter.trace_graph import Graph
 from lester.agents.lifter.trace_lift import trace_plan
 from lester.agents.oracle.analysis import SourceReport, _with_reads
 from lester.agents.oracle.dataflow import from_trace
@@ -243,3 +244,30 @@ def test_lester_analyze_shows_the_dataflow_as_text_and_json(tmp_path, docker_dae
     (loans,) = [s for s in report["sources"] if s["path"] == "data/loans.csv"]
     assert loans["reader"] == "read_csv" and loans["options"]["index_col"] == [0]
     assert "n/a" in loans["options"]["na_values"] and "loan_id" not in loans["names"]
+
+
+@pytest.mark.parametrize(
+    ("from_array", "columns", "held"),
+    [
+        (True, ["x", "y"], True),  # an array's columns are named by position
+        (False, None, True),  # the frame as it is
+        (False, ["b", "a"], False),  # pandas picks a frame's columns by name: not a rename
+    ],
+)
+def test_a_frame_rebuilt_from_values_holds_the_values_by_position(from_array, columns, held):
+    frame = {"kind": "frame", "columns": ["a", "b"], "rows": 3, "index": "range"}
+    nodes = [{"id": 0, "op": "pd.read_csv", "inputs": [], "out": frame}]
+    if from_array:
+        array = {"kind": "array", "shape": [3, 2]}
+        nodes.append({"id": 1, "op": "np.array", "inputs": [0], "args": [{"ref": 0}], "out": array})
+    data = len(nodes) - 1
+    kwargs = {"columns": {"index": columns}} if columns else {}
+    made = {**frame, "columns": columns or frame["columns"]}
+    call = {"op": "pd.DataFrame", "inputs": [data], "args": [{"ref": data}], "kwargs": kwargs}
+    nodes.append({"id": data + 1, **call, "out": made})
+    graph = Graph({"nodes": nodes})
+    found = graph.values_frame(graph[data + 1])
+    assert (found is not None) == held
+    if held:
+        assert graph.version(data + 1, made["columns"][0]) == (0, "a")
+        assert graph.rows(data + 1) == 0
