@@ -16,6 +16,7 @@ from lester.abstraction.sources import read_csv, read_json
 from lester.abstraction.splits import (
     Split,
     column_split,
+    deletion_split,
     head_split,
     no_split,
     permutation_split,
@@ -39,6 +40,7 @@ __all__ = [
     "Split",
     "StageError",
     "column_split",
+    "deletion_split",
     "encode",
     "from_pandas",
     "head_split",

@@ -4,7 +4,8 @@ Each split replays the original's own generator on row positions, so with the sa
 selects exactly the rows, in the same order, that the original selected: `random_split` calls
 scikit-learn's `train_test_split`, `permutation_split` NumPy's seeded permutation, `shuffle_split`
 scikit-learn's `shuffle`, `python_shuffle_split` `random.shuffle`, `sample_split` pandas' `sample`
-(whose draw depends only on the row count). The cut-based ones train on the first `n_train`
+(whose draw depends only on the row count), `deletion_split` NumPy's seeded `randint` draws of
+rows deleted one at a time. The cut-based ones train on the first `n_train`
 rows of the shuffled order, as `X[order[:cut]]` does.
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from lester.abstraction.deletion_split import deletion_order
 from lester.abstraction.errors import OperationError
 from sklearn.model_selection import train_test_split
 from sklearn.utils import shuffle as sklearn_shuffle
@@ -72,6 +74,8 @@ class Split:
             order = list(range(len(positions)))
             random.Random(self.random_state).shuffle(order)
             return np.asarray(order, dtype=positions.dtype)
+        if self.kind == "deletion":
+            return deletion_order(len(positions), -int(self.n_train), self.random_state)
         raise OperationError(f"split: unknown kind {self.kind!r}")
 
     def _cut(self, n: int) -> int:
@@ -142,6 +146,12 @@ def shuffle_split(n_train: int | float, random_state: int) -> Split:
 def python_shuffle_split(n_train: int | float, random_state: int) -> Split:
     """As `random.seed(s); random.shuffle(rows); rows[:n_train]` (Python's own generator)."""
     return Split("python_shuffle", n_train=n_train, random_state=random_state)
+
+
+def deletion_split(n_test: int, random_state: int) -> Split:
+    """As `np.random.seed(s)` then, `n_test` times, `r = np.random.randint(len(rest))` and
+    `rest = np.delete(rest, r, 0)`: the rows left train, in their order (see `deletion_split`)."""
+    return Split("deletion", n_train=-n_test, random_state=random_state)
 
 
 def sample_split(

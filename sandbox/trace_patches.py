@@ -512,6 +512,7 @@ def install() -> None:
     if "data" in _phases:
         return
     _phases.add("data")
+    from .trace_deletions import install_deletions
     from .trace_estimators import install_splitters
     from .trace_reads import install_readers
 
@@ -519,6 +520,7 @@ def install() -> None:
     _numpy()
     install_readers(_patch, _function)
     install_splitters(_patch)
+    install_deletions(_patch)
 
 
 def install_models() -> None:

@@ -172,6 +172,10 @@ class Tracer:
         self._weak[key] = ref
         self._ids[key] = node
 
+    def unbind(self, obj: Any) -> None:
+        """Stop following `obj` (its node now describes another object)."""
+        self._forget(id(obj))
+
     def _forget(self, key: int) -> None:
         self._ids.pop(key, None)
         self._weak.pop(key, None)

@@ -21,7 +21,7 @@ from typing import Any
 
 from .syntax import Unsupported
 from .trace_code import Functions, constant_code, estimator_code
-from .trace_graph import Graph, Node, at, ref
+from .trace_graph import EXITS, Graph, Node, at, ref
 
 STACKS = frozenset({"np.hstack", "np.column_stack", "np.concatenate"})
 TRANSFORMS = frozenset({"sklearn.fit_transform", "sklearn.transform"})
@@ -167,20 +167,6 @@ class XBlocks:
                 node_id = node.inputs[0]
             else:
                 return chain
-
-
-EXITS = frozenset(
-    {
-        "DataFrame.values",
-        "DataFrame.to_numpy",
-        "Series.values",
-        "Series.to_numpy",
-        "np.array",
-        "np.asarray",
-        "sparse.toarray",
-        "sparse.todense",
-    }
-)
 
 
 def encoder_entries(

@@ -91,6 +91,9 @@ class FrameLifter(GroupRules, ColumnRules):
             return [i for i in node.inputs if self.graph[i].kind == "frame"]
         if node.op == "pd.get_dummies":
             return [self._base_frame(node.inputs[0])] if node.inputs else []
+        if node.op == "pd.DataFrame":
+            values = self.graph.values_frame(node)
+            return [values.id] if values is not None else []
         group = self.grouping_frame(node)
         if group is not None:
             return [group]
@@ -160,6 +163,10 @@ class FrameLifter(GroupRules, ColumnRules):
             return self._dummies
         if node.owner in ("loc",) and node.method == "__setitem__":
             return self._masked
+        if node.owner in ("loc", "iloc") and node.method == "__getitem__":
+            return self._located
+        if node.op == "pd.DataFrame":
+            return self._from_values
         if node.op == "Series.reset_index":  # a group-by reduced to a Series, now a frame
             return self._reset_index
         if node.owner != "DataFrame":
@@ -243,7 +250,43 @@ class FrameLifter(GroupRules, ColumnRules):
             return self.emit(node, f"{base}.rename({mapping!r})", base)
         raise Unsupported(at(node.line), "reset_index that adds index columns")
 
+    def _from_values(self, node: Node) -> str:
+        """`pd.DataFrame(frame)`, `pd.DataFrame(np.array(frame), columns=names)`: that frame's
+        rows and values, its columns renamed by position (idiom: frame rebuilt from values)."""
+        values = self.graph.values_frame(node)
+        if values is None or values.id not in self.var:
+            raise Unsupported(at(node.line), "a DataFrame built from values no traced frame holds")
+        base = self.var[values.id]
+        mapping = {
+            label(a): label(b) for a, b in zip(values.columns, node.columns, strict=True) if a != b
+        }
+        self.note(node, "frame built from another frame's values (rename)")
+        return self.emit(node, f"{base}.rename({mapping!r})", base) if mapping else base
+
     # ---- selections and filters ---------------------------------------------------------------
+
+    def _located(self, node: Node) -> str:
+        """`df.loc[1:, 1:]`, `df.iloc[:n, [0, 2]]`: rows by position (a filter; `loc` by label
+        on a default index, its stop included) and columns (a select of those it gave)."""
+        key = node.arg(0, "key")
+        parts = key["tuple"] if isinstance(key, dict) and "tuple" in key else [key]
+        frame = self.graph.frame_input(node)
+        if len(parts) > 2 or node.kind != "frame" or frame.out.get("index") != "range":
+            raise Unsupported(at(node.line), f"{node.op} of a frame by {key!r:.60}")
+        base = self.input_var(node)
+        rows = _position_range(parts[0], node.owner == "loc")
+        if rows is None:
+            raise Unsupported(at(node.line), f"{node.op} of rows by {parts[0]!r:.60}")
+        code = base
+        if rows != (None, None):
+            start, stop = rows
+            tests = [f"(np.arange(len(d)) >= {start})"] if start else []
+            tests += [f"(np.arange(len(d)) < {stop})"] if stop is not None else []
+            code = f"{code}.filter(lambda d: {' & '.join(tests)})"
+        if node.columns != frame.columns:
+            code = f"{code}.select({[label(c) for c in node.columns]!r})"
+        self.note(node, f"{node.op} of rows by position and columns (filter, select)")
+        return self.emit(node, code, base)
 
     def _getitem(self, node: Node) -> str:
         key = node.arg(0, "key")
@@ -305,7 +348,7 @@ class FrameLifter(GroupRules, ColumnRules):
 
     def _drop(self, node: Node) -> str:
         frame = self.graph.frame_input(node)
-        dropped = [c for c in frame.columns if c not in node.columns]
+        dropped = [label(c) for c in frame.columns if c not in node.columns]
         if len(node.columns) + len(dropped) != len(frame.columns):
             raise Unsupported(at(node.line), "a drop that is not of columns")
         base = self.input_var(node)
@@ -316,7 +359,9 @@ class FrameLifter(GroupRules, ColumnRules):
         frame = self.graph.frame_input(node)
         if len(frame.columns) != len(node.columns):
             raise Unsupported(at(node.line), f"{node.method} that changes the columns")
-        mapping = {a: b for a, b in zip(frame.columns, node.columns, strict=True) if a != b}
+        mapping = {
+            label(a): label(b) for a, b in zip(frame.columns, node.columns, strict=True) if a != b
+        }
         if frame.id in self.frame_columns:  # the group keys stay as they are
             keys = self.frame_columns[frame.id][: -len(frame.columns) or None]
             self.frame_columns[node.id] = [*keys, *node.columns]
@@ -496,6 +541,22 @@ class FrameLifter(GroupRules, ColumnRules):
         self.note(node, f"{column} = {value_code} where a mask holds (masked assignment)")
         code = f"{base}.project({column!r}, {columns!r}, {function}, vectorized=True{wide})"
         return self.emit(node, code, self.input_var(node))
+
+
+def label(column: Any) -> Any:
+    """A column's name in a Frame, which names the columns pandas numbers by their numbers."""
+    return str(column) if isinstance(column, int) and not isinstance(column, bool) else column
+
+
+def _position_range(encoded: Any, inclusive: bool) -> tuple[int | None, int | None] | None:
+    """(start, stop) of a row slice with non-negative bounds and no step; None for other keys."""
+    if not (isinstance(encoded, dict) and isinstance(encoded.get("slice"), list)):
+        return None
+    start, stop, step = (encoded["slice"] + [None, None, None])[:3]
+    bounds = [b for b in (start, stop) if b is not None]
+    if step not in (None, 1) or not all(isinstance(b, int) and b >= 0 for b in bounds):
+        return None
+    return (start or None, stop + 1 if inclusive and stop is not None else stop)
 
 
 def _decoded(encoded: Any, node: Node) -> Any:

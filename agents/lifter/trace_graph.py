@@ -130,6 +130,19 @@ OPERATORS = {
     "le": "<=", "gt": ">", "ge": ">=",
 }  # fmt: skip
 UNARY = {"neg": "-", "pos": "+", "invert": "~"}
+# Conversions of a frame or series into an array of the same rows.
+EXITS = frozenset(
+    {
+        "DataFrame.values",
+        "DataFrame.to_numpy",
+        "Series.values",
+        "Series.to_numpy",
+        "np.array",
+        "np.asarray",
+        "sparse.toarray",
+        "sparse.todense",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -276,7 +289,9 @@ class Graph:
             return True
         if node.op == "pd.concat":
             return node.constant(1, "axis", 0) in (1, "columns")
-        return node.op == "np.where"
+        if node.op in EXITS:
+            return True
+        return node.op == "np.where" or self.values_frame(node) is not None
 
     def rows(self, node_id: int) -> int:
         """The node whose rows this node has (itself when it made new rows)."""
@@ -291,10 +306,31 @@ class Graph:
     def row_source(self, node: Node) -> Node | None:
         if node.id in self.split_parts:
             split = self.nodes[node.inputs[0]]
+            if node.op == "np.delete":  # rows deleted by position: a split part of its own
+                return split
             return self.nodes[split_input(split, node.raw.get("index", 0))]
         if not self.keeps_rows(node):
             return None
+        if node.op == "pd.DataFrame":
+            return self.nodes[ref(node.arg(0, "data"))]
         return self.frame_input(node)
+
+    def values_frame(self, node: Node) -> Node | None:
+        """For `pd.DataFrame(values, columns=...)`: the frame whose rows and values (its columns
+        by position) `values` holds: the frame itself, or an array made from it."""
+        if node.op != "pd.DataFrame" or set(node.kwargs) - {"data", "columns"} or node.args[1:]:
+            return None
+        data = ref(node.arg(0, "data"))
+        direct = True  # a frame given as it is: pandas picks `columns` by name, not position
+        while data is not None:
+            found = self.nodes[data]
+            if found.kind == "frame":
+                same = found.columns == node.columns if direct else True
+                return found if same and len(found.columns) == len(node.columns) else None
+            direct = False
+            moves = found.id in self.split_parts or found.op in EXITS
+            data = found.inputs[0] if moves and found.inputs else None
+        return None
 
     def version(self, node_id: int, column: Any) -> tuple[int, Any]:
         """(node, column name there) that last set `column`'s values in this frame."""
@@ -305,10 +341,13 @@ class Graph:
 
     def _version(self, node: Node, column: Any) -> tuple[int, Any]:
         source = self.row_source(node)
-        if source is None or source.kind != "frame":
+        if source is None or source.kind != "frame" and node.op != "pd.DataFrame":
             return (node.id, column)
         if node.id not in self.split_parts and column in assigned_columns(self, node):
             return (node.id, column)
+        values = self.values_frame(node)
+        if values is not None and column in node.columns:
+            return self.version(values.id, values.columns[node.columns.index(column)])
         before = renamed_from(self, node, source, column)
         if before is None:
             return (node.id, column)

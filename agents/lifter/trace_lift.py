@@ -74,6 +74,8 @@ class TraceLift:
         self.x_root = self._peel(plain, _x_node(plain, dag, x_shape, rows))
         self.split = _final_split(plain, dag)
         parts = {n.id for n in plain.nodes if n.op == "part" and n.inputs == [self.split]}
+        if self.split is not None and plain[self.split].op == "np.delete":
+            parts = {self.split}  # the rows left after deleting rows by position
         self.graph = Graph(dag, parts if self.split is not None else set())
         self.y_root = self._peel(plain, dag["y"]) if dag.get("y") is not None else None
         self.read_sources = self._sources(sources)
@@ -229,13 +231,15 @@ def _to_float(node: Node) -> bool:
 
 
 def _final_split(graph: Graph, dag: dict[str, Any]) -> int | None:
-    """The latest `train_test_split` whose output the final fit's X was computed from."""
+    """The latest `train_test_split` whose output the final fit's X was computed from, or the
+    latest rows deleted by position (which the analysis' split replays)."""
     behind = ancestors(dag, [dag.get("X")])
     splits = [
         graph[graph[i].inputs[0]].id
         for i in behind
         if graph[i].op == "part" and graph[graph[i].inputs[0]].op in SPLITS
     ]
+    splits += [i for i in behind if graph[i].op == "np.delete"]
     return max(splits) if splits else None
 
 
@@ -249,4 +253,7 @@ def trace_plan(analysis: Any, source: str, sources: dict[str, str], names: set[s
     split = analysis.split or {}
     shape = analysis.model.X_shape if analysis.model else None
     lift = TraceLift(analysis.dataflow or {}, source, sources, names, shape, split.get("rows"))
+    deleted = lift.split is not None and lift.graph[lift.split].op == "np.delete"
+    if deleted and split.get("function") is None:
+        raise Unsupported(None, "rows deleted by position that no lt split replays")
     return lift.plan()

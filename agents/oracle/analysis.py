@@ -176,7 +176,7 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
             f"the final fit's X is not a numeric matrix ({fit.get('X_repr', 'unknown')})"
         )
         return report
-    report.split = row_selection(tree, fit, trace.get("selections") or [])
+    report.split = row_selection(tree, fit, trace.get("selections") or [], report.dataflow)
     report.nondeterminism += _unseeded_estimator(report.model)
     report.stages = static.stage_lines(tree, fit.get("line") or 0)
     report.predictions = trace.get("predicts", [])

@@ -18,8 +18,12 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from . import static
+from lester.abstraction.deletion_split import drawn_positions
 
+from . import static
+from .dataflow import ancestors
+
+SEEDS = frozenset({"np.random.seed", "numpy.random.seed"})
 _CUTS = {
     "numpy.random.permutation": ("permutation_split", "a seeded NumPy permutation cut"),
     "numpy.random.shuffle": ("permutation_split", "a seeded NumPy shuffle then a cut"),
@@ -28,15 +32,19 @@ _CUTS = {
 }
 
 
-def row_selection(tree: ast.Module, fit: dict[str, Any], selections: list[Any]) -> dict | None:
-    """The split of the final fit, from the recorded selections or the fitted matrix's slice."""
+def row_selection(
+    tree: ast.Module, fit: dict[str, Any], selections: list[Any], dag: dict[str, Any] | None = None
+) -> dict | None:
+    """The split of the final fit, from the recorded selections, the rows the dataflow shows
+    deleted, or the fitted matrix's slice."""
     n_fit = (fit.get("X_shape") or [None])[0]
     before = selections[: fit.get("selections_before", len(selections))]
     for record in reversed([r for r in before if isinstance(r, dict)]):
         split = _from_record(record, n_fit)
         if split is not None:
             return {**split, "rows": record["n"]}
-    return _slice_of_x(tree, fit.get("line") or 0, n_fit) or _deleted_rows(tree)
+    deleted = _replayed_deletions(tree, dag, n_fit)
+    return deleted or _slice_of_x(tree, fit.get("line") or 0, n_fit) or _deleted_rows(tree)
 
 
 def _from_record(record: dict[str, Any], n_fit: int | None) -> dict[str, Any] | None:
@@ -125,6 +133,48 @@ def _slice_of_x(tree: ast.Module, fit_line: int, n_fit: int | None) -> dict[str,
             )
             return {**split, "expression": ast.unparse(value)}
     return None
+
+
+def _replayed_deletions(
+    tree: ast.Module, dag: dict[str, Any] | None, n_fit: int | None
+) -> dict[str, Any] | None:
+    """Rows deleted one at a time behind the fit's X (the tracer's folded `np.delete` node) at
+    the positions that NumPy's global generator, seeded as the script seeds it at the top,
+    draws with `randint(len(rest))`: `lt.deletion_split` replays them."""
+    if not dag or dag.get("X") is None:
+        return None
+    nodes = dag["nodes"]
+    for node_id in ancestors(dag, [dag["X"]]):
+        node = nodes[node_id]
+        if node["op"] != "np.delete" or len(node.get("args") or []) != 2:
+            continue
+        source, positions = node["args"]
+        shape = (nodes[source["ref"]].get("out") or {}).get("shape") or [None]
+        n, k = shape[0], len(positions) if isinstance(positions, list) else 0
+        if not isinstance(n, int) or not k or n - k != n_fit:
+            continue
+        for seed in _global_numpy_seeds(tree):
+            if drawn_positions(n, k, seed) == positions:
+                split = _split(
+                    "rows deleted at random positions one at a time",
+                    node.get("line"),
+                    "deletion_split",
+                    {"n_test": k, "random_state": seed},
+                )
+                return {**split, "rows": n}
+    return None
+
+
+def _global_numpy_seeds(tree: ast.Module) -> list[int]:
+    """The integer seeds given to NumPy's global generator by top-level statements."""
+    seeds = []
+    for statement in tree.body:
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if isinstance(call, ast.Call) and static.dotted(call.func) in SEEDS and call.args:
+            seed = static.literal(call.args[0])
+            if isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < 2**32:
+                seeds.append(seed)
+    return seeds
 
 
 def _deleted_rows(tree: ast.Module) -> dict[str, Any] | None:

@@ -38,7 +38,13 @@ from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parent
 TASKS = {"classification", "regression"}
-SPLITS = {"none", "train_test_split-before-encoding", "train_test_split-after-encoding", "manual-slicing"}
+SPLITS = {
+    "none",
+    "train_test_split-before-encoding",
+    "train_test_split-after-encoding",
+    "manual-slicing",
+    "random-deletion-loop",
+}
 DIFFICULTIES = {"easy", "medium", "hard"}
 IDIOM_GROUPS = ("reading", "preparation", "features", "labels", "model")
 

@@ -146,3 +146,40 @@ def test_rows_deleted_by_computed_positions_are_left_to_the_preparation():
     source = "for r in picks:\n    X = np.delete(X, r, 0)\nm.fit(X, y)\n"
     split = row_selection(static.parse(source), {"X_shape": [5, 2], "line": 3}, [])
     assert split["function"] is None and split["idiom"] == "np.delete of computed rows"
+
+
+def _deleted_by_hand(n: int, k: int, seed: int) -> tuple[list[int], list[int], list[int]]:
+    """What `r = np.random.randint(len(rest)); rest = np.delete(rest, r, 0)` k times leaves."""
+    np.random.seed(seed)
+    rest, drawn, held = np.arange(n), [], []
+    for _ in range(k):
+        r = np.random.randint(len(rest))
+        drawn.append(r)
+        held.append(int(rest[r]))
+        rest = np.delete(rest, r, 0)
+    return list(rest), held, drawn
+
+
+def test_deletion_split_replays_rows_deleted_one_at_a_time():
+    rest, held, _ = _deleted_by_hand(N, 9, 3)
+    train, test = lt.deletion_split(n_test=9, random_state=3).indices(DATA, np.zeros(N))
+    assert (list(train), list(test)) == (rest, held)
+
+
+@pytest.mark.parametrize(("seed", "replayed"), [(3, True), (4, False)])
+def test_rows_the_dataflow_shows_deleted_by_seeded_draws_are_a_deletion_split(seed, replayed):
+    _, _, drawn = _deleted_by_hand(N, 9, 3)
+    dag = {
+        "nodes": [
+            {"id": 0, "op": "np.array", "inputs": [], "out": {"kind": "array", "shape": [N, 2]}},
+            {"id": 1, "op": "np.delete", "inputs": [0], "args": [{"ref": 0}, drawn], "line": 6},
+        ],
+        "X": 1,
+    }
+    tree = static.parse(f"import numpy as np\nnp.random.seed({seed})\nm.fit(X, y)\n")
+    split = row_selection(tree, _fit(N - 9), [], dag)
+    if replayed:
+        assert split["function"] == "deletion_split" and split["rows"] == N
+        assert split["args"] == {"n_test": 9, "random_state": 3}
+    else:
+        assert split is None

@@ -17,6 +17,7 @@ import pytest
 from lester.agents.lifter.prepare import Lifter
 from lester.agents.lifter.reads import source_specs
 from lester.agents.lifter.syntax import Unsupported
+from lester.agents.lifter.trace_graph import Graph
 from lester.agents.lifter.trace_lift import trace_plan
 from lester.agents.oracle.analysis import SourceReport, _with_reads
 from lester.agents.oracle.dataflow import from_trace
@@ -51,7 +52,9 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def plan_for(folder: Path, code: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+def plan_for(
+    folder: Path, code: str, monkeypatch: pytest.MonkeyPatch, split: dict | None = None
+) -> Any:
     """Trace the script here, build the analysis facts the lifter reads, and lift."""
     script = folder / "script.py"
     script.write_text(textwrap.dedent(code))
@@ -67,7 +70,7 @@ def plan_for(folder: Path, code: str, monkeypatch: pytest.MonkeyPatch) -> Any:
         reports.append(report)
     fit = trace["fits"][-1]
     model = SimpleNamespace(X_shape=fit["X_shape"])
-    analysis = SimpleNamespace(dataflow=dag, split=None, model=model)
+    analysis = SimpleNamespace(dataflow=dag, split=split, model=model)
     source = script.read_text()
     files = {s.path: s.name for s in source_specs(reports)}
     return trace_plan(analysis, source, files, Lifter(source, reports, set()).globals)
@@ -110,6 +113,37 @@ def test_filters_fills_group_values_joins_and_dummies(folder, monkeypatch):
     )
     assert plan.label == "data['score']"
     assert plan.lines == [5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
+
+
+HAND_HEADER = """
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+np.random.seed(5)
+raw = pd.read_csv("grid.csv", header=None)
+table = pd.DataFrame(data=raw.loc[1:, 1:])
+table.columns = raw.loc[0, 1:]
+rest = np.array(table)
+for _ in range(10):
+    rest = np.delete(rest, np.random.randint(len(rest)), 0)
+kept = pd.DataFrame(data=rest, columns=table.columns)
+LogisticRegression().fit(kept.drop("flag", axis=1), kept.flag.astype(int))
+"""
+
+
+def test_a_header_rebuilt_from_the_first_row_and_rows_deleted_by_position(folder, monkeypatch):
+    rows = [["", "size", "flag"]] + [[str(i), str(i * 3 % 7), str(i % 2)] for i in range(40)]
+    (folder / "grid.csv").write_text("\n".join(",".join(r) for r in rows) + "\n")
+    replayed = {"function": "deletion_split", "args": {"n_test": 10, "random_state": 5}}
+    plan = plan_for(folder, HAND_HEADER, monkeypatch, replayed)
+    code = "\n".join(plan.body)
+    assert "grid.filter(lambda d: (np.arange(len(d)) >= 1)).select(['1', '2'])" in code
+    assert "rename({'1': 'size', '2': 'flag'})" in code
+    assert "'passthrough', ['size']" in plan.encoder
+    assert plan.label == "data['flag'].astype(int)"
+    with pytest.raises(Unsupported, match="no lt split replays"):
+        plan_for(folder, HAND_HEADER, monkeypatch)
 
 
 def test_the_originals_transformers_go_into_the_encoder(folder, monkeypatch):
@@ -210,3 +244,30 @@ def test_lester_analyze_shows_the_dataflow_as_text_and_json(tmp_path, docker_dae
     (loans,) = [s for s in report["sources"] if s["path"] == "data/loans.csv"]
     assert loans["reader"] == "read_csv" and loans["options"]["index_col"] == [0]
     assert "n/a" in loans["options"]["na_values"] and "loan_id" not in loans["names"]
+
+
+@pytest.mark.parametrize(
+    ("from_array", "columns", "held"),
+    [
+        (True, ["x", "y"], True),  # an array's columns are named by position
+        (False, None, True),  # the frame as it is
+        (False, ["b", "a"], False),  # pandas picks a frame's columns by name: not a rename
+    ],
+)
+def test_a_frame_rebuilt_from_values_holds_the_values_by_position(from_array, columns, held):
+    frame = {"kind": "frame", "columns": ["a", "b"], "rows": 3, "index": "range"}
+    nodes = [{"id": 0, "op": "pd.read_csv", "inputs": [], "out": frame}]
+    if from_array:
+        array = {"kind": "array", "shape": [3, 2]}
+        nodes.append({"id": 1, "op": "np.array", "inputs": [0], "args": [{"ref": 0}], "out": array})
+    data = len(nodes) - 1
+    kwargs = {"columns": {"index": columns}} if columns else {}
+    made = {**frame, "columns": columns or frame["columns"]}
+    call = {"op": "pd.DataFrame", "inputs": [data], "args": [{"ref": data}], "kwargs": kwargs}
+    nodes.append({"id": data + 1, **call, "out": made})
+    graph = Graph({"nodes": nodes})
+    found = graph.values_frame(graph[data + 1])
+    assert (found is not None) == held
+    if held:
+        assert graph.version(data + 1, made["columns"][0]) == (0, "a")
+        assert graph.rows(data + 1) == 0

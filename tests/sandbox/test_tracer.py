@@ -247,3 +247,35 @@ def test_query_and_eval_still_find_the_callers_names(folder, monkeypatch):
     frame = pd.DataFrame({"a": [1, 2, 3]})
     lowest = 1  # noqa: F841 (read by the query string)
     assert frame.query("a > @lowest")["a"].tolist() == [2, 3]  # installed, no tracer active
+
+
+def test_rows_deleted_one_by_one_in_a_loop_are_one_node_with_their_positions(folder, monkeypatch):
+    trace = run(
+        folder,
+        """
+        import numpy as np
+        import pandas as pd
+        from sklearn.linear_model import LogisticRegression
+
+        np.random.seed(3)
+        df = pd.read_csv("people.csv")
+        rest = np.array(df[["age", "income", "label"]])
+        held = []
+        for _ in range(25):
+            r = np.random.randint(len(rest))
+            held.append(r)
+            rest = np.delete(rest, r, 0)
+        kept = pd.DataFrame(rest, columns=["age", "income", "label"])
+        LogisticRegression().fit(kept[["age", "income"]], kept["label"])
+        """,
+        monkeypatch,
+    )
+    nodes = trace["dataflow"]["nodes"]
+    (deletion,) = [n for n in nodes if n["op"] == "np.delete"]
+    source, positions = deletion["args"]
+    assert nodes[source["ref"]]["op"] == "np.array"
+    generator = np.random.RandomState(3)
+    assert positions == [generator.randint(60 - i) for i in range(25)]
+    assert deletion["out"]["shape"] == [35, 3]
+    (made,) = [n for n in nodes if n["op"] == "pd.DataFrame"]
+    assert made["inputs"] == [deletion["id"]]
