@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 from lester.abstraction.frame import is_prov_column
 
+from .attribution import attributed
 from .oracle import definitions as defs
 from .oracle.analysis import Analysis
 from .oracle.api_use import defined_names
@@ -34,6 +35,8 @@ STAGES = {
     "label_model": ("label", "model"),
 }
 SAMPLE_ROWS = 3
+FEATURES_LINE = "features:"
+LABEL_LINE = "label:"
 MAX_VALUE_TEXT = 2000
 MAX_TRACE_BYTES = 64 * 1024 * 1024
 
@@ -57,7 +60,7 @@ def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
         analysis_text=analysis.to_text(dataflow=False),
         dataflow=dataflow_text(analysis.dataflow),
         expected=expected(analysis, step),
-        contract=contract(analysis, original, tree, step, artifacts),
+        contract=contract(analysis, original, tree, step, artifacts, state.get("parts")),
         parts=dict(state.get("parts") or {}),
         attempt=attempt,
         artifacts=dict(state.get("artifacts") or {}),
@@ -75,7 +78,13 @@ def stage_lines(analysis: Analysis, tree: ast.Module, step: str) -> list[int]:
             if any(stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno) for line in reads)
         ]
         return sorted({n for span in spans for n in span})
-    return sorted({n for stage in STAGES[step] for n in analysis.stages.get(stage, [])})
+    stages = step_stages(analysis, tree)
+    return sorted({n for stage in STAGES[step] for n in stages.get(stage, [])})
+
+
+def step_stages(analysis: Analysis, tree: ast.Module) -> dict[str, list[int]]:
+    """The analysis' stage lines, followed into the functions and methods they call."""
+    return attributed(tree, analysis.model.line if analysis.model else None, analysis.stages)
 
 
 def numbered(original: Original, lines: list[int]) -> str:
@@ -113,7 +122,12 @@ def _counts(y: Any) -> tuple[list[Any], list[int]]:
 
 
 def contract(
-    analysis: Analysis, original: Original, tree: ast.Module, step: str, artifacts: dict[str, str]
+    analysis: Analysis,
+    original: Original,
+    tree: ast.Module,
+    step: str,
+    artifacts: dict[str, str],
+    parts: dict[str, str] | None = None,
 ) -> str:
     """What the step must agree on with the others."""
     if step == "sources":
@@ -127,7 +141,9 @@ def contract(
         return "\n\n".join(
             [columns_read(analysis, original, tree), rows, sources_as_read(analysis, artifacts)]
         )
-    return "\n\n".join([prepared_frame(artifacts), rows])
+    stated = stated_columns((parts or {}).get("prepare", ""))
+    said = f"The preparation states the columns to read:\n{stated}" if stated else ""
+    return "\n\n".join(t for t in [prepared_frame(artifacts), said, rows] if t)
 
 
 def row_contract(analysis: Analysis) -> str:
@@ -151,11 +167,13 @@ def row_contract(analysis: Analysis) -> str:
 
 def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> str:
     """The original's feature and label lines and the names they read: what the encoders and
-    the label will read from the prepared frame."""
+    the label will read from the prepared frame. Without such lines the preparation states the
+    columns itself, in a form the later prompts carry (`stated_columns`)."""
     known = defined_names(tree)
+    stages = step_stages(analysis, tree)
     blocks = []
     for stage, reader in (("features", "encoders"), ("label", "label")):
-        numbers = sorted(analysis.stages.get(stage, []))
+        numbers = sorted(stages.get(stage, []))
         if not numbers:
             continue
         keys = defs.keys_read(tree, set(numbers))
@@ -167,15 +185,44 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         blocks.append(
             f"The {reader} reproduce these lines, which read {read or 'nothing named'}:\n```python\n{code}\n```"
         )
+    state = (
+        "State the columns they read in the @lt.prepare function's docstring, one line each: "
+        f"`{FEATURES_LINE} <columns, comma-separated>` and `{LABEL_LINE} <columns>`; the encode "
+        "and label prompts carry these lines and your frame's schema and first rows as the "
+        "sandbox gave them."
+    )
     if not blocks:
-        return "The analysis attributed no feature or label lines of the original."
+        return (
+            "The analysis attributed no feature or label lines of the original (its X and y are "
+            "built together, in lines the preparation covers): decide which prepared columns the "
+            f"encoders and the label will read. {state}"
+        )
     return (
         "The encoders and the label will read the prepared frame's columns by name.\n"
         + "\n".join(blocks)
         + "\nGive the prepared frame one column for each value these lines read, named after "
         "the key the original uses (for a loop or tuple variable: after the field it holds), "
-        "with the values they read before any conversion these lines do."
+        "as the values stand where these lines read them: a conversion these lines apply "
+        "(`float()`, a category map, a scaler) is the encoder's or the label's, while values "
+        "that need other rows (group statistics, running values, a row's partner) are computed "
+        f"here, as columns of their own. {state}"
     )
+
+
+def stated_columns(prepare_code: str) -> str:
+    """The `features:` and `label:` lines of the @lt.prepare function's docstring, or nothing."""
+    try:
+        tree = ast.parse(prepare_code)
+    except SyntaxError:
+        return ""
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and any(
+            ast.unparse(d).endswith("prepare") for d in node.decorator_list
+        ):
+            doc = ast.get_docstring(node) or ""
+            lines = [ln.strip() for ln in doc.splitlines()]
+            return "\n".join(ln for ln in lines if ln.startswith((FEATURES_LINE, LABEL_LINE)))
+    return ""
 
 
 def sources_as_read(analysis: Analysis, artifacts: dict[str, str]) -> str:
