@@ -20,6 +20,7 @@ import pandas as pd
 from lester.abstraction.frame import is_prov_column
 
 from .attribution import attributed
+from .llm.api_frames import hand_parsed_text
 from .oracle import definitions as defs
 from .oracle.analysis import Analysis
 from .oracle.api_use import defined_names
@@ -130,23 +131,31 @@ def contract(
     parts: dict[str, str] | None = None,
 ) -> str:
     """What the step must agree on with the others."""
+    by_hand = hand_parsed(analysis)
     if step == "sources":
         return (
             "Each source must give the rows the original read from its file (the counts above), "
             "one column per field, named as the original names the fields: the preparation takes "
             "each source as a parameter named after its function and reads its columns by name."
+            + (f"\n\n{by_hand}" if by_hand else "")
         )
-    rows = row_contract(analysis)
+    rows = row_contract(analysis, original, tree)
     if step == "prepare":
+        read = sources_as_read(analysis, artifacts)
         return "\n\n".join(
-            [columns_read(analysis, original, tree), rows, sources_as_read(analysis, artifacts)]
+            t for t in [columns_read(analysis, original, tree), rows, read, by_hand] if t
         )
     stated = stated_columns((parts or {}).get("prepare", ""))
     said = f"The preparation states the columns to read:\n{stated}" if stated else ""
     return "\n\n".join(t for t in [prepared_frame(artifacts), said, rows] if t)
 
 
-def row_contract(analysis: Analysis) -> str:
+def hand_parsed(analysis: Analysis) -> str:
+    """How the sources' text relates to the original's own parsing, when it parses by hand."""
+    return hand_parsed_text() if any(s.reader is None for s in analysis.sources) else ""
+
+
+def row_contract(analysis: Analysis, original: Original, tree: ast.Module) -> str:
     n_fit = analysis.model.X_shape[0]
     split = analysis.split
     if not split:
@@ -161,7 +170,36 @@ def row_contract(analysis: Analysis) -> str:
     return (
         f"The split ({split_text(split)}) selects the {n_fit} training rows by position from the "
         f"prepared rows: the preparation must give {count}, in the order the original had them "
-        "when it split, or the split selects other rows."
+        "when it split, or the split selects other rows." + derived_count(split, original, tree)
+    )
+
+
+def derived_count(split: dict[str, Any], original: Original, tree: ast.Module) -> str:
+    """Where a slice's count came from, when the original computed it (`X[:n]`, `n = ...`)."""
+    try:
+        cut = ast.parse(split.get("expression") or "", mode="eval").body
+    except SyntaxError:
+        return ""
+    upper = getattr(getattr(cut, "slice", None), "upper", None)
+    if upper is None or isinstance(upper, ast.Constant):
+        return ""
+    names = {n.id for n in ast.walk(upper) if isinstance(n, ast.Name)}
+    lines = sorted(
+        {
+            n
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assign)
+            and names & {t.id for t in ast.walk(node.targets[0]) if isinstance(t, ast.Name)}
+            for n in range(node.lineno, (node.end_lineno or node.lineno) + 1)
+        }
+    )
+    shown = f" from:\n```python\n{numbered(original, lines)}\n```\n" if lines else ". "
+    return (
+        f"\nThe original computes the count `{ast.unparse(upper)}` from the data{shown}"
+        f"Writing the analysis' figure ({split['args'].get('n_train')}) in the split is accepted "
+        "(the verification compares the rows it selects); better, compute the cut in the "
+        "preparation as a column that is True on the test rows (in the original's row order) "
+        "and split with `lt.column_split(column, [True])`, which stays right when rows are deleted."
     )
 
 

@@ -10,6 +10,7 @@ changes the text the model reads, and the tests hold every figure against a fres
 
 from __future__ import annotations
 
+import csv
 import functools
 import tempfile
 from pathlib import Path
@@ -170,6 +171,28 @@ def split_rows() -> str:
         "Without an `@lt.split` function every prepared row trains, in prepared order "
         f"(10 rows: {none}). A fractional `n_train` cuts `int(n_train * n)` rows (0.75 of 10: "
         f"{frac}); give an integer where the original's count rounds otherwise."
+    )
+
+
+def hand_parsed_text() -> str:
+    """How `lt.read_csv`'s text of a file relates to the original's own `line.split(sep)`."""
+    text = 'k\tv\n1\t"a b"\n2\tc \r\n'
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.tsv"
+        path.write_bytes(text.encode())
+        read = lt.read_csv(str(path), sep="\t", dtype="str", keep_default_na=False)
+        bare = lt.read_csv(
+            str(path), sep="\t", dtype="str", keep_default_na=False, quoting=csv.QUOTE_NONE
+        )
+        with open(path) as handle:
+            split = [line.split("\t") for line in handle][1:]
+    return (
+        f"The original parses its file by hand; the source reads it with `lt.read_csv(..., "
+        f"dtype='str', keep_default_na=False)`. Observed on the lines {text.splitlines()[1:]!r}: "
+        f"`line.split('\\t')` gives {split}, the source's rows are {read.data.values.tolist()} "
+        "(no line ends, `\\r` dropped, a quoted field unquoted), with `quoting=csv.QUOTE_NONE` "
+        f"{bare.data.values.tolist()}. Strip or keep line ends and quotes as the original's "
+        "parsing does."
     )
 
 
