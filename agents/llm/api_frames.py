@@ -35,6 +35,7 @@ def frame_facts() -> list[str]:
         project_probe(),
         left_join_dtypes(),
         encoder_calls(),
+        column_shapes(),
         split_rows(),
         float_sums(),
         REPEAT_ROWS + f" Observed: {repeat_rows()}.",
@@ -159,6 +160,24 @@ def encoder_calls() -> str:
         "`FunctionTransformer` (running values per key) thus sees every earlier row. The "
         "comparison is with the original's X as scikit-learn hands it to the estimator (a dense "
         "float64 matrix, numeric text parsed), not with the object frame it may have built."
+    )
+
+
+def column_shapes() -> str:
+    """What a ColumnTransformer hands a transformer for a column given as a string or a list."""
+    shapes: list[int] = []
+
+    def record(values: Any) -> np.ndarray:
+        shapes.append(np.ndim(values))
+        return np.zeros((len(values), 1))
+
+    data = pd.DataFrame({"t": ["a b", "c"]})
+    for spec in ("t", ["t"]):
+        ColumnTransformer([("t", FunctionTransformer(record), spec)]).fit_transform(data)
+    return (
+        f"A `ColumnTransformer` column given as a string hands the transformer a {shapes[0]}-D "
+        f"column, as a list a {shapes[-1]}-D frame: text vectorizers (`CountVectorizer`, "
+        "`TfidfVectorizer`) need the string form."
     )
 
 

@@ -79,3 +79,14 @@ def test_the_float_fact_names_the_sums_that_differ():
     assert f"the loop gives {loop}, `np.cumsum` {loop}, `groupby(...).cumsum()` {grouped}" in (
         api_frames.float_sums()
     )
+
+
+def test_a_text_vectorizer_needs_the_string_column_form():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    data = pd.DataFrame({"text": ["red apple", "green apple"]})
+    words = ColumnTransformer([("t", CountVectorizer(), "text")]).fit_transform(data)
+    names = ColumnTransformer([("t", CountVectorizer(), ["text"])]).fit_transform(data)
+    assert words.shape == (2, 3) and names.shape != (2, 3)  # a list: one "document" per column
+    assert "string hands the transformer a 1-D column" in api_frames.column_shapes()
