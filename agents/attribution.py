@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 
+from .oracle import definitions as defs
 from .oracle import static
 
 SHARED = "data_preparation"
@@ -28,7 +29,7 @@ def attributed(tree: ast.Module, fit_line: int | None, stages: dict[str, list[in
         return stages
     scope = _scope(tree, fit_line)
     if scope is not None:
-        stages = static.stage_lines(scope, fit_line)
+        stages = _with_callers(tree, scope, fit_line, static.stage_lines(scope, fit_line))
     functions = _functions(tree)
     reached = {stage: _reach(tree, set(lines), functions) for stage, lines in stages.items()}
     features, label = (reached.get(s, set()) for s in SIDES)
@@ -36,6 +37,43 @@ def attributed(tree: ast.Module, fit_line: int | None, stages: dict[str, list[in
     out = {stage: sorted(lines - both) for stage, lines in reached.items()}
     out[SHARED] = sorted(reached.get(SHARED, set()) | both)
     return out
+
+
+def _with_callers(
+    tree: ast.Module, scope: ast.Module, fit_line: int, stages: dict[str, list[int]]
+) -> dict[str, list[int]]:
+    """A fit inside a function whose X and y come in as parameters (`def cross_validate(x, y,
+    model)`): the callers' lines that compute those arguments, split as the fit's are (lines
+    feeding both sides are preparation)."""
+    function = _holders(tree.body, fit_line)[-1]
+    params = [a.arg for a in function.args.args]
+    x_name, y_name = static.fit_arguments(tree, fit_line)
+    sides = {}
+    for side, name in (("features", x_name), ("label", y_name)):
+        lines = static.backward_slice(scope, {name} if name else set(), fit_line)
+        sides[side] = defs.names_read(tree, lines | {fit_line}) & set(params)
+    x_lines: set[int] = set()
+    y_lines: set[int] = set()
+    for call in static.calls(tree):
+        if _called_name(call) != (False, function.name):
+            continue
+        caller = _scope(tree, call.lineno) or tree
+        bound = dict(zip(params, call.args, strict=False))
+        for side, out in (("features", x_lines), ("label", y_lines)):
+            names = {
+                n.id
+                for p in sides[side]
+                if p in bound
+                for n in ast.walk(bound[p])
+                if isinstance(n, ast.Name)
+            }
+            out |= static.backward_slice(caller, names, call.lineno) if names else set()
+    both = x_lines & y_lines
+    out = {k: set(v) for k, v in stages.items()}
+    out[SHARED] = out.get(SHARED, set()) | both
+    out["features"] = out.get("features", set()) | (x_lines - both)
+    out["label"] = out.get("label", set()) | (y_lines - both)
+    return {k: sorted(v) for k, v in out.items()}
 
 
 def _scope(tree: ast.Module, fit_line: int) -> ast.Module | None:

@@ -131,3 +131,42 @@ def test_without_feature_or_label_lines_the_preparation_states_the_columns_in_a_
     )
     assert stated_columns(prepare) == "features: w, h, ratio\nlabel: kind"
     assert stated_columns("def broken(:") == ""
+
+
+def test_a_fit_on_parameters_is_traced_to_the_callers_arguments():
+    source = textwrap.dedent(
+        """\
+        import numpy as np
+        from sklearn.svm import SVC
+
+
+        def build():
+            table = np.loadtxt("data/t.csv", delimiter=",")
+            return table[:, :2], table[:, 2]
+
+
+        def widen(xs):
+            return np.hstack([xs, xs ** 2])
+
+
+        def validate(x, y, model):
+            for fold in range(2):
+                part_x = x[fold::2]
+                part_y = y[fold::2]
+                model.fit(part_x, part_y)
+
+
+        if __name__ == "__main__":
+            xs, ys = build()
+            wide = widen(xs)
+            labels = ys > 0
+            validate(wide, labels, SVC())
+        """
+    )
+    stages = _stages(source)
+    assert _lines(source, "xs, ys = build()") <= set(stages["data_preparation"])
+    assert _lines(source, "np.loadtxt") <= set(stages["data_preparation"])
+    assert _lines(source, "wide = widen(xs)") | _lines(source, "xs ** 2") <= set(stages["features"])
+    assert _lines(source, "labels = ys > 0") <= set(stages["label"])
+    assert _lines(source, "part_x = x[fold::2]") <= set(stages["features"])
+    assert _lines(source, "part_y = y[fold::2]") <= set(stages["label"])
