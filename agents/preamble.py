@@ -15,7 +15,8 @@ import ast
 import builtins
 
 from .lifter.codegen import tidy
-from .oracle.definitions import Definition, needed
+from .oracle import static
+from .oracle.definitions import DRAW_PREFIXES, SEEDS, Definition, definitions, needed
 from .oracle.form import undefined_names
 from .proposals import assemble
 
@@ -54,12 +55,12 @@ def complete(parts: dict[str, str], original: str) -> tuple[dict[str, str], list
     would bring undefined names of its own."""
     module = _tidied(assemble(parts, "candidate"))
     missing = undefined_names(module)
-    if not missing:
-        return parts, []
     try:
         additions = [d for d in needed(original, names=missing) if not _defined(module, d.names)]
+        additions += seeds_needed(module, original)
     except SyntaxError:
         return parts, []
+    additions = sorted({d.line: d for d in additions}.values(), key=lambda d: d.line)
     additions = _closed(additions, _bound_names(module) | set(dir(builtins)))
     if not additions:
         return parts, []
@@ -71,6 +72,25 @@ def complete(parts: dict[str, str], original: str) -> tuple[dict[str, str], list
         for d in additions
     ]
     return {**parts, "preamble": preamble}, notes
+
+
+# Calls under the generator prefixes that make a generator of their own: no global state is read.
+OWN_GENERATORS = ("RandomState", "default_rng", "Generator", "Random", "SeedSequence")
+
+
+def seeds_needed(module: str, original: str) -> list[Definition]:
+    """The original's global seed calls (`np.random.seed(0)`, `random.seed(1)`) when the module
+    draws from a global generator and seeds none itself: its draws then follow the original's."""
+    try:
+        tree = ast.parse(module)
+    except SyntaxError:
+        return []
+    names = [static.dotted(c.func) for c in static.calls(tree)]
+    if any(n in SEEDS for n in names) or not any(
+        n.startswith(DRAW_PREFIXES) and not n.endswith(OWN_GENERATORS) for n in names
+    ):
+        return []
+    return [d for d in definitions(original) if d.kind == "seed"]
 
 
 def _closed(additions: list[Definition], defined: set[str]) -> list[Definition]:

@@ -19,6 +19,8 @@ from typing import Any
 import pandas as pd
 from lester.abstraction.frame import is_prov_column
 
+from .attribution import attributed
+from .llm.api_frames import hand_parsed_text
 from .oracle import definitions as defs
 from .oracle.analysis import Analysis
 from .oracle.api_use import defined_names
@@ -34,6 +36,8 @@ STAGES = {
     "label_model": ("label", "model"),
 }
 SAMPLE_ROWS = 3
+FEATURES_LINE = "features:"
+LABEL_LINE = "label:"
 MAX_VALUE_TEXT = 2000
 MAX_TRACE_BYTES = 64 * 1024 * 1024
 
@@ -57,7 +61,7 @@ def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
         analysis_text=analysis.to_text(dataflow=False),
         dataflow=dataflow_text(analysis.dataflow),
         expected=expected(analysis, step),
-        contract=contract(analysis, original, tree, step, artifacts),
+        contract=contract(analysis, original, tree, step, artifacts, state.get("parts")),
         parts=dict(state.get("parts") or {}),
         attempt=attempt,
         artifacts=dict(state.get("artifacts") or {}),
@@ -75,7 +79,13 @@ def stage_lines(analysis: Analysis, tree: ast.Module, step: str) -> list[int]:
             if any(stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno) for line in reads)
         ]
         return sorted({n for span in spans for n in span})
-    return sorted({n for stage in STAGES[step] for n in analysis.stages.get(stage, [])})
+    stages = step_stages(analysis, tree)
+    return sorted({n for stage in STAGES[step] for n in stages.get(stage, [])})
+
+
+def step_stages(analysis: Analysis, tree: ast.Module) -> dict[str, list[int]]:
+    """The analysis' stage lines, followed into the functions and methods they call."""
+    return attributed(tree, analysis.model.line if analysis.model else None, analysis.stages)
 
 
 def numbered(original: Original, lines: list[int]) -> str:
@@ -113,24 +123,39 @@ def _counts(y: Any) -> tuple[list[Any], list[int]]:
 
 
 def contract(
-    analysis: Analysis, original: Original, tree: ast.Module, step: str, artifacts: dict[str, str]
+    analysis: Analysis,
+    original: Original,
+    tree: ast.Module,
+    step: str,
+    artifacts: dict[str, str],
+    parts: dict[str, str] | None = None,
 ) -> str:
     """What the step must agree on with the others."""
+    by_hand = hand_parsed(analysis)
     if step == "sources":
         return (
             "Each source must give the rows the original read from its file (the counts above), "
             "one column per field, named as the original names the fields: the preparation takes "
             "each source as a parameter named after its function and reads its columns by name."
+            + (f"\n\n{by_hand}" if by_hand else "")
         )
-    rows = row_contract(analysis)
+    rows = row_contract(analysis, original, tree)
     if step == "prepare":
+        read = sources_as_read(analysis, artifacts)
         return "\n\n".join(
-            [columns_read(analysis, original, tree), rows, sources_as_read(analysis, artifacts)]
+            t for t in [columns_read(analysis, original, tree), rows, read, by_hand] if t
         )
-    return "\n\n".join([prepared_frame(artifacts), rows])
+    stated = stated_columns((parts or {}).get("prepare", ""))
+    said = f"The preparation states the columns to read:\n{stated}" if stated else ""
+    return "\n\n".join(t for t in [prepared_frame(artifacts), said, rows] if t)
 
 
-def row_contract(analysis: Analysis) -> str:
+def hand_parsed(analysis: Analysis) -> str:
+    """How the sources' text relates to the original's own parsing, when it parses by hand."""
+    return hand_parsed_text() if any(s.reader is None for s in analysis.sources) else ""
+
+
+def row_contract(analysis: Analysis, original: Original, tree: ast.Module) -> str:
     n_fit = analysis.model.X_shape[0]
     split = analysis.split
     if not split:
@@ -145,17 +170,48 @@ def row_contract(analysis: Analysis) -> str:
     return (
         f"The split ({split_text(split)}) selects the {n_fit} training rows by position from the "
         f"prepared rows: the preparation must give {count}, in the order the original had them "
-        "when it split, or the split selects other rows."
+        "when it split, or the split selects other rows." + derived_count(split, original, tree)
+    )
+
+
+def derived_count(split: dict[str, Any], original: Original, tree: ast.Module) -> str:
+    """Where a slice's count came from, when the original computed it (`X[:n]`, `n = ...`)."""
+    try:
+        cut = ast.parse(split.get("expression") or "", mode="eval").body
+    except SyntaxError:
+        return ""
+    upper = getattr(getattr(cut, "slice", None), "upper", None)
+    if upper is None or isinstance(upper, ast.Constant):
+        return ""
+    names = {n.id for n in ast.walk(upper) if isinstance(n, ast.Name)}
+    lines = sorted(
+        {
+            n
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assign)
+            and names & {t.id for t in ast.walk(node.targets[0]) if isinstance(t, ast.Name)}
+            for n in range(node.lineno, (node.end_lineno or node.lineno) + 1)
+        }
+    )
+    shown = f" from:\n```python\n{numbered(original, lines)}\n```\n" if lines else ". "
+    return (
+        f"\nThe original computes the count `{ast.unparse(upper)}` from the data{shown}"
+        f"Writing the analysis' figure ({split['args'].get('n_train')}) in the split is accepted "
+        "(the verification compares the rows it selects); better, compute the cut in the "
+        "preparation as a column that is True on the test rows (in the original's row order) "
+        "and split with `lt.column_split(column, [True])`, which stays right when rows are deleted."
     )
 
 
 def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> str:
     """The original's feature and label lines and the names they read: what the encoders and
-    the label will read from the prepared frame."""
+    the label will read from the prepared frame. Without such lines the preparation states the
+    columns itself, in a form the later prompts carry (`stated_columns`)."""
     known = defined_names(tree)
+    stages = step_stages(analysis, tree)
     blocks = []
     for stage, reader in (("features", "encoders"), ("label", "label")):
-        numbers = sorted(analysis.stages.get(stage, []))
+        numbers = sorted(stages.get(stage, []))
         if not numbers:
             continue
         keys = defs.keys_read(tree, set(numbers))
@@ -167,15 +223,44 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         blocks.append(
             f"The {reader} reproduce these lines, which read {read or 'nothing named'}:\n```python\n{code}\n```"
         )
+    state = (
+        "State the columns they read in the @lt.prepare function's docstring, one line each: "
+        f"`{FEATURES_LINE} <columns, comma-separated>` and `{LABEL_LINE} <columns>`; the encode "
+        "and label prompts carry these lines and your frame's schema and first rows as the "
+        "sandbox gave them."
+    )
     if not blocks:
-        return "The analysis attributed no feature or label lines of the original."
+        return (
+            "The analysis attributed no feature or label lines of the original (its X and y are "
+            "built together, in lines the preparation covers): decide which prepared columns the "
+            f"encoders and the label will read. {state}"
+        )
     return (
         "The encoders and the label will read the prepared frame's columns by name.\n"
         + "\n".join(blocks)
         + "\nGive the prepared frame one column for each value these lines read, named after "
         "the key the original uses (for a loop or tuple variable: after the field it holds), "
-        "with the values they read before any conversion these lines do."
+        "as the values stand where these lines read them: a conversion these lines apply "
+        "(`float()`, a category map, a scaler) is the encoder's or the label's, while values "
+        "that need other rows (group statistics, running values, a row's partner) are computed "
+        f"here, as columns of their own. {state}"
     )
+
+
+def stated_columns(prepare_code: str) -> str:
+    """The `features:` and `label:` lines of the @lt.prepare function's docstring, or nothing."""
+    try:
+        tree = ast.parse(prepare_code)
+    except SyntaxError:
+        return ""
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and any(
+            ast.unparse(d).endswith("prepare") for d in node.decorator_list
+        ):
+            doc = ast.get_docstring(node) or ""
+            lines = [ln.strip() for ln in doc.splitlines()]
+            return "\n".join(ln for ln in lines if ln.startswith((FEATURES_LINE, LABEL_LINE)))
+    return ""
 
 
 def sources_as_read(analysis: Analysis, artifacts: dict[str, str]) -> str:

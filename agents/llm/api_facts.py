@@ -22,6 +22,8 @@ from sklearn.preprocessing import OneHotEncoder
 
 import lester as lt
 
+from .api_frames import frame_facts
+
 VERSIONED = ("pandas", "numpy", "scikit-learn", "scipy")
 PROBE_ROWS = 5
 
@@ -35,13 +37,25 @@ STATED = """\
   belong either to the encoder (a scikit-learn transformer in the ColumnTransformer, fitted on the
   training rows, or on all rows with `@lt.encode(fit_on="all")` when the original computes them
   before it splits) or to a preparation step that says so: `project(..., rowwise=False)` or an
-  `aggregate` joined back. Never write a statistic of the data as a number."""
+  `aggregate` joined back. Never write a statistic of the data as a number.
+- A step may compute from its input frames' `.data` what a Frame operation then uses (the keys
+  to keep, a split of the keys with `train_test_split`, a count): that is computed, not
+  hard-coded. A figure copied from the analysis into the code is hard-coded.
+- Text the original writes and reads back (`f"{x:.4f}"`, `str(x)`) is reproduced by formatting
+  with the same spec and parsing with `float()`, not by `np.round`."""
 
 
 @functools.cache
 def api_facts() -> str:
     """The section of the API reference on behaviour the signatures do not show."""
-    facts = [join_order(), project_arguments(), versions(), text_dtype(), one_hot_options()]
+    facts = [
+        join_order(),
+        project_arguments(),
+        *frame_facts(),
+        versions(),
+        text_dtype(),
+        one_hot_options(),
+    ]
     return "\n".join(f"- {fact}" for fact in facts) + "\n" + STATED
 
 

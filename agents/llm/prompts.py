@@ -14,6 +14,14 @@ from string import Template
 from ..proposals import KIND_PART, PART_ORDER, STEP_PARTS, StepRequest
 from .api_reference import api_reference
 
+# What the step can rely on when no lines of the original are its own.
+UNATTRIBUTED = {
+    "sources": "the analysis' files and schemas below are what the sources must give.",
+    "prepare": "the contract below says what the encoders and the label will read.",
+    "encode": "the encoder reads the prepared columns the contract below lists.",
+    "label_model": "the label reads the prepared columns the contract below lists.",
+}
+
 
 @dataclass(frozen=True)
 class Prompt:
@@ -68,8 +76,10 @@ def _excerpt(request: StepRequest) -> str:
         )
     else:
         text = (
-            "The analysis attributed no lines of the original to this step: find what the step "
-            "does in the whole script at the end."
+            "The analysis attributed no lines of the original to this step: neither the fit's "
+            "X and y, traced back through the script's statements and the functions and methods "
+            f"they call, nor anything else reached it. Take what the step does from the whole "
+            f"script at the end; {UNATTRIBUTED[request.step]}"
         )
     if request.definitions.strip():
         text += (

@@ -311,6 +311,26 @@ def _out(out: dict[str, Any]) -> str:
     return str(kind)
 
 
+REPEATS = 3
+
+
+def _folded(nodes: list[dict[str, Any]], shown: list[int]) -> list[str]:
+    """One line per operation, except that an operation repeated on one script line (a loop)
+    more than `REPEATS` times is one entry, its first, with the count and the span of ids: a
+    per-row loop then takes a line instead of the whole listing."""
+    runs: dict[tuple[Any, str], list[int]] = {}
+    for i in shown:
+        runs.setdefault((nodes[i].get("line"), nodes[i]["op"]), []).append(i)
+    lines = []
+    for i in shown:
+        run = runs[(nodes[i].get("line"), nodes[i]["op"])]
+        if len(run) <= REPEATS:
+            lines.append(describe(nodes[i]))
+        elif i == run[0]:
+            lines.append(f"{describe(nodes[i])}  [x{len(run)} at this line: #{run[0]}..#{run[-1]}]")
+    return lines
+
+
 def dataflow_text(dag: dict[str, Any] | None, limit: int = 150) -> str:
     """The operations the final fit's X and y were computed from, one per line."""
     if not dag:
@@ -320,9 +340,9 @@ def dataflow_text(dag: dict[str, Any] | None, limit: int = 150) -> str:
     if all(nodes[i]["op"] == "opaque" for i in behind):  # X made outside pandas: show it all
         behind = list(range(len(nodes)))
     shown = behind
-    lines = [describe(nodes[i]) for i in shown[:limit]]
-    if len(shown) > limit:
-        lines.append(f"... {len(shown) - limit} more operations")
+    lines = _folded(nodes, shown)
+    if len(lines) > limit:
+        lines = [*lines[:limit], f"... {len(lines) - limit} more operations"]
     if dag.get("X") is not None:
         lines.append(f"final fit: X = #{dag['X']}, y = #{dag.get('y')}")
     opaque = [n for n in (nodes[i] for i in shown) if n["op"] == "opaque"]

@@ -123,3 +123,16 @@ def test_the_step_prompts_carry_the_dataflow():
     assert "#1 line 11: DataFrame.__getitem__(#0, 'y')" in prompt.user
     empty = render(StepRequest("encode", "messy.py", "x = 1", "", "", "", {}))
     assert "(no dataflow was traced)" in empty.user
+
+
+def test_an_operation_repeated_on_one_line_is_one_entry_and_what_follows_stays_shown():
+    loop = [node(0, "pd.read_csv", [], out={"kind": "frame", "columns": ["a"], "rows": 500})]
+    loop += [{**node(i, "Series.__getitem__", [0], args=[i]), "line": 30} for i in range(1, 401)]
+    loop += [{**node(401, "np.array", list(range(1, 401))), "line": 31}]
+    loop += [node(402, "DataFrame.__getitem__", [0], args=["y"])]
+    dag, problem = from_trace({**trace_of(loop), "fits": [{"X_node": 401, "y_node": 402}]})
+    assert problem is None
+    text = dataflow_text(dag, limit=10)
+    assert "#1 line 30: Series.__getitem__(#0, 1)  [x400 at this line: #1..#400]" in text
+    assert "#401 line 31: np.array(#1)" in text and "#402 line 412" in text
+    assert "more operations" not in text and "#2 line 30" not in text

@@ -8,7 +8,7 @@ import time
 import pytest
 from lester.agents.llm.api_reference import api_reference
 from lester.agents.llm.code import extract_code, split_parts
-from lester.agents.llm.prompts import render
+from lester.agents.llm.prompts import UNATTRIBUTED, render
 from lester.agents.llm.proposer import NO_CODE, LLMConfig, LLMProposer
 from lester.agents.proposals import STEP_PARTS, StepRequest, assemble
 
@@ -291,7 +291,9 @@ def test_a_step_without_attributed_lines_is_told_so_and_sent_to_the_whole_script
 
     text = " ".join(llm_server.requests[0].text.split())
     assert "The analysis attributed no lines of the original to this step" in text
-    assert "find what the step does in the whole script at the end" in text
+    assert "Take what the step does from the whole script at the end" in text
+    assert "traced back through the script's statements and the functions and methods" in text
+    assert UNATTRIBUTED[request().step] in text
     assert "The original's lines of this step" not in text
     assert "The whole original script, for reference only" in text
 

@@ -167,3 +167,57 @@ def test_a_step_sees_its_own_lines_the_definitions_they_use_and_the_drawn_values
     values = section(label, "Values the original drew from seeded generators", "What the analysis")
     assert f"NOISE = [{drawn[0]!r}, {drawn[1]!r}" in values
     assert "random.seed(7)" in section(label, "Definitions of the original", "Values the original")
+
+
+IN_FUNCTIONS = textwrap.dedent(
+    """
+    import csv
+    from sklearn.linear_model import LogisticRegression
+
+
+    def load():
+        people = {r["pid"]: r for r in csv.DictReader(open("data/people.csv"))}
+        visits = list(csv.DictReader(open("data/visits.csv")))
+        rows = []
+        i = 0
+        while i < len(visits):
+            v = visits[i]
+            if v["pid"] in people:
+                rows.append((v["minutes"], people[v["pid"]]["age"], v["kind"]))
+            i += 1
+        return rows
+
+
+    def features(rows):
+        return [[float(m), float(a)] for m, a, k in rows]
+
+
+    def labels(rows):
+        return [1 if k == "long" else 0 for m, a, k in rows]
+
+
+    def main():
+        rows = load()
+        X = features(rows)
+        y = labels(rows)
+        LogisticRegression().fit(X, y)
+
+
+    if __name__ == "__main__":
+        main()
+    """
+)
+
+
+def test_a_script_working_in_functions_gives_each_step_its_own_lines(tmp_path: Path, llm_server):
+    script = make_case(tmp_path)
+    script.write_text(IN_FUNCTIONS)
+    llm_server.script([CLINIC_SOURCES, PREPARE_OK, CLINIC_ENCODE, CLINIC_LABEL])
+    result, _ = rewrite_with(script, llm_server, no_lifter=True)
+    assert result.outcome == "verified", result.message
+    prepare, encode, label = (flat(user_text(llm_server, i)) for i in (1, 2, 3))
+    assert "rows.append((v[" in prepare and "The encoders reproduce these lines" in prepare
+    assert "return [[float(m), float(a)] for m, a, k in rows]" in encode
+    assert "attributed no lines" not in encode
+    assert 'return [1 if k == "long" else 0 for m, a, k in rows]' in label
+    assert "The prepared frame, as the preparation gave it in the sandbox" in encode

@@ -73,3 +73,23 @@ def test_a_constant_computed_from_the_scripts_data_is_not_copied():
 def test_a_helper_that_nothing_uses_brings_nothing_in():
     parts = {"preamble": "import lester as lt\n\n\ndef unused():\n    return TOTAL + SCALE"}
     assert complete(parts, ORIGINAL) == (parts, [])
+
+
+def test_a_step_drawing_from_the_global_generator_gets_the_originals_seed():
+    original = "import numpy as np\n\nnp.random.seed(7)\nrows = np.random.permutation(5)\n"
+    step = "@lt.step\ndef picked(t):\n    return t.filter(np.random.rand(len(t.data)) < 0.5)"
+    parts = {"preamble": "import lester as lt\nimport numpy as np", "prepare": step}
+    completed, notes = complete(parts, original)
+    assert completed["preamble"].endswith("np.random.seed(7)")
+    assert notes == [
+        "added the original's seed np.random.seed(7) (line 3) to the preamble: the candidate uses it"
+    ]
+    namespace: dict = {}
+    exec(completed["preamble"].replace("import lester as lt", ""), namespace)
+    drawn = namespace["np"].random.permutation(5).tolist()
+    exec(original, namespace)
+    assert drawn == namespace["rows"].tolist()  # the module's first draw is the original's
+    own = step.replace("np.random.rand", "np.random.RandomState(0).rand")
+    assert complete({**parts, "prepare": own}, original) == ({**parts, "prepare": own}, [])
+    seeded = {**parts, "preamble": parts["preamble"] + "\nnp.random.seed(1)"}
+    assert complete(seeded, original) == (seeded, [])

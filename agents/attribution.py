@@ -1,0 +1,154 @@
+"""Which lines of the original each step's prompt shows: the analysis' stage lines, followed into
+the functions and methods the script calls.
+
+The analysis slices backward from the final fit through the script's top-level statements, which
+is what the lifter interprets. Scripts that do their work in functions (`main()` under
+`if __name__ == "__main__":`), class methods or nested helpers then get their whole `def` as one
+statement, or nothing, and the model was sent to the whole script. Here the slice runs in the
+scope that holds the fit (the function's body, after the module-level statements before it), and
+every line that calls a function or method of the script gives that function's body to the same
+stage, transitively: a helper called only from feature lines is feature encoding, one called from
+both feature and label lines is data preparation. Read from the syntax tree only.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from .oracle import definitions as defs
+from .oracle import static
+
+SHARED = "data_preparation"
+SIDES = ("features", "label")
+
+
+def attributed(tree: ast.Module, fit_line: int | None, stages: dict[str, list[int]]) -> dict:
+    """The stages' lines with the fit's scope sliced and the called functions' bodies added; the
+    analysis' `stages` when the fit is at the top level and nothing it reaches calls a helper."""
+    if not fit_line:
+        return stages
+    scope = _scope(tree, fit_line)
+    if scope is not None:
+        stages = _with_callers(tree, scope, fit_line, static.stage_lines(scope, fit_line))
+    functions = _functions(tree)
+    reached = {stage: _reach(tree, set(lines), functions) for stage, lines in stages.items()}
+    features, label = (reached.get(s, set()) for s in SIDES)
+    both = features & label
+    out = {stage: sorted(lines - both) for stage, lines in reached.items()}
+    out[SHARED] = sorted(reached.get(SHARED, set()) | both)
+    return out
+
+
+def _with_callers(
+    tree: ast.Module, scope: ast.Module, fit_line: int, stages: dict[str, list[int]]
+) -> dict[str, list[int]]:
+    """A fit inside a function whose X and y come in as parameters (`def cross_validate(x, y,
+    model)`): the callers' lines that compute those arguments, split as the fit's are (lines
+    feeding both sides are preparation)."""
+    function = _holders(tree.body, fit_line)[-1]
+    params = [a.arg for a in function.args.args]
+    x_name, y_name = static.fit_arguments(tree, fit_line)
+    sides = {}
+    for side, name in (("features", x_name), ("label", y_name)):
+        lines = static.backward_slice(scope, {name} if name else set(), fit_line)
+        sides[side] = defs.names_read(tree, lines | {fit_line}) & set(params)
+    x_lines: set[int] = set()
+    y_lines: set[int] = set()
+    for call in static.calls(tree):
+        if _called_name(call) != (False, function.name):
+            continue
+        caller = _scope(tree, call.lineno) or tree
+        bound = dict(zip(params, call.args, strict=False))
+        for side, out in (("features", x_lines), ("label", y_lines)):
+            names = {
+                n.id
+                for p in sides[side]
+                if p in bound
+                for n in ast.walk(bound[p])
+                if isinstance(n, ast.Name)
+            }
+            out |= static.backward_slice(caller, names, call.lineno) if names else set()
+    both = x_lines & y_lines
+    out = {k: set(v) for k, v in stages.items()}
+    out[SHARED] = out.get(SHARED, set()) | both
+    out["features"] = out.get("features", set()) | (x_lines - both)
+    out["label"] = out.get("label", set()) | (y_lines - both)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _scope(tree: ast.Module, fit_line: int) -> ast.Module | None:
+    """The statements a slice from a fit inside a function must see: the module-level statements
+    before the outermost function holding the fit (not other definitions), then the innermost
+    function's body. None for a fit at the top level."""
+    chain = _holders(tree.body, fit_line)
+    if not chain:
+        return None
+    outer = chain[0]
+    before = [
+        s for s in tree.body if s.lineno < outer.lineno and not isinstance(s, _DEFS + (ast.Import,))
+    ]
+    return ast.Module(body=[*before, *chain[-1].body], type_ignores=[])
+
+
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _holders(body: list[ast.stmt], line: int) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The functions (methods included) whose bodies hold `line`, outermost first."""
+    for stmt in body:
+        if not stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno):
+            continue
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            return [stmt, *_holders(stmt.body, line)]
+        if isinstance(stmt, ast.ClassDef):
+            return _holders(stmt.body, line)
+        return _holders([s for block in _blocks(stmt) for s in block], line)
+    return []
+
+
+def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
+    blocks = [
+        getattr(stmt, "body", []),
+        getattr(stmt, "orelse", []),
+        getattr(stmt, "finalbody", []),
+    ]
+    return blocks + [h.body for h in getattr(stmt, "handlers", [])]
+
+
+def _functions(tree: ast.Module) -> dict[tuple[bool, str], list]:
+    """Every function of the script under the call that reaches it: `(False, name)` for a
+    function or nested helper (`name(...)`) and for a class (`Name(...)` runs its `__init__`),
+    `(True, name)` for a method (`obj.name(...)`)."""
+    found: dict[tuple[bool, str], list] = {}
+    methods = {id(s) for c in ast.walk(tree) if isinstance(c, ast.ClassDef) for s in c.body}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found.setdefault((id(node) in methods, node.name), []).append(node)
+        elif isinstance(node, ast.ClassDef):
+            inits = [s for s in node.body if getattr(s, "name", None) == "__init__"]
+            found.setdefault((False, node.name), []).extend(inits)
+    return found
+
+
+def _reach(tree: ast.Module, lines: set[int], functions: dict[tuple[bool, str], list]) -> set[int]:
+    """The lines and the bodies of the script's functions they call, transitively."""
+    out, seen = set(lines), set()
+    todo = [c for c in static.calls(tree) if c.lineno in lines]
+    while todo:
+        call = todo.pop()
+        for function in functions.get(_called_name(call), []):
+            if id(function) in seen:
+                continue
+            seen.add(id(function))
+            body = range(function.body[0].lineno, (function.end_lineno or function.lineno) + 1)
+            out.update([function.lineno, *body])
+            todo += [c for s in function.body for c in static.calls(s)]
+    return out
+
+
+def _called_name(call: ast.Call) -> tuple[bool, str] | None:
+    if isinstance(call.func, ast.Name):
+        return False, call.func.id
+    if isinstance(call.func, ast.Attribute):
+        return True, call.func.attr
+    return None

@@ -1,0 +1,275 @@
+"""Frame behaviour the model had to guess, observed on small frames run through the abstraction.
+
+Each fact is computed here, not written down: the column labels of a header-less read, what a
+`filter` mask must be, the layout of `aggregate`, how a query string resolves names, what the
+row-wise probe of `project` does, the dtypes a left join leaves, how the encoder is fitted and
+applied, what the absence of a split and a fractional cut select, and two idioms (repeating rows
+by position, replaying a sequential seeded draw) run on a frame. A change in the abstraction
+changes the text the model reads, and the tests hold every figure against a fresh run.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from lester.abstraction.features import fit_transform_all
+from sklearn.compose import ColumnTransformer
+from sklearn.preprocessing import FunctionTransformer
+
+import lester as lt
+
+
+def frame_facts() -> list[str]:
+    """The observed facts, one entry each."""
+    return [
+        header_none(),
+        filter_masks(),
+        aggregate_layout(),
+        query_names(),
+        project_probe(),
+        left_join_dtypes(),
+        encoder_calls(),
+        column_shapes(),
+        split_rows(),
+        float_sums(),
+        REPEAT_ROWS + f" Observed: {repeat_rows()}.",
+        SEQUENTIAL_DRAW + f" Observed: {sequential_draw()}.",
+    ]
+
+
+def _frame(**columns: list[Any]) -> lt.Frame:
+    return lt.from_pandas(pd.DataFrame(columns), "probe")
+
+
+def _outcome(call: Any) -> str:
+    try:
+        call()
+    except lt.LesterError as exc:
+        return f"raises {type(exc).__name__}"
+    return "works"
+
+
+def header_none() -> str:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.csv"
+        path.write_text("a,1\nb,2\n")
+        frame = lt.read_csv(str(path), header=None)
+    labels = list(frame.columns)
+    first = labels[0]
+    return (
+        f"`lt.read_csv(..., header=None)` labels the columns {labels!r} "
+        f"({type(first).__name__}); `select`/`rename`/`project` take these labels: "
+        f"`select([0])` {_outcome(lambda: frame.select([0]))}, `select([{first!r}])` "
+        f"{_outcome(lambda: frame.select([first]))}. Pass `names=[...]` to name them."
+    )
+
+
+def filter_masks() -> str:
+    frame = _frame(v=[1, 2, 3])
+    cases = {
+        "a NumPy bool array of the frame's length": np.array([True, False, True]),
+        "a list of bools": [True, False, True],
+        "a shorter bool array": np.array([True, False]),
+        "an int 0/1 array": np.array([1, 0, 1]),
+    }
+    told = "; ".join(f"{k} {_outcome(lambda m=m: frame.filter(m))}" for k, m in cases.items())
+    return f"`filter` with a mask (one bool per row, in the frame's row order): {told}."
+
+
+def aggregate_layout() -> str:
+    frame = _frame(k=["b", "a", "b"], v=[1.0, 2.0, 3.0], w=[10, 20, 30])
+    seen: list[Any] = []
+
+    def first(values: pd.Series) -> Any:
+        seen.append((type(values).__name__, values.tolist()))
+        return values.iloc[0]
+
+    out = frame.aggregate("k", total=("v", "sum"), head=("w", first)).data
+    return (
+        "`aggregate`: one row per group, groups sorted by key, the keys as the first columns, then "
+        "the outputs in the order given; a Python function receives each group's values as a "
+        "`Series` in the frame's row order. Observed: k=['b','a','b'], v=[1.,2.,3.], w=[10,20,30]"
+        f" with `aggregate('k', total=('v', 'sum'), head=('w', first))` gives columns "
+        f"{list(out.columns)}, rows {out.values.tolist()}; `first` received {seen}."
+    )
+
+
+def query_names() -> str:
+    frame = _frame(size=["S", "", "M"])
+    kept = frame.filter("size != ''").data["size"].tolist()
+    return (
+        "In a query string a bare name is a column, even one named like a DataFrame attribute "
+        f"(`filter(\"size != ''\")` on size=['S', '', 'M'] keeps {kept}); `@name` is a Python "
+        "variable (below), never a column."
+    )
+
+
+def project_probe() -> str:
+    frame = _frame(t=["a", "b"])
+    calls: list[str] = []
+
+    def upper(values: Any) -> Any:
+        calls.append(type(values).__name__)
+        return values.str.upper()
+
+    probed = frame.project("u", "t", upper).data["u"].tolist()
+    default_calls = list(calls)
+    calls.clear()
+    frame.project("u", "t", upper, vectorized=True)
+    return (
+        "When the row-wise spot check of a whole-column `project` result raises (the function "
+        f"only works on columns, e.g. uses `.str`), the whole-column result is kept: calls "
+        f"{default_calls}, result {probed}; with `vectorized=True` there is no spot check "
+        f"(calls {calls}) and a failing or wrong-length whole-column call raises."
+    )
+
+
+def left_join_dtypes() -> str:
+    left = _frame(k=[1, 2], a=[10, 20])
+    right = lt.from_pandas(pd.DataFrame({"k": [1], "n": [5], "t": ["x"], "b": [True]}), "right")
+    out = left.join(right, on="k", how="left").data
+    dtypes = {c: str(out[c].dtype) for c in ("n", "t", "b")}
+    return (
+        "A left join whose right side misses some keys gives those rows missing values: right "
+        f"columns int, text and bool then have dtypes {dtypes} (NaN in each); convert back "
+        "explicitly where the original keeps ints."
+    )
+
+
+def encoder_calls() -> str:
+    seen: list[tuple[str, int, list[int]]] = []
+
+    def record(frame: pd.DataFrame) -> np.ndarray:
+        seen.append(("call", len(frame), frame["v"].tolist()))
+        return frame[["v"]].to_numpy(dtype=float)
+
+    encoder = ColumnTransformer([("v", FunctionTransformer(record), ["v"])])
+    data = pd.DataFrame({"v": [3, 1, 2, 5]})
+    fit_transform_all(encoder, data, np.array([0, 2]))
+    fit, *applied = seen
+    return (
+        "The encoder is fitted once on the training rows, then transforms all prepared rows in "
+        f"one call, in prepared order (4 prepared rows, training rows 0 and 2: the fit saw "
+        f"{fit[2]}, the transform calls saw {[s[2] for s in applied]}); a stateful "
+        "`FunctionTransformer` (running values per key) thus sees every earlier row. The "
+        "comparison is with the original's X as scikit-learn hands it to the estimator (a dense "
+        "float64 matrix, numeric text parsed), not with the object frame it may have built."
+    )
+
+
+def column_shapes() -> str:
+    """What a ColumnTransformer hands a transformer for a column given as a string or a list."""
+    shapes: list[int] = []
+
+    def record(values: Any) -> np.ndarray:
+        shapes.append(np.ndim(values))
+        return np.zeros((len(values), 1))
+
+    data = pd.DataFrame({"t": ["a b", "c"]})
+    for spec in ("t", ["t"]):
+        ColumnTransformer([("t", FunctionTransformer(record), spec)]).fit_transform(data)
+    return (
+        f"A `ColumnTransformer` column given as a string hands the transformer a {shapes[0]}-D "
+        f"column, as a list a {shapes[-1]}-D frame: text vectorizers (`CountVectorizer`, "
+        "`TfidfVectorizer`) need the string form."
+    )
+
+
+def split_rows() -> str:
+    data = pd.DataFrame({"v": range(10)})
+    y = np.zeros(10)
+    none = lt.no_split().indices(data, y)[0].tolist()
+    frac = len(lt.head_split(0.75).indices(data, y)[0])
+    return (
+        "Without an `@lt.split` function every prepared row trains, in prepared order "
+        f"(10 rows: {none}). A fractional `n_train` cuts `int(n_train * n)` rows (0.75 of 10: "
+        f"{frac}); give an integer where the original's count rounds otherwise."
+    )
+
+
+def hand_parsed_text() -> str:
+    """How `lt.read_csv`'s text of a file relates to the original's own `line.split(sep)`."""
+    text = 'k\tv\n1\t"a b"\n2\tc \r\n'
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.tsv"
+        path.write_bytes(text.encode())
+        read = lt.read_csv(str(path), sep="\t", dtype="str", keep_default_na=False)
+        bare = lt.read_csv(
+            str(path), sep="\t", dtype="str", keep_default_na=False, quoting=csv.QUOTE_NONE
+        )
+        with open(path) as handle:
+            split = [line.split("\t") for line in handle][1:]
+    return (
+        f"The original parses its file by hand; the source reads it with `lt.read_csv(..., "
+        f"dtype='str', keep_default_na=False)`. Observed on the lines {text.splitlines()[1:]!r}: "
+        f"`line.split('\\t')` gives {split}, the source's rows are {read.data.values.tolist()} "
+        "(no line ends, `\\r` dropped, a quoted field unquoted), with `quoting=csv.QUOTE_NONE` "
+        f"{bare.data.values.tolist()}. Strip or keep line ends and quotes as the original's "
+        "parsing does."
+    )
+
+
+def float_sums() -> str:
+    values = [1e16, 1.0, 1.0, -1e16]
+    frame = pd.DataFrame({"k": [0] * len(values), "v": values})
+    loop = functools.reduce(lambda total, x: total + x, values, 0.0)
+    running = np.cumsum(np.asarray(values, dtype=float))[-1]
+    grouped = frame.groupby("k")["v"].cumsum().iloc[-1]
+    return (
+        "Floats must match to the last bit: a Python loop's `total += x` is sequential, as "
+        "`np.cumsum` on a float64 array is, but pandas' grouped sums compensate. Observed on "
+        f"{values}: the loop gives {loop}, `np.cumsum` {running}, `groupby(...).cumsum()` "
+        f"{grouped}; replay a loop's running sum per group with `np.cumsum` over each group."
+    )
+
+
+REPEAT_ROWS = (
+    "Repeating rows by position (oversampling, a cyclic fill): build the target positions "
+    "`order` with NumPy, then `slots = pd.Series(np.arange(len(order))).groupby(order)"
+    ".agg(list).reindex(range(n))` and `frame.project('_slot', col, lambda c: slots.to_numpy(), "
+    "rowwise=False).explode('_slot').filter(lambda d: d['_slot'].notna()).sort('_slot')"
+    ".drop(['_slot'])`."
+)
+SEQUENTIAL_DRAW = (
+    "Replaying a sequential seeded draw (a loop of `randint` + `np.delete`): no stage may loop, "
+    "so fold the draws over the row positions with a local generator seeded as the original "
+    "seeded its global one, `rng = np.random.RandomState(seed); kept = functools.reduce(lambda "
+    "pos, _: np.delete(pos, rng.randint(len(pos))), range(k), np.arange(n))`, then "
+    "`frame.filter(np.isin(np.arange(n), kept))`; it draws as `np.random.seed(seed)` then the "
+    "loop does, provided nothing else draws in between."
+)
+
+
+def repeat_rows() -> str:
+    frame = _frame(v=list("abcd"))
+    order = np.concatenate([np.arange(4), np.resize([1, 3], 3)])
+    slots = pd.Series(np.arange(len(order))).groupby(order).agg(list).reindex(range(4))
+    out = (
+        frame.project("_slot", "v", lambda c: slots.to_numpy(), rowwise=False)
+        .explode("_slot")
+        .filter(lambda d: d["_slot"].notna())
+        .sort("_slot")
+        .drop(["_slot"])
+    )
+    return f"v={list('abcd')}, order={order.tolist()} gives {out.data['v'].tolist()}"
+
+
+def sequential_draw() -> str:
+    rng = np.random.RandomState(0)
+    kept = functools.reduce(
+        lambda pos, _: np.delete(pos, rng.randint(len(pos))), range(3), np.arange(6)
+    )
+    saved = np.random.get_state()
+    np.random.seed(0)
+    loop = list(range(6))
+    for _ in range(3):
+        loop = np.delete(loop, np.random.randint(len(loop))).tolist()
+    np.random.set_state(saved)
+    same = "the same as" if list(kept) == loop else "NOT the same as"
+    return f"seed 0, 3 draws from 6 rows keeps {kept.tolist()}, {same} the loop's {loop}"

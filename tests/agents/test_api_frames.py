@@ -1,0 +1,92 @@
+"""The frame facts of the API reference (issue 14, defect 3) hold: each is checked here against
+the abstraction directly, independently of how `api_frames` observed it."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from lester.agents.llm import api_frames
+from lester.agents.llm.api_reference import api_reference
+
+import lester as lt
+
+
+def test_every_frame_fact_is_in_the_reference_the_prompts_carry():
+    reference = api_reference()
+    for fact in api_frames.frame_facts():
+        assert fact in reference
+
+
+def test_header_none_labels_are_the_strings_the_fact_names(tmp_path):
+    (tmp_path / "t.csv").write_text("x,1\ny,2\n")
+    frame = lt.read_csv(str(tmp_path / "t.csv"), header=None)
+    shown = re.search(r"labels the columns (\[.*?\])", api_frames.header_none()).group(1)
+    assert repr(list(frame.columns)) == shown
+    with pytest.raises(lt.OperationError):
+        frame.select([0])
+
+
+def test_filter_rejects_what_the_fact_says_it_rejects():
+    text = api_frames.filter_masks()
+    frame = lt.from_pandas(pd.DataFrame({"v": [1, 2, 3]}), "t")
+    assert "an int 0/1 array raises" in text
+    with pytest.raises(lt.OperationError):
+        frame.filter(np.array([1, 0, 1]))
+    assert len(frame.filter([True, False, True]).data) == 2
+
+
+def test_aggregate_layout_is_pandas_groupby_agg():
+    text = api_frames.aggregate_layout()
+    frame = pd.DataFrame({"k": ["b", "a", "b"], "v": [1.0, 2.0, 3.0], "w": [10, 20, 30]})
+    expected = frame.groupby("k").agg(total=("v", "sum"), head=("w", "first")).reset_index()
+    assert f"rows {expected.values.tolist()}" in text
+    assert f"columns {list(expected.columns)}" in text
+
+
+def test_the_encoder_and_split_facts_match_a_pipeline_run():
+    assert "the transform calls saw [[3, 1, 2, 5]]" in api_frames.encoder_calls()
+    data = pd.DataFrame({"v": range(10)})
+    assert len(lt.head_split(0.75).indices(data, np.zeros(10))[0]) == int(0.75 * 10)
+    assert f"{int(0.75 * 10)});" in api_frames.split_rows()
+
+
+def test_the_idioms_do_what_the_original_loops_do():
+    order = [0, 1, 2, 3, 1, 3, 1]
+    values = list("abcd")
+    assert f"gives {[values[p] for p in order]}" in api_frames.repeat_rows()
+    rng, kept = np.random.RandomState(7), list(range(9))
+    for _ in range(4):
+        kept.pop(rng.randint(len(kept)))
+    again = np.random.RandomState(7)
+    folded = functools.reduce(
+        lambda pos, _: np.delete(pos, again.randint(len(pos))), range(4), np.arange(9)
+    )
+    assert folded.tolist() == kept
+    assert "the same as the loop's" in api_frames.sequential_draw()
+
+
+def test_the_float_fact_names_the_sums_that_differ():
+    values = [1e16, 1.0, 1.0, -1e16]
+    loop = 0.0
+    for x in values:
+        loop += x
+    grouped = pd.DataFrame({"k": [0] * 4, "v": values}).groupby("k")["v"].cumsum().iloc[-1]
+    assert loop != grouped
+    assert f"the loop gives {loop}, `np.cumsum` {loop}, `groupby(...).cumsum()` {grouped}" in (
+        api_frames.float_sums()
+    )
+
+
+def test_a_text_vectorizer_needs_the_string_column_form():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    data = pd.DataFrame({"text": ["red apple", "green apple"]})
+    words = ColumnTransformer([("t", CountVectorizer(), "text")]).fit_transform(data)
+    names = ColumnTransformer([("t", CountVectorizer(), ["text"])]).fit_transform(data)
+    assert words.shape == (2, 3) and names.shape != (2, 3)  # a list: one "document" per column
+    assert "string hands the transformer a 1-D column" in api_frames.column_shapes()

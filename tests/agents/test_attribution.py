@@ -1,0 +1,172 @@
+"""Stage attribution followed into the script's functions and methods (issue 14): a script that
+works in `main()`, class methods and helpers gives each step its own lines, and the preparation
+names the columns later prompts carry when no feature or label line is known."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+from lester.agents.attribution import attributed
+from lester.agents.oracle import static
+from lester.agents.requests import FEATURES_LINE, LABEL_LINE, columns_read, stated_columns
+
+IN_FUNCTIONS = textwrap.dedent(
+    """\
+    import pandas as pd
+    from sklearn.tree import DecisionTreeClassifier
+
+    LIMIT = 3
+
+
+    def read(path):
+        table = pd.read_csv(path)
+        return table[table.weight > 0]
+
+
+    class Shape:
+        def __init__(self, cols):
+            self.cols = cols
+
+        def matrix(self, table):
+            def ratio(t):
+                return t["w"] / t["h"]
+
+            out = table[self.cols].copy()
+            out["ratio"] = ratio(out)
+            return out
+
+
+    def target(table):
+        return (table["kind"] == "big").astype(int)
+
+
+    def main():
+        table = read("data/parts.csv")
+        shape = Shape(["w", "h"])
+        X = shape.matrix(table)
+        y = target(table)
+        tree = DecisionTreeClassifier(max_depth=LIMIT)
+        tree.fit(X, y)
+
+
+    if __name__ == "__main__":
+        main()
+    """
+)
+
+
+def _lines(source: str, text: str) -> set[int]:
+    """The numbers of the lines holding `text`."""
+    return {n for n, line in enumerate(source.splitlines(), 1) if text in line}
+
+
+def _stages(source: str) -> dict[str, list[int]]:
+    tree = ast.parse(source)
+    fit = min(_lines(source, ".fit("))
+    return attributed(tree, fit, static.stage_lines(tree, fit))
+
+
+def test_work_in_main_methods_and_nested_helpers_is_attributed_to_the_stages_it_feeds():
+    stages = _stages(IN_FUNCTIONS)
+    source = IN_FUNCTIONS
+    prepare, features, label = (set(stages[s]) for s in ("data_preparation", "features", "label"))
+    assert _lines(source, "pd.read_csv") | _lines(source, "table.weight > 0") <= prepare
+    assert _lines(source, 'out["ratio"]') | _lines(source, 'return t["w"]') <= features
+    assert _lines(source, "self.cols = cols") <= features
+    assert _lines(source, '(table["kind"] == "big")') <= label
+    assert not (features & label) and not (prepare & (features | label))
+    assert _lines(source, "max_depth=LIMIT") <= set(stages["model"])
+
+
+def test_a_helper_that_feeds_both_sides_is_preparation():
+    source = textwrap.dedent(
+        """\
+        import pandas as pd
+        from sklearn.linear_model import LinearRegression
+
+
+        def clean(t):
+            return t.dropna()
+
+
+        for season in [1, 2]:
+            t = clean(pd.read_csv("data/s.csv"))
+            X = t[["a"]]
+            y = t["b"]
+            LinearRegression().fit(X, y)
+        """
+    )
+    stages = _stages(source)
+    assert _lines(source, "return t.dropna()") <= set(stages["data_preparation"])
+    assert _lines(source, 'X = t[["a"]]') <= set(stages["features"])
+    assert _lines(source, 'y = t["b"]') <= set(stages["label"])
+
+
+def test_a_top_level_script_without_helpers_keeps_the_analysis_lines():
+    source = "import x\nX = x.a()\ny = x.b()\nm.fit(X, y)\n"
+    tree = ast.parse(source)
+    assert attributed(tree, 4, static.stage_lines(tree, 4)) == static.stage_lines(tree, 4)
+
+
+def test_without_feature_or_label_lines_the_preparation_states_the_columns_in_a_fixed_form():
+    class Unattributed:
+        stages: dict = {"data_preparation": [2], "features": [], "label": []}
+        model = None
+
+    text = " ".join(columns_read(Unattributed(), None, ast.parse("X, y = f()\n")).split())
+    assert "attributed no feature or label lines" in text
+    assert f"`{FEATURES_LINE} <columns, comma-separated>` and `{LABEL_LINE} <columns>`" in text
+    prepare = textwrap.dedent(
+        '''\
+        @lt.prepare
+        def prepared(parts):
+            """Rows per part.
+
+            features: w, h, ratio
+            label: kind
+            """
+            return parts
+        '''
+    )
+    assert stated_columns(prepare) == "features: w, h, ratio\nlabel: kind"
+    assert stated_columns("def broken(:") == ""
+
+
+def test_a_fit_on_parameters_is_traced_to_the_callers_arguments():
+    source = textwrap.dedent(
+        """\
+        import numpy as np
+        from sklearn.svm import SVC
+
+
+        def build():
+            table = np.loadtxt("data/t.csv", delimiter=",")
+            return table[:, :2], table[:, 2]
+
+
+        def widen(xs):
+            return np.hstack([xs, xs ** 2])
+
+
+        def validate(x, y, model):
+            for fold in range(2):
+                part_x = x[fold::2]
+                part_y = y[fold::2]
+                model.fit(part_x, part_y)
+
+
+        if __name__ == "__main__":
+            xs, ys = build()
+            wide = widen(xs)
+            labels = ys > 0
+            validate(wide, labels, SVC())
+        """
+    )
+    stages = _stages(source)
+    assert _lines(source, "xs, ys = build()") <= set(stages["data_preparation"])
+    assert _lines(source, "np.loadtxt") <= set(stages["data_preparation"])
+    assert _lines(source, "wide = widen(xs)") | _lines(source, "xs ** 2") <= set(stages["features"])
+    assert _lines(source, "labels = ys > 0") <= set(stages["label"])
+    assert _lines(source, "part_x = x[fold::2]") <= set(stages["features"])
+    assert _lines(source, "part_y = y[fold::2]") <= set(stages["label"])

@@ -1,0 +1,42 @@
+"""The step contract says where a data-derived split count came from and how the sources' text
+relates to the original's own parsing (issue 14)."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+from lester.agents.llm.api_frames import hand_parsed_text
+from lester.agents.oracle.original import load_original
+from lester.agents.requests import derived_count
+
+SCRIPT = textwrap.dedent(
+    """\
+    import numpy as np
+    X = np.arange(20).reshape(10, 2)
+    stamps = np.arange(10)
+    n_first = int((stamps < 7).sum())
+    model.fit(X[:n_first], y[:n_first])
+    """
+)
+
+
+def test_a_data_derived_head_count_is_traced_to_its_lines_and_hard_coding_is_accepted(
+    tmp_path: Path,
+):
+    path = tmp_path / "s.py"
+    path.write_text(SCRIPT)
+    split = {"function": "head_split", "args": {"n_train": 7}, "expression": "X[:n_first]"}
+    text = " ".join(derived_count(split, load_original(path), ast.parse(SCRIPT)).split())
+    assert "computes the count `n_first` from the data" in text
+    assert "4 n_first = int((stamps < 7).sum())" in text
+    assert "figure (7) in the split is accepted" in text and "lt.column_split" in text
+    literal = {**split, "expression": "X[:7]"}
+    assert derived_count(literal, load_original(path), ast.parse(SCRIPT)) == ""
+
+
+def test_the_hand_parsing_fact_shows_what_split_and_read_csv_give():
+    text = hand_parsed_text()
+    assert "[['1', '\"a b\"\\n'], ['2', 'c \\n']]" in text  # split keeps quotes and line ends
+    assert "the source's rows are [['1', 'a b'], ['2', 'c ']]" in text
