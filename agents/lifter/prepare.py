@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..oracle import static
-from ..oracle.inline import inline_readers
+from ..oracle.methods import script_body
 from . import accumulate
 from .expressions import ExpressionRules
 from .joins import JoinRules
@@ -96,7 +96,7 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
         feature_lines: set[int] = frozenset(),
     ) -> None:
         self.source = source
-        self.tree, inlined = inline_readers(static.parse(source))
+        self.tree, inlined = script_body(static.parse(source))
         self.reports = {s.path: s for s in sources}
         self.catalog = {spec.path: spec for spec in source_specs(sources)}
         self.prepare_lines = prepare_lines
@@ -121,6 +121,7 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
         self.broadcasts: set[str] = set()
         self.empty_lists: set[str] = set()
         self.frame_statistics: dict[str, tuple[str, list[str], str]] = {}
+        self.column_values: list[tuple[str, str]] = []  # (frame, column) taken out as values
 
     def lift(self) -> PreparePlan:
         for stmt in self.tree.body:
@@ -372,7 +373,7 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
     def helpers(self) -> list[str]:
         """Functions the script defines, copied verbatim: the row-wise functions may call them."""
         return [
-            ast.get_source_segment(self.source, n)
+            static.source_text(self.source, n)
             for n in self.tree.body
             if isinstance(n, ast.FunctionDef)
         ]
@@ -382,13 +383,16 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
         """Module constants: literals, and values built from literals by a known constructor
         (`AS_OF = date(2024, 1, 1)`), assigned once. Computed once: the tree does not change."""
         out = []
+        module = [
+            s for s in self.tree.body if not isinstance(s, ast.ClassDef)
+        ]  # methods: own scope
         assigned = [
             t.id
-            for n in ast.walk(self.tree)
+            for n in (n for s in module for n in ast.walk(s))
             if isinstance(n, ast.Assign | ast.AugAssign)
             for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
             if isinstance(t, ast.Name)
-        ] + list(static.mutated(self.tree))
+        ] + [m for s in module for m in static.mutated(s)]
         for stmt in self.tree.body:
             if (
                 isinstance(stmt, ast.Assign)
@@ -398,7 +402,7 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
                 and literal_elements(stmt.value) != []
                 and (static.literal(stmt.value) is not None or constructed(stmt.value))
             ):
-                out.append(ast.get_source_segment(self.source, stmt))
+                out.append(static.source_text(self.source, stmt))
         return out
 
     @functools.cached_property
@@ -416,7 +420,7 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
 
     def imports(self) -> list[str]:
         return [
-            ast.get_source_segment(self.source, n)
+            static.source_text(self.source, n)
             for n in self.tree.body
             if isinstance(n, ast.Import | ast.ImportFrom)
         ]

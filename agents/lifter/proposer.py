@@ -19,6 +19,7 @@ import lester as lt
 
 from ..oracle import static
 from ..oracle.analysis import Analysis
+from ..oracle.methods import script_body
 from ..oracle.notebook import line_label, span_label
 from ..proposals import Proposal, StepRequest
 from . import codegen
@@ -71,7 +72,8 @@ class OfflineLifter:
     def plan(self) -> PreparePlan:
         if self._plan is None:
             fit_line = self.analysis.model.line or 0
-            stages = static.stage_lines(static.parse(self.source), fit_line, nested=False)
+            tree = script_body(static.parse(self.source))[0]
+            stages = static.stage_lines(tree, fit_line, nested=False)
             later = stages.get("features", []) + stages.get("label", [])
             self._plan = lift_prepare(
                 self.source, self.analysis.sources, stages.get("data_preparation", []), later

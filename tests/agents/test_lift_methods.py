@@ -1,0 +1,174 @@
+"""What a script runs: the main guard opened, methods of script classes inlined at their calls,
+and the row loops inside them lifted like top-level ones."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+from lester.agents.oracle import static
+from lester.agents.oracle.methods import script_body
+
+from .test_lift_prepare import lift, source, steps
+
+
+def body(code: str) -> tuple[str, list[str]]:
+    tree, notes = script_body(ast.parse(textwrap.dedent(code)))
+    return ast.unparse(tree), notes
+
+
+def test_main_guard_body_is_the_script_and_other_ifs_stay():
+    code, notes = body(
+        """
+        import sys
+        if len(sys.argv) > 3:
+            x = 1
+        if __name__ == "__main__":
+            rows = [1, 2]
+        else:
+            rows = []
+        """
+    )
+    assert "if __name__" not in code and "rows = [1, 2]" in code and "rows = []" not in code
+    assert "if len(sys.argv) > 3:" in code
+    assert notes == ["line 5: the main guard's body is the script (main guard)"]
+
+
+def test_dataclass_method_inlined_with_fields_defaults_and_tuple_return_distributed():
+    code, notes = body(
+        """
+        from dataclasses import dataclass, field
+        @dataclass
+        class Loader:
+            path: str
+            seed: int = field(default=7, init=False)
+            def load(self, limit=None):
+                rows = read(self.path)
+                if limit is not None:
+                    rows = rows[:limit]
+                rows = self.clean(rows)
+                return rows, self.seed
+            def clean(self, rows):
+                return [r for r in rows if r]
+        rows = []
+        loader = Loader(make_path("a.csv"))
+        data, seed = loader.load()
+        """
+    )
+    assert "loader_arg = make_path('a.csv')\nloader = Loader(loader_arg)" in code
+    assert "rows_2 = read(loader_arg)" in code
+    assert "limit" not in code.split("class Loader")[0] + code.split("return (rows, self.seed)")[-1]
+    assert "clean_result = [r for r in rows_2 if r]\nrows_2 = clean_result" in code
+    assert "data = rows_2\nseed = 7" in code
+    assert notes[-1] == "line 17: loader.load() inlined (method of a script class)"
+
+
+def test_nested_helper_keeps_its_own_scope_and_sees_the_renamed_locals():
+    code, _ = body(
+        """
+        class Prep:
+            def __init__(self, scale):
+                self.scale = scale
+            def run(self, frame):
+                factor = 2
+                def helper(row):
+                    row = row * factor
+                    return row
+                out = [helper(row) for row in frame]
+                return out
+        row = 0
+        factor = 5
+        p = Prep(3)
+        xs = p.run(frame)
+        """
+    )
+    assert "def helper(row):\n    row = row * factor_2\n    return row" in code
+    assert "factor_2 = 2" in code and "out = [helper(row_2) for row_2 in frame]" in code
+    assert "xs = out" in code
+
+
+def test_instances_used_otherwise_and_methods_touching_self_are_left_alone():
+    code, notes = body(
+        """
+        class A:
+            def __init__(self, n):
+                self.n = n
+            def grow(self):
+                self.n = self.n + 1
+                return self.n
+            def get(self):
+                return self.n
+        a = A(1)
+        b = A(2)
+        print(b)
+        x = a.grow()
+        y = b.get()
+        """
+    )
+    assert notes == [] and "x = a.grow()" in code and "y = b.get()" in code
+
+
+def test_a_class_statement_writes_only_its_name_in_the_slice():
+    tree = ast.parse(
+        textwrap.dedent(
+            """
+            class Unused:
+                def m(self):
+                    X = 1
+                    return X
+            X = [[1.0], [2.0]]
+            y = [0, 1]
+            model.fit(X, y)
+            """
+        )
+    )
+    assert static.stage_lines(tree, 8)["data_preparation"] == []
+    assert static.stage_lines(tree, 8)["features"] == [6]
+
+
+def test_loader_class_with_iterrows_helpers_and_label_column_lifts():
+    plan = lift(
+        """
+        import numpy as np
+        import pandas as pd
+        import os
+        class Loader:
+            folder = "data"
+            def features(self, data):
+                def size_band(row):
+                    return 0 if row["rooms"] < 3 else 1
+                out = []
+                for _, row in data.iterrows():
+                    out.append([row["area"], size_band(row)])
+                return out
+            def load(self):
+                frame = pd.read_csv(os.path.join(self.folder, "flats.csv"))
+                y = np.array(frame["price"])
+                X = np.array(self.features(frame))
+                return X, y
+        if __name__ == "__main__":
+            X, y = Loader().load()
+        """,
+        source("data/flats.csv", ["area", "rooms", "price"]),
+    )
+    code = steps(plan)
+    assert "project('size_band', ['rooms'], lambda rooms: size_band({'rooms': rooms}))" in code
+    assert plan.columns == ["area", "size_band", "price"]
+    assert any("size_band" in h for h in plan.helpers)
+
+
+def test_label_column_does_not_ride_along_when_the_loop_drops_rows():
+    plan = lift(
+        """
+        import numpy as np
+        import pandas as pd
+        frame = pd.read_csv("data/flats.csv")
+        y = np.array(frame["price"])
+        out = []
+        for _, row in frame.iterrows():
+            if row["rooms"] > 1:
+                out.append([row["area"]])
+        """,
+        source("data/flats.csv", ["area", "rooms", "price"]),
+    )
+    assert "price" not in plan.columns
