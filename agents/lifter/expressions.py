@@ -97,6 +97,31 @@ class ExpressionRules:
                 call.args[i] = ast.fix_missing_locations(ast.copy_location(record, arg))
         return node
 
+    def row_slice(self, node: ast.AST, ctx: Ctx) -> list[ast.AST] | None:
+        """`row[:-1]`, `row[2:5]` of a positional row as its fields one by one (idiom: row
+        slice); None for anything else."""
+        if not (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.slice, ast.Slice)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == ctx.row_var
+            and ctx.positional
+        ):
+            return None
+        bounds = [node.slice.lower, node.slice.upper, node.slice.step]
+        values = [static.literal(b) if b is not None else None for b in bounds]
+        if any(
+            b is not None and not isinstance(v, int) for b, v in zip(bounds, values, strict=True)
+        ):
+            return None
+        positions = range(len(ctx.positional))[slice(*values)]
+        return [
+            ast.copy_location(
+                ast.Subscript(value=node.value, slice=ast.Constant(i), ctx=ast.Load()), node
+            )
+            for i in positions
+        ]
+
     def row_refs(self, node: ast.AST, ctx: Ctx) -> dict[str, str]:
         """Parameter name -> column for every row value an expression reads."""
         refs: dict[str, str] = {}

@@ -132,8 +132,9 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
         if self.last is None:
             raise Unsupported(self.tree, "no collection of rows was built from the sources")
         for stmt in self.tree.body:
-            if stmt.lineno in self.feature_lines:
-                self.feature_comprehension(stmt)
+            for inner in stmt.body if isinstance(stmt, ast.With) else [stmt]:
+                if inner.lineno in self.feature_lines:
+                    self.feature_comprehension(inner)
         result = self.result()
         return PreparePlan(
             sources=self.specs,
@@ -237,7 +238,8 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
             for item in stmt.items:
                 self.bind_handle(item.context_expr, item.optional_vars)
             for inner in stmt.body:
-                self.top(inner)
+                if inner.lineno not in self.feature_lines:  # features and labels: after the rows
+                    self.top(inner)
         elif isinstance(stmt, ast.For):
             self.top_loop(stmt)
         elif isinstance(stmt, ast.Assign):

@@ -8,6 +8,7 @@ the captured `fit`. Every rule it applied is reported in the proposal's trail.
 
 from __future__ import annotations
 
+import ast
 import logging
 from pathlib import Path
 
@@ -75,6 +76,7 @@ class OfflineLifter:
             tree = script_body(static.parse(self.source))[0]
             stages = static.stage_lines(tree, fit_line, nested=False)
             later = stages.get("features", []) + stages.get("label", [])
+            later += _with_features(tree, static.stage_lines(tree, fit_line))
             self._plan = lift_prepare(
                 self.source, self.analysis.sources, stages.get("data_preparation", []), later
             )
@@ -277,6 +279,14 @@ def _same_labels(got: np.ndarray, y: np.ndarray) -> bool:
         return bool((got.astype(y.dtype) == y).all())
     except (ValueError, TypeError):
         return False
+
+
+def _with_features(tree: ast.Module, stages: dict[str, list[int]]) -> list[int]:
+    """Lines of statements inside a top-level `with` block that feed only X or only y
+    (`features = [r[:-1] for r in rows]` while the file is still open): read as features and
+    labels of the rows, like the same statements after the block."""
+    inner = {s.lineno for w in tree.body if isinstance(w, ast.With) for s in w.body}
+    return sorted(inner & set(stages.get("features", []) + stages.get("label", [])))
 
 
 def _prepared(request: StepRequest) -> pd.DataFrame:

@@ -387,7 +387,7 @@ class RowStatementRules:
             for e in (
                 ctx.vectors.get(element.id, [element])
                 if isinstance(element, ast.Name)
-                else [element]
+                else self.row_slice(element, ctx) or [element]
             )
         ]
         parsed = len(elements) == 1 and self.is_record(elements[0], ctx)

@@ -362,9 +362,17 @@ def fit_arguments(tree: ast.Module, line: int) -> tuple[str | None, str | None]:
     """The names passed as X and y to the `fit` call on `line`."""
     for call in calls(tree):
         if call.lineno == line and isinstance(call.func, ast.Attribute) and call.func.attr == "fit":
-            names = [a.id if isinstance(a, ast.Name) else None for a in call.args[:2]]
+            names = [_sliced_name(a) for a in call.args[:2]]
             return (names + [None, None])[0], (names + [None, None])[1]
     return None, None
+
+
+def _sliced_name(node: ast.AST) -> str | None:
+    """`X` for `X` and for a row slice of it (`X[:-1]`, `X[:n]`): the rows the fit takes are
+    the split's business, the values come from X."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
 
 
 def backward_slice(
