@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import textwrap
 
+from lester.agents.lifter.prepare import lift_prepare
 from lester.agents.oracle import static
 from lester.agents.oracle.methods import script_body
 
@@ -172,3 +173,69 @@ def test_label_column_does_not_ride_along_when_the_loop_drops_rows():
         source("data/flats.csv", ["area", "rooms", "price"]),
     )
     assert "price" not in plan.columns
+
+
+def test_rows_read_in_a_with_block_keep_their_fields_for_the_features_and_the_label():
+    code = textwrap.dedent(
+        """
+        import csv
+        with open("data/s.csv") as fh:
+            reader = csv.reader(fh)
+            next(reader)
+            rows = [r for r in reader]
+            feats = [r[1:-1] for r in rows]
+            grades = [r[-1].split("/")[1] for r in rows]
+        """
+    ).strip()
+    plan = lift_prepare(  # lines 6 and 7 feed only X and only y: features and label
+        code + "\n",
+        [source("data/s.csv", ["id", "a", "b", "code"], idiom="csv.reader")],
+        list(range(1, 8)),
+        [6, 7],
+    )
+    assert plan.columns == ["id", "a", "b", "code", "grades"]
+    assert "lambda code: code.split('/')[1]" in steps(plan)
+
+
+def test_a_row_slice_is_collected_field_by_field():
+    plan = lift(
+        """
+        import csv
+        out = []
+        with open("data/s.csv") as fh:
+            for r in csv.reader(fh):
+                out.append(r[1:3])
+        """,
+        source("data/s.csv", ["id", "a", "b", "code"], idiom="csv.reader", header=False),
+    )
+    assert plan.columns == ["a", "b"]
+
+
+def test_a_read_path_joined_from_constants_names_the_source():
+    plan = lift(
+        """
+        import os
+        import pandas as pd
+        FOLDER = "data"
+        df = pd.read_csv(os.path.join(FOLDER, "sub", "p.csv"))
+        df["b"] = df["a"] * 2
+        """,
+        source("data/sub/p.csv", ["a"]),
+    )
+    assert plan.sources[0].path == "data/sub/p.csv" and plan.columns == ["a", "b"]
+
+
+def test_a_row_slice_of_the_fit_arguments_slices_from_their_base():
+    tree = ast.parse(
+        textwrap.dedent(
+            """
+            rows = load()
+            X = [r[:-1] for r in rows]
+            y = [r[-1] for r in rows]
+            model.fit(X[:-10], y[:-10])
+            """
+        )
+    )
+    stages = static.stage_lines(tree, 5)
+    assert stages["data_preparation"] == [2] and stages["features"] == [3]
+    assert stages["label"] == [4]
