@@ -24,6 +24,11 @@ file's lines, a csv reader or `DataFrame.iterrows()` is a row context over a fra
   drop, column selection, `apply`/`map`, `.loc[mask, c] = v`, constant columns, loops over
   literal lists or `df.columns`                                      -> the matching frame operation
 - `pd.get_dummies(df, ...)`: the raw columns stay; the encoder synthesis finds the one-hot block
+- `if __name__ == "__main__":`, `loader = Loader(...)`; `loader.load()` -> the body that runs (idiom: main
+  guard, method of a script class; `oracle/methods.py`)
+- `helper(row)` of a script function reading `row["a"]` only        -> project on a (idiom: helper of the whole row)
+- `y = np.array(df["label"])` before a loop collecting df's rows     -> the label column kept beside them
+- `row[1:-1]` of a positional row                                    -> its fields (idiom: row slice)
 
 Row-level expressions are kept verbatim as the bodies of row-wise functions, so their semantics
 (string parsing, casts, helper functions) are exactly the original's. Sources read by hand are read
@@ -132,8 +137,10 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
         if self.last is None:
             raise Unsupported(self.tree, "no collection of rows was built from the sources")
         for stmt in self.tree.body:
-            for inner in stmt.body if isinstance(stmt, ast.With) else [stmt]:
-                if inner.lineno in self.feature_lines:
+            if stmt.lineno in self.feature_lines:
+                self.feature_comprehension(stmt)
+            elif isinstance(stmt, ast.With):
+                for inner in filter(self.deferred, stmt.body):
                     self.feature_comprehension(inner)
         result = self.result()
         return PreparePlan(
@@ -145,6 +152,21 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
             constants=self.constants,
             trail=self.trail,
             imports=sorted(self.needs),
+        )
+
+    def deferred(self, stmt: ast.stmt) -> bool:
+        """A per-row comprehension over collected rows inside a `with` block that feeds only X
+        or only y: read with the features and labels, after the rows are complete."""
+        if stmt.lineno not in self.feature_lines or not isinstance(stmt, ast.Assign):
+            return False
+        comp = stmt.value
+        if isinstance(comp, ast.Call) and comp.args and static.dotted(comp.func) in ARRAY_BUILDERS:
+            comp = comp.args[0]
+        return (
+            isinstance(comp, ast.ListComp)
+            and len(comp.generators) == 1
+            and not comp.generators[0].ifs
+            and isinstance(comp.generators[0].iter, ast.Name)
         )
 
     def result(self) -> str:
@@ -238,7 +260,7 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
             for item in stmt.items:
                 self.bind_handle(item.context_expr, item.optional_vars)
             for inner in stmt.body:
-                if inner.lineno not in self.feature_lines:  # features and labels: after the rows
+                if not self.deferred(inner):
                     self.top(inner)
         elif isinstance(stmt, ast.For):
             self.top_loop(stmt)

@@ -111,7 +111,9 @@ def _distributed(before: list[ast.stmt], stmt: ast.stmt) -> list[ast.stmt]:
     ):
         return [*before, stmt]
     pairs = _pairs(stmt.targets[0], last.value)
-    if pairs is None:
+    targets = {n.id for n in ast.walk(stmt.targets[0]) if isinstance(n, ast.Name)}
+    read = {n.id for n in ast.walk(last.value) if isinstance(n, ast.Name)}
+    if pairs is None or targets & read:  # `a, b = (b, a)` is a swap, not two assignments
         return [*before, stmt]
     assigns = [
         ast.copy_location(ast.Assign(targets=[target], value=value), stmt)
@@ -356,14 +358,11 @@ def _bind(method: ast.FunctionDef, call: ast.Call) -> dict[str, ast.expr] | None
 
 
 def _trivial(node: ast.expr) -> bool:
-    """A value that reads the same wherever it is substituted: a name or a literal."""
-    if isinstance(node, ast.Name | ast.Constant):
-        return True
-    try:
-        ast.literal_eval(node)
-    except ValueError:
-        return False
-    return True
+    """A value that reads the same wherever it is substituted: a name, a constant or a tuple of
+    them (not a list or dict display: each copy would be a new object, mutated apart)."""
+    if isinstance(node, ast.Tuple):
+        return all(_trivial(e) for e in node.elts)
+    return isinstance(node, ast.Name | ast.Constant)
 
 
 class _MethodInliner(ast.NodeTransformer):
@@ -421,8 +420,13 @@ class _MethodInliner(ast.NodeTransformer):
             for local in _locals(method) - set(bound)
         }
         binds: list[ast.stmt] = []
+        rebound = {
+            n.id
+            for n in _own_nodes(method)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        }
         for param, arg in bound.items():
-            if _trivial(arg):
+            if _trivial(arg) and param not in rebound:  # rebinding it must not rebind the caller's
                 renames[param] = arg
                 continue
             fresh = identifier(param, self.taken)

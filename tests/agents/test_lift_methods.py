@@ -239,3 +239,35 @@ def test_a_row_slice_of_the_fit_arguments_slices_from_their_base():
     stages = static.stage_lines(tree, 5)
     assert stages["data_preparation"] == [2] and stages["features"] == [3]
     assert stages["label"] == [4]
+
+
+def test_a_returned_tuple_that_reads_the_targets_stays_one_assignment():
+    code, _ = body(
+        """
+        class Pair:
+            def swap(self, a, b):
+                return b, a
+        p = Pair()
+        a, b = p.swap(a, b)
+        """
+    )
+    assert "swap_result = (b, a)\na, b = swap_result" in code
+
+
+def test_a_rebound_parameter_and_a_mutable_attribute_are_not_substituted():
+    code, _ = body(
+        """
+        class Cleaner:
+            seen = []
+            def clean(self, rows):
+                rows = [r for r in rows if r]
+                return rows
+            def remember(self, r):
+                self.seen.append(r)
+        c = Cleaner()
+        kept = c.clean(raw)
+        c.remember(1)
+        """
+    )
+    assert "rows = raw\nrows = [r for r in rows if r]\nkept = rows" in code
+    assert "c.remember(1)" in code and "[].append" not in code
