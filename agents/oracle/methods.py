@@ -169,23 +169,21 @@ def _temporaries_named(
     """`X, y = Loader(a).load()` as `loader = Loader(a)` then `X, y = loader.load()`: an
     instance made only to call a method on, named so that it is an instance like the others.
     The statement comes last; without such calls it is alone."""
-    named: list[ast.stmt] = []
-    if isinstance(stmt, ast.ClassDef | ast.FunctionDef):
-        return [stmt]
+    call = stmt.value if isinstance(stmt, ast.Assign | ast.Expr) else None
+    if not (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and isinstance(call.func.value, ast.Call)
+        and isinstance(call.func.value.func, ast.Name)
+        and call.func.value.func.id in classes
+    ):
+        return [stmt]  # only the call the statement is made of: nothing evaluated earlier
     stmt = copy.deepcopy(stmt)  # the caller's tree stays as it was
-    for node in ast.walk(stmt):
-        if (
-            isinstance(node, ast.Attribute)
-            and isinstance(node.value, ast.Call)
-            and isinstance(node.value.func, ast.Name)
-            and node.value.func.id in classes
-        ):
-            name = identifier(node.value.func.id, taken)
-            target = ast.Name(id=name, ctx=ast.Store())
-            made = ast.copy_location(ast.Assign(targets=[target], value=node.value), stmt)
-            named.append(ast.fix_missing_locations(made))
-            node.value = ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node.value)
-    return [*named, stmt]
+    method = stmt.value.func
+    name = identifier(method.value.func.id, taken)
+    made = ast.Assign(targets=[ast.Name(id=name, ctx=ast.Store())], value=method.value)
+    method.value = ast.copy_location(ast.Name(id=name, ctx=ast.Load()), method.value)
+    return [ast.fix_missing_locations(ast.copy_location(made, stmt)), stmt]
 
 
 def _arguments_bound(stmt: ast.Assign, taken: set[str]) -> tuple[list[ast.stmt], ast.Assign]:

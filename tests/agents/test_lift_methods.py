@@ -271,3 +271,17 @@ def test_a_rebound_parameter_and_a_mutable_attribute_are_not_substituted():
     )
     assert "rows = raw\nrows = [r for r in rows if r]\nkept = rows" in code
     assert "c.remember(1)" in code and "[].append" not in code
+
+
+def test_an_instance_made_for_one_call_is_named_only_where_the_call_is_the_statement():
+    code, notes = body(
+        """
+        class Reader:
+            def rows(self):
+                return [1, 2]
+        data = Reader().rows()
+        late = [Reader().rows() for _ in range(2)]
+        """
+    )
+    assert "reader = Reader()\ndata = [1, 2]" in code
+    assert "late = [Reader().rows() for _ in range(2)]" in code and len(notes) == 1
