@@ -135,7 +135,7 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
             ):
                 self.top(stmt)
         if self.last is None:
-            raise Unsupported(self.tree, "no collection of rows was built from the sources")
+            raise Unsupported(self.tree, self.nothing_built())
         for stmt in self.tree.body:
             if stmt.lineno in self.feature_lines:
                 self.feature_comprehension(stmt)
@@ -153,6 +153,26 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
             trail=self.trail,
             imports=sorted(self.needs),
         )
+
+    def nothing_built(self) -> str:
+        """Why no rows came out: the preparation ran where the lifter does not look, or its
+        statements built nothing it knows as rows."""
+        calls = [
+            static.dotted(c.func)
+            for s in self.tree.body
+            if s.lineno in self.prepare_lines and not isinstance(s, ast.FunctionDef)
+            for c in ast.walk(s)
+            if isinstance(c, ast.Call)
+        ]
+        functions = {f.name for f in self.tree.body if isinstance(f, ast.FunctionDef)}
+        inside = sorted(functions & set(calls))
+        if inside:
+            return (
+                "no collection of rows was built from the sources: the data preparation runs"
+                f" inside {', '.join(inside)}, a function of the script that is not inlined"
+                " (only reader functions and methods of script classes are)"
+            )
+        return "no collection of rows was built from the sources"
 
     def deferred(self, stmt: ast.stmt) -> bool:
         """A per-row comprehension over collected rows inside a `with` block that feeds only X

@@ -74,6 +74,14 @@ class OfflineLifter:
         if self._plan is None:
             fit_line = self.analysis.model.line or 0
             tree = script_body(static.parse(self.source))[0]
+            holder = _function_around(tree, fit_line)
+            if holder is not None:
+                raise Unsupported(
+                    None,
+                    f"the final fit (line {fit_line}) runs inside {holder}, a function of the"
+                    " script that is not inlined; the loop lifter reads the statements the"
+                    " script runs at the top level",
+                )
             stages = static.stage_lines(tree, fit_line, nested=False)
             later = stages.get("features", []) + stages.get("label", [])
             later += _with_features(tree, static.stage_lines(tree, fit_line))
@@ -279,6 +287,14 @@ def _same_labels(got: np.ndarray, y: np.ndarray) -> bool:
         return bool((got.astype(y.dtype) == y).all())
     except (ValueError, TypeError):
         return False
+
+
+def _function_around(tree: ast.Module, line: int) -> str | None:
+    """The top-level function whose body holds `line`, if any."""
+    for stmt in tree.body:
+        if isinstance(stmt, ast.FunctionDef) and stmt.lineno <= line <= (stmt.end_lineno or 0):
+            return stmt.name
+    return None
 
 
 def _with_features(tree: ast.Module, stages: dict[str, list[int]]) -> list[int]:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import ast
 import textwrap
 
-from lester.agents.lifter.prepare import lift_prepare
+import pytest
+from lester.agents.lifter.prepare import Unsupported, lift_prepare
+from lester.agents.lifter.proposer import _function_around
 from lester.agents.oracle import static
 from lester.agents.oracle.methods import script_body
 
@@ -285,3 +287,22 @@ def test_an_instance_made_for_one_call_is_named_only_where_the_call_is_the_state
     )
     assert "reader = Reader()\ndata = [1, 2]" in code
     assert "late = [Reader().rows() for _ in range(2)]" in code and len(notes) == 1
+
+
+def test_preparation_inside_a_plain_function_stops_with_the_function_named():
+    with pytest.raises(Unsupported, match="inside build, a function of the script"):
+        lift(
+            """
+            import pandas as pd
+            def build(path):
+                df = pd.read_csv(path)
+                return df[["a"]].values
+            X = build("data/p.csv")
+            """,
+            source("data/p.csv", ["a"]),
+        )
+
+
+def test_a_fit_inside_a_function_is_found_there():
+    tree = ast.parse("def evaluate(m, X, y):\n    m.fit(X, y)\n\nevaluate(model, X, y)\n")
+    assert _function_around(tree, 2) == "evaluate" and _function_around(tree, 4) is None
