@@ -68,6 +68,60 @@ class ExpressionRules:
         column = static.literal(node.slice.elts[1])
         return column if isinstance(column, str) else None
 
+    def row_arguments(self, node: ast.AST, ctx: Ctx) -> ast.AST:
+        """`title(row)`, a function of the script that reads only `row["name"]` and
+        `row["sex"]` of the row it is given, as `title({"name": row["name"], "sex": row["sex"]})`:
+        the fields it reads become the row-wise function's columns (idiom: helper of the whole
+        row). Other calls are left as they are."""
+        if ctx.row_var is None:
+            return node
+        functions = {f.name: f for f in self.tree.body if isinstance(f, ast.FunctionDef)}
+        node = copy_node(node)
+        for call in ast.walk(node):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+                continue
+            function = functions.get(call.func.id)
+            for i, arg in enumerate(call.args):
+                fields = None
+                if function is not None and isinstance(arg, ast.Name) and arg.id == ctx.row_var:
+                    fields = fields_read(function, i)
+                if fields is None or not set(fields) <= set(ctx.rel.columns):
+                    continue
+                subscripts = [
+                    ast.Subscript(
+                        value=ast.Name(id=ctx.row_var, ctx=ast.Load()), slice=ast.Constant(f)
+                    )
+                    for f in fields
+                ]
+                record = ast.Dict(keys=[ast.Constant(f) for f in fields], values=subscripts)
+                call.args[i] = ast.fix_missing_locations(ast.copy_location(record, arg))
+        return node
+
+    def row_slice(self, node: ast.AST, ctx: Ctx) -> list[ast.AST] | None:
+        """`row[:-1]`, `row[2:5]` of a positional row as its fields one by one (idiom: row
+        slice); None for anything else."""
+        if not (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.slice, ast.Slice)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == ctx.row_var
+            and ctx.positional
+        ):
+            return None
+        bounds = [node.slice.lower, node.slice.upper, node.slice.step]
+        values = [static.literal(b) if b is not None else None for b in bounds]
+        if any(
+            b is not None and not isinstance(v, int) for b, v in zip(bounds, values, strict=True)
+        ):
+            return None
+        positions = range(len(ctx.positional))[slice(*values)]
+        return [
+            ast.copy_location(
+                ast.Subscript(value=node.value, slice=ast.Constant(i), ctx=ast.Load()), node
+            )
+            for i in positions
+        ]
+
     def row_refs(self, node: ast.AST, ctx: Ctx) -> dict[str, str]:
         """Parameter name -> column for every row value an expression reads."""
         refs: dict[str, str] = {}
@@ -132,3 +186,33 @@ class _Rewrite(ast.NodeTransformer):
                 test = ast.UnaryOp(op=ast.Not(), operand=test)
             return ast.copy_location(test, node)
         return self.generic_visit(node)
+
+
+def fields_read(function: ast.FunctionDef, position: int) -> list[str] | None:
+    """The names a function reads as `param["name"]` from its parameter at `position`, in order,
+    when it uses that parameter in no other way (an assert's message aside: it is only formatted
+    when the assertion fails); else None."""
+    params = function.args.args
+    if position >= len(params) or function.args.vararg:
+        return None
+    param = params[position].arg
+    messages = {
+        id(n)
+        for a in ast.walk(function)
+        if isinstance(a, ast.Assert) and a.msg
+        for n in ast.walk(a.msg)
+    }
+    parents = {id(c): p for p in ast.walk(function) for c in ast.iter_child_nodes(p)}
+    fields: list[str] = []
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Name) and node.id == param) or id(node) in messages:
+            continue
+        parent = parents.get(id(node))
+        field = static.literal(parent.slice) if isinstance(parent, ast.Subscript) else None
+        if not (
+            isinstance(field, str) and parent.value is node and isinstance(parent.ctx, ast.Load)
+        ):
+            return None
+        if field not in fields:
+            fields.append(field)
+    return fields or None

@@ -5,17 +5,21 @@ themselves are lifted by `pandas.py`).
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 from ..oracle import static
 from . import accumulate
 from .syntax import (
+    Ctx,
     Rel,
     Unsupported,
     located_base,
     subscript_base,
     substitute,
 )
+
+COLUMN_ARRAYS = ("np.array", "np.asarray", "numpy.array", "numpy.asarray", "list")
 
 
 class PandasRules:
@@ -29,6 +33,7 @@ class PandasRules:
             self.env[var] = rel
             self.last = rel
             return
+        self.remember_column_values(value)
         used = {n.id for n in ast.walk(value) if isinstance(n, ast.Name) and n.id in self.scalars}
         value = substitute(value, {n: self.scalars[n][1] for n in used})
         frame = next((f for f in self.env if is_column_scalar(value, f)), None)
@@ -37,6 +42,33 @@ class PandasRules:
             self.note(
                 stmt, f"{var} = {ast.unparse(value)[:60]}, recomputed where used (column aggregate)"
             )
+
+    def remember_column_values(self, value: ast.AST) -> None:
+        """`y = np.array(df["label"])`: a column's values taken out of the frame before a row
+        loop over it (idiom: label column beside collected rows); `riding_columns` keeps it."""
+        while isinstance(value, ast.Call) and static.dotted(value.func) in COLUMN_ARRAYS:
+            value = value.args[0] if value.args else None
+        if isinstance(value, ast.Attribute) and value.attr == "values":
+            value = value.value
+        base = subscript_base(value) if isinstance(value, ast.Subscript) else None
+        column = static.literal(value.slice) if base in self.env else None
+        if isinstance(column, str) and column in self.env[base].columns:
+            self.column_values.append((self.env[base].var, column))
+
+    def riding_columns(self, ctx: Ctx, columns: list[str]) -> list[str]:
+        """Columns whose values the script took out of the frame a row loop collects from, when
+        the loop keeps every row in order (only projections on the way): they stay beside the
+        collected rows, so that the label can be read from the same rows."""
+        chain, var = {ctx.rel.var}, ctx.rel.var
+        steps = dict(line.split(" = ", 1) for line in self.lines)
+        while var in steps and re.match(r"^\w+\.project\(", steps[var]):
+            var = steps[var].split(".", 1)[0]
+            chain.add(var)
+        return [
+            column
+            for frame, column in self.column_values
+            if frame in chain and column in ctx.rel.columns and column not in columns
+        ]
 
     def inline_scalars(self, node: ast.AST, frame: str) -> ast.AST:
         """Column aggregates bound to names are recomputed inside the expressions that use them."""

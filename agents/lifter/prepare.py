@@ -24,6 +24,11 @@ file's lines, a csv reader or `DataFrame.iterrows()` is a row context over a fra
   drop, column selection, `apply`/`map`, `.loc[mask, c] = v`, constant columns, loops over
   literal lists or `df.columns`                                      -> the matching frame operation
 - `pd.get_dummies(df, ...)`: the raw columns stay; the encoder synthesis finds the one-hot block
+- `if __name__ == "__main__":`, `loader = Loader(...)`; `loader.load()` -> the body that runs (idiom: main
+  guard, method of a script class; `oracle/methods.py`)
+- `helper(row)` of a script function reading `row["a"]` only        -> project on a (idiom: helper of the whole row)
+- `y = np.array(df["label"])` before a loop collecting df's rows     -> the label column kept beside them
+- `row[1:-1]` of a positional row                                    -> its fields (idiom: row slice)
 
 Row-level expressions are kept verbatim as the bodies of row-wise functions, so their semantics
 (string parsing, casts, helper functions) are exactly the original's. Sources read by hand are read
@@ -41,7 +46,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..oracle import static
-from ..oracle.inline import inline_readers
+from ..oracle.methods import script_body
 from . import accumulate
 from .expressions import ExpressionRules
 from .joins import JoinRules
@@ -96,7 +101,7 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
         feature_lines: set[int] = frozenset(),
     ) -> None:
         self.source = source
-        self.tree, inlined = inline_readers(static.parse(source))
+        self.tree, inlined = script_body(static.parse(source))
         self.reports = {s.path: s for s in sources}
         self.catalog = {spec.path: spec for spec in source_specs(sources)}
         self.prepare_lines = prepare_lines
@@ -121,6 +126,7 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
         self.broadcasts: set[str] = set()
         self.empty_lists: set[str] = set()
         self.frame_statistics: dict[str, tuple[str, list[str], str]] = {}
+        self.column_values: list[tuple[str, str]] = []  # (frame, column) taken out as values
 
     def lift(self) -> PreparePlan:
         for stmt in self.tree.body:
@@ -129,10 +135,13 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
             ):
                 self.top(stmt)
         if self.last is None:
-            raise Unsupported(self.tree, "no collection of rows was built from the sources")
+            raise Unsupported(self.tree, self.nothing_built())
         for stmt in self.tree.body:
             if stmt.lineno in self.feature_lines:
                 self.feature_comprehension(stmt)
+            elif isinstance(stmt, ast.With):
+                for inner in filter(self.deferred, stmt.body):
+                    self.feature_comprehension(inner)
         result = self.result()
         return PreparePlan(
             sources=self.specs,
@@ -143,6 +152,41 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
             constants=self.constants,
             trail=self.trail,
             imports=sorted(self.needs),
+        )
+
+    def nothing_built(self) -> str:
+        """Why no rows came out: the preparation ran where the lifter does not look, or its
+        statements built nothing it knows as rows."""
+        calls = [
+            static.dotted(c.func)
+            for s in self.tree.body
+            if s.lineno in self.prepare_lines and not isinstance(s, ast.FunctionDef)
+            for c in ast.walk(s)
+            if isinstance(c, ast.Call)
+        ]
+        functions = {f.name for f in self.tree.body if isinstance(f, ast.FunctionDef)}
+        inside = sorted(functions & set(calls))
+        if inside:
+            return (
+                "no collection of rows was built from the sources: the data preparation runs"
+                f" inside {', '.join(inside)}, a function of the script that is not inlined"
+                " (only reader functions and methods of script classes are)"
+            )
+        return "no collection of rows was built from the sources"
+
+    def deferred(self, stmt: ast.stmt) -> bool:
+        """A per-row comprehension over collected rows inside a `with` block that feeds only X
+        or only y: read with the features and labels, after the rows are complete."""
+        if stmt.lineno not in self.feature_lines or not isinstance(stmt, ast.Assign):
+            return False
+        comp = stmt.value
+        if isinstance(comp, ast.Call) and comp.args and static.dotted(comp.func) in ARRAY_BUILDERS:
+            comp = comp.args[0]
+        return (
+            isinstance(comp, ast.ListComp)
+            and len(comp.generators) == 1
+            and not comp.generators[0].ifs
+            and isinstance(comp.generators[0].iter, ast.Name)
         )
 
     def result(self) -> str:
@@ -236,7 +280,8 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
             for item in stmt.items:
                 self.bind_handle(item.context_expr, item.optional_vars)
             for inner in stmt.body:
-                self.top(inner)
+                if not self.deferred(inner):
+                    self.top(inner)
         elif isinstance(stmt, ast.For):
             self.top_loop(stmt)
         elif isinstance(stmt, ast.Assign):
@@ -372,7 +417,7 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
     def helpers(self) -> list[str]:
         """Functions the script defines, copied verbatim: the row-wise functions may call them."""
         return [
-            ast.get_source_segment(self.source, n)
+            static.source_text(self.source, n)
             for n in self.tree.body
             if isinstance(n, ast.FunctionDef)
         ]
@@ -382,13 +427,16 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
         """Module constants: literals, and values built from literals by a known constructor
         (`AS_OF = date(2024, 1, 1)`), assigned once. Computed once: the tree does not change."""
         out = []
+        module = [
+            s for s in self.tree.body if not isinstance(s, ast.ClassDef)
+        ]  # methods: own scope
         assigned = [
             t.id
-            for n in ast.walk(self.tree)
+            for n in (n for s in module for n in ast.walk(s))
             if isinstance(n, ast.Assign | ast.AugAssign)
             for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
             if isinstance(t, ast.Name)
-        ] + list(static.mutated(self.tree))
+        ] + [m for s in module for m in static.mutated(s)]
         for stmt in self.tree.body:
             if (
                 isinstance(stmt, ast.Assign)
@@ -398,7 +446,7 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
                 and literal_elements(stmt.value) != []
                 and (static.literal(stmt.value) is not None or constructed(stmt.value))
             ):
-                out.append(ast.get_source_segment(self.source, stmt))
+                out.append(static.source_text(self.source, stmt))
         return out
 
     @functools.cached_property
@@ -416,7 +464,7 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
 
     def imports(self) -> list[str]:
         return [
-            ast.get_source_segment(self.source, n)
+            static.source_text(self.source, n)
             for n in self.tree.body
             if isinstance(n, ast.Import | ast.ImportFrom)
         ]

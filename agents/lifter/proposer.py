@@ -8,6 +8,7 @@ the captured `fit`. Every rule it applied is reported in the proposal's trail.
 
 from __future__ import annotations
 
+import ast
 import logging
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import lester as lt
 
 from ..oracle import static
 from ..oracle.analysis import Analysis
+from ..oracle.methods import script_body
 from ..oracle.notebook import line_label, span_label
 from ..proposals import Proposal, StepRequest
 from . import codegen
@@ -72,8 +74,18 @@ class OfflineLifter:
     def plan(self) -> PreparePlan:
         if self._plan is None:
             fit_line = self.analysis.model.line or 0
-            stages = static.stage_lines(static.parse(self.source), fit_line, nested=False)
+            tree = script_body(static.parse(self.source))[0]
+            holder = _function_around(tree, fit_line)
+            if holder is not None:
+                raise Unsupported(
+                    None,
+                    f"the final fit (line {fit_line}) runs inside {holder}, a function of the"
+                    " script that is not inlined; the loop lifter reads the statements the"
+                    " script runs at the top level",
+                )
+            stages = static.stage_lines(tree, fit_line, nested=False)
             later = stages.get("features", []) + stages.get("label", [])
+            later += _with_features(tree, static.stage_lines(tree, fit_line))
             self._plan = lift_prepare(
                 self.source, self.analysis.sources, stages.get("data_preparation", []), later
             )
@@ -280,6 +292,22 @@ def _same_labels(got: np.ndarray, y: np.ndarray) -> bool:
         return bool((got.astype(y.dtype) == y).all())
     except (ValueError, TypeError):
         return False
+
+
+def _function_around(tree: ast.Module, line: int) -> str | None:
+    """The top-level function whose body holds `line`, if any."""
+    for stmt in tree.body:
+        if isinstance(stmt, ast.FunctionDef) and stmt.lineno <= line <= (stmt.end_lineno or 0):
+            return stmt.name
+    return None
+
+
+def _with_features(tree: ast.Module, stages: dict[str, list[int]]) -> list[int]:
+    """Lines of statements inside a top-level `with` block that feed only X or only y
+    (`features = [r[:-1] for r in rows]` while the file is still open): read as features and
+    labels of the rows, like the same statements after the block."""
+    inner = {s.lineno for w in tree.body if isinstance(w, ast.With) for s in w.body}
+    return sorted(inner & set(stages.get("features", []) + stages.get("label", [])))
 
 
 def _prepared(request: StepRequest) -> pd.DataFrame:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import posixpath
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from .syntax import (
 )
 
 JSON_IDIOMS = ("json-lines", "pandas-json")
+PATH_JOINS = ("os.path.join", "path.join", "posixpath.join")
 
 
 # The pandas readers a source can replay, and the `lt` reader that does.
@@ -120,9 +122,9 @@ class ReadRules:
         return Rel(spec.name, list(self.reports[spec.path].names))
 
     def pandas_source(self, var: str, call: ast.Call) -> None:
-        path = static.literal(call.args[0]) if call.args else None
-        if not isinstance(path, str):
-            raise Unsupported(call, "a read_csv whose path is not a string literal")
+        path = self.constant_text(call.args[0]) if call.args else None
+        if path is None:
+            raise Unsupported(call, "a read_csv whose path is not a string built from constants")
         rel = self.file_source(path, call)
         self.env[var] = rel
 
@@ -168,7 +170,16 @@ class ReadRules:
         return files
 
     def constant_text(self, node: ast.AST) -> str | None:
-        """A string literal, or a module constant naming one (`TX_DIR`)."""
+        """A string literal, a module constant naming one (`TX_DIR`), or a path joined from them
+        with `os.path.join` or `+` (idiom: path built from constants)."""
+        if isinstance(node, ast.Call) and static.dotted(node.func) in PATH_JOINS and node.args:
+            parts = [self.constant_text(a) for a in node.args]
+            if node.keywords or None in parts:
+                return None
+            return posixpath.normpath(posixpath.join(*parts))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self.constant_text(node.left), self.constant_text(node.right)
+            return None if left is None or right is None else left + right
         if isinstance(node, ast.Name):
             name = node.id
             for stmt in self.tree.body:

@@ -314,7 +314,7 @@ class RowStatementRules:
         return unknown
 
     def project(self, ctx: Ctx, col: str, value: ast.AST, node: ast.AST) -> None:
-        value = accumulate.hoist_lookups(self, value, ctx, node)
+        value = accumulate.hoist_lookups(self, self.row_arguments(value, ctx), ctx, node)
         if self.field_ref(value, ctx) == col:
             return  # `p["port"] = port`, port already that column
         unknown = self.outside(value, ctx)
@@ -358,7 +358,7 @@ class RowStatementRules:
 
     def column_for(self, value: ast.AST, ctx: Ctx, hint: str, node: ast.AST) -> str:
         """The column holding `value`: an existing one for a bound name or field, else a projection."""
-        value = accumulate.hoist_lookups(self, value, ctx, node)
+        value = accumulate.hoist_lookups(self, self.row_arguments(value, ctx), ctx, node)
         ref = self.field_ref(value, ctx)
         if ref is not None:
             return ref
@@ -387,7 +387,7 @@ class RowStatementRules:
             for e in (
                 ctx.vectors.get(element.id, [element])
                 if isinstance(element, ast.Name)
-                else [element]
+                else self.row_slice(element, ctx) or [element]
             )
         ]
         parsed = len(elements) == 1 and self.is_record(elements[0], ctx)
@@ -403,6 +403,7 @@ class RowStatementRules:
                 opaque = True  # a block per row (a one-hot over a list): for the encoder synthesis
                 continue
             default = owner if len(elements) == 1 else f"{owner}_{i}"
+            element = self.row_arguments(element, ctx)
             try:
                 columns.append(self.column_for(element, ctx, column_hint(element, default), node))
             except Unsupported:
@@ -412,6 +413,7 @@ class RowStatementRules:
             self.note(
                 node, f"{owner}: elements built from row-local values; keeping the row's columns"
             )
+        columns += self.riding_columns(ctx, columns)
         self.collected(owner, columns, ctx, node, records=whole)
 
     def collect_record(self, owner: str, value: ast.Dict, ctx: Ctx, node: ast.AST) -> None:

@@ -24,7 +24,7 @@ from scipy import sparse
 
 from . import dataflow, static
 from .errors import AnalysisError as AnalysisError  # re-exported: callers catch it from here
-from .inline import inline_readers
+from .methods import script_body
 from .notebook import name_cells
 from .original import load_original, parse_original
 from .splits import row_selection
@@ -157,6 +157,7 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
     report.dataflow, report.dataflow_note = dataflow.from_trace(trace)
     report.writes = sorted({w["path"] for w in trace.get("files_written", [])})
     skipped: list[str] = []
+    tree = script_body(tree)[0]  # what runs: the main guard's body, methods and readers inlined
     report.sources = _sources(tree, trace, data_dir, script, skipped)
     report.notes += skipped
     _with_reads(report.sources, (report.dataflow or {}).get("reads", []))
@@ -247,7 +248,6 @@ def _sources(
     directory, reached without leaving it through `..` or a symlink, is ever opened on the host,
     and a file that is code or does not parse as a table is "not a data source", never an error."""
     seen, reports = set(), []
-    tree = inline_readers(tree)[0]  # a file read inside a helper function, read at its call
     root, own = data_dir.resolve(), script.resolve()
     for entry in trace.get("files_read") or []:
         path = entry.get("path") if isinstance(entry, dict) else None

@@ -82,17 +82,35 @@ def _inlined(
             fresh = identifier(param, taken)
             renames[param] = ast.Name(id=fresh, ctx=ast.Load())
             binds.append(ast.Assign(targets=[ast.Name(id=fresh, ctx=ast.Store())], value=arg))
-    body = [_Rename(renames).visit(copy.deepcopy(s)) for s in function.body]
-    body = _assign_return(body, result)
+    body = [Rename(renames).visit(copy.deepcopy(s)) for s in function.body]
+    body = assign_return(body, result)
     for stmt in binds + body:
         for node in ast.walk(stmt):
             ast.copy_location(node, at)
     return binds + body
 
 
-class _Rename(ast.NodeTransformer):
+class Rename(ast.NodeTransformer):
+    """Names replaced by values; inside a nested function only the names it does not bind
+    itself (its parameters and locals shadow the outer ones), its own name included."""
+
     def __init__(self, values: dict[str, ast.AST]) -> None:
         self.values = values
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:  # noqa: N802 (ast API)
+        renamed = self.values.get(node.name)
+        if isinstance(renamed, ast.Name):
+            node.name = renamed.id
+        node.args.defaults = [self.visit(d) for d in node.args.defaults]
+        node.decorator_list = [self.visit(d) for d in node.decorator_list]
+        params = {a.arg for a in (*node.args.args, *node.args.kwonlyargs, *node.args.posonlyargs)}
+        params |= {a.arg for a in (node.args.vararg, node.args.kwarg) if a is not None}
+        stored = {
+            n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        }
+        inner = Rename({k: v for k, v in self.values.items() if k not in params | stored})
+        node.body = [inner.visit(s) for s in node.body]
+        return node
 
     def visit_Name(self, node: ast.Name) -> ast.AST:  # noqa: N802 (ast API)
         value = self.values.get(node.id)
@@ -103,13 +121,13 @@ class _Rename(ast.NodeTransformer):
         return ast.copy_location(copy.deepcopy(value), node)
 
 
-def _assign_return(body: list[ast.stmt], result: str) -> list[ast.stmt]:
+def assign_return(body: list[ast.stmt], result: str) -> list[ast.stmt]:
     last = body[-1]
     if isinstance(last, ast.With):
-        last.body = _assign_return(last.body, result)
+        last.body = assign_return(last.body, result)
         return body
     target = ast.Name(id=result, ctx=ast.Store())
-    return [*body[:-1], ast.Assign(targets=[target], value=last.value)]
+    return [*body[:-1], ast.copy_location(ast.Assign(targets=[target], value=last.value), last)]
 
 
 def _inlinable_reader(function: ast.FunctionDef) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from keyword import iskeyword
@@ -79,6 +80,19 @@ class ReadSite:
 
 def parse(source: str, filename: str = "<script>") -> ast.Module:
     return ast.parse(source, filename=filename)
+
+
+def source_text(source: str, node: ast.AST) -> str:
+    """The node's text in the source, or its unparsed form when the text no longer says what
+    the node does (a statement renamed or rewritten by inlining, which keeps its position)."""
+    text = ast.get_source_segment(source, node)
+    if text is not None and getattr(node, "col_offset", 0):  # a nested definition, moved out
+        text = textwrap.dedent(" " * node.col_offset + text)
+    try:
+        same = text is not None and ast.dump(ast.parse(text).body[0]) == ast.dump(node)
+    except SyntaxError:
+        same = False
+    return text if same else ast.unparse(node)
 
 
 def dotted(node: ast.AST) -> str:
@@ -348,9 +362,17 @@ def fit_arguments(tree: ast.Module, line: int) -> tuple[str | None, str | None]:
     """The names passed as X and y to the `fit` call on `line`."""
     for call in calls(tree):
         if call.lineno == line and isinstance(call.func, ast.Attribute) and call.func.attr == "fit":
-            names = [a.id if isinstance(a, ast.Name) else None for a in call.args[:2]]
+            names = [_sliced_name(a) for a in call.args[:2]]
             return (names + [None, None])[0], (names + [None, None])[1]
     return None, None
+
+
+def _sliced_name(node: ast.AST) -> str | None:
+    """`X` for `X` and for a row slice of it (`X[:-1]`, `X[:n]`): the rows the fit takes are
+    the split's business, the values come from X."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
 
 
 def backward_slice(
@@ -418,6 +440,8 @@ def _header_reads(header: ast.stmt) -> set[str]:
 
 def _written(stmt: ast.stmt) -> set[str]:
     """Names a statement rebinds or mutates (mutating a loop's row mutates the collection iterated)."""
+    if isinstance(stmt, ast.ClassDef):
+        return {stmt.name}  # its methods' locals are theirs; a call of a method is inlined
     stored = {
         n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
     }
