@@ -23,6 +23,7 @@ import pandas as pd
 from lester.abstraction.column_ops import ColumnOps
 from lester.abstraction.errors import OperationError
 from lester.abstraction.scope import caller_scope, unresolved
+from lester.abstraction.semi_join import KeyOps
 
 PROV_PREFIX = "__prov__"
 NO_ROW = -1
@@ -132,7 +133,7 @@ class Lineage:
 
 
 @dataclass(frozen=True)
-class Frame(ColumnOps):
+class Frame(ColumnOps, KeyOps):
     """An immutable, provenance-tracked table. Every operation returns a new Frame (the
     column operations of `column_ops` included)."""
 

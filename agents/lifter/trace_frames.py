@@ -6,7 +6,7 @@ form of a pandas idiom:
 
 - reads -> the source; a read of a file the script wrote earlier with `to_csv` -> that frame
   (idiom: intermediate file), when the columns and dtypes came back unchanged;
-- `df[mask]`, `query`, `dropna` -> `filter`; `df[[cols]]`, `select_dtypes` -> `select`;
+- `df[mask]`, `query`, `dropna` -> `filter`; `df[df.k.isin(other.k.unique())]` -> `semi_join`; `df[[cols]]`, `select_dtypes` -> `select`;
   `drop(columns=...)`, `pop` -> `drop`; `rename`, `add_suffix`, `df.columns = [...]` -> `rename`
   (the mapping read off the columns before and after);
 - `df[c] = <expression>`, `assign(c=lambda d: ...)`, `df.loc[mask, c] = v` -> `project`, with a
@@ -97,6 +97,9 @@ class FrameLifter(GroupRules, ColumnRules):
         group = self.grouping_frame(node)
         if group is not None:
             return [group]
+        semi = self.semi_join_keys(node)
+        if semi is not None:
+            return [self.graph.frame_input(node).id, semi[0]]
         if node.method == "reset_index" and node.inputs:
             return [node.inputs[0]]
         if node.method in ("merge", "join"):
@@ -299,7 +302,36 @@ class FrameLifter(GroupRules, ColumnRules):
         self.note(node, "column selection (select)")
         return self.emit(node, f"{base}.select({columns!r})", base)
 
+    def semi_join_keys(self, node: Node) -> tuple[int, Any, Any] | None:
+        """`df[df[k].isin(other[j].unique())]` with `other` a frame of other rows: (other, k, j).
+        The kept keys are another frame's values, so the Frame form is a semi-join that
+        `forget` maintains with both sides (idiom: rows kept by another frame's keys)."""
+        key = node.arg(0, "key") if node.op == "DataFrame.__getitem__" else None
+        mask = self.graph[ref(key)] if ref(key) is not None else None
+        if mask is None or mask.op != "Series.isin" or len(mask.inputs) != 2:
+            return None
+        frame = self.graph.frame_input(node)
+        left = _series_column(self.graph, mask.inputs[0])
+        values = self.graph[mask.inputs[1]]
+        while values.op in KEY_VALUES and values.inputs:
+            values = self.graph[values.inputs[0]]
+        right = _series_column(self.graph, values.id)
+        if left is None or right is None or left[0] != frame.id:
+            return None
+        other = self.graph[right[0]]
+        if other.kind != "frame" or self.graph.rows(other.id) == self.graph.rows(frame.id):
+            return None
+        return other.id, left[1], right[1]
+
+    def _semi_join(self, node: Node, base: str) -> str:
+        other, left, right = self.semi_join_keys(node)
+        keys = f"on={left!r}" if left == right else f"left_on={left!r}, right_on={right!r}"
+        self.note(node, "rows whose key is among another frame's keys (semi_join)")
+        return self.emit(node, f"{base}.semi_join({self.var[other]}, {keys})", base)
+
     def _filtered(self, node: Node, mask: int, base: str) -> str:
+        if self.semi_join_keys(node) is not None:
+            return self._semi_join(node, base)
         frame = self.graph.frame_input(node)
         expr = self.compile(mask, frame.id, lambda c: f"d[{c!r}]")
         self.note(node, "boolean mask (filter)")
@@ -541,6 +573,21 @@ class FrameLifter(GroupRules, ColumnRules):
         self.note(node, f"{column} = {value_code} where a mask holds (masked assignment)")
         code = f"{base}.project({column!r}, {columns!r}, {function}, vectorized=True{wide})"
         return self.emit(node, code, self.input_var(node))
+
+
+# What a column's values pass through on their way into `isin` as a set of keys.
+KEY_VALUES = frozenset(["Series.unique", "Series.drop_duplicates", "Series.to_numpy"])
+
+
+def _series_column(graph: Graph, node_id: int) -> tuple[int, Any] | None:
+    """(frame, column) when the node reads one column of a frame (`df["k"]`, `df.k`)."""
+    node = graph[node_id]
+    if node.op not in ("DataFrame.__getitem__", "DataFrame.__getattr__") or not node.inputs:
+        return None
+    column = node.arg(0, "key")
+    if node.kind != "series" or ref(column) is not None or isinstance(column, dict | list):
+        return None
+    return node.inputs[0], column
 
 
 def label(column: Any) -> Any:

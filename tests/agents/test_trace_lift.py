@@ -23,6 +23,7 @@ from lester.agents.oracle.analysis import SourceReport, _with_reads
 from lester.agents.oracle.dataflow import from_trace
 from lester.sandbox import harness, trace_patches
 
+import lester as lt
 from tests.pandas_case import make_case
 
 
@@ -271,3 +272,35 @@ def test_a_frame_rebuilt_from_values_holds_the_values_by_position(from_array, co
     if held:
         assert graph.version(data + 1, made["columns"][0]) == (0, "a")
         assert graph.rows(data + 1) == 0
+
+
+@pytest.mark.parametrize("values", ["unique()", "to_numpy()", "drop_duplicates()", ""])
+def test_rows_kept_by_another_frames_keys_are_a_semi_join(folder, monkeypatch, values):
+    keys = f"big.pid.{values}" if values else "big.pid"
+    plan = plan_for(
+        folder,
+        f"""
+        import pandas as pd
+        from sklearn.linear_model import LinearRegression
+
+        people = pd.read_csv("people.csv")
+        orders = pd.read_csv("orders.csv")
+        big = orders[orders.total > 60]
+        people = people[people.pid.isin({keys})]
+        X = people[["pid", "score"]].values
+        LinearRegression().fit(X, people["score"].values)
+        """,
+        monkeypatch,
+    )
+    code = "\n".join(plan.body)
+    assert "people = people.semi_join(big, on='pid')" in code
+    sources = {
+        name: lt.from_pandas(pd.read_csv(folder / f"{name}.csv"), name)
+        for name in ("people", "orders")
+    }
+    scope = {**sources, "np": np, "pd": pd}
+    exec(code, scope)
+    people, orders = (pd.read_csv(folder / f"{n}.csv") for n in ("people", "orders"))
+    kept = people[people.pid.isin(orders[orders.total > 60].pid)]
+    expected = kept[["pid", "score"]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(scope[plan.result].data, expected)
