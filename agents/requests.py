@@ -37,6 +37,7 @@ STAGES = {
 }
 SAMPLE_ROWS = 3
 FEATURES_LINE = "features:"
+STATED_LIMIT = 2000
 LABEL_LINE = "label:"
 MAX_VALUE_TEXT = 2000
 MAX_TRACE_BYTES = 64 * 1024 * 1024
@@ -146,7 +147,7 @@ def contract(
             t for t in [columns_read(analysis, original, tree), rows, read, by_hand] if t
         )
     stated = stated_columns((parts or {}).get("prepare", ""))
-    said = f"The preparation states the columns to read:\n{stated}" if stated else ""
+    said = f"The preparation states (its docstring):\n{stated}" if stated else ""
     return "\n\n".join(t for t in [prepared_frame(artifacts), said, rows] if t)
 
 
@@ -225,9 +226,11 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         )
     state = (
         "State the columns they read in the @lt.prepare function's docstring, one line each: "
-        f"`{FEATURES_LINE} <columns, comma-separated>` and `{LABEL_LINE} <columns>`; the encode "
-        "and label prompts carry these lines and your frame's schema and first rows as the "
-        "sandbox gave them."
+        f"`{FEATURES_LINE} <columns, comma-separated>` and `{LABEL_LINE} <columns>`, then "
+        "anything else the later steps must know (a column that stands for one the original "
+        "overwrites, a column a split reads, a statistic the encoder must fit on all rows). The "
+        "encode and label prompts carry the whole docstring and your frame's schema and first "
+        "rows as the sandbox gave them."
     )
     if not blocks:
         return (
@@ -243,12 +246,14 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         "as the values stand where these lines read them: a conversion these lines apply "
         "(`float()`, a category map, a scaler) is the encoder's or the label's, while values "
         "that need other rows (group statistics, running values, a row's partner) are computed "
-        f"here, as columns of their own. {state}"
+        "here: under the key these lines read when the original overwrote that key with them, "
+        f"else as columns of their own. {state}"
     )
 
 
 def stated_columns(prepare_code: str) -> str:
-    """The `features:` and `label:` lines of the @lt.prepare function's docstring, or nothing."""
+    """The @lt.prepare function's docstring, which states the columns the later steps read and
+    what else they must know (capped: it is the preparation's author talking to the next step)."""
     try:
         tree = ast.parse(prepare_code)
     except SyntaxError:
@@ -257,9 +262,10 @@ def stated_columns(prepare_code: str) -> str:
         if isinstance(node, ast.FunctionDef) and any(
             ast.unparse(d).endswith("prepare") for d in node.decorator_list
         ):
-            doc = ast.get_docstring(node) or ""
-            lines = [ln.strip() for ln in doc.splitlines()]
-            return "\n".join(ln for ln in lines if ln.startswith((FEATURES_LINE, LABEL_LINE)))
+            doc = (ast.get_docstring(node) or "").strip()
+            if FEATURES_LINE not in doc and LABEL_LINE not in doc:
+                return ""
+            return doc if len(doc) <= STATED_LIMIT else doc[:STATED_LIMIT] + " [cut]"
     return ""
 
 

@@ -40,7 +40,8 @@ STATED = """\
   `aggregate` joined back. Never write a statistic of the data as a number.
 - A step may compute from its input frames' `.data` what a Frame operation then uses (the keys
   to keep, a split of the keys with `train_test_split`, a count): that is computed, not
-  hard-coded. A figure copied from the analysis into the code is hard-coded.
+  hard-coded. A figure copied from the analysis into the code is hard-coded, except the
+  parameters of the split the analysis names, which the split function writes as named.
 - Text the original writes and reads back (`f"{x:.4f}"`, `str(x)`) is reproduced by formatting
   with the same spec and parsing with `float()`, not by `np.round`."""
 

@@ -91,12 +91,15 @@ def aggregate_layout() -> str:
         return values.iloc[0]
 
     out = frame.aggregate("k", total=("v", "sum"), head=("w", first)).data
+    missing = _frame(k=["a", None, "a"], v=[1.0, 2.0, 3.0]).aggregate("k", n=("v", "count"))
     return (
         "`aggregate`: one row per group, groups sorted by key, the keys as the first columns, then "
         "the outputs in the order given; a Python function receives each group's values as a "
         "`Series` in the frame's row order. Observed: k=['b','a','b'], v=[1.,2.,3.], w=[10,20,30]"
         f" with `aggregate('k', total=('v', 'sum'), head=('w', first))` gives columns "
-        f"{list(out.columns)}, rows {out.values.tolist()}; `first` received {seen}."
+        f"{list(out.columns)}, rows {out.values.tolist()}; `first` received {seen}. A missing "
+        f"key is {'dropped, as pandas groupby does' if len(missing.data) == 1 else 'kept as a group'}"
+        f": k=['a', None, 'a'] gives rows {missing.data.values.tolist()}."
     )
 
 
@@ -122,11 +125,18 @@ def project_probe() -> str:
     default_calls = list(calls)
     calls.clear()
     frame.project("u", "t", upper, vectorized=True)
+    whole = np.array([7, 8])
+    ignored = frame.project("w", "t", lambda _: whole, rowwise=False).data["w"].tolist()
+    contains = frame.project("c", "t", lambda t: "a" in t).data["c"].tolist()
     return (
         "When the row-wise spot check of a whole-column `project` result raises (the function "
         f"only works on columns, e.g. uses `.str`), the whole-column result is kept: calls "
         f"{default_calls}, result {probed}; with `vectorized=True` there is no spot check "
-        f"(calls {calls}) and a failing or wrong-length whole-column call raises."
+        f"(calls {calls}) and a failing or wrong-length whole-column call raises. "
+        "`rowwise=False` only changes provenance, not the spot check: a function that ignores "
+        f"its argument and returns a whole array (`lambda _: array([7, 8])`) gives {ignored}; "
+        "`vectorized=True` makes the whole-column call the only one. A whole-column result that is not one value per row "
+        f"falls back to per-value calls: `lambda t: 'a' in t` on t=['a', 'b'] gives {contains}."
     )
 
 
@@ -138,7 +148,8 @@ def left_join_dtypes() -> str:
     return (
         "A left join whose right side misses some keys gives those rows missing values: right "
         f"columns int, text and bool then have dtypes {dtypes} (NaN in each); convert back "
-        "explicitly where the original keeps ints."
+        "explicitly where the original keeps ints. The joined columns are the left's, then the "
+        f"right's without the key: columns {list(out.columns)}."
     )
 
 

@@ -90,3 +90,27 @@ def test_a_text_vectorizer_needs_the_string_column_form():
     names = ColumnTransformer([("t", CountVectorizer(), ["text"])]).fit_transform(data)
     assert words.shape == (2, 3) and names.shape != (2, 3)  # a list: one "document" per column
     assert "string hands the transformer a 1-D column" in api_frames.column_shapes()
+
+
+def test_a_missing_group_key_is_stated_as_the_abstraction_treats_it():
+    frame = lt.from_pandas(pd.DataFrame({"k": ["a", None, "a"], "v": [1.0, 2.0, 3.0]}), "t")
+    groups = len(frame.aggregate("k", n=("v", "count")).data)
+    text = api_frames.aggregate_layout()
+    assert ("kept as a group" in text) == (groups == 2)
+    assert ("dropped" in text) == (groups == 1)
+
+
+def test_the_project_facts_name_what_project_returns():
+    frame = lt.from_pandas(pd.DataFrame({"t": ["a", "b"]}), "t")
+    text = api_frames.project_probe()
+    contains = frame.project("c", "t", lambda t: "a" in t).data["c"].tolist()
+    assert f"on t=['a', 'b'] gives {contains}" in text
+    ignored = frame.project("w", "t", lambda _: np.array([7, 8]), rowwise=False)
+    assert f"gives {ignored.data['w'].tolist()};" in text
+
+
+def test_the_left_join_layout_is_the_joined_columns():
+    left = lt.from_pandas(pd.DataFrame({"k": [1, 2], "a": [10, 20]}), "l")
+    right = lt.from_pandas(pd.DataFrame({"k": [1], "n": [5], "t": ["x"], "b": [True]}), "r")
+    columns = list(left.join(right, on="k", how="left").data.columns)
+    assert f"columns {columns}." in api_frames.left_join_dtypes()

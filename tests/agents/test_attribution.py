@@ -125,11 +125,18 @@ def test_without_feature_or_label_lines_the_preparation_states_the_columns_in_a_
 
             features: w, h, ratio
             label: kind
+            ratio stands for the original's overwritten h/w.
             """
             return parts
         '''
     )
-    assert stated_columns(prepare) == "features: w, h, ratio\nlabel: kind"
+    assert stated_columns(prepare) == (
+        "Rows per part.\n\nfeatures: w, h, ratio\nlabel: kind\n"
+        "ratio stands for the original's overwritten h/w."
+    )
+    assert (
+        stated_columns(prepare.replace("features: w, h, ratio\n", "").replace("label", "y")) == ""
+    )
     assert stated_columns("def broken(:") == ""
 
 

@@ -295,8 +295,8 @@ def _describe(ctx: Context, start: int, stop: int) -> str:
     column = ctx.X[:, start]
     if not column.any():
         found = (
-            f"{span}: all-zero column, likely a one-hot category absent from these rows; "
-            "it can only be named from the script (hints)"
+            f"{span}: all-zero column: a feature the script computes as 0 on every row, or the "
+            "indicator of a category absent from these rows; only the script can tell which"
         )
     elif column.min() == column.max():
         found = (
