@@ -226,7 +226,7 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         )
     state = (
         "State the columns they read in the @lt.prepare function's docstring, one line each: "
-        f"`{FEATURES_LINE} <columns, comma-separated>` and `{LABEL_LINE} <columns>`, then "
+        f"`{FEATURES_LINE} <column names in full, comma-separated>` and `{LABEL_LINE} <columns>`, then "
         "anything else the later steps must know (a column that stands for one the original "
         "overwrites, a column a split reads, a statistic the encoder must fit on all rows). The "
         "encode and label prompts carry the whole docstring and your frame's schema and first "
