@@ -281,7 +281,12 @@ def _update_features(run: Run, prepared: PreparedUpdate, fit_rows: np.ndarray) -
         return EncoderUpdate(fitted, features, statistics, how, None)
     old_fit = np.arange(len(run.prepared_rows)) if run.fit_on == "all" else run.train_index
     change = RowChange(
-        prepared.origins, old_fit, fit_rows, prepared.rows.data, len(run.prepared_rows)
+        prepared.origins,
+        old_fit,
+        fit_rows,
+        prepared.rows.data,
+        len(run.prepared_rows),
+        prepared.rows.values,
     )
     return update_encoder(encoder, run.features, run.statistics, change)
 

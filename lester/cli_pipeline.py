@@ -13,6 +13,7 @@ from rich.table import Table
 
 from . import cli_options
 from .cli_forget import forget_command
+from .sandboxed_run import DEFAULT_MEMORY_MB, DEFAULT_SCRATCH_MB, MEMORY_ENV, SCRATCH_ENV
 
 # Piped output (logs, CI) gets wide tables instead of ellipses; a terminal keeps its own width.
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -39,6 +40,21 @@ def run_command(
     sandbox: str = cli_options.SANDBOX,
     unsafe_local: bool = cli_options.UNSAFE_LOCAL,
     timeout: float = typer.Option(600.0, "--timeout", min=1, help="Seconds the run may take."),
+    memory_mb: int = typer.Option(
+        DEFAULT_MEMORY_MB,
+        "--memory-mb",
+        min=256,
+        envvar=MEMORY_ENV,
+        help="Memory the sandbox may use, in MB, its scratch area included.",
+    ),
+    scratch_mb: int = typer.Option(
+        DEFAULT_SCRATCH_MB,
+        "--scratch-mb",
+        min=64,
+        envvar=SCRATCH_ENV,
+        help="Scratch space for the saved run, in MB, beside the data's copy; also the most that "
+        "is copied out of the sandbox.",
+    ),
 ) -> None:
     """Execute a declarative pipeline with provenance in the sandbox and save every artifact.
 
@@ -48,6 +64,7 @@ def run_command(
     from lester.sandboxed_run import (
         RunFailed,
         RunInputError,
+        RunLimits,
         check_inputs,
         check_target,
         run_in_sandbox,
@@ -61,7 +78,8 @@ def run_command(
         check_inputs(pipeline, directory)
         check_target(target, default=out is None)
         with console.status(f"running {pipeline} in the sandbox"):
-            summary = run_in_sandbox(pipeline, directory, target, backend, timeout)
+            limits = RunLimits(memory_mb, scratch_mb, timeout)
+            summary = run_in_sandbox(pipeline, directory, target, backend, limits)
     except (RunInputError, SandboxUnavailable) as exc:
         fail(str(exc))
     except RunFailed as exc:

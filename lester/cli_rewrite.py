@@ -20,8 +20,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from lester import cli_options
-from lester.agents.oracle.analysis import AnalysisError
-from lester.agents.state import Budgets
 from lester.cli_pipeline import console, fail
 
 trace_app = typer.Typer(help="Inspect stored agent runs.", no_args_is_help=True)
@@ -68,8 +66,10 @@ def rewrite_command(
     """Analyse FILE, rewrite it into a declarative Lester pipeline, and verify the rewrite.
 
     Exit codes: 0 verified, 1 not verified, 2 bad input (FILE cannot be read or analysed)."""
+    from lester.agents.oracle.analysis import AnalysisError
     from lester.agents.proposals import llm_for
     from lester.agents.rewrite import RewriteOptions, rewrite
+    from lester.agents.state import Budgets
     from lester.agents.traces import TraceStoreError
     from lester.sandbox import SandboxUnavailable
 
@@ -157,7 +157,7 @@ def analyze_command(
     """Run FILE once in the sandbox and report what it reads, trains and writes.
 
     Exit codes: 0 analysed, 1 the script cannot be analysed (the report says why), 2 bad input."""
-    from lester.agents.oracle.analysis import analyze
+    from lester.agents.oracle.analysis import AnalysisError, analyze
     from lester.agents.rewrite import check_input
     from lester.sandbox import SandboxUnavailable, open_sandbox
 
@@ -190,7 +190,7 @@ def verify_command(
     """Run both in the sandbox and check that the rewrite trains on the same data and model.
 
     Exit codes: 0 match, 1 no match (or a broken rewrite), 2 bad input (the original included)."""
-    from lester.agents.oracle.analysis import analyze
+    from lester.agents.oracle.analysis import AnalysisError, analyze
     from lester.agents.oracle.equivalence import Tolerance
     from lester.agents.oracle.verification import verify_candidate
     from lester.agents.rewrite import check_input

@@ -11,6 +11,12 @@ The run's `meta.json` names the pipeline file and data directory as the sandbox 
 (`/tmp/job/...`); they are rewritten to the host's paths (for the user's information: `forget`
 never imports a pipeline named by a run). The sandbox saves the run unsigned; the host signs it
 (`adopt_run`) after reading it as untrusted input, before it is put in place.
+
+Materializing a whole run takes more than a candidate check: the pipeline holds its sources,
+prepared data and matrix at once, and the scratch area (memory-backed, inside the container's
+memory limit) holds a copy of the data and the saved run until it is copied out. So `lester run`
+has its own limits (`RunLimits`), from the command line or the environment, and a run stopped by
+one says which option raises it.
 """
 
 from __future__ import annotations
@@ -23,9 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 META_BYTES = 64 * 1024 * 1024
+MEMORY_ENV, SCRATCH_ENV = "LESTER_RUN_MEMORY_MB", "LESTER_RUN_SCRATCH_MB"
+# The running example at 1,000,000 customers peaks near 5 GB with its 0.9 GB run and 0.4 GB
+# of data in scratch; the defaults leave room for that.
+DEFAULT_MEMORY_MB, DEFAULT_SCRATCH_MB = 8192, 4096
 
 
 class RunInputError(ValueError):
@@ -34,6 +42,24 @@ class RunInputError(ValueError):
 
 class RunFailed(RuntimeError):
     """The pipeline failed in the sandbox (its error, or the limit it hit): exit code 1."""
+
+
+@dataclass(frozen=True)
+class RunLimits:
+    """What a `lester run` job may use: memory (the whole sandbox, scratch included), the scratch
+    area for the data's copy and the saved run (which also caps what is copied out), and time."""
+
+    memory_mb: int = DEFAULT_MEMORY_MB
+    scratch_mb: int = DEFAULT_SCRATCH_MB
+    timeout: float = 600.0
+
+
+# The option (and environment variable) that raises each limit a run can hit.
+RAISE_WITH = {
+    "memory": f"--memory-mb (or {MEMORY_ENV})",
+    "scratch": f"--scratch-mb (or {SCRATCH_ENV})",
+    "timeout": "--timeout",
+}
 
 
 @dataclass(frozen=True)
@@ -67,16 +93,30 @@ def check_inputs(pipeline: Path, data_dir: Path) -> None:
 
 
 def run_in_sandbox(
-    pipeline: Path, data_dir: Path, target: Path, backend: str, timeout: float
+    pipeline: Path, data_dir: Path, target: Path, backend: str, limits: RunLimits
 ) -> RunSummary:
     """Run `pipeline` on `data_dir` in the sandbox and save its artifacts in `target` (new)."""
     from lester.sandbox import Job, open_sandbox
 
+    job = Job(
+        "pipeline",
+        pipeline,
+        timeout=limits.timeout,
+        memory_mb=limits.memory_mb,
+        scratch_mb=limits.scratch_mb,
+        outputs_cap_bytes=limits.scratch_mb * 1024 * 1024,
+    )
     with open_sandbox(backend, data_dir=data_dir) as sandbox:
-        result = sandbox.run(Job("pipeline", pipeline, timeout=timeout))
+        result = sandbox.run(job)
         trace = result.trace or {}
         if not result.ok:
             raise RunFailed(_failure(result, trace))
+        if result.outputs_omitted:
+            raise RunFailed(
+                f"the run's files exceed the {limits.scratch_mb} MB that may be copied out of the "
+                f"sandbox ({', '.join(result.outputs_omitted[:3])} left out); raise it with "
+                f"{RAISE_WITH['scratch']}"
+            )
         saved = result.outputs_dir / "run"
         meta = _meta(saved)
         if meta.get("partial"):
@@ -111,7 +151,9 @@ def _adopt(saved: Path) -> None:
 
 def _failure(result: Any, trace: dict[str, Any]) -> str:
     if result.killed_by:
-        return f"the pipeline was stopped: {result.limit_message}"
+        hint = RAISE_WITH.get(result.killed_by)
+        more = f"; raise it with {hint}" if hint else ""
+        return f"the pipeline was stopped: {result.limit_message}{more}"
     if result.harness_error:
         return f"the sandbox could not run the pipeline: {result.harness_error}"
     error = trace.get("error") or {}
@@ -140,6 +182,8 @@ def _shape(meta: dict[str, Any], name: str) -> tuple[int, ...]:
 
 def _rows(path: Path) -> int:
     """The row count from an `.npy` header (memory-mapped, never unpickled)."""
+    import numpy as np
+
     try:
         return int(np.load(path, mmap_mode="r", allow_pickle=False).shape[0])
     except (OSError, ValueError, IndexError):
