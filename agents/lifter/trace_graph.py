@@ -7,6 +7,7 @@ on another:
   row in place (assigning a column, dropping or renaming columns, element-wise arithmetic, fills)
   pass their input's rows on; filters, joins, groupings, reads start new rows. Parts of the final
   train/test split count as the rows they split, because the rewrite's split picks the same rows.
+  Reductions of the same rows by the same key values share their rows (one per group, sorted).
 - `version(node, column)`: the node that last gave `column` its values in that frame, so that a
   column read from an older version of a frame is known to equal (or not) the newer one's.
 """
