@@ -31,7 +31,7 @@ from .trace_code import Functions, constant_code
 from .trace_columns import ColumnRules
 from .trace_graph import Graph, Node, at, ref
 from .trace_groups import GroupRules
-from .trace_series import Expr, SeriesCompiler, Target
+from .trace_series import Beside, Expr, SeriesCompiler, Target
 
 
 class FrameLifter(GroupRules, ColumnRules):
@@ -121,7 +121,8 @@ class FrameLifter(GroupRules, ColumnRules):
         name = identifier(self.names(node.line), set())
         holder = self.holders.get(name)
         free = holder is None and name not in self.taken
-        done = holder is not None and max(self.users.get(holder, {-1})) <= node.id
+        held = [holder, *(n for n, v in self.var.items() if v == name)]  # a reset keeps the var
+        done = holder is not None and all(max(self.users.get(h, {-1})) <= node.id for h in held)
         var = name if free or done else identifier(name, self.taken)
         self.taken.add(var)
         self.holders[var] = node.id
@@ -445,12 +446,29 @@ class FrameLifter(GroupRules, ColumnRules):
         return f"lambda {names}: {expr.code}".replace("lambda :", "lambda:")
 
     def with_groups(self, base: str, expr: Expr) -> str:
-        """Add the group-wise columns an expression needs, one `transform_groups` each."""
+        """Add the group-wise columns an expression needs, one `transform_groups` each, and the
+        columns of other reductions by the same keys beside it (`concat_columns`)."""
         for group in expr.groups:
-            base_call = f"{base}.transform_groups({group.name!r}, {group.by!r}, {group.column!r}, {group.func!r})"
+            if isinstance(group, Beside):
+                base_call = self._beside_call(base, group)
+            else:
+                base_call = f"{base}.transform_groups({group.name!r}, {group.by!r}, {group.column!r}, {group.func!r})"
             base = identifier("with_groups", self.taken)
             self.lines.append(f"{base} = {base_call}")
         return base
+
+    def _beside_call(self, base: str, group: Beside) -> str:
+        """`base` with a column of another reduction of the same frame by the same keys: both
+        have one row per group in the keys' order, so it stands beside (same provenance)."""
+        if group.frame not in self.var:
+            self.lift(group.frame)
+        frame = self.graph[group.frame]
+        column = group.column
+        if column is None:
+            column = self.frame_columns.get(frame.id, frame.columns or [frame.out.get("name")])[-1]
+        self.trail.append(f"line {frame.line}: column {column} of the same groups (concat_columns)")
+        other = f"{self.var[frame.id]}.select([{column!r}]).rename({{{column!r}: {group.name!r}}})"
+        return f"{base}.concat_columns({other})"
 
     def project(self, node: Node, base: str, frame: int, column: Any, value: Any) -> str:
         """`base` with `column` set to an encoded value (an expression or a constant)."""

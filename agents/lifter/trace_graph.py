@@ -7,12 +7,14 @@ on another:
   row in place (assigning a column, dropping or renaming columns, element-wise arithmetic, fills)
   pass their input's rows on; filters, joins, groupings, reads start new rows. Parts of the final
   train/test split count as the rows they split, because the rewrite's split picks the same rows.
+  Reductions of the same rows by the same key values share their rows (one per group, sorted).
 - `version(node, column)`: the node that last gave `column` its values in that frame, so that a
   column read from an older version of a frame is known to equal (or not) the newer one's.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -121,6 +123,26 @@ REDUCTIONS = frozenset(
         "quantile",
         "skew",
         "kurt",
+        "prod",
+    ]
+)
+# GroupBy methods that reduce each group to one row.
+GROUP_REDUCERS = frozenset(
+    [
+        "agg",
+        "aggregate",
+        "mean",
+        "median",
+        "sum",
+        "min",
+        "max",
+        "count",
+        "nunique",
+        "std",
+        "var",
+        "first",
+        "last",
+        "size",
         "prod",
     ]
 )
@@ -244,6 +266,7 @@ class Graph:
         self.split_parts = set(split_parts)
         self._rows: dict[int, int] = {}
         self._versions: dict[tuple[int, Any], tuple[int, Any]] = {}
+        self._groups: dict[str, int] = {}  # a grouping's signature -> its first reduction
 
     def __getitem__(self, node_id: int) -> Node:
         return self.nodes[node_id]
@@ -273,8 +296,8 @@ class Graph:
             if node.method in ("__getitem__", "__getattr__"):
                 return ref(node.arg(0, "key")) is None  # a boolean mask selects rows
             return node.method in ROW_KEEPING and not _drops_rows(node)
-        if node.owner == "Series":
-            return series_keeps_rows(node.method)
+        if node.owner == "Series":  # `s.reset_index()`: the series' rows as a frame
+            return series_keeps_rows(node.method) or node.method == "reset_index"
         if node.owner in ("str", "dt", "cat"):
             return True
         if node.owner in ("loc", "iloc"):
@@ -299,9 +322,46 @@ class Graph:
             return self._rows[node_id]
         node = self.nodes[node_id]
         source = self.row_source(node)
-        result = self.rows(source.id) if source is not None and source.id != node_id else node_id
+        if source is not None and source.id != node_id:
+            result = self.rows(source.id)
+        else:
+            result = self._group_rows(node)
         self._rows[node_id] = result
         return result
+
+    def grouping(self, node: Node) -> tuple[Node, list[Any]] | None:
+        """(`DataFrame.groupby` node, selected columns) when `node` reduces a group-by."""
+        if node.owner != "GroupBy" or node.method not in GROUP_REDUCERS or not node.inputs:
+            return None
+        selection = self.nodes[node.inputs[0]]
+        selected: list[Any] = []
+        if selection.op in ("GroupBy.__getitem__", "GroupBy.__getattr__"):
+            key = selection.constant(0, "key")
+            selected = key if isinstance(key, list) else [key]
+            selection = self.nodes[selection.inputs[0]]
+        return (selection, selected) if selection.op == "DataFrame.groupby" else None
+
+    def _group_rows(self, node: Node) -> int:
+        """A reduction of a group-by has one row per group, sorted: reductions of the same rows
+        by the same key values with the same options share their rows (the first one's)."""
+        found = self.grouping(node)
+        if found is None:
+            return node.id
+        grouping = found[0]
+        try:
+            by = grouping.constant(0, "by")
+        except Unsupported:
+            return node.id
+        keys = by if isinstance(by, list) else [by]
+        frame = grouping.inputs[0]
+        if not all(isinstance(k, str) and k in self.nodes[frame].columns for k in keys):
+            return node.id
+        options = {k: v for k, v in grouping.kwargs.items() if k != "by"}
+        versions = [self.version(frame, k) for k in keys]
+        signature = json.dumps(
+            [self.rows(frame), keys, versions, grouping.args[1:], options], sort_keys=True
+        )
+        return self._groups.setdefault(signature, node.id)
 
     def row_source(self, node: Node) -> Node | None:
         if node.id in self.split_parts:

@@ -15,25 +15,6 @@ from typing import Any
 from .syntax import Unsupported
 from .trace_graph import Node, at, ref
 
-REDUCERS = frozenset(
-    [
-        "agg",
-        "aggregate",
-        "mean",
-        "median",
-        "sum",
-        "min",
-        "max",
-        "count",
-        "nunique",
-        "std",
-        "var",
-        "first",
-        "last",
-        "size",
-        "prod",
-    ]
-)
 EXACT = ("int", "uint", "bool")
 
 
@@ -42,19 +23,8 @@ class GroupRules:
 
     def reduction(self, node: Node) -> tuple[Node, Node, list[str]] | None:
         """(reduction, groupby, selected columns) when `node` reduces a group-by, else None."""
-        if node.owner != "GroupBy" or node.method not in REDUCERS or not node.inputs:
-            return None
-        selection = self.graph[node.inputs[0]]
-        selected: list[str] = []
-        if selection.op in ("GroupBy.__getitem__", "GroupBy.__getattr__"):
-            key = selection.constant(0, "key")
-            selected = key if isinstance(key, list) else [key]
-            grouping = self.graph[selection.inputs[0]]
-        else:
-            grouping = selection
-        if grouping.op != "DataFrame.groupby":
-            return None
-        return node, grouping, selected
+        found = self.graph.grouping(node)
+        return None if found is None else (node, *found)
 
     def grouping_frame(self, node: Node) -> int | None:
         found = self.reduction(node)

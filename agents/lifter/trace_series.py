@@ -10,6 +10,9 @@ chain is the code of a column function: `df["a"] * 2 + np.log1p(df["b"])` become
 stays a reduction inside the function, which then depends on the whole column (`columnwise`,
 so `forget` recomputes it). A group-wise transform (`df.groupby("k")["v"].transform("mean")`)
 needs its own column first: it is returned as a `GroupTransform` for the frame lifter to add.
+So is a column of another reduction of the same frame by the same keys (`g.a.max().reset_index()
+["a"]`, `g.a.max().values` assigned to `g.a.count().reset_index()`): both have a row per group in
+the same order, so the column goes `Beside` the target (idiom: reductions glued by position).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from .trace_graph import (
 )
 
 ACCESSOR_OPS = frozenset({"str", "dt", "cat"})
+ARRAYS = frozenset({"Series.values", "Series.to_numpy"})
 PD_FUNCTIONS = frozenset(
     {"pd.to_datetime", "pd.to_numeric", "pd.cut", "pd.isna", "pd.notna", "pd.Categorical"}
 )
@@ -49,11 +53,21 @@ class GroupTransform:
 
 
 @dataclass
+class Beside:
+    """A column of a frame with the target's groups, to be put beside it as column `name` first
+    (`column` None: the values of a reduction to a Series)."""
+
+    name: str
+    frame: int
+    column: Any
+
+
+@dataclass
 class Expr:
     code: str
     columns: list[Any] = field(default_factory=list)
     columnwise: bool = False
-    groups: list[GroupTransform] = field(default_factory=list)
+    groups: list[GroupTransform | Beside] = field(default_factory=list)
 
 
 @dataclass
@@ -82,7 +96,7 @@ class SeriesCompiler:
         self.names = names  # makes fresh column names for group transforms
         self.columns: list[Any] = []
         self.columnwise = False
-        self.groups: list[GroupTransform] = []
+        self.groups: list[GroupTransform | Beside] = []
 
     def compile(self, node_id: int) -> Expr:
         code = self.expr(node_id)
@@ -100,6 +114,11 @@ class SeriesCompiler:
             return self.target.leaf(column)
         if node.op == "GroupBy.transform":
             return self._group_transform(node)
+        if node.op in ARRAYS and node.inputs:  # positional values of a series with these rows
+            inner = self.graph[node.inputs[0]]
+            if inner.kind == "series" and self._same_groups(inner):
+                return self._beside(inner.id, None)
+            return self.expr(inner.id)
         if node.owner == "Series":
             return self._series_op(node)
         if node.owner in ACCESSOR_OPS:
@@ -127,6 +146,8 @@ class SeriesCompiler:
         frame = self.graph[node.inputs[0]]
         if self.target.holds(frame, column):
             return column
+        if self._same_groups(frame):
+            return _Computed(self._beside(frame.id, column))
         if frame.owner in ACCESSOR_OPS:  # `s.dt.isocalendar().week`: a column of an expression
             return _Computed(f"{self.expr(frame.id)}[{constant_code(node.arg(0, 'key'))}]")
         raise Unsupported(
@@ -134,6 +155,19 @@ class SeriesCompiler:
             f"column {column!r} read from a frame with other rows or "
             "values than the one it is used in",
         )
+
+    def _same_groups(self, node: Node) -> bool:
+        """Whether `node` has the target's rows, and those are the groups of a reduction."""
+        rows = self.graph.rows(node.id)
+        if rows != self.graph.rows(self.target.frame):
+            return False
+        return self.graph.grouping(self.graph[rows]) is not None
+
+    def _beside(self, frame: int, column: Any) -> str:
+        name = self.names(f"{column or 'values'}")
+        self.groups.append(Beside(name, frame, column))
+        self.columns.append(name)
+        return self.target.leaf(name)
 
     def _series_op(self, node: Node) -> str:
         method = node.method

@@ -304,3 +304,52 @@ def test_rows_kept_by_another_frames_keys_are_a_semi_join(folder, monkeypatch, v
     kept = people[people.pid.isin(orders[orders.total > 60].pid)]
     expected = kept[["pid", "score"]].reset_index(drop=True)
     pd.testing.assert_frame_equal(scope[plan.result].data, expected)
+
+
+GROUPS_GLUED = """
+import pandas as pd
+from sklearn.linear_model import LinearRegression
+
+
+def spread(values):
+    return values.max() - values.min()
+
+
+orders = pd.read_csv("orders.csv")
+orders["band"] = orders.total // 30
+g = orders.groupby({keys})
+out = g.total.count().reset_index()
+out["most"] = g.total.max(){form}
+out["least"] = orders.groupby({keys}).total.min(){form}
+out["avg"] = g.total.mean(){form}
+out["spread"] = g.total.agg(spread){form}
+out["gap"] = out.most - out.least
+X = out[["total", "most", "least", "avg", "spread", "gap"]].values
+LinearRegression().fit(X, out["avg"].values)
+"""
+
+
+@pytest.mark.parametrize("form", ['.reset_index()["total"]', ".values"])
+@pytest.mark.parametrize("keys", ['"pid"', '["pid", "band"]'])
+def test_reductions_by_the_same_keys_glued_by_position_stand_beside(
+    folder, monkeypatch, keys, form
+):
+    script = GROUPS_GLUED.format(keys=keys, form=form)
+    plan = plan_for(folder, script, monkeypatch)
+    code = "\n".join(plan.body)
+    assert code.count(".concat_columns(") == 4
+    expected: dict[str, Any] = {}
+    exec(script, expected)
+    orders = lt.from_pandas(pd.read_csv(folder / "orders.csv"), "orders")
+    scope = {"orders": orders, "np": np, "pd": pd, "spread": expected["spread"]}
+    exec(code, scope)
+    wanted = expected["out"][["total", "most", "least", "avg", "spread", "gap"]]
+    pd.testing.assert_frame_equal(scope[plan.result].data, wanted, check_dtype=False)
+
+
+def test_a_reduction_of_other_groups_is_not_glued_by_position(folder, monkeypatch):
+    script = GROUPS_GLUED.format(keys='"pid"', form='.reset_index()["total"]').replace(
+        'orders.groupby("pid").total.min()', 'orders[orders.total > 0].groupby("pid").total.min()'
+    )
+    with pytest.raises(Unsupported, match="other rows"):
+        plan_for(folder, script, monkeypatch)
