@@ -171,8 +171,16 @@ def row_contract(analysis: Analysis, original: Original, tree: ast.Module) -> st
     return (
         f"The split ({split_text(split)}) selects the {n_fit} training rows by position from the "
         f"prepared rows: the preparation must give {count}, in the order the original had them "
-        "when it split, or the split selects other rows." + derived_count(split, original, tree)
+        f"when it split{before_draw(split)}, or the split selects other rows."
+        + derived_count(split, original, tree)
     )
+
+
+def before_draw(split: dict[str, Any]) -> str:
+    """A split that draws replays the original's shuffle itself: the rows come before it."""
+    if split.get("function") in ("head_split", "column_split"):
+        return ""
+    return f" (before the shuffle or draw that `lt.{split['function']}` replays)"
 
 
 def derived_count(split: dict[str, Any], original: Original, tree: ast.Module) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lester.agents.llm.api_frames import hand_parsed_text
 from lester.agents.oracle.original import load_original
-from lester.agents.requests import derived_count
+from lester.agents.requests import before_draw, derived_count
 
 SCRIPT = textwrap.dedent(
     """\
@@ -40,3 +40,10 @@ def test_the_hand_parsing_fact_shows_what_split_and_read_csv_give():
     text = hand_parsed_text()
     assert "[['1', '\"a b\"\\n'], ['2', 'c \\n']]" in text  # split keeps quotes and line ends
     assert "the source's rows are [['1', 'a b'], ['2', 'c ']]" in text
+
+
+def test_a_split_that_draws_asks_for_the_rows_before_its_draw():
+    assert "before the shuffle or draw that `lt.permutation_split` replays" in before_draw(
+        {"function": "permutation_split"}
+    )
+    assert before_draw({"function": "head_split"}) == ""

@@ -238,7 +238,9 @@ def describe_recorded(ctx: Context, start: int, stop: int) -> str | None:
         own = f"the script's own {encoder.code} (line {encoder.line})"
         choices = _choices(ctx, index, encoder)
         if not choices:
-            notes.append(f"no prepared column holds the input of {own}")
+            notes.append(
+                f"no prepared column holds the input of {own}, if its output reaches X at all"
+            )
             continue
         for columns in choices:
             outputs = [_output(ctx, index, columns, group) for group in ctx.mode_groups]
