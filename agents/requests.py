@@ -140,7 +140,7 @@ def contract(
             "each source as a parameter named after its function and reads its columns by name."
             + (f"\n\n{by_hand}" if by_hand else "")
         )
-    rows = row_contract(analysis, original, tree)
+    rows = row_contract(analysis, original, tree, step)
     if step == "prepare":
         read = sources_as_read(analysis, artifacts)
         return "\n\n".join(
@@ -156,7 +156,7 @@ def hand_parsed(analysis: Analysis) -> str:
     return hand_parsed_text() if any(s.reader is None for s in analysis.sources) else ""
 
 
-def row_contract(analysis: Analysis, original: Original, tree: ast.Module) -> str:
+def row_contract(analysis: Analysis, original: Original, tree: ast.Module, step: str) -> str:
     n_fit = analysis.model.X_shape[0]
     split = analysis.split
     if not split:
@@ -172,7 +172,7 @@ def row_contract(analysis: Analysis, original: Original, tree: ast.Module) -> st
         f"The split ({split_text(split)}) selects the {n_fit} training rows by position from the "
         f"prepared rows: the preparation must give {count}, in the order the original had them "
         f"when it split{before_draw(split)}, or the split selects other rows."
-        + derived_count(split, original, tree)
+        + derived_count(split, original, tree, step)
     )
 
 
@@ -183,7 +183,7 @@ def before_draw(split: dict[str, Any]) -> str:
     return f" (before the shuffle or draw that `lt.{split['function']}` replays)"
 
 
-def derived_count(split: dict[str, Any], original: Original, tree: ast.Module) -> str:
+def derived_count(split: dict[str, Any], original: Original, tree: ast.Module, step: str) -> str:
     """Where a slice's count came from, when the original computed it (`X[:n]`, `n = ...`)."""
     try:
         cut = ast.parse(split.get("expression") or "", mode="eval").body
@@ -206,9 +206,15 @@ def derived_count(split: dict[str, Any], original: Original, tree: ast.Module) -
     return (
         f"\nThe original computes the count `{ast.unparse(upper)}` from the data{shown}"
         f"Writing the analysis' figure ({split['args'].get('n_train')}) in the split is accepted "
-        "(the verification compares the rows it selects); better, compute the cut in the "
-        "preparation as a column that is True on the test rows (in the original's row order) "
-        "and split with `lt.column_split(column, [True])`, which stays right when rows are deleted."
+        "(the verification compares the rows it selects)"
+        + (
+            "; better, compute the cut in the preparation as a column that is True on the test "
+            "rows (in the original's row order), for the split to read with "
+            "`lt.column_split(column, [True])`, which stays right when rows are deleted."
+            if step == "prepare"
+            else ", unless the prepared frame has a column that marks the test rows for "
+            "`lt.column_split(column, [True])`."
+        )
     )
 
 

@@ -28,12 +28,14 @@ def test_a_data_derived_head_count_is_traced_to_its_lines_and_hard_coding_is_acc
     path = tmp_path / "s.py"
     path.write_text(SCRIPT)
     split = {"function": "head_split", "args": {"n_train": 7}, "expression": "X[:n_first]"}
-    text = " ".join(derived_count(split, load_original(path), ast.parse(SCRIPT)).split())
+    text = " ".join(derived_count(split, load_original(path), ast.parse(SCRIPT), "prepare").split())
     assert "computes the count `n_first` from the data" in text
     assert "4 n_first = int((stamps < 7).sum())" in text
     assert "figure (7) in the split is accepted" in text and "lt.column_split" in text
     literal = {**split, "expression": "X[:7]"}
-    assert derived_count(literal, load_original(path), ast.parse(SCRIPT)) == ""
+    assert derived_count(literal, load_original(path), ast.parse(SCRIPT), "prepare") == ""
+    later = derived_count(split, load_original(path), ast.parse(SCRIPT), "encode")
+    assert "unless the prepared frame has a column" in " ".join(later.split())
 
 
 def test_the_hand_parsing_fact_shows_what_split_and_read_csv_give():
