@@ -24,7 +24,7 @@ from .llm.api_frames import hand_parsed_text
 from .oracle import definitions as defs
 from .oracle.analysis import Analysis
 from .oracle.api_use import defined_names
-from .oracle.dataflow import dataflow_text
+from .oracle.dataflow import FITS, dataflow_text
 from .oracle.original import Original, load_original
 from .oracle.report_text import split_text
 from .proposals import StepRequest
@@ -37,7 +37,8 @@ STAGES = {
 }
 SAMPLE_ROWS = 3
 FEATURES_LINE = "features:"
-STATED_LIMIT = 2000
+STATED_LIMIT = 4000
+MAX_FITS_SHOWN = 8
 LABEL_LINE = "label:"
 MAX_VALUE_TEXT = 2000
 MAX_TRACE_BYTES = 64 * 1024 * 1024
@@ -148,7 +149,39 @@ def contract(
         )
     stated = stated_columns((parts or {}).get("prepare", ""))
     said = f"The preparation states (its docstring):\n{stated}" if stated else ""
-    return "\n\n".join(t for t in [prepared_frame(artifacts), said, rows] if t)
+    fits = transformer_fits(analysis)
+    return "\n\n".join(t for t in [prepared_frame(artifacts), said, rows, fits] if t)
+
+
+def transformer_fits(analysis: Analysis) -> str:
+    """How many rows each of the original's own transformers was fitted on, against the model's:
+    more rows than the model means it was fitted before the split (`fit_on="all"`)."""
+    nodes = (analysis.dataflow or {}).get("nodes") or []
+    n_fit = analysis.model.X_shape[0]
+    lines = []
+    for node in nodes:
+        if node.get("op") not in FITS or not node.get("estimator") or node.get("model"):
+            continue
+        given = node.get("X")
+        ref = given.get("ref") if isinstance(given, dict) else None
+        out = nodes[ref].get("out") or {} if isinstance(ref, int) and ref < len(nodes) else {}
+        rows = out.get("rows") or (out.get("shape") or [None])[0]
+        if not isinstance(rows, int):
+            continue
+        name = str(node["estimator"].get("class", "?")).rsplit(".", 1)[-1]
+        where = (
+            "the model's rows"
+            if rows == n_fit
+            else 'more rows than the model: fitted before the split, `fit_on="all"` when '
+            "they are all the prepared rows"
+            if rows > n_fit
+            else "fewer rows than the model"
+        )
+        lines.append(f"- {name} (line {node.get('line')}): fitted on {rows} rows, {where}")
+    if not lines:
+        return ""
+    head = f"The original's own transformers, against the model's {n_fit} fitted rows:"
+    return "\n".join([head, *lines[:MAX_FITS_SHOWN]])
 
 
 def hand_parsed(analysis: Analysis) -> str:
@@ -257,8 +290,10 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         + "\n".join(blocks)
         + "\nGive the prepared frame one column for each value these lines read, named after "
         "the key the original uses (for a loop or tuple variable: after the field it holds), "
-        "as the values stand where these lines read them: a conversion these lines apply "
-        "(`float()`, a category map, a scaler) is the encoder's or the label's, while values "
+        "as the values stand where these lines read them. A conversion of one row's values "
+        "these lines apply (`float()` of text, a category map) may be left to the encoder or "
+        "the label or done here (the docstring says which columns hold converted values); a "
+        "statistic over rows (a scaler, a vocabulary) is the encoder's; values "
         "that need other rows (group statistics, running values, a row's partner) are computed "
         "here: under the key these lines read when the original overwrote that key with them, "
         f"else as columns of their own. {state}"
@@ -279,7 +314,8 @@ def stated_columns(prepare_code: str) -> str:
             doc = (ast.get_docstring(node) or "").strip()
             if FEATURES_LINE not in doc and LABEL_LINE not in doc:
                 return ""
-            return doc if len(doc) <= STATED_LIMIT else doc[:STATED_LIMIT] + " [cut]"
+            cut = len(doc) - STATED_LIMIT
+            return doc if cut <= 0 else f"{doc[:STATED_LIMIT]} [{cut} more characters cut]"
     return ""
 
 

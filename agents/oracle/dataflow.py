@@ -311,6 +311,8 @@ def _out(out: dict[str, Any]) -> str:
     return str(kind)
 
 
+FITS = ("sklearn.fit", "sklearn.fit_transform")  # the operations that fit an estimator
+
 REPEATS = 3
 
 

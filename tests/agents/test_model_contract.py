@@ -6,10 +6,11 @@ from __future__ import annotations
 import ast
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 
 from lester.agents.llm.api_frames import hand_parsed_text
 from lester.agents.oracle.original import load_original
-from lester.agents.requests import before_draw, derived_count
+from lester.agents.requests import before_draw, derived_count, transformer_fits
 
 SCRIPT = textwrap.dedent(
     """\
@@ -49,3 +50,31 @@ def test_a_split_that_draws_asks_for_the_rows_before_its_draw():
         {"function": "permutation_split"}
     )
     assert before_draw({"function": "head_split"}) == ""
+
+
+def test_a_transformer_fitted_on_more_rows_than_the_model_is_named_as_fitted_before_the_split():
+    nodes = [
+        {"id": 0, "op": "np.array", "out": {"kind": "array", "shape": [100, 3]}},
+        {
+            "id": 1,
+            "op": "sklearn.fit_transform",
+            "estimator": {"class": "x.MinMaxScaler"},
+            "X": {"ref": 0},
+            "line": 7,
+        },
+        {
+            "id": 2,
+            "op": "sklearn.fit",
+            "estimator": {"class": "x.Ridge"},
+            "model": True,
+            "X": {"ref": 0},
+            "line": 9,
+        },
+    ]
+    analysis = SimpleNamespace(dataflow={"nodes": nodes}, model=SimpleNamespace(X_shape=[80, 3]))
+    text = transformer_fits(analysis)
+    assert "MinMaxScaler (line 7): fitted on 100 rows, more rows than the model" in text
+    assert 'fit_on="all"' in text and "Ridge" not in text
+    analysis.model.X_shape = [100, 3]
+    assert "fitted on 100 rows, the model's rows" in transformer_fits(analysis)
+    assert transformer_fits(SimpleNamespace(dataflow=None, model=analysis.model)) == ""

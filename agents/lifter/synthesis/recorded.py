@@ -21,14 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from ...oracle.dataflow import Undecodable, ancestors, decode
+from ...oracle.dataflow import FITS, Undecodable, ancestors, decode
 from ..syntax import Unsupported
 from ..trace_code import estimator_code
 from .context import Context
 from .numeric import is_string_column
 from .types import Candidate, Mode, RecordedEncoder, TransformerSpec
 
-FITS = ("sklearn.fit_transform", "sklearn.fit")
 TEXT_MODULE = "sklearn.feature_extraction.text"
 MAX_ENCODERS = 12
 SAMPLE = 200  # recorded input values compared with a column
