@@ -22,7 +22,7 @@ from lester.abstraction.frame import is_prov_column
 from .attribution import attributed
 from .llm.api_frames import hand_parsed_text
 from .oracle import definitions as defs
-from .oracle.analysis import Analysis
+from .oracle.analysis import LAYOUT_BYTES, Analysis
 from .oracle.api_use import defined_names
 from .oracle.dataflow import FITS, dataflow_text
 from .oracle.original import Original, load_original
@@ -185,8 +185,26 @@ def transformer_fits(analysis: Analysis) -> str:
 
 
 def hand_parsed(analysis: Analysis) -> str:
-    """How the sources' text relates to the original's own parsing, when it parses by hand."""
-    return hand_parsed_text() if any(s.reader is None for s in analysis.sources) else ""
+    """How the sources' text relates to the original's own parsing, when it parses by hand, and
+    what each hand-parsed file holds that the reader smooths over."""
+    by_hand = [s for s in analysis.sources if s.reader is None]
+    if not by_hand:
+        return ""
+    files = [f"- {s.path}: {layout_text(s.layout)}" for s in by_hand if s.layout]
+    return "\n".join([hand_parsed_text(), *(["The files as text:", *files] if files else [])])
+
+
+def layout_text(layout: dict[str, Any]) -> str:
+    ends = "CRLF" if layout["lines"] and layout["crlf_lines"] == layout["lines"] else "LF"
+    if 0 < layout["crlf_lines"] < layout["lines"]:
+        ends = f"mixed ({layout['crlf_lines']} of {layout['lines']} lines end in CRLF)"
+    scope = "" if layout["whole_file"] else f" (in its first {LAYOUT_BYTES // 2**20} MB)"
+    return (
+        f"{layout['lines']} lines{scope}, line ends {ends}, "
+        f"{'a' if layout['bom'] else 'no'} UTF-8 byte-order mark, {layout['blank_lines']} blank "
+        f"lines, {layout['other_field_counts']} lines whose count of separators differs from the "
+        f"first line's {layout['fields']} fields"
+    )
 
 
 def row_contract(analysis: Analysis, original: Original, tree: ast.Module, step: str) -> str:

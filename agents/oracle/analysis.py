@@ -32,6 +32,7 @@ from .splits import row_selection
 SAMPLE_ROWS = 3
 CSV_DIALECT = ("quotechar", "escapechar", "doublequote", "skipinitialspace", "quoting")
 SNIFF_BYTES = 64 * 1024
+LAYOUT_BYTES = 8 * 1024 * 1024
 DENSE_LIMIT = 200_000_000  # cells of a sparse fitted X densified for the comparison (1.6 GB)
 # Files a script opens that are code, models or arrays, not tables a source could read.
 NOT_TABLES = frozenset(
@@ -53,6 +54,7 @@ class SourceReport:
     options: dict[str, Any] = field(default_factory=dict)
     reader: str | None = None  # the pandas reader the tracer saw (`options` are then as resolved)
     call: dict[str, Any] = field(default_factory=dict)  # its arguments as the script passed them
+    layout: dict[str, Any] = field(default_factory=dict)  # the file's text, as hand parsing sees it
 
 
 @dataclass
@@ -333,7 +335,31 @@ def _source(tree: Any, path: str, file: Path) -> SourceReport:
     )
     if not header:
         frame.columns = names
-    return _report(site, path, frame, delimiter, header, names)
+    report = _report(site, path, frame, delimiter, header, names)
+    report.layout = text_layout(file, delimiter)
+    return report
+
+
+def text_layout(file: Path, delimiter: str) -> dict[str, Any]:
+    """What a hand parser (`line.split(sep)`, `rstrip("\\n")`) meets in the file and the source's
+    reader smooths over: line ends, a byte-order mark, blank lines, lines with other field counts
+    than the first (counted over the first `LAYOUT_BYTES`)."""
+    with open(file, "rb") as handle:
+        data = handle.read(LAYOUT_BYTES)
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    sep = delimiter.encode() or b","
+    counts = [line.rstrip(b"\r").count(sep) + 1 for line in lines if line.strip()]
+    return {
+        "crlf_lines": sum(line.endswith(b"\r") for line in lines),
+        "lines": len(lines),
+        "bom": data.startswith(b"\xef\xbb\xbf"),
+        "blank_lines": sum(not line.strip() for line in lines),
+        "other_field_counts": sum(c != counts[0] for c in counts) if counts else 0,
+        "fields": counts[0] if counts else 0,
+        "whole_file": len(data) < LAYOUT_BYTES,
+    }
 
 
 def _report(

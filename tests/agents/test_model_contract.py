@@ -9,8 +9,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from lester.agents.llm.api_frames import hand_parsed_text
+from lester.agents.oracle.analysis import text_layout
 from lester.agents.oracle.original import load_original
-from lester.agents.requests import before_draw, derived_count, transformer_fits
+from lester.agents.requests import before_draw, derived_count, layout_text, transformer_fits
 
 SCRIPT = textwrap.dedent(
     """\
@@ -78,3 +79,22 @@ def test_a_transformer_fitted_on_more_rows_than_the_model_is_named_as_fitted_bef
     analysis.model.X_shape = [100, 3]
     assert "fitted on 100 rows, the model's rows" in transformer_fits(analysis)
     assert transformer_fits(SimpleNamespace(dataflow=None, model=analysis.model)) == ""
+
+
+def test_a_hand_parsed_file_is_described_as_a_hand_parser_meets_it(tmp_path: Path):
+    path = tmp_path / "orders.csv"
+    path.write_bytes(b"\xef\xbb\xbfid,size\r\n1,S\r\n\r\n2,M,extra\r\n")
+    layout = text_layout(path, ",")
+    assert layout == {
+        "crlf_lines": 4,
+        "lines": 4,
+        "bom": True,
+        "blank_lines": 1,
+        "other_field_counts": 1,
+        "fields": 2,
+        "whole_file": True,
+    }
+    text = layout_text(layout)
+    assert "line ends CRLF, a UTF-8 byte-order mark, 1 blank lines, 1 lines" in text
+    path.write_bytes(b"id,size\n1,S\r\n")
+    assert "mixed (1 of 2 lines end in CRLF)" in layout_text(text_layout(path, ","))
