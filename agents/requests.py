@@ -150,7 +150,21 @@ def contract(
     stated = stated_columns((parts or {}).get("prepare", ""))
     said = f"The preparation states (its docstring):\n{stated}" if stated else ""
     fits = transformer_fits(analysis)
-    return "\n\n".join(t for t in [prepared_frame(artifacts), said, rows, fits] if t)
+    shared = built_together(analysis, original, tree) if step == "encode" else ""
+    return "\n\n".join(t for t in [prepared_frame(artifacts), said, shared, rows, fits] if t)
+
+
+def built_together(analysis: Analysis, original: Original, tree: ast.Module) -> str:
+    """Without feature lines of its own, the encoder is shown the lines that build X and y
+    together: whatever of them the prepared frame does not hold yet is the encoder's."""
+    stages = step_stages(analysis, tree)
+    if stages.get("features") or not stages.get("data_preparation"):
+        return ""
+    return (
+        "The original builds X together with y, in lines the analysis gives to the preparation; "
+        "what of them the prepared frame above does not already hold (compare its columns) is "
+        f"this step's:\n```python\n{numbered(original, stages['data_preparation'])}\n```"
+    )
 
 
 def transformer_fits(analysis: Analysis) -> str:

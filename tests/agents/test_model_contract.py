@@ -11,7 +11,13 @@ from types import SimpleNamespace
 from lester.agents.llm.api_frames import hand_parsed_text
 from lester.agents.oracle.analysis import text_layout
 from lester.agents.oracle.original import load_original
-from lester.agents.requests import before_draw, derived_count, layout_text, transformer_fits
+from lester.agents.requests import (
+    before_draw,
+    built_together,
+    derived_count,
+    layout_text,
+    transformer_fits,
+)
 
 SCRIPT = textwrap.dedent(
     """\
@@ -98,3 +104,26 @@ def test_a_hand_parsed_file_is_described_as_a_hand_parser_meets_it(tmp_path: Pat
     assert "line ends CRLF, a UTF-8 byte-order mark, 1 blank lines, 1 lines" in text
     path.write_bytes(b"id,size\n1,S\r\n")
     assert "mixed (1 of 2 lines end in CRLF)" in layout_text(text_layout(path, ","))
+
+
+TOGETHER = textwrap.dedent(
+    """\
+    X, y = [], []
+    for row in rows:
+        X.append([row[0] * 2])
+        y.append(row[1])
+    model.fit(X, y)
+    """
+)
+
+
+def test_an_encoder_without_lines_of_its_own_sees_the_lines_building_x_with_y(tmp_path: Path):
+    path = tmp_path / "s.py"
+    path.write_text(TOGETHER)
+    tree = ast.parse(TOGETHER)
+    stages = {"data_preparation": [1, 2, 3, 4], "features": [], "label": [], "model": [5]}
+    analysis = SimpleNamespace(model=SimpleNamespace(line=5), stages=stages)
+    text = built_together(analysis, load_original(path), tree)
+    assert "builds X together with y" in text and "   3      X.append([row[0] * 2])" in text
+    analysis.stages = {**stages, "features": [3]}
+    assert built_together(analysis, load_original(path), tree) == ""
