@@ -353,3 +353,42 @@ def test_a_reduction_of_other_groups_is_not_glued_by_position(folder, monkeypatc
     )
     with pytest.raises(Unsupported, match="other rows"):
         plan_for(folder, script, monkeypatch)
+
+
+IN_BLOCK = """
+import pandas as pd
+from sklearn.linear_model import LinearRegression
+
+people = pd.read_csv("people.csv")
+for cut in [10]:
+    def tens(value):
+        return value // 10 * 10
+
+    def over(value):
+        return value > cut
+
+    people["band"] = people.score.apply({function})
+    X = people[["band", "score"]].values
+    LinearRegression().fit(X, people["score"].values)
+"""
+
+
+def test_a_function_defined_in_a_module_block_is_a_helper(folder, monkeypatch):
+    script = IN_BLOCK.format(function="tens")
+    plan = plan_for(folder, script, monkeypatch)
+    code = "\n".join(plan.body)
+    assert ".apply(tens)" in code
+    helpers = Lifter(script, [], set()).helpers()
+    assert [h.splitlines()[0] for h in helpers] == ["def tens(value):"]
+    scope: dict[str, Any] = {"np": np, "pd": pd}
+    exec("\n\n".join(helpers), scope)
+    scope["people"] = lt.from_pandas(pd.read_csv(folder / "people.csv"), "people")
+    exec(code, scope)
+    expected = pd.read_csv(folder / "people.csv").score // 10 * 10
+    lifted = scope[plan.result].data["band"]
+    pd.testing.assert_series_equal(lifted, expected, check_names=False)
+
+
+def test_a_function_reading_what_its_block_binds_stays_in_the_run(folder, monkeypatch):
+    with pytest.raises(Unsupported, match="the function over .* no code outside the run"):
+        plan_for(folder, IN_BLOCK.format(function="over"), monkeypatch)
