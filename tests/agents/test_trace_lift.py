@@ -392,3 +392,38 @@ def test_a_function_defined_in_a_module_block_is_a_helper(folder, monkeypatch):
 def test_a_function_reading_what_its_block_binds_stays_in_the_run(folder, monkeypatch):
     with pytest.raises(Unsupported, match="the function over .* no code outside the run"):
         plan_for(folder, IN_BLOCK.format(function="over"), monkeypatch)
+
+
+ROWS_REWRITTEN = """
+import pandas as pd
+from sklearn.linear_model import LinearRegression
+
+
+def bump(row):
+    row["total"] = row["total"] + 1
+    return row
+
+
+def against(frame):
+    def better(row):
+        same = frame[(frame.pid == row["pid"]) & (frame.total != row["total"])]
+        row["total"] = int((row["total"] > same["total"].values).all())
+        return row
+
+    return better
+
+
+orders = pd.read_csv("orders.csv")
+orders = orders.apply({function}, axis=1)
+LinearRegression().fit(orders[["pid", "total"]].values, orders["total"].values)
+"""
+
+
+def test_a_closure_over_a_frame_applied_to_its_rows_is_refused_by_name(folder, monkeypatch):
+    with pytest.raises(Unsupported, match=r"against\(orders\), the function better closed over"):
+        plan_for(folder, ROWS_REWRITTEN.format(function="against(orders)"), monkeypatch)
+
+
+def test_a_row_rewriting_function_is_refused_by_its_idiom(folder, monkeypatch):
+    with pytest.raises(Unsupported, match="bump returning whole rows"):
+        plan_for(folder, ROWS_REWRITTEN.format(function="bump"), monkeypatch)
