@@ -515,9 +515,8 @@ class FrameLifter(GroupRules, ColumnRules):
             wide = ", rowwise=False" if expr.columnwise else ""
             return f"{base}.project({column!r}, {columns!r}, {name}, vectorized=True{wide})"
         base = self.with_groups(base, expr)
-        wide = ", rowwise=False" if expr.columnwise else ""
         self.note(node, f"column {column} (derived column)")
-        call = f"{base}.project({column!r}, {expr.columns!r}, {self.function(expr)}{wide})"
+        call = f"{base}.project({column!r}, {expr.columns!r}, {self.function(expr)}{expr.options})"
         dropped = [g.name for g in expr.groups]
         return f"{call}.drop({dropped!r})" if dropped else call
 

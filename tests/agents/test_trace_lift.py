@@ -427,3 +427,37 @@ def test_a_closure_over_a_frame_applied_to_its_rows_is_refused_by_name(folder, m
 def test_a_row_rewriting_function_is_refused_by_its_idiom(folder, monkeypatch):
     with pytest.raises(Unsupported, match="bump returning whole rows"):
         plan_for(folder, ROWS_REWRITTEN.format(function="bump"), monkeypatch)
+
+
+CATEGORIES = """
+import pandas as pd
+from sklearn.linear_model import LinearRegression
+
+people = pd.read_csv("people.csv")
+people["city"] = pd.Categorical(people["city"]{categories})
+people = pd.get_dummies(people, columns=["city"], dtype=int)
+X = people.drop(columns=["pid", "joined", "age"]).values
+LinearRegression().fit(X, people["score"].values)
+"""
+
+
+@pytest.mark.parametrize(
+    ("categories", "option"),
+    [(', categories=["c", "a", "b", "z"]', "vectorized=True"), ("", "rowwise=False")],
+)
+def test_a_column_made_categorical_is_a_projection_of_whole_columns(
+    folder, monkeypatch, categories, option
+):
+    script = CATEGORIES.format(categories=categories)
+    plan = plan_for(folder, script, monkeypatch)
+    code = "\n".join(plan.body)
+    assert f"pd.Categorical(city{categories.replace(chr(34), chr(39))}), {option})" in code
+    expected: dict[str, Any] = {}
+    exec(script, expected)
+    scope = {"people": lt.from_pandas(pd.read_csv(folder / "people.csv"), "people"), "pd": pd}
+    exec(code, scope)
+    lifted = scope[plan.result].data
+    dummies = [c for c in expected["people"].columns if c.startswith("city_")]
+    assert len(dummies) == (4 if categories else 3)
+    wanted = expected["people"][["score", *dummies]]
+    pd.testing.assert_frame_equal(lifted[list(wanted.columns)], wanted.reset_index(drop=True))
