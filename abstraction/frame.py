@@ -585,6 +585,8 @@ def _try_vectorized(
         return None
     if isinstance(result, pd.Series | np.ndarray) and np.shape(result)[:1] == (n,):
         return result.to_numpy() if isinstance(result, pd.Series) else result
+    if isinstance(result, pd.api.extensions.ExtensionArray) and len(result) == n:
+        return result  # a `pd.Categorical` keeps its categories
     if strict:
         raise OperationError(f"project {target!r}: the function did not return one value per row")
     return None

@@ -416,11 +416,7 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
 
     def helpers(self) -> list[str]:
         """Functions the script defines, copied verbatim: the row-wise functions may call them."""
-        return [
-            static.source_text(self.source, n)
-            for n in self.tree.body
-            if isinstance(n, ast.FunctionDef)
-        ]
+        return [static.source_text(self.source, n) for n in static.module_functions(self.tree)]
 
     @functools.cached_property
     def constants(self) -> list[str]:
@@ -457,9 +453,8 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
         for stmt in self.tree.body:
             if isinstance(stmt, ast.Import | ast.ImportFrom):
                 names |= {(a.asname or a.name).split(".")[0] for a in stmt.names}
-            elif isinstance(stmt, ast.FunctionDef):
-                names.add(stmt.name)
         names |= {c.split("=", 1)[0].strip() for c in self.constants}
+        names |= {f.name for f in static.module_functions(self.tree)}
         return names | {"np", "pd", "lt"}
 
     def imports(self) -> list[str]:

@@ -2,9 +2,10 @@
 
 A function in the trace is a description (its module and name, or its place in the script), never
 an object. It becomes code by name when it is a NumPy function, a builtin, a `str` method or a
-function defined at the top of the script (the pipeline module carries the script's helpers), or
-as the lambda's own text, taken from the script itself at the recorded line, when the lambda uses
-nothing but its parameters and module-level names. Estimators become constructor calls of their
+function the script defines at the top or in a module-level block without reading what the block
+binds (the pipeline module carries the script's helpers), or as the lambda's own text, taken from
+the script itself at the recorded line, when the lambda uses nothing but its parameters and
+module-level names. Estimators become constructor calls of their
 recorded class with the parameters that differ from the class's defaults; only scikit-learn and
 Lester classes are named, and their module is imported (a library module, not user code) just to
 read those defaults.
@@ -19,6 +20,7 @@ import inspect
 import re
 from typing import Any
 
+from ..oracle import static
 from ..oracle.dataflow import Undecodable, decode, value_code
 from .syntax import Unsupported
 from .trace_graph import at
@@ -36,9 +38,7 @@ class Functions:
 
     def __init__(self, source: str, module_names: set[str]) -> None:
         self.tree = ast.parse(source)
-        self.top_level = {
-            n.name for n in self.tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-        }
+        self.top_level = {n.name for n in static.module_functions(self.tree)}
         self.module_names = module_names | set(dir(builtins)) | {"np", "pd", "lt"}
 
     def code(self, encoded: Any) -> str:

@@ -199,10 +199,38 @@ class FrameLifter(GroupRules, ColumnRules):
             "abs": self._columnwise,
             "clip": self._columnwise,
             "map": self._columnwise,
+            "apply": self._rows_rewritten,
             "copy": self._identity,
             "reset_index": self._reset_index,
             "infer_objects": self._identity,
         }.get(node.method)
+
+    def _rows_rewritten(self, node: Node) -> str:
+        """`df.apply(f, axis=1)` giving a frame: `f` rewrites whole rows. No rule says which
+        columns it changes yet, and a closure built from a frame (`df.apply(make(df), axis=1)`)
+        may read other rows of it (the row of the same key with another value), which only a
+        self-join would show: the reason names the idiom for the next proposer."""
+        if node.constant(1, "axis", 0) not in (1, "columns") or node.kind != "frame":
+            raise Unsupported(at(node.line), f"no rule for {node.op} in the dataflow")
+        described = node.arg(0, "func")
+        function = described.get("function") if isinstance(described, dict) else None
+        name = str((function or {}).get("name", "?")).split(".")[-1]
+        closed = list((function or {}).get("freevars") or [])
+        factory = _factory_call(_statement(self.functions.tree, node.line))
+        if closed and factory is not None:
+            raise Unsupported(
+                at(node.line),
+                f"a row-wise apply of {ast.unparse(factory)}, the function {name} closed over"
+                f" the frame {ast.unparse(factory.args[0])} (idiom: row function looking up"
+                " other rows of a frame; no rule turns the rows it reads into a self-join)",
+            )
+        if closed:
+            raise Unsupported(at(node.line), f"a row-wise apply of {name}, closed over {closed}")
+        raise Unsupported(
+            at(node.line),
+            f"a row-wise apply of {name} returning whole rows (idiom: rows rewritten by a"
+            " function; no rule tells which columns it changes)",
+        )
 
     def input_var(self, node: Node) -> str:
         first = self.graph.frame_input(node)
@@ -487,9 +515,8 @@ class FrameLifter(GroupRules, ColumnRules):
             wide = ", rowwise=False" if expr.columnwise else ""
             return f"{base}.project({column!r}, {columns!r}, {name}, vectorized=True{wide})"
         base = self.with_groups(base, expr)
-        wide = ", rowwise=False" if expr.columnwise else ""
         self.note(node, f"column {column} (derived column)")
-        call = f"{base}.project({column!r}, {expr.columns!r}, {self.function(expr)}{wide})"
+        call = f"{base}.project({column!r}, {expr.columns!r}, {self.function(expr)}{expr.options})"
         dropped = [g.name for g in expr.groups]
         return f"{call}.drop({dropped!r})" if dropped else call
 
@@ -660,6 +687,19 @@ def _statement(tree: ast.Module, line: int | None) -> ast.stmt | None:
             if found is None or node.lineno >= found.lineno:
                 found = node
     return found
+
+
+def _factory_call(statement: ast.stmt | None) -> ast.Call | None:
+    """`make(frame)` in `... .apply(make(frame), axis=1)`: a function built from one frame."""
+    for node in ast.walk(statement) if statement is not None else ():
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr != "apply" or not node.args:
+            continue
+        made = node.args[0]
+        if isinstance(made, ast.Call) and len(made.args) == 1 and isinstance(made.func, ast.Name):
+            return made
+    return None
 
 
 def _column_read(node: ast.AST) -> tuple[str, Any] | None:

@@ -68,6 +68,14 @@ class Expr:
     columns: list[Any] = field(default_factory=list)
     columnwise: bool = False
     groups: list[GroupTransform | Beside] = field(default_factory=list)
+    whole: bool = False  # takes whole columns (`pd.Categorical`), each row's value its own
+
+    @property
+    def options(self) -> str:
+        """The `project` keywords the expression needs."""
+        if self.columnwise:
+            return ", rowwise=False"
+        return ", vectorized=True" if self.whole else ""
 
 
 @dataclass
@@ -96,11 +104,13 @@ class SeriesCompiler:
         self.names = names  # makes fresh column names for group transforms
         self.columns: list[Any] = []
         self.columnwise = False
+        self.whole = False
         self.groups: list[GroupTransform | Beside] = []
 
     def compile(self, node_id: int) -> Expr:
         code = self.expr(node_id)
-        return Expr(code, list(dict.fromkeys(self.columns)), self.columnwise, self.groups)
+        columns = list(dict.fromkeys(self.columns))
+        return Expr(code, columns, self.columnwise, self.groups, self.whole)
 
     # ---- nodes ---------------------------------------------------------------------------------
 
@@ -219,6 +229,10 @@ class SeriesCompiler:
         name = node.op if node.op != "np.where" else "np.where"
         if node.op == "pd.cut" and isinstance(node.arg(1, "bins"), int):
             self.columnwise = True  # bins from the column's range
+        if node.op == "pd.Categorical" and node.arg(1, "categories") is None:
+            self.columnwise = True  # the categories are the column's values
+        elif node.op == "pd.Categorical":
+            self.whole = True  # it takes list-likes only
         return f"{name}({self._arguments(node)})"
 
     def _arguments(self, node: Node) -> str:

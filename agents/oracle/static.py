@@ -426,6 +426,54 @@ def _simple_statements(body: list[ast.stmt], headers: tuple) -> Iterator[tuple[a
             yield stmt, headers
 
 
+def module_functions(tree: ast.Module) -> list[ast.FunctionDef]:
+    """The script's functions that mean the same anywhere in the module: those defined at the top
+    and those defined inside a module-level block (`for`/`if`/`with`/`try`) that read no name the
+    block binds (a loop variable, a name assigned in the loop) but the other such functions, so
+    their text can move to the top of a generated module. A name defined twice is left out."""
+    found = [(s, h) for s, h in _simple_statements(tree.body, ()) if isinstance(s, ast.FunctionDef)]
+    names = [s.name for s, _ in found]
+    kept = [(s, h) for s, h in found if names.count(s.name) == 1]
+    while True:
+        hoisted = {s.name for s, _ in kept}
+        still = [(s, h) for s, h in kept if not (_free_reads(s) & (_block_bound(h) - hoisted))]
+        if len(still) == len(kept):
+            return [s for s, _ in kept]
+        kept = still
+
+
+def _block_bound(headers: tuple) -> set[str]:
+    """Names the blocks around a definition bind, outside function and class bodies."""
+    if not headers:
+        return set()
+    bound: set[str] = set()
+    stack: list[ast.AST] = [headers[0]]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.add(node.name)
+            continue
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound.add(node.id)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+        stack.extend(ast.iter_child_nodes(node))
+    return bound
+
+
+def _free_reads(function: ast.FunctionDef) -> set[str]:
+    """Names a function reads that it does not bind itself (parameters, locals, inner defs)."""
+    loads, own = set(), set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name):
+            (loads if isinstance(node.ctx, ast.Load) else own).add(node.id)
+        elif isinstance(node, ast.arg):
+            own.add(node.arg)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node is not function:
+            own.add(node.name)
+    return loads - own
+
+
 def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
     blocks = [stmt.body, getattr(stmt, "orelse", []), getattr(stmt, "finalbody", [])]
     return blocks + [h.body for h in getattr(stmt, "handlers", [])]

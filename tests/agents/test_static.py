@@ -1,5 +1,6 @@
 """Static facts from a script's syntax tree: read idioms, split, stage lines, non-determinism."""
 
+import ast
 import textwrap
 
 from lester.agents.oracle import static
@@ -122,3 +123,30 @@ def test_an_in_place_update_through_the_loop_variable_belongs_to_the_collection(
     )
     stages = static.stage_lines(static.parse(source), 6)
     assert stages["data_preparation"] == [1, 2, 3]
+
+
+def test_functions_of_module_blocks_that_read_nothing_the_block_binds():
+    tree = ast.parse(
+        textwrap.dedent(
+            """
+            def top(x):
+                return x
+            with open("f") as handle:
+                def first(row):
+                    return row[0]
+            for i in range(3):
+                part = i * 2
+                def pair(row):
+                    return first(row), top(row)
+                def shifted(row):
+                    return row + part
+                def uses_shifted(row):
+                    return shifted(row)
+                def twice(row):
+                    return row
+                def twice(row):
+                    return row * 2
+            """
+        )
+    )
+    assert [f.name for f in static.module_functions(tree)] == ["top", "first", "pair"]

@@ -353,3 +353,111 @@ def test_a_reduction_of_other_groups_is_not_glued_by_position(folder, monkeypatc
     )
     with pytest.raises(Unsupported, match="other rows"):
         plan_for(folder, script, monkeypatch)
+
+
+IN_BLOCK = """
+import pandas as pd
+from sklearn.linear_model import LinearRegression
+
+people = pd.read_csv("people.csv")
+for cut in [10]:
+    def tens(value):
+        return value // 10 * 10
+
+    def over(value):
+        return value > cut
+
+    people["band"] = people.score.apply({function})
+    X = people[["band", "score"]].values
+    LinearRegression().fit(X, people["score"].values)
+"""
+
+
+def test_a_function_defined_in_a_module_block_is_a_helper(folder, monkeypatch):
+    script = IN_BLOCK.format(function="tens")
+    plan = plan_for(folder, script, monkeypatch)
+    code = "\n".join(plan.body)
+    assert ".apply(tens)" in code
+    helpers = Lifter(script, [], set()).helpers()
+    assert [h.splitlines()[0] for h in helpers] == ["def tens(value):"]
+    scope: dict[str, Any] = {"np": np, "pd": pd}
+    exec("\n\n".join(helpers), scope)
+    scope["people"] = lt.from_pandas(pd.read_csv(folder / "people.csv"), "people")
+    exec(code, scope)
+    expected = pd.read_csv(folder / "people.csv").score // 10 * 10
+    lifted = scope[plan.result].data["band"]
+    pd.testing.assert_series_equal(lifted, expected, check_names=False)
+
+
+def test_a_function_reading_what_its_block_binds_stays_in_the_run(folder, monkeypatch):
+    with pytest.raises(Unsupported, match="the function over .* no code outside the run"):
+        plan_for(folder, IN_BLOCK.format(function="over"), monkeypatch)
+
+
+ROWS_REWRITTEN = """
+import pandas as pd
+from sklearn.linear_model import LinearRegression
+
+
+def bump(row):
+    row["total"] = row["total"] + 1
+    return row
+
+
+def against(frame):
+    def better(row):
+        same = frame[(frame.pid == row["pid"]) & (frame.total != row["total"])]
+        row["total"] = int((row["total"] > same["total"].values).all())
+        return row
+
+    return better
+
+
+orders = pd.read_csv("orders.csv")
+orders = orders.apply({function}, axis=1)
+LinearRegression().fit(orders[["pid", "total"]].values, orders["total"].values)
+"""
+
+
+def test_a_closure_over_a_frame_applied_to_its_rows_is_refused_by_name(folder, monkeypatch):
+    with pytest.raises(Unsupported, match=r"against\(orders\), the function better closed over"):
+        plan_for(folder, ROWS_REWRITTEN.format(function="against(orders)"), monkeypatch)
+
+
+def test_a_row_rewriting_function_is_refused_by_its_idiom(folder, monkeypatch):
+    with pytest.raises(Unsupported, match="bump returning whole rows"):
+        plan_for(folder, ROWS_REWRITTEN.format(function="bump"), monkeypatch)
+
+
+CATEGORIES = """
+import pandas as pd
+from sklearn.linear_model import LinearRegression
+
+people = pd.read_csv("people.csv")
+people["city"] = pd.Categorical(people["city"]{categories})
+people = pd.get_dummies(people, columns=["city"], dtype=int)
+X = people.drop(columns=["pid", "joined", "age"]).values
+LinearRegression().fit(X, people["score"].values)
+"""
+
+
+@pytest.mark.parametrize(
+    ("categories", "option"),
+    [(', categories=["c", "a", "b", "z"]', "vectorized=True"), ("", "rowwise=False")],
+)
+def test_a_column_made_categorical_is_a_projection_of_whole_columns(
+    folder, monkeypatch, categories, option
+):
+    script = CATEGORIES.format(categories=categories)
+    plan = plan_for(folder, script, monkeypatch)
+    code = "\n".join(plan.body)
+    assert f"pd.Categorical(city{categories.replace(chr(34), chr(39))}), {option})" in code
+    expected: dict[str, Any] = {}
+    exec(script, expected)
+    scope = {"people": lt.from_pandas(pd.read_csv(folder / "people.csv"), "people"), "pd": pd}
+    exec(code, scope)
+    lifted = scope[plan.result].data
+    dummies = [c for c in expected["people"].columns if c.startswith("city_")]
+    assert len(dummies) == (4 if categories else 3)
+    wanted = expected["people"][["score", *dummies]]
+    pd.testing.assert_frame_equal(lifted[list(wanted.columns)], wanted.reset_index(drop=True))
