@@ -24,7 +24,7 @@ from .llm.api_frames import hand_parsed_text
 from .oracle import definitions as defs
 from .oracle.analysis import LAYOUT_BYTES, Analysis
 from .oracle.api_use import defined_names
-from .oracle.dataflow import FITS, dataflow_text
+from .oracle.dataflow import FITS, ancestors, dataflow_text
 from .oracle.original import Original, load_original
 from .oracle.report_text import split_text
 from .proposals import StepRequest
@@ -170,11 +170,19 @@ def built_together(analysis: Analysis, original: Original, tree: ast.Module) -> 
 def transformer_fits(analysis: Analysis) -> str:
     """How many rows each of the original's own transformers was fitted on, against the model's:
     more rows than the model means it was fitted before the split (`fit_on="all"`)."""
-    nodes = (analysis.dataflow or {}).get("nodes") or []
+    dag = analysis.dataflow or {}
+    nodes = dag.get("nodes") or []
     n_fit = analysis.model.X_shape[0]
+    behind = (
+        {nodes[i].get("estimator_id") for i in ancestors(dag, [dag["X"]])}
+        if dag.get("X") is not None
+        else None
+    )
     lines = []
     for node in nodes:
         if node.get("op") not in FITS or not node.get("estimator") or node.get("model"):
+            continue
+        if behind is not None and node.get("estimator_id") not in behind:
             continue
         given = node.get("X")
         ref = given.get("ref") if isinstance(given, dict) else None
@@ -194,7 +202,12 @@ def transformer_fits(analysis: Analysis) -> str:
         lines.append(f"- {name} (line {node.get('line')}): fitted on {rows} rows, {where}")
     if not lines:
         return ""
-    head = f"The original's own transformers, against the model's {n_fit} fitted rows:"
+    reach = (
+        "those whose output reaches X"
+        if behind is not None
+        else "the trace does not show which of them reach X"
+    )
+    head = f"The original's own transformers ({reach}), against the model's {n_fit} fitted rows:"
     return "\n".join([head, *lines[:MAX_FITS_SHOWN]])
 
 

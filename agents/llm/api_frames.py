@@ -128,6 +128,8 @@ def project_probe() -> str:
     whole = np.array([7, 8])
     ignored = frame.project("w", "t", lambda _: whole, rowwise=False).data["w"].tolist()
     contains = frame.project("c", "t", lambda t: "a" in t).data["c"].tolist()
+    wide = _frame(a=[1], b=[2], c=[3])
+    replaced = list(wide.project("b", "b", lambda b: b * 10).data.columns)
     return (
         "When the row-wise spot check of a whole-column `project` result raises (the function "
         f"only works on columns, e.g. uses `.str`), the whole-column result is kept: calls "
@@ -136,7 +138,9 @@ def project_probe() -> str:
         "`rowwise=False` only changes provenance, not the spot check: a function that ignores "
         f"its argument and returns a whole array (`lambda _: array([7, 8])`) gives {ignored}; "
         "`vectorized=True` makes the whole-column call the only one. A whole-column result that is not one value per row "
-        f"falls back to per-value calls: `lambda t: 'a' in t` on t=['a', 'b'] gives {contains}."
+        f"falls back to per-value calls: `lambda t: 'a' in t` on t=['a', 'b'] gives {contains}. "
+        f"A `project` onto an existing column keeps its place: columns a, b, c with b replaced "
+        f"are {replaced}."
     )
 
 
@@ -145,11 +149,16 @@ def left_join_dtypes() -> str:
     right = lt.from_pandas(pd.DataFrame({"k": [1], "n": [5], "t": ["x"], "b": [True]}), "right")
     out = left.join(right, on="k", how="left").data
     dtypes = {c: str(out[c].dtype) for c in ("n", "t", "b")}
+    full = _frame(k=[1, 2], a=[10, 20]).join(
+        lt.from_pandas(pd.DataFrame({"k": [1, 2], "n": [5, 6]}), "r"), on="k", how="left"
+    )
+    kept = str(full.data["n"].dtype)
     return (
         "A left join whose right side misses some keys gives those rows missing values: right "
         f"columns int, text and bool then have dtypes {dtypes} (NaN in each); convert back "
-        "explicitly where the original keeps ints. The joined columns are the left's, then the "
-        f"right's without the key: columns {list(out.columns)}."
+        f"explicitly where the original keeps ints; when every key matches, an int column stays "
+        f"{kept}. The joined columns are the left's, then the right's without the key: columns "
+        f"{list(out.columns)}."
     )
 
 

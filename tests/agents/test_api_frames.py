@@ -114,3 +114,13 @@ def test_the_left_join_layout_is_the_joined_columns():
     right = lt.from_pandas(pd.DataFrame({"k": [1], "n": [5], "t": ["x"], "b": [True]}), "r")
     columns = list(left.join(right, on="k", how="left").data.columns)
     assert f"columns {columns}." in api_frames.left_join_dtypes()
+
+
+def test_the_stated_column_place_and_matched_join_dtype_hold():
+    frame = lt.from_pandas(pd.DataFrame({"a": [1], "b": [2], "c": [3]}), "t")
+    columns = list(frame.project("b", "b", lambda b: b * 10).data.columns)
+    assert f"with b replaced are {columns}." in api_frames.project_probe()
+    left = lt.from_pandas(pd.DataFrame({"k": [1, 2], "a": [10, 20]}), "l")
+    right = lt.from_pandas(pd.DataFrame({"k": [1, 2], "n": [5, 6]}), "r")
+    dtype = str(left.join(right, on="k", how="left").data["n"].dtype)
+    assert f"an int column stays {dtype}." in api_frames.left_join_dtypes()

@@ -85,6 +85,13 @@ def test_a_transformer_fitted_on_more_rows_than_the_model_is_named_as_fitted_bef
     analysis.model.X_shape = [100, 3]
     assert "fitted on 100 rows, the model's rows" in transformer_fits(analysis)
     assert transformer_fits(SimpleNamespace(dataflow=None, model=analysis.model)) == ""
+    for node, estimator_id in zip(nodes, [None, 1, 2], strict=True):
+        node.update(estimator_id=estimator_id, inputs=[0] if node["id"] else [])
+    nodes.append({"id": 3, "op": "sklearn.transform", "estimator_id": 1, "inputs": [0]})
+    analysis.dataflow = {"nodes": nodes, "X": 3}
+    assert "those whose output reaches X" in transformer_fits(analysis)
+    analysis.dataflow = {"nodes": nodes, "X": 0}
+    assert transformer_fits(analysis) == ""
 
 
 def test_a_hand_parsed_file_is_described_as_a_hand_parser_meets_it(tmp_path: Path):
