@@ -31,10 +31,11 @@ from .trace_code import Functions, constant_code
 from .trace_columns import ColumnRules
 from .trace_graph import Graph, Node, at, ref
 from .trace_groups import GroupRules
+from .trace_lookup import LookupRules
 from .trace_series import Beside, Expr, SeriesCompiler, Target
 
 
-class FrameLifter(GroupRules, ColumnRules):
+class FrameLifter(GroupRules, ColumnRules, LookupRules):
     """Lifts frame nodes into lines `var = <Frame expression>`."""
 
     def __init__(
@@ -216,7 +217,11 @@ class FrameLifter(GroupRules, ColumnRules):
         function = described.get("function") if isinstance(described, dict) else None
         name = str((function or {}).get("name", "?")).split(".")[-1]
         closed = list((function or {}).get("freevars") or [])
-        factory = _factory_call(_statement(self.functions.tree, node.line))
+        statement = _statement(self.functions.tree, node.line)
+        grouped = self.rows_by_group(node, statement)
+        if grouped is not None:
+            return grouped
+        factory = _factory_call(statement)
         if closed and factory is not None:
             raise Unsupported(
                 at(node.line),
