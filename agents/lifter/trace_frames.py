@@ -12,6 +12,8 @@ form of a pandas idiom:
 - `df[c] = <expression>`, `assign(c=lambda d: ...)`, `df.loc[mask, c] = v` -> `project`, with a
   fill of a column by its own statistic as `fill_na`, a group-wise transform as
   `transform_groups`, and `df.apply(f, axis=1)` as `apply_rows`;
+- `df.apply(make(df), axis=1)` rewriting whole rows, the function looking up other rows of its
+  frame -> `apply_rows_by_group` with the key its lookups select by (`trace_lookup`);
 - `fillna` of a frame -> `fill_na`; `get_dummies` -> `get_dummies`; `merge`/`join` -> `join`;
   `concat` -> `union` (rows) or `concat_columns` (columns); `drop_duplicates`, `sort_values`;
 - group-bys reduced and reset -> `aggregate` (`trace_groups`).
@@ -207,10 +209,10 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules):
         }.get(node.method)
 
     def _rows_rewritten(self, node: Node) -> str:
-        """`df.apply(f, axis=1)` giving a frame: `f` rewrites whole rows. No rule says which
-        columns it changes yet, and a closure built from a frame (`df.apply(make(df), axis=1)`)
-        may read other rows of it (the row of the same key with another value), which only a
-        self-join would show: the reason names the idiom for the next proposer."""
+        """`df.apply(f, axis=1)` giving a frame: `f` rewrites whole rows. A closure built from
+        the same frame is `apply_rows_by_group` (`trace_lookup`); for any other function no rule
+        says which columns it changes, nor, for a closure over another frame, which of its rows
+        it reads: the reason names the idiom for the next proposer."""
         if node.constant(1, "axis", 0) not in (1, "columns") or node.kind != "frame":
             raise Unsupported(at(node.line), f"no rule for {node.op} in the dataflow")
         described = node.arg(0, "func")
@@ -227,7 +229,8 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules):
                 at(node.line),
                 f"a row-wise apply of {ast.unparse(factory)}, the function {name} closed over"
                 f" the frame {ast.unparse(factory.args[0])} (idiom: row function looking up"
-                " other rows of a frame; no rule turns the rows it reads into a self-join)",
+                " other rows of a frame; lifted when the factory is a script function given the frame"
+                " applied to)",
             )
         if closed:
             raise Unsupported(at(node.line), f"a row-wise apply of {name}, closed over {closed}")

@@ -160,18 +160,19 @@ def _comparison(term: ast.AST, scope: _Scope) -> tuple[str | None, ast.Name | No
     column = _column(left, scope.frames)
     if column is None or _mentions(right, scope.frames):
         return None if column is not None or _mentions(term, scope.frames) else (None, None)
-    same = isinstance(term.ops[0], ast.Eq) and _column(right, scope.rows) == column
+    same = isinstance(term.ops[0], ast.Eq) and _column(right, scope.rows, row=True) == column
     return (column if same else None), _frame_name(left)
 
 
-def _column(node: ast.AST, names: frozenset[str]) -> str | None:
-    """`c` for `name.c`, `name["c"]` or `name.loc["c"]` with `name` one of `names`."""
+def _column(node: ast.AST, names: frozenset[str], row: bool = False) -> str | None:
+    """`c` for `name.c` or `name["c"]` with `name` one of `names`; of a row also `name.loc["c"]`
+    (of a frame that is a row by its label)."""
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        return node.attr if node.value.id in names and node.attr != "loc" else None
+        return node.attr if node.value.id in names and node.attr not in ("loc", "at") else None
     if not (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)):
         return None
     base = node.value
-    if isinstance(base, ast.Attribute) and base.attr in ("loc", "at"):
+    if row and isinstance(base, ast.Attribute) and base.attr in ("loc", "at"):
         base = base.value
     if isinstance(base, ast.Name) and base.id in names and isinstance(node.slice.value, str):
         return node.slice.value
@@ -193,7 +194,7 @@ def _writes(node: ast.AST, scope: _Scope, reads: _Reads) -> None:
         return
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
     for target in targets:
-        column = _column(target, scope.rows)
+        column = _column(target, scope.rows, row=True)
         if column is not None:
             reads.written.add(column)
         elif isinstance(target, ast.Name) and target.id in scope.rows:

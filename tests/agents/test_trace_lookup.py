@@ -122,6 +122,11 @@ def factory_key(code: str) -> list[str] | None:
         ("m = d.v.max()\n    return lambda row: d[d.g == row.g].v.sum() / m", None),
         ("return lambda row: help(row, d)", ["g"]),
         ("return lambda row: help(shift(row), d)", None),  # the row rebound to another row
+        (
+            "return lambda row: d[(d.g == row.g) & (d.loc['x'] == 1)].v.sum()",
+            None,
+        ),  # a row by label
+        ("return lambda row: d[d.g == row.g].v.sum() + d.iloc[0].v", None),
     ],
 )
 def test_the_key_is_the_one_every_read_of_the_frame_selects_by(body, key):
