@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from lester.abstraction.column_ops import ColumnOps
 from lester.abstraction.errors import OperationError
+from lester.abstraction.group_rows import GroupRowOps
 from lester.abstraction.scope import caller_scope, unresolved
 from lester.abstraction.semi_join import KeyOps
 
@@ -133,7 +134,7 @@ class Lineage:
 
 
 @dataclass(frozen=True)
-class Frame(ColumnOps, KeyOps):
+class Frame(ColumnOps, KeyOps, GroupRowOps):
     """An immutable, provenance-tracked table. Every operation returns a new Frame (the
     column operations of `column_ops` included)."""
 

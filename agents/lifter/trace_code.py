@@ -38,7 +38,8 @@ class Functions:
 
     def __init__(self, source: str, module_names: set[str]) -> None:
         self.tree = ast.parse(source)
-        self.top_level = {n.name for n in static.module_functions(self.tree)}
+        self.defs = {n.name: n for n in static.module_functions(self.tree)}
+        self.top_level = set(self.defs)
         self.module_names = module_names | set(dir(builtins)) | {"np", "pd", "lt"}
 
     def code(self, encoded: Any) -> str:
@@ -59,7 +60,8 @@ class Functions:
             return name
         raise Unsupported(None, f"the function {name} (from {module}) has no code outside the run")
 
-    def _lambda(self, described: dict[str, Any]) -> str:
+    def _lambda(self, described: dict[str, Any], over: frozenset[str] = frozenset()) -> str:
+        """The lambda's text; it may use local names `over` only (those a factory binds)."""
         line, column = described.get("line"), described.get("column")
         found = [
             n
@@ -76,10 +78,20 @@ class Functions:
             n.id
             for n in ast.walk(lam.body)
             if isinstance(n, ast.Name) and n.id not in params and n.id not in self.module_names
-        }
+        } - over
         if free:
             raise Unsupported(at(line), f"a lambda that uses local names {sorted(free)}")
         return ast.unparse(lam)
+
+    def lambda_over(self, encoded: Any, name: str) -> ast.Lambda | None:
+        """The script's lambda when it uses the local name `name` (`lambda row: f(row, df)`),
+        else None."""
+        described = encoded.get("function") if isinstance(encoded, dict) else None
+        if not (isinstance(described, dict) and described.get("is_lambda")):
+            return None
+        lam = ast.parse(self._lambda(described, frozenset({name})), mode="eval").body
+        names = {n.id for n in ast.walk(lam.body) if isinstance(n, ast.Name)}
+        return lam if name in names - {a.arg for a in lam.args.args} else None
 
     def lambda_node(self, encoded: Any) -> ast.Lambda:
         """The lambda's syntax tree (to rewrite a frame function into a column function)."""

@@ -12,6 +12,8 @@ form of a pandas idiom:
 - `df[c] = <expression>`, `assign(c=lambda d: ...)`, `df.loc[mask, c] = v` -> `project`, with a
   fill of a column by its own statistic as `fill_na`, a group-wise transform as
   `transform_groups`, and `df.apply(f, axis=1)` as `apply_rows`;
+- `df.apply(make(df), axis=1)` rewriting whole rows, the function looking up other rows of its
+  frame -> `apply_rows_by_group` with the key its lookups select by (`trace_lookup`);
 - `fillna` of a frame -> `fill_na`; `get_dummies` -> `get_dummies`; `merge`/`join` -> `join`;
   `concat` -> `union` (rows) or `concat_columns` (columns); `drop_duplicates`, `sort_values`;
 - group-bys reduced and reset -> `aggregate` (`trace_groups`).
@@ -31,10 +33,11 @@ from .trace_code import Functions, constant_code
 from .trace_columns import ColumnRules
 from .trace_graph import Graph, Node, at, ref
 from .trace_groups import GroupRules
+from .trace_lookup import LookupRules
 from .trace_series import Beside, Expr, SeriesCompiler, Target
 
 
-class FrameLifter(GroupRules, ColumnRules):
+class FrameLifter(GroupRules, ColumnRules, LookupRules):
     """Lifts frame nodes into lines `var = <Frame expression>`."""
 
     def __init__(
@@ -206,23 +209,28 @@ class FrameLifter(GroupRules, ColumnRules):
         }.get(node.method)
 
     def _rows_rewritten(self, node: Node) -> str:
-        """`df.apply(f, axis=1)` giving a frame: `f` rewrites whole rows. No rule says which
-        columns it changes yet, and a closure built from a frame (`df.apply(make(df), axis=1)`)
-        may read other rows of it (the row of the same key with another value), which only a
-        self-join would show: the reason names the idiom for the next proposer."""
+        """`df.apply(f, axis=1)` giving a frame: `f` rewrites whole rows. A closure built from
+        the same frame is `apply_rows_by_group` (`trace_lookup`); for any other function no rule
+        says which columns it changes, nor, for a closure over another frame, which of its rows
+        it reads: the reason names the idiom for the next proposer."""
         if node.constant(1, "axis", 0) not in (1, "columns") or node.kind != "frame":
             raise Unsupported(at(node.line), f"no rule for {node.op} in the dataflow")
         described = node.arg(0, "func")
         function = described.get("function") if isinstance(described, dict) else None
         name = str((function or {}).get("name", "?")).split(".")[-1]
         closed = list((function or {}).get("freevars") or [])
-        factory = _factory_call(_statement(self.functions.tree, node.line))
+        statement = _statement(self.functions.tree, node.line)
+        grouped = self.rows_by_group(node, statement)
+        if grouped is not None:
+            return grouped
+        factory = _factory_call(statement)
         if closed and factory is not None:
             raise Unsupported(
                 at(node.line),
                 f"a row-wise apply of {ast.unparse(factory)}, the function {name} closed over"
                 f" the frame {ast.unparse(factory.args[0])} (idiom: row function looking up"
-                " other rows of a frame; no rule turns the rows it reads into a self-join)",
+                " other rows of a frame; lifted when the factory is a script function given the frame"
+                " applied to)",
             )
         if closed:
             raise Unsupported(at(node.line), f"a row-wise apply of {name}, closed over {closed}")

@@ -419,9 +419,15 @@ LinearRegression().fit(orders[["pid", "total"]].values, orders["total"].values)
 """
 
 
-def test_a_closure_over_a_frame_applied_to_its_rows_is_refused_by_name(folder, monkeypatch):
-    with pytest.raises(Unsupported, match=r"against\(orders\), the function better closed over"):
-        plan_for(folder, ROWS_REWRITTEN.format(function="against(orders)"), monkeypatch)
+def test_a_closure_over_its_own_frame_is_applied_by_the_key_it_looks_up(folder, monkeypatch):
+    plan = plan_for(folder, ROWS_REWRITTEN.format(function="against(orders)"), monkeypatch)
+    assert "orders.apply_rows_by_group(against, key=['pid'])" in "\n".join(plan.body)
+
+
+def test_a_closure_over_another_frame_is_refused_by_name(folder, monkeypatch):
+    function = "against(orders[orders.total > 5])"
+    with pytest.raises(Unsupported, match=r"against\(orders\[.*\]\), the function better closed"):
+        plan_for(folder, ROWS_REWRITTEN.format(function=function), monkeypatch)
 
 
 def test_a_row_rewriting_function_is_refused_by_its_idiom(folder, monkeypatch):
