@@ -123,15 +123,21 @@ def _compare_data(case: Case) -> EquivalenceReport:
     x_exact = allclose(case.A, case.B, case.tol)
     if x_exact and labels_close(case.ya, case.yb, case.tol).all():
         return make_report("exact", None, "X and y match exactly.", [], case.tol)
+    by_columns = None
     if not x_exact and _columns_may_match(case):
         column_order = match_columns(case)
         if column_order is not None:
-            return _columns_level(case, column_order)
+            by_columns = _columns_level(case, column_order)
+            if by_columns.level != "mismatch":
+                return by_columns
+    # a row swap can look like a column swap ([[nan, 0], [0, nan]]): y decides which it was
     pairs = match_rows(case, thorough=_sums_may_match(case))
     row_order = order_from_pairs(*pairs, case.n)
     if row_order is not None:
-        return _rows_level(case, row_order)
-    return _both_permuted(case) or diagnose_x(case, pairs)
+        by_rows = _rows_level(case, row_order)
+        if by_rows.level != "mismatch" or by_columns is None:
+            return by_rows
+    return by_columns or _both_permuted(case) or diagnose_x(case, pairs)
 
 
 def _sums_may_match(case: Case) -> bool:
