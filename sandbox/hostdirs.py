@@ -50,9 +50,14 @@ def unmount(path: Path) -> None:
 def remove(path: Path) -> None:
     """Unmount and delete a private directory, whatever modes the job left inside it."""
 
+    root = os.path.realpath(path)
+
     def force(function, name, _exc) -> None:  # noqa: ANN001 - shutil's onerror signature
+        parent = os.path.realpath(os.path.dirname(name))
+        if os.path.commonpath([root, parent]) != root:
+            return  # `path` itself could not go: its parent (`/tmp`) is not ours to change
         with contextlib.suppress(OSError):
-            os.chmod(os.path.dirname(name), 0o700)
+            os.chmod(parent, 0o700)
             function(name)
 
     unmount(path)

@@ -92,7 +92,10 @@ def _wipe(directory: Path) -> bool:
     """Empty a scratch directory; False when something could not be removed."""
 
     def force(function: Any, path: str, _exc: Any) -> None:
-        os.chmod(os.path.dirname(path), 0o700)
+        parent = os.path.dirname(path)
+        if os.path.samefile(parent, directory):
+            raise OSError(f"{path} cannot be removed")  # the scratch's own mode stays as it is
+        os.chmod(parent, 0o700)
         function(path)
 
     ok = True
