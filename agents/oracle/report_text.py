@@ -32,7 +32,12 @@ def analysis_text(a: Any, dataflow: bool = True) -> str:
         if getattr(s, "reader", None):
             lines.append(f"  read with pd.{s.reader}({_call(s.call)})")
         fields = ", ".join(f"{n} ({s.dtypes.get(n, '?')})" for n in s.names)
-        lines.append(f"  fields: {fields}")
+        typed = (
+            ""
+            if getattr(s, "reader", None)
+            else " (types a reader would infer; the original parses the text by hand)"
+        )
+        lines.append(f"  fields{typed}: {fields}")
         for row in s.sample:
             lines.append(f"  sample: {row}")
     if a.model:
