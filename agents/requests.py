@@ -50,7 +50,9 @@ def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
     original = load_original(Path(state["script"]))
     source = original.source
     tree = ast.parse(source)
-    lines = stage_lines(analysis, tree, step)
+    lines = own_lines(
+        source, tree, stage_lines(analysis, tree, step), analysis_lines(analysis, step)
+    )
     needed = defs.needed(source, lines)
     artifacts = dict(state.get("artifacts") or {})
     return StepRequest(
@@ -68,6 +70,39 @@ def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
         attempt=attempt,
         artifacts=dict(state.get("artifacts") or {}),
     )
+
+
+def analysis_lines(analysis: Analysis, step: str) -> set[int]:
+    """The step's lines as the analysis' slice found them, before calls were followed."""
+    return {n for stage in STAGES.get(step, ()) for n in analysis.stages.get(stage, [])}
+
+
+def own_lines(source: str, tree: ast.Module, lines: list[int], sliced: set[int]) -> list[int]:
+    """The step's lines without the original's classes, imports and literal constants, and the
+    constants that following its calls brought in: the definitions section shows those whole."""
+    starts = {
+        d.line
+        for d in defs.definitions(source)
+        if d.kind in ("class", "import") or d.kind == "constant" and d.line not in sliced
+    }
+    spans = {
+        n
+        for stmt in tree.body
+        if stmt.lineno in starts or _literal_constant(stmt)
+        for n in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1)
+    }
+    return [n for n in lines if n not in spans]
+
+
+def _literal_constant(stmt: ast.stmt) -> bool:
+    """`CAP = 90`, `NAMES = ("a", "b")`: not a collection the script fills (`rows = []`)."""
+    if not isinstance(stmt, ast.Assign) or isinstance(stmt.value, ast.List | ast.Dict | ast.Set):
+        return False
+    try:
+        ast.literal_eval(stmt.value)
+    except (ValueError, TypeError, SyntaxError, RecursionError):
+        return False
+    return True
 
 
 def stage_lines(analysis: Analysis, tree: ast.Module, step: str) -> list[int]:
