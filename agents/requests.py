@@ -21,10 +21,11 @@ from lester.abstraction.frame import is_prov_column
 
 from .attribution import attributed
 from .llm.api_frames import hand_parsed_text
+from .oracle import dataflow
 from .oracle import definitions as defs
 from .oracle.analysis import LAYOUT_BYTES, Analysis
 from .oracle.api_use import defined_names
-from .oracle.dataflow import FITS, ancestors, dataflow_text
+from .oracle.dataflow import dataflow_text, estimators_behind_x
 from .oracle.original import Original, load_original
 from .oracle.report_text import split_text
 from .proposals import StepRequest
@@ -208,33 +209,16 @@ def transformer_fits(analysis: Analysis) -> str:
     dag = analysis.dataflow or {}
     nodes = dag.get("nodes") or []
     n_fit = analysis.model.X_shape[0]
-    behind = (
-        {nodes[i].get("estimator_id") for i in ancestors(dag, [dag["X"]])}
-        if dag.get("X") is not None
-        else None
-    )
+    behind = estimators_behind_x(dag)
     lines = []
-    for node in nodes:
-        if node.get("op") not in FITS or not node.get("estimator") or node.get("model"):
-            continue
-        if behind is not None and node.get("estimator_id") not in behind:
-            continue
-        given = node.get("X")
-        ref = given.get("ref") if isinstance(given, dict) else None
-        out = nodes[ref].get("out") or {} if isinstance(ref, int) and ref < len(nodes) else {}
-        rows = out.get("rows") or (out.get("shape") or [None])[0]
-        if not isinstance(rows, int):
+    for node in dataflow.transformer_fits(dag):
+        rows = _input_rows(node, nodes)
+        if rows is None or behind is not None and node.get("estimator_id") not in behind:
             continue
         name = str(node["estimator"].get("class", "?")).rsplit(".", 1)[-1]
-        where = (
-            "the model's rows"
-            if rows == n_fit
-            else 'more rows than the model: fitted before the split, `fit_on="all"` when '
-            "they are all the prepared rows"
-            if rows > n_fit
-            else "fewer rows than the model"
+        lines.append(
+            f"- {name} (line {node.get('line')}): fitted on {rows} rows, {_against(rows, n_fit)}"
         )
-        lines.append(f"- {name} (line {node.get('line')}): fitted on {rows} rows, {where}")
     if not lines:
         return ""
     reach = (
@@ -244,6 +228,25 @@ def transformer_fits(analysis: Analysis) -> str:
     )
     head = f"The original's own transformers ({reach}), against the model's {n_fit} fitted rows:"
     return "\n".join([head, *lines[:MAX_FITS_SHOWN]])
+
+
+def _input_rows(node: dict[str, Any], nodes: list[dict[str, Any]]) -> int | None:
+    given = node.get("X")
+    ref = given.get("ref") if isinstance(given, dict) else None
+    out = (nodes[ref].get("out") or {}) if isinstance(ref, int) and ref < len(nodes) else {}
+    rows = out.get("rows") or (out.get("shape") or [None])[0]
+    return rows if isinstance(rows, int) else None
+
+
+def _against(rows: int, n_fit: int) -> str:
+    if rows == n_fit:
+        return "the model's rows"
+    if rows > n_fit:
+        return (
+            'more rows than the model: fitted before the split, `fit_on="all"` when they are '
+            "all the prepared rows"
+        )
+    return "fewer rows than the model"
 
 
 def hand_parsed(analysis: Analysis) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from lester.sandbox import docker_available
+from lester.sandbox import docker_available, trace_patches
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "creditcard"
@@ -27,6 +27,14 @@ def _own_signing_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LESTER_CONFIG_DIR", str(config))
         yield config
+
+
+@pytest.fixture
+def restore_pandas() -> Iterator[None]:
+    """Tests that install the tracer's pandas and scikit-learn patches in process take them off
+    again, whatever happens, so that no later test runs on a patched pandas."""
+    yield
+    trace_patches.uninstall()
 
 
 @pytest.fixture(scope="session")

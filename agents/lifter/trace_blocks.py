@@ -19,13 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..oracle.dataflow import FITS
 from .syntax import Unsupported
 from .trace_code import Functions, constant_code, estimator_code
 from .trace_graph import EXITS, Graph, Node, at, ref
 
 STACKS = frozenset({"np.hstack", "np.column_stack", "np.concatenate"})
 TRANSFORMS = frozenset({"sklearn.fit_transform", "sklearn.transform"})
-FITS = frozenset({"sklearn.fit", "sklearn.fit_transform"})
 
 
 @dataclass

@@ -314,7 +314,9 @@ def _with_reads(reports: list[SourceReport], reads: list[dict[str, Any]]) -> Non
 def _source(tree: Any, path: str, file: Path) -> SourceReport:
     sites = static.read_sites(tree, path)
     site = sites[0] if sites else static.ReadSite(path, 0, "unknown")
-    head = file.read_bytes()[:SNIFF_BYTES].decode("utf-8", errors="replace")
+    with open(file, "rb") as handle:
+        start = handle.read(LAYOUT_BYTES)  # one bounded read for sniffing and the text layout
+    head = start[:SNIFF_BYTES].decode("utf-8", errors="replace")
     if site.idiom in ("json-lines", "pandas-json") or file.suffix in (".jsonl", ".json"):
         frame = pd.read_json(file, lines=True)
         return _report(site, path, frame, "", True, list(frame.columns))
@@ -336,16 +338,14 @@ def _source(tree: Any, path: str, file: Path) -> SourceReport:
     if not header:
         frame.columns = names
     report = _report(site, path, frame, delimiter, header, names)
-    report.layout = text_layout(file, delimiter)
+    report.layout = text_layout(start, delimiter)
     return report
 
 
-def text_layout(file: Path, delimiter: str) -> dict[str, Any]:
+def text_layout(data: bytes, delimiter: str) -> dict[str, Any]:
     """What a hand parser (`line.split(sep)`, `rstrip("\\n")`) meets in the file and the source's
     reader smooths over: line ends, a byte-order mark, blank lines, lines with other field counts
-    than the first (counted over the first `LAYOUT_BYTES`)."""
-    with open(file, "rb") as handle:
-        data = handle.read(LAYOUT_BYTES)
+    than the first (in `data`, the file's first `LAYOUT_BYTES`)."""
     lines = data.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()

@@ -313,6 +313,23 @@ def _out(out: dict[str, Any]) -> str:
 
 FITS = ("sklearn.fit", "sklearn.fit_transform")  # the operations that fit an estimator
 
+
+def transformer_fits(dag: dict[str, Any]) -> list[dict[str, Any]]:
+    """The fits of the script's own transformers (not the model's), in the order they ran."""
+    return [
+        n
+        for n in dag.get("nodes") or []
+        if n.get("op") in FITS and n.get("estimator") and not n.get("model")
+    ]
+
+
+def estimators_behind_x(dag: dict[str, Any]) -> set[Any] | None:
+    """The estimators whose output the final fit's X was computed from (None: X was not traced)."""
+    if dag.get("X") is None:
+        return None
+    return {dag["nodes"][i].get("estimator_id") for i in ancestors(dag, [dag["X"]])}
+
+
 REPEATS = 3
 
 

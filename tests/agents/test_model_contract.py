@@ -97,7 +97,7 @@ def test_a_transformer_fitted_on_more_rows_than_the_model_is_named_as_fitted_bef
 def test_a_hand_parsed_file_is_described_as_a_hand_parser_meets_it(tmp_path: Path):
     path = tmp_path / "orders.csv"
     path.write_bytes(b"\xef\xbb\xbfid,size\r\n1,S\r\n\r\n2,M,extra\r\n")
-    layout = text_layout(path, ",")
+    layout = text_layout(path.read_bytes(), ",")
     assert layout == {
         "crlf_lines": 4,
         "lines": 4,
@@ -110,7 +110,7 @@ def test_a_hand_parsed_file_is_described_as_a_hand_parser_meets_it(tmp_path: Pat
     text = layout_text(layout)
     assert "line ends CRLF, a UTF-8 byte-order mark, 1 blank lines, 1 lines" in text
     path.write_bytes(b"id,size\n1,S\r\n")
-    assert "mixed (1 of 2 lines end in CRLF)" in layout_text(text_layout(path, ","))
+    assert "mixed (1 of 2 lines end in CRLF)" in layout_text(text_layout(path.read_bytes(), ","))
 
 
 TOGETHER = textwrap.dedent(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import json
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +29,7 @@ HEADERLESS = "1;Berlin;3.5\n2;Paris;4.0\n3;Rome;-\n"
 LATIN = "name,town\nJosé,Málaga\nZoë,Köln\n"
 
 
-@pytest.fixture(autouse=True)
-def _restore_pandas() -> Iterator[None]:
-    yield
-    trace_patches.uninstall()
+pytestmark = pytest.mark.usefixtures("restore_pandas")
 
 
 def _write(folder: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -21,16 +20,12 @@ from lester.agents.lifter.trace_graph import Graph
 from lester.agents.lifter.trace_lift import trace_plan
 from lester.agents.oracle.analysis import SourceReport, _with_reads
 from lester.agents.oracle.dataflow import from_trace
-from lester.sandbox import harness, trace_patches
+from lester.sandbox import harness
 
 import lester as lt
 from tests.pandas_case import make_case
 
-
-@pytest.fixture(autouse=True)
-def _restore_pandas() -> Iterator[None]:
-    yield
-    trace_patches.uninstall()
+pytestmark = pytest.mark.usefixtures("restore_pandas")
 
 
 @pytest.fixture

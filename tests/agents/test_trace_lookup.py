@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,17 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from lester.agents.lifter.trace_lookup import lookup_key
-from lester.sandbox import trace_patches
 
 import lester as lt
 
 from .test_trace_lift import plan_for
 
-
-@pytest.fixture(autouse=True)
-def _restore_pandas() -> Iterator[None]:
-    yield
-    trace_patches.uninstall()
+pytestmark = pytest.mark.usefixtures("restore_pandas")
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +17,7 @@ import pandas as pd
 import pytest
 from lester.sandbox import harness, trace_patches, tracer
 
-
-@pytest.fixture(autouse=True)
-def _restore_pandas() -> Iterator[None]:
-    yield
-    trace_patches.uninstall()
+pytestmark = pytest.mark.usefixtures("restore_pandas")
 
 
 @pytest.fixture

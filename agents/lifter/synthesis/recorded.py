@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ...oracle.dataflow import FITS, Undecodable, ancestors, decode
+from ...oracle.dataflow import Undecodable, decode, estimators_behind_x, transformer_fits
 from ..syntax import Unsupported
 from ..trace_code import estimator_code
 from .context import Context
@@ -38,8 +38,8 @@ def recorded_encoders(dag: dict[str, Any] | None) -> list[RecordedEncoder]:
     if not dag or not dag.get("nodes"):
         return []
     nodes = dag["nodes"]
-    behind = {nodes[i].get("estimator_id") for i in ancestors(dag, [dag.get("X")])}
-    fits = [n for n in nodes if n.get("op") in FITS and n.get("estimator") and not n.get("model")]
+    behind = estimators_behind_x(dag) or set()
+    fits = transformer_fits(dag)
     fits.sort(key=lambda n: n.get("estimator_id") not in behind)  # stable: script order kept
     found: dict[tuple[Any, ...], RecordedEncoder] = {}
     for node in fits:
