@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 
 from .oracle import definitions as defs
-from .oracle import static
+from .oracle import slicing, static
 
 SHARED = "data_preparation"
 SIDES = ("features", "label")
@@ -29,7 +29,7 @@ def attributed(tree: ast.Module, fit_line: int | None, stages: dict[str, list[in
         return stages
     scope = _scope(tree, fit_line)
     if scope is not None:
-        stages = _with_callers(tree, scope, fit_line, static.stage_lines(scope, fit_line))
+        stages = _with_callers(tree, scope, fit_line, slicing.stage_lines(scope, fit_line))
     functions = _functions(tree)
     reached = {stage: _reach(tree, set(lines), functions) for stage, lines in stages.items()}
     features, label = (reached.get(s, set()) for s in SIDES)
@@ -47,10 +47,10 @@ def _with_callers(
     feeding both sides are preparation)."""
     function = _holders(tree.body, fit_line)[-1]
     params = [a.arg for a in function.args.args]
-    x_name, y_name = static.fit_arguments(tree, fit_line)
+    x_name, y_name = slicing.fit_arguments(tree, fit_line)
     sides = {}
     for side, name in (("features", x_name), ("label", y_name)):
-        lines = static.backward_slice(scope, {name} if name else set(), fit_line)
+        lines = slicing.backward_slice(scope, {name} if name else set(), fit_line)
         sides[side] = defs.names_read(tree, lines | {fit_line}) & set(params)
     x_lines: set[int] = set()
     y_lines: set[int] = set()
@@ -67,7 +67,7 @@ def _with_callers(
                 for n in ast.walk(bound[p])
                 if isinstance(n, ast.Name)
             }
-            out |= static.backward_slice(caller, names, call.lineno) if names else set()
+            out |= slicing.backward_slice(caller, names, call.lineno) if names else set()
     both = x_lines & y_lines
     out = {k: set(v) for k, v in stages.items()}
     out[SHARED] = out.get(SHARED, set()) | both
