@@ -27,7 +27,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from .static import calls, dotted, free_reads, literal, mutated, simple_statements
+from .static import calls, dotted, free_reads, keyword, literal, mutated, simple_statements
 
 FILE = "<file>"  # the name of a file is its path after this, which no identifier can start with
 HANDLE_WRITES = frozenset({"write", "writelines", "writerow", "writerows", "writeheader"})
@@ -64,6 +64,7 @@ class _Unit:
     opens: dict[str, str] = field(default_factory=dict)  # handle -> file it writes
     wrappers: dict[str, str] = field(default_factory=dict)  # `w = csv.writer(h)`: w -> h
     through: set[str] = field(default_factory=set)  # handles written through
+    jumps: list[_Unit] = field(default_factory=list)  # a loop's `continue`s and `break`s
     deps: dict[str, set[_Unit]] = field(default_factory=dict)
 
 
@@ -76,7 +77,7 @@ class Slicer:
         self.units: dict[int, _Unit] = {}
         self.point: _Unit | None = None  # the first statement at or after `before`
         self.at_point: State = {}
-        self.loops: list[tuple[list[State], list[State]]] = []  # continue and break states
+        self.loops: list[tuple[_Unit, list[State], list[State]]] = []  # continue, break states
         end = self._block(tree.body, {}, ())
         if self.point is None:
             self.at_point = end
@@ -84,7 +85,8 @@ class Slicer:
     def lines(self, names: Iterable[str]) -> set[int]:
         """The lines of the statements before `before` that the names, as read there, depend on.
         A statement kept keeps the headers of the blocks around it (the loop variable, the opened
-        file)."""
+        file) and the `continue`s and `break`s of the loops around it (`if bad: continue` decides
+        which rows it sees)."""
         todo = [(unit, name) for name in names for unit in self.at_point.get(name, ())]
         seen: set[tuple[_Unit, str | None]] = set()
         lines: set[int] = set()
@@ -97,6 +99,7 @@ class Slicer:
             reads = unit.parts.get(name, unit.reads) if name is not None else unit.reads
             todo += [(d, r) for r in reads for d in unit.deps.get(r, ())]
             todo += [(h, None) for h in unit.headers]
+            todo += [(j, None) for h in unit.headers for j in h.jumps]
         return lines
 
     # ---- the walk ---------------------------------------------------------------------------
@@ -110,9 +113,13 @@ class Slicer:
         if not self.nested or not isinstance(
             stmt, ast.For | ast.While | ast.If | ast.With | ast.Try
         ):
+            unit = self._unit(stmt, headers, _simple)
             if self.loops and isinstance(stmt, ast.Continue | ast.Break):
-                self.loops[-1][isinstance(stmt, ast.Break)].append(state)
-            return self._apply(self._unit(stmt, headers, _simple), state)
+                loop, continues, breaks = self.loops[-1]
+                (breaks if isinstance(stmt, ast.Break) else continues).append(state)
+                if unit not in loop.jumps:
+                    loop.jumps.append(unit)
+            return self._apply(unit, state)
         header = self._unit(stmt, headers, _header)
         inner = (*headers, header)
         if isinstance(stmt, ast.For | ast.While):
@@ -137,9 +144,9 @@ class Slicer:
         `continue`; walked until that settles."""
         head: State = state
         while True:
-            self.loops.append(([], []))
+            self.loops.append((header, [], []))
             end = self._block(stmt.body, self._apply(header, head), inner)
-            continues, breaks = self.loops.pop()
+            _, continues, breaks = self.loops.pop()
             settled = _merge(state, end, *continues)
             if settled == head:
                 break
@@ -182,14 +189,14 @@ def _merge(*states: State) -> State:
     return out
 
 
-def _files(unit: _Unit, handle: str, depth: int = 0) -> set[str]:
+def _files(unit: _Unit, handle: str, seen: frozenset[int] = frozenset()) -> set[str]:
     """The files a handle bound by `unit` writes to (through a csv writer on a handle too)."""
     if handle in unit.opens:
         return {unit.opens[handle]}
     inner = unit.wrappers.get(handle)
-    if inner is None or depth > len(WRITERS):  # `w = csv.writer(w)` goes nowhere
+    if inner is None or id(unit) in seen:  # `w = csv.writer(w)` in a loop goes nowhere
         return set()
-    return {f for d in unit.deps.get(inner, ()) for f in _files(d, inner, depth + 1)}
+    return {f for d in unit.deps.get(inner, ()) for f in _files(d, inner, seen | {id(unit)})}
 
 
 # ---- what a statement reads and binds ---------------------------------------------------------
@@ -197,7 +204,8 @@ def _files(unit: _Unit, handle: str, depth: int = 0) -> set[str]:
 
 def _simple(stmt: ast.stmt, headers: tuple[_Unit, ...]) -> _Unit:
     """A statement taken whole: a simple one, or (not `nested`) a compound one, whose bindings
-    inside may not run and so kill nothing."""
+    inside may not run and so kill nothing. A function changes what its body mutates (the old
+    slice's view, kept: its call is followed by attribution.py); a class binds its name."""
     lines = range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1)
     if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):  # runs when called
         return _Unit(lines, headers, free_reads(stmt), set(), mutated(stmt))
@@ -327,6 +335,7 @@ def _collection(node: ast.expr) -> str | None:
 
 
 def _loop_collections(stmt: ast.stmt) -> set[str]:
+    """A loop taken whole that changes its loop variable changes the collection it iterates."""
     out = set()
     for node in ast.walk(stmt):
         if (
@@ -344,13 +353,13 @@ def _parts(stmt: ast.stmt) -> dict[str, set[str]]:
     if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
         return {}
     target, value = stmt.targets[0], stmt.value
-    if not isinstance(target, ast.Tuple | ast.List) or not isinstance(value, ast.Tuple | ast.List):
-        return {}
-    if len(target.elts) != len(value.elts) or any(
-        isinstance(e, ast.Starred) for e in target.elts + value.elts
+    if not (
+        isinstance(target, ast.Tuple | ast.List)
+        and isinstance(value, ast.Tuple | ast.List)
+        and len(target.elts) == len(value.elts)
+        and all(isinstance(t, ast.Name) for t in target.elts)
+        and not any(isinstance(v, ast.Starred) for v in value.elts)
     ):
-        return {}
-    if not all(isinstance(t, ast.Name) for t in target.elts):
         return {}
     return {t.id: _read(v) | _file_reads(v) for t, v in zip(target.elts, value.elts, strict=True)}
 
@@ -383,12 +392,7 @@ def _path_name(node: ast.AST) -> str:
 
 
 def _mode(call: ast.Call) -> str:
-    mode = (
-        call.args[1]
-        if len(call.args) > 1
-        else next((k.value for k in call.keywords if k.arg == "mode"), None)
-    )
-    value = literal(mode)
+    value = literal(call.args[1] if len(call.args) > 1 else keyword(call, "mode"))
     return value if isinstance(value, str) else "r"
 
 
@@ -461,13 +465,19 @@ def backward_slice(
     return Slicer(tree, before, nested=nested).lines(names)
 
 
-def fit_arguments(tree: ast.Module, line: int) -> tuple[str | None, str | None]:
-    """The names passed as X and y to the `fit` call on `line`."""
+def fit_call(tree: ast.Module, line: int) -> ast.Call | None:
+    """The `fit` call on `line`."""
     for call in calls(tree):
         if call.lineno == line and isinstance(call.func, ast.Attribute) and call.func.attr == "fit":
-            names = [_sliced_name(a) for a in call.args[:2]]
-            return (names + [None, None])[0], (names + [None, None])[1]
-    return None, None
+            return call
+    return None
+
+
+def fit_arguments(tree: ast.Module, line: int) -> tuple[str | None, str | None]:
+    """The names passed as X and y to the `fit` call on `line`."""
+    call = fit_call(tree, line)
+    names = [_sliced_name(a) for a in call.args[:2]] if call else []
+    return (names + [None, None])[0], (names + [None, None])[1]
 
 
 def _sliced_name(node: ast.AST) -> str | None:
