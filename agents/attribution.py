@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 
 from .oracle import definitions as defs
-from .oracle import static
+from .oracle import slicing, static
 
 SHARED = "data_preparation"
 SIDES = ("features", "label")
@@ -29,7 +29,7 @@ def attributed(tree: ast.Module, fit_line: int | None, stages: dict[str, list[in
         return stages
     scope = _scope(tree, fit_line)
     if scope is not None:
-        stages = _with_callers(tree, scope, fit_line, static.stage_lines(scope, fit_line))
+        stages = _with_callers(tree, scope, fit_line, slicing.stage_lines(scope, fit_line))
     functions = _functions(tree)
     reached = {stage: _reach(tree, set(lines), functions) for stage, lines in stages.items()}
     features, label = (reached.get(s, set()) for s in SIDES)
@@ -47,11 +47,12 @@ def _with_callers(
     feeding both sides are preparation)."""
     function = _holders(tree.body, fit_line)[-1]
     params = [a.arg for a in function.args.args]
-    x_name, y_name = static.fit_arguments(tree, fit_line)
+    call = slicing.fit_call(tree, fit_line)
+    arguments = [_names(a) for a in call.args[:2]] if call else []
     sides = {}
-    for side, name in (("features", x_name), ("label", y_name)):
-        lines = static.backward_slice(scope, {name} if name else set(), fit_line)
-        sides[side] = defs.names_read(tree, lines | {fit_line}) & set(params)
+    for side, names in zip(SIDES, arguments, strict=False):  # each side's own argument
+        lines = slicing.backward_slice(scope, names, fit_line)
+        sides[side] = (defs.names_read(tree, lines) | names) & set(params)
     x_lines: set[int] = set()
     y_lines: set[int] = set()
     for call in static.calls(tree):
@@ -60,20 +61,18 @@ def _with_callers(
         caller = _scope(tree, call.lineno) or tree
         bound = dict(zip(params, call.args, strict=False))
         for side, out in (("features", x_lines), ("label", y_lines)):
-            names = {
-                n.id
-                for p in sides[side]
-                if p in bound
-                for n in ast.walk(bound[p])
-                if isinstance(n, ast.Name)
-            }
-            out |= static.backward_slice(caller, names, call.lineno) if names else set()
+            names = {n for p in sides.get(side, ()) if p in bound for n in _names(bound[p])}
+            out |= slicing.backward_slice(caller, names, call.lineno) if names else set()
     both = x_lines & y_lines
     out = {k: set(v) for k, v in stages.items()}
     out[SHARED] = out.get(SHARED, set()) | both
     out["features"] = out.get("features", set()) | (x_lines - both)
     out["label"] = out.get("label", set()) | (y_lines - both)
     return {k: sorted(v) for k, v in out.items()}
+
+
+def _names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
 def _scope(tree: ast.Module, fit_line: int) -> ast.Module | None:

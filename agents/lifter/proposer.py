@@ -18,7 +18,7 @@ from lester.abstraction.frame import is_prov_column
 
 import lester as lt
 
-from ..oracle import static
+from ..oracle import slicing, static
 from ..oracle.analysis import Analysis
 from ..oracle.methods import script_body
 from ..oracle.notebook import line_label, span_label
@@ -83,9 +83,9 @@ class OfflineLifter:
                     " script that is not inlined; the loop lifter reads the statements the"
                     " script runs at the top level",
                 )
-            stages = static.stage_lines(tree, fit_line, nested=False)
+            stages = slicing.stage_lines(tree, fit_line, nested=False)
             later = stages.get("features", []) + stages.get("label", [])
-            later += _with_features(tree, static.stage_lines(tree, fit_line))
+            later += _with_features(tree, slicing.stage_lines(tree, fit_line))
             self._plan = lift_prepare(
                 self.source, self.analysis.sources, stages.get("data_preparation", []), later
             )

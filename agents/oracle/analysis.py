@@ -22,7 +22,7 @@ import pandas as pd
 from lester.sandbox import Job, Sandbox, SandboxResult
 from scipy import sparse
 
-from . import dataflow, static
+from . import dataflow, slicing, static
 from .errors import AnalysisError as AnalysisError  # re-exported: callers catch it from here
 from .methods import script_body
 from .notebook import name_cells
@@ -181,7 +181,7 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
         return report
     report.split = row_selection(tree, fit, trace.get("selections") or [], report.dataflow)
     report.nondeterminism += _unseeded_estimator(report.model)
-    report.stages = static.stage_lines(tree, fit.get("line") or 0)
+    report.stages = slicing.stage_lines(tree, fit.get("line") or 0)
     report.predictions = trace.get("predicts", [])
     return report
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from lester.abstraction.deletion_split import drawn_positions
 
-from . import static
+from . import slicing, static
 from .dataflow import ancestors
 
 SEEDS = frozenset({"np.random.seed", "numpy.random.seed"})
@@ -113,7 +113,7 @@ def _preparation(idiom: str, line: int | None, why: str) -> dict[str, Any]:
 
 def _slice_of_x(tree: ast.Module, fit_line: int, n_fit: int | None) -> dict[str, Any] | None:
     """`X_train = X[:800]`, `fit(X[:-1], ...)`: the training rows are the head of the matrix."""
-    x_name, _ = static.fit_arguments(tree, fit_line)
+    x_name, _ = slicing.fit_arguments(tree, fit_line)
     candidates = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign):

@@ -1,8 +1,9 @@
 """Static facts about an original script, from its syntax tree alone (nothing is executed here).
 
 What the agent needs from the source: how each data file is read (the idiom and the names the code
-gives the fields), whether and how the script splits, which lines feed the features, the label and
-the model (a backward slice from the final `fit`), and what makes a run non-deterministic.
+gives the fields), the statements the script runs (compound ones opened up) and the names they
+mutate, which `slicing.py` follows back from the final `fit` into stage lines, and what makes a
+run non-deterministic.
 """
 
 from __future__ import annotations
@@ -54,13 +55,9 @@ MUTATORS = frozenset(
         "appendleft",
         "put",
         "itemset",
+        "popleft",
     }
 )
-TRANSFORMER_SUFFIXES = ("Encoder", "Scaler", "Imputer", "Vectorizer", "Transformer", "Discretizer")
-TRANSFORMER_NAMES = frozenset(
-    {"make_column_transformer", "PolynomialFeatures", "PCA", "TruncatedSVD", "SelectKBest",
-     "Normalizer", "Binarizer", "make_union", "FeatureUnion"}
-)  # fmt: skip
 QUOTING = {"QUOTE_MINIMAL": 0, "QUOTE_ALL": 1, "QUOTE_NONNUMERIC": 2, "QUOTE_NONE": 3}
 SEEDS = ("random.seed", "np.random.seed", "np.random.default_rng", "np.random.RandomState")
 
@@ -352,65 +349,10 @@ def _skips_header(
     return False
 
 
-# ---- split ------------------------------------------------------------------------------------
+# ---- statements ------------------------------------------------------------------------------
 
 
-# ---- slicing ----------------------------------------------------------------------------------
-
-
-def fit_arguments(tree: ast.Module, line: int) -> tuple[str | None, str | None]:
-    """The names passed as X and y to the `fit` call on `line`."""
-    for call in calls(tree):
-        if call.lineno == line and isinstance(call.func, ast.Attribute) and call.func.attr == "fit":
-            names = [_sliced_name(a) for a in call.args[:2]]
-            return (names + [None, None])[0], (names + [None, None])[1]
-    return None, None
-
-
-def _sliced_name(node: ast.AST) -> str | None:
-    """`X` for `X` and for a row slice of it (`X[:-1]`, `X[:n]`): the rows the fit takes are
-    the split's business, the values come from X."""
-    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
-        node = node.value
-    return node.id if isinstance(node, ast.Name) else None
-
-
-def backward_slice(
-    tree: ast.Module, names: set[str], before: int, *, nested: bool = True
-) -> set[int]:
-    """Lines of the statements (before `before`) that the given names depend on.
-
-    `nested` follows compound statements into their bodies, so that a loop or a `with` block
-    holding several stages gives each statement to its own stage; a body statement that is kept
-    keeps the headers of the blocks around it (the loop variable, the opened file). Without it a
-    top-level statement is kept or left whole, which is what the lifter interprets."""
-    wanted, lines = set(names), set()
-    statements = _simple_statements(tree.body, ()) if nested else ((s, ()) for s in tree.body)
-    for stmt, headers in reversed(list(statements)):
-        if stmt.lineno >= before or not (_written(stmt) | _iterated(stmt, headers)) & wanted:
-            continue
-        lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
-        wanted |= _read(stmt)
-        for header in headers:
-            lines.add(header.lineno)
-            wanted |= _header_reads(header)
-    return lines
-
-
-def _iterated(stmt: ast.stmt, headers: tuple) -> set[str]:
-    """Collections a statement changes through the loop variable of a loop around it
-    (`for r in rows: r[2] = ...` changes rows)."""
-    changed = mutated(stmt)
-    return {
-        h.iter.id
-        for h in headers
-        if isinstance(h, ast.For)
-        and isinstance(h.iter, ast.Name)
-        and {n.id for n in ast.walk(h.target) if isinstance(n, ast.Name)} & changed
-    }
-
-
-def _simple_statements(body: list[ast.stmt], headers: tuple) -> Iterator[tuple[ast.stmt, tuple]]:
+def simple_statements(body: list[ast.stmt], headers: tuple) -> Iterator[tuple[ast.stmt, tuple]]:
     """Every statement outside function and class bodies, compound ones opened up, in order, with
     the headers of the blocks around it."""
     for stmt in body:
@@ -420,8 +362,8 @@ def _simple_statements(body: list[ast.stmt], headers: tuple) -> Iterator[tuple[a
                 header = ast.copy_location(ast.Assign([stmt.target], stmt.iter), stmt)
                 header.end_lineno = stmt.iter.end_lineno
                 yield header, headers
-            for block in _blocks(stmt):
-                yield from _simple_statements(block, inner)
+            for block in blocks(stmt):
+                yield from simple_statements(block, inner)
         else:
             yield stmt, headers
 
@@ -431,12 +373,12 @@ def module_functions(tree: ast.Module) -> list[ast.FunctionDef]:
     and those defined inside a module-level block (`for`/`if`/`with`/`try`) that read no name the
     block binds (a loop variable, a name assigned in the loop) but the other such functions, so
     their text can move to the top of a generated module. A name defined twice is left out."""
-    found = [(s, h) for s, h in _simple_statements(tree.body, ()) if isinstance(s, ast.FunctionDef)]
+    found = [(s, h) for s, h in simple_statements(tree.body, ()) if isinstance(s, ast.FunctionDef)]
     names = [s.name for s, _ in found]
     kept = [(s, h) for s, h in found if names.count(s.name) == 1]
     while True:
         hoisted = {s.name for s, _ in kept}
-        still = [(s, h) for s, h in kept if not (_free_reads(s) & (_block_bound(h) - hoisted))]
+        still = [(s, h) for s, h in kept if not (free_reads(s) & (_block_bound(h) - hoisted))]
         if len(still) == len(kept):
             return [s for s, _ in kept]
         kept = still
@@ -461,7 +403,7 @@ def _block_bound(headers: tuple) -> set[str]:
     return bound
 
 
-def _free_reads(function: ast.FunctionDef) -> set[str]:
+def free_reads(function: ast.FunctionDef) -> set[str]:
     """Names a function reads that it does not bind itself (parameters, locals, inner defs)."""
     loads, own = set(), set()
     for node in ast.walk(function):
@@ -474,39 +416,9 @@ def _free_reads(function: ast.FunctionDef) -> set[str]:
     return loads - own
 
 
-def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
+def blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
     blocks = [stmt.body, getattr(stmt, "orelse", []), getattr(stmt, "finalbody", [])]
     return blocks + [h.body for h in getattr(stmt, "handlers", [])]
-
-
-def _header_reads(header: ast.stmt) -> set[str]:
-    """Names the header of a block reads: a loop's iterable, a test, a `with` item."""
-    parts = [getattr(header, "iter", None), getattr(header, "test", None)]
-    parts += [item.context_expr for item in getattr(header, "items", [])]
-    return {n.id for p in parts if p is not None for n in ast.walk(p) if isinstance(n, ast.Name)}
-
-
-def _written(stmt: ast.stmt) -> set[str]:
-    """Names a statement rebinds or mutates (mutating a loop's row mutates the collection iterated)."""
-    if isinstance(stmt, ast.ClassDef):
-        return {stmt.name}  # its methods' locals are theirs; a call of a method is inlined
-    stored = {
-        n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-    }
-    return stored | mutated(stmt) | _loop_collections(stmt)
-
-
-def _loop_collections(stmt: ast.stmt) -> set[str]:
-    out = set()
-    for node in ast.walk(stmt):
-        if (
-            isinstance(node, ast.For)
-            and isinstance(node.iter, ast.Name)
-            and isinstance(node.target, ast.Name)
-        ):
-            if node.target.id in {n for s in node.body for n in mutated(s)}:
-                out.add(node.iter.id)
-    return out
 
 
 def mutated(stmt: ast.AST) -> set[str]:
@@ -531,89 +443,6 @@ def mutated(stmt: ast.AST) -> set[str]:
             if isinstance(base, ast.Name):
                 out.add(base.id)
     return out
-
-
-def _read(stmt: ast.stmt) -> set[str]:
-    """Names a statement reads from before it, so not the targets it binds itself (loop variables)."""
-    bound = set()
-    for node in ast.walk(stmt):
-        if isinstance(node, ast.For | ast.comprehension):
-            bound |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
-    return {
-        n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
-    } - bound
-
-
-def stage_lines(tree: ast.Module, fit_line: int, *, nested: bool = True) -> dict[str, list[int]]:
-    """Data preparation feeds both X and y; the rest of X's slice is features, of y's is the label
-    (`nested`: statement by statement inside loops and blocks, see `backward_slice`)."""
-    x_name, y_name = fit_arguments(tree, fit_line)
-    split_line, x_name, y_name = _through_split(tree, fit_line, x_name, y_name, nested)
-    x_lines = backward_slice(tree, {x_name} if x_name else set(), split_line, nested=nested)
-    y_lines = backward_slice(tree, {y_name} if y_name else set(), split_line, nested=nested)
-    estimator = _estimator_lines(tree, fit_line)
-    encoders = {line for line in estimator if line in _transformer_lines(tree)}
-    model_lines = {fit_line} | (estimator - encoders)
-    shared = (x_lines & y_lines) | ({split_line} if split_line != fit_line else set())
-    return {
-        "data_preparation": sorted(shared - encoders),
-        "features": sorted((x_lines - shared) | encoders),
-        "label": sorted(y_lines - shared),
-        "model": sorted(model_lines),
-    }
-
-
-def _transformer_lines(tree: ast.Module) -> set[int]:
-    """Lines of statements that build a scikit-learn transformer (a ColumnTransformer and its
-    encoders, which a Pipeline may carry into the estimator's slice): feature encoding, not the
-    model. A statement building a Pipeline that ends in the estimator stays with the model."""
-    lines = set()
-    for stmt, _ in _simple_statements(tree.body, ()):
-        value = getattr(stmt, "value", None)
-        if isinstance(value, ast.Call) and _is_transformer(dotted(value.func)):
-            lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
-    return lines
-
-
-def _is_transformer(name: str) -> bool:
-    short = name.rsplit(".", 1)[-1]
-    return short.endswith(TRANSFORMER_SUFFIXES) or short in TRANSFORMER_NAMES
-
-
-def _through_split(
-    tree: ast.Module, fit_line: int, x: str | None, y: str | None, nested: bool
-) -> tuple[int, str | None, str | None]:
-    """`X_tr, X_te, y_tr, y_te = train_test_split(X, y)` binds both sides at once: slice from X and y."""
-    statements = _simple_statements(tree.body, ()) if nested else ((s, ()) for s in tree.body)
-    for stmt, _ in statements:
-        if (
-            stmt.lineno >= fit_line
-            or not isinstance(stmt, ast.Assign)
-            or not isinstance(stmt.value, ast.Call)
-        ):
-            continue
-        if not dotted(stmt.value.func).endswith("train_test_split") or not isinstance(
-            stmt.targets[0], ast.Tuple
-        ):
-            continue
-        bound = [e.id for e in stmt.targets[0].elts if isinstance(e, ast.Name)]
-        args = [a.id if isinstance(a, ast.Name) else None for a in stmt.value.args]
-        if x in bound and y in bound and len(args) >= 2:
-            return stmt.lineno, args[0], args[1]
-    return fit_line, x, y
-
-
-def _estimator_lines(tree: ast.Module, fit_line: int) -> set[int]:
-    for call in calls(tree):
-        if (
-            call.lineno == fit_line
-            and isinstance(call.func, ast.Attribute)
-            and isinstance(call.func.value, ast.Name)
-        ):
-            return backward_slice(tree, {call.func.value.id}, fit_line) - backward_slice(
-                tree, set(), fit_line
-            )
-    return set()
 
 
 # ---- determinism ------------------------------------------------------------------------------

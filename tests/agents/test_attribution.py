@@ -8,7 +8,7 @@ import ast
 import textwrap
 
 from lester.agents.attribution import attributed
-from lester.agents.oracle import static
+from lester.agents.oracle import slicing
 from lester.agents.requests import FEATURES_LINE, LABEL_LINE, columns_read, stated_columns
 
 IN_FUNCTIONS = textwrap.dedent(
@@ -64,7 +64,7 @@ def _lines(source: str, text: str) -> set[int]:
 def _stages(source: str) -> dict[str, list[int]]:
     tree = ast.parse(source)
     fit = min(_lines(source, ".fit("))
-    return attributed(tree, fit, static.stage_lines(tree, fit))
+    return attributed(tree, fit, slicing.stage_lines(tree, fit))
 
 
 def test_work_in_main_methods_and_nested_helpers_is_attributed_to_the_stages_it_feeds():
@@ -106,7 +106,7 @@ def test_a_helper_that_feeds_both_sides_is_preparation():
 def test_a_top_level_script_without_helpers_keeps_the_analysis_lines():
     source = "import x\nX = x.a()\ny = x.b()\nm.fit(X, y)\n"
     tree = ast.parse(source)
-    assert attributed(tree, 4, static.stage_lines(tree, 4)) == static.stage_lines(tree, 4)
+    assert attributed(tree, 4, slicing.stage_lines(tree, 4)) == slicing.stage_lines(tree, 4)
 
 
 def test_without_feature_or_label_lines_the_preparation_states_the_columns_in_a_fixed_form():

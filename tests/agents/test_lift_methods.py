@@ -9,7 +9,7 @@ import textwrap
 import pytest
 from lester.agents.lifter.prepare import Unsupported, lift_prepare
 from lester.agents.lifter.proposer import _function_around
-from lester.agents.oracle import static
+from lester.agents.oracle import slicing
 from lester.agents.oracle.methods import script_body
 
 from .test_lift_prepare import lift, source, steps
@@ -125,8 +125,8 @@ def test_a_class_statement_writes_only_its_name_in_the_slice():
             """
         )
     )
-    assert static.stage_lines(tree, 8)["data_preparation"] == []
-    assert static.stage_lines(tree, 8)["features"] == [6]
+    assert slicing.stage_lines(tree, 8)["data_preparation"] == []
+    assert slicing.stage_lines(tree, 8)["features"] == [6]
 
 
 def test_loader_class_with_iterrows_helpers_and_label_column_lifts():
@@ -238,7 +238,7 @@ def test_a_row_slice_of_the_fit_arguments_slices_from_their_base():
             """
         )
     )
-    stages = static.stage_lines(tree, 5)
+    stages = slicing.stage_lines(tree, 5)
     assert stages["data_preparation"] == [2] and stages["features"] == [3]
     assert stages["label"] == [4]
 

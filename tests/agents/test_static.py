@@ -3,7 +3,7 @@
 import ast
 import textwrap
 
-from lester.agents.oracle import static
+from lester.agents.oracle import slicing, static
 
 SCRIPT = textwrap.dedent(
     """
@@ -59,7 +59,7 @@ def test_csv_reader_with_header_skip_and_tuple_loop():
 
 
 def test_stage_lines_follow_data_dependencies_back_from_fit():
-    stages = static.stage_lines(TREE, FIT_LINE)
+    stages = slicing.stage_lines(TREE, FIT_LINE)
     lines = SCRIPT.splitlines()
     text = {k: "\n".join(lines[n - 1] for n in v) for k, v in stages.items()}
     assert "rows.append" in text["data_preparation"]
@@ -88,7 +88,7 @@ def test_a_column_transformer_in_a_pipeline_is_feature_encoding_not_the_model():
         "model = Pipeline([('pre', pre), ('clf', LogisticRegression())])\n"
         "model.fit(df, y)\n"
     )
-    stages = static.stage_lines(static.parse(source), 3)
+    stages = slicing.stage_lines(static.parse(source), 3)
     assert 1 in stages["features"] and 1 not in stages["model"]
     assert stages["model"] == [2, 3]
 
@@ -105,10 +105,10 @@ def test_stage_lines_open_up_a_loop_holding_several_stages():
         "    m.fit(X, y)\n"
     )
     tree = static.parse(source)
-    stages = static.stage_lines(tree, 8)
+    stages = slicing.stage_lines(tree, 8)
     assert stages["data_preparation"] == [2, 3, 4]
     assert (stages["features"], stages["label"], stages["model"]) == ([5], [6], [2, 7, 8])
-    whole = static.stage_lines(tree, 8, nested=False)  # what the lifter interprets: whole loops
+    whole = slicing.stage_lines(tree, 8, nested=False)  # what the lifter interprets: whole loops
     assert whole["data_preparation"] == list(range(2, 9))
 
 
@@ -121,7 +121,7 @@ def test_an_in_place_update_through_the_loop_variable_belongs_to_the_collection(
         "y = [r[1] for r in rows]\n"
         "m.fit(X, y)\n"
     )
-    stages = static.stage_lines(static.parse(source), 6)
+    stages = slicing.stage_lines(static.parse(source), 6)
     assert stages["data_preparation"] == [1, 2, 3]
 
 
