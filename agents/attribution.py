@@ -101,17 +101,8 @@ def _holders(body: list[ast.stmt], line: int) -> list[ast.FunctionDef | ast.Asyn
             return [stmt, *_holders(stmt.body, line)]
         if isinstance(stmt, ast.ClassDef):
             return _holders(stmt.body, line)
-        return _holders([s for block in _blocks(stmt) for s in block], line)
+        return _holders([s for block in static.blocks(stmt) for s in block], line)
     return []
-
-
-def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
-    blocks = [
-        getattr(stmt, "body", []),
-        getattr(stmt, "orelse", []),
-        getattr(stmt, "finalbody", []),
-    ]
-    return blocks + [h.body for h in getattr(stmt, "handlers", [])]
 
 
 def _functions(tree: ast.Module) -> dict[tuple[bool, str], list]:

@@ -417,7 +417,7 @@ def free_reads(function: ast.FunctionDef) -> set[str]:
 
 
 def blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
-    blocks = [stmt.body, getattr(stmt, "orelse", []), getattr(stmt, "finalbody", [])]
+    blocks = [getattr(stmt, n, []) for n in ("body", "orelse", "finalbody")]
     return blocks + [h.body for h in getattr(stmt, "handlers", [])]
 
 
