@@ -26,6 +26,7 @@ from .oracle import definitions as defs
 from .oracle.analysis import LAYOUT_BYTES, Analysis
 from .oracle.api_use import defined_names
 from .oracle.dataflow import dataflow_text, estimators_behind_x
+from .oracle.equivalence import comparison_text
 from .oracle.original import Original, load_original
 from .oracle.report_text import split_text
 from .proposals import StepRequest
@@ -366,7 +367,7 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         return (
             "The analysis attributed no feature or label lines of the original (its X and y are "
             "built together, in lines the preparation covers): decide which prepared columns the "
-            f"encoders and the label will read. {state}"
+            f"encoders and the label will read. {comparison_text()} {state}"
         )
     return (
         "The encoders and the label will read the prepared frame's columns by name.\n"

@@ -134,3 +134,20 @@ def test_an_encoder_without_lines_of_its_own_sees_the_lines_building_x_with_y(tm
     assert "builds X together with y" in text and "   3      X.append([row[0] * 2])" in text
     analysis.stages = {**stages, "features": [3]}
     assert built_together(analysis, load_original(path), tree) == ""
+
+
+def test_a_preparation_that_decides_the_layout_is_told_how_x_is_compared():
+    from lester.agents.oracle.equivalence import comparison_text
+    from lester.agents.requests import columns_read
+
+    unattributed = SimpleNamespace(
+        stages={"data_preparation": [2], "features": [], "label": []}, model=None
+    )
+    text = columns_read(unattributed, None, ast.parse("X, y = f()\n"))
+    assert comparison_text() in text
+    attributed = SimpleNamespace(
+        stages={"data_preparation": [1], "features": [2], "label": [3]}, model=None
+    )
+    source = "t = load()\nX = t[['a']]\ny = t['b']\n"
+    original = SimpleNamespace(source=source, notebook=False, where=str)
+    assert comparison_text() not in columns_read(attributed, original, ast.parse(source))
