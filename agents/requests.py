@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 from lester.abstraction.frame import is_prov_column
 
 from .attribution import attributed
@@ -26,6 +27,7 @@ from .oracle import definitions as defs
 from .oracle.analysis import LAYOUT_BYTES, Analysis
 from .oracle.api_use import defined_names
 from .oracle.dataflow import dataflow_text, estimators_behind_x
+from .oracle.equivalence import comparison_text
 from .oracle.original import Original, load_original
 from .oracle.report_text import split_text
 from .proposals import StepRequest
@@ -43,6 +45,12 @@ MAX_FITS_SHOWN = 8
 LABEL_LINE = "label:"
 MAX_VALUE_TEXT = 2000
 MAX_TRACE_BYTES = 64 * 1024 * 1024
+FIXED = "The preparation is fixed (this step writes only the encoder and the split):"
+IN_ONE_CALL = (
+    ", values that need other rows (running values, group statistics) included: the encoder "
+    "transforms all prepared rows in one call, in prepared order (observed in the API notes), "
+    "so a `FunctionTransformer` sees every earlier row"
+)
 
 
 def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
@@ -186,7 +194,9 @@ def contract(
     stated = stated_columns((parts or {}).get("prepare", ""))
     said = f"The preparation states (its docstring):\n{stated}" if stated else ""
     fits = transformer_fits(analysis)
-    shared = built_together(analysis, original, tree) if step == "encode" else ""
+    shared = ""
+    if step == "encode":
+        shared = built_together(analysis, original, tree) or unheld_keys(analysis, tree, artifacts)
     return "\n\n".join(t for t in [prepared_frame(artifacts), said, shared, rows, fits] if t)
 
 
@@ -197,9 +207,27 @@ def built_together(analysis: Analysis, original: Original, tree: ast.Module) -> 
     if stages.get("features") or not stages.get("data_preparation"):
         return ""
     return (
-        "The original builds X together with y, in lines the analysis gives to the preparation; "
-        "what of them the prepared frame above does not already hold (compare its columns) is "
-        f"this step's:\n```python\n{numbered(original, stages['data_preparation'])}\n```"
+        "The original builds X together with y, in lines the analysis gives to the preparation. "
+        f"{FIXED} every value of X these lines compute that the prepared frame above does not "
+        f"hold (compare its columns) is computed in this step{IN_ONE_CALL}:\n"
+        f"```python\n{numbered(original, stages['data_preparation'])}\n```"
+    )
+
+
+def unheld_keys(analysis: Analysis, tree: ast.Module, artifacts: dict[str, str]) -> str:
+    """The keys the feature lines read that the prepared frame lacks: with the preparation
+    fixed, the encoder computes them (the contract of the preparation said they were its)."""
+    path = artifacts.get("prepared")
+    numbers = set(step_stages(analysis, tree).get("features") or [])
+    if not numbers or not path or not Path(path).is_file():
+        return ""
+    held = set(pq.read_schema(path).names)
+    missing = [k for k in defs.keys_read(tree, numbers) if k not in held]
+    if not missing:
+        return ""
+    return (
+        f"The prepared frame does not hold {missing}, which the feature lines read. {FIXED} "
+        f"this step computes them from the prepared columns{IN_ONE_CALL}."
     )
 
 
@@ -366,14 +394,16 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         return (
             "The analysis attributed no feature or label lines of the original (its X and y are "
             "built together, in lines the preparation covers): decide which prepared columns the "
-            f"encoders and the label will read. {state}"
+            f"encoders and the label will read. {comparison_text()} {state}"
         )
     return (
         "The encoders and the label will read the prepared frame's columns by name.\n"
         + "\n".join(blocks)
-        + "\nGive the prepared frame one column for each value these lines read, named after "
-        "the key the original uses (for a loop or tuple variable: after the field it holds), "
-        "as the values stand where these lines read them. A conversion of one row's values "
+        + "\nGive the prepared frame one column for each value these lines read, as the values "
+        "stand where these lines read them, named after how they read it: by a string key "
+        "(`row['age']`, `df['age']`), that key; by position (`r[0]`, a tuple's element, a field "
+        "of a header-less file), the name the sources above give that field; as a plain "
+        "variable (a loop or tuple variable, `share = a / n`), that variable. A conversion of one row's values "
         "these lines apply (`float()` of text, a category map) may be left to the encoder or "
         "the label or done here (the docstring says which columns hold converted values); a "
         "statistic over rows (a scaler, a vocabulary) is the encoder's; values "

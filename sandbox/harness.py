@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .outputs import TRACE
+from .profiles import profile_files
 from .recorder import Recorder, install_hooks
 from .script_values import plain_globals
 from .seccomp import deny_tracing
@@ -91,11 +92,13 @@ def run_script(code: Path, out: Path, args: list[str], *, trace: bool = True) ->
             lambda: namespace.update(runpy.run_path(str(code), run_name="__main__"))
         )
     traced = {"dataflow": tracer.dataflow(), "reads": tracer.reads} if tracer else {}
+    read, written = recorder.files(written=False), recorder.files(written=True)
     return {
         "status": "error" if failure else "ok",
         "error": _error(failure) if failure else None,
-        "files_read": recorder.files(written=False),
-        "files_written": recorder.files(written=True),
+        "files_read": read,
+        "files_written": written,
+        "profiles": profile_files(read, written),
         "fits": recorder.fits,
         "predicts": recorder.predicts,
         "selections": recorder.selections.records,

@@ -33,10 +33,13 @@ STATED = """\
 - The run is saved with joblib (pickle): a fitted encoder must pickle. Define custom transformer
   classes at module level (not inside a function), keep no lambdas, generators or open files in
   their fitted state, and prefer `FunctionTransformer` with a module-level function.
-- Whole-column statistics (a mean, a standard deviation, a min/max, a vocabulary, a category list)
-  belong either to the encoder (a scikit-learn transformer in the ColumnTransformer, fitted on the
-  training rows, or on all rows with `@lt.encode(fit_on="all")` when the original computes them
-  before it splits) or to a preparation step that says so: `project(..., rowwise=False)` or an
+- Whole-column statistics (a mean, a standard deviation, a min/max, a vocabulary, a category list
+  or order such as `pd.factorize` codes) are the encoder's when the original computes them over
+  the rows the encoder is fitted on (a scikit-learn transformer in the ColumnTransformer, fitted
+  on the training rows, or on all prepared rows with `@lt.encode(fit_on="all")`), and must be the
+  preparation's when it computes them over rows the encoder never sees as such (the source rows
+  before a filter, a join or oversampling changes them): there, in the step whose rows they are
+  over, with `project(..., rowwise=False)` (accepted by the static check; see above) or an
   `aggregate` joined back. Never write a statistic of the data as a number.
 - A step may compute from its input frames' `.data` what a Frame operation then uses (the keys
   to keep, a split of the keys with `train_test_split`, a count): that is computed, not

@@ -36,6 +36,7 @@ def frame_facts() -> list[str]:
         left_join_dtypes(),
         encoder_calls(),
         column_shapes(),
+        transformer_input(),
         split_rows(),
         float_sums(),
         REPEAT_ROWS + f" Observed: {repeat_rows()}.",
@@ -45,6 +46,14 @@ def frame_facts() -> list[str]:
 
 def _frame(**columns: list[Any]) -> lt.Frame:
     return lt.from_pandas(pd.DataFrame(columns), "probe")
+
+
+def _outcome_of(call: Any) -> str:
+    """What a plain Python call does: the exception it raises, else its value."""
+    try:
+        return f"gives {call()!r}"
+    except Exception as exc:
+        return f"raises {type(exc).__name__}"
 
 
 def _outcome(call: Any) -> str:
@@ -91,15 +100,24 @@ def aggregate_layout() -> str:
         return values.iloc[0]
 
     out = frame.aggregate("k", total=("v", "sum"), head=("w", first)).data
-    missing = _frame(k=["a", None, "a"], v=[1.0, 2.0, 3.0]).aggregate("k", n=("v", "count"))
+    keys = {"k": ["a", None, "a", "b"], "j": [1, 1, 1, None], "v": [1.0, 2.0, 3.0, 4.0]}
+    kept = _frame(**keys).aggregate(["k", "j"], n=("v", "count")).data
+    pandas = pd.DataFrame(keys).groupby(["k", "j"]).agg(n=("v", "count")).reset_index()
+    complete = _frame(**keys).filter(lambda d: d[["k", "j"]].notna().all(axis=1))
+    matched = complete.aggregate(["k", "j"], n=("v", "count")).data.values.tolist()
     return (
         "`aggregate`: one row per group, groups sorted by key, the keys as the first columns, then "
         "the outputs in the order given; a Python function receives each group's values as a "
         "`Series` in the frame's row order. Observed: k=['b','a','b'], v=[1.,2.,3.], w=[10,20,30]"
         f" with `aggregate('k', total=('v', 'sum'), head=('w', first))` gives columns "
-        f"{list(out.columns)}, rows {out.values.tolist()}; `first` received {seen}. A missing "
-        f"key is {'dropped, as pandas groupby does' if len(missing.data) == 1 else 'kept as a group'}"
-        f": k=['a', None, 'a'] gives rows {missing.data.values.tolist()}."
+        f"{list(out.columns)}, rows {out.values.tolist()}; `first` received {seen}. Missing keys, "
+        f"observed on k={keys['k']}, j={keys['j']}, v={keys['v']}: `aggregate(['k', 'j'], "
+        f"n=('v', 'count'))` gives {len(kept)} groups {kept.values.tolist()}, pandas' "
+        f"`groupby(['k', 'j'])` (`dropna=True` by default) gives {len(pandas)} "
+        f"{pandas.values.tolist()}: it drops every row with a missing value in any key. To match "
+        "pandas' default, filter those rows out first: "
+        f"`filter(lambda d: d[['k', 'j']].notna().all(axis=1))` then the same `aggregate` "
+        f"gives {matched}."
     )
 
 
@@ -121,12 +139,18 @@ def project_probe() -> str:
         calls.append(type(values).__name__)
         return values.str.upper()
 
+    def codes(values: Any) -> Any:
+        calls.append(type(values).__name__)
+        return pd.factorize(values)[0]
+
     probed = frame.project("u", "t", upper).data["u"].tolist()
     default_calls = list(calls)
     calls.clear()
     frame.project("u", "t", upper, vectorized=True)
-    whole = np.array([7, 8])
-    ignored = frame.project("w", "t", lambda _: whole, rowwise=False).data["w"].tolist()
+    forced = list(calls)
+    calls.clear()
+    order = ["b", "a", "b", "c"]
+    factorized = _frame(t=order).project("c", "t", codes, rowwise=False).data["c"].tolist()
     contains = frame.project("c", "t", lambda t: "a" in t).data["c"].tolist()
     wide = _frame(a=[1], b=[2], c=[3])
     replaced = list(wide.project("b", "b", lambda b: b * 10).data.columns)
@@ -134,13 +158,14 @@ def project_probe() -> str:
         "When the row-wise spot check of a whole-column `project` result raises (the function "
         f"only works on columns, e.g. uses `.str`), the whole-column result is kept: calls "
         f"{default_calls}, result {probed}; with `vectorized=True` there is no spot check "
-        f"(calls {calls}) and a failing or wrong-length whole-column call raises. "
-        "`rowwise=False` only changes provenance, not the spot check: a function that ignores "
-        f"its argument and returns a whole array (`lambda _: array([7, 8])`) gives {ignored}; "
-        "`vectorized=True` makes the whole-column call the only one. A whole-column result that is not one value per row "
-        f"falls back to per-value calls: `lambda t: 'a' in t` on t=['a', 'b'] gives {contains}. "
-        f"A `project` onto an existing column keeps its place: columns a, b, c with b replaced "
-        f"are {replaced}."
+        f"(calls {forced}) and a failing or wrong-length whole-column call raises. "
+        "`rowwise=False` also calls the function once, on the whole column, and marks the "
+        "column as a statistic of the frame's rows (`forget` recomputes it): `lambda v: "
+        f"pd.factorize(v)[0]` on t={order} is called with {calls} and gives {factorized}, codes "
+        "in first-appearance order over the rows the frame has at that step. A whole-column "
+        "result that is not one value per row falls back to per-value calls: `lambda t: 'a' in "
+        f"t` on t=['a', 'b'] gives {contains}. A `project` onto an existing column keeps its "
+        f"place: columns a, b, c with b replaced are {replaced}."
     )
 
 
@@ -198,6 +223,44 @@ def column_shapes() -> str:
         f"A `ColumnTransformer` column given as a string hands the transformer a {shapes[0]}-D "
         f"column, as a list a {shapes[-1]}-D frame: text vectorizers (`CountVectorizer`, "
         "`TfidfVectorizer`) need the string form."
+    )
+
+
+def transformer_input() -> str:
+    """What a `FunctionTransformer` of a column list receives in a pipeline run, and what its
+    values are when read one by one."""
+    columns = {
+        "card": [7, 8],
+        "amount": [1.5, 0.0],
+        "ts": pd.to_datetime(["2024-03-01 00:12", "2024-03-02 08:00"]),
+        "channel": ["pos", "atm"],
+    }
+    seen: list[Any] = []
+
+    def record(values: Any) -> np.ndarray:
+        seen.append(values)
+        return np.zeros((len(values), 1))
+
+    encoder = ColumnTransformer([("f", FunctionTransformer(record), list(columns))])
+    fit_transform_all(encoder, _frame(**columns).data, np.arange(2))
+    fit, given = seen[0], seen[-1]
+    dtypes = {c: str(given[c].dtype) for c in given.columns}
+    cells = {c: type(given[c].iloc[0]).__name__ for c in given.columns}
+    iterated = {c: type(next(iter(given[c]))).__name__ for c in ("card", "amount")}
+    rows = sorted({type(v).__name__ for v in given.to_numpy()[0]})
+    amount = given["amount"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = [float(amount.iloc[0] / amount.iloc[1]), float(amount.iloc[1] / amount.iloc[1])]
+    python = _outcome_of(lambda: float(amount.iloc[0]) / float(amount.iloc[1]))
+    kinds = sorted({type(fit).__name__, type(given).__name__})
+    return (
+        f"A `FunctionTransformer` given a list of columns receives, in fit and in transform, "
+        f"a `{'` or `'.join(kinds)}` of those columns with the prepared dtypes (observed: {dtypes}); "
+        f"a value read with `.iloc`/`.loc` is a NumPy scalar or pandas object ({cells}): "
+        f"`1.5 / 0.0` and `0.0 / 0.0` on them give {ratios}, on Python floats the first "
+        f"{python}; iterating a column "
+        f"gives Python values ({iterated}); `.to_numpy()` of mixed columns is an object array "
+        f"holding {rows}."
     )
 
 

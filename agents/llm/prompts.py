@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from importlib import resources
 from string import Template
 
+from ..oracle.equivalence import comparison_text
 from ..proposals import KIND_PART, PART_ORDER, STEP_PARTS, StepRequest
 from .api_reference import api_reference
 
@@ -59,6 +60,7 @@ def render(request: StepRequest) -> Prompt:
         context=_context(request),
         dataflow=request.dataflow.strip() or "(no dataflow was traced)",
         original_source=request.original_source.strip(),
+        comparison=comparison_text(),
     )
     if request.repair:
         user = f"{user.rstrip()}\n\n{_repair(request)}"

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from lester.sandbox import Job, Sandbox, SandboxResult
+from lester.sandbox.profiles import MAX_COLUMNS, NOT_TABLES
 from scipy import sparse
 
 from . import dataflow, slicing, static
@@ -34,10 +35,6 @@ CSV_DIALECT = ("quotechar", "escapechar", "doublequote", "skipinitialspace", "qu
 SNIFF_BYTES = 64 * 1024
 LAYOUT_BYTES = 8 * 1024 * 1024
 DENSE_LIMIT = 200_000_000  # cells of a sparse fitted X densified for the comparison (1.6 GB)
-# Files a script opens that are code, models or arrays, not tables a source could read.
-NOT_TABLES = frozenset(
-    {".py", ".pyc", ".ipynb", ".pkl", ".pickle", ".joblib", ".npy", ".npz", ".h5"}
-)
 
 
 @dataclass
@@ -55,6 +52,7 @@ class SourceReport:
     reader: str | None = None  # the pandas reader the tracer saw (`options` are then as resolved)
     call: dict[str, Any] = field(default_factory=dict)  # its arguments as the script passed them
     layout: dict[str, Any] = field(default_factory=dict)  # the file's text, as hand parsing sees it
+    profile: dict[str, Any] = field(default_factory=dict)  # column counts made in the sandbox
 
 
 @dataclass
@@ -163,6 +161,7 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
     report.sources = _sources(tree, trace, data_dir, script, skipped)
     report.notes += skipped
     _with_reads(report.sources, (report.dataflow or {}).get("reads", []))
+    _with_profiles(report.sources, trace.get("profiles"))
     if not trace.get("fits"):
         report.problem = "the script never fits a model (no scikit-learn fit call was recorded)"
         return report
@@ -309,6 +308,35 @@ def _with_reads(reports: list[SourceReport], reads: list[dict[str, Any]]) -> Non
         report.delimiter = read["options"].get("sep") or report.delimiter
         if report.idiom not in ("pandas", "pandas-json"):
             report.idiom = "pandas-json" if read["reader"] == "read_json" else "pandas"
+
+
+def _with_profiles(reports: list[SourceReport], profiles: Any) -> None:
+    """Each source's column counts as the sandbox made them (`lester.sandbox.profiles`), taken
+    only in the shape the harness writes (the trace is untrusted) and only when the sandbox saw
+    as many columns as the source has, matched to its names by position."""
+    if not isinstance(profiles, dict):
+        return
+    for report in reports:
+        found = profiles.get(report.path)
+        columns = found.get("columns") if isinstance(found, dict) else None
+        if not isinstance(columns, dict) or len(columns) != len(report.names):
+            continue
+        counts = [_counts(c) for c in list(columns.values())[:MAX_COLUMNS]]
+        rows = found.get("rows")
+        if None in counts or not isinstance(rows, int):
+            continue
+        report.profile = {
+            "rows": rows,
+            "complete": found.get("complete") is True,
+            "columns": dict(zip(report.names, counts, strict=False)),
+        }
+
+
+def _counts(value: Any) -> dict[str, int] | None:
+    keys = ("distinct", "empty", "na")
+    if not isinstance(value, dict) or not all(isinstance(value.get(k), int) for k in keys):
+        return None
+    return {k: int(value[k]) for k in keys}
 
 
 def _source(tree: Any, path: str, file: Path) -> SourceReport:

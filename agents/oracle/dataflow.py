@@ -286,6 +286,15 @@ def describe(node: dict[str, Any]) -> str:
     return f"{text} -> {_out(node.get('out'))}" if node.get("out") else text
 
 
+def origin(node: dict[str, Any]) -> str:
+    """What a node made and where, in words (`array [10854, 34] float64 made at line 72
+    outside pandas and scikit-learn`): for a reason that names a value by where it came from."""
+    where = f" at line {node['line']}" if node.get("line") is not None else ""
+    op = node.get("op")
+    how = " outside pandas and scikit-learn" if op == "opaque" else f" by {op}"
+    return f"{_out(node.get('out') or {})} made{where}{how}"
+
+
 def _short(value: Any, limit: int = 60) -> str:
     if isinstance(value, dict) and set(value) == {"ref"}:
         return f"#{value['ref']}"

@@ -108,6 +108,20 @@ def _with_orders(report: EquivalenceReport, data: EquivalenceReport) -> Equivale
     return report
 
 
+def comparison_text(tol: Tolerance | None = None) -> str:
+    """How X is compared, in the words of the prompts where the column layout is decided: built
+    from this module's choices (levels, tolerance), so that the prompt cannot drift from them."""
+    tol = tol or Tolerance()
+    return (
+        "How X is compared: your X_train and the original's fitted X are made dense float64 "
+        "matrices and compared column by column by position; column names play no part. Values "
+        f"match when |yours - original| <= {tol.atol:g} + {tol.rtol:g} * |original| (NaN matches "
+        "NaN). A match is also accepted with the rows in another order, or with whole columns or "
+        "one-hot groups at other positions, but not both at once, and never with the categories "
+        "of a one-hot group in another order."
+    )
+
+
 # ---------------------------------------------------------------------------------------------------
 # X and y: levels
 

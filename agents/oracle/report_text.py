@@ -14,6 +14,7 @@ from .dataflow import dataflow_text
 from .notebook import line_label, lines_label
 
 _LEADING_LINE = re.compile(r"^line (\d+)")
+MAX_PROFILED = 40  # columns whose counts the analysis text shows
 
 
 def analysis_text(a: Any, dataflow: bool = True) -> str:
@@ -40,6 +41,7 @@ def analysis_text(a: Any, dataflow: bool = True) -> str:
         lines.append(f"  fields{typed}: {fields}")
         for row in s.sample:
             lines.append(f"  sample: {row}")
+        lines += _profile_lines(getattr(s, "profile", None))
     if a.model:
         m = a.model
         lines.append(
@@ -62,6 +64,29 @@ def analysis_text(a: Any, dataflow: bool = True) -> str:
         text = dataflow_text(dag) if dag else f"(none: {a.dataflow_note})"
         lines += [f"  {line}" for line in text.splitlines()]
     return "\n".join(lines)
+
+
+def _profile_lines(profile: dict[str, Any] | None) -> list[str]:
+    """The sandbox's column counts, bounded: distinct values per column (`unique` where no value
+    repeats, which is what a key's dict semantics depend on), then the columns with empty or
+    missing fields."""
+    if not profile:
+        return []
+    rows, columns = profile["rows"], profile["columns"]
+    scope = f"all {rows} rows" if profile["complete"] else f"the first {rows} rows"
+    shown = list(columns.items())[:MAX_PROFILED]
+    distinct = ", ".join(
+        f"{name} {'unique' if c['distinct'] == rows else c['distinct']}" for name, c in shown
+    )
+    more = f" (and {len(columns) - len(shown)} more columns)" if len(columns) > len(shown) else ""
+    lines = [f"  distinct values (in the sandbox, over {scope}): {distinct}{more}"]
+    empty = [f"{n} {c['empty']}" for n, c in shown if c["empty"]]
+    missing = [f"{n} {c['na']}" for n, c in shown if c["na"]]
+    lines.append(
+        f"  empty fields: {', '.join(empty) or 'none'}; missing for pd.read_csv's defaults "
+        f"(empty or NA text): {', '.join(missing) or 'none'}"
+    )
+    return lines
 
 
 def _call(call: dict[str, Any]) -> str:

@@ -73,8 +73,30 @@ def _from_record(record: dict[str, Any], n_fit: int | None) -> dict[str, Any] | 
                 line,
                 "its order is not what a fresh generator seeded as the script seeded it gives",
             )
-        return _split(idiom, line, function, {"n_train": n_fit, "random_state": seed})
+        split = _split(idiom, line, function, {"n_train": n_fit, "random_state": seed})
+        split["note"] += _replayed_cut(call, seed, n, n_fit, function)
+        return split
     return None
+
+
+def _replayed_cut(call: str, seed: int, n: int, n_fit: int, function: str) -> str:
+    """Why the replay selects the fit's rows: the order is the generator's, and the cut is its
+    first positions. A global generator's order was checked in the sandbox against a fresh one
+    (`reproducible`), which is what rules out other draws between the seed and this one."""
+    fresh = (
+        f"its own generator from random_state={seed}"
+        if call == "sklearn.utils.shuffle"
+        else f"the global generator seeded with {seed}; in the sandbox a fresh generator seeded "
+        f"with {seed} gave the same order, so nothing else drew from the global generator "
+        "between the seed and this draw"
+    )
+    return (
+        f": the original draws an order of its {n} rows from {fresh}. The final fit trains on "
+        f"{n_fit} of them; `lt.{function}` keeps the first {n_fit} of that order, as a cut "
+        f"`[:{n_fit}]` or the last fold of an unshuffled KFold does (the verification compares "
+        "the rows it selects with the fit's; the analysis did not check which of the drawn "
+        "positions the fit took)"
+    )
 
 
 def _train_test_split(args: dict[str, Any], outputs: list[int], line: int | None) -> dict:

@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from lester.agents.llm import api_frames
+from lester.agents.llm import api_facts, api_frames
 from lester.agents.llm.api_reference import api_reference
 
 import lester as lt
@@ -92,21 +92,57 @@ def test_a_text_vectorizer_needs_the_string_column_form():
     assert "string hands the transformer a 1-D column" in api_frames.column_shapes()
 
 
-def test_a_missing_group_key_is_stated_as_the_abstraction_treats_it():
-    frame = lt.from_pandas(pd.DataFrame({"k": ["a", None, "a"], "v": [1.0, 2.0, 3.0]}), "t")
-    groups = len(frame.aggregate("k", n=("v", "count")).data)
-    text = api_frames.aggregate_layout()
-    assert ("kept as a group" in text) == (groups == 2)
-    assert ("dropped" in text) == (groups == 1)
-
-
 def test_the_project_facts_name_what_project_returns():
     frame = lt.from_pandas(pd.DataFrame({"t": ["a", "b"]}), "t")
     text = api_frames.project_probe()
     contains = frame.project("c", "t", lambda t: "a" in t).data["c"].tolist()
     assert f"on t=['a', 'b'] gives {contains}" in text
-    ignored = frame.project("w", "t", lambda _: np.array([7, 8]), rowwise=False)
-    assert f"gives {ignored.data['w'].tolist()};" in text
+    codes = lt.from_pandas(pd.DataFrame({"t": ["b", "a", "b", "c"]}), "t")
+    codes = codes.project("c", "t", lambda v: pd.factorize(v)[0], rowwise=False)
+    assert f"is called with ['Series'] and gives {codes.data['c'].tolist()}," in text
+
+
+def test_a_whole_column_statistic_in_a_preparation_passes_the_static_check():
+    from lester.agents.oracle.form import check_form
+
+    stated = " ".join(api_facts.STATED.split())
+    assert "with `project(..., rowwise=False)` (accepted by the static check" in stated
+    code = (
+        "import pandas as pd\nimport lester as lt\n\n@lt.prepare\ndef p(t):\n"
+        "    return t.project('c', 't', lambda v: pd.factorize(v)[0], rowwise=False)\n"
+    )
+    assert not [p for p in check_form(code) if "missing stage" not in p]
+
+
+def test_missing_keys_are_stated_for_lester_and_pandas_as_each_groups_them():
+    keys = {"k": ["a", None, "a", "b"], "j": [1, 1, 1, None], "v": [1.0, 2.0, 3.0, 4.0]}
+    frame = lt.from_pandas(pd.DataFrame(keys), "t")
+    ours = frame.aggregate(["k", "j"], n=("v", "count")).data
+    theirs = pd.DataFrame(keys).groupby(["k", "j"]).agg(n=("v", "count")).reset_index()
+    text = api_frames.aggregate_layout()
+    assert f"gives {len(ours)} groups {ours.values.tolist()}, pandas'" in text
+    assert f"gives {len(theirs)} {theirs.values.tolist()}: it drops" in text
+    kept = frame.filter(lambda d: d[["k", "j"]].notna().all(axis=1))
+    assert f"gives {kept.aggregate(['k', 'j'], n=('v', 'count')).data.values.tolist()}." in text
+
+
+def test_a_function_transformer_in_a_run_receives_what_the_fact_says():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.preprocessing import FunctionTransformer
+
+    text = api_frames.transformer_input()
+    got: list = []
+    frame = pd.DataFrame({"card": [7, 8], "amount": [1.5, 0.0]})
+
+    def record(values):
+        got.append(values)
+        return np.zeros((len(values), 1))
+
+    ColumnTransformer([("f", FunctionTransformer(record), ["card", "amount"])]).fit(frame)
+    assert f"a `{type(got[0]).__name__}` of those columns" in text
+    assert f"'card': '{type(got[0]['card'].iloc[0]).__name__}'" in text
+    assert "`1.5 / 0.0` and `0.0 / 0.0` on them give [inf, nan]" in text
+    assert text in api_reference()
 
 
 def test_the_left_join_layout_is_the_joined_columns():

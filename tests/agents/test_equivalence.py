@@ -361,3 +361,25 @@ def test_any_row_permutation_is_recognized(X, seed):
     assert sorted(order.tolist()) == list(range(len(X)))
     np.testing.assert_allclose(X[perm][order], X, rtol=1e-7, atol=1e-9, equal_nan=True)
     np.testing.assert_array_equal(y[perm][order], y)
+
+
+def test_the_comparison_the_prompts_state_is_what_compare_does(data):
+    from lester.agents.llm.prompts import render
+    from lester.agents.oracle.equivalence import comparison_text
+
+    from .test_llm import request
+
+    text = comparison_text()
+    assert text in render(request("encode")).user
+    tol = Tolerance()
+    assert f"<= {tol.atol:g} + {tol.rtol:g} * |original|" in text
+    X, y = data["X"], data["y"]
+    nudged = X + tol.atol / 2
+    assert compare(_side(X, y), _side(nudged, y)).level == "exact"
+    swapped = X[:, [1, 0, 2, 3, 4]]
+    assert compare(_side(X, y), _side(swapped, y)).level == "columns-permuted"
+    order = np.random.default_rng(0).permutation(len(X))
+    assert compare(_side(X, y), _side(X[order], y[order])).level == "rows-permuted"
+    assert compare(_side(X, y), _side(swapped[order], y[order])).level == "mismatch"
+    inside = X[:, [0, 1, 3, 2, 4]]
+    assert compare(_side(X, y), _side(inside, y)).level == "mismatch"

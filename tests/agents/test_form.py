@@ -54,3 +54,35 @@ def test_the_model_stage_is_checked_against_the_captured_fit():
     assert "the default" in model_problem(code.format(args="C=0.5"), captured)
     other = "@lt.model\ndef model():\n    return Ridge()\n"
     assert "the original fits LogisticRegression" in model_problem(other, captured)
+
+
+LOOPS = """import functools
+import lester as lt
+
+COLS = ["a", "b"]
+
+@lt.source
+def t(data_dir: str):
+    return lt.read_csv(f"{data_dir}/t.csv")
+
+@lt.prepare
+def prepared(t):
+    keep = [v for v in t.data["a"].unique() if v != "z"]
+    t = t.filter("a in @keep")
+    return functools.reduce(lambda f, c: f.project(c + "_x", c, str.upper), COLS, t)
+%s
+"""
+
+
+def test_the_loop_rule_the_prompt_states_is_what_the_check_does():
+    from lester.agents.llm.prompts import template
+
+    rule = " ".join(template("system").template.split())
+    assert (
+        "`functools.reduce` over a list of constants and a comprehension over a column's distinct values"
+        in rule
+    )
+    assert "(functions nested in it included)" in rule
+    assert not [p for p in check_form(LOOPS % "") if "loop" in p]
+    nested = "\n@lt.step\ndef s(t):\n    def inner():\n        for _ in []:\n            pass\n    return t\n"
+    assert any("a loop in data preparation stage 's'" in p for p in check_form(LOOPS % nested))

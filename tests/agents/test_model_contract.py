@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 from types import SimpleNamespace
 
-from lester.agents.llm.api_frames import hand_parsed_text
+from lester.agents.llm.api_frames import encoder_calls, hand_parsed_text
 from lester.agents.oracle.analysis import text_layout
 from lester.agents.oracle.original import load_original
 from lester.agents.requests import (
@@ -134,3 +134,64 @@ def test_an_encoder_without_lines_of_its_own_sees_the_lines_building_x_with_y(tm
     assert "builds X together with y" in text and "   3      X.append([row[0] * 2])" in text
     analysis.stages = {**stages, "features": [3]}
     assert built_together(analysis, load_original(path), tree) == ""
+
+
+def test_a_preparation_that_decides_the_layout_is_told_how_x_is_compared():
+    from lester.agents.oracle.equivalence import comparison_text
+    from lester.agents.requests import columns_read
+
+    unattributed = SimpleNamespace(
+        stages={"data_preparation": [2], "features": [], "label": []}, model=None
+    )
+    text = columns_read(unattributed, None, ast.parse("X, y = f()\n"))
+    assert comparison_text() in text
+    attributed = SimpleNamespace(
+        stages={"data_preparation": [1], "features": [2], "label": [3]}, model=None
+    )
+    source = "t = load()\nX = t[['a']]\ny = t['b']\n"
+    original = SimpleNamespace(source=source, notebook=False, where=str)
+    assert comparison_text() not in columns_read(attributed, original, ast.parse(source))
+
+
+FEATURES = textwrap.dedent(
+    """\
+    t = load()
+    X = [[r["amount"], r["avg_before"]] for r in t]
+    y = [r["label"] for r in t]
+    model.fit(X, y)
+    """
+)
+
+
+def test_a_fixed_preparation_lacking_what_the_feature_lines_read_leaves_it_to_the_encoder(
+    tmp_path: Path,
+):
+    import pandas as pd
+    from lester.agents.requests import IN_ONE_CALL, unheld_keys
+
+    prepared = tmp_path / "prepared.parquet"
+    pd.DataFrame({"amount": [1.0], "label": [0]}).to_parquet(prepared)
+    stages = {"data_preparation": [1], "features": [2], "label": [3], "model": [4]}
+    analysis = SimpleNamespace(model=SimpleNamespace(line=4), stages=stages)
+    text = " ".join(unheld_keys(analysis, ast.parse(FEATURES), {"prepared": str(prepared)}).split())
+    assert text.startswith("The prepared frame does not hold ['avg_before'], which the feature")
+    assert "this step computes them from the prepared columns" in text
+    assert " ".join(IN_ONE_CALL.split()) in text
+    assert "the transform calls saw [[3, 1, 2, 5]]" in encoder_calls()  # what IN_ONE_CALL says
+    pd.DataFrame({"amount": [1.0], "avg_before": [2.0]}).to_parquet(prepared)
+    assert unheld_keys(analysis, ast.parse(FEATURES), {"prepared": str(prepared)}) == ""
+
+
+def test_columns_are_named_by_key_by_the_sources_name_for_a_position_or_by_variable():
+    from lester.agents.requests import columns_read
+
+    source = "rows = load()\nX = [[r[0], share] for r in rows]\ny = [r[2] for r in rows]\n"
+    stages = {"data_preparation": [1], "features": [2], "label": [3]}
+    analysis = SimpleNamespace(stages=stages, model=None)
+    original = SimpleNamespace(source=source, notebook=False, where=str)
+    text = " ".join(columns_read(analysis, original, ast.parse(source)).split())
+    assert (
+        "by position (`r[0]`, a tuple's element, a field of a header-less file), the name the sources above give that field"
+        in text
+    )
+    assert "as a plain variable (a loop or tuple variable, `share = a / n`), that variable" in text

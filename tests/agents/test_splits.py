@@ -183,3 +183,18 @@ def test_rows_the_dataflow_shows_deleted_by_seeded_draws_are_a_deletion_split(se
         assert split["args"] == {"n_test": 9, "random_state": 3}
     else:
         assert split is None
+
+
+def test_a_replayed_permutation_says_what_the_original_drew_and_which_rows_the_replay_keeps():
+    record = {"call": "numpy.random.permutation", "line": 5, "n": 100, "outputs": [100],
+              "args": {"random_state": 7, "reproducible": True}}  # fmt: skip
+    note = row_selection(static.parse("m.fit(X, y)\n"), _fit(70), [record])["note"]
+    assert "an order of its 100 rows from the global generator seeded with 7" in note
+    assert "nothing else drew from the global generator between the seed and this draw" in note
+    assert "keeps the first 70 of that order" in note
+    order = np.random.RandomState(7).permutation(N)
+    assert _train(lt.permutation_split(30, 7)) == list(order[:30])
+    own = {"call": "sklearn.utils.shuffle", "line": 5, "n": 100, "outputs": [100],
+           "args": {"random_state": 3}}  # fmt: skip
+    note = row_selection(static.parse("m.fit(X, y)\n"), _fit(70), [own])["note"]
+    assert "from its own generator from random_state=3" in note and "global" not in note

@@ -217,3 +217,47 @@ def test_what_would_reach_outside_the_data_on_the_host_is_no_encoder(tmp_path):
 
     assert [e.code.split("(")[0] for e in found] == ["Pipeline"]
     assert "memory" not in found[0].code
+
+
+def test_a_transformer_fitted_on_an_untraced_array_says_nothing_was_compared():
+    """The script scales an array a loop built: the trace holds its shape, not its values, so the
+    reason says that, not that the prepared frame lacks the input."""
+    data = pd.DataFrame({f"f{j:02d}": np.arange(40.0) * (j + 1) for j in range(3)})
+    X = StandardScaler().fit_transform(data.to_numpy())[:, :1] ** 3  # no rule reproduces it
+    opaque = {
+        "id": 0,
+        "op": "opaque",
+        "line": 72,
+        "inputs": [],
+        "out": {"kind": "array", "shape": [40, 3], "dtype": "float64"},
+    }
+    scaler = fit_node(1, StandardScaler(), None) | {"X": {"ref": 0}}
+
+    plan = synthesize_features(
+        data, X, hints=Hints(encoders=recorded_encoders({"nodes": [opaque, scaler], "X": None}))
+    )
+
+    [(_, _, text)] = plan.unmatched
+    assert (
+        "the script's own StandardScaler() (line 11) was fitted on array [40, 3] float64 made at "
+        "line 72 outside pandas and scikit-learn, whose column names and values the trace does "
+        "not hold: its input was not compared with the current prepared frame's columns (f00, "
+        "f01, f02)"
+    ) in text
+    assert "no prepared column holds" not in text
+
+
+def test_rows_no_prepared_column_holds_name_the_column_and_the_rows_compared():
+    data = pd.DataFrame({"a": np.arange(30.0), "b": np.arange(30.0) * 2})
+    rows = [[v, -v - 1] for v in data["a"]]  # column 1 is in no prepared column
+    X = StandardScaler().fit_transform(rows)[:, 1:] ** 3
+    nodes = [fit_node(0, StandardScaler(), rows)]
+
+    plan = synthesize_features(data, X, hints=Hints(encoders=recorded_encoders({"nodes": nodes})))
+
+    [(_, _, text)] = plan.unmatched
+    assert (
+        "was fitted on a list the script built (its first 30 items recorded); none of the "
+        "current prepared frame's columns (a, b) equals its column 1 value by value on the first "
+        "30 rows it was fitted on"
+    ) in text

@@ -21,7 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from ...oracle.dataflow import Undecodable, decode, estimators_behind_x, transformer_fits
+from ...oracle.dataflow import (
+    Undecodable,
+    decode,
+    estimators_behind_x,
+    origin,
+    transformer_fits,
+)
 from ..syntax import Unsupported
 from ..trace_code import estimator_code
 from .context import Context
@@ -71,17 +77,19 @@ def _encoder(node: dict[str, Any], nodes: list[dict[str, Any]]) -> RecordedEncod
     given = node.get("X")
     line = node.get("line")
     if isinstance(given, dict) and isinstance(given.get("ref"), int) and given["ref"] < len(nodes):
+        made = origin(nodes[given["ref"]])
         out = nodes[given["ref"]].get("out") or {}
         if out.get("kind") == "series" and out.get("name") is not None:
-            return RecordedEncoder(code, classes, (), (str(out["name"]),), True, line)
+            return RecordedEncoder(code, classes, (), (str(out["name"]),), True, line, made)
         columns = tuple(str(c) for c in out.get("columns") or [])
-        return RecordedEncoder(code, classes, (), columns, text, line)
+        return RecordedEncoder(code, classes, (), columns, text, line, made)
     sample = _sample(given)
     one_column = bool(sample) and all(isinstance(v, str) for v in sample)
     rows = bool(sample) and all(isinstance(v, list | tuple) for v in sample)
     if not (one_column or rows or text):
         return None
-    return RecordedEncoder(code, classes, tuple(sample), (), one_column or text, line)
+    made = f"a list the script built (its first {len(sample)} items recorded)"
+    return RecordedEncoder(code, classes, tuple(sample), (), one_column or text, line, made)
 
 
 def _host_safe(described: Any) -> bool:
@@ -198,14 +206,15 @@ def _columns_for(ctx: Context, encoder: RecordedEncoder) -> list[str | list[str]
     width = len(encoder.sample[0]) if encoder.sample else 0
     if width == 0 or any(len(row) != width for row in encoder.sample):
         return []
-    chosen = []
-    for j in range(width):
-        values = [row[j] for row in encoder.sample]
-        best = max(names, key=lambda c: _agreement(ctx, values, c))
-        if 2 * _agreement(ctx, values, best) <= len(values):
-            return []
-        chosen.append(best)
-    return [chosen]
+    found = [_column_of(ctx, [row[j] for row in encoder.sample]) for j in range(width)]
+    chosen = [c for c in found if c is not None]
+    return [chosen] if len(chosen) == width else []
+
+
+def _column_of(ctx: Context, values: list[Any]) -> str | None:
+    """The prepared column holding more than half of a recorded input column's values."""
+    best = max(ctx.columns(), key=lambda c: _agreement(ctx, values, c))
+    return best if 2 * _agreement(ctx, values, best) > len(values) else None
 
 
 def _agreement(ctx: Context, values: tuple[Any, ...] | list[Any], column: str) -> int:
@@ -237,9 +246,7 @@ def describe_recorded(ctx: Context, start: int, stop: int) -> str | None:
         own = f"the script's own {encoder.code} (line {encoder.line})"
         choices = _choices(ctx, index, encoder)
         if not choices:
-            notes.append(
-                f"no prepared column holds the input of {own}, if its output reaches X at all"
-            )
+            notes.append(f"{own} was fitted on {_unheld(ctx, encoder)}, if its output reaches X")
             continue
         for columns in choices:
             outputs = [_output(ctx, index, columns, group) for group in ctx.mode_groups]
@@ -248,3 +255,30 @@ def describe_recorded(ctx: Context, start: int, stop: int) -> str | None:
                 shown = "/".join(map(str, widths))
                 notes.append(f"{own} on {columns!r} gives {shown} columns, not these values")
     return "; ".join(notes[:3]) or None
+
+
+def _unheld(ctx: Context, encoder: RecordedEncoder) -> str:
+    """What the transformer was fitted on and what was compared with the current prepared frame
+    when none of its columns was found there."""
+    names = ctx.columns()
+    shown = ", ".join(names[:8]) + (f", ... ({len(names)} in all)" if len(names) > 8 else "")
+    frame = f"the current prepared frame's columns ({shown})"
+    given = encoder.given or "values the trace did not record"
+    if encoder.columns:
+        missing = [c for c in encoder.columns if c not in names]
+        return f"{given} with columns {list(encoder.columns)}; {frame} lack {missing}"
+    if encoder.one_column:
+        return f"texts ({given}); {frame} hold no text column"
+    if not encoder.sample:
+        return (
+            f"{given}, whose column names and values the trace does not hold: its input was "
+            f"not compared with {frame}, and no column was chosen for it"
+        )
+    width = len(encoder.sample[0])
+    if width == 0 or any(len(row) != width for row in encoder.sample):
+        return f"{given}, rows of unequal length: no column was chosen for it"
+    j = next(j for j in range(width) if _column_of(ctx, [r[j] for r in encoder.sample]) is None)
+    return (
+        f"{given}; none of {frame} equals its column {j} value by value on the first "
+        f"{len(encoder.sample)} rows it was fitted on"
+    )

@@ -19,7 +19,8 @@ class RecordedEncoder:
     """A transformer the script fitted itself: its constructor (class and the parameters that
     differ from the defaults, constants only), the first values it was fitted on (`sample`:
     scalars when it was given one column of texts, rows otherwise; empty when not recorded) and
-    the column names it was given (a frame's or a Series'), when it was given pandas data."""
+    the column names it was given (a frame's or a Series'), when it was given pandas data;
+    `given` says what it was fitted on, for the reason shown when no column holds it."""
 
     code: str
     classes: dict[str, str]  # class name -> module, for the constructor's namespace and imports
@@ -27,6 +28,7 @@ class RecordedEncoder:
     columns: tuple[str, ...] = ()
     one_column: bool = False
     line: int | None = None
+    given: str = ""
 
 
 @dataclass

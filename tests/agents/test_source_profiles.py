@@ -1,0 +1,73 @@
+"""Column counts of the sources (issue 14): made in the sandbox (`lester.sandbox.profiles`),
+taken by the analysis only in the harness's shape, and shown bounded in the analysis text."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from lester.agents.oracle.analysis import SourceReport, _with_profiles, analyze
+from lester.agents.oracle.report_text import _profile_lines
+from lester.sandbox import open_sandbox
+from lester.sandbox.profiles import profile_files
+
+ORDERS = "order_id,channel,note\n1,web,\n2,app,NA\n1,web,late\n3,,x\n"
+
+
+def _report(names: list[str]) -> SourceReport:
+    return SourceReport("orders.csv", "open", 3, ",", True, names, 4, {}, [])
+
+
+def test_repeated_keys_empty_fields_and_categories_are_counted(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("orders.csv").write_text(ORDERS)
+    Path("out.csv").write_text("a\n1\n")
+    read = [{"path": "orders.csv", "own": False}, {"path": "out.csv", "own": False}]
+    found = profile_files(read, [{"path": "out.csv"}])
+    assert list(found) == ["orders.csv"]  # a file the script wrote is its own
+    assert found["orders.csv"]["rows"] == 4 and found["orders.csv"]["complete"]
+    assert found["orders.csv"]["columns"] == {
+        "order_id": {"distinct": 3, "empty": 0, "na": 0},
+        "channel": {"distinct": 3, "empty": 1, "na": 1},
+        "note": {"distinct": 4, "empty": 1, "na": 2},
+    }
+    report = _report(["order_id", "channel", "note"])
+    _with_profiles([report], found)
+    assert _profile_lines(report.profile) == [
+        "  distinct values (in the sandbox, over all 4 rows): order_id 3, channel 3, note unique",
+        "  empty fields: channel 1, note 1; missing for pd.read_csv's defaults (empty or NA "
+        "text): channel 1, note 2",
+    ]
+
+
+def test_counts_in_another_shape_or_for_other_columns_are_dropped():
+    counts = {"distinct": 1, "empty": 0, "na": 0}
+    report = _report(["a", "b"])
+    _with_profiles([report], {"orders.csv": {"rows": 4, "columns": {"a": counts}}})
+    assert report.profile == {}
+    forged = {"a": counts, "b": {"distinct": "many", "empty": 0, "na": 0}}
+    _with_profiles([report], {"orders.csv": {"rows": 4, "columns": forged}})
+    assert report.profile == {}
+
+
+@pytest.mark.docker
+def test_the_analysis_shows_the_counts_the_sandbox_made(tmp_path: Path):
+    (tmp_path / "orders.csv").write_text(ORDERS)
+    script = tmp_path / "messy.py"
+    script.write_text(
+        textwrap.dedent(
+            """\
+            from sklearn.linear_model import LogisticRegression
+            rows = [line.rstrip("\\n").split(",") for line in open("orders.csv")][1:]
+            LogisticRegression().fit([[float(r[0])] for r in rows], [i % 2 for i in range(4)])
+            """
+        )
+    )
+    with open_sandbox("docker", data_dir=tmp_path) as sandbox:
+        report = analyze(script, tmp_path, sandbox)
+    text = report.to_text()
+    assert (
+        "distinct values (in the sandbox, over all 4 rows): order_id 3, channel 3, note unique"
+        in text
+    )
