@@ -153,7 +153,7 @@ def expected(analysis: Analysis, step: str) -> str:
     if step == "sources":
         return "\n".join(f"{s.path}: {s.rows} rows, fields {s.names}" for s in analysis.sources)
     if step == "prepare":
-        return f"the prepared rows must give the {m.X_shape[0]} rows the model is fitted on ({split_text(analysis.split)})"
+        return f"the prepared rows must give the {m.X_shape[0]} rows the model is fitted on ({split_text(analysis.split, brief=True)})"
     if step == "encode":
         return f"the ColumnTransformer must give X of shape {m.X_shape} ({m.X_dtype})"
     values, counts = _counts(analysis.y())
@@ -313,7 +313,7 @@ def row_contract(analysis: Analysis, original: Original, tree: ast.Module, step:
     selected_from = split.get("rows")
     count = f"{selected_from} rows" if selected_from else f"at least {n_fit} rows"
     return (
-        f"The split ({split_text(split)}) selects the {n_fit} training rows by position from the "
+        f"The split ({split_text(split, brief=True)}) selects the {n_fit} training rows by position from the "
         f"prepared rows: the preparation must give {count}, in the order the original had them "
         f"when it split{before_draw(split)}, or the split selects other rows."
         + derived_count(split, original, tree, step)

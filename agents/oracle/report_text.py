@@ -106,9 +106,19 @@ def _namer(cells: list[list[int]]) -> Any:
     return lambda line: line_label(cells, line)
 
 
-def split_text(split: dict[str, Any] | None, where: Callable[[int], str] = "line {}".format) -> str:
+def split_text(
+    split: dict[str, Any] | None,
+    where: Callable[[int], str] = "line {}".format,
+    *,
+    brief: bool = False,
+) -> str:
+    """The split as the analysis section states it; `brief` names it and its replay only, for
+    the later sentences of a prompt that already carries the whole note once."""
     if not split:
         return "none (the model is fitted on all rows)"
     at = f" at {where(split['line'])}" if split.get("line") else ""
+    if brief and split.get("function"):
+        args = ", ".join(f"{k}={v!r}" for k, v in (split.get("args") or {}).items())
+        return f"{split['idiom']}{at}, replayed by lt.{split['function']}({args}), as the analysis says"
     shown = f": {split['expression']}" if split.get("expression") else ""
     return f"{split['idiom']}{at}{shown}; {split['note']}"

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from lester.agents.llm.api_frames import encoder_calls, hand_parsed_text
 from lester.agents.oracle.analysis import text_layout
 from lester.agents.oracle.original import load_original
+from lester.agents.oracle.report_text import split_text
 from lester.agents.requests import (
     before_draw,
     built_together,
@@ -195,3 +196,19 @@ def test_columns_are_named_by_key_by_the_sources_name_for_a_position_or_by_varia
         in text
     )
     assert "as a plain variable (a loop or tuple variable, `share = a / n`), that variable" in text
+
+
+def test_the_split_note_is_stated_once_and_named_briefly_after():
+    split = {
+        "idiom": "a seeded NumPy permutation cut",
+        "line": 7,
+        "function": "permutation_split",
+        "args": {"n_train": 8, "random_state": 0},
+        "note": "replayed by lt.permutation_split(n_train=8, random_state=0): the original draws",
+    }
+    assert "the original draws" in split_text(split)
+    brief = split_text(split, brief=True)
+    assert "the original draws" not in brief
+    assert "at line 7, replayed by lt.permutation_split(n_train=8, random_state=0)" in brief
+    refused = {"idiom": "a loop", "line": 3, "function": None, "note": "no lt split replays it"}
+    assert split_text(refused, brief=True) == split_text(refused)  # nothing said elsewhere
