@@ -333,10 +333,15 @@ def transformer_fits(dag: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def estimators_behind_x(dag: dict[str, Any]) -> set[Any] | None:
-    """The estimators whose output the final fit's X was computed from (None: X was not traced)."""
+    """The estimators whose output the final fit's X was computed from (None: X was not traced,
+    or its history passes through a value made outside pandas and scikit-learn, which may hold
+    any transformer's output: a hand loop copying a scaled array leaves no traced edge)."""
     if dag.get("X") is None:
         return None
-    return {dag["nodes"][i].get("estimator_id") for i in ancestors(dag, [dag["X"]])}
+    behind = ancestors(dag, [dag["X"]])
+    if any(dag["nodes"][i]["op"] == "opaque" for i in behind):
+        return None
+    return {dag["nodes"][i].get("estimator_id") for i in behind}
 
 
 REPEATS = 3

@@ -93,6 +93,11 @@ def test_a_transformer_fitted_on_more_rows_than_the_model_is_named_as_fitted_bef
     assert "those whose output reaches X" in transformer_fits(analysis)
     analysis.dataflow = {"nodes": nodes, "X": 0}
     assert transformer_fits(analysis) == ""
+    # X copied by a hand loop from the scaled array: made outside pandas, so any fit may reach it
+    nodes.append({"id": 4, "op": "opaque", "estimator_id": None, "inputs": []})
+    analysis.dataflow = {"nodes": nodes, "X": 4}
+    text = transformer_fits(analysis)
+    assert "the trace does not show which of them reach X" in text and "MinMaxScaler" in text
 
 
 def test_a_hand_parsed_file_is_described_as_a_hand_parser_meets_it(tmp_path: Path):
