@@ -1,8 +1,8 @@
 """Pickles of encoders and models, read by an unpickler that names what it may build.
 
 Even a run whose signature checks is unpickled with a second line of defence: the unpickler only
-resolves scikit-learn and Lester classes, NumPy arrays, dtypes, scalars and ufuncs, and a few
-containers. A pickle that names anything else (`os.system`, `builtins.eval`, `numpy.load`, a
+resolves scikit-learn and Lester classes, NumPy arrays, dtypes, scalars, ufuncs and random bit
+generators, and a few containers. A pickle that names anything else (`os.system`, `builtins.eval`, `numpy.load`, a
 function of the pipeline module) fails with the name it asked for, and nothing of it runs.
 
 Runs are written with the standard `pickle` protocol 5, which `joblib.load` reads too.
@@ -44,7 +44,14 @@ NAMES = {
     ("numpy.random._pickle", "__randomstate_ctor"),
     ("numpy.random._pickle", "__bit_generator_ctor"),
     ("numpy.random._pickle", "__generator_ctor"),
+    ("numpy.random.bit_generator", "__pyx_unpickle_SeedSequence"),
 }
+
+
+# NumPy values a model holds; the bit generators are the state of a fitted `random_state`
+# (HistGradientBoosting keeps a PCG64 and its SeedSequence, a forest given a RandomState an
+# MT19937): plain numbers.
+ARRAYS = (np.generic, np.ndarray, np.dtype, np.random.BitGenerator, np.random.SeedSequence)
 
 
 class RefusedPickle(pickle.UnpicklingError):
@@ -62,7 +69,7 @@ class _Unpickler(pickle.Unpickler):
         elif module == "numpy" or module.startswith("numpy."):
             found = super().find_class(module, name)
             if isinstance(found, np.ufunc) or (
-                isinstance(found, type) and issubclass(found, np.generic | np.ndarray | np.dtype)
+                isinstance(found, type) and issubclass(found, ARRAYS)
             ):
                 return found
         raise RefusedPickle(f"it names {module}.{name}, which a saved run's pickle may not use")
