@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 from lester.abstraction.frame import is_prov_column
@@ -156,13 +157,18 @@ def expected(analysis: Analysis, step: str) -> str:
         return f"the prepared rows must give the {m.X_shape[0]} rows the model is fitted on ({split_text(analysis.split, brief=True)})"
     if step == "encode":
         return f"the ColumnTransformer must give X of shape {m.X_shape} ({m.X_dtype})"
-    values, counts = _counts(analysis.y())
-    return f"labels: {dict(zip(values, counts, strict=True))}; model {m.estimator} with non-default parameters {m.non_default}"
+    return f"{label_counts(analysis.y())}; model {m.estimator} with non-default parameters {m.non_default}"
 
 
-def _counts(y: Any) -> tuple[list[Any], list[int]]:
-    counts = pd.Series(y).value_counts().sort_index()
-    return [v.item() if hasattr(v, "item") else v for v in counts.index][:20], counts.tolist()[:20]
+def label_counts(y: Any, shown: int = 20) -> str:
+    """The fitted labels as value: count, so a label step can check its classes or range."""
+    counts = pd.Series(np.ravel(y)).value_counts().sort_index()
+    pairs = {(v.item() if hasattr(v, "item") else v): int(n) for v, n in counts.items()}
+    listed = dict(list(pairs.items())[:shown])
+    head = f"the {len(y)} fitted labels, value: count of rows"
+    if len(pairs) > shown:
+        head += f", the {shown} smallest of {len(pairs)} distinct values"
+    return f"{head}: {listed}"
 
 
 # ---- the contract between steps ---------------------------------------------------------------

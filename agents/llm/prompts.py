@@ -19,7 +19,8 @@ from .api_reference import api_reference
 UNATTRIBUTED = {
     "sources": "the analysis' files and schemas below are what the sources must give.",
     "prepare": "the contract below says what the encoders and the label will read.",
-    "encode": "the encoder reads the prepared columns the contract below lists.",
+    "encode": "the encoder reads the prepared columns the contract below lists (where the "
+    "original builds X together with y, the contract shows those lines).",
     "label_model": "the label reads the prepared columns the contract below lists.",
 }
 

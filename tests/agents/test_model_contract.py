@@ -16,6 +16,7 @@ from lester.agents.requests import (
     before_draw,
     built_together,
     derived_count,
+    label_counts,
     layout_text,
     transformer_fits,
 )
@@ -217,3 +218,10 @@ def test_the_split_note_is_stated_once_and_named_briefly_after():
     assert "at line 7, replayed by lt.permutation_split(n_train=8, random_state=0)" in brief
     refused = {"idiom": "a loop", "line": 3, "function": None, "note": "no lt split replays it"}
     assert split_text(refused, brief=True) == split_text(refused)  # nothing said elsewhere
+
+
+def test_the_fitted_labels_are_counted_and_a_long_listing_says_it_is_cut():
+    assert label_counts([1, 0, 1]) == "the 3 fitted labels, value: count of rows: {0: 1, 1: 2}"
+    text = label_counts(list(range(30)) + [0])
+    assert text.startswith("the 31 fitted labels, value: count of rows, the 20 smallest of 30")
+    assert "{0: 2, 1: 1," in text and "19: 1}" in text and "20:" not in text
