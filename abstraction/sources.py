@@ -29,7 +29,9 @@ def read_csv(
     source: str | None = None,
     **options: Any,
 ) -> Frame:
-    """Read one CSV file, or several partitions of one source, with row provenance."""
+    """Read one CSV file, or several partitions of one source, with row provenance.
+
+    Other `options` go to `pandas.read_csv` as given (`nrows`, `na_values`, `usecols`, ...)."""
     paths = _as_paths(path)
     name = source or paths[0].stem
     parts = [

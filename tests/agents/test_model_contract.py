@@ -12,6 +12,7 @@ from lester.agents.llm.api_frames import encoder_calls, hand_parsed_text
 from lester.agents.oracle.analysis import text_layout
 from lester.agents.oracle.original import load_original
 from lester.agents.oracle.report_text import split_text
+from lester.agents.prepare_check import misread_sources
 from lester.agents.requests import (
     before_draw,
     built_together,
@@ -225,3 +226,11 @@ def test_the_fitted_labels_are_counted_and_a_long_listing_says_it_is_cut():
     text = label_counts(list(range(30)) + [0])
     assert text.startswith("the 31 fitted labels, value: count of rows, the 20 smallest of 30")
     assert "{0: 2, 1: 1," in text and "19: 1}" in text and "20:" not in text
+
+
+def test_a_source_left_out_is_caught_by_the_row_counts_the_sources_prompt_names():
+    analysis = SimpleNamespace(sources=[SimpleNamespace(rows=15), SimpleNamespace(rows=10)])
+    assert misread_sources(analysis, {"train": 15, "test": 10}) is None
+    assert "read [15] rows, the original read [10, 15]" in misread_sources(analysis, {"train": 15})
+    prompt = (Path(__file__).parents[2] / "agents/llm/templates/sources.txt").read_text()
+    assert "checked against those of all the files the original read" in " ".join(prompt.split())
