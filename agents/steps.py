@@ -150,7 +150,11 @@ def _checks(
         rechecked = {**state, "artifacts": {**(state.get("artifacts") or {}), **artifacts}}
         problem = _static_problem(before, parts, rechecked, step)  # type: ignore[arg-type]
     if problem is None and step == "label_model":
-        wrong = model_problem(parts.get("model", ""), Analysis.from_dict(state["analysis"]).model)
+        wrong = model_problem(
+            parts.get("model", ""),
+            Analysis.from_dict(state["analysis"]).model,
+            parts.get("preamble", ""),
+        )
         problem = f"{MODEL_HEADER}\n{wrong}" if wrong else None
     return problem, at_fault, artifacts, sandbox
 

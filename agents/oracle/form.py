@@ -174,14 +174,17 @@ def _row_loops(tree: ast.Module, stages: dict[str, str]) -> list[str]:
     return problems
 
 
-def model_problem(model_code: str, captured: Any) -> str | None:
+def model_problem(model_code: str, captured: Any, preamble: str = "") -> str | None:
     """The model stage checked against the captured `fit` before anything runs: the same class and
-    the same non-default parameters, read from the code's `return Estimator(...)`."""
+    the same non-default parameters, read from the code's `return Estimator(...)`. A class
+    imported under another name (`LogisticRegression as LR`, as the original may have) is the
+    class it names."""
     call = _returned_call(model_code)
     if call is None:
         return "the @lt.model function must return a call such as LogisticRegression(C=0.5)"
     expected = captured.estimator.rsplit(".", 1)[-1]
     name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+    name = _imported_as(f"{preamble}\n{model_code}").get(name, name)
     if name != expected:
         return f"the model is {name}, the original fits {expected} (model)"
     given = {k.arg: _literal(k.value) for k in call.keywords if k.arg}
@@ -194,6 +197,21 @@ def model_problem(model_code: str, captured: Any) -> str | None:
 
 
 _MISSING = object()
+
+
+def _imported_as(code: str) -> dict[str, str]:
+    """`{alias: name}` of the `from m import name as alias` statements of the code."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return {}
+    return {
+        a.asname: a.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for a in node.names
+        if a.asname
+    }
 
 
 def _returned_call(code: str) -> ast.Call | None:

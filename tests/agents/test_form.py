@@ -54,6 +54,12 @@ def test_the_model_stage_is_checked_against_the_captured_fit():
     assert "the default" in model_problem(code.format(args="C=0.5"), captured)
     other = "@lt.model\ndef model():\n    return Ridge()\n"
     assert "the original fits LogisticRegression" in model_problem(other, captured)
+    aliased = "@lt.model\ndef model():\n    return SK_LR(C=0.5, max_iter=1000)\n"
+    preamble = "from sklearn.linear_model import LogisticRegression as SK_LR\n"
+    assert model_problem(aliased, captured, preamble) is None  # the original's own alias
+    assert "the model is SK_LR" in model_problem(aliased, captured)  # an unknown name
+    wrong = "from sklearn.linear_model import Ridge as SK_LR\n"
+    assert "the original fits LogisticRegression" in model_problem(aliased, captured, wrong)
 
 
 LOOPS = """import functools
