@@ -61,7 +61,7 @@ def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
     source = original.source
     tree = ast.parse(source)
     lines = own_lines(
-        source, tree, stage_lines(analysis, tree, step), analysis_lines(analysis, step)
+        source, tree, stage_lines(analysis, tree, step), analysis_lines(analysis, tree, step)
     )
     needed = defs.needed(source, lines)
     artifacts = dict(state.get("artifacts") or {})
@@ -82,8 +82,12 @@ def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
     )
 
 
-def analysis_lines(analysis: Analysis, step: str) -> set[int]:
-    """The step's lines as the analysis' slice found them, before calls were followed."""
+def analysis_lines(analysis: Analysis, tree: ast.Module, step: str) -> set[int]:
+    """The step's lines as the analysis' slice found them, before calls were followed; for the
+    sources, the statements that read them (`df = pd.read_csv(...)` is the step's own line, not
+    a constant of the original)."""
+    if step == "sources":
+        return set(stage_lines(analysis, tree, step))
     return {n for stage in STAGES.get(step, ()) for n in analysis.stages.get(stage, [])}
 
 

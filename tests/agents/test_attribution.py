@@ -6,10 +6,19 @@ from __future__ import annotations
 
 import ast
 import textwrap
+from types import SimpleNamespace
 
 from lester.agents.attribution import attributed
 from lester.agents.oracle import slicing
-from lester.agents.requests import FEATURES_LINE, LABEL_LINE, columns_read, stated_columns
+from lester.agents.requests import (
+    FEATURES_LINE,
+    LABEL_LINE,
+    analysis_lines,
+    columns_read,
+    own_lines,
+    stage_lines,
+    stated_columns,
+)
 
 IN_FUNCTIONS = textwrap.dedent(
     """\
@@ -180,3 +189,12 @@ def test_a_fit_on_parameters_is_traced_to_the_callers_arguments():
     assert _lines(source, "labels = ys > 0") <= set(stages["label"])
     assert _lines(source, "part_x = x[fold::2]") <= set(stages["features"])
     assert _lines(source, "part_y = y[fold::2]") <= set(stages["label"])
+
+
+def test_the_sources_step_shows_its_reads_even_at_the_top_of_the_script():
+    source = 'import pandas as pd\nLIMIT = 3\ndf = pd.read_csv(\n    "data.csv"\n)\nX = df[["a"]]\n'
+    tree = ast.parse(source)
+    analysis = SimpleNamespace(sources=[SimpleNamespace(line=3)])
+    lines = stage_lines(analysis, tree, "sources")
+    assert own_lines(source, tree, lines, analysis_lines(analysis, tree, "sources")) == [3, 4, 5]
+    assert own_lines(source, tree, lines, set()) == []  # as a constant it would be dropped
