@@ -325,6 +325,8 @@ def _with_profiles(reports: list[SourceReport], profiles: Any) -> None:
         rows = found.get("rows")
         if None in counts or not isinstance(rows, int):
             continue
+        if found.get("complete") is True and rows != report.rows:
+            continue  # the sandbox took a header row otherwise than the source does
         report.profile = {
             "rows": rows,
             "complete": found.get("complete") is True,

@@ -49,6 +49,11 @@ def test_counts_in_another_shape_or_for_other_columns_are_dropped():
     forged = {"a": counts, "b": {"distinct": "many", "empty": 0, "na": 0}}
     _with_profiles([report], {"orders.csv": {"rows": 4, "columns": forged}})
     assert report.profile == {}
+    both = {"a": counts, "b": counts}
+    _with_profiles([report], {"orders.csv": {"rows": 5, "complete": True, "columns": both}})
+    assert report.profile == {}  # the sandbox counted a header row the source reads otherwise
+    _with_profiles([report], {"orders.csv": {"rows": 4, "complete": True, "columns": both}})
+    assert report.profile["rows"] == 4
 
 
 @pytest.mark.docker
