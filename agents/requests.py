@@ -60,9 +60,7 @@ def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
     original = load_original(Path(state["script"]))
     source = original.source
     tree = ast.parse(source)
-    lines = own_lines(
-        source, tree, stage_lines(analysis, tree, step), analysis_lines(analysis, tree, step)
-    )
+    lines = step_lines(source, tree, analysis, step)
     needed = defs.needed(source, lines)
     artifacts = dict(state.get("artifacts") or {})
     return StepRequest(
@@ -82,13 +80,21 @@ def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
     )
 
 
-def analysis_lines(analysis: Analysis, tree: ast.Module, step: str) -> set[int]:
-    """The step's lines as the analysis' slice found them, before calls were followed; for the
-    sources, the statements that read them (`df = pd.read_csv(...)` is the step's own line, not
-    a constant of the original)."""
-    if step == "sources":
-        return set(stage_lines(analysis, tree, step))
+def analysis_lines(analysis: Analysis, step: str) -> set[int]:
+    """The step's lines as the analysis' slice found them, before calls were followed."""
     return {n for stage in STAGES.get(step, ()) for n in analysis.stages.get(stage, [])}
+
+
+def step_lines(source: str, tree: ast.Module, analysis: Analysis, step: str) -> list[int]:
+    """The lines a step's prompt shows as its own: the statements reading the sources (a
+    module-level `df = pd.read_csv(...)` too, which is no constant of the original), else the
+    stage's lines without the definitions the prompt shows whole."""
+    lines = stage_lines(analysis, tree, step)
+    return (
+        lines
+        if step == "sources"
+        else own_lines(source, tree, lines, analysis_lines(analysis, step))
+    )
 
 
 def own_lines(source: str, tree: ast.Module, lines: list[int], sliced: set[int]) -> list[int]:
@@ -124,14 +130,26 @@ def stage_lines(analysis: Analysis, tree: ast.Module, step: str) -> list[int]:
     lines as the analysis attributed them."""
     if step == "sources":
         reads = {s.line for s in analysis.sources if s.line}
-        spans = [
-            range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1)
-            for stmt in tree.body
-            if any(stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno) for line in reads)
-        ]
-        return sorted({n for span in spans for n in span})
+        spans = [_innermost(tree, line) for line in reads]
+        return sorted({n for span in spans if span for n in span})
     stages = step_stages(analysis, tree)
     return sorted({n for stage in STAGES[step] for n in stages.get(stage, [])})
+
+
+def _innermost(tree: ast.Module, line: int) -> range | None:
+    """The lines of the innermost simple statement holding `line`, in a function, a method or a
+    block as well as at the top (a read inside a loader class's method)."""
+    holding = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.stmt)
+        and not hasattr(node, "body")
+        and node.lineno <= line <= (node.end_lineno or node.lineno)
+    ]
+    if not holding:
+        return None
+    node = min(holding, key=lambda n: (n.end_lineno or n.lineno) - n.lineno)
+    return range(node.lineno, (node.end_lineno or node.lineno) + 1)
 
 
 def step_stages(analysis: Analysis, tree: ast.Module) -> dict[str, list[int]]:

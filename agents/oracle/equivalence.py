@@ -118,7 +118,10 @@ def comparison_text(tol: Tolerance | None = None) -> str:
         f"match when |yours - original| <= {tol.atol:g} + {tol.rtol:g} * |original| (NaN matches "
         "NaN). A match is also accepted with the rows in another order, or with whole columns or "
         "one-hot groups at other positions, but not both at once, and never with the categories "
-        "of a one-hot group in another order."
+        "of a one-hot group in another order. The model fitted on your X is then held to the "
+        "original's predictions, position by position: one that draws columns by position (a "
+        "forest, boosting with `max_features`) fits otherwise on permuted columns, so keep the "
+        "original's column order."
     )
 
 

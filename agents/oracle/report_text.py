@@ -80,13 +80,19 @@ def _profile_lines(profile: dict[str, Any] | None) -> list[str]:
     )
     more = f" (and {len(columns) - len(shown)} more columns)" if len(columns) > len(shown) else ""
     lines = [f"  distinct values (in the sandbox, over {scope}): {distinct}{more}"]
-    empty = [f"{n} {c['empty']}" for n, c in shown if c["empty"]]
-    missing = [f"{n} {c['na']}" for n, c in shown if c["na"]]
+    empty, missing = (_nonzero(columns, key) for key in ("empty", "na"))
     lines.append(
-        f"  empty fields: {', '.join(empty) or 'none'}; missing for pd.read_csv's defaults "
-        f"(empty or NA text): {', '.join(missing) or 'none'}"
+        f"  empty fields (other columns have none): {empty}; missing for pd.read_csv's defaults "
+        f"(empty or NA text): {missing}"
     )
     return lines
+
+
+def _nonzero(columns: dict[str, dict[str, int]], key: str) -> str:
+    """The columns with a nonzero count, over all columns, bounded and saying what it left out."""
+    found = [f"{n} {c[key]}" for n, c in columns.items() if c[key]]
+    more = f" (and {len(found) - MAX_PROFILED} more columns)" if len(found) > MAX_PROFILED else ""
+    return ", ".join(found[:MAX_PROFILED]) + more if found else "none"
 
 
 def _call(call: dict[str, Any]) -> str:

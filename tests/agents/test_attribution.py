@@ -13,11 +13,10 @@ from lester.agents.oracle import slicing
 from lester.agents.requests import (
     FEATURES_LINE,
     LABEL_LINE,
-    analysis_lines,
     columns_read,
     own_lines,
-    stage_lines,
     stated_columns,
+    step_lines,
 )
 
 IN_FUNCTIONS = textwrap.dedent(
@@ -191,10 +190,24 @@ def test_a_fit_on_parameters_is_traced_to_the_callers_arguments():
     assert _lines(source, "part_y = y[fold::2]") <= set(stages["label"])
 
 
-def test_the_sources_step_shows_its_reads_even_at_the_top_of_the_script():
-    source = 'import pandas as pd\nLIMIT = 3\ndf = pd.read_csv(\n    "data.csv"\n)\nX = df[["a"]]\n'
+def test_the_sources_step_shows_its_reads_at_the_top_and_inside_a_method():
+    source = textwrap.dedent(
+        """\
+        import pandas as pd
+        LIMIT = 3
+        df = pd.read_csv(
+            "data.csv"
+        )
+
+
+        class Loader:
+            def load(self):
+                for part in ["a.csv"]:
+                    frame = pd.read_csv(part)
+                return frame
+        """
+    )
     tree = ast.parse(source)
-    analysis = SimpleNamespace(sources=[SimpleNamespace(line=3)])
-    lines = stage_lines(analysis, tree, "sources")
-    assert own_lines(source, tree, lines, analysis_lines(analysis, tree, "sources")) == [3, 4, 5]
-    assert own_lines(source, tree, lines, set()) == []  # as a constant it would be dropped
+    analysis = SimpleNamespace(sources=[SimpleNamespace(line=3), SimpleNamespace(line=11)])
+    assert step_lines(source, tree, analysis, "sources") == [3, 4, 5, 11]
+    assert own_lines(source, tree, [3, 4, 5, 11], set()) == []  # as definitions: dropped

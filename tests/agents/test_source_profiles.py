@@ -36,9 +36,17 @@ def test_repeated_keys_empty_fields_and_categories_are_counted(tmp_path: Path, m
     _with_profiles([report], found)
     assert _profile_lines(report.profile) == [
         "  distinct values (in the sandbox, over all 4 rows): order_id 3, channel 3, note unique",
-        "  empty fields: channel 1, note 1; missing for pd.read_csv's defaults (empty or NA "
-        "text): channel 1, note 2",
+        "  empty fields (other columns have none): channel 1, note 1; missing for "
+        "pd.read_csv's defaults (empty or NA text): channel 1, note 2",
     ]
+
+
+def test_empty_fields_are_listed_over_all_columns_and_a_cut_list_says_so():
+    many = {f"c{i}": {"distinct": 2, "empty": int(i >= 45), "na": 0} for i in range(100)}
+    lines = _profile_lines({"rows": 9, "complete": True, "columns": many})
+    assert "(and 60 more columns)" in lines[0]  # 40 of 100 columns' distinct counts shown
+    assert "c45 1" in lines[1] and "c84 1" in lines[1] and "c85 1" not in lines[1]
+    assert "(and 15 more columns); missing for" in lines[1] and lines[1].endswith(": none")
 
 
 def test_counts_in_another_shape_or_for_other_columns_are_dropped():
