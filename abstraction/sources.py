@@ -31,7 +31,8 @@ def read_csv(
 ) -> Frame:
     """Read one CSV file, or several partitions of one source, with row provenance.
 
-    Other `options` go to `pandas.read_csv` as given (`nrows`, `na_values`, `usecols`, ...)."""
+    Other `options` go to `pandas.read_csv` as given (`nrows`, `na_values`, `usecols`, ...); as
+    there, a compressed file (`.gz`, `.zip`) is read by its extension."""
     paths = _as_paths(path)
     name = source or paths[0].stem
     parts = [

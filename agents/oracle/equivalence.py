@@ -114,7 +114,8 @@ def comparison_text(tol: Tolerance | None = None) -> str:
     tol = tol or Tolerance()
     return (
         "How X is compared: your X_train and the original's fitted X are made dense float64 "
-        "matrices and compared column by column by position; column names play no part. Values "
+        "matrices (numeric text parsed as NumPy's float64 conversion parses it) and compared "
+        "column by column by position; column names play no part. Values "
         f"match when |yours - original| <= {tol.atol:g} + {tol.rtol:g} * |original| (NaN matches "
         "NaN). A match is also accepted with the rows in another order, or with whole columns or "
         "one-hot groups at other positions, but not both at once, and never with the categories "

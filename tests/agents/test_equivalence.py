@@ -383,3 +383,5 @@ def test_the_comparison_the_prompts_state_is_what_compare_does(data):
     assert compare(_side(X, y), _side(swapped[order], y[order])).level == "mismatch"
     inside = X[:, [0, 1, 3, 2, 4]]
     assert compare(_side(X, y), _side(inside, y)).level == "mismatch"
+    assert "numeric text parsed" in text
+    assert compare(_side(X, y), _side(X.astype(str).astype(object), y)).level == "exact"
