@@ -349,10 +349,15 @@ def _loop_collections(stmt: ast.stmt) -> set[str]:
 
 
 def _parts(stmt: ast.stmt) -> dict[str, set[str]]:
-    """`a, b = e1, e2`: each name bound reads only its own element."""
+    """`a, b = e1, e2`: each name bound reads only its own element; `X_tr, X_te, y_tr, y_te =
+    train_test_split(X, y, ...)`: each part reads its own array (and the split's options, which
+    choose the rows of all of them), so a side rebuilt after the split (`X_tr =
+    enc.fit_transform(X_tr)`) still slices to its own array."""
     if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
         return {}
     target, value = stmt.targets[0], stmt.value
+    if _split_call(value) and isinstance(target, ast.Tuple | ast.List):
+        return _split_parts(target, value)  # type: ignore[arg-type]
     if not (
         isinstance(target, ast.Tuple | ast.List)
         and isinstance(value, ast.Tuple | ast.List)
@@ -362,6 +367,23 @@ def _parts(stmt: ast.stmt) -> dict[str, set[str]]:
     ):
         return {}
     return {t.id: _read(v) | _file_reads(v) for t, v in zip(target.elts, value.elts, strict=True)}
+
+
+def _split_call(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and dotted(node.func).endswith("train_test_split")
+
+
+def _split_parts(target: ast.Tuple | ast.List, call: ast.Call) -> dict[str, set[str]]:
+    """The train and test parts of each array come in pairs, in the order of the arrays."""
+    arrays = call.args
+    if any(isinstance(a, ast.Starred) for a in arrays) or len(target.elts) != 2 * len(arrays):
+        return {}
+    options = {n for k in call.keywords for n in _read(k.value)}
+    return {
+        t.id: _read(arrays[i // 2]) | options
+        for i, t in enumerate(target.elts)
+        if isinstance(t, ast.Name)
+    }
 
 
 def _aliases(stmt: ast.stmt) -> dict[str, str]:
@@ -492,14 +514,13 @@ def stage_lines(tree: ast.Module, fit_line: int, *, nested: bool = True) -> dict
     """Data preparation feeds both X and y; the rest of X's slice is features, of y's is the label
     (`nested`: statement by statement inside loops and blocks, see `backward_slice`)."""
     x_name, y_name = fit_arguments(tree, fit_line)
-    split_line, x_name, y_name = _through_split(tree, fit_line, x_name, y_name, nested)
-    sides = Slicer(tree, split_line, nested=nested)
+    sides = Slicer(tree, fit_line, nested=nested)
     x_lines = sides.lines({x_name} if x_name else set())
     y_lines = sides.lines({y_name} if y_name else set())
     estimator = _estimator_lines(tree, fit_line)
     encoders = {line for line in estimator if line in _transformer_lines(tree)}
     model_lines = {fit_line} | (estimator - encoders)
-    shared = (x_lines & y_lines) | ({split_line} if split_line != fit_line else set())
+    shared = x_lines & y_lines
     return {
         "data_preparation": sorted(shared - encoders),
         "features": sorted((x_lines - shared) | encoders),
@@ -523,29 +544,6 @@ def _transformer_lines(tree: ast.Module) -> set[int]:
 def _is_transformer(name: str) -> bool:
     short = name.rsplit(".", 1)[-1]
     return short.endswith(TRANSFORMER_SUFFIXES) or short in TRANSFORMER_NAMES
-
-
-def _through_split(
-    tree: ast.Module, fit_line: int, x: str | None, y: str | None, nested: bool
-) -> tuple[int, str | None, str | None]:
-    """`X_tr, X_te, y_tr, y_te = train_test_split(X, y)` binds both sides at once: slice from X and y."""
-    statements = simple_statements(tree.body, ()) if nested else ((s, ()) for s in tree.body)
-    for stmt, _ in statements:
-        if (
-            stmt.lineno >= fit_line
-            or not isinstance(stmt, ast.Assign)
-            or not isinstance(stmt.value, ast.Call)
-        ):
-            continue
-        if not dotted(stmt.value.func).endswith("train_test_split") or not isinstance(
-            stmt.targets[0], ast.Tuple
-        ):
-            continue
-        bound = [e.id for e in stmt.targets[0].elts if isinstance(e, ast.Name)]
-        args = [a.id if isinstance(a, ast.Name) else None for a in stmt.value.args]
-        if x in bound and y in bound and len(args) >= 2:
-            return stmt.lineno, args[0], args[1]
-    return fit_line, x, y
 
 
 def _estimator_lines(tree: ast.Module, fit_line: int) -> set[int]:

@@ -183,6 +183,25 @@ def test_x_and_y_built_in_one_loop_and_cut_in_one_statement_get_their_own_lines(
     }
 
 
+def test_a_side_encoded_after_the_split_keeps_its_encoder_lines():
+    source = """\
+        rows = read()
+        y, x = zip(*rows)
+        y = [v == "spam" for v in y]
+        x_tr, x_te, y_tr, y_te = train_test_split(x, y, random_state=0)
+        enc = CountVectorizer()
+        x_tr = enc.fit_transform(x_tr)
+        m.fit(x_tr, y_tr)
+        """
+    assert _stages(source, 7) == {
+        "data_preparation": [1, 2, 4],
+        "features": [5, 6],
+        "label": [3],
+        "model": [7],
+    }
+    assert slicing.stage_lines(_tree(source), 7, nested=False) == _stages(source, 7)
+
+
 def test_a_mutated_element_of_a_dict_changes_the_dict():
     source = """\
         recent = {}
