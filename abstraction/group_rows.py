@@ -45,7 +45,11 @@ class GroupRowOps:
     ) -> Frame:
         """Every row passed to `make(group)`, the group the rows sharing its `key` values (all
         rows when None): the rows the function returns replace the data (`target` None), or its
-        one value per row becomes column `target`."""
+        one value per row becomes column `target`.
+
+        `group` is a DataFrame of all the data's columns, indexed by the rows' positions in the
+        frame; each row is a copy (changing it changes nothing else); an existing `target`
+        column is replaced where it stands, a new one comes last."""
         keys = [] if key is None else [key] if isinstance(key, str) else list(key)
         self._require(keys, "apply_rows_by_group")
         data = self.data

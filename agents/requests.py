@@ -412,8 +412,9 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         )
     state = (
         "State the columns they read in the @lt.prepare function's docstring, one line each: "
-        f"`{FEATURES_LINE} <column names in full, comma-separated>` and `{LABEL_LINE} <columns>`, then "
-        "anything else the later steps must know (a column that stands for one the original "
+        f"`{FEATURES_LINE} <column names in full, comma-separated>` and `{LABEL_LINE} <columns>` "
+        "(where the names depend on the data, as dummies' do, the rule that gives them: `all "
+        "columns but price, in frame order`), then anything else the later steps must know (a column that stands for one the original "
         "overwrites, a column a split reads, a statistic the encoder must fit on all rows). The "
         "encode and label prompts carry the whole docstring and your frame's schema and first "
         "rows as the sandbox gave them."
@@ -434,7 +435,8 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         "variable (a loop or tuple variable, `share = a / n`), that variable. A conversion of one row's values "
         "these lines apply (`float()` of text, a category map) may be left to the encoder or "
         "the label or done here (the docstring says which columns hold converted values); a "
-        "statistic over rows (a scaler, a vocabulary) is the encoder's; values "
+        "statistic over rows these lines compute (a scaler, a vocabulary) is the encoder's, one "
+        "the preparation's own lines compute (`pd.get_dummies` of all rows) stays there; values "
         "that need other rows (group statistics, running values, a row's partner) are computed "
         "here: under the key these lines read when the original overwrote that key with them, "
         f"else as columns of their own. {state}"

@@ -66,6 +66,26 @@ def test_one_value_per_row_becomes_the_target_column():
     assert out.columns == ["race", "boat", "time", "behind"]
 
 
+def test_what_the_docstring_says_make_sees_and_the_target_does():
+    seen = []
+
+    def make(group):
+        seen.append((group.index.tolist(), group.columns.tolist()))
+
+        def fastest(row):
+            row["time"] = -1.0  # a copy: the frame keeps its times
+            return group.time.min()
+
+        return fastest
+
+    frame = races()
+    out = frame.apply_rows_by_group(make, key="race", target="time")
+    assert ([0, 2, 5], ["race", "boat", "time"]) in seen and ([4], ["race", "boat", "time"]) in seen
+    assert out.columns == ["race", "boat", "time"]  # replaced where it stands
+    assert out.data["time"].tolist() == [59.0, 70.5, 59.0, 70.5, 66.0, 59.0]
+    assert frame.data["time"].tolist() == [61.0, 70.5, 59.0, 70.5, 66.0, 64.0]
+
+
 @pytest.mark.parametrize("deleted", [0, 3, 4])
 def test_forget_equals_a_re_run_without_the_row(deleted):
     rows = races()

@@ -203,6 +203,8 @@ def test_columns_are_named_by_key_by_the_sources_name_for_a_position_or_by_varia
         in text
     )
     assert "as a plain variable (a loop or tuple variable, `share = a / n`), that variable" in text
+    assert "where the names depend on the data, as dummies' do, the rule that gives them" in text
+    assert "one the preparation's own lines compute (`pd.get_dummies` of all rows) stays" in text
 
 
 def test_the_split_note_is_stated_once_and_named_briefly_after():
