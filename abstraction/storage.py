@@ -393,8 +393,8 @@ def _colprov_json(colprov: dict) -> dict[str, list[list[str]]]:
 
 
 def save_prepared(sources: dict[str, Frame], prepared: Frame, target: Path) -> Path:
-    """The artifacts of a partial run (sources and preparation only), in the same layout,
-    unsigned: partial runs are made in the sandbox, and nothing of them is ever unpickled."""
+    """The artifacts of a partial run (sources and preparation only), each frame one Parquet
+    file (`sources/<name>.parquet`, `prepared.parquet`: what the agent's checks read), unsigned: partial runs are made in the sandbox, and nothing of them is ever unpickled."""
     if target.exists():
         raise LesterError(
             f"{target} already exists; choose another directory (nothing was written)"
