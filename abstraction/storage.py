@@ -259,12 +259,13 @@ def _write_frame(
     kept all their rows carried over, those that lost rows rewritten (read alone, one take)."""
     saved = rows.parts if isinstance(rows, StoredFrameRows) and _from(run, rows.root) else None
     pieces = plan(directory, ".parquet", len(rows), saved, rows.rows)
+    starts = saved.starts if saved is not None else None
     table = None
     for piece in pieces:
         if piece.whole:
             carry(piece.rel)
         elif piece.part is not None:
-            start = int(saved.starts[piece.part])
+            start = int(starts[piece.part])
             local = None if rows.rows is None else rows.rows[piece.start : piece.stop] - start
             writer.table(piece.rel, select_rows(rows.part_table(piece.part), local))
         else:
@@ -394,7 +395,8 @@ def _colprov_json(colprov: dict) -> dict[str, list[list[str]]]:
 
 def save_prepared(sources: dict[str, Frame], prepared: Frame, target: Path) -> Path:
     """The artifacts of a partial run (sources and preparation only), each frame one Parquet
-    file (`sources/<name>.parquet`, `prepared.parquet`: what the agent's checks read), unsigned: partial runs are made in the sandbox, and nothing of them is ever unpickled."""
+    file (`sources/<name>.parquet`, `prepared.parquet`: what the agent's checks read),
+    unsigned: partial runs are made in the sandbox, and nothing of them is ever unpickled."""
     if target.exists():
         raise LesterError(
             f"{target} already exists; choose another directory (nothing was written)"
