@@ -36,7 +36,14 @@ from .run import Run
 from .runfiles import BadRunError, plain_name, read_bytes, regular_file, relative
 from .runner import model_curvature
 from .saved_lineage import read_lineage
-from .signing import AUDIT_LOG, Trust, UnsignedRunError, sign_directory, trust_of
+from .signing import (
+    AUDIT_LOG,
+    Trust,
+    UnsignedRunError,
+    read_manifest,
+    sign_directory,
+    trust_of,
+)
 from .splits import Split
 from .stored import (
     StoredFrameRows,
@@ -399,6 +406,24 @@ def _maintenance_name(root: Path, rel: Any) -> str:
         plain_name(part, "maintenance file")
     regular_file(root, rel)
     return rel
+
+
+def saved_matrices(directory: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    """X_train and X_test of a saved run of any format, signed or not, read by the bounded
+    parsers alone (nothing is unpickled): what the oracle compares with the original's."""
+    root = Path(directory)
+    origin = Origin(root, Trust(root, None, read_manifest(root), trust_unsigned=True))
+    meta = parse_json(root, "meta.json", _read(origin, "meta.json"))
+    if not isinstance(meta, dict) or not isinstance(meta.get("format"), int):
+        raise BadRunError(f"{root}: meta.json is malformed")
+    train, test = (_array(origin, f"{split}_index.npy") for split in ("train", "test"))
+    if meta["format"] < 3:
+        return _array(origin, "X_train.npy"), _array(origin, "X_test.npy")
+    try:
+        matrix = _parted_features(origin, meta, len(_array(origin, "y_all.npy")))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BadRunError(f"{root}: meta.json is malformed ({exc})") from None
+    return matrix.take(train).dense(), matrix.take(test).dense()
 
 
 def adopt_run(directory: str | Path) -> Path:
