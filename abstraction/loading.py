@@ -30,16 +30,31 @@ from .encoder_update import fit_statistics
 from .errors import LesterError
 from .maintenance import Maintenance, read_maintenance
 from .matrix import Matrix
+from .parts import Parts, SavedFeatures
 from .rows import FrameRows
 from .run import Run
 from .runfiles import BadRunError, plain_name, read_bytes, regular_file, relative
 from .runner import model_curvature
 from .saved_lineage import read_lineage
-from .signing import AUDIT_LOG, Trust, UnsignedRunError, sign_directory, trust_of
+from .signing import (
+    AUDIT_LOG,
+    Trust,
+    UnsignedRunError,
+    read_manifest,
+    sign_directory,
+    trust_of,
+)
 from .splits import Split
-from .stored import StoredFrameRows, map_file, parse_json, parse_layout, parse_npy
+from .stored import (
+    StoredFrameRows,
+    map_file,
+    parse_json,
+    parse_layout,
+    parse_npy,
+    read_npy_into,
+)
 
-FORMATS = (1, 2)
+FORMATS = (1, 2, 3)
 _HASHING = ThreadPoolExecutor(2, thread_name_prefix="lester-verify")
 PICKLES = ("encoder.joblib", "model.joblib")
 
@@ -70,16 +85,17 @@ class Origin:
     artifacts: dict[str, Any] = field(default_factory=dict)
     unverified: list[str] = field(default_factory=list)
     pending: list[tuple[str, Future]] = field(default_factory=list)
+    features: SavedFeatures | None = None
 
     def check(self, rel: str, data: bytes | memoryview) -> None:
         """Accept a data file: matching, or from a run the user's key did not sign (its data are
         only parsed), or trusted by the caller; a signed run's changed file is refused."""
         self._judge(rel, self.trust.problem(rel, data))
 
-    def check_later(self, rel: str, data: bytes | memoryview) -> None:
-        """Check a large file in a background thread (hashing releases the interpreter), while
-        the deletion goes on; `settle` waits for the outcome before anything is written."""
-        self.pending.append((rel, _HASHING.submit(self.trust.problem, rel, data)))
+    def check_later(self, rel: str, data: bytes | memoryview, *more: memoryview) -> None:
+        """Check a large file (its bytes `data`, then `more`) in a background thread (hashing
+        releases the interpreter) while other work goes on; `settle` waits for the outcome."""
+        self.pending.append((rel, _HASHING.submit(self.trust.problem, rel, data, *more)))
 
     def settle(self) -> None:
         pending, self.pending = self.pending, []
@@ -141,18 +157,23 @@ def _mapped(origin: Origin, rel: str) -> np.ndarray:
 
 
 def _assemble(origin: Origin, meta: dict[str, Any]) -> Run:
-    root, legacy = origin.root, meta["format"] == 1
+    root, legacy, parted = origin.root, meta["format"] == 1, meta["format"] >= 3
     sources = {
         plain_name(name, "source"): _source(origin, meta, name, legacy) for name in meta["sources"]
     }
-    prepared = _frame(origin, "prepared.parquet", meta["prepared"], legacy)
+    prepared_at = "prepared" if parted else "prepared.parquet"
+    prepared = _frame(origin, prepared_at, meta["prepared"], legacy, parted)
     arrays = {
         name: _array(origin, f"{name}.npy")
         for name in ("y_all", "train_index", "test_index", "predictions")
     }
     _check_rows(root, arrays, len(prepared))
     encoder, model = (_pickle(origin, rel, legacy) for rel in PICKLES)
-    features = _features(origin, meta, arrays, encoder, legacy)
+    features = (
+        _parted_features(origin, meta, len(arrays["y_all"]))
+        if parted
+        else _features(origin, meta, arrays, encoder, legacy)
+    )
     notes = list(meta.get("notes") or [])
     run = Run(
         source_rows=sources,
@@ -172,10 +193,7 @@ def _assemble(origin: Origin, meta: dict[str, Any]) -> Run:
         content=origin.content,
         **arrays,
     )
-    origin.artifacts.update(
-        {relative("sources", f"{n}.parquet"): rows for n, rows in sources.items()}
-        | {"encoder.joblib": encoder, "model.joblib": model}
-    )
+    origin.artifacts.update({"encoder.joblib": encoder, "model.joblib": model})
     _attach_maintenance(run, meta, legacy)
     return run
 
@@ -185,33 +203,35 @@ def _bad(root: Path, what: str) -> Any:
 
 
 def _source(origin: Origin, meta: dict, name: str, legacy: bool) -> StoredFrameRows:
-    if legacy:
-        entry = {"colprov": meta["sources"][name], "ops": meta["source_ops"][name]}
-    else:
-        entry = {
-            "colprov": meta["sources"][name],
-            "ops": meta["source_ops"][name],
-            **meta["source_layout"][name],
-        }
-    return _frame(
-        origin, relative("sources", f"{plain_name(name, 'source')}.parquet"), entry, legacy
-    )
+    entry = {"colprov": meta["sources"][name], "ops": meta["source_ops"][name]}
+    if not legacy:
+        entry.update(meta["source_layout"][name])
+    parted = meta["format"] >= 3
+    plain = plain_name(name, "source")
+    rel = relative("sources", plain) if parted else relative("sources", f"{plain}.parquet")
+    return _frame(origin, rel, entry, legacy, parted)
 
 
-def _frame(origin: Origin, rel: str, entry: dict, legacy: bool) -> StoredFrameRows:
+def _frame(origin: Origin, rel: str, entry: dict, legacy: bool, parted: bool) -> StoredFrameRows:
+    """A saved frame: the parts under the directory `rel` (format 3), or the file `rel`."""
     colprov = {str(c): frozenset(tuple(p) for p in pairs) for c, pairs in entry["colprov"].items()}
     ops = frozenset(str(o) for o in entry["ops"])
     if legacy:
         data = _read(origin, rel)
         layout, n_rows = parse_layout(origin.root, rel, data)
-        shared = {"bytes": data}
+        shared = {"bytes": {0: data}}
+        parts = Parts.single(rel, n_rows)
         return StoredFrameRows(
-            origin.root, rel, origin.check, n_rows, colprov, ops, layout, shared=shared
+            origin.root, parts, origin.check, colprov, ops, layout, shared=shared
         )
     layout = [str(c) for c in entry["layout"]]
-    return StoredFrameRows(
-        origin.root, rel, origin.check, int(entry["n_rows"]), colprov, ops, layout
+    n_rows = int(entry["n_rows"])
+    parts = (
+        Parts.from_json(origin.root, rel, entry["parts"]) if parted else Parts.single(rel, n_rows)
     )
+    if parts.n_rows != n_rows:
+        raise BadRunError(f"{origin.root}: the parts of {rel} do not hold its {n_rows} rows")
+    return StoredFrameRows(origin.root, parts, origin.check, colprov, ops, layout)
 
 
 def _check_rows(root: Path, arrays: dict[str, np.ndarray], n: int) -> None:
@@ -265,6 +285,38 @@ def _features(origin: Origin, meta: dict, arrays: dict, encoder: Any, legacy: bo
     X_all = np.empty((n, width), dtype=X_train.dtype, order="F")
     X_all[train], X_all[test] = X_train, X_test
     return Matrix.of(X_all, widths)
+
+
+def _parted_features(origin: Origin, meta: dict, n: int) -> Matrix:
+    """The matrix over all prepared rows from its blocks' parts (format 3), each read straight
+    into its place in one column-major array and hashed in the background while the next is
+    read; nothing is computed from it before every part's signature checked."""
+    root = origin.root
+    dtype = np.dtype(str(meta["features_dtype"]))
+    if dtype.kind not in "fiub":
+        raise BadRunError(f"{root}: the feature matrix's dtype {dtype} is not numeric")
+    widths = [int(b["width"]) for b in meta["blocks"]]
+    X = np.empty((n, sum(widths)), dtype=dtype, order="F")
+    saved, start = {}, 0
+    for block, width in zip(meta["blocks"], widths, strict=True):
+        directory = relative("features", plain_name(block["dir"], "block directory"))
+        parts = Parts.from_json(root, directory, block["parts"])
+        if parts.n_rows != n or width < 0:
+            raise BadRunError(f"{root}: the parts of {directory} do not hold the {n} rows")
+        rows = parts.starts
+        for k, rel in enumerate(parts.rels):
+            target = X[rows[k] : rows[k + 1], start : start + width]
+            try:
+                head, columns = read_npy_into(root, rel, target)
+            except BadRunError:
+                _read(origin, rel)  # a tampered file says so before it says it is malformed
+                raise
+            origin.check_later(rel, head, *columns)
+        saved[(start, start + width)] = parts
+        start += width
+    origin.settle()
+    origin.features = SavedFeatures(X, saved)
+    return Matrix.of(X, widths)
 
 
 def _legacy_widths(encoder: Any, width: int) -> list[int]:
@@ -328,9 +380,14 @@ def _lineage(run: Run, doc: Any) -> Any:
     origin = run.origin
 
     def frame(rel: str, colprov: dict, ops: frozenset, layout: list, n_rows: int) -> Any:
-        if rel != "prepared.parquet":
-            rel = _maintenance_name(origin.root, rel)
-        return StoredFrameRows(origin.root, rel, origin.check, n_rows, colprov, ops, layout).base
+        # The lineage names the prepared frame (its root) "prepared.parquet" in every format.
+        if rel == "prepared.parquet":
+            parts = run.prepared_rows.parts
+        else:
+            parts = Parts.single(_maintenance_name(origin.root, rel), n_rows)
+        if parts.n_rows != n_rows:
+            raise BadRunError(f"{origin.root}: a saved lineage frame does not hold {n_rows} rows")
+        return StoredFrameRows(origin.root, parts, origin.check, colprov, ops, layout).base
 
     sources = {name: rows.frame for name, rows in run.source_rows.items()}
     array = lambda rel: _array(origin, _maintenance_name(origin.root, rel))  # noqa: E731
@@ -349,6 +406,24 @@ def _maintenance_name(root: Path, rel: Any) -> str:
         plain_name(part, "maintenance file")
     regular_file(root, rel)
     return rel
+
+
+def saved_matrices(directory: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    """X_train and X_test of a saved run of any format, signed or not, read by the bounded
+    parsers alone (nothing is unpickled): what the oracle compares with the original's."""
+    root = Path(directory)
+    origin = Origin(root, Trust(root, None, read_manifest(root), trust_unsigned=True))
+    meta = parse_json(root, "meta.json", _read(origin, "meta.json"))
+    if not isinstance(meta, dict) or not isinstance(meta.get("format"), int):
+        raise BadRunError(f"{root}: meta.json is malformed")
+    train, test = (_array(origin, f"{split}_index.npy") for split in ("train", "test"))
+    if meta["format"] < 3:
+        return _array(origin, "X_train.npy"), _array(origin, "X_test.npy")
+    try:
+        matrix = _parted_features(origin, meta, len(_array(origin, "y_all.npy")))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BadRunError(f"{root}: meta.json is malformed ({exc})") from None
+    return matrix.take(train).dense(), matrix.take(test).dense()
 
 
 def adopt_run(directory: str | Path) -> Path:

@@ -82,9 +82,12 @@ def file_hasher(key: bytes, rel: str) -> Any:
     return hmac.new(key, b"lester-run-file\0" + rel.encode() + b"\0", hashlib.sha256)
 
 
-def mac_bytes(key: bytes, rel: str, data: bytes | memoryview) -> str:
+def mac_bytes(key: bytes, rel: str, data: bytes | memoryview, *more: memoryview) -> str:
+    """The manifest entry of a file whose bytes are `data` followed by `more` (a file read
+    straight into the memory that holds it, piece by piece)."""
     hasher = file_hasher(key, rel)
-    hasher.update(data)
+    for piece in (data, *more):
+        hasher.update(piece)
     return hasher.hexdigest()
 
 
@@ -181,7 +184,7 @@ class Trust:
             raise UnsignedRunError(f"{self.root}: {problem}")
         self.accepted = [*(self.accepted or []), f"{rel}: {problem}"]
 
-    def problem(self, rel: str, data: bytes | memoryview) -> str | None:
+    def problem(self, rel: str, data: bytes | memoryview, *more: memoryview) -> str | None:
         if self.manifest is None:
             return "the run is not signed (no SIGNATURE)"
         if not self.signed:
@@ -189,7 +192,7 @@ class Trust:
         expected = self.manifest.files.get(rel)
         if expected is None:
             return f"{rel} is not in the run's SIGNATURE"
-        if not hmac.compare_digest(expected, mac_bytes(self.key, rel, data)):
+        if not hmac.compare_digest(expected, mac_bytes(self.key, rel, data, *more)):
             return f"{rel} does not match the run's SIGNATURE (changed after it was saved)"
         return None
 

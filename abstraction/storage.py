@@ -1,12 +1,14 @@
 """Saving runs in open formats, signed, atomically; loading them back is `loading.py`.
 
-Layout (format 2):
+Layout (format 3):
 
-- `meta.json`: split, provenance maps, column layouts, block widths, the last forget report;
-- `sources/<name>.parquet`, `prepared.parquet` (data with `__prov__*` id columns),
-  `provenance_{train,test}.parquet`;
-- `X_{train,test}.npy`, `y_{train,test}.npy`, `y_all.npy`, `{train,test}_index.npy`,
-  `predictions.npy`;
+- `meta.json`: split, provenance maps, column layouts, block widths, the parts of each frame and
+  block with their row counts, the last forget report;
+- `sources/<name>/NNNNN.parquet`, `prepared/NNNNN.parquet` (data with `__prov__*` id columns, in
+  parts of consecutive rows: `parts.py`), `provenance_{train,test}.parquet`;
+- `features/<n>/NNNNN.npy`: block n of the feature matrix over all prepared rows (X_train and
+  X_test are its rows `train_index` and `test_index`), column-major, in parts of rows;
+- `y_{train,test}.npy`, `y_all.npy`, `{train,test}_index.npy`, `predictions.npy`;
 - `encoder.joblib`, `model.joblib` (pickles: loaded only when the signature checks);
 - `maintenance/`: what keeps the next deletion cheap, as `.npy` and JSON: the provenance index of
   the prepared data per source, the encoder's category counts and document frequencies, the
@@ -15,9 +17,12 @@ Layout (format 2):
 - `SIGNATURE`: an HMAC per file and over all of them (`signing.py`).
 
 A run is written into a hidden directory beside its target and renamed into place; replacing a
-run (`overwrite`) goes through the journal of `commit.py`. Files a deletion did not change (a
-source it did not touch, an encoder it kept) are hard-linked from the run they came from, not
-written again, and keep their signature entries.
+run (`overwrite`) goes through the journal of `commit.py`. Files a deletion did not change (the
+parts of a frame or block that lost no row, an encoder it kept) are hard-linked from the run
+they came from (left in place when the run is replaced), not written again, and keep their
+signature entries.
+(Format 2 had one file per frame and `X_{train,test}.npy`; such runs still load, and are saved
+in format 3.)
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import io
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -41,18 +46,18 @@ from .commit import publish, recover, replace, scratch_dir
 from .errors import LesterError
 from .frame import Frame
 from .maintenance import write_maintenance
-from .matrix import Matrix
+from .matrix import Block, Matrix
 from .params import estimator_params, qualname
+from .parts import Parts, Piece, SavedFeatures, plan
 from .rows import FrameRows
 from .run import Run
 from .runfiles import relative
 from .signing import AUDIT_LOG, MANIFEST, Manifest, file_hasher, mac_bytes, signing_key
 from .stored import StoredFrameRows, select_rows
 
-FORMAT = 2
+FORMAT = 3
 ARRAYS = ("y_all", "train_index", "test_index", "predictions")
 COPY_CHUNK = 1 << 24
-HASH_BACKLOG = 1 << 26
 
 
 class RunWriter:
@@ -84,32 +89,27 @@ class RunWriter:
     def pickle(self, rel: str, obj: Any) -> None:
         self.data(rel, pickles.dumps(obj))
 
-    def matrix(self, rel: str, matrix: Matrix) -> None:
+    def matrix(self, rel: str, matrix: Matrix, dtype: np.dtype | None = None) -> None:
         """A column-major `.npy`, streamed column by column from the matrix's arrays (runs of
-        rows that survived a deletion are written straight from the array they live in). The
-        HMAC is computed in a second thread over the same pieces: hashing releases the
-        interpreter, so writing and hashing overlap."""
+        rows that survived a deletion are written straight from the array they live in), as
+        `dtype` (default: the matrix's), hashed as it is written. (A part of a block is a few
+        megabytes, and the parts are written beside the frames, in a thread of their own.)"""
+        dtype = matrix.dtype if dtype is None else dtype
         header = io.BytesIO()
         np.lib.format.write_array_header_1_0(
             header,
             {
-                "descr": np.lib.format.dtype_to_descr(matrix.dtype),
+                "descr": np.lib.format.dtype_to_descr(dtype),
                 "fortran_order": True,
                 "shape": matrix.shape,
             },
         )
         hasher = file_hasher(self.key, rel) if self.key is not None else None
-        pending: list = []
-        with open(self._path(rel), "wb") as handle, ThreadPoolExecutor(1) as hashing:
-            for piece in _pieces(header.getvalue(), matrix):
+        with open(self._path(rel), "wb") as handle:
+            for piece in _pieces(header.getvalue(), matrix, dtype):
                 handle.write(piece)
-                if hasher is None:
-                    continue
-                pending.append((hashing.submit(hasher.update, piece), piece.nbytes))
-                while sum(size for _, size in pending) > HASH_BACKLOG:
-                    pending.pop(0)[0].result()  # pieces wait to be hashed, within a budget
-            for future, _ in pending:
-                future.result()
+                if hasher is not None:
+                    hasher.update(piece)
         if hasher is not None:
             self.macs[rel] = hasher.hexdigest()
 
@@ -150,10 +150,10 @@ class RunWriter:
         return manifest
 
 
-def _pieces(header: bytes, matrix: Matrix) -> Iterator[memoryview]:
+def _pieces(header: bytes, matrix: Matrix, dtype: np.dtype) -> Iterator[memoryview]:
     yield memoryview(header)
     for piece in matrix.column_pieces():
-        yield memoryview(np.asarray(piece, dtype=matrix.dtype)).cast("B")
+        yield memoryview(np.asarray(piece, dtype=dtype)).cast("B")
 
 
 def _mac_path(key: bytes, rel: str, path: Path) -> str:
@@ -209,27 +209,31 @@ def _same(a: Path, b: Path) -> bool:
 def _write(run: Run, writer: RunWriter, in_place: Path | None) -> None:
     unchanged = _unchanged(run)
 
-    def reuse(rel: str) -> bool:
-        if rel not in unchanged:
-            return False
+    def carry(rel: str) -> None:
+        """A file of the run this one came from, unchanged: kept in place, or linked."""
         mac = run.origin.mac(rel)
         if in_place is not None:
             writer.keep(rel, mac, in_place / rel)
         else:
             writer.link(rel, run.origin.root / rel, mac)
-        return True
 
+    def reuse(rel: str) -> bool:
+        if rel in unchanged:
+            carry(rel)
+        return rel in unchanged
+
+    layout: dict[str, Any] = {}
     with ThreadPoolExecutor(1) as background:
         # The matrix is most of a run's bytes: it is written beside the frames, not after them.
-        matrices = background.submit(_write_matrices, run, writer)
-        for name, rows in run.source_rows.items():
-            rel = relative("sources", f"{name}.parquet")
-            if not reuse(rel):
-                writer.table(rel, frame_table(rows))
-        writer.table("prepared.parquet", frame_table(run.prepared_rows))
+        matrices = background.submit(_write_features, run, writer, carry)
+        layout["sources"] = {
+            name: _write_frame(run, writer, relative("sources", name), rows, carry)
+            for name, rows in run.source_rows.items()
+        }
+        layout["prepared"] = _write_frame(run, writer, "prepared", run.prepared_rows, carry)
         writer.table("provenance_train.parquet", _plain_table(run.train_provenance))
         writer.table("provenance_test.parquet", _plain_table(run.test_provenance))
-        matrices.result()
+        layout["features"] = matrices.result()
     writer.array("y_train.npy", run.y_train)
     writer.array("y_test.npy", run.y_test)
     for name in ARRAYS:
@@ -238,27 +242,80 @@ def _write(run: Run, writer: RunWriter, in_place: Path | None) -> None:
         if not reuse(rel):
             writer.pickle(rel, obj)
     maintenance = write_maintenance(run, writer)
-    writer.json("meta.json", _meta(run, maintenance, writer.key))
+    writer.json("meta.json", _meta(run, maintenance, layout, writer.key))
     content = Manifest.of(writer.key, writer.macs).content if writer.key else "unsigned"
     lines = audit.sealed(run.audit, writer.key or b"", content)
     writer.data(AUDIT_LOG, audit.encode(lines))
     writer.sign()
 
 
-def _write_matrices(run: Run, writer: RunWriter) -> None:
-    writer.matrix("X_train.npy", run.features.take(run.train_index))
-    writer.matrix("X_test.npy", run.features.take(run.test_index))
+Carry = Callable[[str], None]
+
+
+def _write_frame(
+    run: Run, writer: RunWriter, directory: str, rows: FrameRows, carry: Carry
+) -> Parts:
+    """A frame in parts under `directory`: the parts of the saved frame it selects rows of that
+    kept all their rows carried over, those that lost rows rewritten (read alone, one take)."""
+    saved = rows.parts if isinstance(rows, StoredFrameRows) and _from(run, rows.root) else None
+    pieces = plan(directory, ".parquet", len(rows), saved, rows.rows)
+    starts = saved.starts if saved is not None else None
+    table = None
+    for piece in pieces:
+        if piece.whole:
+            carry(piece.rel)
+        elif piece.part is not None:
+            start = int(starts[piece.part])
+            local = None if rows.rows is None else rows.rows[piece.start : piece.stop] - start
+            writer.table(piece.rel, select_rows(rows.part_table(piece.part), local))
+        else:
+            table = frame_table(rows) if table is None else table
+            writer.table(piece.rel, table.slice(piece.start, piece.stop - piece.start))
+    return _parts_of(pieces)
+
+
+def _write_features(run: Run, writer: RunWriter, carry: Carry) -> list[Parts]:
+    """Each block of the matrix over all prepared rows in parts under `features/<n>/`: a block
+    that selects rows of a saved block (same array, same columns) carries over the parts that
+    kept all their rows and rewrites the others; a refitted block is written in fresh parts."""
+    saved = getattr(run.origin, "features", None)
+    matched = [_saved_block(saved, block) for block in run.features.blocks]
+    taken = {parts.rels[0].rsplit("/", 1)[0] for parts in matched if parts is not None}
+    fresh = (d for i in range(len(matched) + len(taken)) if (d := f"features/{i}") not in taken)
+    out = []
+    for block, parts in zip(run.features.blocks, matched, strict=True):
+        directory = parts.rels[0].rsplit("/", 1)[0] if parts is not None else next(fresh)
+        pieces = plan(directory, ".npy", block.n_rows, parts, block.rows)
+        for piece in pieces:
+            if piece.whole:
+                carry(piece.rel)
+                continue
+            rows = np.arange(piece.start, piece.stop)
+            writer.matrix(piece.rel, Matrix((block.take(rows),), len(rows)), run.features.dtype)
+        out.append(_parts_of(pieces))
+    return out
+
+
+def _saved_block(saved: SavedFeatures | None, block: Block) -> Parts | None:
+    """The saved parts of the block `block` selects rows of (None: it is no such selection)."""
+    if saved is None or block.array is not saved.array or not isinstance(block.cols, slice):
+        return None
+    return saved.blocks.get((block.cols.start, block.cols.stop))
+
+
+def _from(run: Run, root: Path) -> bool:
+    return run.origin is not None and root == run.origin.root
+
+
+def _parts_of(pieces: list[Piece]) -> Parts:
+    return Parts(tuple(p.rel for p in pieces), tuple(p.stop - p.start for p in pieces))
 
 
 def _unchanged(run: Run) -> set[str]:
     """Files whose artifact is the very object loaded from the run this one came from."""
     if run.origin is None:
         return set()
-    current = {
-        **{relative("sources", f"{n}.parquet"): rows for n, rows in run.source_rows.items()},
-        "encoder.joblib": run.encoder,
-        "model.joblib": run.model,
-    }
+    current = {"encoder.joblib": run.encoder, "model.joblib": run.model}
     return {rel for rel, obj in current.items() if run.origin.artifacts.get(rel) is obj}
 
 
@@ -273,7 +330,9 @@ def _plain_table(df: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(df, preserve_index=False)
 
 
-def _meta(run: Run, maintenance: dict[str, Any], key: bytes | None) -> dict[str, Any]:
+def _meta(
+    run: Run, maintenance: dict[str, Any], layout: dict[str, Any], key: bytes | None
+) -> dict[str, Any]:
     prepared = run.prepared_rows
     return {
         "format": FORMAT,
@@ -283,19 +342,31 @@ def _meta(run: Run, maintenance: dict[str, Any], key: bytes | None) -> dict[str,
         "fit_on": run.fit_on,
         "sources": {name: _colprov_json(rows.colprov) for name, rows in run.source_rows.items()},
         "source_ops": {name: sorted(rows.ops) for name, rows in run.source_rows.items()},
-        "source_layout": {name: _layout(rows) for name, rows in run.source_rows.items()},
+        "source_layout": {
+            name: {**_layout(rows), "parts": layout["sources"][name].to_json()}
+            for name, rows in run.source_rows.items()
+        },
         "source_rows": {name: len(rows) for name, rows in run.source_rows.items()},
         "prepared": {
             "colprov": _colprov_json(prepared.colprov),
             "ops": sorted(prepared.ops),
             **_layout(prepared),
+            "parts": layout["prepared"].to_json(),
         },
         "rows": len(prepared),
         "columns": prepared.columns,
         "blocks": [
-            {"name": name, "width": block.width}
-            for (name, _, _), block in zip(_emitting(run.encoder), run.features.blocks, strict=True)
+            {
+                "name": name,
+                "width": block.width,
+                "dir": parts.rels[0].split("/")[1],
+                "parts": parts.to_json(),
+            }
+            for (name, _, _), block, parts in zip(
+                _emitting(run.encoder), run.features.blocks, layout["features"], strict=True
+            )
         ],
+        "features_dtype": run.features.dtype.str,
         "column_provenance": run.column_provenance,
         "shapes": {
             "X_train": [len(run.train_index), run.features.shape[1]],
@@ -323,7 +394,8 @@ def _colprov_json(colprov: dict) -> dict[str, list[list[str]]]:
 
 
 def save_prepared(sources: dict[str, Frame], prepared: Frame, target: Path) -> Path:
-    """The artifacts of a partial run (sources and preparation only), in the same layout,
+    """The artifacts of a partial run (sources and preparation only), each frame one Parquet
+    file (`sources/<name>.parquet`, `prepared.parquet`: what the agent's checks read),
     unsigned: partial runs are made in the sandbox, and nothing of them is ever unpickled."""
     if target.exists():
         raise LesterError(

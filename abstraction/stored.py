@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .frame import PROV_PREFIX, Frame, is_prov_column, object_array
+from .parts import Parts
 from .provenance import ProvenanceIndex
 from .rows import FrameRows
 from .runfiles import BadRunError, read_bytes, regular_file
@@ -47,6 +48,20 @@ def parse_json(root: Path, rel: str, data: bytes) -> Any:
 
 def parse_npy(root: Path, rel: str, data: bytes | memoryview, *, copy: bool = True) -> np.ndarray:
     """An array from `.npy` bytes; object arrays (which need pickles) are refused."""
+    shape, fortran, dtype, offset = npy_header(root, rel, data)
+    try:
+        count = int(np.prod(shape))
+        array = np.frombuffer(data, dtype=dtype, count=count, offset=offset)
+        array = array.reshape(shape, order="F" if fortran else "C")
+    except PARSE_ERRORS as exc:
+        raise BadRunError(f"{root}: {rel} is not a valid .npy array ({exc})") from None
+    return array.copy() if copy else array
+
+
+def npy_header(
+    root: Path, rel: str, data: bytes | memoryview
+) -> tuple[tuple[int, ...], bool, np.dtype, int]:
+    """(shape, Fortran order, dtype, offset of the data) from the start of a `.npy` file."""
     try:
         stream = _View(data)
         version = np.lib.format.read_magic(stream)
@@ -55,12 +70,9 @@ def parse_npy(root: Path, rel: str, data: bytes | memoryview, *, copy: bool = Tr
         shape, fortran, dtype = HEADER_READERS[version](stream)
         if dtype.hasobject:
             raise ValueError("it holds Python objects")
-        count = int(np.prod(shape))
-        array = np.frombuffer(data, dtype=dtype, count=count, offset=stream.tell())
-        array = array.reshape(shape, order="F" if fortran else "C")
     except PARSE_ERRORS as exc:
         raise BadRunError(f"{root}: {rel} is not a valid .npy array ({exc})") from None
-    return array.copy() if copy else array
+    return shape, fortran, dtype, stream.tell()
 
 
 class _View(io.RawIOBase):
@@ -87,6 +99,36 @@ class _View(io.RawIOBase):
         chunk = bytes(self._data[self._pos : end])
         self._pos += len(chunk)
         return chunk
+
+
+HEADER_BYTES = 65546  # the largest header of a version 1.0 `.npy`
+IOV_MAX = 1024
+
+
+def read_npy_into(root: Path, rel: str, target: np.ndarray) -> tuple[bytes, list[memoryview]]:
+    """Read the column-major `.npy` file `rel` straight into `target` (a column-major array of
+    the shape and dtype it must hold), each column a buffer of one read: the file is neither
+    mapped nor copied in memory. Returns the file's pieces in order (its header, then the
+    columns as they now sit in `target`), for its signature."""
+    fd = os.open(regular_file(root, rel), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        size = os.fstat(fd).st_size
+        head = os.pread(fd, min(size, HEADER_BYTES), 0)
+        shape, fortran, dtype, offset = npy_header(root, rel, head)
+        fits = tuple(shape) == target.shape and dtype == target.dtype
+        if not fits or not (fortran or min(shape) <= 1) or size != offset + target.nbytes:
+            raise BadRunError(f"{root}: {rel} does not fit its block of the matrix")
+        columns = [memoryview(target[:, j]).cast("B") for j in range(target.shape[1])]
+        columns = columns if target.size else []
+        position = offset
+        for first in range(0, len(columns), IOV_MAX):
+            batch = columns[first : first + IOV_MAX]
+            if os.preadv(fd, batch, position) != sum(c.nbytes for c in batch):
+                raise BadRunError(f"{root}: {rel} changed while it was read")
+            position += sum(c.nbytes for c in batch)
+    finally:
+        os.close(fd)
+    return head[:offset], columns
 
 
 def map_file(root: Path, rel: str) -> mmap.mmap | bytes:
@@ -128,17 +170,17 @@ def table_frame(table: pa.Table) -> pd.DataFrame:
 
 
 class StoredFrameRows(FrameRows):
-    """Rows of a frame saved at `rel`, read column by column as they are needed.
+    """Rows of a frame saved in `parts` (one file, or a directory of parts), read column by
+    column as they are needed.
 
-    `check` verifies the file's bytes before anything is parsed from them (the signature).
+    `check` verifies a file's bytes before anything is parsed from them (the signature).
     """
 
     def __init__(
         self,
         root: Path,
-        rel: str,
+        parts: Parts,
         check: Callable[[str, bytes], None],
-        n_rows: int,
         colprov: dict[str, frozenset],
         ops: frozenset[str],
         layout: list[str],
@@ -146,8 +188,8 @@ class StoredFrameRows(FrameRows):
         indexes: dict[str, ProvenanceIndex] | None = None,
         shared: dict[str, Any] | None = None,
     ) -> None:
-        self.root, self.rel, self.check = root, rel, check
-        self.n_base, self._colprov, self._ops = n_rows, colprov, ops
+        self.root, self.parts, self.check = root, parts, check
+        self.n_base, self._colprov, self._ops = parts.n_rows, colprov, ops
         self._layout = list(layout)
         self._columns = [c for c in layout if not is_prov_column(c)]
         self._sources = [c[len(PROV_PREFIX) :] for c in layout if is_prov_column(c)]
@@ -155,27 +197,38 @@ class StoredFrameRows(FrameRows):
         self._indexes = dict(indexes or {})
         self._shared = shared if shared is not None else {}
 
-    @property
-    def content(self) -> bytes:
-        """The file's verified bytes (read once, shared by every selection of the same file)."""
-        if "bytes" not in self._shared:
-            data = read_bytes(self.root, self.rel)
-            self.check(self.rel, data)
-            self._shared["bytes"] = data
-        return self._shared["bytes"]
+    def content(self, part: int = 0) -> bytes:
+        """A part's verified bytes (read once, shared by every selection of the same file)."""
+        cache = self._shared.setdefault("bytes", {})
+        if part not in cache:
+            rel = self.parts.rels[part]
+            data = read_bytes(self.root, rel)
+            self.check(rel, data)
+            cache[part] = data
+        return cache[part]
+
+    def part_table(self, part: int, columns: list[str] | None = None) -> pa.Table:
+        """The table of one part (or some columns of it), its row count checked."""
+        rel = self.parts.rels[part]
+        table = parse_table(self.root, rel, self.content(part), columns)
+        if table.num_rows != self.parts.counts[part]:
+            raise BadRunError(
+                f"{self.root}: {rel} has {table.num_rows} rows, not {self.parts.counts[part]}"
+            )
+        return table
 
     def table(self, columns: list[str] | None = None) -> pa.Table:
-        """The file's table (or some columns of it); a whole table, once read, is kept."""
+        """The frame's table (or some columns of it); a whole table, once read, is kept."""
         whole = self._shared.get("table")
         if whole is not None:
             return whole if columns is None else whole.select(columns)
-        table = parse_table(self.root, self.rel, self.content, columns)
+        pieces = [self.part_table(k, columns) for k in range(len(self.parts.rels))]
+        try:
+            table = pa.concat_tables(pieces) if len(pieces) > 1 else pieces[0]
+        except pa.ArrowException as exc:
+            raise BadRunError(f"{self.root}: the parts of a frame differ ({exc})") from None
         if columns is None:
             self._shared["table"] = table
-        if table.num_rows != self.n_base:
-            raise BadRunError(
-                f"{self.root}: {self.rel} has {table.num_rows} rows, not {self.n_base}"
-            )
         return table
 
     @cached_property
@@ -184,7 +237,8 @@ class StoredFrameRows(FrameRows):
             df = table_frame(self.table())
             if list(df.columns) != self._layout:
                 raise BadRunError(
-                    f"{self.root}: {self.rel} does not hold the columns its metadata names"
+                    f"{self.root}: {self.parts.rels[0]} does not hold the columns its metadata "
+                    "names"
                 )
             self._shared["frame"] = Frame(df, self._colprov, self._ops)
         return self._shared["frame"]
@@ -213,7 +267,7 @@ class StoredFrameRows(FrameRows):
         return None
 
     def empty(self) -> pd.DataFrame:
-        schema = pq.read_schema(pa.BufferReader(self.content))
+        schema = pq.read_schema(pa.BufferReader(self.content()))
         return table_frame(schema.empty_table())[self._columns]
 
     @property
@@ -237,8 +291,8 @@ class StoredFrameRows(FrameRows):
         rows = kept if self.rows is None else self.rows[kept]
         indexes = {s: idx.after(kept) for s, idx in self._indexes.items()}
         return StoredFrameRows(
-            self.root, self.rel, self.check, self.n_base, self._colprov, self._ops,
-            self._layout, rows, indexes, self._shared,
+            self.root, self.parts, self.check, self._colprov, self._ops, self._layout, rows,
+            indexes, self._shared,
         )  # fmt: skip
 
     def selected_table(self) -> pa.Table:

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from lester.abstraction.loading import saved_matrices
 from lester.sandbox import Job, Sandbox, SandboxResult
 
 from .analysis import Analysis
@@ -50,9 +51,13 @@ class CandidateArtifacts:
 
 def load_artifacts(run_dir: Path) -> CandidateArtifacts:
     meta = json.loads((run_dir / "meta.json").read_text())
+    X_train, X_test = saved_matrices(run_dir)
     arrays = {
-        n: np.load(run_dir / f"{n}.npy", allow_pickle=False)
-        for n in ("X_train", "y_train", "X_test", "predictions")
+        "X_train": X_train,
+        "X_test": X_test,
+        **{
+            n: np.load(run_dir / f"{n}.npy", allow_pickle=False) for n in ("y_train", "predictions")
+        },
     }
     provenance = pd.read_parquet(run_dir / "provenance_train.parquet")
     return CandidateArtifacts(

@@ -3,6 +3,7 @@ the CLI run in a subprocess, and a search of every file under a directory for a 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -79,3 +80,37 @@ def files_holding(root: Path, needle: str) -> list[Path]:
             if not path.is_symlink() and data in path.read_bytes():
                 found.append(path)
     return sorted(found)
+
+
+def as_format_2(run_dir: Path) -> None:
+    """Rewrite a saved run as Lester wrote format 2, signed: one Parquet file per frame and
+    `X_{train,test}.npy` instead of parts."""
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from lester.abstraction.signing import sign_directory
+
+    meta = json.loads((run_dir / "meta.json").read_text())
+
+    def join_frame(directory: Path, entry: dict) -> None:
+        tables = [pq.read_table(directory / name) for name, _ in entry.pop("parts")]
+        shutil.rmtree(directory)
+        pq.write_table(pa.concat_tables(tables), directory.with_name(directory.name + ".parquet"))
+
+    for name, entry in meta["source_layout"].items():
+        join_frame(run_dir / "sources" / name, entry)
+    join_frame(run_dir / "prepared", meta["prepared"])
+    columns = []
+    for block in meta["blocks"]:
+        directory = run_dir / "features" / block.pop("dir")
+        columns.append(np.concatenate([np.load(directory / n) for n, _ in block.pop("parts")]))
+    shutil.rmtree(run_dir / "features")
+    X_all = np.asfortranarray(np.hstack(columns))
+    for split in ("train", "test"):
+        index = np.load(run_dir / f"{split}_index.npy")
+        np.save(run_dir / f"X_{split}.npy", np.asfortranarray(X_all[index]))
+    del meta["features_dtype"]
+    meta["format"] = 2
+    (run_dir / "meta.json").write_text(json.dumps(meta))
+    sign_directory(run_dir)

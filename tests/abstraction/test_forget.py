@@ -1,12 +1,14 @@
 """`forget` equals a full re-run on the sources without the deleted rows."""
 
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from lester.abstraction import parts
 from lester.abstraction.errors import LesterError
 from lester.abstraction.forget import NeedsRecompute, NothingToForget
 
@@ -281,7 +283,14 @@ def test_forget_on_a_saved_run_equals_forget_in_memory_and_a_rerun(
 ):
     """Two deletions, each from a run saved and loaded again (the second through the CLI), equal
     the same deletions in memory and re-runs without the rows; a saved run that would need the
-    pipeline's code refuses exactly when the in-memory deletion recomputed rows."""
+    pipeline's code refuses exactly when the in-memory deletion recomputed rows. Saved runs are
+    in parts of a few rows too, so that deletions cross part boundaries and touch several."""
+    part_rows = data.draw(st.sampled_from([2, 7, parts.PART_ROWS]))
+    with mock.patch.object(parts, "PART_ROWS", part_rows):
+        _saved_deletions(tmp_path_factory, n_customers, seed, data)
+
+
+def _saved_deletions(tmp_path_factory, n_customers: int, seed: int, data: st.DataObject) -> None:
     from typer.testing import CliRunner
 
     from lester.cli import app

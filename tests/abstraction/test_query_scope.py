@@ -105,5 +105,5 @@ def test_module_constants_resolve_in_the_sandbox(docker_daemon: None, tmp_path: 
     with open_sandbox("docker", session="pytest-query-scope", data_dir=tmp_path) as box:
         result = box.run(Job("pipeline", path, data_dir=tmp_path, timeout=120))
         assert result.ok, (result.trace or {}).get("error") or result.harness_error
-        prepared = pd.read_parquet(result.outputs_dir / "run" / "prepared.parquet")
+        prepared = pd.read_parquet(result.outputs_dir / "run" / "prepared")
     assert len(prepared) == EXPECTED and set(prepared["county"]) == {"a", "b"}

@@ -17,7 +17,13 @@ from typer.testing import CliRunner
 import lester as lt
 from lester.cli import app
 
-from .saved_runs import adult_in_training, files_holding, name_of, saved_people_run
+from .saved_runs import (
+    adult_in_training,
+    as_format_2,
+    files_holding,
+    name_of,
+    saved_people_run,
+)
 
 runner = CliRunner()
 
@@ -167,7 +173,7 @@ def test_source_names_in_metadata_cannot_leave_the_run(saved, tmp_path):
 
 def test_a_link_inside_the_run_is_refused(saved):
     run_dir, run = saved
-    target = run_dir / "sources" / "people.parquet"
+    target = run_dir / "sources" / "people" / "00000.parquet"
     target.unlink()
     target.symlink_to("/etc/passwd")
     result = forget(str(run_dir), "--source", "people", "--ids", "1", "--trust-unsigned")
@@ -180,8 +186,8 @@ def test_a_link_inside_the_run_is_refused(saved):
     [
         ("meta.json", b"{not json", "not valid JSON"),
         ("y_all.npy", b"\x93NUMPY\x01\x00garbage", "not a valid .npy"),
-        ("prepared.parquet", b"PAR1 not parquet PAR1", "not a valid Parquet"),
-        ("X_train.npy", None, "not a valid .npy"),
+        ("prepared/00000.parquet", b"PAR1 not parquet PAR1", "not a valid Parquet"),
+        ("features/0/00000.npy", None, "not a valid .npy"),
         ("audit.jsonl", b"{broken\n", "audit log is malformed"),
         ("maintenance/index/people.ids.npy", None, "not a valid .npy"),
     ],
@@ -356,6 +362,7 @@ def test_in_place_leaves_no_copy_of_the_forgotten_rows(saved):
 
 def _as_format_1(run_dir: Path) -> None:
     """Rewrite a saved run as an older Lester wrote it: format 1, unsigned, no maintenance data."""
+    as_format_2(run_dir)
     meta = json.loads((run_dir / "meta.json").read_text())
     for key in (
         "source_layout",

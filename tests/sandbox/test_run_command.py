@@ -65,7 +65,7 @@ def test_run_executes_the_module_in_the_sandbox(project: Path, tmp_path: Path, b
     meta = json.loads((out / "meta.json").read_text())
     assert meta["pipeline_path"] == str(pipeline.resolve())
     assert meta["data_dir"] == str(project.resolve())
-    assert (out / "model.joblib").is_file() and (out / "X_train.npy").is_file()
+    assert (out / "model.joblib").is_file() and (out / "features" / "0" / "00000.npy").is_file()
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
