@@ -223,6 +223,11 @@ class SeriesCompiler:
             return f"{me}.{node.owner}.{node.method}"
         if node.method == "__getitem__":
             return f"{me}.str[{constant_code(node.arg(0, 'key'))}]"
+        if node.op == "str.extract" and node.kind == "frame" and len(node.columns) == 1:
+            # one group, expanded: a one-column frame, which a column takes as its Series
+            parts = [self.value(a) for a in node.args[:2]]
+            parts += [f"{k}={self.value(v)}" for k, v in node.kwargs.items() if k != "expand"]
+            return f"{me}.str.extract({', '.join([*parts, 'expand=False'])})"
         return f"{me}.{node.owner}.{node.method}({self._arguments(node)})"
 
     def _function_call(self, node: Node) -> str:
