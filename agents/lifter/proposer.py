@@ -30,7 +30,7 @@ from .synthesis.label import synthesize_label
 from .synthesis.recorded import recorded_encoders
 from .synthesis.types import DerivedColumn, Hints
 from .trace_blocks import Gap, encoder_body, unique_names
-from .trace_code import Functions, estimator_code, imported_names
+from .trace_code import Functions, imported_names, traced_model
 from .trace_lift import TracePlan, trace_plan
 
 log = logging.getLogger(__name__)
@@ -218,36 +218,15 @@ class OfflineLifter:
         parts = {"derive": derive, "split": split_code, "encode": code}
         return Proposal(NAME, parts=parts, trail=trail, data={"fit_on": fit_on or "train"})
 
-    def _traced_model(self) -> str | None:
-        """The final estimator as the dataflow describes it, when the fit record's parameters
-        hold an estimator (a search's or an ensemble's `estimator=`, which the record only has
-        as its repr): nested estimators and functions become code, as the encoder's do."""
-        fits = [
-            n
-            for n in (self.analysis.dataflow or {}).get("nodes", [])
-            if n.get("op") == "sklearn.fit" and n.get("model")
-        ]
-        described = fits[-1].get("estimator") if fits else None
-        if (
-            not isinstance(described, dict)
-            or described.get("class") != self.analysis.model.estimator
-        ):
-            return None
-        params = (described.get("params") or {}).values()
-        if not any(isinstance(v, dict) and "estimator" in v for v in params):
-            return None
-        imports: dict[str, str] = {}
-        try:
-            call = estimator_code(described, Functions(self.source, set()), imports)
-        except Unsupported:
-            return None
-        head = "\n".join(sorted(set(imports.values())))
-        return f"{head}\n\n\n@lt.model\ndef model():\n    return {call}"
-
     def _label_model(self, request: StepRequest) -> Proposal:
         model = self.analysis.model
-        model_code = self._traced_model() or codegen.model_function(
-            model.estimator, model.non_default
+        traced = traced_model(
+            self.analysis.dataflow, model.estimator, Functions(self.source, set())
+        )
+        model_code = (
+            codegen.model_code(*traced)
+            if traced
+            else codegen.model_function(model.estimator, model.non_default)
         )
         trace = self.trace() if self._from_trace else None
         if trace is not None and trace.label:

@@ -145,6 +145,32 @@ def estimator_code(described: dict[str, Any], functions: Functions, imports: dic
     return f"{name}({', '.join(args)})"
 
 
+def traced_model(
+    dataflow: dict[str, Any] | None, estimator: str, functions: Functions
+) -> tuple[list[str], str] | None:
+    """The final estimator as the dataflow describes it (imports, constructor call), when one
+    of its parameters is an estimator (a search's or an ensemble's `estimator=`), which the fit
+    record holds only as its repr: nested estimators and functions become code, as the
+    encoder's do. None for any other model, or one the dataflow does not describe."""
+    fits = [
+        n
+        for n in (dataflow or {}).get("nodes", [])
+        if n.get("op") == "sklearn.fit" and n.get("model")
+    ]
+    described = fits[-1].get("estimator") if fits else None
+    if not isinstance(described, dict) or described.get("class") != estimator:
+        return None
+    params = (described.get("params") or {}).values()
+    if not any(isinstance(v, dict) and "estimator" in v for v in params):
+        return None
+    imports: dict[str, str] = {}
+    try:
+        call = estimator_code(described, functions, imports)
+    except Unsupported:
+        return None
+    return sorted(set(imports.values())), call
+
+
 def needs_labels(described: Any) -> str | None:
     """The first scikit-learn class, this estimator or one nested in it, that cannot be fitted
     without `y` (`SelectKBest`, `TargetEncoder`, `RFE`): a Lester encoder is fitted on the
