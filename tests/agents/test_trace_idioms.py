@@ -221,3 +221,38 @@ def test_a_search_model_is_written_from_its_description():
 def test_a_meta_estimators_defaults_come_from_its_signature():
     params = {"cv": 3, "error_score": "nan", "estimator": "Tree()", "n_jobs": None, "refit": True}
     assert _non_default(GRID, params) == {"cv": 3, "estimator": "Tree()"}
+
+
+def test_frames_concatenated_side_by_side_are_read_where_they_come_from(folder, monkeypatch):
+    script = """
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    pets = pd.read_csv("pets.csv")
+    pets = pets.fillna(0)
+    num = pets[["weight", "visits"]]
+    cat = pd.get_dummies(pets[["breed"]], dtype=int)
+    X = pd.concat([num, cat], axis=1).values
+    LogisticRegression().fit(X, pets["adopted"].values)
+    """
+    plan = plan_for(folder, script, monkeypatch)
+    assert plan.label == "data['adopted']"  # the label's column stays in the prepared frame
+    assert [e.split(",")[0] for e in plan.entries] == [
+        "('weight_visits'",
+        "('breed_akita_to_breed_pug'",
+    ]
+
+
+def test_an_index_of_counts_as_an_argument_is_refused_not_frozen(folder, monkeypatch):
+    script = """
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    pets = pd.read_csv("pets.csv")
+    counts = pets["breed"].value_counts()
+    pets.loc[pets["breed"].isin(counts[counts < 10].index), "breed"] = "other"
+    X = pd.get_dummies(pets[["breed"]], dtype=int).values
+    LogisticRegression().fit(X, pets["adopted"])
+    """
+    with pytest.raises(Unsupported, match="a pandas Index computed from the data"):
+        plan_for(folder, script, monkeypatch)
