@@ -256,3 +256,34 @@ def test_an_index_of_counts_as_an_argument_is_refused_not_frozen(folder, monkeyp
     """
     with pytest.raises(Unsupported, match="a pandas Index computed from the data"):
         plan_for(folder, script, monkeypatch)
+
+
+SHUFFLED = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+pets = pd.read_csv("pets.csv").dropna()
+pets["heavy"] = (pets["weight"] > 20).astype(int)
+pets = pets.sample(frac=1, random_state=3).reset_index(drop=True)
+cut = int(len(pets) * 0.75)
+train, test = pets[:cut], pets[cut:]
+LogisticRegression().fit(train[["heavy", "visits"]].values, train["adopted"].values)
+"""
+
+
+@pytest.mark.parametrize("replayed", [True, False])
+def test_the_head_of_a_shuffled_frame_is_the_splits_part(folder, monkeypatch, replayed):
+    split = {"function": "permutation_split" if replayed else None, "args": {}}
+    if not replayed:
+        with pytest.raises(Unsupported, match="a shuffled frame cut by position"):
+            plan_for(folder, SHUFFLED, monkeypatch, split=split)
+        return
+    plan = plan_for(folder, SHUFFLED, monkeypatch, split=split)
+    assert not any("sample" in line for line in plan.body)  # the split shuffles, not the steps
+    assert plan.label == "data['adopted']"
+    expected: dict[str, Any] = {}
+    exec(textwrap.dedent(SHUFFLED), expected)
+    prepared = lifted_frame(folder, plan)
+    train, _ = lt.permutation_split(expected["cut"], 3).indices(prepared, np.zeros(len(prepared)))
+    got = prepared.iloc[train][["heavy", "visits", "adopted"]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected["train"][["heavy", "visits", "adopted"]])
