@@ -187,17 +187,30 @@ def _wrap_pandas_sample(current: Callable) -> None:
 
     def after(sel: Selections, args: tuple, kwargs: dict, result: Any, _: Any) -> None:
         frame = args[0]
+        seed = _seed(kwargs.get("random_state"))
         sel.add(
             "DataFrame.sample",
             len(frame),
             [len(result)],
             size=kwargs.get("n", args[1] if len(args) > 1 else None),
             frac=kwargs.get("frac"),
-            random_state=_seed(kwargs.get("random_state")),
+            random_state=seed,
             replace=bool(kwargs.get("replace", False)),
+            permutation=_is_permutation(frame, result, seed),
         )
 
     pd.DataFrame.sample = _wrapper(pd.DataFrame.sample, after, current)
+
+
+def _is_permutation(frame: Any, result: Any, seed: int | None) -> bool:
+    """Whether a sample of every row is, position by position, the order a fresh
+    `RandomState(seed).permutation` gives (what replays `df.sample(frac=1)` then a cut)."""
+    import numpy as np
+
+    if seed is None or len(result) != len(frame) or not frame.index.is_unique:
+        return False
+    positions = frame.index.get_indexer(result.index)
+    return bool((positions == np.random.RandomState(seed).permutation(len(frame))).all())
 
 
 def _wrap_random(current: Callable) -> None:

@@ -107,7 +107,13 @@ def model_function(estimator: str, params: dict[str, Any]) -> str:
     module, _, name = estimator.rpartition(".")
     public = _public_module(module, name)
     args = ", ".join(f"{k}={_value_code(v)}" for k, v in params.items())
-    return f"from {public} import {name}\n\n\n@lt.model\ndef model():\n    return {name}({args})"
+    return model_code([f"from {public} import {name}"], f"{name}({args})")
+
+
+def model_code(imports: list[str], call: str) -> str:
+    """The model stage: its imports and the constructor call it returns."""
+    head = "\n".join(imports)
+    return f"{head}\n\n\n@lt.model\ndef model():\n    return {call}"
 
 
 def _public_module(module: str, name: str) -> str:

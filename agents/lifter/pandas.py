@@ -81,6 +81,11 @@ class _ColumnParams(ast.NodeTransformer):
 def _column_function(lifter: Lifter, node: ast.AST, frame: str) -> tuple[list[str], str]:
 
     node = lifter.inline_scalars(node, frame)
+    unknown = sorted(_free_names(node) - lifter.globals - {frame})
+    if unknown:
+        # `df[c].map(counts)` with `counts = df[c].value_counts()`: a value the script computed
+        # in a statement of its own, which no step defines
+        raise Unsupported(node, f"a column expression that uses the script's values {unknown}")
     cols = _columns_of(node, frame)
     taken = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
     params = {c: identifier(c, taken) for c in cols}
@@ -88,6 +93,19 @@ def _column_function(lifter: Lifter, node: ast.AST, frame: str) -> tuple[list[st
     return cols, f"lambda {', '.join(params.values())}: {ast.unparse(body)}".replace(
         "lambda :", "lambda:"
     )
+
+
+def _free_names(node: ast.AST) -> set[str]:
+    """Names an expression reads that it does not bind itself (lambda and comprehension
+    variables are its own)."""
+    bound = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Lambda):
+            bound |= {a.arg for a in sub.args.args}
+        elif isinstance(sub, ast.comprehension):
+            bound |= {n.id for n in ast.walk(sub.target) if isinstance(n, ast.Name)}
+    read = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return read - bound
 
 
 def lift_frame_expression(lifter: Lifter, value: ast.AST, stmt: ast.stmt) -> Rel | None:

@@ -30,7 +30,7 @@ from .synthesis.label import synthesize_label
 from .synthesis.recorded import recorded_encoders
 from .synthesis.types import DerivedColumn, Hints
 from .trace_blocks import Gap, encoder_body, unique_names
-from .trace_code import imported_names
+from .trace_code import Functions, imported_names, traced_model
 from .trace_lift import TracePlan, trace_plan
 
 log = logging.getLogger(__name__)
@@ -162,7 +162,9 @@ class OfflineLifter:
         plan = synthesize_features(prepared, X, rows, hints=self._hints())
         if not plan.matched:
             described = "; ".join(f"columns {a}-{b - 1}: {d}" for a, b, d in plan.unmatched)
-            return Proposal(NAME, error=f"no encoder reproduces X {described}", trail=plan.trail)
+            refused = f" (trace lifter: {self._trace_error})" if self._trace_error else ""
+            error = f"no encoder reproduces X {described}{refused}"
+            return Proposal(NAME, error=error, trail=plan.trail)
         derive = _derive_part(request, plan.derived)
         if isinstance(derive, Proposal):
             return derive
@@ -218,7 +220,14 @@ class OfflineLifter:
 
     def _label_model(self, request: StepRequest) -> Proposal:
         model = self.analysis.model
-        model_code = codegen.model_function(model.estimator, model.non_default)
+        traced = traced_model(
+            self.analysis.dataflow, model.estimator, Functions(self.source, set())
+        )
+        model_code = (
+            codegen.model_code(*traced)
+            if traced
+            else codegen.model_function(model.estimator, model.non_default)
+        )
         trace = self.trace() if self._from_trace else None
         if trace is not None and trace.label:
             parts = {"label": codegen.label_function(trace.label), "model": model_code}

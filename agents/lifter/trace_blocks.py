@@ -1,7 +1,8 @@
 """X as the final fit received it, in blocks of columns: what the trace lifter's encoder is made of.
 
 X is one frame's columns (`df[cols].values`), or pieces stacked side by side (`np.hstack`,
-`np.column_stack`). Each piece is one of:
+`np.column_stack`, frames put beside each other with `pd.concat(..., axis=1)`). Each piece is
+one of:
 
 - columns of a frame, passed through as they are;
 - the output of one of the original's scikit-learn transformers (its class and parameters as
@@ -21,7 +22,7 @@ from typing import Any
 
 from ..oracle.dataflow import FITS
 from .syntax import Unsupported
-from .trace_code import Functions, constant_code, estimator_code
+from .trace_code import Functions, constant_code, estimator_code, needs_labels
 from .trace_graph import EXITS, Graph, Node, at, ref
 
 STACKS = frozenset({"np.hstack", "np.column_stack", "np.concatenate"})
@@ -65,9 +66,12 @@ class XBlocks:
         return blocks
 
     def _pieces(self, root: Node) -> list[Node]:
-        if root.op not in STACKS:
+        if _frames_side_by_side(root):  # `pd.concat([num, dummies], axis=1)`: a stack of frames
+            items = root.arg(0, "objs")
+        elif root.op not in STACKS:
             return [root]
-        items = root.arg(0, "tup") if root.op != "np.concatenate" else root.arg(0, "arrays")
+        else:
+            items = root.arg(0, "tup") if root.op != "np.concatenate" else root.arg(0, "arrays")
         if root.op == "np.concatenate" and root.constant(1, "axis", 0) != 1:
             raise Unsupported(at(root.line), "X stacked along rows")
         pieces = []
@@ -169,6 +173,12 @@ class XBlocks:
                 return chain
 
 
+def _frames_side_by_side(node: Node) -> bool:
+    """`pd.concat(frames, axis=1)`: X's pieces are the frames, each read where it comes from
+    (the prepared frame must hold them all with the same rows, or X is refused)."""
+    return node.op == "pd.concat" and node.constant(1, "axis", 0) in (1, "columns")
+
+
 def encoder_entries(
     blocks: list[Block], functions: Functions
 ) -> tuple[list[str | Gap], list[str], str | None]:
@@ -186,6 +196,13 @@ def encoder_entries(
         elif block.estimator is None:
             entries.append(f"({_name(block.columns, index)!r}, 'passthrough', {block.columns!r})")
         else:
+            supervised = needs_labels({"estimator": block.estimator})
+            if supervised:
+                raise Unsupported(
+                    None,
+                    f"a transformer fitted with the labels ({supervised}) in X's encoding: "
+                    "an lt encoder is fitted on its feature columns alone",
+                )
             entries.extend(
                 _flattened(block, functions, imports) or [_entry(block, index, functions, imports)]
             )

@@ -8,17 +8,23 @@ the script itself at the recorded line, when the lambda uses nothing but its par
 module-level names. Estimators become constructor calls of their
 recorded class with the parameters that differ from the class's defaults; only scikit-learn and
 Lester classes are named, and their module is imported (a library module, not user code) just to
-read those defaults.
+read those defaults; a scikit-learn function given as a parameter (`score_func=f_regression`) is
+named and imported the same way. A transformer that needs the labels to be fitted is found
+(`needs_labels`) so that the encoder, fitted on feature columns alone, refuses it by name.
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import importlib
 import inspect
 import re
+import warnings
 from typing import Any
+
+import numpy as np
 
 from ..oracle import static
 from ..oracle.dataflow import Undecodable, decode, value_code
@@ -139,18 +145,100 @@ def estimator_code(described: dict[str, Any], functions: Functions, imports: dic
     return f"{name}({', '.join(args)})"
 
 
+def traced_model(
+    dataflow: dict[str, Any] | None, estimator: str, functions: Functions
+) -> tuple[list[str], str] | None:
+    """The final estimator as the dataflow describes it (imports, constructor call), when one
+    of its parameters is an estimator (a search's or an ensemble's `estimator=`), which the fit
+    record holds only as its repr: nested estimators and functions become code, as the
+    encoder's do. None for any other model, or one the dataflow does not describe."""
+    fits = [
+        n
+        for n in (dataflow or {}).get("nodes", [])
+        if n.get("op") == "sklearn.fit" and n.get("model")
+    ]
+    described = fits[-1].get("estimator") if fits else None
+    if not isinstance(described, dict) or described.get("class") != estimator:
+        return None
+    params = (described.get("params") or {}).values()
+    if not any(isinstance(v, dict) and "estimator" in v for v in params):
+        return None
+    imports: dict[str, str] = {}
+    try:
+        call = estimator_code(described, functions, imports)
+    except Unsupported:
+        return None
+    return sorted(set(imports.values())), call
+
+
+def needs_labels(described: Any) -> str | None:
+    """The first scikit-learn class, this estimator or one nested in it, that cannot be fitted
+    without `y` (`SelectKBest`, `TargetEncoder`, `RFE`): a Lester encoder is fitted on the
+    feature columns alone, so such a transformer has no place in it."""
+    if isinstance(described, list):
+        return next((n for n in map(needs_labels, described) if n), None)
+    if not isinstance(described, dict):
+        return None
+    if "tuple" in described:
+        return needs_labels(described["tuple"])
+    inner = described.get("estimator")
+    if not isinstance(inner, dict):
+        return None
+    qualified = str(inner.get("class", ""))
+    if qualified.startswith("sklearn.") and CLASS.match(qualified) and _fit_needs_y(qualified):
+        return qualified.rpartition(".")[2]
+    return needs_labels(list((inner.get("params") or {}).values()))
+
+
+@functools.cache
+def _fit_needs_y(qualified: str) -> bool:
+    """Whether the scikit-learn class's `fit` needs `y`: its signature has no default for it,
+    or, built with its defaults, it refuses a tiny matrix without one as scikit-learn's input
+    validation does ("requires y to be passed"). Library code on constant data only."""
+    module, _, name = qualified.rpartition(".")
+    try:
+        cls = getattr(importlib.import_module(module), name)
+        y = inspect.signature(cls.fit).parameters.get("y")
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return False
+    if y is not None and y.default is inspect.Parameter.empty:
+        return True
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cls().fit(np.arange(12.0).reshape(6, 2))
+    except ValueError as exc:
+        return "requires y" in str(exc)
+    except Exception:
+        return False
+    return False
+
+
 def param_code(value: Any, functions: Functions, imports: dict[str, str]) -> str:
     """Code for one estimator parameter: constants, estimators, lists and tuples of them."""
     if isinstance(value, dict) and "estimator" in value:
         return estimator_code(value["estimator"], functions, imports)
     if isinstance(value, dict) and "function" in value:
-        return functions.code(value)
+        return _library_function(value["function"], imports) or functions.code(value)
     if isinstance(value, list):
         return "[" + ", ".join(param_code(v, functions, imports) for v in value) + "]"
     if isinstance(value, dict) and "tuple" in value:
         inner = [param_code(v, functions, imports) for v in value["tuple"]]
         return "(" + ", ".join(inner) + ("," if len(inner) == 1 else "") + ")"
     return constant_code(value)
+
+
+def _library_function(described: Any, imports: dict[str, str]) -> str | None:
+    """A scikit-learn function given to an estimator (`SelectKBest(score_func=f_regression)`,
+    `chi2`): its name, imported from the public module that exports it; None for other ones."""
+    if not isinstance(described, dict) or described.get("script"):
+        return None
+    module, name = str(described.get("module") or ""), str(described.get("name", ""))
+    if not (IDENTIFIER.match(name) and CLASS.match(f"{module}.{name}")):
+        return None
+    public = _public_module(module, name)
+    imports[name] = f"from {public} import {name}"
+    return name
 
 
 def _public_module(module: str, name: str) -> str:

@@ -117,28 +117,33 @@ class ColumnRules:
         target = "" if columns is None else f"{columns!r}, "
         if ref(fill) is None:
             return f"fill_na({target}value={constant_code(fill)})"
-        statistic, over = self._frame_statistic(self.graph[ref(fill)])
+        statistic, over, covered = self._frame_statistic(self.graph[ref(fill)])
         if statistic is None or not self.holds(
-            frame, over, [c for c in (columns or []) if c in over.columns]
+            frame, over, [c for c in (columns or []) if c in covered]
         ):
             return None
-        chosen = (
-            columns
-            if columns is not None
-            else [c for c in self.graph[frame].columns if c in over.columns]
-        )
+        # fillna by a Series fills the columns it has a value for, and no other
+        chosen = [c for c in columns or self.graph[frame].columns if c in covered]
         return f"fill_na({chosen!r}, statistic={statistic!r})"
 
-    def _frame_statistic(self, node: Node) -> tuple[str | None, Node | None]:
-        """(`mean`, frame) for `frame.mean()`; (`mode`, frame) for `frame.mode().iloc[0]`."""
+    def _frame_statistic(self, node: Node) -> tuple[str | None, Node | None, list[Any]]:
+        """(`mean`, frame, its columns) for `frame.mean()`; (`mode`, ...) for
+        `frame.mode().iloc[0]`; with `numeric_only=True` the statistic covers the frame's
+        numeric columns only (`df.fillna(df.median(numeric_only=True))` leaves text alone)."""
         if node.op == "iloc.__getitem__" and node.constant(0, "key") == 0:
             mode = self.graph[node.inputs[0]]
             if mode.op == "DataFrame.mode" and not mode.args and not mode.kwargs:
-                return "mode", self.graph[mode.inputs[0]]
+                over = self.graph[mode.inputs[0]]
+                return "mode", over, over.columns
         if node.op.startswith("DataFrame.") and node.method in STATISTICS and node.inputs:
             if set(node.kwargs) <= {"numeric_only"} and not node.args:
-                return node.method, self.graph[node.inputs[0]]
-        return None, None
+                over = self.graph[node.inputs[0]]
+                if not node.constant(2, "numeric_only", False):
+                    return node.method, over, over.columns
+                dtypes = over.out.get("dtypes") or []
+                numeric = [c for c, t in zip(over.columns, dtypes, strict=False) if _numeric(t)]
+                return node.method, over, numeric
+        return None, None, []
 
     def _fillna(self, node: Node) -> str:
         frame = self.graph.frame_input(node)
@@ -258,3 +263,8 @@ class _FrameReads(ast.NodeTransformer):
         if node.id == self.frame:
             self.other_uses = True
         return node
+
+
+def _numeric(dtype: str) -> bool:
+    """A dtype pandas' `numeric_only=True` keeps: numbers and booleans, nullable ones too."""
+    return dtype.lower().startswith(("int", "uint", "float", "bool", "complex"))

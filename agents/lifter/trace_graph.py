@@ -368,6 +368,9 @@ class Graph:
             split = self.nodes[node.inputs[0]]
             if node.op == "np.delete":  # rows deleted by position: a split part of its own
                 return split
+            shuffled = shuffled_frame(self, node)
+            if shuffled is not None:  # the head of a shuffle: the rows before it, reordered
+                return shuffled
             return self.nodes[split_input(split, node.raw.get("index", 0))]
         if not self.keeps_rows(node):
             return None
@@ -443,6 +446,25 @@ def _drops_rows(node: Node) -> bool:
     return "index" in node.kwargs or (
         "columns" not in node.kwargs and axis in (0, "index") and bool(node.args)
     )
+
+
+def shuffled_frame(graph: Graph, node: Node) -> Node | None:
+    """For the head of a shuffled frame (`df.sample(frac=1, random_state=s)`, its index
+    perhaps reset, then `[:cut]` or `.iloc[:cut]`): the frame that was shuffled; else None.
+    The cut and the order are a split's (the analysis maps them to a permutation cut)."""
+    key = node.arg(0, "key") if node.method == "__getitem__" else None
+    if node.owner not in ("DataFrame", "iloc") or not isinstance(key, dict) or not node.inputs:
+        return None
+    start, _stop, step = (key.get("slice") or [1, None, 1])[:3]
+    if start not in (None, 0) or step not in (None, 1):
+        return None
+    before = graph[node.inputs[0]]
+    while before.op == "DataFrame.reset_index" and before.constant(1, "drop") and before.inputs:
+        before = graph[before.inputs[0]]
+    if before.op != "DataFrame.sample" or not before.inputs:
+        return None
+    whole = before.constant(1, "frac") == 1 and not before.constant(2, "replace", False)
+    return graph[before.inputs[0]] if whole and before.arg(3, "weights") is None else None
 
 
 def split_input(split: Node, part: int) -> int:

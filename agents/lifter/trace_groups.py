@@ -148,6 +148,12 @@ class GroupRules:
         on = self._constant(node, node.arg(1, "on"))
         how = self._constant(node, node.arg(2, "how", "left"))
         other = self.graph[ref(node.arg(0, "other"))]
+        if on is None and how in ("inner", "left") and self._same_rows(node, other):
+            # `df.join(pd.get_dummies(df[c]))`: the other frame has df's own rows, so joining
+            # on the index puts each row's columns beside it
+            base = self.input_var(node)
+            self.note(node, "join of a frame with the same rows on the index (concat_columns)")
+            return self.emit(node, f"{base}.concat_columns({self.var[other.id]})", base)
         if on is None or how not in ("inner", "left"):
             raise Unsupported(at(node.line), f"a join on the index or {how}")
         keys = on if isinstance(on, list) else [on]
@@ -166,6 +172,18 @@ class GroupRules:
         self.note(node, f"join on {keys} (join)")
         return self.emit(
             node, f"{base}.join({right}, on={keys!r}, how={how!r}, suffixes={suffixes!r})", base
+        )
+
+    def _same_rows(self, node: Node, other: Node) -> bool:
+        """Whether `other` is a frame of the joined frame's own rows (same row identity, no
+        shared column) and the join adds no suffixes."""
+        frame = self.graph.frame_input(node)
+        suffixes = (node.constant(3, "lsuffix", ""), node.constant(4, "rsuffix", ""))
+        return (
+            other.kind == "frame"
+            and suffixes == ("", "")
+            and not set(other.columns) & set(frame.columns)
+            and self.graph.rows(other.id) == self.graph.rows(frame.id)
         )
 
     def _concat(self, node: Node) -> str:

@@ -28,7 +28,7 @@ from .syntax import Unsupported
 from .trace_blocks import EXITS, STACKS, Block, Gap, XBlocks, encoder_body, encoder_entries
 from .trace_code import Functions
 from .trace_frames import FrameLifter, assigned_name
-from .trace_graph import Graph, Node, split_input
+from .trace_graph import Graph, Node, shuffled_frame, split_input
 from .trace_series import SeriesCompiler, Target
 
 SPLITS = frozenset({"sklearn.train_test_split"})
@@ -74,8 +74,8 @@ class TraceLift:
         self.x_root = self._peel(plain, _x_node(plain, dag, x_shape, rows))
         self.split = _final_split(plain, dag)
         parts = {n.id for n in plain.nodes if n.op == "part" and n.inputs == [self.split]}
-        if self.split is not None and plain[self.split].op == "np.delete":
-            parts = {self.split}  # the rows left after deleting rows by position
+        if self.split is not None and plain[self.split].op not in SPLITS:
+            parts = {self.split}  # rows deleted by position, the head of a shuffle: a part
         self.graph = Graph(dag, parts if self.split is not None else set())
         self.y_root = self._peel(plain, dag["y"]) if dag.get("y") is not None else None
         self.read_sources = self._sources(sources)
@@ -232,7 +232,8 @@ def _to_float(node: Node) -> bool:
 
 def _final_split(graph: Graph, dag: dict[str, Any]) -> int | None:
     """The latest `train_test_split` whose output the final fit's X was computed from, or the
-    latest rows deleted by position (which the analysis' split replays)."""
+    latest rows deleted by position or head of a shuffled frame (which the analysis' split
+    replays)."""
     behind = ancestors(dag, [dag.get("X")])
     splits = [
         graph[graph[i].inputs[0]].id
@@ -240,6 +241,7 @@ def _final_split(graph: Graph, dag: dict[str, Any]) -> int | None:
         if graph[i].op == "part" and graph[graph[i].inputs[0]].op in SPLITS
     ]
     splits += [i for i in behind if graph[i].op == "np.delete"]
+    splits += [i for i in behind if shuffled_frame(graph, graph[i]) is not None]
     return max(splits) if splits else None
 
 
@@ -256,4 +258,7 @@ def trace_plan(analysis: Any, source: str, sources: dict[str, str], names: set[s
     deleted = lift.split is not None and lift.graph[lift.split].op == "np.delete"
     if deleted and split.get("function") is None:
         raise Unsupported(None, "rows deleted by position that no lt split replays")
+    cut = lift.split is not None and shuffled_frame(lift.graph, lift.graph[lift.split])
+    if cut and split.get("function") != "permutation_split":
+        raise Unsupported(None, "a shuffled frame cut by position that no lt split replays")
     return lift.plan()

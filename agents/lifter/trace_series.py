@@ -144,6 +144,12 @@ class SeriesCompiler:
             return self.expr(target)
         if isinstance(encoded, dict) and "function" in encoded:
             return self.functions.code(encoded)
+        if isinstance(encoded, dict) and "index" in encoded:
+            # `s.isin(counts[counts < 25].index)`: labels the script computed from the data,
+            # which the trace did not follow; as a constant, a deletion would not change them
+            raise Unsupported(
+                None, "a pandas Index computed from the data (value_counts().index) as an argument"
+            )
         return constant_code(encoded)
 
     def _leaf_column(self, node: Node) -> Any:
@@ -185,6 +191,9 @@ class SeriesCompiler:
             return self._ufunc(node)
         if not node.inputs:
             raise Unsupported(at(node.line), f"{node.op} on nothing traced")
+        counted = self._own_counts(node)
+        if counted is not None:
+            return counted
         me = self.expr(node.inputs[0])
         operator = operator_of(method)
         if operator is not None:
@@ -202,6 +211,25 @@ class SeriesCompiler:
         elif method not in ELEMENTWISE:
             raise Unsupported(at(node.line), f"no rule for Series.{method}")
         return f"{me}.{method}({self._arguments(node)})"
+
+    def _own_counts(self, node: Node) -> str | None:
+        """`df[c].map(df[c].value_counts())`: each row's count of its own value of c, the size
+        of its group by c, as `groupby(c)[c].transform('count')` gives it (a missing value is
+        counted nowhere and maps to nothing); None for any other `map`."""
+        counts = ref(node.arg(0, "arg")) if node.method == "map" else None
+        counts_node = self.graph[counts] if counts is not None else None
+        if counts_node is None or counts_node.op != "Series.value_counts" or counts_node.args:
+            return None
+        if counts_node.kwargs or not counts_node.inputs:
+            return None
+        mapped, counted = self.graph[node.inputs[0]], self.graph[counts_node.inputs[0]]
+        column = self._leaf_column(mapped)
+        if isinstance(column, _Computed) or column is None or column != self._leaf_column(counted):
+            return None
+        name = self.names(f"{column}_count")
+        self.groups.append(GroupTransform(name, [column], column, "count"))
+        self.columns.append(name)
+        return self.target.leaf(name)
 
     def _scalar_item(self, node: Node, me: str) -> str:
         """`s.mode()[0]`: an element of a reduction's result (a column statistic)."""
@@ -223,6 +251,11 @@ class SeriesCompiler:
             return f"{me}.{node.owner}.{node.method}"
         if node.method == "__getitem__":
             return f"{me}.str[{constant_code(node.arg(0, 'key'))}]"
+        if node.op == "str.extract" and node.kind == "frame" and len(node.columns) == 1:
+            # one group, expanded: a one-column frame, which a column takes as its Series
+            parts = [self.value(a) for a in node.args[:2]]
+            parts += [f"{k}={self.value(v)}" for k, v in node.kwargs.items() if k != "expand"]
+            return f"{me}.str.extract({', '.join([*parts, 'expand=False'])})"
         return f"{me}.{node.owner}.{node.method}({self._arguments(node)})"
 
     def _function_call(self, node: Node) -> str:

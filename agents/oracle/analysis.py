@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import importlib
+import inspect
 import io
 import json
 from dataclasses import asdict, dataclass, field
@@ -453,10 +454,28 @@ def _non_default(qualified: str, params: dict[str, Any]) -> dict[str, Any]:
     if not module.startswith("sklearn."):
         return dict(params)
     try:
-        defaults = estimator_params(getattr(importlib.import_module(module), name)())
+        cls = getattr(importlib.import_module(module), name)
     except Exception:
         return dict(params)
-    return {k: v for k, v in params.items() if defaults.get(k) != v}
+    try:
+        defaults = estimator_params(cls())
+    except Exception:  # a meta-estimator (GridSearchCV) needs its estimator: the signature's
+        defaults = _signature_defaults(cls)
+    return {k: v for k, v in params.items() if k not in defaults or defaults[k] != v}
+
+
+def _signature_defaults(cls: type) -> dict[str, Any]:
+    """The constructor's defaults as captured parameters are (JSON-safe), for a class that
+    cannot be built without arguments; required parameters have none."""
+    from lester.abstraction.params import json_safe
+
+    try:
+        parameters = inspect.signature(cls.__init__).parameters.values()
+    except (TypeError, ValueError):
+        return {}
+    return {
+        p.name: json_safe(p.default) for p in parameters if p.default is not inspect.Parameter.empty
+    }
 
 
 def _jsonable_constants(values: dict[str, Any]) -> dict[str, Any]:

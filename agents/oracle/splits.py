@@ -55,6 +55,8 @@ def _from_record(record: dict[str, Any], n_fit: int | None) -> dict[str, Any] | 
         return None
     if call == "train_test_split" and outputs[:1] == [n_fit]:
         return _train_test_split(args, outputs, line)
+    if call == "DataFrame.sample" and outputs[:1] == [n] and n_fit < n:
+        return _shuffled_frame(args, line, n, n_fit)
     if call == "DataFrame.sample" and outputs and n_fit in (outputs[0], n - outputs[0]):
         holdout = outputs[0] != n_fit
         chosen = {"frac": args.get("frac"), "n": args.get("size"), "holdout": holdout}
@@ -77,6 +79,25 @@ def _from_record(record: dict[str, Any], n_fit: int | None) -> dict[str, Any] | 
         split["note"] += _replayed_cut(call, seed, n, n_fit, function)
         return split
     return None
+
+
+def _shuffled_frame(args: dict[str, Any], line: int | None, n: int, n_fit: int) -> dict:
+    """`df = df.sample(frac=1, random_state=s)` then `df[:cut]`: a shuffle of every row, which a
+    permutation cut replays when the sandbox saw the sample's order be a fresh
+    `RandomState(s).permutation` (pandas draws it so)."""
+    idiom = "DataFrame.sample of every row (a shuffle) then a cut"
+    if not args.get("permutation"):
+        why = "its order is not a fresh RandomState permutation (unseeded, or drawn otherwise)"
+        return _preparation(idiom, line, why)
+    seed = args.get("random_state")
+    split = _split(idiom, line, "permutation_split", {"n_train": n_fit, "random_state": seed})
+    split["note"] += (
+        f": the original shuffles its {n} rows with sample(random_state={seed}), whose order "
+        f"the sandbox checked is RandomState({seed}).permutation({n}); the final fit trains on "
+        f"{n_fit} of them, and `lt.permutation_split` keeps the first {n_fit} of that order (the "
+        "verification compares the rows it selects with the fit's)"
+    )
+    return split
 
 
 def _replayed_cut(call: str, seed: int, n: int, n_fit: int, function: str) -> str:

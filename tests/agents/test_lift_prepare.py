@@ -721,3 +721,16 @@ def test_a_lookup_defaulting_to_column_means_fills_misses_from_a_one_row_table()
     )
     assert "project('crime', ['crime', 'avg_crime'], lambda v, d: d if pd.isna(v) else v" in body
     assert any("statistics as lookup default" in t for t in plan.trail)
+
+
+def test_a_value_the_script_computed_apart_is_refused_by_name():
+    with pytest.raises(Unsupported, match=r"uses the script's values \['counts'\]"):
+        lift(
+            """
+            import pandas as pd
+            df = pd.read_csv("data/p.csv")
+            counts = df["city"].value_counts()
+            df["city"] = df["city"].where(df["city"].map(counts) >= 20, "other")
+            """,
+            source("data/p.csv", ["city", "age"]),
+        )

@@ -198,3 +198,30 @@ def test_a_replayed_permutation_says_what_the_original_drew_and_which_rows_the_r
            "args": {"random_state": 3}}  # fmt: skip
     note = row_selection(static.parse("m.fit(X, y)\n"), _fit(70), [own])["note"]
     assert "from its own generator from random_state=3" in note and "global" not in note
+
+
+@pytest.mark.parametrize("permutation", [True, False])
+def test_a_shuffle_of_every_row_then_a_cut_is_a_permutation_cut(permutation):
+    record = {"call": "DataFrame.sample", "line": 3, "n": 100, "outputs": [100],
+              "args": {"frac": 1, "random_state": 4, "permutation": permutation}}  # fmt: skip
+    split = row_selection(static.parse("m.fit(X, y)\n"), _fit(80), [record])
+    if permutation:
+        assert (split["function"], split["args"]) == (
+            "permutation_split",
+            {"n_train": 80, "random_state": 4},
+        )
+        shuffled = DATA.sample(frac=1, random_state=4).reset_index(drop=True)
+        assert _train(lt.permutation_split(30, 4)) == list(shuffled["v"][:30] // 10)
+    else:
+        assert split["function"] is None
+        assert "not a fresh RandomState permutation" in split["note"]
+
+
+def test_the_sandbox_checks_a_samples_order_against_a_fresh_permutation():
+    from lester.sandbox.selections import _is_permutation
+
+    frame = DATA.set_index(DATA["v"] + 3)
+    assert _is_permutation(frame, frame.sample(frac=1, random_state=9), 9)
+    assert not _is_permutation(frame, frame.sample(frac=1, random_state=9), 8)
+    assert not _is_permutation(frame, frame.sample(frac=0.5, random_state=9), 9)
+    assert not _is_permutation(frame, frame.sample(frac=1, random_state=9), None)

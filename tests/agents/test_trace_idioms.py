@@ -1,0 +1,289 @@
+"""Trace-lifter rules for idioms of published pandas scripts: frame-wide fills by the frame's own
+statistics, dummies joined back on the index, one-group regex extraction, rare categories grouped
+by their counts, meta-estimator models and label-fitted transformers. Each lifted preparation is
+run against pandas running the script itself."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from lester.agents.lifter.syntax import Unsupported
+from lester.agents.lifter.trace_code import Functions, param_code, traced_model
+from lester.agents.oracle.analysis import _non_default
+
+import lester as lt
+from tests.agents.test_trace_lift import plan_for
+
+pytestmark = pytest.mark.usefixtures("restore_pandas")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    rng = np.random.default_rng(7)
+    n = 120
+    pets = pd.DataFrame(
+        {
+            "pid": np.arange(n),
+            "weight": rng.normal(20, 5, n).round(1),
+            "visits": rng.integers(0, 9, n).astype(float),
+            "breed": rng.choice(
+                ["lab", "pug", "boxer", "akita", "corgi"], n, p=[0.4, 0.3, 0.2, 0.06, 0.04]
+            ),
+            "coat": rng.choice(["short", "long"], n),
+            "listing": [
+                f"Rex ({b} mix). {t}"
+                for b, t in zip(
+                    rng.choice(["Lab", "Pug"], n), rng.choice(["Shy", "Calm"], n), strict=True
+                )
+            ],
+            "adopted": rng.integers(0, 2, n),
+        }
+    )
+    pets.loc[rng.random(n) < 0.15, "weight"] = np.nan
+    pets.loc[rng.random(n) < 0.1, "visits"] = np.nan
+    pets.loc[rng.random(n) < 0.1, "coat"] = np.nan
+    pets.to_csv(tmp_path / "pets.csv", index=False)
+    return tmp_path
+
+
+def run_lifted(folder: Path, script: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, dict]:
+    """The plan, and the script's own globals after pandas ran it; the lifted code is checked
+    by the caller against them."""
+    plan = plan_for(folder, script, monkeypatch)
+    expected: dict[str, Any] = {}
+    exec(textwrap.dedent(script), expected)
+    return plan, expected
+
+
+def lifted_frame(folder: Path, plan: Any) -> pd.DataFrame:
+    scope = {"pets": lt.from_pandas(pd.read_csv(folder / "pets.csv"), "pets"), "pd": pd, "np": np}
+    exec("\n".join(plan.body), scope)
+    return scope[plan.result].data
+
+
+FRAME_FILLS = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+pets = pd.read_csv("pets.csv").drop(["listing"], axis=1)
+pets = pets.fillna(pets.median(numeric_only=True))
+pets = pets.fillna(pets.mode().iloc[0])
+pets = pd.get_dummies(pets, columns=["breed", "coat"], drop_first=True)
+X = pets.drop("adopted", axis=1).astype(float)
+LogisticRegression().fit(X, pets["adopted"])
+"""
+
+
+def test_a_frame_filled_by_its_numeric_medians_then_its_modes(folder, monkeypatch):
+    plan, expected = run_lifted(folder, FRAME_FILLS, monkeypatch)
+    code = "\n".join(plan.body)
+    assert "fill_na(['pid', 'weight', 'visits', 'adopted'], statistic='median')" in code
+    assert "statistic='mode'" in code
+    wanted = expected["pets"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(lifted_frame(folder, plan)[list(wanted.columns)], wanted)
+
+
+JOINED_DUMMIES = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+pets = pd.read_csv("pets.csv")
+pets["tag"] = pets.listing.str.extract(r"\\)\\. (\\w+)")
+pets["mix"] = pets["listing"].str.extract(r"\\((.+?)\\)", expand=False).str.contains("mix").astype(int)
+tags = pd.get_dummies(pets["tag"], prefix="tag", dtype=int)
+pets = pets.join(tags)
+LogisticRegression().fit(pets[["mix", *tags.columns]].values, pets["adopted"])
+"""
+
+
+def test_dummies_joined_on_the_index_and_a_one_group_extract(folder, monkeypatch):
+    plan, expected = run_lifted(folder, JOINED_DUMMIES, monkeypatch)
+    code = "\n".join(plan.body)
+    assert "str.extract('\\\\)\\\\. (\\\\w+)', expand=False)" in code
+    assert ".concat_columns(tags)" in code
+    wanted = expected["pets"][["tag", "mix", "tag_Calm", "tag_Shy"]]
+    got = lifted_frame(folder, plan)[list(wanted.columns)]
+    pd.testing.assert_frame_equal(got, wanted, check_names=False)
+
+
+def test_a_join_of_other_rows_on_the_index_is_still_refused(folder, monkeypatch):
+    script = """
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    pets = pd.read_csv("pets.csv")
+    few = pd.get_dummies(pets[pets["visits"] > 3]["breed"], dtype=int)
+    pets = pets.join(few)
+    LogisticRegression().fit(pets[["pid"]].values, pets["adopted"])
+    """
+    with pytest.raises(Unsupported, match="a join on the index or left"):
+        plan_for(folder, script, monkeypatch)
+
+
+RARE_LEVELS = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+pets = pd.read_csv("pets.csv")
+counts = pets["breed"].value_counts()
+pets["breed"] = pets["breed"].where(pets["breed"].map(counts) >= 10, "other")
+pets["breed_n"] = pets.breed.map(pets.breed.value_counts())
+X = pd.get_dummies(pets[["breed"]], dtype=int).join(pets[["breed_n"]])
+LogisticRegression().fit(X.values, pets["adopted"])
+"""
+
+
+def test_rare_categories_grouped_by_their_own_counts(folder, monkeypatch):
+    plan, expected = run_lifted(folder, RARE_LEVELS, monkeypatch)
+    code = "\n".join(plan.body)
+    assert "transform_groups('breed_count_1', ['breed'], 'breed', 'count')" in code
+    assert set(expected["pets"]["breed"]) == {"lab", "pug", "boxer", "other"}
+    wanted = expected["X"]
+    pd.testing.assert_frame_equal(lifted_frame(folder, plan)[list(wanted.columns)], wanted)
+
+
+def test_a_map_by_counts_of_another_column_is_not_a_group_size(folder, monkeypatch):
+    script = """
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    pets = pd.read_csv("pets.csv")
+    pets["n"] = pets["breed"].map(pets["coat"].value_counts())
+    LogisticRegression().fit(pets[["pid"]].values, pets["adopted"])
+    """
+    with pytest.raises(Unsupported, match="Series.value_counts"):
+        plan_for(folder, script, monkeypatch)
+
+
+def test_a_transformer_fitted_with_the_labels_is_refused_by_name(folder, monkeypatch):
+    script = """
+    import pandas as pd
+    from sklearn.feature_selection import SelectKBest, f_classif
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import PolynomialFeatures
+
+    pets = pd.read_csv("pets.csv").dropna()
+    steps = [("poly", PolynomialFeatures()), ("best", SelectKBest(f_classif, k=3))]
+    Pipeline(steps + [("lr", LogisticRegression())]).fit(pets[["weight", "visits"]], pets["adopted"])
+    """
+    with pytest.raises(Unsupported, match=r"fitted with the labels \(SelectKBest\)"):
+        plan_for(folder, script, monkeypatch)
+
+
+def test_a_scikit_learn_function_parameter_is_named_and_imported():
+    imports: dict[str, str] = {}
+    described = {
+        "function": {
+            "name": "f_regression",
+            "module": "sklearn.feature_selection._univariate_selection",
+        }
+    }
+    assert param_code(described, Functions("", set()), imports) == "f_regression"
+    assert imports == {"f_regression": "from sklearn.feature_selection import f_regression"}
+
+
+GRID = "sklearn.model_selection._search.GridSearchCV"
+SEARCH = {
+    "class": GRID,
+    "params": {
+        "cv": 3,
+        "error_score": {"float": "nan"},
+        "estimator": {
+            "estimator": {
+                "class": "sklearn.tree._classes.DecisionTreeClassifier",
+                "params": {"max_depth": 3},
+            }
+        },
+        "param_grid": {"dict": [["min_samples_leaf", [1, 5]]]},
+    },
+}
+
+
+def test_a_search_model_is_written_from_its_description():
+    dataflow = {"nodes": [{"op": "sklearn.fit", "model": True, "estimator": SEARCH}]}
+    imports, call = traced_model(dataflow, GRID, Functions("", set()))
+    assert call == (
+        "GridSearchCV(cv=3, estimator=DecisionTreeClassifier(max_depth=3), "
+        "param_grid={'min_samples_leaf': [1, 5]})"
+    )
+    assert "from sklearn.model_selection import GridSearchCV" in imports
+    plain = {"class": "sklearn.tree._classes.DecisionTreeClassifier", "params": {"max_depth": 3}}
+    flat = {"nodes": [{"op": "sklearn.fit", "model": True, "estimator": plain}]}
+    assert traced_model(flat, plain["class"], Functions("", set())) is None
+
+
+def test_a_meta_estimators_defaults_come_from_its_signature():
+    params = {"cv": 3, "error_score": "nan", "estimator": "Tree()", "n_jobs": None, "refit": True}
+    assert _non_default(GRID, params) == {"cv": 3, "estimator": "Tree()"}
+
+
+def test_frames_concatenated_side_by_side_are_read_where_they_come_from(folder, monkeypatch):
+    script = """
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    pets = pd.read_csv("pets.csv")
+    pets = pets.fillna(0)
+    num = pets[["weight", "visits"]]
+    cat = pd.get_dummies(pets[["breed"]], dtype=int)
+    X = pd.concat([num, cat], axis=1).values
+    LogisticRegression().fit(X, pets["adopted"].values)
+    """
+    plan = plan_for(folder, script, monkeypatch)
+    assert plan.label == "data['adopted']"  # the label's column stays in the prepared frame
+    assert [e.split(",")[0] for e in plan.entries] == [
+        "('weight_visits'",
+        "('breed_akita_to_breed_pug'",
+    ]
+
+
+def test_an_index_of_counts_as_an_argument_is_refused_not_frozen(folder, monkeypatch):
+    script = """
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    pets = pd.read_csv("pets.csv")
+    counts = pets["breed"].value_counts()
+    pets.loc[pets["breed"].isin(counts[counts < 10].index), "breed"] = "other"
+    X = pd.get_dummies(pets[["breed"]], dtype=int).values
+    LogisticRegression().fit(X, pets["adopted"])
+    """
+    with pytest.raises(Unsupported, match="a pandas Index computed from the data"):
+        plan_for(folder, script, monkeypatch)
+
+
+SHUFFLED = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+pets = pd.read_csv("pets.csv").dropna()
+pets["heavy"] = (pets["weight"] > 20).astype(int)
+pets = pets.sample(frac=1, random_state=3).reset_index(drop=True)
+cut = int(len(pets) * 0.75)
+train, test = pets[:cut], pets[cut:]
+LogisticRegression().fit(train[["heavy", "visits"]].values, train["adopted"].values)
+"""
+
+
+@pytest.mark.parametrize("replayed", [True, False])
+def test_the_head_of_a_shuffled_frame_is_the_splits_part(folder, monkeypatch, replayed):
+    split = {"function": "permutation_split" if replayed else None, "args": {}}
+    if not replayed:
+        with pytest.raises(Unsupported, match="a shuffled frame cut by position"):
+            plan_for(folder, SHUFFLED, monkeypatch, split=split)
+        return
+    plan = plan_for(folder, SHUFFLED, monkeypatch, split=split)
+    assert not any("sample" in line for line in plan.body)  # the split shuffles, not the steps
+    assert plan.label == "data['adopted']"
+    expected: dict[str, Any] = {}
+    exec(textwrap.dedent(SHUFFLED), expected)
+    prepared = lifted_frame(folder, plan)
+    train, _ = lt.permutation_split(expected["cut"], 3).indices(prepared, np.zeros(len(prepared)))
+    got = prepared.iloc[train][["heavy", "visits", "adopted"]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected["train"][["heavy", "visits", "adopted"]])
