@@ -21,10 +21,7 @@ import functools
 import importlib
 import inspect
 import re
-import warnings
 from typing import Any
-
-import numpy as np
 
 from ..oracle import static
 from ..oracle.dataflow import Undecodable, decode, value_code
@@ -193,8 +190,14 @@ def needs_labels(described: Any) -> str | None:
 @functools.cache
 def _fit_needs_y(qualified: str) -> bool:
     """Whether the scikit-learn class's `fit` needs `y`: its signature has no default for it,
-    or, built with its defaults, it refuses a tiny matrix without one as scikit-learn's input
-    validation does ("requires y to be passed"). Library code on constant data only."""
+    it is a feature selector (they score features against the labels; `VarianceThreshold` alone
+    does not), or its tags say a target is required (`TargetEncoder`). Read from the class, never
+    fitted: the name comes from the trace, so nothing of it runs on the host beyond a
+    constructor, which in scikit-learn only stores its parameters."""
+    if qualified.startswith("sklearn.feature_selection.") and not qualified.endswith(
+        ".VarianceThreshold"
+    ):
+        return True
     module, _, name = qualified.rpartition(".")
     try:
         cls = getattr(importlib.import_module(module), name)
@@ -204,14 +207,9 @@ def _fit_needs_y(qualified: str) -> bool:
     if y is not None and y.default is inspect.Parameter.empty:
         return True
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            cls().fit(np.arange(12.0).reshape(6, 2))
-    except ValueError as exc:
-        return "requires y" in str(exc)
-    except Exception:
+        return bool(cls().__sklearn_tags__().target_tags.required)
+    except Exception:  # no default construction or no tags: nothing says it needs y
         return False
-    return False
 
 
 def param_code(value: Any, functions: Functions, imports: dict[str, str]) -> str:

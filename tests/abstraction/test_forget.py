@@ -55,7 +55,23 @@ def assert_same_artifacts(updated: lt.Run, reference: lt.Run, *, model: bool = T
             getattr(updated, name), getattr(reference, name), rtol=1e-9, atol=1e-9, err_msg=name
         )
     if model:
+        assert_same_predictions(updated, reference)
+
+
+BORDERLINE = 1e-2  # |decision| under which two solutions within the solver's tolerance may part
+
+
+def assert_same_predictions(updated: lt.Run, reference: lt.Run) -> None:
+    """Equal predictions, except a class the re-run's model itself decides by a hair: a retrain
+    warm-started from the current coefficients stops within the solver's tolerance of the
+    optimum, as the re-run's cold start does, but not at the same point."""
+    differ = np.asarray(updated.predictions) != np.asarray(reference.predictions)
+    if not differ.any() or not hasattr(reference.model, "decision_function"):
         np.testing.assert_allclose(updated.predictions, reference.predictions, rtol=1e-6, atol=1e-6)
+        return
+    X = reference.X_test if len(reference.X_test) else reference.X_train
+    margin = np.abs(reference.model.decision_function(X))[differ]
+    assert margin.max() < BORDERLINE, f"predictions differ at margins {margin}"
 
 
 def comparable_provenance(
@@ -203,6 +219,19 @@ def test_forget_equals_rerun_for_random_deletions(tmp_path_factory, n_customers,
     assert_same_artifacts(updated, once)
     assert not updated.forget_report["artifacts"]["prepared"]["method"].startswith("recomputed")
     assert_same_artifacts(updated.forget(source, ids=second), twice)
+
+
+def test_a_warm_started_retrain_may_part_from_the_re_run_only_on_a_hair(tmp_path):
+    """The property test's find: the second deletion's retrain decides one row by -0.0003 where
+    the re-run decides it by +0.0006; everything else is equal."""
+    data_dir = write_shop(tmp_path / "data", *make_shop(19, 76, 267))
+    pipeline = PIPELINES / "shop_grouped.py"
+    run = lt.load_pipeline(pipeline).run(data_dir=data_dir)
+    twice = rerun_without(pipeline, data_dir, tmp_path / "twice", [26, 59, 69, 55], "orders")
+    updated = run.forget("orders", ids=[26, 59, 69]).forget("orders", ids=[55])
+    assert "warm start" in updated.forget_report["artifacts"]["model"]["method"]
+    assert_same_artifacts(updated, twice)
+    assert (updated.predictions != twice.predictions).sum() <= 1
 
 
 def test_a_loaded_run_is_maintained_along_its_saved_lineage(tmp_path, shop_dir):

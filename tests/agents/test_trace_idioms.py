@@ -287,3 +287,18 @@ def test_the_head_of_a_shuffled_frame_is_the_splits_part(folder, monkeypatch, re
     train, _ = lt.permutation_split(expected["cut"], 3).indices(prepared, np.zeros(len(prepared)))
     got = prepared.iloc[train][["heavy", "visits", "adopted"]].reset_index(drop=True)
     pd.testing.assert_frame_equal(got, expected["train"][["heavy", "visits", "adopted"]])
+
+
+def test_whether_a_transformer_needs_the_labels_is_read_from_its_class_never_fitted(monkeypatch):
+    from lester.agents.lifter.trace_code import _fit_needs_y
+    from sklearn.preprocessing import StandardScaler
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("fitted on the host")
+
+    monkeypatch.setattr(StandardScaler, "fit", no_fit)
+    assert _fit_needs_y("sklearn.feature_selection._univariate_selection.SelectKBest")
+    assert _fit_needs_y("sklearn.preprocessing.TargetEncoder")
+    assert not _fit_needs_y("sklearn.feature_selection.VarianceThreshold")
+    assert not _fit_needs_y("sklearn.preprocessing.StandardScaler")
+    assert not _fit_needs_y("sklearn.no_such_module.Thing")
