@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 import sys
 from typing import Any
 
 from ..oracle.dataflow import value_code
 from ..oracle.form import IMAGE_PACKAGES
+
+QUERY_VARIABLE = re.compile(r"@([A-Za-z_]\w*)")  # a pandas query's reference to a variable
 
 BASE_IMPORTS = ["import numpy as np", "import pandas as pd", "", "import lester as lt"]
 
@@ -176,13 +179,16 @@ def tidy(module: str) -> str:
 
 
 def _used_names(nodes: list[ast.stmt]) -> set[str]:
-    """Names read anywhere in these statements, except a function's references to itself."""
+    """Names read anywhere in these statements, except a function's references to itself; a
+    query string's `@name` reads the module constant it names (`filter("k in @KEPT")`)."""
     used: set[str] = set()
     for node in nodes:
         own = {node.name} if isinstance(node, ast.FunctionDef) else set()
         for n in ast.walk(node):
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in own:
                 used.add(n.id)
+            elif isinstance(n, ast.Constant) and isinstance(n.value, str):
+                used.update(QUERY_VARIABLE.findall(n.value))
     return used
 
 

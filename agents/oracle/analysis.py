@@ -54,6 +54,8 @@ class SourceReport:
     call: dict[str, Any] = field(default_factory=dict)  # its arguments as the script passed them
     layout: dict[str, Any] = field(default_factory=dict)  # the file's text, as hand parsing sees it
     profile: dict[str, Any] = field(default_factory=dict)  # column counts made in the sandbox
+    # the file's own header when the original unpacks its fields under other names (`names`)
+    header_names: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -366,9 +368,11 @@ def _source(tree: Any, path: str, file: Path) -> SourceReport:
         if site.names and len(site.names) == frame.shape[1]
         else [str(c) for c in frame.columns]
     )
+    own = [str(c) for c in frame.columns]
     if not header:
         frame.columns = names
     report = _report(site, path, frame, delimiter, header, names)
+    report.header_names = own if header and own != list(names) else []
     report.layout = text_layout(start, delimiter)
     return report
 

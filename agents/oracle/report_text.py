@@ -39,6 +39,11 @@ def analysis_text(a: Any, dataflow: bool = True) -> str:
             else " (types a reader would infer; the original parses the text by hand)"
         )
         lines.append(f"  fields{typed}: {fields}")
+        if getattr(s, "header_names", None):
+            lines.append(
+                f"  (named as the original unpacks them; the file's header row names them "
+                f"{', '.join(s.header_names)}, which is what a source reading the header gives)"
+            )
         for row in s.sample:
             lines.append(f"  sample: {row}")
         lines += _profile_lines(getattr(s, "profile", None))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lester.agents.lifter.reads import source_specs
 from lester.agents.oracle import static
-from lester.agents.oracle.analysis import _source
+from lester.agents.oracle.analysis import Analysis, _source
 
 import lester as lt
 
@@ -50,3 +50,17 @@ def test_quotes_that_split_keeps_stay_in_the_values(tmp_path):
         next(f)
         seen = [line.rstrip("\n").split(",") for line in f]
     assert _as_the_source_reads(tmp_path, SPLIT) == seen == [['"x"', "1"], ['"p q"', "2"]]
+
+
+def test_fields_unpacked_under_other_names_than_the_header_say_both(tmp_path):
+    (tmp_path / "d.csv").write_text("id,os\n1,ios\n2,web\n")
+    script = (
+        "with open('d.csv') as f:\n    next(f)\n    for line in f:\n"
+        "        dev, os_name = line.rstrip('\\n').split(',')\n"
+    )
+    report = _source(static.parse(script), "d.csv", tmp_path / "d.csv")
+    assert report.names == ["dev", "os_name"] and report.header_names == ["id", "os"]
+    text = Analysis("s.py", ".", sources=[report]).to_text(dataflow=False)
+    assert "the file's header row names them id, os" in text
+    same = "with open('d.csv') as f:\n    next(f)\n    for line in f:\n        id, os = line.split(',')\n"
+    assert _source(static.parse(same), "d.csv", tmp_path / "d.csv").header_names == []

@@ -32,6 +32,17 @@ def test_tidy_drops_what_nothing_uses_and_hoists_imports():
     assert tidied.index("import sys") < tidied.index("B = 2")
 
 
+def test_a_constant_a_query_string_reads_with_at_is_kept():
+    module = (
+        "import lester as lt\nDECISION = {'a': 1}\nKEPT = list(DECISION)\nUNUSED = 3\n\n\n"
+        "@lt.prepare\ndef kept(t):\n    return t.filter('decision in @KEPT')\n"
+    )
+    tidied = tidy(module)
+    assert "KEPT = list(DECISION)" in tidied and "DECISION = {" in tidied
+    assert "UNUSED" not in tidied
+    assert not [p for p in check_form(tidied) if "@KEPT" in p]
+
+
 def test_the_model_stage_is_checked_against_the_captured_fit():
     from lester.agents.oracle.analysis import ModelReport
     from lester.agents.oracle.form import model_problem

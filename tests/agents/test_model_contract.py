@@ -234,5 +234,7 @@ def test_a_source_left_out_is_caught_by_the_row_counts_the_sources_prompt_names(
     analysis = SimpleNamespace(sources=[SimpleNamespace(rows=15), SimpleNamespace(rows=10)])
     assert misread_sources(analysis, {"train": 15, "test": 10}) is None
     assert "read [15] rows, the original read [10, 15]" in misread_sources(analysis, {"train": 15})
+    assert misread_sources(analysis, {"parts": 25}) is None  # partitions read as one source
+    assert "read [24]" in misread_sources(analysis, {"parts": 24})
     prompt = (Path(__file__).parents[2] / "agents/llm/templates/sources.txt").read_text()
     assert "checked against those of all the files the original read" in " ".join(prompt.split())
