@@ -59,7 +59,9 @@ def read_json(
     source: str | None = None,
     **options: Any,
 ) -> Frame:
-    """Read JSON (by default JSON lines, one record a line) with row provenance."""
+    """Read JSON (by default JSON lines, one record a line) with row provenance.
+
+    Other `options` go to `pandas.read_json` as given (`dtype`, `convert_dates`, ...)."""
     paths = _as_paths(path)
     name = source or paths[0].stem
     parts = [_guarded(name, p, lambda p=p: pd.read_json(p, lines=lines, **options)) for p in paths]

@@ -44,8 +44,20 @@ def merge_code(old: str, new: str) -> tuple[str, list[str]]:
             notes.append(f"replaced the definition of {', '.join(sorted(names))}")
             continue
         kept.append(text)
-    merged = "\n\n\n".join([*kept, *(_text(new, n) for n in new_nodes)])
-    return merged, notes
+    return _joined([*kept, *(_text(new, n) for n in new_nodes)]), notes
+
+
+def _joined(texts: list[str]) -> str:
+    """Statements as a module shows them: imports one a line, other statements apart."""
+    out = ""
+    for i, text in enumerate(texts):
+        both_imports = i and _is_import(texts[i - 1]) and _is_import(text)
+        out += ("\n" if both_imports else "\n\n\n" if i else "") + text
+    return out
+
+
+def _is_import(text: str) -> bool:
+    return text.startswith(("import ", "from ")) and "\n" not in text.strip()
 
 
 def complete(parts: dict[str, str], original: str) -> tuple[dict[str, str], list[str]]:

@@ -22,7 +22,8 @@ import pyarrow.parquet as pq
 from lester.abstraction.frame import is_prov_column
 
 from .attribution import attributed
-from .llm.api_frames import hand_parsed_text
+from .lifter.reads import JSON_IDIOMS
+from .llm.api_frames import hand_parsed_text, json_lines_text
 from .oracle import dataflow
 from .oracle import definitions as defs
 from .oracle.analysis import LAYOUT_BYTES, Analysis
@@ -309,10 +310,13 @@ def hand_parsed(analysis: Analysis) -> str:
     """How the sources' text relates to the original's own parsing, when it parses by hand, and
     what each hand-parsed file holds that the reader smooths over."""
     by_hand = [s for s in analysis.sources if s.reader is None]
-    if not by_hand:
-        return ""
-    files = [f"- {s.path}: {layout_text(s.layout)}" for s in by_hand if s.layout]
-    return "\n".join([hand_parsed_text(), *(["The files as text:", *files] if files else [])])
+    json_lines = [s for s in by_hand if s.idiom in JSON_IDIOMS]
+    delimited = [s for s in by_hand if s not in json_lines]
+    facts = [json_lines_text()] if json_lines else []
+    if delimited:
+        files = [f"- {s.path}: {layout_text(s.layout)}" for s in delimited if s.layout]
+        facts += [hand_parsed_text(), *(["The files as text:", *files] if files else [])]
+    return "\n".join(facts)
 
 
 def layout_text(layout: dict[str, Any]) -> str:

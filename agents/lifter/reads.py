@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..oracle import static
-from ..oracle.analysis import CSV_DIALECT
+from ..oracle.analysis import CSV_DIALECT, JSON_AS_LOADED
 from ..oracle.dataflow import Undecodable, decode
 from . import records
 from .syntax import (
@@ -53,7 +53,7 @@ def source_specs(reports: list[Any]) -> list[SourceSpec]:
     """One source per data file the script read, named after the file. Files read by hand (split,
     csv) are read as strings, as the script saw them; files read with pandas keep its parsing.
     JSON lines are read with `lt.read_json`; parsed by hand (`json.loads`), values keep the types
-    JSON gave them (no dtype inference, no date conversion)."""
+    and the values JSON gave them (`JSON_AS_LOADED`)."""
     taken = {"data_dir"}
     specs = []
     for report in reports:
@@ -65,7 +65,7 @@ def source_specs(reports: list[Any]) -> list[SourceSpec]:
         if report.idiom in JSON_IDIOMS:
             options: dict[str, Any] = {"lines": True}
             if report.idiom != "pandas-json":
-                options.update(dtype=False, convert_dates=False)
+                options.update(JSON_AS_LOADED)
             specs.append(SourceSpec(name, report.path, options, reader="read_json"))
             continue
         options = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ from sklearn.compose import ColumnTransformer
 from sklearn.preprocessing import FunctionTransformer
 
 import lester as lt
+
+from ..oracle.analysis import JSON_AS_LOADED
 
 
 def frame_facts() -> list[str]:
@@ -296,6 +299,28 @@ def hand_parsed_text() -> str:
         f"{bare.data.values.tolist()}. Strip or keep line ends and quotes as the original's "
         "parsing does."
     )
+
+
+def json_lines_text() -> str:
+    """How `lt.read_json`'s values of a JSON-lines file relate to the original's `json.loads`."""
+    line = '{"id": "007", "when": "2024-01-05", "big": 3.0078873113505354e+99}'
+    options = ", ".join(f"{k}={v!r}" for k, v in JSON_AS_LOADED.items())
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.jsonl"
+        path.write_text(line + "\n")
+        default = lt.read_json(str(path)).data.iloc[0].tolist()
+        loaded = lt.read_json(str(path), **JSON_AS_LOADED).data.iloc[0].tolist()
+    same = loaded == list(json.loads(line).values())
+    return (
+        "The original parses its JSON lines by hand (`json.loads`). Observed on the line "
+        f"{line}: `lt.read_json(path)` gives {_plain(default)}; `lt.read_json(path, {options})` "
+        f"gives {_plain(loaded)}, {'the same as' if same else 'unlike'} `json.loads`. Read the "
+        "source with these options."
+    )
+
+
+def _plain(values: list[Any]) -> list[Any]:
+    return [v.item() if hasattr(v, "item") else v for v in values]
 
 
 def float_sums() -> str:

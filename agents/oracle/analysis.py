@@ -33,6 +33,9 @@ from .splits import row_selection
 
 SAMPLE_ROWS = 3
 CSV_DIALECT = ("quotechar", "escapechar", "doublequote", "skipinitialspace", "quoting")
+# `json.loads`' values: no dtype inference ("007" stays text), no date parsing, and floats
+# correctly rounded (pandas' default float parser misrounds some large exponents).
+JSON_AS_LOADED = {"dtype": False, "convert_dates": False, "precise_float": True}
 SNIFF_BYTES = 64 * 1024
 LAYOUT_BYTES = 8 * 1024 * 1024
 DENSE_LIMIT = 200_000_000  # cells of a sparse fitted X densified for the comparison (1.6 GB)

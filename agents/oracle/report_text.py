@@ -26,10 +26,12 @@ def analysis_text(a: Any, dataflow: bool = True) -> str:
     if a.problem:
         lines.append(f"PROBLEM: {a.problem}")
     for s in a.sources:
-        header = "a header row" if s.header else "no header"
-        lines.append(
-            f"source {s.path}: {s.rows} rows, {s.idiom} ({where(s.line)}), delimiter {s.delimiter!r}, {header}"
+        layout = (
+            "one JSON record a line"
+            if s.idiom in ("json-lines", "pandas-json")
+            else f"delimiter {s.delimiter!r}, {'a header row' if s.header else 'no header'}"
         )
+        lines.append(f"source {s.path}: {s.rows} rows, {s.idiom} ({where(s.line)}), {layout}")
         if getattr(s, "reader", None):
             lines.append(f"  read with pd.{s.reader}({_call(s.call)})")
         fields = ", ".join(f"{n} ({s.dtypes.get(n, '?')})" for n in s.names)

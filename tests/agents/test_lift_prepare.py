@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 from lester.agents.lifter.prepare import PreparePlan, Unsupported, lift_prepare
-from lester.agents.oracle.analysis import SourceReport
+from lester.agents.oracle.analysis import JSON_AS_LOADED, SourceReport
 
 
 def source(path: str, names: list[str], idiom: str = "pandas", header: bool = True) -> SourceReport:
@@ -130,7 +130,7 @@ def test_json_lines_records_blank_lines_and_new_fields():
         source("data/a.jsonl", ["decision", "text"], idiom="json-lines"),
     )
     assert plan.sources[0].reader == "read_json"
-    assert plan.sources[0].options == {"lines": True, "dtype": False, "convert_dates": False}
+    assert plan.sources[0].options == {"lines": True, **JSON_AS_LOADED}
     body = steps(plan)
     assert "filter_by(['decision'], lambda decision: not (decision == 'withdrawn'))" in body
     assert "project('words', ['text'], lambda text: len(text.split()))" in body

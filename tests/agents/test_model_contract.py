@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 from types import SimpleNamespace
 
-from lester.agents.llm.api_frames import encoder_calls, hand_parsed_text
+from lester.agents.llm.api_frames import encoder_calls, hand_parsed_text, json_lines_text
 from lester.agents.oracle.analysis import text_layout
 from lester.agents.oracle.original import load_original
 from lester.agents.oracle.report_text import split_text
@@ -17,6 +17,7 @@ from lester.agents.requests import (
     before_draw,
     built_together,
     derived_count,
+    hand_parsed,
     label_counts,
     layout_text,
     transformer_fits,
@@ -238,3 +239,12 @@ def test_a_source_left_out_is_caught_by_the_row_counts_the_sources_prompt_names(
     assert "read [24]" in misread_sources(analysis, {"parts": 24})
     prompt = (Path(__file__).parents[2] / "agents/llm/templates/sources.txt").read_text()
     assert "checked against those of all the files the original read" in " ".join(prompt.split())
+
+
+def test_a_json_lines_source_read_by_hand_is_told_the_options_that_give_json_loads_values():
+    text = json_lines_text()
+    assert "['007', '2024-01-05', 3.0078873113505354e+99], the same as `json.loads`" in text
+    assert "dtype=False, convert_dates=False, precise_float=True" in text
+    jsonl = SimpleNamespace(reader=None, idiom="json-lines", layout={}, path="a.jsonl")
+    facts = hand_parsed(SimpleNamespace(sources=[jsonl]))
+    assert "json.loads" in facts and "keep_default_na" not in facts
