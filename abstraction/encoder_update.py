@@ -90,6 +90,7 @@ class RowChange:
     n_old: int
     column: Callable[[str], np.ndarray] | None = None
     selected: dict[int, Block] = field(default_factory=dict)
+    labels: np.ndarray | None = None  # the new rows' labels, which a refit passes on as `y`
 
     def kept_rows(self, block: Block) -> Block:
         """The block's old rows in their new order (only when rows were only deleted); blocks
@@ -258,7 +259,8 @@ def _refit(
     values = _refit_numeric(transformer, fitted, spec, change)
     if values is None:
         frame = change.frame(_needed_columns(spec))
-        fitted.fit_transform(_select(frame.iloc[change.new_fit], spec))
+        y = None if change.labels is None else change.labels[change.new_fit]
+        fitted.fit_transform(_select(frame.iloc[change.new_fit], spec), y)
         values = np.asfortranarray(dense(fitted.transform(_select(frame, spec))))
     why = "" if kind == "refitted" else f" ({kind} statistics could not account for the change)"
     same = _same_outputs(transformer, fitted, block.width, values.shape[1])

@@ -21,10 +21,15 @@ from sklearn.utils import get_tags
 
 
 def fit_transform_all(
-    encoder: ColumnTransformer, data: pd.DataFrame, fit_rows: np.ndarray
+    encoder: ColumnTransformer,
+    data: pd.DataFrame,
+    fit_rows: np.ndarray,
+    labels: np.ndarray | None = None,
 ) -> tuple[ColumnTransformer, np.ndarray]:
-    """Fit `encoder` on the `fit_rows` of `data`; return it and the dense matrix of all rows."""
-    fitted = encoder.fit(data.iloc[fit_rows])
+    """Fit `encoder` on the `fit_rows` of `data`, with their labels as scikit-learn passes `y`
+    to every transformer (a feature selector or a target encoder needs them; the others ignore
+    them); return it and the dense matrix of all rows."""
+    fitted = encoder.fit(data.iloc[fit_rows], None if labels is None else labels[fit_rows])
     return fitted, dense(fitted.transform(data))
 
 

@@ -272,7 +272,9 @@ def _split_frame(run: Run, rows: FrameRows) -> Any:
 def _update_features(run: Run, prepared: PreparedUpdate, fit_rows: np.ndarray) -> EncoderUpdate:
     encoder = run.encoder
     if prepared.origins is None or encoder.transformer_weights:
-        fitted, X_all = fit_transform_all(clone(encoder), prepared.rows.data(), fit_rows)
+        fitted, X_all = fit_transform_all(
+            clone(encoder), prepared.rows.data(), fit_rows, prepared.y_all
+        )
         features = Matrix.of(
             np.asfortranarray(X_all), [b.stop - b.start for _, _, b in blocks(fitted)]
         )
@@ -287,6 +289,7 @@ def _update_features(run: Run, prepared: PreparedUpdate, fit_rows: np.ndarray) -
         prepared.rows.data,
         len(run.prepared_rows),
         prepared.rows.values,
+        labels=prepared.y_all,
     )
     return update_encoder(encoder, run.features, run.statistics, change)
 

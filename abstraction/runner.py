@@ -31,7 +31,7 @@ def execute(pipeline: Pipeline, data_dir: Path) -> Run:
     fit_on = pipeline.encode_options.get("fit_on", "train")
     fit_rows = np.arange(len(data)) if fit_on == "all" else train
     encoder, X_all = _call_guarded(
-        "encode", fit_transform_all, pipeline.make_encoder(), data, fit_rows
+        "encode", fit_transform_all, pipeline.make_encoder(), data, fit_rows, y_all
     )
     X_all = np.asfortranarray(X_all)  # saved column by column, one column per refit
     features = Matrix.of(X_all, [b.stop - b.start for _, _, b in blocks(encoder)])

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..oracle.dataflow import FITS
 from .syntax import Unsupported
-from .trace_code import Functions, constant_code, estimator_code, needs_labels
+from .trace_code import Functions, constant_code, estimator_code
 from .trace_graph import EXITS, Graph, Node, at, ref
 
 STACKS = frozenset({"np.hstack", "np.column_stack", "np.concatenate"})
@@ -196,13 +196,6 @@ def encoder_entries(
         elif block.estimator is None:
             entries.append(f"({_name(block.columns, index)!r}, 'passthrough', {block.columns!r})")
         else:
-            supervised = needs_labels({"estimator": block.estimator})
-            if supervised:
-                raise Unsupported(
-                    None,
-                    f"a transformer fitted with the labels ({supervised}) in X's encoding: "
-                    "an lt encoder is fitted on its feature columns alone",
-                )
             entries.extend(
                 _flattened(block, functions, imports) or [_entry(block, index, functions, imports)]
             )

@@ -9,15 +9,13 @@ module-level names. Estimators become constructor calls of their
 recorded class with the parameters that differ from the class's defaults; only scikit-learn and
 Lester classes are named, and their module is imported (a library module, not user code) just to
 read those defaults; a scikit-learn function given as a parameter (`score_func=f_regression`) is
-named and imported the same way. A transformer that needs the labels to be fitted is found
-(`needs_labels`) so that the encoder, fitted on feature columns alone, refuses it by name.
+named and imported the same way.
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
-import functools
 import importlib
 import inspect
 import re
@@ -166,50 +164,6 @@ def traced_model(
     except Unsupported:
         return None
     return sorted(set(imports.values())), call
-
-
-def needs_labels(described: Any) -> str | None:
-    """The first scikit-learn class, this estimator or one nested in it, that cannot be fitted
-    without `y` (`SelectKBest`, `TargetEncoder`, `RFE`): a Lester encoder is fitted on the
-    feature columns alone, so such a transformer has no place in it."""
-    if isinstance(described, list):
-        return next((n for n in map(needs_labels, described) if n), None)
-    if not isinstance(described, dict):
-        return None
-    if "tuple" in described:
-        return needs_labels(described["tuple"])
-    inner = described.get("estimator")
-    if not isinstance(inner, dict):
-        return None
-    qualified = str(inner.get("class", ""))
-    if qualified.startswith("sklearn.") and CLASS.match(qualified) and _fit_needs_y(qualified):
-        return qualified.rpartition(".")[2]
-    return needs_labels(list((inner.get("params") or {}).values()))
-
-
-@functools.cache
-def _fit_needs_y(qualified: str) -> bool:
-    """Whether the scikit-learn class's `fit` needs `y`: its signature has no default for it,
-    it is a feature selector (they score features against the labels; `VarianceThreshold` alone
-    does not), or its tags say a target is required (`TargetEncoder`). Read from the class, never
-    fitted: the name comes from the trace, so nothing of it runs on the host beyond a
-    constructor, which in scikit-learn only stores its parameters."""
-    if qualified.startswith("sklearn.feature_selection.") and not qualified.endswith(
-        ".VarianceThreshold"
-    ):
-        return True
-    module, _, name = qualified.rpartition(".")
-    try:
-        cls = getattr(importlib.import_module(module), name)
-        y = inspect.signature(cls.fit).parameters.get("y")
-    except (ImportError, AttributeError, TypeError, ValueError):
-        return False
-    if y is not None and y.default is inspect.Parameter.empty:
-        return True
-    try:
-        return bool(cls().__sklearn_tags__().target_tags.required)
-    except Exception:  # no default construction or no tags: nothing says it needs y
-        return False
 
 
 def param_code(value: Any, functions: Functions, imports: dict[str, str]) -> str:

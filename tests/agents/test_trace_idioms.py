@@ -160,7 +160,8 @@ def test_a_map_by_counts_of_another_column_is_not_a_group_size(folder, monkeypat
         plan_for(folder, script, monkeypatch)
 
 
-def test_a_transformer_fitted_with_the_labels_is_refused_by_name(folder, monkeypatch):
+def test_a_transformer_fitted_with_the_labels_is_kept_in_the_encoder(folder, monkeypatch):
+    """The encoder is fitted with the training labels, as scikit-learn fits it with `y`."""
     script = """
     import pandas as pd
     from sklearn.feature_selection import SelectKBest, f_classif
@@ -172,8 +173,9 @@ def test_a_transformer_fitted_with_the_labels_is_refused_by_name(folder, monkeyp
     steps = [("poly", PolynomialFeatures()), ("best", SelectKBest(f_classif, k=3))]
     Pipeline(steps + [("lr", LogisticRegression())]).fit(pets[["weight", "visits"]], pets["adopted"])
     """
-    with pytest.raises(Unsupported, match=r"fitted with the labels \(SelectKBest\)"):
-        plan_for(folder, script, monkeypatch)
+    plan = plan_for(folder, script, monkeypatch)
+    assert "SelectKBest(k=3, score_func=f_classif)" in plan.entries[0]
+    assert "from sklearn.feature_selection import f_classif" in plan.encoder_imports
 
 
 def test_a_scikit_learn_function_parameter_is_named_and_imported():
@@ -287,18 +289,3 @@ def test_the_head_of_a_shuffled_frame_is_the_splits_part(folder, monkeypatch, re
     train, _ = lt.permutation_split(expected["cut"], 3).indices(prepared, np.zeros(len(prepared)))
     got = prepared.iloc[train][["heavy", "visits", "adopted"]].reset_index(drop=True)
     pd.testing.assert_frame_equal(got, expected["train"][["heavy", "visits", "adopted"]])
-
-
-def test_whether_a_transformer_needs_the_labels_is_read_from_its_class_never_fitted(monkeypatch):
-    from lester.agents.lifter.trace_code import _fit_needs_y
-    from sklearn.preprocessing import StandardScaler
-
-    def no_fit(*args, **kwargs):
-        raise AssertionError("fitted on the host")
-
-    monkeypatch.setattr(StandardScaler, "fit", no_fit)
-    assert _fit_needs_y("sklearn.feature_selection._univariate_selection.SelectKBest")
-    assert _fit_needs_y("sklearn.preprocessing.TargetEncoder")
-    assert not _fit_needs_y("sklearn.feature_selection.VarianceThreshold")
-    assert not _fit_needs_y("sklearn.preprocessing.StandardScaler")
-    assert not _fit_needs_y("sklearn.no_such_module.Thing")
