@@ -350,9 +350,9 @@ def _loop_collections(stmt: ast.stmt) -> set[str]:
 
 def _parts(stmt: ast.stmt) -> dict[str, set[str]]:
     """`a, b = e1, e2`: each name bound reads only its own element; `X_tr, X_te, y_tr, y_te =
-    train_test_split(X, y, ...)`: each part reads its own array (and the split's options, which
-    choose the rows of all of them), so a side rebuilt after the split (`X_tr =
-    enc.fit_transform(X_tr)`) still slices to its own array."""
+    train_test_split(X, y, ...)`: each part reads its own array, so a side rebuilt after the split
+    (`X_tr = enc.fit_transform(X_tr)`) still slices to its own array. The split's options
+    (`stratify=y`) choose rows, which is the split's business: X's values do not read them."""
     if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
         return {}
     target, value = stmt.targets[0], stmt.value
@@ -378,11 +378,8 @@ def _split_parts(target: ast.Tuple | ast.List, call: ast.Call) -> dict[str, set[
     arrays = call.args
     if any(isinstance(a, ast.Starred) for a in arrays) or len(target.elts) != 2 * len(arrays):
         return {}
-    options = {n for k in call.keywords for n in _read(k.value)}
     return {
-        t.id: _read(arrays[i // 2]) | options
-        for i, t in enumerate(target.elts)
-        if isinstance(t, ast.Name)
+        t.id: _read(arrays[i // 2]) for i, t in enumerate(target.elts) if isinstance(t, ast.Name)
     }
 
 

@@ -188,7 +188,7 @@ def test_a_side_encoded_after_the_split_keeps_its_encoder_lines():
         rows = read()
         y, x = zip(*rows)
         y = [v == "spam" for v in y]
-        x_tr, x_te, y_tr, y_te = train_test_split(x, y, random_state=0)
+        x_tr, x_te, y_tr, y_te = train_test_split(x, y, random_state=0, stratify=y)
         enc = CountVectorizer()
         x_tr = enc.fit_transform(x_tr)
         m.fit(x_tr, y_tr)
