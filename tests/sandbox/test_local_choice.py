@@ -122,11 +122,17 @@ def test_killed_host_leaves_no_job_and_no_scratch_behind(script, data_dir: Path)
     host = subprocess.Popen([sys.executable, str(driver)])
     uid = isolation.JOB_UID_BASE + host.pid
     deadline = time.monotonic() + 60
-    while not jobs.processes_of(uid) and time.monotonic() < deadline:
+
+    def mounted_scratch() -> list[Path]:
+        found = list(Path("/tmp").glob(f"lester-sbx-{host.pid}-local-*"))
+        return found if found and os.path.ismount(found[0]) else []
+
+    # the job's uid can show before its scratch is mounted: wait for both (a loaded machine)
+    while not (jobs.processes_of(uid) and mounted_scratch()) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert jobs.processes_of(uid), "the job never started"
-    scratch = list(Path("/tmp").glob(f"lester-sbx-{host.pid}-local-*"))
-    assert scratch and os.path.ismount(scratch[0])
+    scratch = mounted_scratch()
+    assert scratch, "the job runs without a mounted scratch"
     host.send_signal(signal.SIGKILL)
     host.wait()
     deadline = time.monotonic() + 30
