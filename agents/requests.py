@@ -147,10 +147,13 @@ def _innermost(tree: ast.Module, line: int) -> range | None:
         and not hasattr(node, "body")
         and node.lineno <= line <= (node.end_lineno or node.lineno)
     ]
-    if not holding:
-        return None
-    node = min(holding, key=lambda n: (n.end_lineno or n.lineno) - n.lineno)
-    return range(node.lineno, (node.end_lineno or node.lineno) + 1)
+    if holding:
+        node = min(holding, key=lambda n: (n.end_lineno or n.lineno) - n.lineno)
+        return range(node.lineno, (node.end_lineno or node.lineno) + 1)
+    headers = [  # `for line in open(path):`, `with open(path) as f:`: the block's header
+        n for n in ast.walk(tree) if isinstance(n, ast.For | ast.With) and n.lineno == line
+    ]
+    return range(line, headers[0].body[0].lineno) if headers else None
 
 
 def step_stages(analysis: Analysis, tree: ast.Module) -> dict[str, list[int]]:

@@ -210,4 +210,7 @@ def test_the_sources_step_shows_its_reads_at_the_top_and_inside_a_method():
     tree = ast.parse(source)
     analysis = SimpleNamespace(sources=[SimpleNamespace(line=3), SimpleNamespace(line=11)])
     assert step_lines(source, tree, analysis, "sources") == [3, 4, 5, 11]
+    looped = "rows = []\nfor line in open('a.jsonl'):\n    rows.append(json.loads(line))\n"
+    read_at = SimpleNamespace(sources=[SimpleNamespace(line=2)])
+    assert step_lines(looped, ast.parse(looped), read_at, "sources") == [2]
     assert own_lines(source, tree, [3, 4, 5, 11], set()) == []  # as definitions: dropped

@@ -248,3 +248,14 @@ def test_a_json_lines_source_read_by_hand_is_told_the_options_that_give_json_loa
     jsonl = SimpleNamespace(reader=None, idiom="json-lines", layout={}, path="a.jsonl")
     facts = hand_parsed(SimpleNamespace(sources=[jsonl]))
     assert "json.loads" in facts and "keep_default_na" not in facts
+
+
+def test_a_pipeline_fitted_by_the_original_is_split_between_the_encoder_and_the_model():
+    from lester.agents.llm.prompts import render
+
+    from .test_llm import request
+
+    encode = " ".join(render(request("encode")).user.split())
+    assert "its steps before the last are the encoder's and its last step is the model" in encode
+    model = " ".join(render(request("label_model")).user.split())
+    assert "of a fitted `Pipeline`, its last step" in model
