@@ -220,8 +220,9 @@ def contract(
     rows = row_contract(analysis, original, tree, step)
     if step == "prepare":
         read = sources_as_read(analysis, artifacts)
+        fits = transformer_fits(analysis)  # what the docstring may tell the encoder (fit_on)
         return "\n\n".join(
-            t for t in [columns_read(analysis, original, tree), rows, read, by_hand] if t
+            t for t in [columns_read(analysis, original, tree), rows, fits, read, by_hand] if t
         )
     stated = stated_columns((parts or {}).get("prepare", ""))
     said = f"The preparation states (its docstring):\n{stated}" if stated else ""

@@ -259,3 +259,23 @@ def test_a_pipeline_fitted_by_the_original_is_split_between_the_encoder_and_the_
     assert "its steps before the last are the encoder's and its last step is the model" in encode
     model = " ".join(render(request("label_model")).user.split())
     assert "of a fitted `Pipeline`, its last step" in model
+
+
+def test_the_preparation_is_told_the_original_transformer_fits_it_may_pass_on(tmp_path: Path):
+    from lester.agents.oracle.analysis import Analysis, ModelReport
+    from lester.agents.requests import contract
+
+    path = tmp_path / "s.py"
+    path.write_text("X, y = load()\nm.fit(X, y)\n")
+    nodes = [
+        {"id": 0, "op": "opaque", "out": {"kind": "array", "shape": [100, 3]}, "inputs": []},
+        {"id": 1, "op": "sklearn.fit_transform", "estimator": {"class": "x.MinMaxScaler"},
+         "X": {"ref": 0}, "line": 7, "inputs": [0], "estimator_id": 1},
+    ]  # fmt: skip
+    model = ModelReport("x.Ridge", {}, {}, 2, [80, 3], [80], "float64", "float64")
+    analysis = Analysis(
+        str(path), str(tmp_path), model=model, dataflow={"nodes": nodes, "X": 0},
+        stages={"data_preparation": [1], "features": [], "label": []},
+    )  # fmt: skip
+    text = contract(analysis, load_original(path), ast.parse(path.read_text()), "prepare", {})
+    assert "MinMaxScaler (line 7): fitted on 100 rows, more rows than the model" in text
