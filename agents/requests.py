@@ -22,11 +22,10 @@ import pyarrow.parquet as pq
 from lester.abstraction.frame import is_prov_column
 
 from .attribution import attributed
-from .lifter.reads import JSON_IDIOMS
 from .llm.api_frames import hand_parsed_text, json_lines_text
 from .oracle import dataflow
 from .oracle import definitions as defs
-from .oracle.analysis import LAYOUT_BYTES, Analysis
+from .oracle.analysis import JSON_IDIOMS, LAYOUT_BYTES, Analysis
 from .oracle.api_use import defined_names
 from .oracle.dataflow import dataflow_text, estimators_behind_x
 from .oracle.equivalence import comparison_text

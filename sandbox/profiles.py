@@ -46,12 +46,14 @@ def profile(path: Path) -> dict[str, Any]:
     """`rows` counted (`complete` when that is the whole file) and per column `distinct`,
     `empty` (blank after stripping) and `na` (what `pd.read_csv` takes as missing by default)."""
     import pandas as pd
+    from pandas.io.parsers.readers import STR_NA_VALUES
 
     if path.suffix.lower() in NOT_TABLES or not path.is_file():
         raise ValueError("not a table")
     if path.suffix.lower() in (".json", ".jsonl"):
         parsed = pd.read_json(path, lines=True, nrows=MAX_ROWS)
         raw = parsed.astype(str).where(parsed.notna(), "")
+        missing = parsed.isna()
     else:
         with open(path, encoding="utf-8", errors="replace") as handle:
             head = handle.read(SNIFF_CHARS)
@@ -66,12 +68,12 @@ def profile(path: Path) -> dict[str, Any]:
             header = None
         options = {"sep": sep, "header": header, "dtype": str, "nrows": MAX_ROWS}
         raw = pd.read_csv(path, keep_default_na=False, **options)
-        parsed = pd.read_csv(path, **options)
+        missing = raw.isin(STR_NA_VALUES)  # what the default reader takes as missing, read once
     columns = {
         str(c): {
             "distinct": int(raw[c].nunique()),
             "empty": int((raw[c].astype(str).str.strip() == "").sum()),
-            "na": int(parsed[c].isna().sum()),
+            "na": int(missing[c].sum()),
         }
         for c in list(raw.columns)[:MAX_COLUMNS]
     }

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import ast
 import importlib
-import re
 import sys
 from typing import Any
 
+from ..oracle.api_use import query_names
 from ..oracle.dataflow import value_code
 from ..oracle.form import IMAGE_PACKAGES
-
-QUERY_VARIABLE = re.compile(r"@([A-Za-z_]\w*)")  # a pandas query's reference to a variable
+from ..oracle.splits import replay_call
 
 BASE_IMPORTS = ["import numpy as np", "import pandas as pd", "", "import lester as lt"]
 
@@ -91,7 +90,7 @@ def derive_function(base: str, lines: list[str]) -> str:
 
 def split_function(function: str, args: dict[str, Any]) -> str:
     """The split stage: one `lt` split constructor with the arguments the analysis resolved."""
-    call = f"lt.{function}({', '.join(f'{k}={v!r}' for k, v in args.items())})"
+    call = replay_call(function, args)
     return f"@lt.split\ndef split() -> lt.Split:\n    return {call}"
 
 
@@ -188,7 +187,7 @@ def _used_names(nodes: list[ast.stmt]) -> set[str]:
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in own:
                 used.add(n.id)
             elif isinstance(n, ast.Constant) and isinstance(n.value, str):
-                used.update(QUERY_VARIABLE.findall(n.value))
+                used.update(query_names(n.value)[0])
     return used
 
 

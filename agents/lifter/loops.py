@@ -8,8 +8,8 @@ import ast
 from typing import Any
 
 from ..oracle import static
+from ..oracle.analysis import JSON_IDIOMS
 from . import accumulate, records
-from .reads import JSON_IDIOMS
 from .syntax import (
     Ctx,
     Rel,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..oracle import static
-from ..oracle.analysis import CSV_DIALECT, JSON_AS_LOADED
+from ..oracle.analysis import CSV_DIALECT, JSON_AS_LOADED, JSON_IDIOMS
 from ..oracle.dataflow import Undecodable, decode
 from . import records
 from .syntax import (
@@ -26,7 +26,6 @@ from .syntax import (
     target_name,
 )
 
-JSON_IDIOMS = ("json-lines", "pandas-json")
 PATH_JOINS = ("os.path.join", "path.join", "posixpath.join")
 
 

@@ -36,6 +36,7 @@ CSV_DIALECT = ("quotechar", "escapechar", "doublequote", "skipinitialspace", "qu
 # `json.loads`' values: no dtype inference ("007" stays text), no date parsing, and floats
 # correctly rounded (pandas' default float parser misrounds some large exponents).
 JSON_AS_LOADED = {"dtype": False, "convert_dates": False, "precise_float": True}
+JSON_IDIOMS = ("json-lines", "pandas-json")  # how a JSON source was read: by hand, by pandas
 SNIFF_BYTES = 64 * 1024
 LAYOUT_BYTES = 8 * 1024 * 1024
 DENSE_LIMIT = 200_000_000  # cells of a sparse fitted X densified for the comparison (1.6 GB)
@@ -371,11 +372,11 @@ def _source(tree: Any, path: str, file: Path) -> SourceReport:
         if site.names and len(site.names) == frame.shape[1]
         else [str(c) for c in frame.columns]
     )
-    own = [str(c) for c in frame.columns]
+    header_row = [str(c) for c in frame.columns]
     if not header:
         frame.columns = names
     report = _report(site, path, frame, delimiter, header, names)
-    report.header_names = own if header and own != list(names) else []
+    report.header_names = header_row if header and header_row != list(names) else []
     report.layout = text_layout(start, delimiter)
     return report
 

@@ -10,8 +10,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .analysis import JSON_IDIOMS
 from .dataflow import dataflow_text
 from .notebook import line_label, lines_label
+from .splits import replay_call
 
 _LEADING_LINE = re.compile(r"^line (\d+)")
 MAX_PROFILED = 40  # columns whose counts the analysis text shows
@@ -28,7 +30,7 @@ def analysis_text(a: Any, dataflow: bool = True) -> str:
     for s in a.sources:
         layout = (
             "one JSON record a line"
-            if s.idiom in ("json-lines", "pandas-json")
+            if s.idiom in JSON_IDIOMS
             else f"delimiter {s.delimiter!r}, {'a header row' if s.header else 'no header'}"
         )
         lines.append(f"source {s.path}: {s.rows} rows, {s.idiom} ({where(s.line)}), {layout}")
@@ -131,7 +133,7 @@ def split_text(
         return "none (the model is fitted on all rows)"
     at = f" at {where(split['line'])}" if split.get("line") else ""
     if brief and split.get("function"):
-        args = ", ".join(f"{k}={v!r}" for k, v in (split.get("args") or {}).items())
-        return f"{split['idiom']}{at}, replayed by lt.{split['function']}({args}), as the analysis says"
+        call = replay_call(split["function"], split.get("args") or {})
+        return f"{split['idiom']}{at}, replayed by {call}, as the analysis says"
     shown = f": {split['expression']}" if split.get("expression") else ""
     return f"{split['idiom']}{at}{shown}; {split['note']}"

@@ -138,8 +138,13 @@ def _train_test_split(args: dict[str, Any], outputs: list[int], line: int | None
     return split
 
 
+def replay_call(function: str, args: dict[str, Any]) -> str:
+    """The `lt` split call that replays the original's: `lt.random_split(test_size=0.3, ...)`."""
+    return f"lt.{function}({', '.join(f'{k}={v!r}' for k, v in args.items())})"
+
+
 def _split(idiom: str, line: int | None, function: str, args: dict[str, Any]) -> dict[str, Any]:
-    call = f"lt.{function}({', '.join(f'{k}={v!r}' for k, v in args.items())})"
+    call = replay_call(function, args)
     return {
         "idiom": idiom,
         "line": line,

@@ -10,7 +10,7 @@ import pytest
 from lester.agents.oracle.analysis import SourceReport, _with_profiles, analyze
 from lester.agents.oracle.report_text import _profile_lines
 from lester.sandbox import open_sandbox
-from lester.sandbox.profiles import profile_files
+from lester.sandbox.profiles import profile, profile_files
 
 ORDERS = "order_id,channel,note\n1,web,\n2,app,NA\n1,web,late\n3,,x\n"
 
@@ -84,3 +84,13 @@ def test_the_analysis_shows_the_counts_the_sandbox_made(tmp_path: Path):
         "distinct values (in the sandbox, over all 4 rows): order_id 3, channel 3, note unique"
         in text
     )
+
+
+def test_missing_fields_are_counted_as_pandas_default_reader_takes_them(tmp_path: Path):
+    import pandas as pd
+
+    values = ["NA", "n/a", "null", "", "None", "nan", "x", " NA", "NAN", "#N/A", "-"]
+    path = tmp_path / "t.csv"
+    path.write_text("k,v\n" + "".join(f"{i},{v}\n" for i, v in enumerate(values)))
+    found = profile(path)["columns"]["v"]
+    assert found["na"] == int(pd.read_csv(path, dtype=str)["v"].isna().sum())
