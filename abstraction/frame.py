@@ -182,7 +182,8 @@ class Frame(ColumnOps, KeyOps, GroupRowOps):
 
         A string is a pandas query; `@name` refers to a variable of the calling step, else a
         global of its module or of the pipeline module (see `scope`). A callable receives the
-        data and returns a boolean mask.
+        data and returns a boolean mask: pandas' `dropna()` is
+        `filter(lambda d: d.notna().all(axis=1))`, `dropna(subset=cols)` the same on `d[cols]`.
         """
         if isinstance(predicate, str):
             predicate = Query(predicate, *caller_scope())

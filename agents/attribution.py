@@ -44,7 +44,8 @@ def _with_callers(
 ) -> dict[str, list[int]]:
     """A fit inside a function whose X and y come in as parameters (`def cross_validate(x, y,
     model)`): the callers' lines that compute those arguments, split as the fit's are (lines
-    feeding both sides are preparation)."""
+    feeding both sides are preparation); the lines building an estimator passed in are the
+    model's."""
     function = _holders(tree.body, fit_line)[-1]
     params = [a.arg for a in function.args.args]
     call = slicing.fit_call(tree, fit_line)
@@ -53,21 +54,26 @@ def _with_callers(
     for side, names in zip(SIDES, arguments, strict=False):  # each side's own argument
         lines = slicing.backward_slice(scope, names, fit_line)
         sides[side] = (defs.names_read(tree, lines) | names) & set(params)
-    x_lines: set[int] = set()
-    y_lines: set[int] = set()
+    receiver = call.func.value if call and isinstance(call.func, ast.Attribute) else None
+    if isinstance(receiver, ast.Name) and receiver.id in params:  # the estimator comes in too
+        sides["model"] = {receiver.id}
+    found: dict[str, set[int]] = {"features": set(), "label": set(), "model": set()}
     for call in static.calls(tree):
         if _called_name(call) != (False, function.name):
             continue
         caller = _scope(tree, call.lineno) or tree
         bound = dict(zip(params, call.args, strict=False))
-        for side, out in (("features", x_lines), ("label", y_lines)):
+        bound.update({k.arg: k.value for k in call.keywords if k.arg})
+        for side, out in found.items():
             names = {n for p in sides.get(side, ()) if p in bound for n in _names(bound[p])}
             out |= slicing.backward_slice(caller, names, call.lineno) if names else set()
+    x_lines, y_lines = found["features"], found["label"]
     both = x_lines & y_lines
     out = {k: set(v) for k, v in stages.items()}
     out[SHARED] = out.get(SHARED, set()) | both
     out["features"] = out.get("features", set()) | (x_lines - both)
     out["label"] = out.get("label", set()) | (y_lines - both)
+    out["model"] = out.get("model", set()) | (found["model"] - x_lines - y_lines)
     return {k: sorted(v) for k, v in out.items()}
 
 

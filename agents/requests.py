@@ -54,6 +54,15 @@ IN_ONE_CALL = (
 )
 
 
+LITERAL_NODES = {ast.Constant, ast.UnaryOp, ast.USub, ast.UAdd}
+CHECKED_BEFORE_LABEL = (
+    "The steps before this one passed their checks: the prepared rows were checked in the "
+    "sandbox against the rows the fit implies, the encoder passed the static check. "
+    "The encoder's X is compared with the original's in the final verification, together with "
+    "this step's labels and model."
+)
+
+
 def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
     """The request for `step`'s next candidate (a repair's fields are added by the caller)."""
     analysis = Analysis.from_dict(state["analysis"])
@@ -219,16 +228,18 @@ def contract(
     rows = row_contract(analysis, original, tree, step)
     if step == "prepare":
         read = sources_as_read(analysis, artifacts)
-        fits = transformer_fits(analysis)  # what the docstring may tell the encoder (fit_on)
+        fits = transformer_fits(analysis, tree)  # what the docstring may tell the encoder (fit_on)
         return "\n\n".join(
             t for t in [columns_read(analysis, original, tree), rows, fits, read, by_hand] if t
         )
     stated = stated_columns((parts or {}).get("prepare", ""))
     said = f"The preparation states (its docstring):\n{stated}" if stated else ""
-    fits = transformer_fits(analysis)
+    fits = transformer_fits(analysis, tree)
     shared = ""
     if step == "encode":
         shared = built_together(analysis, original, tree) or unheld_keys(analysis, tree, artifacts)
+    if step == "label_model":
+        shared = CHECKED_BEFORE_LABEL
     return "\n\n".join(t for t in [prepared_frame(artifacts), said, shared, rows, fits] if t)
 
 
@@ -263,17 +274,20 @@ def unheld_keys(analysis: Analysis, tree: ast.Module, artifacts: dict[str, str])
     )
 
 
-def transformer_fits(analysis: Analysis) -> str:
+def transformer_fits(analysis: Analysis, tree: ast.Module) -> str:
     """How many rows each of the original's own transformers was fitted on, against the model's:
-    more rows than the model means it was fitted before the split (`fit_on="all"`)."""
+    more rows than the model means it was fitted before the split (`fit_on="all"`). Those whose
+    output reaches X are named by the trace, or, where X's history passes through a value the
+    trace cannot follow, by the script's own dataflow (X's backward slice)."""
     dag = analysis.dataflow or {}
     nodes = dag.get("nodes") or []
     n_fit = analysis.model.X_shape[0]
     behind = estimators_behind_x(dag)
+    sliced = _x_side_lines(analysis, tree) if behind is None else set()
     lines = []
     for node in dataflow.transformer_fits(dag):
         rows = _input_rows(node, nodes)
-        if rows is None or behind is not None and node.get("estimator_id") not in behind:
+        if rows is None or not _reaches_x(node, behind, sliced, tree):
             continue
         name = str(node["estimator"].get("class", "?")).rsplit(".", 1)[-1]
         lines.append(
@@ -283,11 +297,31 @@ def transformer_fits(analysis: Analysis) -> str:
         return ""
     reach = (
         "those whose output reaches X"
-        if behind is not None
+        if behind is not None or sliced
         else "the trace does not show which of them reach X"
     )
     head = f"The original's own transformers ({reach}), against the model's {n_fit} fitted rows:"
     return "\n".join([head, *lines[:MAX_FITS_SHOWN]])
+
+
+def _x_side_lines(analysis: Analysis, tree: ast.Module) -> set[int]:
+    """Every line X may depend on: the preparation's and features' lines with the whole body of
+    each script function they call, an over-approximation, so that a statement of the script
+    outside them does not reach X."""
+    stages = step_stages(analysis, tree)
+    return set(stages.get("data_preparation", [])) | set(stages.get("features", []))
+
+
+def _reaches_x(
+    node: dict[str, Any], behind: set[Any] | None, sliced: set[int], tree: ast.Module
+) -> bool:
+    """By the trace where it follows X; else by the lines, for a line that is a statement of the
+    script (one the trace names elsewhere is not judged)."""
+    if behind is not None:
+        return node.get("estimator_id") in behind
+    line = node.get("line")
+    judged = sliced and any(getattr(n, "lineno", None) == line for n in ast.walk(tree))
+    return not judged or line in sliced
 
 
 def _input_rows(node: dict[str, Any], nodes: list[dict[str, Any]]) -> int | None:
@@ -369,7 +403,7 @@ def derived_count(split: dict[str, Any], original: Original, tree: ast.Module, s
     except SyntaxError:
         return ""
     upper = getattr(getattr(cut, "slice", None), "upper", None)
-    if upper is None or isinstance(upper, ast.Constant):
+    if upper is None or {type(n) for n in ast.walk(upper)} <= LITERAL_NODES:  # `-1` is written
         return ""
     names = {n.id for n in ast.walk(upper) if isinstance(n, ast.Name)}
     lines = sorted(
@@ -411,7 +445,12 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         keys = defs.keys_read(tree, set(numbers))
         names = sorted(defs.names_read(tree, set(numbers)) - known)
         read = " and ".join(
-            t for t in (f"keys {keys}" if keys else "", f"names {names}" if names else "") if t
+            t
+            for t in (
+                f"keys {keys}" if keys else "",
+                f"the original's variables {names}" if names else "",
+            )
+            if t
         )
         code = numbered(original, numbers)
         blocks.append(
@@ -442,8 +481,9 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         "variable (a loop or tuple variable, `share = a / n`), that variable. A conversion of one row's values "
         "these lines apply (`float()` of text, a category map) may be left to the encoder or "
         "the label or done here (the docstring says which columns hold converted values); a "
-        "statistic over rows these lines compute (a scaler, a vocabulary) is the encoder's, one "
-        "the preparation's own lines compute (`pd.get_dummies` of all rows) stays there; values "
+        "statistic over rows these lines compute (a scaler, a vocabulary, `pd.get_dummies`) is "
+        'the encoder\'s, with `fit_on="all"` where the original computes it before its split, '
+        "and one the preparation's own lines compute stays there; values "
         "that need other rows (group statistics, running values, a row's partner) are computed "
         "here: under the key these lines read when the original overwrote that key with them, "
         f"else as columns of their own. {state}"
@@ -502,8 +542,26 @@ def prepared_frame(artifacts: dict[str, str]) -> str:
     rows = "\n".join(f"  {row}" for row in sample)
     return (
         f"The prepared frame, as the preparation gave it in the sandbox: {len(frame)} rows; "
-        f"columns {_dtypes(frame)}; first rows:\n{rows}\nRead these columns by these names."
+        f"columns {_dtypes(frame)}; first rows:\n{rows}\n{_levels(frame)}"
+        "Read these columns by these names."
     )
+
+
+def _levels(frame: pd.DataFrame) -> str:
+    """How many distinct values each text or category column holds (missing counted as one):
+    the width a one-hot of it gets."""
+    counts = {}
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(values):
+            try:
+                counts[column] = values.nunique(dropna=False)
+            except TypeError:  # unhashable cells (lists)
+                continue
+    if not counts:
+        return ""
+    listed = ", ".join(f"{c} {n}" for c, n in counts.items())
+    return f"Distinct values of its text columns (a missing value counted as one): {listed}.\n"
 
 
 def _parquet_frames(folder: Path) -> dict[str, pd.DataFrame]:

@@ -216,10 +216,23 @@ def _index_kind(index: Any) -> str:
     return "labels"
 
 
-def sample(frame: Any, rows: int = SAMPLE_ROWS) -> list[list[str]]:
-    """The first rows as text, as a person would look at them."""
+def sample(frame: Any, rows: int = SAMPLE_ROWS) -> list[list[str | None]]:
+    """The first rows as text, as a person would look at them; a missing value is None, so that
+    it never reads as the text 'nan'."""
     head = frame.head(rows)
-    return [[str(v)[:200] for v in row] for row in head.itertuples(index=False, name=None)]
+    return [
+        [None if _missing(v) else str(v)[:200] for v in row]
+        for row in head.itertuples(index=False, name=None)
+    ]
+
+
+def _missing(value: Any) -> bool:
+    import pandas as pd
+
+    try:
+        return bool(pd.isna(value)) if getattr(value, "ndim", 0) == 0 else False
+    except (TypeError, ValueError):
+        return False
 
 
 def resolve_args(function: Callable, args: tuple, kwargs: dict) -> dict[str, Any]:

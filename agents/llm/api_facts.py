@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import inspect
 import io
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -40,13 +41,21 @@ STATED = """\
   preparation's when it computes them over rows the encoder never sees as such (the source rows
   before a filter, a join or oversampling changes them): there, in the step whose rows they are
   over, with `project(..., rowwise=False)` (accepted by the static check; see above) or an
-  `aggregate` joined back. Never write a statistic of the data as a number.
+  `aggregate` joined back. Never write a statistic of the data as a number. A statistic the
+  original's feature lines compute over its rows before it splits them (`pd.get_dummies` of the
+  whole frame, a scaler fitted before `train_test_split`) is the encoder's with `fit_on="all"`.
 - A step may compute from its input frames' `.data` what a Frame operation then uses (the keys
   to keep, a split of the keys with `train_test_split`, a count): that is computed, not
   hard-coded. A figure copied from the analysis into the code is hard-coded, except the
   parameters of the split the analysis names, which the split function writes as named.
 - Text the original writes and reads back (`f"{x:.4f}"`, `str(x)`) is reproduced by formatting
-  with the same spec and parsing with `float()`, not by `np.round`."""
+  with the same spec and parsing with `float()`, not by `np.round`: deliver such a column as the
+  original's read-back gives it (parsed where its reader parses it).
+- A prepared column may hold lists (tokens per row); the encoder's transformers receive them as
+  they are, so a vectorizer over them takes a module-level callable `analyzer`.
+- The model is fitted on the encoder's output as it comes: a `ColumnTransformer` gives a sparse
+  matrix when its `sparse_threshold` (0.3) allows. Set `sparse_threshold=0` where the original
+  fits a dense matrix, since some estimators fit sparse input differently."""
 
 
 @functools.cache
@@ -95,7 +104,7 @@ def project_arguments() -> str:
         f"{_calls(whole[:1])} (the whole column); "
         + _fallback(whole, single)
         + f" With `columns` a list, one argument per column in that order: {_calls(pair[:1])}, "
-        "else one value per column per row. Write whole-column code (`a * 2`, `a.str.lower()`, "
+        f"else one value per column per row (`{pair[-1]}`). Write whole-column code (`a * 2`, `a.str.lower()`, "
         "`np.where(...)`) where the original's per-row code has a vectorized equivalent, and "
         "per-value code (`float(a)`, `a.split(',')`, a dict lookup) where it has none; "
         "`vectorized=True/False` forces one way."
@@ -139,13 +148,34 @@ def text_dtype() -> str:
     """The dtype pandas gives text, which differs between pandas versions."""
     read = pd.read_csv(io.StringIO("n,t\n1,x\n"))
     dtype = str(read["t"].dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        included = list(read.select_dtypes(include=["object"]).columns)
+        excluded = list(read.select_dtypes(exclude=["object"]).columns)
     return (
         f"Text columns read from a file have dtype `{dtype}` (numbers are parsed: `n` is "
         f"`{read['n'].dtype}`); test for text with `pd.api.types.is_string_dtype`, not "
-        "`dtype == object`, and a missing text value is NaN."
+        "`dtype == object`, and a missing text value is NaN. On columns n, t, "
+        f"`select_dtypes(include=['object'])` gives {included} and `exclude=['object']` "
+        f"{excluded} (pandas warns; `'str'` beside `'object'` says the same without warning)."
     )
 
 
 def one_hot_options() -> str:
+    """The encoder's parameter names in this version, and the category order it gives with and
+    without `categories=` (a one-hot the original builds by hand orders its columns as its own
+    code does, often by first appearance)."""
     params = list(inspect.signature(OneHotEncoder).parameters)
-    return f"`OneHotEncoder` takes {', '.join(params)} (scikit-learn's names in this version)."
+    values = pd.DataFrame({"c": ["b", "a", "b", "c"]})
+    found = OneHotEncoder().fit(values).categories_[0].tolist()
+    given = OneHotEncoder(categories=[["b", "a", "c"]]).fit(values).categories_[0].tolist()
+    return (
+        f"`OneHotEncoder` takes {', '.join(params)} (scikit-learn's names in this version). Its "
+        f"columns follow its categories: found in the data they are sorted (c={values['c'].tolist()}"
+        f" gives {found}); `categories=[['b', 'a', 'c']]` keeps the order given ({given}). A "
+        "one-hot the original builds by hand has its columns in the order its own code makes "
+        "them, often first appearance over the rows it sees. The encode function takes no data, "
+        "so a data-dependent order is made where those rows are: first-appearance codes "
+        "(`project(..., lambda v: pd.factorize(v)[0], rowwise=False)`, see `project` above), "
+        "which `OneHotEncoder` then sorts into that order."
+    )

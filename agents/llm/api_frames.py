@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 from lester.abstraction.features import fit_transform_all
 from sklearn.compose import ColumnTransformer
-from sklearn.preprocessing import FunctionTransformer
+from sklearn.linear_model import LinearRegression
+from sklearn.preprocessing import FunctionTransformer, LabelEncoder
 
 import lester as lt
 
@@ -42,6 +43,8 @@ def frame_facts() -> list[str]:
         transformer_input(),
         split_rows(),
         float_sums(),
+        text_conversion(),
+        passthrough_text(),
         REPEAT_ROWS + f" Observed: {repeat_rows()}.",
         SEQUENTIAL_DRAW + f" Observed: {sequential_draw()}.",
     ]
@@ -334,6 +337,35 @@ def float_sums() -> str:
         "`np.cumsum` on a float64 array is, but pandas' grouped sums compensate. Observed on "
         f"{values}: the loop gives {loop}, `np.cumsum` {running}, `groupby(...).cumsum()` "
         f"{grouped}; replay a loop's running sum per group with `np.cumsum` over each group."
+    )
+
+
+def text_conversion() -> str:
+    """What converting a column to text does with its missing values in this pandas version."""
+    column = pd.Series(["b", None, "a"], dtype="str")
+    numbers = pd.Series([1.5, np.nan])
+    digits = pd.Series(["0", "12"], dtype="str")
+    converted = column.astype(str).tolist()
+    per_value = [str(v) for v in column]
+    codes = LabelEncoder().fit_transform(column.astype(str)).tolist()
+    return (
+        f"`astype(str)` keeps a missing value missing: text {column.tolist()} gives {converted}, "
+        f"numbers {numbers.tolist()} give {numbers.astype(str).tolist()}; Python's `str(v)` of "
+        f"each value gives {per_value}. `LabelEncoder().fit_transform(col.astype(str))` on the "
+        f"text gives {codes} (a missing value sorts after every text). Text of integers "
+        f"converts with `astype('int64')`: {digits.tolist()} gives {digits.astype('int64').tolist()}."
+    )
+
+
+def passthrough_text() -> str:
+    """What the estimator receives from a passthrough of numeric text, and whether it fits."""
+    data = pd.DataFrame({"a": pd.Series(["1.5", "2"], dtype="str"), "b": [1, 0]})
+    X = ColumnTransformer([("p", "passthrough", ["a", "b"])]).fit_transform(data)
+    fitted = _outcome_of(lambda: LinearRegression().fit(X, [0.0, 1.0]) and "a fitted model")
+    return (
+        f"A `passthrough` of a text column of numbers hands the model an array of dtype {X.dtype} "
+        f"({X.tolist()}); scikit-learn converts it as NumPy's float64 conversion does: "
+        f"`LinearRegression().fit` on it {fitted}."
     )
 
 

@@ -32,6 +32,7 @@ from .original import load_original, parse_original
 from .splits import row_selection
 
 SAMPLE_ROWS = 3
+MAX_CONSTANT_SHOWN = 20  # X columns named as holding one value
 CSV_DIALECT = ("quotechar", "escapechar", "doublequote", "skipinitialspace", "quoting")
 # `json.loads`' values: no dtype inference ("007" stays text), no date parsing, and floats
 # correctly rounded (pandas' default float parser misrounds some large exponents).
@@ -72,6 +73,8 @@ class ModelReport:
     y_shape: list[int]
     X_dtype: str
     y_dtype: str
+    constant_columns: list[list[Any]] = field(default_factory=list)  # [[index, value], ...] of X
+    defaults: dict[str, Any] = field(default_factory=dict)  # the class's, of the non-default ones
 
 
 @dataclass
@@ -185,11 +188,28 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
             f"the final fit's X is not a numeric matrix ({fit.get('X_repr', 'unknown')})"
         )
         return report
+    report.model.constant_columns = _constant_columns(report)
     report.split = row_selection(tree, fit, trace.get("selections") or [], report.dataflow)
     report.nondeterminism += _unseeded_estimator(report.model)
     report.stages = slicing.stage_lines(tree, fit.get("line") or 0)
     report.predictions = trace.get("predicts", [])
     return report
+
+
+def _constant_columns(report: Analysis) -> list[list[Any]]:
+    """X's columns that hold one value in every fitted row: a feature the original computes
+    but that carries nothing, often a bug of the original's that the rewrite must keep."""
+    try:
+        matrix = np.asarray(report.X(), dtype=float)
+    except (AnalysisError, OSError, ValueError, TypeError):
+        return []
+    if matrix.ndim != 2 or not len(matrix):
+        return []
+    first = matrix[0]
+    same = ((matrix == first) | (np.isnan(matrix) & np.isnan(first))).all(axis=0)
+    if same.all():
+        return []
+    return [[int(i), float(first[i])] for i in np.flatnonzero(same)[:MAX_CONSTANT_SHOWN]]
 
 
 def _unseeded_estimator(model: ModelReport) -> list[str]:
@@ -445,7 +465,8 @@ def _model(fit: dict[str, Any]) -> ModelReport:
     return ModelReport(
         estimator=fit["estimator"],
         params=params,
-        non_default=_non_default(fit["estimator"], params),
+        non_default=(changed := _non_default(fit["estimator"], params)),
+        defaults=_defaults_of(fit["estimator"], list(changed)),
         line=fit.get("line"),
         X_shape=list(fit.get("X_shape", [])),
         y_shape=list(fit.get("y_shape", [])),
@@ -470,6 +491,20 @@ def _non_default(qualified: str, params: dict[str, Any]) -> dict[str, Any]:
     except Exception:  # a meta-estimator (GridSearchCV) needs its estimator: the signature's
         defaults = _signature_defaults(cls)
     return {k: v for k, v in params.items() if k not in defaults or defaults[k] != v}
+
+
+def _defaults_of(qualified: str, names: list[str]) -> dict[str, Any]:
+    """The class's defaults of the given parameters (a scikit-learn class's only), so that a
+    reader sees what a parameter differs from: `penalty='l2'` is not the default where the
+    default became `'deprecated'`."""
+    module, _, name = qualified.rpartition(".")
+    if not module.startswith("sklearn.") or not names:
+        return {}
+    try:
+        defaults = _signature_defaults(getattr(importlib.import_module(module), name))
+    except Exception:
+        return {}
+    return {k: defaults[k] for k in names if k in defaults}
 
 
 def _signature_defaults(cls: type) -> dict[str, Any]:

@@ -276,8 +276,10 @@ def ancestors(dag: dict[str, Any], roots: list[int | None]) -> list[int]:
 
 def describe(node: dict[str, Any]) -> str:
     """One node as a call: `#7 line 12: DataFrame.__getitem__(#6, 'age') -> frame 900 x 5`."""
-    args = [f"#{i}" for i in node["inputs"][:1]]
-    args += [_short(a) for a in node.get("args", [])]
+    given = [_short(a) for a in node.get("args", [])]
+    receiver = [f"#{i}" for i in node["inputs"][:1]]
+    function = node["op"][:1].islower()  # `pd.to_datetime(#26)`: its first input is an argument
+    args = ([] if function and given[:1] == receiver else receiver) + given
     args += [f"{k}={_short(v)}" for k, v in (node.get("kwargs") or {}).items()]
     if node.get("estimator"):
         args.insert(0, str(node["estimator"].get("class", "?")).rsplit(".", 1)[-1])

@@ -10,6 +10,7 @@ it is read from the syntax tree: nothing of the original is executed here.
 from __future__ import annotations
 
 import ast
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -32,27 +33,101 @@ class Definition:
 
 
 def definitions(source: str) -> list[Definition]:
-    """Imports, constants assigned once, functions, classes and generator seeds, in source order."""
+    """Imports, constants assigned once, functions, classes and generator seeds, in source order:
+    the top level's, then those a loop's or a function's body holds that stand on their own."""
     tree = static.parse(source)
     assigned = _assignment_counts(tree)
     found = []
     for stmt in tree.body:
         kind, names = _kind(stmt, assigned)
-        if kind is None:
-            continue
-        code = ast.get_source_segment(source, stmt) or ast.unparse(stmt)
-        decorators = [f"@{ast.unparse(d)}" for d in getattr(stmt, "decorator_list", [])]
-        found.append(
-            Definition(
-                kind=kind,
-                names=names,
-                line=stmt.lineno,
-                code="\n".join([*decorators, code]),
-                uses=frozenset(_loaded(stmt)) - set(names),
-                draws=_draws(stmt),
-            )
-        )
-    return _mark_generator_users(found)
+        if kind is not None:
+            found.append(_definition(source, stmt, kind, names))
+    taken = {name for d in found for name in d.names}
+    found += _nested(source, tree, assigned, taken)
+    return _mark_generator_users(sorted(found, key=lambda d: d.line))
+
+
+def _definition(source: str, stmt: ast.stmt, kind: str, names: tuple[str, ...]) -> Definition:
+    code = ast.get_source_segment(source, stmt, padded=True) or ast.unparse(stmt)
+    decorators = [f"@{ast.unparse(d)}" for d in getattr(stmt, "decorator_list", [])]
+    return Definition(
+        kind=kind,
+        names=names,
+        line=stmt.lineno,
+        code="\n".join([*decorators, textwrap.dedent(code)]),
+        uses=frozenset(_loaded(stmt)) - set(names),
+        draws=_draws(stmt),
+    )
+
+
+def _nested(
+    source: str, tree: ast.Module, assigned: dict[str, int], taken: set[str]
+) -> list[Definition]:
+    """Constants and helpers the original defines inside a loop or a function (real scripts
+    keep their lookup tables in a `for seed in seeds:` body, their helpers inside `main()` or a
+    method): a constant only when its value is a literal, a function or class only when it reads
+    nothing its enclosing functions bind but such constants, so that each means the same at
+    module level. A name defined twice is left out."""
+    inner = [
+        (stmt, enclosing, *_kind(stmt, assigned))
+        for stmt, enclosing in _inner_statements(tree.body, frozenset(), top=True)
+    ]
+    constants = [
+        (stmt, kind, names)
+        for stmt, _, kind, names in inner
+        if kind == "constant" and _literal(stmt.value)
+    ]
+    lifted = {name for _, _, names in constants for name in names}
+    helpers = [
+        (stmt, kind, names)
+        for stmt, enclosing, kind, names in inner
+        if kind in ("function", "class") and not _loaded(stmt) & (enclosing - lifted)
+    ]
+    found = [
+        _definition(source, stmt, kind, names)
+        for stmt, kind, names in constants + helpers
+        if not set(names) & taken
+    ]
+    counts: dict[str, int] = {}
+    for d in found:
+        for name in d.names:
+            counts[name] = counts.get(name, 0) + 1
+    return [d for d in found if all(counts[n] == 1 for n in d.names)]
+
+
+def _inner_statements(
+    body: list[ast.stmt], enclosing: frozenset[str], *, top: bool = False
+) -> Iterable[tuple[ast.stmt, frozenset[str]]]:
+    """Every statement below the top level (not a class body's own), with the names the
+    functions around it bind (their parameters and locals)."""
+    for stmt in body:
+        if not top:
+            yield stmt, enclosing
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            inner = enclosing | _bound(stmt)
+            yield from _inner_statements(stmt.body, inner)
+        elif isinstance(stmt, ast.ClassDef):
+            for method in stmt.body:
+                if isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
+                    yield from _inner_statements(method.body, enclosing | _bound(method))
+        else:
+            for block in static.blocks(stmt):
+                yield from _inner_statements(block, enclosing)
+
+
+def _bound(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+    stored = {
+        n.id for n in ast.walk(function) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+    return frozenset(stored | {a.arg for a in _all_args(function.args)})
+
+
+def _literal(node: ast.AST | None) -> bool:
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return node is not None
 
 
 def needed(source: str, lines: Iterable[int] = (), names: Iterable[str] = ()) -> list[Definition]:

@@ -48,15 +48,25 @@ def analysis_text(a: Any, dataflow: bool = True) -> str:
                 f"  (named as the original unpacks them; the file's header row names them "
                 f"{', '.join(s.header_names)}, which is what a source reading the header gives)"
             )
-        for row in s.sample:
-            lines.append(f"  sample: {row}")
+        shown = (
+            "as the reader gives them, printed as text; None is a missing value"
+            if getattr(s, "reader", None)
+            else "the file's fields as text, before the original's parsing"
+        )
+        lines += [f"  sample ({shown}): {row}" for row in s.sample]
         lines += _profile_lines(getattr(s, "profile", None))
     if a.model:
         m = a.model
         lines.append(
-            f"model: {m.estimator} fitted at {where(m.line)}; non-default parameters: {m.non_default}"
+            f"model: {m.estimator} fitted at {where(m.line)}; non-default parameters: "
+            f"{_parameters(m)}"
         )
         lines.append(f"  X {m.X_shape} {m.X_dtype}, y {m.y_shape} {m.y_dtype}")
+        if getattr(m, "constant_columns", None):
+            held = ", ".join(f"{i} ({v!r})" for i, v in m.constant_columns)
+            lines.append(
+                f"  X columns holding one value in every fitted row (the rewrite keeps them): {held}"
+            )
         if a.fit_choice:
             lines.append(f"  {a.fit_choice}")
     lines.append(f"split: {split_text(a.split, where)}")
@@ -73,6 +83,18 @@ def analysis_text(a: Any, dataflow: bool = True) -> str:
         text = dataflow_text(dag) if dag else f"(none: {a.dataflow_note})"
         lines += [f"  {line}" for line in text.splitlines()]
     return "\n".join(lines)
+
+
+def _parameters(model: Any) -> str:
+    """The parameters the original sets apart from the defaults, each with the default it
+    differs from where the class has one."""
+    defaults = getattr(model, "defaults", None) or {}
+    if not model.non_default:
+        return "{}"
+    return ", ".join(
+        f"{k}={v!r}" + (f" (default {defaults[k]!r})" if k in defaults else "")
+        for k, v in model.non_default.items()
+    )
 
 
 def _profile_lines(profile: dict[str, Any] | None) -> list[str]:

@@ -114,9 +114,9 @@ def _replayed_cut(call: str, seed: int, n: int, n_fit: int, function: str) -> st
     return (
         f": the original draws an order of its {n} rows from {fresh}. The final fit trains on "
         f"{n_fit} of them; `lt.{function}` keeps the first {n_fit} of that order, as a cut "
-        f"`[:{n_fit}]` or the last fold of an unshuffled KFold does (the verification compares "
-        "the rows it selects with the fit's; the analysis did not check which of the drawn "
-        "positions the fit took)"
+        f"`[:{n_fit}]` or the last fold of an unshuffled KFold does (the trace does not show "
+        "which drawn positions the fit took, so read the cut in the original's lines; the "
+        "verification compares the rows the split selects with the fit's)"
     )
 
 

@@ -160,3 +160,51 @@ def test_the_stated_column_place_and_matched_join_dtype_hold():
     right = lt.from_pandas(pd.DataFrame({"k": [1, 2], "n": [5, 6]}), "r")
     dtype = str(left.join(right, on="k", how="left").data["n"].dtype)
     assert f"an int column stays {dtype}." in api_frames.left_join_dtypes()
+
+
+def test_text_conversion_states_what_astype_and_label_codes_do_here():
+    text = api_frames.text_conversion()
+    column = pd.Series(["b", None, "a"], dtype="str")
+    kept = column.astype(str)
+    assert kept.isna().tolist() == [False, True, False]  # missing stays missing in this pandas
+    assert f"gives {kept.tolist()}" in text and "gives ['b', 'nan', 'a']" in text
+    from sklearn.preprocessing import LabelEncoder
+
+    codes = LabelEncoder().fit_transform(kept).tolist()
+    assert f"on the text gives {codes}" in text and codes[1] == max(codes)
+
+
+def test_a_passthrough_of_numeric_text_fits_as_the_fact_says():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LinearRegression
+
+    text = api_frames.passthrough_text()
+    data = pd.DataFrame({"a": pd.Series(["1.5", "2"], dtype="str"), "b": [1, 0]})
+    X = ColumnTransformer([("p", "passthrough", ["a", "b"])]).fit_transform(data)
+    assert f"dtype {X.dtype}" in text
+    LinearRegression().fit(X, [0.0, 1.0])
+    assert "gives 'a fitted model'" in text
+
+
+def test_the_one_hot_order_fact_matches_the_encoder():
+    from sklearn.preprocessing import OneHotEncoder
+
+    text = api_facts.one_hot_options()
+    values = pd.DataFrame({"c": ["b", "a", "b", "c"]})
+    given = OneHotEncoder(categories=[["b", "a", "c"]], sparse_output=False).fit_transform(values)
+    assert given[:2].tolist() == [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]  # the order given is kept
+    assert "gives ['a', 'b', 'c']" in text and "keeps the order given (['b', 'a', 'c'])" in text
+    codes = pd.factorize(values["c"])[0].reshape(-1, 1)
+    first = OneHotEncoder(sparse_output=False).fit_transform(codes)
+    assert first[:2].tolist() == given[:2].tolist()  # codes sort into first appearance
+
+
+def test_select_dtypes_of_text_is_stated_as_pandas_does_it():
+    import warnings
+
+    text = api_facts.text_dtype()
+    frame = pd.DataFrame({"n": [1], "t": pd.Series(["x"], dtype="str")})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        included = list(frame.select_dtypes(include=["object"]).columns)
+    assert f"`select_dtypes(include=['object'])` gives {included}" in text

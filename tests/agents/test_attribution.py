@@ -178,7 +178,8 @@ def test_a_fit_on_parameters_is_traced_to_the_callers_arguments():
             xs, ys = build()
             wide = widen(xs)
             labels = ys > 0
-            validate(wide, labels, SVC())
+            svc = SVC(C=2.0)
+            validate(wide, labels, model=svc)
         """
     )
     stages = _stages(source)
@@ -188,6 +189,9 @@ def test_a_fit_on_parameters_is_traced_to_the_callers_arguments():
     assert _lines(source, "labels = ys > 0") <= set(stages["label"])
     assert _lines(source, "part_x = x[fold::2]") <= set(stages["features"])
     assert _lines(source, "part_y = y[fold::2]") <= set(stages["label"])
+    # the estimator passed in (by keyword here) is built by the model's lines
+    assert _lines(source, "svc = SVC(C=2.0)") <= set(stages["model"])
+    assert not _lines(source, "svc = SVC(C=2.0)") & set(stages["data_preparation"])
 
 
 def test_the_sources_step_shows_its_reads_at_the_top_and_inside_a_method():

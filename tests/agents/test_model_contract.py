@@ -9,6 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from lester.agents.llm.api_frames import encoder_calls, hand_parsed_text, json_lines_text
+from lester.agents.oracle import slicing
 from lester.agents.oracle.analysis import text_layout
 from lester.agents.oracle.original import load_original
 from lester.agents.oracle.report_text import split_text
@@ -82,25 +83,52 @@ def test_a_transformer_fitted_on_more_rows_than_the_model_is_named_as_fitted_bef
             "line": 9,
         },
     ]
-    analysis = SimpleNamespace(dataflow={"nodes": nodes}, model=SimpleNamespace(X_shape=[80, 3]))
-    text = transformer_fits(analysis)
+    analysis = SimpleNamespace(
+        dataflow={"nodes": nodes}, model=SimpleNamespace(X_shape=[80, 3], line=9), stages={}
+    )
+    text = transformer_fits(analysis, UNSLICED)
     assert "MinMaxScaler (line 7): fitted on 100 rows, more rows than the model" in text
     assert 'fit_on="all"' in text and "Ridge" not in text
     analysis.model.X_shape = [100, 3]
-    assert "fitted on 100 rows, the model's rows" in transformer_fits(analysis)
-    assert transformer_fits(SimpleNamespace(dataflow=None, model=analysis.model)) == ""
+    assert "fitted on 100 rows, the model's rows" in transformer_fits(analysis, UNSLICED)
+    assert (
+        transformer_fits(SimpleNamespace(dataflow=None, model=analysis.model, stages={}), UNSLICED)
+        == ""
+    )
     for node, estimator_id in zip(nodes, [None, 1, 2], strict=True):
         node.update(estimator_id=estimator_id, inputs=[0] if node["id"] else [])
     nodes.append({"id": 3, "op": "sklearn.transform", "estimator_id": 1, "inputs": [0]})
     analysis.dataflow = {"nodes": nodes, "X": 3}
-    assert "those whose output reaches X" in transformer_fits(analysis)
+    assert "those whose output reaches X" in transformer_fits(analysis, UNSLICED)
     analysis.dataflow = {"nodes": nodes, "X": 0}
-    assert transformer_fits(analysis) == ""
+    assert transformer_fits(analysis, UNSLICED) == ""
     # X copied by a hand loop from the scaled array: made outside pandas, so any fit may reach it
     nodes.append({"id": 4, "op": "opaque", "estimator_id": None, "inputs": []})
     analysis.dataflow = {"nodes": nodes, "X": 4}
-    text = transformer_fits(analysis)
+    text = transformer_fits(analysis, UNSLICED)
     assert "the trace does not show which of them reach X" in text and "MinMaxScaler" in text
+    # the script's own dataflow then tells: X's backward slice holds the scaler, not the PCA
+    nodes.append({**nodes[1], "id": 5, "estimator": {"class": "x.PCA"}, "line": 8})
+    analysis.stages = slicing.stage_lines(ast.parse(SCALED_THEN_REDUCED), 9)
+    text = transformer_fits(analysis, ast.parse(SCALED_THEN_REDUCED))
+    assert "those whose output reaches X" in text
+    assert "MinMaxScaler (line 7)" in text and "PCA" not in text
+    assert "PCA (line 8)" in transformer_fits(analysis, UNSLICED)
+
+
+# The fit inside a function whose X is a parameter, called from nowhere: nothing is judged.
+UNSLICED = ast.parse("def train(model, x):\n    model.fit(x, None)\n")
+SCALED_THEN_REDUCED = """\
+import numpy as np
+from sklearn.decomposition import PCA
+from sklearn.linear_model import Ridge
+from sklearn.preprocessing import MinMaxScaler
+rows = [[float(i), 1.0, 2.0] for i in range(100)]
+x = np.array(rows)
+x = MinMaxScaler().fit_transform(x)
+x_small = PCA(n_components=2).fit_transform(x)
+Ridge().fit(x[:80], [0.0] * 80)
+"""
 
 
 def test_a_hand_parsed_file_is_described_as_a_hand_parser_meets_it(tmp_path: Path):
@@ -205,7 +233,8 @@ def test_columns_are_named_by_key_by_the_sources_name_for_a_position_or_by_varia
     )
     assert "as a plain variable (a loop or tuple variable, `share = a / n`), that variable" in text
     assert "where the names depend on the data, as dummies' do, the rule that gives them" in text
-    assert "one the preparation's own lines compute (`pd.get_dummies` of all rows) stays" in text
+    assert "(a scaler, a vocabulary, `pd.get_dummies`) is the encoder's, with `fit_on=\"all\"` where" in text
+    assert "one the preparation's own lines compute stays there" in text
 
 
 def test_the_split_note_is_stated_once_and_named_briefly_after():

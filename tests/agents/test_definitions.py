@@ -1,0 +1,75 @@
+"""The original's definitions a step needs include those inside a loop's or a function's body that
+mean the same at module level (issue 14: real scripts keep their tables in a loop over seeds and
+their helpers inside a method)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from lester.agents.oracle import definitions as defs
+
+SCRIPT = textwrap.dedent(
+    """\
+    import pandas as pd
+
+    for seed in [42]:
+        BIN_MAP = {"Ex": 5, "Gd": 4}
+        df = pd.read_csv("data.csv")
+
+        def graded(v):
+            return BIN_MAP.get(v, 0)
+
+        df["q"] = df["qual"].map(graded)
+
+
+    class Loader:
+        def load(self, path):
+            titles = [" Mr. ", " Mrs. "]
+            rows = pd.read_csv(path)
+            n = len(rows)
+
+            def title_of(name):
+                return next(t for t in titles if t in name)
+
+            def scaled(v):
+                return v / n
+
+            def clean(v):
+                return v.strip()
+
+            return rows
+
+
+    def other():
+        def clean(v):
+            return v.lower()
+
+        return clean
+    """
+)
+
+
+def _by_name() -> dict[str, defs.Definition]:
+    return {name: d for d in defs.definitions(SCRIPT) for name in d.names}
+
+
+def test_literal_tables_and_helpers_inside_loops_and_methods_are_definitions():
+    found = _by_name()
+    assert found["BIN_MAP"].kind == "constant" and found["BIN_MAP"].line == 4
+    assert found["graded"].code.startswith("def graded(v):\n    return BIN_MAP")
+    assert found["titles"].code == 'titles = [" Mr. ", " Mrs. "]'
+    assert found["title_of"].kind == "function"  # reads only a lifted table
+
+
+def test_what_would_mean_something_else_at_module_level_is_left_out():
+    found = _by_name()
+    assert "n" not in found and "rows" not in found  # computed from the data, not literals
+    assert "scaled" not in found  # reads the method's local `n`
+    assert "clean" not in found  # defined twice
+    assert "load" not in found  # a method, not a helper
+
+
+def test_a_step_using_a_nested_helper_needs_its_table_too():
+    tree_lines = [10]  # df["q"] = df["qual"].map(graded)
+    needed = [d.names for d in defs.needed(SCRIPT, tree_lines)]
+    assert ("graded",) in needed and ("BIN_MAP",) in needed

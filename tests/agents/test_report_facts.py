@@ -1,0 +1,84 @@
+"""Facts the analysis report and the step contracts state for the model (issue 14, from the notes
+of the model rounds): constant columns of X, the defaults a parameter differs from, missing
+values in samples, the distinct values of the prepared frame's text columns."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from lester.agents.oracle import analysis as an
+from lester.agents.oracle.dataflow import describe
+from lester.agents.oracle.original import load_original
+from lester.agents.requests import CHECKED_BEFORE_LABEL, contract, derived_count, prepared_frame
+from lester.sandbox import trace_values
+
+
+def _analysis(tmp_path: Path, X: np.ndarray) -> an.Analysis:
+    np.save(tmp_path / "X.npy", X)
+    model = an.ModelReport("x.Ridge", {}, {}, 2, list(X.shape), [len(X)], "float64", "float64")
+    return an.Analysis(
+        "s.py", str(tmp_path), model=model, outputs_dir=str(tmp_path), X_file="X.npy"
+    )
+
+
+def test_columns_of_x_with_one_value_in_every_row_are_named(tmp_path: Path):
+    X = np.array([[1.0, 0.0, np.nan, 5.0], [2.0, 0.0, np.nan, 5.0], [3.0, 0.0, np.nan, 6.0]])
+    report = _analysis(tmp_path, X)
+    found = an._constant_columns(report)
+    assert [i for i, _ in found] == [1, 2] and found[0][1] == 0.0 and np.isnan(found[1][1])
+    report.model.constant_columns = found[:1]
+    assert "X columns holding one value in every fitted row (the rewrite keeps them): 1 (0.0)" in (
+        report.to_text()
+    )
+    assert an._constant_columns(_analysis(tmp_path, np.ones((3, 2)))) == []  # all constant: none
+
+
+def test_a_parameter_is_shown_with_the_default_it_differs_from():
+    qualified = "sklearn.linear_model._logistic.LogisticRegression"
+    params = {"penalty": "l2", "C": 1.0, "max_iter": 500}
+    changed = an._non_default(qualified, params)
+    assert "C" not in changed and changed["max_iter"] == 500
+    defaults = an._defaults_of(qualified, list(changed))
+    assert defaults["max_iter"] == 100
+    from lester.agents.oracle.report_text import _parameters
+
+    shown = _parameters(an.ModelReport(qualified, params, changed, 1, [], [], "", "", [], defaults))
+    assert "max_iter=500 (default 100)" in shown
+
+
+def test_samples_show_a_missing_value_as_none_not_as_the_text_nan():
+    frame = pd.DataFrame({"t": pd.Series(["a", None], dtype="str"), "f": [np.nan, 1.5]})
+    assert trace_values.sample(frame) == [["a", None], [None, "1.5"]]
+
+
+def test_a_function_call_shows_its_first_argument_once():
+    node = {"id": 3, "op": "pd.to_datetime", "inputs": [2], "args": [{"ref": 2}], "line": 4}
+    assert describe(node).startswith("#3 line 4: pd.to_datetime(#2)")
+    method = {"id": 4, "op": "DataFrame.join", "inputs": [2], "args": [{"ref": 2}], "line": 5}
+    assert "DataFrame.join(#2, #2)" in describe(method)
+
+
+def test_a_written_cut_is_not_said_to_be_computed_from_the_data():
+    split = {"expression": "X[:-1]", "args": {"n_train": -1}}
+    assert derived_count(split, None, None, "prepare") == ""  # type: ignore[arg-type]
+
+
+def test_the_prepared_frame_lists_its_text_columns_distinct_values(tmp_path: Path):
+    frame = pd.DataFrame({"kind": pd.Series(["a", "b", None, "a"], dtype="str"), "n": [1, 2, 3, 4]})
+    frame.to_parquet(tmp_path / "prepared.parquet")
+    text = prepared_frame({"prepared": str(tmp_path / "prepared.parquet")})
+    assert "Distinct values of its text columns (a missing value counted as one): kind 3." in text
+
+
+def test_the_label_step_is_told_what_was_checked_before_it(tmp_path: Path):
+    path = tmp_path / "s.py"
+    path.write_text("import numpy as np\nX = np.ones((4, 2))\nm.fit(X, y)\n")
+    model = an.ModelReport("x.Ridge", {}, {}, 3, [4, 2], [4], "float64", "float64")
+    analysis = an.Analysis(str(path), str(tmp_path), model=model, stages={})
+    tree = ast.parse(path.read_text())
+    text = contract(analysis, load_original(path), tree, "label_model", {})
+    assert CHECKED_BEFORE_LABEL in text
+    assert CHECKED_BEFORE_LABEL not in contract(analysis, load_original(path), tree, "encode", {})
