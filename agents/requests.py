@@ -361,8 +361,11 @@ def layout_text(layout: dict[str, Any]) -> str:
     if 0 < layout["crlf_lines"] < layout["lines"]:
         ends = f"mixed ({layout['crlf_lines']} of {layout['lines']} lines end in CRLF)"
     scope = "" if layout["whole_file"] else f" (in its first {LAYOUT_BYTES // 2**20} MB)"
+    last = ""
+    if layout["whole_file"] and "last_line_ended" in layout:  # older analyses lack it
+        last = f"the last line {'ending with one' if layout['last_line_ended'] else 'without one'}, "
     return (
-        f"{layout['lines']} lines{scope}, line ends {ends}, "
+        f"{layout['lines']} lines{scope}, line ends {ends}, {last}"
         f"{'a' if layout['bom'] else 'no'} UTF-8 byte-order mark, {layout['blank_lines']} blank "
         f"lines, {layout['other_field_counts']} lines whose count of separators differs from the "
         f"first line's {layout['fields']} fields"

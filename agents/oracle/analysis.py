@@ -404,8 +404,10 @@ def _source(tree: Any, path: str, file: Path) -> SourceReport:
 def text_layout(data: bytes, delimiter: str) -> dict[str, Any]:
     """What a hand parser (`line.split(sep)`, `rstrip("\\n")`) meets in the file and the source's
     reader smooths over: line ends, a byte-order mark, blank lines, lines with other field counts
-    than the first (in `data`, the file's first `LAYOUT_BYTES`)."""
+    than the first, and whether the last line ends with a line end, which a hand parser's last
+    field then keeps (in `data`, the file's first `LAYOUT_BYTES`)."""
     lines = data.split(b"\n")
+    ended = data.endswith(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
     sep = delimiter.encode() or b","
@@ -418,6 +420,7 @@ def text_layout(data: bytes, delimiter: str) -> dict[str, Any]:
         "other_field_counts": sum(c != counts[0] for c in counts) if counts else 0,
         "fields": counts[0] if counts else 0,
         "whole_file": len(data) < LAYOUT_BYTES,
+        "last_line_ended": ended,
     }
 
 

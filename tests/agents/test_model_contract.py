@@ -143,11 +143,14 @@ def test_a_hand_parsed_file_is_described_as_a_hand_parser_meets_it(tmp_path: Pat
         "other_field_counts": 1,
         "fields": 2,
         "whole_file": True,
+        "last_line_ended": True,
     }
     text = layout_text(layout)
-    assert "line ends CRLF, a UTF-8 byte-order mark, 1 blank lines, 1 lines" in text
+    assert "line ends CRLF, the last line ending with one, a UTF-8 byte-order mark, 1 blank" in text
     path.write_bytes(b"id,size\n1,S\r\n")
     assert "mixed (1 of 2 lines end in CRLF)" in layout_text(text_layout(path.read_bytes(), ","))
+    path.write_bytes(b"id,size\n1,S")  # a hand parser's last field then has no line end
+    assert "the last line without one" in layout_text(text_layout(path.read_bytes(), ","))
 
 
 TOGETHER = textwrap.dedent(
