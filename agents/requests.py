@@ -363,7 +363,9 @@ def layout_text(layout: dict[str, Any]) -> str:
     scope = "" if layout["whole_file"] else f" (in its first {LAYOUT_BYTES // 2**20} MB)"
     last = ""
     if layout["whole_file"] and "last_line_ended" in layout:  # older analyses lack it
-        last = f"the last line {'ending with one' if layout['last_line_ended'] else 'without one'}, "
+        last = (
+            f"the last line {'ending with one' if layout['last_line_ended'] else 'without one'}, "
+        )
     return (
         f"{layout['lines']} lines{scope}, line ends {ends}, {last}"
         f"{'a' if layout['bom'] else 'no'} UTF-8 byte-order mark, {layout['blank_lines']} blank "
