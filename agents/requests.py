@@ -124,8 +124,11 @@ def own_lines(source: str, tree: ast.Module, lines: list[int], sliced: set[int])
 
 
 def _literal_constant(stmt: ast.stmt) -> bool:
-    """`CAP = 90`, `NAMES = ("a", "b")`: not a collection the script fills (`rows = []`)."""
+    """`CAP = 90`, `NAMES = ("a", "b")`: not a collection the script fills (`rows = []`), nor
+    a literal stored into something (`df.loc[mask, "industry"] = "other"`)."""
     if not isinstance(stmt, ast.Assign) or isinstance(stmt.value, ast.List | ast.Dict | ast.Set):
+        return False
+    if not all(isinstance(t, ast.Name) for t in stmt.targets):
         return False
     try:
         ast.literal_eval(stmt.value)
@@ -295,11 +298,14 @@ def transformer_fits(analysis: Analysis, tree: ast.Module) -> str:
         )
     if not lines:
         return ""
-    reach = (
-        "those whose output reaches X"
-        if behind is not None or sliced
-        else "the trace does not show which of them reach X"
-    )
+    reach = "those whose output reaches X"
+    if behind is None:
+        reach = (
+            "those in X's lines; the trace cannot follow X through values the script makes "
+            "itself, so read which of them reach X in the original"
+            if sliced
+            else "the trace does not show which of them reach X"
+        )
     head = f"The original's own transformers ({reach}), against the model's {n_fit} fitted rows:"
     return "\n".join([head, *lines[:MAX_FITS_SHOWN]])
 
@@ -337,8 +343,8 @@ def _against(rows: int, n_fit: int) -> str:
         return "the model's rows"
     if rows > n_fit:
         return (
-            'more rows than the model: fitted before the split, `fit_on="all"` when they are '
-            "all the prepared rows"
+            "more rows than the model: fitted before the split (in the encoder, "
+            '`fit_on="all"` when they are all the prepared rows)'
         )
     return "fewer rows than the model"
 
@@ -487,8 +493,9 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         "these lines apply (`float()` of text, a category map) may be left to the encoder or "
         "the label or done here (the docstring says which columns hold converted values); a "
         "statistic over rows these lines compute (a scaler, a vocabulary, `pd.get_dummies`) is "
-        'the encoder\'s, with `fit_on="all"` where the original computes it before its split, '
-        "and one the preparation's own lines compute stays there; values "
+        'the encoder\'s, with `fit_on="all"` where the original computes it before its split; '
+        "one the preparation's lines compute (lines the analysis gives to data preparation) "
+        "stays in the preparation; values "
         "that need other rows (group statistics, running values, a row's partner) are computed "
         "here: under the key these lines read when the original overwrote that key with them, "
         f"else as columns of their own. {state}"

@@ -42,8 +42,11 @@ STATED = """\
   before a filter, a join or oversampling changes them): there, in the step whose rows they are
   over, with `project(..., rowwise=False)` (accepted by the static check; see above) or an
   `aggregate` joined back. Never write a statistic of the data as a number. A statistic the
-  original's feature lines compute over its rows before it splits them (`pd.get_dummies` of the
-  whole frame, a scaler fitted before `train_test_split`) is the encoder's with `fit_on="all"`.
+  original computes over all its rows before it splits them (`pd.get_dummies` of the whole
+  frame, a scaler or `LabelEncoder` fitted before `train_test_split`) is exact in either place,
+  and the analysis' stages decide: computed in lines it gives to data preparation, it stays in
+  the preparation (`Frame.get_dummies`, `project(..., rowwise=False)`); in feature lines, it is
+  the encoder's with `fit_on="all"`.
 - A step may compute from its input frames' `.data` what a Frame operation then uses (the keys
   to keep, a split of the keys with `train_test_split`, a count): that is computed, not
   hard-coded. A figure copied from the analysis into the code is hard-coded, except the

@@ -184,12 +184,17 @@ def left_join_dtypes() -> str:
         lt.from_pandas(pd.DataFrame({"k": [1, 2], "n": [5, 6]}), "r"), on="k", how="left"
     )
     kept = str(full.data["n"].dtype)
+    keyed = _frame(order_id=[1, 2], a=[10, 20])
+    other = lt.from_pandas(pd.DataFrame({"0": [1, 2], "n": [5, 6], "a": [7, 8]}), "r")
+    named = list(keyed.join(other, left_on="order_id", right_on="0").data.columns)
     return (
         "A left join whose right side misses some keys gives those rows missing values: right "
         f"columns int, text and bool then have dtypes {dtypes} (NaN in each); convert back "
         f"explicitly where the original keeps ints; when every key matches, an int column stays "
         f"{kept}. The joined columns are the left's, then the right's without the key: columns "
-        f"{list(out.columns)}."
+        f"{list(out.columns)}; with keys named apart, both keys stay and a shared name takes "
+        f"the suffix: left order_id, a joined with `left_on='order_id', right_on='0'` to right "
+        f"0, n, a gives {named}."
     )
 
 

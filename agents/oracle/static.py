@@ -170,8 +170,18 @@ def _pandas_site(call: ast.Call, path: str) -> ReadSite:
 
 
 def _open_site(tree: ast.Module, call: ast.Call, path: str) -> ReadSite:
-    handle = _bound_name(tree, call)
     site = ReadSite(path, call.lineno, "open")
+    loop = _header_loop(tree, call)
+    if loop is not None:  # `for line in open(path):` reads the file in the loop's header
+        if any(dotted(c.func).endswith("json.loads") for c in calls(loop)):
+            site.idiom = "json-lines"
+            return site
+        site.delimiter, site.names = _loop_fields(loop)
+        site.options = {"quoting": QUOTING["QUOTE_NONE"]}  # `split` keeps quotes as text
+        if loop.iter is call:
+            site.header = False  # nothing skips a line; through `enumerate` the text decides
+        return site
+    handle = _bound_name(tree, call)
     if handle is None:
         return site
     end = _scope_end(tree, handle, call.lineno)
@@ -278,11 +288,28 @@ def _iterates(node: ast.AST, name: str) -> bool:
     return False
 
 
+def _header_loop(tree: ast.Module, call: ast.Call) -> ast.For | None:
+    """The loop whose header iterates the call itself (`for line in open(p)`, or through
+    `enumerate`)."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.For):
+            continue
+        inner = node.iter
+        if isinstance(inner, ast.Call) and dotted(inner.func) == "enumerate" and inner.args:
+            inner = inner.args[0]
+        if inner is call:
+            return node
+    return None
+
+
 def _split_fields(tree: ast.Module, handle: str, after: int) -> tuple[str | None, list[str] | None]:
     """`a, b, c = line.strip().split(',')` inside `for line in f` gives the delimiter and names."""
     loop = _loop_var(tree, handle, after)
-    if loop is None:
-        return None, None
+    return _loop_fields(loop) if loop is not None else (None, None)
+
+
+def _loop_fields(loop: ast.For) -> tuple[str | None, list[str] | None]:
+    """The delimiter and the names of `a, b, c = line.split(sep)` in a loop over a file's lines."""
     for node in ast.walk(loop):
         if (
             isinstance(node, ast.Call)

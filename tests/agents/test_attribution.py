@@ -218,3 +218,9 @@ def test_the_sources_step_shows_its_reads_at_the_top_and_inside_a_method():
     read_at = SimpleNamespace(sources=[SimpleNamespace(line=2)])
     assert step_lines(looped, ast.parse(looped), read_at, "sources") == [2]
     assert own_lines(source, tree, [3, 4, 5, 11], set()) == []  # as definitions: dropped
+
+
+def test_a_literal_stored_into_a_frame_is_a_step_line_not_a_constant():
+    source = 'import pandas as pd\nCAP = 3\njobs = pd.read_csv("a.csv")\njobs.loc[jobs["n"] > CAP, "kind"] = "other"\n'
+    tree = ast.parse(source)
+    assert own_lines(source, tree, [2, 3, 4], set()) == [3, 4]  # CAP is shown as a definition

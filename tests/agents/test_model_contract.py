@@ -111,7 +111,7 @@ def test_a_transformer_fitted_on_more_rows_than_the_model_is_named_as_fitted_bef
     nodes.append({**nodes[1], "id": 5, "estimator": {"class": "x.PCA"}, "line": 8})
     analysis.stages = slicing.stage_lines(ast.parse(SCALED_THEN_REDUCED), 9)
     text = transformer_fits(analysis, ast.parse(SCALED_THEN_REDUCED))
-    assert "those whose output reaches X" in text
+    assert "those in X's lines; the trace cannot follow X" in text
     assert "MinMaxScaler (line 7)" in text and "PCA" not in text
     assert "PCA (line 8)" in transformer_fits(analysis, UNSLICED)
 
@@ -240,7 +240,10 @@ def test_columns_are_named_by_key_by_the_sources_name_for_a_position_or_by_varia
         '(a scaler, a vocabulary, `pd.get_dummies`) is the encoder\'s, with `fit_on="all"` where'
         in text
     )
-    assert "one the preparation's own lines compute stays there" in text
+    assert (
+        "one the preparation's lines compute (lines the analysis gives to data preparation) stays"
+        in text
+    )
 
 
 def test_the_split_note_is_stated_once_and_named_briefly_after():

@@ -48,6 +48,29 @@ def test_open_split_names_the_fields_and_the_delimiter():
     )
 
 
+def test_a_file_opened_in_a_loop_header_names_its_fields_as_the_loop_unpacks_them():
+    tree = static.parse(
+        "for line in open('data/orders.csv'):\n"
+        "    oid, total = line.rstrip('\\n').split('|')\n"
+        "for i, line in enumerate(open('data/items.csv')):\n"
+        "    sku, qty = line.split(',')\n"
+        "for line in open('data/log.jsonl'):\n"
+        "    row = json.loads(line)\n"
+    )
+    (orders,) = static.read_sites(tree, "data/orders.csv")
+    assert (orders.idiom, orders.delimiter, orders.names, orders.header) == (
+        "open",
+        "|",
+        ["oid", "total"],
+        False,
+    )
+    assert orders.options == {"quoting": 3}  # `split` keeps quotes as text
+    (items,) = static.read_sites(tree, "data/items.csv")
+    assert (items.names, items.header) == (["sku", "qty"], None)  # enumerate may skip a header
+    (log,) = static.read_sites(tree, "data/log.jsonl")
+    assert log.idiom == "json-lines" and log.names is None
+
+
 def test_csv_reader_with_header_skip_and_tuple_loop():
     (site,) = static.read_sites(TREE, "data/visits.csv")
     assert (site.idiom, site.delimiter, site.header, site.names) == (
