@@ -149,7 +149,12 @@ def test_the_left_join_layout_is_the_joined_columns():
     left = lt.from_pandas(pd.DataFrame({"k": [1, 2], "a": [10, 20]}), "l")
     right = lt.from_pandas(pd.DataFrame({"k": [1], "n": [5], "t": ["x"], "b": [True]}), "r")
     columns = list(left.join(right, on="k", how="left").data.columns)
-    assert f"columns {columns}." in api_frames.left_join_dtypes()
+    assert f"columns {columns};" in api_frames.left_join_dtypes()
+    keyed = lt.from_pandas(pd.DataFrame({"order_id": [1, 2], "a": [10, 20]}), "l")
+    other = lt.from_pandas(pd.DataFrame({"0": [1, 2], "n": [5, 6], "a": [7, 8]}), "r")
+    named = list(keyed.join(other, left_on="order_id", right_on="0").data.columns)
+    assert named == ["order_id", "a", "0", "n", "a_right"]  # both keys stay
+    assert f"gives {named}." in api_frames.left_join_dtypes()
 
 
 def test_the_stated_column_place_and_matched_join_dtype_hold():
