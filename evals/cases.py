@@ -64,9 +64,10 @@ def discover(corpus: Path, patterns: str | None = None) -> list[Case]:
         )
     if patterns:
         wanted = [p.strip() for p in patterns.split(",") if p.strip()]
+        unmatched = [p for p in wanted if not any(fnmatch.fnmatchcase(c.name, p) for c in cases)]
+        if unmatched:  # a mistyped name among several would otherwise be skipped unseen
+            raise EvalInputError(f"no case in {corpus} matches {', '.join(map(repr, unmatched))}")
         cases = [c for c in cases if any(fnmatch.fnmatchcase(c.name, p) for p in wanted)]
-        if not cases:
-            raise EvalInputError(f"no case in {corpus} matches {patterns!r}")
     return cases
 
 

@@ -145,6 +145,8 @@ def test_discover_selects_by_pattern_and_rejects_no_match():
     ]
     with pytest.raises(EvalInputError):
         discover(CORPUS, "no_such_case")
+    with pytest.raises(EvalInputError, match="'titanic_clasic'"):  # one mistyped name of two
+        discover(CORPUS, "titanic_clasic,housing_prices_basic")
 
 
 def test_copy_leaves_previous_rewrites_behind(tmp_path: Path):
