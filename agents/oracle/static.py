@@ -450,13 +450,14 @@ def blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
 
 def mutated(stmt: ast.AST) -> set[str]:
     """`rows.append(...)`, `d.update(...)`, `m[i, j] = ...`, `r.x[0] = ...`, `d[k].append(...)`
-    mutate rows, d, m, r and d."""
+    mutate rows, d, m, r and d; so does any method called with `inplace=True` (pandas'
+    `df.dropna(inplace=True)`, `df["c"].fillna(0, inplace=True)` change df)."""
     out = set()
     for node in ast.walk(stmt):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
-            and node.func.attr in MUTATORS
+            and (node.func.attr in MUTATORS or _in_place(node))
         ):
             base = node.func.value
             while isinstance(base, ast.Subscript | ast.Attribute):
@@ -470,6 +471,13 @@ def mutated(stmt: ast.AST) -> set[str]:
             if isinstance(base, ast.Name):
                 out.add(base.id)
     return out
+
+
+def _in_place(call: ast.Call) -> bool:
+    return any(
+        k.arg == "inplace" and isinstance(k.value, ast.Constant) and k.value.value is True
+        for k in call.keywords
+    )
 
 
 # ---- determinism ------------------------------------------------------------------------------

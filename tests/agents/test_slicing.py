@@ -279,3 +279,14 @@ def test_a_fit_in_a_function_takes_each_sides_lines_from_the_callers_argument():
         "label": [8],
         "model": [2, 3],
     }
+
+
+def test_a_method_called_in_place_changes_its_frame():
+    source = """\
+        df = load("x")
+        df.dropna(subset=["a"], inplace=True)
+        df["b"].fillna(0, inplace=True)
+        df.drop(columns=["c"], inplace=False)
+        X = df.values
+        """
+    assert _slice(source, "X", 6) == {1, 2, 3, 5}
