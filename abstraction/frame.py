@@ -333,11 +333,21 @@ class Frame(ColumnOps, KeyOps, GroupRowOps):
         lineage = Lineage("explode", "explode", (self,), (column,))
         return self._derive(self.df.explode(column, ignore_index=True), self.colprov, lineage)
 
-    def sort(self, by: str | Sequence[str], ascending: bool = True, kind: str = "stable") -> Frame:
-        """Sort by `by`; `kind` is pandas' sort algorithm (`quicksort`, its default, orders
-        equal keys differently from a stable sort)."""
+    def sort(
+        self,
+        by: str | Sequence[str],
+        ascending: bool | Sequence[bool] = True,
+        kind: str = "stable",
+    ) -> Frame:
+        """Sort by `by`, each key ascending or not (one flag, or one per key); `kind` is pandas'
+        sort algorithm (`quicksort`, its default, orders equal keys differently from a stable
+        sort)."""
         names = [by] if isinstance(by, str) else list(by)
         self._require(names, "sort")
+        if not isinstance(ascending, bool):
+            ascending = [bool(a) for a in ascending]
+            if len(ascending) != len(names):
+                raise OperationError("sort: give one `ascending` flag per key")
         df = self.df.sort_values(names, ascending=ascending, kind=kind)
         options = (
             {"ascending": ascending} if kind == "stable" else {"ascending": ascending, "kind": kind}
@@ -456,17 +466,18 @@ def from_pandas(df: pd.DataFrame, source: str, ids: np.ndarray | pd.Series | Non
 
 
 def union(*frames: Frame) -> Frame:
-    """Stack frames with the same columns (partitions of one source, or several sources)."""
+    """Stack frames (partitions of one source, or several sources, such as a train and a test
+    table), as `pd.concat(frames, ignore_index=True)` does: the columns are the first frame's,
+    then the others' new ones in order, and a frame without a column gives it missing values."""
     if not frames:
         raise OperationError("union: needs at least one frame")
-    columns = frames[0].columns
-    for frame in frames[1:]:
-        if sorted(frame.columns) != sorted(columns):
-            raise OperationError(f"union: columns differ: {columns} vs {frame.columns}")
+    columns = list(dict.fromkeys(c for f in frames for c in f.columns))
     sources = list(dict.fromkeys(s for f in frames for s in f.sources))
-    parts = [f.df[columns + [prov_column(s) for s in f.sources]] for f in frames]
+    parts = [f.df[f.columns + [prov_column(s) for s in f.sources]] for f in frames]
     df = _fill_missing_prov(pd.concat(parts, ignore_index=True), sources)
-    colprov = {c: frozenset().union(*(f.colprov[c] for f in frames)) for c in columns}
+    colprov = {
+        c: frozenset().union(*(f.colprov[c] for f in frames if c in f.colprov)) for c in columns
+    }
     lineage = Lineage("union", "union", tuple(frames))
     return derived_frame(df[columns + [prov_column(s) for s in sources]], colprov, lineage)
 

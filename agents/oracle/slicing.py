@@ -74,6 +74,7 @@ class Slicer:
 
     def __init__(self, tree: ast.Module, before: int, *, nested: bool = True) -> None:
         self.before, self.nested = before, nested
+        self.helpers = _helper_reads(tree)
         self.units: dict[int, _Unit] = {}
         self.point: _Unit | None = None  # the first statement at or after `before`
         self.at_point: State = {}
@@ -159,6 +160,13 @@ class Slicer:
         unit = self.units.get(id(stmt))
         if unit is None:
             unit = self.units[id(stmt)] = make(stmt, headers)
+            if make is _simple and not isinstance(stmt, DEFINITIONS):
+                unit.reads |= {
+                    name
+                    for call in calls(stmt)
+                    if isinstance(call.func, ast.Name)
+                    for name in self.helpers.get(call.func.id, ())
+                }
         return unit
 
     def _apply(self, unit: _Unit, state: State) -> State:
@@ -179,6 +187,28 @@ class Slicer:
         for name in unit.strong:
             out[name] = frozenset({unit})
         return out
+
+
+DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _helper_reads(tree: ast.Module) -> dict[str, set[str]]:
+    """The module-level names each of the script's functions reads when called, through the
+    helpers it calls too: a call `full = build_features(full)` depends on the `store` table the
+    function's body merges in, as it stands at the call."""
+    functions = {
+        s.name: s for s in tree.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    reads = {name: free_reads(f) - {name} for name, f in functions.items()}
+    changed = True
+    while changed:
+        changed = False
+        for name, names in reads.items():
+            more = set().union(*(reads[h] for h in names & set(reads) if h != name)) - names
+            if more - {name}:
+                names |= more - {name}
+                changed = True
+    return reads
 
 
 def _merge(*states: State) -> State:

@@ -9,6 +9,7 @@ run non-deterministic.
 from __future__ import annotations
 
 import ast
+import fnmatch
 import re
 import textwrap
 from collections.abc import Iterator
@@ -142,7 +143,22 @@ def read_sites(tree: ast.Module, path: str) -> list[ReadSite]:
             )
         elif name == "open":
             sites.append(_open_site(tree, call, path))
+    if not sites:  # a helper given the partitions' pattern (`load_all("data/q*.csv")`)
+        sites = [
+            ReadSite(path, call.lineno, "unknown")
+            for call in calls(tree)
+            if any(_globs_path(arg, path) for arg in call.args[:1])
+        ][:1]
     return sites
+
+
+def _globs_path(node: ast.AST, path: str) -> bool:
+    text = literal(node)
+    return (
+        isinstance(text, str)
+        and any(c in text for c in "*?[")
+        and fnmatch.fnmatchcase(path, text.removeprefix("./"))
+    )
 
 
 def _names_path(node: ast.AST, path: str) -> bool:

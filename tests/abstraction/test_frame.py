@@ -165,3 +165,20 @@ def test_drop_duplicates_without_duplicates_stays_deletion_safe():
     out = people().drop_duplicates(["email"], keep="last")
     assert out.provenance["people"].tolist() == [0, 1, 2, 3]
     assert out.ops <= DELETION_SAFE_OPS
+
+
+def test_union_of_frames_with_other_columns_is_pandas_concat():
+    train = pd.DataFrame({"k": [1, 2], "sales": [5.0, 6.0]})
+    test = pd.DataFrame({"id": [9], "k": [3]})
+    out = lt.union(lt.from_pandas(train, "train"), lt.from_pandas(test, "test"))
+    expected = pd.concat([train, test], ignore_index=True)
+    pd.testing.assert_frame_equal(out.data, expected)
+    assert out.colprov["id"] == frozenset({("test", "id")})
+
+
+def test_sort_takes_a_flag_per_key():
+    frame = lt.from_pandas(pd.DataFrame({"a": [1, 1, 2], "b": [1, 2, 3]}), "s")
+    out = frame.sort(["a", "b"], ascending=[True, False])
+    assert out.data["b"].tolist() == [2, 1, 3]
+    with pytest.raises(OperationError, match="one `ascending` flag per key"):
+        frame.sort(["a", "b"], ascending=[True])

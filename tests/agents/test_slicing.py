@@ -290,3 +290,22 @@ def test_a_method_called_in_place_changes_its_frame():
         X = df.values
         """
     assert _slice(source, "X", 6) == {1, 2, 3, 5}
+
+
+def test_a_call_of_the_scripts_function_reads_the_tables_its_body_reads():
+    source = """\
+        store = load("store")
+        store = store.fillna(0)
+        unused = load("other")
+
+        def with_store(df):
+            return add_more(df.merge(store, on="k"))
+
+        def add_more(df):
+            return df.merge(regions, on="r")
+
+        regions = load("regions")
+        full = with_store(load("sales"))
+        X = full.values
+        """
+    assert _slice(source, "X", 14) == {1, 2, 11, 12, 13}  # not the unused table

@@ -173,3 +173,14 @@ def test_functions_of_module_blocks_that_read_nothing_the_block_binds():
         )
     )
     assert [f.name for f in static.module_functions(tree)] == ["top", "first", "pair"]
+
+
+def test_partitions_read_by_a_helper_are_sited_at_the_call_given_their_pattern():
+    tree = static.parse(
+        "def load_all(pattern):\n"
+        "    return [open(p).read() for p in glob.glob(pattern)]\n"
+        "apps = load_all('data/apps/q*.csv')\n"
+    )
+    (site,) = static.read_sites(tree, "data/apps/q1.csv")
+    assert (site.line, site.idiom) == (3, "unknown")
+    assert static.read_sites(tree, "data/other/q1.csv") == []
