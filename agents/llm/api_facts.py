@@ -172,10 +172,12 @@ def one_hot_options() -> str:
     values = pd.DataFrame({"c": ["b", "a", "b", "c"]})
     found = OneHotEncoder().fit(values).categories_[0].tolist()
     given = OneHotEncoder(categories=[["b", "a", "c"]]).fit(values).categories_[0].tolist()
+    dummies = [str(c).removeprefix("c_") for c in pd.get_dummies(values, columns=["c"]).columns]
     return (
         f"`OneHotEncoder` takes {', '.join(params)} (scikit-learn's names in this version). Its "
         f"columns follow its categories: found in the data they are sorted (c={values['c'].tolist()}"
-        f" gives {found}); `categories=[['b', 'a', 'c']]` keeps the order given ({given}). A "
+        f" gives {found}, as `pd.get_dummies` orders its columns: {dummies}); "
+        f"`categories=[['b', 'a', 'c']]` keeps the order given ({given}). A "
         "one-hot the original builds by hand has its columns in the order its own code makes "
         "them, often first appearance over the rows it sees. The encode function takes no data, "
         "so a data-dependent order is made where those rows are: first-appearance codes "
