@@ -233,7 +233,10 @@ def test_columns_are_named_by_key_by_the_sources_name_for_a_position_or_by_varia
     )
     assert "as a plain variable (a loop or tuple variable, `share = a / n`), that variable" in text
     assert "where the names depend on the data, as dummies' do, the rule that gives them" in text
-    assert "(a scaler, a vocabulary, `pd.get_dummies`) is the encoder's, with `fit_on=\"all\"` where" in text
+    assert (
+        '(a scaler, a vocabulary, `pd.get_dummies`) is the encoder\'s, with `fit_on="all"` where'
+        in text
+    )
     assert "one the preparation's own lines compute stays there" in text
 
 

@@ -289,3 +289,36 @@ def test_the_head_of_a_shuffled_frame_is_the_splits_part(folder, monkeypatch, re
     train, _ = lt.permutation_split(expected["cut"], 3).indices(prepared, np.zeros(len(prepared)))
     got = prepared.iloc[train][["heavy", "visits", "adopted"]].reset_index(drop=True)
     pd.testing.assert_frame_equal(got, expected["train"][["heavy", "visits", "adopted"]])
+
+
+LABEL_CODES = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import LabelEncoder
+
+pets = pd.read_csv("pets.csv").dropna()
+for col in ["breed", "coat"]:
+    le = LabelEncoder()
+    pets[col] = le.fit_transform(pets[col])
+X = pets[["weight", "breed", "coat"]]
+LogisticRegression().fit(X, pets["adopted"])
+"""
+
+
+def encoded(plan: Any, frame: pd.DataFrame) -> np.ndarray:
+    """X as the plan's encoder makes it from the lifted frame."""
+    scope: dict[str, Any] = {}
+    exec("\n".join(plan.encoder_imports), scope)
+    exec("from sklearn.compose import ColumnTransformer", scope)
+    exec("def features():\n" + textwrap.indent(plan.encoder, "    "), scope)
+    return scope["features"]().fit_transform(frame)
+
+
+def test_a_label_encoder_per_column_is_an_ordinal_encoder_of_that_column(folder, monkeypatch):
+    """LabelEncoder takes no X, so it cannot be a ColumnTransformer part; its codes are the
+    sorted distinct values' positions, as OrdinalEncoder's."""
+    plan, expected = run_lifted(folder, LABEL_CODES, monkeypatch)
+    assert "('breed', OrdinalEncoder(), ['breed'])" in plan.entries
+    assert "LabelEncoder" not in plan.encoder
+    got = encoded(plan, lifted_frame(folder, plan))
+    np.testing.assert_array_equal(got, expected["X"].to_numpy(dtype=float))
