@@ -38,8 +38,17 @@ from .trace_graph import (
 ACCESSOR_OPS = frozenset({"str", "dt", "cat"})
 ARRAYS = frozenset({"Series.values", "Series.to_numpy"})
 PD_FUNCTIONS = frozenset(
-    {"pd.to_datetime", "pd.to_numeric", "pd.cut", "pd.isna", "pd.notna", "pd.Categorical"}
+    {
+        "pd.to_datetime",
+        "pd.to_numeric",
+        "pd.cut",
+        "pd.qcut",
+        "pd.isna",
+        "pd.notna",
+        "pd.Categorical",
+    }
 )
+NP_FUNCTIONS = frozenset({"np.where", "np.select"})
 
 
 @dataclass
@@ -133,7 +142,7 @@ class SeriesCompiler:
             return self._series_op(node)
         if node.owner in ACCESSOR_OPS:
             return self._accessor(node)
-        if node.op in PD_FUNCTIONS or node.op == "np.where":
+        if node.op in PD_FUNCTIONS or node.op in NP_FUNCTIONS:
             return self._function_call(node)
         raise Unsupported(at(node.line), f"no rule for {node.op} in a column expression")
 
@@ -144,6 +153,12 @@ class SeriesCompiler:
             return self.expr(target)
         if isinstance(encoded, dict) and "function" in encoded:
             return self.functions.code(encoded)
+        if _holds_refs(encoded):  # `np.select([s < 7, s < 30], [2, 1])`: a list of conditions
+            items = encoded if isinstance(encoded, list) else encoded["tuple"]
+            code = ", ".join(self.value(item) for item in items)
+            return (
+                f"[{code}]" if isinstance(encoded, list) else f"({code}{',' * (len(items) == 1)})"
+            )
         if isinstance(encoded, dict) and "index" in encoded:
             # `s.isin(counts[counts < 25].index)`: labels the script computed from the data,
             # which the trace did not follow; as a constant, a deletion would not change them
@@ -259,9 +274,11 @@ class SeriesCompiler:
         return f"{me}.{node.owner}.{node.method}({self._arguments(node)})"
 
     def _function_call(self, node: Node) -> str:
-        name = node.op if node.op != "np.where" else "np.where"
+        name = node.op
         if node.op == "pd.cut" and isinstance(node.arg(1, "bins"), int):
             self.columnwise = True  # bins from the column's range
+        if node.op == "pd.qcut":
+            self.columnwise = True  # bins from the column's quantiles
         if node.op == "pd.Categorical" and node.arg(1, "categories") is None:
             self.columnwise = True  # the categories are the column's values
         elif node.op == "pd.Categorical":
@@ -295,6 +312,14 @@ class SeriesCompiler:
         self.groups.append(GroupTransform(name, keys, column, func))
         self.columns.append(name)
         return self.target.leaf(name)
+
+
+def _holds_refs(encoded: Any) -> bool:
+    """A list or tuple argument with traced values among its items."""
+    items = encoded if isinstance(encoded, list) else None
+    if isinstance(encoded, dict) and isinstance(encoded.get("tuple"), list) and len(encoded) == 1:
+        items = encoded["tuple"]
+    return items is not None and any(ref(i) is not None or _holds_refs(i) for i in items)
 
 
 @dataclass(frozen=True)

@@ -322,3 +322,28 @@ def test_a_label_encoder_per_column_is_an_ordinal_encoder_of_that_column(folder,
     assert "LabelEncoder" not in plan.encoder
     got = encoded(plan, lifted_frame(folder, plan))
     np.testing.assert_array_equal(got, expected["X"].to_numpy(dtype=float))
+
+
+SELECT_AND_QUANTILES = """
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+pets = pd.read_csv("pets.csv").dropna()
+pets["band"] = np.select([pets["weight"] < 15, pets["weight"] < 25], [0, 1], default=2)
+pets["visit_q"] = pd.qcut(pets["visits"], q=3, labels=False, duplicates="drop")
+LogisticRegression().fit(pets[["band", "visit_q"]].values, pets["adopted"])
+"""
+
+
+def test_np_select_of_conditions_and_quantile_bins_of_the_whole_column(folder, monkeypatch):
+    """np.select takes a list of traced conditions; pd.qcut's edges are the column's own
+    quantiles, so its projection depends on the whole column (recomputed when rows change)."""
+    plan, expected = run_lifted(folder, SELECT_AND_QUANTILES, monkeypatch)
+    code = "\n".join(plan.body)
+    assert "np.select([(weight < 15), (weight < 25)], [0, 1], default=2)" in code
+    quantiles = next(line for line in plan.body if "pd.qcut" in line)
+    assert "rowwise=False" in quantiles
+    wanted = expected["pets"].reset_index(drop=True)[["band", "visit_q"]]
+    got = lifted_frame(folder, plan)[["band", "visit_q"]]
+    pd.testing.assert_frame_equal(got, wanted, check_dtype=False)
