@@ -204,9 +204,23 @@ def encoder_entries(
 
 
 def _entry(block: Block, index: int, functions: Functions, imports: dict[str, str]) -> str:
+    if _label_encoded(block):
+        imports["OrdinalEncoder"] = "from sklearn.preprocessing import OrdinalEncoder"
+        return f"({_name(block.columns, index)!r}, OrdinalEncoder(), {block.columns!r})"
     columns = block.columns[0] if block.one_column else block.columns
     code = estimator_code(block.estimator, functions, imports)
     return f"({_name(block.columns, index)!r}, {code}, {columns!r})"
+
+
+def _label_encoded(block: Block) -> bool:
+    """A `LabelEncoder` of one frame column (`df[c] = LabelEncoder().fit_transform(df[c])`).
+
+    It cannot sit in a ColumnTransformer, whose parts are fitted with `(X, y)` while it takes
+    only `y`; its codes are the positions of the column's sorted distinct values, which are
+    `OrdinalEncoder`'s codes with its default categories on that one column."""
+    described = block.estimator or {}
+    cls = str(described.get("class", ""))
+    return block.one_column and cls.endswith(".LabelEncoder") and cls.startswith("sklearn.")
 
 
 def _flattened(block: Block, functions: Functions, imports: dict[str, str]) -> list[str] | None:

@@ -307,6 +307,7 @@ class Graph:
             "pd.to_datetime",
             "pd.to_numeric",
             "pd.cut",
+            "pd.qcut",
             "pd.Categorical",
         ):
             return True
@@ -314,7 +315,7 @@ class Graph:
             return node.constant(1, "axis", 0) in (1, "columns")
         if node.op in EXITS:
             return True
-        return node.op == "np.where" or self.values_frame(node) is not None
+        return node.op in ("np.where", "np.select") or self.values_frame(node) is not None
 
     def rows(self, node_id: int) -> int:
         """The node whose rows this node has (itself when it made new rows)."""

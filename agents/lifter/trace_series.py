@@ -38,8 +38,17 @@ from .trace_graph import (
 ACCESSOR_OPS = frozenset({"str", "dt", "cat"})
 ARRAYS = frozenset({"Series.values", "Series.to_numpy"})
 PD_FUNCTIONS = frozenset(
-    {"pd.to_datetime", "pd.to_numeric", "pd.cut", "pd.isna", "pd.notna", "pd.Categorical"}
+    {
+        "pd.to_datetime",
+        "pd.to_numeric",
+        "pd.cut",
+        "pd.qcut",
+        "pd.isna",
+        "pd.notna",
+        "pd.Categorical",
+    }
 )
+NP_FUNCTIONS = frozenset({"np.where", "np.select"})
 
 
 @dataclass
@@ -106,6 +115,7 @@ class SeriesCompiler:
         self.columnwise = False
         self.whole = False
         self.groups: list[GroupTransform | Beside] = []
+        self.standing: dict[int, str] = {}  # nodes rendered as a given code (a count column)
 
     def compile(self, node_id: int) -> Expr:
         code = self.expr(node_id)
@@ -115,6 +125,8 @@ class SeriesCompiler:
     # ---- nodes ---------------------------------------------------------------------------------
 
     def expr(self, node_id: int) -> str:
+        if node_id in self.standing:
+            return self.standing[node_id]
         node = self.graph[node_id]
         column = self._leaf_column(node)
         if isinstance(column, _Computed):
@@ -133,7 +145,7 @@ class SeriesCompiler:
             return self._series_op(node)
         if node.owner in ACCESSOR_OPS:
             return self._accessor(node)
-        if node.op in PD_FUNCTIONS or node.op == "np.where":
+        if node.op in PD_FUNCTIONS or node.op in NP_FUNCTIONS:
             return self._function_call(node)
         raise Unsupported(at(node.line), f"no rule for {node.op} in a column expression")
 
@@ -144,6 +156,12 @@ class SeriesCompiler:
             return self.expr(target)
         if isinstance(encoded, dict) and "function" in encoded:
             return self.functions.code(encoded)
+        if _holds_refs(encoded):  # `np.select([s < 7, s < 30], [2, 1])`: a list of conditions
+            items = encoded if isinstance(encoded, list) else encoded["tuple"]
+            code = ", ".join(self.value(item) for item in items)
+            return (
+                f"[{code}]" if isinstance(encoded, list) else f"({code}{',' * (len(items) == 1)})"
+            )
         if isinstance(encoded, dict) and "index" in encoded:
             # `s.isin(counts[counts < 25].index)`: labels the script computed from the data,
             # which the trace did not follow; as a constant, a deletion would not change them
@@ -191,7 +209,7 @@ class SeriesCompiler:
             return self._ufunc(node)
         if not node.inputs:
             raise Unsupported(at(node.line), f"{node.op} on nothing traced")
-        counted = self._own_counts(node)
+        counted = self._own_counts(node) or self._counted_labels(node)
         if counted is not None:
             return counted
         me = self.expr(node.inputs[0])
@@ -231,6 +249,59 @@ class SeriesCompiler:
         self.columns.append(name)
         return self.target.leaf(name)
 
+    def _counted_labels(self, node: Node) -> str | None:
+        """`s.isin(counts[counts < 25].index)`, `counts = s.value_counts()`: the values of the
+        column whose own count passes the test, i.e. rows whose group size by it passes it
+        (`count < 25`), which stays true when rows are deleted; None for any other `isin`.
+
+        The trace holds the labels as a constant (it does not follow `.index`): they are the
+        index of the latest selection of a `value_counts` of this column by a test of the
+        counts themselves that has as many rows as there are labels."""
+        labels = node.arg(0, "values") if node.method == "isin" else None
+        if not (isinstance(labels, dict) and isinstance(labels.get("index"), list)):
+            return None
+        column = self._leaf_column(self.graph[node.inputs[0]])
+        if column is None or isinstance(column, _Computed):
+            return None
+        chosen = self._count_selection(node, column, labels["index"])
+        if chosen is None:
+            return None
+        counts, mask = chosen
+        name = self.names(f"{column}_count")
+        self.groups.append(GroupTransform(name, [column], column, "count"))
+        self.columns.append(name)
+        self.standing[counts] = self.target.leaf(name)
+        return self.expr(mask)
+
+    def _count_selection(
+        self, node: Node, column: Any, labels: list[Any]
+    ) -> tuple[int, int] | None:
+        """The (value_counts, mask) of the selection whose index `labels` are."""
+        if any(isinstance(v, dict) and "truncated" in v for v in labels):
+            return None
+        for earlier in reversed(self.graph.nodes[: node.id]):
+            if earlier.op != "Series.__getitem__" or len(earlier.inputs) != 2:
+                continue
+            counts, mask = (self.graph[i] for i in earlier.inputs)
+            if counts.op != "Series.value_counts" or counts.args or counts.kwargs:
+                continue
+            if earlier.rows_count != len(labels) or ref(earlier.arg(0, "key")) != mask.id:
+                continue
+            if self._counted_column(counts) != column:
+                continue
+            if not _only_from(self.graph, mask.id, counts.id):
+                return None
+            return counts.id, mask.id
+        return None
+
+    def _counted_column(self, counts: Node) -> Any:
+        """The target's column a `value_counts` counted, or None (other rows or values)."""
+        try:
+            column = self._leaf_column(self.graph[counts.inputs[0]])
+        except Unsupported:
+            return None
+        return None if isinstance(column, _Computed) else column
+
     def _scalar_item(self, node: Node, me: str) -> str:
         """`s.mode()[0]`: an element of a reduction's result (a column statistic)."""
         key = node.arg(0, "key")
@@ -259,9 +330,11 @@ class SeriesCompiler:
         return f"{me}.{node.owner}.{node.method}({self._arguments(node)})"
 
     def _function_call(self, node: Node) -> str:
-        name = node.op if node.op != "np.where" else "np.where"
+        name = node.op
         if node.op == "pd.cut" and isinstance(node.arg(1, "bins"), int):
             self.columnwise = True  # bins from the column's range
+        if node.op == "pd.qcut":
+            self.columnwise = True  # bins from the column's quantiles
         if node.op == "pd.Categorical" and node.arg(1, "categories") is None:
             self.columnwise = True  # the categories are the column's values
         elif node.op == "pd.Categorical":
@@ -295,6 +368,30 @@ class SeriesCompiler:
         self.groups.append(GroupTransform(name, keys, column, func))
         self.columns.append(name)
         return self.target.leaf(name)
+
+
+def _only_from(graph: Graph, node_id: int, leaf: int) -> list[int]:
+    """The nodes `node_id` is computed from, when `leaf` is the only traced value at their
+    bottom (a test of the counts alone); empty otherwise."""
+    seen, todo = [], [node_id]
+    while todo:
+        current = todo.pop()
+        seen.append(current)
+        if current == leaf:
+            continue
+        inputs = graph[current].inputs
+        if not inputs:
+            return []
+        todo.extend(i for i in inputs if i not in seen)
+    return seen
+
+
+def _holds_refs(encoded: Any) -> bool:
+    """A list or tuple argument with traced values among its items."""
+    items = encoded if isinstance(encoded, list) else None
+    if isinstance(encoded, dict) and isinstance(encoded.get("tuple"), list) and len(encoded) == 1:
+        items = encoded["tuple"]
+    return items is not None and any(ref(i) is not None or _holds_refs(i) for i in items)
 
 
 @dataclass(frozen=True)

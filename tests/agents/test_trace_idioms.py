@@ -245,18 +245,54 @@ def test_frames_concatenated_side_by_side_are_read_where_they_come_from(folder, 
     ]
 
 
-def test_an_index_of_counts_as_an_argument_is_refused_not_frozen(folder, monkeypatch):
-    script = """
+RARE_BY_INDEX = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+pets = pd.read_csv("pets.csv")
+counts = pets["breed"].value_counts()
+rare = counts[counts < 10].index
+pets.loc[pets["breed"].isin(rare), "breed"] = "other"
+X = pd.get_dummies(pets[["breed"]], dtype=int)
+LogisticRegression().fit(X.values, pets["adopted"])
+"""
+
+
+def test_labels_of_a_count_threshold_are_rows_whose_group_size_passes_it(folder, monkeypatch):
+    """`isin(counts[counts < n].index)` holds for the rows whose value's own count is below n:
+    a group count by the column, which stays right when rows are deleted (a frozen list of
+    labels would not)."""
+    plan, expected = run_lifted(folder, RARE_BY_INDEX, monkeypatch)
+    code = "\n".join(plan.body)
+    assert "transform_groups('breed_count_1', ['breed'], 'breed', 'count')" in code
+    assert "(breed_count_1 < 10)" in code
+    assert "akita" not in code  # no frozen labels
+    assert set(expected["pets"]["breed"]) == {"lab", "pug", "boxer", "other"}
+    wanted = expected["X"]
+    pd.testing.assert_frame_equal(lifted_frame(folder, plan)[list(wanted.columns)], wanted)
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        "coats[coats < 60].index",  # the counts of another column
+        "counts[counts < coats.min()].index",  # a test that is not of the counts alone
+        "counts.index[:2]",  # positions, which the trace does not show
+    ],
+)
+def test_an_index_of_other_counts_as_an_argument_is_refused_not_frozen(folder, monkeypatch, labels):
+    script = f"""
     import pandas as pd
     from sklearn.linear_model import LogisticRegression
 
     pets = pd.read_csv("pets.csv")
     counts = pets["breed"].value_counts()
-    pets.loc[pets["breed"].isin(counts[counts < 10].index), "breed"] = "other"
+    coats = pets["coat"].value_counts()
+    pets.loc[pets["breed"].isin({labels}), "breed"] = "other"
     X = pd.get_dummies(pets[["breed"]], dtype=int).values
     LogisticRegression().fit(X, pets["adopted"])
     """
-    with pytest.raises(Unsupported, match="a pandas Index computed from the data"):
+    with pytest.raises(Unsupported):
         plan_for(folder, script, monkeypatch)
 
 
@@ -289,3 +325,61 @@ def test_the_head_of_a_shuffled_frame_is_the_splits_part(folder, monkeypatch, re
     train, _ = lt.permutation_split(expected["cut"], 3).indices(prepared, np.zeros(len(prepared)))
     got = prepared.iloc[train][["heavy", "visits", "adopted"]].reset_index(drop=True)
     pd.testing.assert_frame_equal(got, expected["train"][["heavy", "visits", "adopted"]])
+
+
+LABEL_CODES = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import LabelEncoder
+
+pets = pd.read_csv("pets.csv").dropna()
+for col in ["breed", "coat"]:
+    le = LabelEncoder()
+    pets[col] = le.fit_transform(pets[col])
+X = pets[["weight", "breed", "coat"]]
+LogisticRegression().fit(X, pets["adopted"])
+"""
+
+
+def encoded(plan: Any, frame: pd.DataFrame) -> np.ndarray:
+    """X as the plan's encoder makes it from the lifted frame."""
+    scope: dict[str, Any] = {}
+    exec("\n".join(plan.encoder_imports), scope)
+    exec("from sklearn.compose import ColumnTransformer", scope)
+    exec("def features():\n" + textwrap.indent(plan.encoder, "    "), scope)
+    return scope["features"]().fit_transform(frame)
+
+
+def test_a_label_encoder_per_column_is_an_ordinal_encoder_of_that_column(folder, monkeypatch):
+    """LabelEncoder takes no X, so it cannot be a ColumnTransformer part; its codes are the
+    sorted distinct values' positions, as OrdinalEncoder's."""
+    plan, expected = run_lifted(folder, LABEL_CODES, monkeypatch)
+    assert "('breed', OrdinalEncoder(), ['breed'])" in plan.entries
+    assert "LabelEncoder" not in plan.encoder
+    got = encoded(plan, lifted_frame(folder, plan))
+    np.testing.assert_array_equal(got, expected["X"].to_numpy(dtype=float))
+
+
+SELECT_AND_QUANTILES = """
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+pets = pd.read_csv("pets.csv").dropna()
+pets["band"] = np.select([pets["weight"] < 15, pets["weight"] < 25], [0, 1], default=2)
+pets["visit_q"] = pd.qcut(pets["visits"], q=3, labels=False, duplicates="drop")
+LogisticRegression().fit(pets[["band", "visit_q"]].values, pets["adopted"])
+"""
+
+
+def test_np_select_of_conditions_and_quantile_bins_of_the_whole_column(folder, monkeypatch):
+    """np.select takes a list of traced conditions; pd.qcut's edges are the column's own
+    quantiles, so its projection depends on the whole column (recomputed when rows change)."""
+    plan, expected = run_lifted(folder, SELECT_AND_QUANTILES, monkeypatch)
+    code = "\n".join(plan.body)
+    assert "np.select([(weight < 15), (weight < 25)], [0, 1], default=2)" in code
+    quantiles = next(line for line in plan.body if "pd.qcut" in line)
+    assert "rowwise=False" in quantiles
+    wanted = expected["pets"].reset_index(drop=True)[["band", "visit_q"]]
+    got = lifted_frame(folder, plan)[["band", "visit_q"]]
+    pd.testing.assert_frame_equal(got, wanted, check_dtype=False)
