@@ -68,7 +68,7 @@ CASES = [
         "fits_twice",
         TRAIN + "LogisticRegression(C=0.5).fit(X, y)\n",
         0,
-        "'C': 0.5",
+        "C=0.5 (default 1.0)",
         {"people.csv": PEOPLE},
     ),
     FuzzCase(
