@@ -118,12 +118,31 @@ def _functions(tree: ast.Module) -> dict[tuple[bool, str], list]:
     found: dict[tuple[bool, str], list] = {}
     methods = {id(s) for c in ast.walk(tree) if isinstance(c, ast.ClassDef) for s in c.body}
     for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not _stub(node):
             found.setdefault((id(node) in methods, node.name), []).append(node)
         elif isinstance(node, ast.ClassDef):
             inits = [s for s in node.body if getattr(s, "name", None) == "__init__"]
             found.setdefault((False, node.name), []).extend(inits)
     return found
+
+
+def _stub(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """An abstract method's body (`pass`, `...`, a docstring, `raise NotImplementedError`): a
+    call by its name runs a subclass's method, not this one."""
+    body = [
+        s
+        for s in function.body
+        if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+    ]
+    if not body:
+        return True
+    if len(body) > 1:
+        return False
+    only = body[0]
+    if isinstance(only, ast.Raise):
+        raised = only.exc.func if isinstance(only.exc, ast.Call) else only.exc
+        return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
+    return isinstance(only, ast.Pass)
 
 
 def _reach(tree: ast.Module, lines: set[int], functions: dict[tuple[bool, str], list]) -> set[int]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,7 @@ def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
         stage_code=numbered(original, lines),
         definitions="\n\n".join(f"# {original.where(d.line)}\n{d.code}" for d in needed),
         values=drawn_values(analysis, source, tree, lines, needed),
-        analysis_text=analysis.to_text(dataflow=False),
+        analysis_text=_with_stages(analysis, tree).to_text(dataflow=False),
         dataflow=dataflow_text(analysis.dataflow),
         expected=expected(analysis, step),
         contract=contract(analysis, original, tree, step, artifacts, state.get("parts")),
@@ -92,6 +93,15 @@ def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
 def analysis_lines(analysis: Analysis, step: str) -> set[int]:
     """The step's lines as the analysis' slice found them, before calls were followed."""
     return {n for stage in STAGES.get(step, ()) for n in analysis.stages.get(stage, [])}
+
+
+def _with_stages(analysis: Analysis, tree: ast.Module) -> Analysis:
+    """The analysis as the prompts show it: its stage lines followed into the script's
+    functions, as the steps' own lines are (the analysis slices the top level only, and a script
+    that works in functions would read "data preparation: none" beside lines given to it)."""
+    if not analysis.model:
+        return analysis
+    return replace(analysis, stages=step_stages(analysis, tree))
 
 
 def step_lines(source: str, tree: ast.Module, analysis: Analysis, step: str) -> list[int]:

@@ -65,7 +65,8 @@ def analysis_text(a: Any, dataflow: bool = True) -> str:
         if getattr(m, "constant_columns", None):
             held = ", ".join(f"{i} ({v!r})" for i, v in m.constant_columns)
             lines.append(
-                f"  X columns holding one value in every fitted row (the rewrite keeps them): {held}"
+                "  X columns (by position, from 0) holding one value in every fitted row (the "
+                f"rewrite keeps them): {held}"
             )
         if a.fit_choice:
             lines.append(f"  {a.fit_choice}")

@@ -224,3 +224,35 @@ def test_a_literal_stored_into_a_frame_is_a_step_line_not_a_constant():
     source = 'import pandas as pd\nCAP = 3\njobs = pd.read_csv("a.csv")\njobs.loc[jobs["n"] > CAP, "kind"] = "other"\n'
     tree = ast.parse(source)
     assert own_lines(source, tree, [2, 3, 4], set()) == [3, 4]  # CAP is shown as a definition
+
+
+def test_an_abstract_method_is_not_followed_at_a_call_by_its_name():
+    source = textwrap.dedent(
+        """\
+        import pandas as pd
+        from sklearn.linear_model import LogisticRegression
+
+
+        class Loader:
+            def load(self):
+                pass
+
+            def scale(self):
+                raise NotImplementedError()
+
+
+        class Titanic(Loader):
+            def load(self):
+                return pd.read_csv("train.csv")
+
+
+        data = Titanic().load()
+        X, y = data[["a"]], data["b"]
+        LogisticRegression().fit(X, y)
+        """
+    )
+    from lester.agents.attribution import _functions
+
+    found = _functions(ast.parse(source))
+    assert [f.lineno for f in found[(True, "load")]] == [max(_lines(source, "def load"))]
+    assert (True, "scale") not in found  # raises NotImplementedError: a subclass's to write

@@ -30,7 +30,7 @@ def test_columns_of_x_with_one_value_in_every_row_are_named(tmp_path: Path):
     found = an._constant_columns(report)
     assert [i for i, _ in found] == [1, 2] and found[0][1] == 0.0 and np.isnan(found[1][1])
     report.model.constant_columns = found[:1]
-    assert "X columns holding one value in every fitted row (the rewrite keeps them): 1 (0.0)" in (
+    assert "holding one value in every fitted row (the rewrite keeps them): 1 (0.0)" in (
         report.to_text()
     )
     assert an._constant_columns(_analysis(tmp_path, np.ones((3, 2)))) == []  # all constant: none
@@ -82,3 +82,22 @@ def test_the_label_step_is_told_what_was_checked_before_it(tmp_path: Path):
     text = contract(analysis, load_original(path), tree, "label_model", {})
     assert CHECKED_BEFORE_LABEL in text
     assert CHECKED_BEFORE_LABEL not in contract(analysis, load_original(path), tree, "encode", {})
+
+
+def test_the_prompts_show_the_stages_followed_into_the_scripts_functions(tmp_path: Path):
+    from lester.agents.requests import _with_stages
+
+    source = (
+        "import pandas as pd\n"
+        "def load():\n"
+        "    df = pd.read_csv('a.csv')\n"
+        "    return df[['x']], df['y']\n"
+        "X, y = load()\n"
+        "m.fit(X, y)\n"
+    )
+    model = an.ModelReport("x.Ridge", {}, {}, 6, [4, 1], [4], "float64", "float64")
+    analysis = an.Analysis("s.py", str(tmp_path), model=model, stages={"data_preparation": [5]})
+    shown = _with_stages(analysis, ast.parse(source))
+    assert {3, 4, 5} <= set(shown.stages["data_preparation"])
+    assert analysis.stages == {"data_preparation": [5]}  # the analysis itself is unchanged
+    assert "stage data_preparation: lines 2-5" in shown.to_text()
