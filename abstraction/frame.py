@@ -596,8 +596,11 @@ def _try_vectorized(
                 f"project {target!r}: the function failed on whole columns: {exc}"
             ) from exc
         return None
-    if isinstance(result, pd.Series | np.ndarray) and np.shape(result)[:1] == (n,):
-        return result.to_numpy() if isinstance(result, pd.Series) else result
+    if isinstance(result, pd.Series) and len(result) == n:  # by position; its own dtype kept
+        extension = pd.api.types.is_extension_array_dtype(result.dtype)  # a category's order
+        return result.array if extension else result.to_numpy()
+    if isinstance(result, np.ndarray) and np.shape(result)[:1] == (n,):
+        return result
     if isinstance(result, pd.api.extensions.ExtensionArray) and len(result) == n:
         return result  # a `pd.Categorical` keeps its categories
     if strict:

@@ -203,7 +203,11 @@ def expected(analysis: Analysis, step: str) -> str:
     if step == "prepare":
         return f"the prepared rows must give the {m.X_shape[0]} rows the model is fitted on ({split_text(analysis.split, brief=True)})"
     if step == "encode":
-        return f"the ColumnTransformer must give X of shape {m.X_shape} ({m.X_dtype})"
+        return (
+            f"the ColumnTransformer must give X of shape {m.X_shape} ({m.X_dtype}), as the "
+            "estimator receives it at the fit"
+            + (" (after the Pipeline's steps before the last)" if m.pipeline else "")
+        )
     return f"{label_counts(analysis.y())}; model {m.estimator} with non-default parameters {m.non_default}"
 
 

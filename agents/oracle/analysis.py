@@ -33,6 +33,7 @@ from .splits import row_selection
 
 SAMPLE_ROWS = 3
 MAX_CONSTANT_SHOWN = 20  # X columns named as holding one value
+MAX_STEPS_TEXT = 800  # characters of a fitted Pipeline's steps shown
 CSV_DIALECT = ("quotechar", "escapechar", "doublequote", "skipinitialspace", "quoting")
 # `json.loads`' values: no dtype inference ("007" stays text), no date parsing, and floats
 # correctly rounded (pandas' default float parser misrounds some large exponents).
@@ -75,6 +76,7 @@ class ModelReport:
     y_dtype: str
     constant_columns: list[list[Any]] = field(default_factory=list)  # [[index, value], ...] of X
     defaults: dict[str, Any] = field(default_factory=dict)  # the class's, of the non-default ones
+    pipeline: str = ""  # a fitted Pipeline's steps as the trace wrote them (the model is its last)
 
 
 @dataclass
@@ -182,6 +184,7 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
     fit = _final_fit(trace["fits"][-1])
     report.fit_choice = _fit_choice(trace["fits"])
     report.model = _model(fit)
+    report.model.pipeline = _pipeline_steps(trace["fits"][-1])
     report.X_file, report.y_file = fit.get("X"), fit.get("y")
     if report.X_file is None:
         report.problem = (
@@ -242,6 +245,15 @@ def _final_fit(fit: dict[str, Any]) -> dict[str, Any]:
     Pipelines): its X is the encoded matrix, which a rewrite's ColumnTransformer must reproduce."""
     final = fit.get("final")
     return {**fit, **final, "line": fit.get("line")} if final and final.get("X") else fit
+
+
+def _pipeline_steps(fit: dict[str, Any]) -> str:
+    """A fitted Pipeline's steps, as text the trace recorded (bounded): the steps before the
+    last are what the encoder must reproduce, and the dataflow does not show their fits."""
+    steps = (fit.get("params") or {}).get("steps") if fit.get("final") else None
+    if not isinstance(steps, str):
+        return ""
+    return steps if len(steps) <= MAX_STEPS_TEXT else steps[: MAX_STEPS_TEXT - 3] + "..."
 
 
 def _execution_problem(result: SandboxResult, timeout: float) -> str | None:

@@ -61,6 +61,11 @@ def analysis_text(a: Any, dataflow: bool = True) -> str:
             f"model: {m.estimator} fitted at {where(m.line)}; non-default parameters: "
             f"{_parameters(m)}"
         )
+        if getattr(m, "pipeline", ""):
+            lines.append(
+                f"  fitted as the last step of a Pipeline with steps {m.pipeline}: X below is "
+                "what that step receives, after the steps before it"
+            )
         lines.append(f"  X {m.X_shape} {m.X_dtype}, y {m.y_shape} {m.y_dtype}")
         if getattr(m, "constant_columns", None):
             held = ", ".join(f"{i} ({v!r})" for i, v in m.constant_columns)

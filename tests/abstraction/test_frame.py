@@ -182,3 +182,10 @@ def test_sort_takes_a_flag_per_key():
     assert out.data["b"].tolist() == [2, 1, 3]
     with pytest.raises(OperationError, match="one `ascending` flag per key"):
         frame.sort(["a", "b"], ascending=[True])
+
+
+def test_a_projected_category_keeps_its_categories_and_their_order():
+    frame = lt.from_pandas(pd.DataFrame({"w": [1.0, 5.0, 9.0]}), "s")
+    bins = frame.project("b", "w", lambda w: pd.cut(w, [0, 4, 8, 12], labels=["lo", "mid", "hi"]))
+    assert list(bins.data["b"].cat.categories) == ["lo", "mid", "hi"]
+    assert list(bins.get_dummies(["b"]).data.columns) == ["w", "b_lo", "b_mid", "b_hi"]

@@ -101,3 +101,19 @@ def test_the_prompts_show_the_stages_followed_into_the_scripts_functions(tmp_pat
     assert {3, 4, 5} <= set(shown.stages["data_preparation"])
     assert analysis.stages == {"data_preparation": [5]}  # the analysis itself is unchanged
     assert "stage data_preparation: lines 2-5" in shown.to_text()
+
+
+def test_a_fitted_pipeline_shows_its_steps_and_what_x_is():
+    steps = "[('scale', StandardScaler()), ('model', Ridge())]"
+    fit = {"params": {"steps": steps}, "final": {"X": "fit_0_final.npy"}}
+    assert an._pipeline_steps(fit) == steps
+    assert an._pipeline_steps({"params": {"steps": steps}}) == ""  # not a Pipeline's final fit
+    assert an._pipeline_steps({"params": {"steps": "x" * 5000}, "final": {"X": "f"}}).endswith(
+        "..."
+    )
+    model = an.ModelReport("x.Ridge", {}, {}, 2, [4, 1], [4], "float64", "float64", pipeline=steps)
+    analysis = an.Analysis("s.py", "d", model=model)
+    assert f"fitted as the last step of a Pipeline with steps {steps}" in analysis.to_text()
+    from lester.agents.requests import expected
+
+    assert "(after the Pipeline's steps before the last)" in expected(analysis, "encode")
