@@ -160,6 +160,11 @@ def project_probe() -> str:
     contains = frame.project("c", "t", lambda t: "a" in t).data["c"].tolist()
     wide = _frame(a=[1], b=[2], c=[3])
     replaced = list(wide.project("b", "b", lambda b: b * 10).data.columns)
+    constant = frame.project("flag", [], lambda: 0).data["flag"].tolist()
+    binned = _frame(w=[1.0, 9.0]).project(  # labels out of sorted order: the categories'
+        "b", "w", lambda w: pd.cut(w, [0, 5, 10], labels=["lo", "hi"])
+    )
+    dummies = list(binned.get_dummies(["b"]).data.columns)
     return (
         "When the row-wise spot check of a whole-column `project` result raises (the function "
         f"only works on columns, e.g. uses `.str`), the whole-column result is kept: calls "
@@ -171,7 +176,10 @@ def project_probe() -> str:
         "in first-appearance order over the rows the frame has at that step. A whole-column "
         "result that is not one value per row falls back to per-value calls: `lambda t: 'a' in "
         f"t` on t=['a', 'b'] gives {contains}. A `project` onto an existing column keeps its "
-        f"place: columns a, b, c with b replaced are {replaced}."
+        f"place: columns a, b, c with b replaced are {replaced}. A constant column "
+        f"(`df['flag'] = 0`) is `project('flag', [], lambda: 0)`: {constant}. A category the "
+        "function returns keeps its categories' order, which `get_dummies` follows: "
+        f"`pd.cut(w, [0, 5, 10], labels=['lo', 'hi'])` then `get_dummies(['b'])` gives {dummies}."
     )
 
 

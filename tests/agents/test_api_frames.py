@@ -213,3 +213,14 @@ def test_select_dtypes_of_text_is_stated_as_pandas_does_it():
         warnings.simplefilter("ignore")
         included = list(frame.select_dtypes(include=["object"]).columns)
     assert f"`select_dtypes(include=['object'])` gives {included}" in text
+
+
+def test_constant_and_category_projects_are_stated_as_they_behave():
+    text = api_frames.project_probe()
+    frame = lt.from_pandas(pd.DataFrame({"t": ["a", "b"]}), "t")
+    assert frame.project("flag", [], lambda: 0).data["flag"].tolist() == [0, 0]
+    binned = lt.from_pandas(pd.DataFrame({"w": [1.0, 9.0]}), "w").project(
+        "b", "w", lambda w: pd.cut(w, [0, 5, 10], labels=["lo", "hi"])
+    )
+    columns = list(binned.get_dummies(["b"]).data.columns)
+    assert columns == ["w", "b_lo", "b_hi"] and f"gives {columns}." in text
