@@ -301,17 +301,19 @@ def transformer_fits(analysis: Analysis, tree: ast.Module) -> str:
     n_fit = analysis.model.X_shape[0]
     behind = estimators_behind_x(dag)
     sliced = _x_side_lines(analysis, tree) if behind is None else set()
-    lines = []
+    fits: dict[str, list[str]] = {}  # a loop fits one class per column at one line: one entry
     for node in dataflow.transformer_fits(dag):
         rows = _input_rows(node, nodes)
         if rows is None or not _reaches_x(node, behind, sliced, tree):
             continue
         name = str(node["estimator"].get("class", "?")).rsplit(".", 1)[-1]
-        lines.append(
+        entry = (
             f"- {name} (line {node.get('line')}): fitted on {rows} rows, {_against(rows, n_fit)}"
         )
-    if not lines:
+        fits.setdefault(entry, []).append(_input_name(node, nodes))
+    if not fits:
         return ""
+    lines = [entry + _of_columns(columns) for entry, columns in fits.items()]
     reach = "those whose output reaches X"
     if behind is None:
         reach = (
@@ -344,10 +346,30 @@ def _reaches_x(
     return not judged or line in sliced
 
 
-def _input_rows(node: dict[str, Any], nodes: list[dict[str, Any]]) -> int | None:
+def _input_out(node: dict[str, Any], nodes: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the trace says of the value a transformer was fitted on."""
     given = node.get("X")
     ref = given.get("ref") if isinstance(given, dict) else None
-    out = (nodes[ref].get("out") or {}) if isinstance(ref, int) and ref < len(nodes) else {}
+    return (nodes[ref].get("out") or {}) if isinstance(ref, int) and ref < len(nodes) else {}
+
+
+def _input_name(node: dict[str, Any], nodes: list[dict[str, Any]]) -> str:
+    """The column a transformer was fitted on, when its input is one named series."""
+    out = _input_out(node, nodes)
+    name = out.get("name") if out.get("kind") == "series" else None
+    return name if isinstance(name, str) else ""
+
+
+def _of_columns(columns: list[str]) -> str:
+    named = [c for c in columns if c]
+    if len(columns) == 1:
+        return f" (on {named[0]!r})" if named else ""
+    which = f": on {', '.join(map(repr, named))}" if len(named) == len(columns) else ""
+    return f" ({len(columns)} fits at this line{which})"
+
+
+def _input_rows(node: dict[str, Any], nodes: list[dict[str, Any]]) -> int | None:
+    out = _input_out(node, nodes)
     rows = out.get("rows") or (out.get("shape") or [None])[0]
     return rows if isinstance(rows, int) else None
 

@@ -317,3 +317,21 @@ def test_the_preparation_is_told_the_original_transformer_fits_it_may_pass_on(tm
     )  # fmt: skip
     text = contract(analysis, load_original(path), ast.parse(path.read_text()), "prepare", {})
     assert "MinMaxScaler (line 7): fitted on 100 rows, more rows than the model" in text
+
+
+def test_a_transformer_fitted_in_a_loop_is_one_entry_naming_its_columns():
+    nodes = [
+        {"id": 0, "op": "x", "out": {"kind": "series", "name": "cap", "rows": 90}},
+        {"id": 1, "op": "x", "out": {"kind": "series", "name": "odor", "rows": 90}},
+    ]
+    for i, ref in enumerate([0, 1], start=2):
+        nodes.append(
+            {"id": i, "op": "sklearn.fit_transform", "estimator": {"class": "x.LabelEncoder"},
+             "X": {"ref": ref}, "line": 7}
+        )  # fmt: skip
+    analysis = SimpleNamespace(
+        dataflow={"nodes": nodes}, model=SimpleNamespace(X_shape=[80, 3], line=9), stages={}
+    )
+    text = transformer_fits(analysis, UNSLICED)
+    assert text.count("LabelEncoder (line 7)") == 1
+    assert "(2 fits at this line: on 'cap', 'odor')" in text
