@@ -71,7 +71,7 @@ def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
     source = original.source
     tree = ast.parse(source)
     lines = step_lines(source, tree, analysis, step)
-    needed = defs.needed(source, lines)
+    needed = defs.needed(source, lines, shown_whole(tree, analysis, step, lines))
     artifacts = dict(state.get("artifacts") or {})
     return StepRequest(
         step=step,
@@ -114,6 +114,19 @@ def step_lines(source: str, tree: ast.Module, analysis: Analysis, step: str) -> 
         if step == "sources"
         else own_lines(source, tree, lines, analysis_lines(analysis, step))
     )
+
+
+def shown_whole(tree: ast.Module, analysis: Analysis, step: str, lines: list[int]) -> set[str]:
+    """The names of the step's definitions that its own lines leave to the definitions section
+    (a class whose methods do the step's work, as a loader class's do): shown there whole, even
+    where no line left in the step names them."""
+    left = set(stage_lines(analysis, tree, step)) - set(lines)
+    return {
+        stmt.name
+        for stmt in tree.body
+        if isinstance(stmt, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and left & set(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+    }
 
 
 def own_lines(source: str, tree: ast.Module, lines: list[int], sliced: set[int]) -> list[int]:

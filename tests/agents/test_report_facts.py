@@ -117,3 +117,29 @@ def test_a_fitted_pipeline_shows_its_steps_and_what_x_is():
     from lester.agents.requests import expected
 
     assert "(after the Pipeline's steps before the last)" in expected(analysis, "encode")
+
+
+def test_a_loader_class_doing_the_steps_work_is_shown_whole_among_its_definitions():
+    from lester.agents.oracle import definitions as defs
+    from lester.agents.requests import shown_whole, step_lines
+
+    source = (
+        "import pandas as pd\n"
+        "class Loader:\n"
+        "    def load(self):\n"
+        "        df = pd.read_csv('a.csv')\n"
+        "        return df[['x']], df['y']\n"
+        "if __name__ == '__main__':\n"
+        "    d = Loader()\n"
+        "    X, y = d.load()\n"
+        "    m.fit(X, y)\n"
+    )
+    tree = ast.parse(source)
+    model = an.ModelReport("x.Ridge", {}, {}, 9, [4, 1], [4], "float64", "float64")
+    # as the analysis slices the script with the method inlined: its body, not `d = Loader()`
+    analysis = an.Analysis("s.py", "d", model=model, stages={"data_preparation": [4, 5, 8]})
+    lines = step_lines(source, tree, analysis, "prepare")
+    assert lines == [8]  # the class's lines are left to the definitions section ...
+    assert [d.names for d in defs.needed(source, lines)] == []  # ... which showed nothing
+    shown = defs.needed(source, lines, shown_whole(tree, analysis, "prepare", lines))
+    assert any("def load(self):" in d.code for d in shown)  # ... and now shows the class
