@@ -292,6 +292,11 @@ class Frame(ColumnOps, KeyOps, GroupRowOps):
         names = [columns] if isinstance(columns, str) else list(columns)
         self._require(names, "project")
         if not rowwise:
+            if vectorized is False:  # a statistic of the column is one call on the whole column
+                raise OperationError(
+                    f"project {target!r}: rowwise=False calls the function once on whole columns; "
+                    "vectorized=False (one call per row) contradicts it"
+                )
             vectorized = True
         values = _apply(func, [self.df[c] for c in names], len(self), vectorized, target)
         df = self.df.assign(**{target: values})

@@ -189,3 +189,13 @@ def test_a_projected_category_keeps_its_categories_and_their_order():
     bins = frame.project("b", "w", lambda w: pd.cut(w, [0, 4, 8, 12], labels=["lo", "mid", "hi"]))
     assert list(bins.data["b"].cat.categories) == ["lo", "mid", "hi"]
     assert list(bins.get_dummies(["b"]).data.columns) == ["w", "b_lo", "b_mid", "b_hi"]
+
+
+def test_a_statistic_asked_per_row_is_refused():
+    frame = lt.from_pandas(pd.DataFrame({"v": [1.0, 3.0]}), "s")
+    with pytest.raises(OperationError, match="contradicts it"):
+        frame.project("c", "v", lambda v: v - v.mean(), rowwise=False, vectorized=False)
+    assert frame.project("c", "v", lambda v: v - v.mean(), rowwise=False).data["c"].tolist() == [
+        -1.0,
+        1.0,
+    ]
