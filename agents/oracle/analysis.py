@@ -14,6 +14,7 @@ import importlib
 import inspect
 import io
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from .splits import row_selection
 SAMPLE_ROWS = 3
 MAX_CONSTANT_SHOWN = 20  # X columns named as holding one value
 MAX_STEPS_TEXT = 800  # characters of a fitted Pipeline's steps shown
+FUNCTION_REPR = re.compile(r"<function ([\w.]+) at 0x[0-9a-f]+>")
 CSV_DIALECT = ("quotechar", "escapechar", "doublequote", "skipinitialspace", "quoting")
 # `json.loads`' values: no dtype inference ("007" stays text), no date parsing, and floats
 # correctly rounded (pandas' default float parser misrounds some large exponents).
@@ -253,6 +255,7 @@ def _pipeline_steps(fit: dict[str, Any]) -> str:
     steps = (fit.get("params") or {}).get("steps") if fit.get("final") else None
     if not isinstance(steps, str):
         return ""
+    steps = FUNCTION_REPR.sub(r"\1", steps)  # `score_func=<function f_regression at 0x7f..>`
     return steps if len(steps) <= MAX_STEPS_TEXT else steps[: MAX_STEPS_TEXT - 3] + "..."
 
 

@@ -108,6 +108,9 @@ def test_a_fitted_pipeline_shows_its_steps_and_what_x_is():
     fit = {"params": {"steps": steps}, "final": {"X": "fit_0_final.npy"}}
     assert an._pipeline_steps(fit) == steps
     assert an._pipeline_steps({"params": {"steps": steps}}) == ""  # not a Pipeline's final fit
+    selected = "[('k', SelectKBest(score_func=<function f_regression at 0x7f3a2c1e0>))]"
+    shown = an._pipeline_steps({"params": {"steps": selected}, "final": {"X": "f"}})
+    assert shown == "[('k', SelectKBest(score_func=f_regression))]"
     assert an._pipeline_steps({"params": {"steps": "x" * 5000}, "final": {"X": "f"}}).endswith(
         "..."
     )
