@@ -552,6 +552,8 @@ def _fill_empty_sets(ids: pd.Series) -> np.ndarray:
 def _group_ids(ids: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """Per group, the sorted array of member ids, without a Python loop over rows."""
     n_groups = int(codes.max()) + 1 if len(codes) else 0
+    if n_groups == 0:  # `np.split` would give one empty group: a row of nothing, on no rows
+        return object_array([])
     if ids.dtype == object:  # already sets (aggregate of an aggregate): flatten first
         lengths = np.fromiter((len(a) for a in ids), dtype=np.int64, count=len(ids))
         ids = np.concatenate(list(ids)) if len(ids) else np.empty(0, dtype=np.int64)

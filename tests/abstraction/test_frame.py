@@ -199,3 +199,9 @@ def test_a_statistic_asked_per_row_is_refused():
         -1.0,
         1.0,
     ]
+
+
+def test_an_aggregate_of_no_rows_has_no_groups():
+    frame = lt.from_pandas(pd.DataFrame({"grp": ["a", "b"], "age": [29, 52]}), "people")
+    out = frame.filter("age > 60").aggregate("grp", n=("age", "size"))
+    assert len(out.data) == 0 and list(out.data.columns) == ["grp", "n"]

@@ -146,3 +146,22 @@ def test_a_loader_class_doing_the_steps_work_is_shown_whole_among_its_definition
     assert [d.names for d in defs.needed(source, lines)] == []  # ... which showed nothing
     shown = defs.needed(source, lines, shown_whole(tree, analysis, "prepare", lines))
     assert any("def load(self):" in d.code for d in shown)  # ... and now shows the class
+
+
+def test_the_label_step_shows_the_statement_binding_y():
+    from lester.agents.requests import step_lines
+
+    source = (
+        "import pandas as pd\n"
+        "table = pd.read_csv('a.csv')\n"
+        "y = table.pop('late')\n"
+        "X = table.values\n"
+        "X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)\n"
+        "m.fit(X_tr, y_tr)\n"
+    )
+    tree = ast.parse(source)
+    model = an.ModelReport("x.Ridge", {}, {}, 6, [4, 1], [4], "float64", "float64")
+    stages = {"data_preparation": [2, 3, 5], "features": [4], "label": [], "model": [6]}
+    analysis = an.Analysis("s.py", "d", model=model, stages=stages)
+    assert step_lines(source, tree, analysis, "label_model") == [3, 5, 6]
+    assert 3 not in step_lines(source, tree, analysis, "encode")
