@@ -16,6 +16,11 @@ from lester.agents.requests import CHECKED_BEFORE_LABEL, contract, derived_count
 from lester.sandbox import trace_values
 
 
+def _fitted_at(line: int, stages: dict[str, list[int]]) -> an.Analysis:
+    model = an.ModelReport("x.Ridge", {}, {}, line, [4, 1], [4], "float64", "float64")
+    return an.Analysis("s.py", "d", model=model, stages=stages)
+
+
 def _analysis(tmp_path: Path, X: np.ndarray) -> an.Analysis:
     np.save(tmp_path / "X.npy", X)
     model = an.ModelReport("x.Ridge", {}, {}, 2, list(X.shape), [len(X)], "float64", "float64")
@@ -138,9 +143,8 @@ def test_a_loader_class_doing_the_steps_work_is_shown_whole_among_its_definition
         "    m.fit(X, y)\n"
     )
     tree = ast.parse(source)
-    model = an.ModelReport("x.Ridge", {}, {}, 9, [4, 1], [4], "float64", "float64")
     # as the analysis slices the script with the method inlined: its body, not `d = Loader()`
-    analysis = an.Analysis("s.py", "d", model=model, stages={"data_preparation": [4, 5, 8]})
+    analysis = _fitted_at(9, {"data_preparation": [4, 5, 8]})
     lines = step_lines(source, tree, analysis, "prepare")
     assert lines == [8]  # the class's lines are left to the definitions section ...
     assert [d.names for d in defs.needed(source, lines)] == []  # ... which showed nothing
@@ -160,8 +164,7 @@ def test_the_label_step_shows_the_statement_binding_y():
         "m.fit(X_tr, y_tr)\n"
     )
     tree = ast.parse(source)
-    model = an.ModelReport("x.Ridge", {}, {}, 6, [4, 1], [4], "float64", "float64")
     stages = {"data_preparation": [2, 3, 5], "features": [4], "label": [], "model": [6]}
-    analysis = an.Analysis("s.py", "d", model=model, stages=stages)
+    analysis = _fitted_at(6, stages)
     assert step_lines(source, tree, analysis, "label_model") == [3, 5, 6]
     assert 3 not in step_lines(source, tree, analysis, "encode")
