@@ -32,6 +32,7 @@ from .oracle.dataflow import dataflow_text, estimators_behind_x
 from .oracle.equivalence import comparison_text
 from .oracle.original import Original, load_original
 from .oracle.report_text import split_text
+from .oracle.static import is_literal
 from .proposals import StepRequest
 from .state import RewriteState
 
@@ -55,7 +56,6 @@ IN_ONE_CALL = (
 )
 
 
-LITERAL_NODES = {ast.Constant, ast.UnaryOp, ast.USub, ast.UAdd}
 CHECKED_BEFORE_LABEL = (
     "The steps before this one passed their checks: the prepared rows were checked in the "
     "sandbox against the rows the fit implies, the encoder passed the static check. "
@@ -169,13 +169,7 @@ def _literal_constant(stmt: ast.stmt) -> bool:
     a literal stored into something (`df.loc[mask, "industry"] = "other"`)."""
     if not isinstance(stmt, ast.Assign) or isinstance(stmt.value, ast.List | ast.Dict | ast.Set):
         return False
-    if not all(isinstance(t, ast.Name) for t in stmt.targets):
-        return False
-    try:
-        ast.literal_eval(stmt.value)
-    except (ValueError, TypeError, SyntaxError, RecursionError):
-        return False
-    return True
+    return all(isinstance(t, ast.Name) for t in stmt.targets) and is_literal(stmt.value)
 
 
 def stage_lines(analysis: Analysis, tree: ast.Module, step: str) -> list[int]:
@@ -332,10 +326,11 @@ def transformer_fits(analysis: Analysis, tree: ast.Module) -> str:
     n_fit = analysis.model.X_shape[0]
     behind = estimators_behind_x(dag)
     sliced = _x_side_lines(analysis, tree) if behind is None else set()
+    judged = {n.lineno for n in ast.walk(tree) if hasattr(n, "lineno")} if sliced else set()
     fits: dict[str, list[str]] = {}  # a loop fits one class per column at one line: one entry
     for node in dataflow.transformer_fits(dag):
         rows = _input_rows(node, nodes)
-        if rows is None or not _reaches_x(node, behind, sliced, tree):
+        if rows is None or not _reaches_x(node, behind, sliced, judged):
             continue
         name = str(node["estimator"].get("class", "?")).rsplit(".", 1)[-1]
         entry = (
@@ -366,15 +361,14 @@ def _x_side_lines(analysis: Analysis, tree: ast.Module) -> set[int]:
 
 
 def _reaches_x(
-    node: dict[str, Any], behind: set[Any] | None, sliced: set[int], tree: ast.Module
+    node: dict[str, Any], behind: set[Any] | None, sliced: set[int], judged: set[int]
 ) -> bool:
-    """By the trace where it follows X; else by the lines, for a line that is a statement of the
-    script (one the trace names elsewhere is not judged)."""
+    """By the trace where it follows X; else by the lines, for a line of the script's own
+    (`judged`: one the trace names elsewhere is not judged)."""
     if behind is not None:
         return node.get("estimator_id") in behind
     line = node.get("line")
-    judged = sliced and any(getattr(n, "lineno", None) == line for n in ast.walk(tree))
-    return not judged or line in sliced
+    return line not in judged or line in sliced
 
 
 def _input_out(node: dict[str, Any], nodes: list[dict[str, Any]]) -> dict[str, Any]:
@@ -481,7 +475,7 @@ def derived_count(split: dict[str, Any], original: Original, tree: ast.Module, s
     except SyntaxError:
         return ""
     upper = getattr(getattr(cut, "slice", None), "upper", None)
-    if upper is None or {type(n) for n in ast.walk(upper)} <= LITERAL_NODES:  # `-1` is written
+    if upper is None or is_literal(upper):  # `-1` is written, not computed
         return ""
     names = {n.id for n in ast.walk(upper) if isinstance(n, ast.Name)}
     lines = sorted(

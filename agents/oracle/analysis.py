@@ -479,12 +479,17 @@ def _sniff_header(head: str) -> bool:
 
 
 def _model(fit: dict[str, Any]) -> ModelReport:
+    """The final fit as the report shows it: each parameter that differs from the class's
+    default beside that default (`penalty='l2'` is not the default where it became
+    `'deprecated'`)."""
     params = fit.get("params", {})
+    defaults = _class_defaults(fit["estimator"])
+    changed = _changed(params, defaults)
     return ModelReport(
         estimator=fit["estimator"],
         params=params,
-        non_default=(changed := _non_default(fit["estimator"], params)),
-        defaults=_defaults_of(fit["estimator"], list(changed)),
+        non_default=changed,
+        defaults={k: defaults[k] for k in changed if k in (defaults or {})},
         line=fit.get("line"),
         X_shape=list(fit.get("X_shape", [])),
         y_shape=list(fit.get("y_shape", [])),
@@ -495,34 +500,30 @@ def _model(fit: dict[str, Any]) -> ModelReport:
 
 def _non_default(qualified: str, params: dict[str, Any]) -> dict[str, Any]:
     """Parameters that differ from the class's defaults (only scikit-learn classes are imported)."""
+    return _changed(params, _class_defaults(qualified))
+
+
+def _changed(params: dict[str, Any], defaults: dict[str, Any] | None) -> dict[str, Any]:
+    if defaults is None:
+        return dict(params)
+    return {k: v for k, v in params.items() if k not in defaults or defaults[k] != v}
+
+
+def _class_defaults(qualified: str) -> dict[str, Any] | None:
+    """A scikit-learn class's default parameters; None for any other class (not imported)."""
     from lester.abstraction.params import estimator_params
 
     module, _, name = qualified.rpartition(".")
     if not module.startswith("sklearn."):
-        return dict(params)
+        return None
     try:
         cls = getattr(importlib.import_module(module), name)
     except Exception:
-        return dict(params)
+        return None
     try:
-        defaults = estimator_params(cls())
+        return estimator_params(cls())
     except Exception:  # a meta-estimator (GridSearchCV) needs its estimator: the signature's
-        defaults = _signature_defaults(cls)
-    return {k: v for k, v in params.items() if k not in defaults or defaults[k] != v}
-
-
-def _defaults_of(qualified: str, names: list[str]) -> dict[str, Any]:
-    """The class's defaults of the given parameters (a scikit-learn class's only), so that a
-    reader sees what a parameter differs from: `penalty='l2'` is not the default where the
-    default became `'deprecated'`."""
-    module, _, name = qualified.rpartition(".")
-    if not module.startswith("sklearn.") or not names:
-        return {}
-    try:
-        defaults = _signature_defaults(getattr(importlib.import_module(module), name))
-    except Exception:
-        return {}
-    return {k: defaults[k] for k in names if k in defaults}
+        return _signature_defaults(cls)
 
 
 def _signature_defaults(cls: type) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import textwrap
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -75,7 +76,7 @@ def _nested(
     constants = [
         (stmt, kind, names)
         for stmt, _, kind, names in inner
-        if kind == "constant" and _literal(stmt.value)
+        if kind == "constant" and static.is_literal(stmt.value)
     ]
     lifted = {name for _, _, names in constants for name in names}
     helpers = [
@@ -88,10 +89,7 @@ def _nested(
         for stmt, kind, names in constants + helpers
         if not set(names) & taken
     ]
-    counts: dict[str, int] = {}
-    for d in found:
-        for name in d.names:
-            counts[name] = counts.get(name, 0) + 1
+    counts = Counter(name for d in found for name in d.names)
     return [d for d in found if all(counts[n] == 1 for n in d.names)]
 
 
@@ -120,14 +118,6 @@ def _bound(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
         n.id for n in ast.walk(function) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
     }
     return frozenset(stored | {a.arg for a in _all_args(function.args)})
-
-
-def _literal(node: ast.AST | None) -> bool:
-    try:
-        ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return False
-    return node is not None
 
 
 def needed(source: str, lines: Iterable[int] = (), names: Iterable[str] = ()) -> list[Definition]:

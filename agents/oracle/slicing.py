@@ -204,10 +204,9 @@ def _helper_reads(tree: ast.Module) -> dict[str, set[str]]:
     while changed:
         changed = False
         for name, names in reads.items():
-            more = set().union(*(reads[h] for h in names & set(reads) if h != name)) - names
-            if more - {name}:
-                names |= more - {name}
-                changed = True
+            more = set().union(*(reads[h] for h in names & set(reads))) - names - {name}
+            names |= more
+            changed = changed or bool(more)
     return reads
 
 

@@ -116,6 +116,16 @@ def literal(node: ast.AST | None) -> Any:
         return None
 
 
+def is_literal(node: ast.AST | None) -> bool:
+    """`90`, `-1`, `("a", "b")`, `{"Ex": 5}`: a value written out (`literal` cannot tell a
+    written `None` from none)."""
+    try:
+        ast.literal_eval(node) if node is not None else None
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return node is not None
+
+
 def keyword(call: ast.Call, name: str) -> ast.AST | None:
     return next((k.value for k in call.keywords if k.arg == name), None)
 

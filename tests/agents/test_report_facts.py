@@ -46,11 +46,13 @@ def test_a_parameter_is_shown_with_the_default_it_differs_from():
     params = {"penalty": "l2", "C": 1.0, "max_iter": 500}
     changed = an._non_default(qualified, params)
     assert "C" not in changed and changed["max_iter"] == 500
-    defaults = an._defaults_of(qualified, list(changed))
+    defaults = an._class_defaults(qualified)
     assert defaults["max_iter"] == 100
+    model = an._model({"estimator": qualified, "params": params})
+    assert model.defaults == {"penalty": "deprecated", "max_iter": 100}
     from lester.agents.oracle.report_text import _parameters
 
-    shown = _parameters(an.ModelReport(qualified, params, changed, 1, [], [], "", "", [], defaults))
+    shown = _parameters(model)
     assert "max_iter=500 (default 100)" in shown
 
 
