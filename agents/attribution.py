@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import ast
 
+from .oracle import dataflow, slicing, static
 from .oracle import definitions as defs
-from .oracle import slicing, static
 
 SHARED = "data_preparation"
 SIDES = ("features", "label")
@@ -31,12 +31,51 @@ def attributed(tree: ast.Module, fit_line: int | None, stages: dict[str, list[in
     if scope is not None:
         stages = _with_callers(tree, scope, fit_line, slicing.stage_lines(scope, fit_line))
     functions = _functions(tree)
-    reached = {stage: _reach(tree, set(lines), functions) for stage, lines in stages.items()}
+    reached = {
+        stage: _reach(tree, set(lines) - _whole_classes(tree, lines), functions)
+        for stage, lines in stages.items()
+    }
+    built = _estimator_attribute(tree, fit_line)
     features, label = (reached.get(s, set()) for s in SIDES)
     both = features & label
-    out = {stage: sorted(lines - both) for stage, lines in reached.items()}
-    out[SHARED] = sorted(reached.get(SHARED, set()) | both)
+    out = {stage: sorted(lines - both - built) for stage, lines in reached.items()}
+    out[SHARED] = sorted((reached.get(SHARED, set()) | both) - built)
+    out["model"] = sorted(reached.get("model", set()) | built)
     return out
+
+
+def with_trace(stages: dict[str, list[int]], dag: dict | None, fit_line: int | None) -> dict:
+    """The stages with the executed dataflow's lines: a line whose operations the fit's X and y
+    were both computed from is preparation, one behind only X features, one behind only y the
+    label. The slice cannot follow a frame kept in an attribute (`self.df`) or a tuple a method
+    returns; the trace follows both. Where one side's history passes through a value made
+    outside pandas (a hand loop), a line behind only the other side may still feed it: such a
+    line keeps the slice's stage, or is preparation where the slice had none."""
+    if not dag or dag.get("X") is None or dag.get("y") is None:
+        return stages
+    nodes = dag["nodes"]
+    behind = {
+        side: dataflow.ancestors(dag, [dag[key]]) for side, key in zip(SIDES, "Xy", strict=True)
+    }
+    complete = {s: all(nodes[i]["op"] != "opaque" for i in ids) for s, ids in behind.items()}
+    lines = {s: {nodes[i].get("line") for i in ids} - {None, fit_line} for s, ids in behind.items()}
+    both = lines["features"] & lines["label"]
+    out = {stage: set(found) for stage, found in stages.items()}
+    placed = set().union(*out.values())
+    for side, other in (SIDES, SIDES[::-1]):
+        sure = complete[other]
+        for line in lines[side] - both:
+            if sure or line not in placed:
+                _move(out, line, side if sure else SHARED)
+    for line in both:
+        _move(out, line, SHARED)
+    return {stage: sorted(found) for stage, found in out.items()}
+
+
+def _move(stages: dict[str, set[int]], line: int, stage: str) -> None:
+    for found in stages.values():
+        found.discard(line)
+    stages.setdefault(stage, set()).add(line)
 
 
 def _with_callers(
@@ -47,7 +86,8 @@ def _with_callers(
     feeding both sides are preparation); the lines building an estimator passed in are the
     model's."""
     function = _holders(tree.body, fit_line)[-1]
-    params = [a.arg for a in function.args.args]
+    method = _is_method(tree, function)
+    params = [a.arg for a in function.args.args][1 if method else 0 :]  # `self` is the receiver
     call = slicing.fit_call(tree, fit_line)
     arguments = [_names(a) for a in call.args[:2]] if call else []
     sides = {}
@@ -59,7 +99,7 @@ def _with_callers(
         sides["model"] = {receiver.id}
     found: dict[str, set[int]] = {"features": set(), "label": set(), "model": set()}
     for call in static.calls(tree):
-        if _called_name(call) != (False, function.name):
+        if _called_name(call) != (method, function.name):
             continue
         caller = _scope(tree, call.lineno) or tree
         bound = dict(zip(params, call.args, strict=False))
@@ -75,6 +115,12 @@ def _with_callers(
     out["label"] = out.get("label", set()) | (y_lines - both)
     out["model"] = out.get("model", set()) | (found["model"] - x_lines - y_lines)
     return {k: sorted(v) for k, v in out.items()}
+
+
+def _is_method(tree: ast.Module, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(
+        isinstance(c, ast.ClassDef) and any(s is function for s in c.body) for c in ast.walk(tree)
+    )
 
 
 def _names(node: ast.AST) -> set[str]:
@@ -124,6 +170,40 @@ def _functions(tree: ast.Module) -> dict[tuple[bool, str], list]:
             inits = [s for s in node.body if getattr(s, "name", None) == "__init__"]
             found.setdefault((False, node.name), []).extend(inits)
     return found
+
+
+def _whole_classes(tree: ast.Module, lines: list[int]) -> set[int]:
+    """The lines of the classes a stage holds whole. The slice keeps a class whole where its
+    name is read (`VisitorForecaster(path)`); the stage gets the bodies of the methods its lines
+    call instead."""
+    return {
+        n
+        for c in ast.walk(tree)
+        if isinstance(c, ast.ClassDef) and c.lineno in lines
+        for n in range(c.lineno, (c.end_lineno or c.lineno) + 1)
+    }
+
+
+def _estimator_attribute(tree: ast.Module, fit_line: int) -> set[int]:
+    """The statements of the fit's class that set the attribute it fits (`self.model.fit(X,
+    y)`): the model is built in `__init__` (`self.model = GradientBoostingRegressor(...)`)."""
+    call = slicing.fit_call(tree, fit_line)
+    receiver = (
+        static.dotted(call.func.value) if call and isinstance(call.func, ast.Attribute) else ""
+    )
+    owners = [
+        c
+        for c in ast.walk(tree)
+        if isinstance(c, ast.ClassDef) and c.lineno <= fit_line <= (c.end_lineno or c.lineno)
+    ]
+    if "." not in receiver or not owners:
+        return set()
+    return {
+        n
+        for stmt in ast.walk(owners[-1])
+        if isinstance(stmt, ast.Assign) and receiver in map(static.dotted, stmt.targets)
+        for n in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1)
+    }
 
 
 def _stub(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -22,11 +22,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 from lester.abstraction.frame import is_prov_column
 
-from .attribution import attributed
+from .attribution import attributed, with_trace
 from .llm.api_frames import hand_parsed_text, json_lines_text
 from .oracle import dataflow, slicing
 from .oracle import definitions as defs
-from .oracle.analysis import JSON_IDIOMS, LAYOUT_BYTES, Analysis
+from .oracle.analysis import JSON_IDIOMS, LAYOUT_BYTES, Analysis, AnalysisError
 from .oracle.api_use import defined_names
 from .oracle.dataflow import dataflow_text, estimators_behind_x
 from .oracle.equivalence import comparison_text
@@ -204,7 +204,8 @@ def _innermost(tree: ast.Module, line: int) -> range | None:
 
 def step_stages(analysis: Analysis, tree: ast.Module) -> dict[str, list[int]]:
     """The analysis' stage lines, followed into the functions and methods they call."""
-    return attributed(tree, analysis.model.line if analysis.model else None, analysis.stages)
+    line = analysis.model.line if analysis.model else None
+    return with_trace(attributed(tree, line, analysis.stages), analysis.dataflow, line)
 
 
 def numbered(original: Original, lines: list[int]) -> str:
@@ -327,29 +328,54 @@ def transformer_fits(analysis: Analysis, tree: ast.Module) -> str:
     behind = estimators_behind_x(dag)
     sliced = _x_side_lines(analysis, tree) if behind is None else set()
     judged = {n.lineno for n in ast.walk(tree) if hasattr(n, "lineno")} if sliced else set()
+    X = _fitted_x(analysis) if behind is None and dataflow.transformer_fits(dag) else None
     fits: dict[str, list[str]] = {}  # a loop fits one class per column at one line: one entry
+    looked_up = []
     for node in dataflow.transformer_fits(dag):
         rows = _input_rows(node, nodes)
         if rows is None or not _reaches_x(node, behind, sliced, judged):
             continue
         name = str(node["estimator"].get("class", "?")).rsplit(".", 1)[-1]
+        found = None if X is None else dataflow.output_in_x(dag, node.get("estimator_id"), X)
+        looked_up.append(found is not None)
         entry = (
             f"- {name} (line {node.get('line')}): fitted on {rows} rows, {_against(rows, n_fit)}"
+            + OUTPUT_IN_X.get(found, "")
         )
         fits.setdefault(entry, []).append(_input_name(node, nodes))
     if not fits:
         return ""
     lines = [entry + _of_columns(columns) for entry, columns in fits.items()]
-    reach = "those whose output reaches X"
-    if behind is None:
-        reach = (
-            "those in X's lines; the trace cannot follow X through values the script makes "
-            "itself, so read which of them reach X in the original"
-            if sliced
-            else "the trace does not show which of them reach X"
-        )
+    reach = "those whose output reaches X" if behind is not None else _unfollowed(sliced, looked_up)
     head = f"The original's own transformers ({reach}), against the model's {n_fit} fitted rows:"
     return "\n".join([head, *lines[:MAX_FITS_SHOWN]])
+
+
+def _unfollowed(sliced: set[int], looked_up: list[bool]) -> str:
+    """What the list is where the trace cannot follow X."""
+    listed = (
+        "those in X's lines; the trace cannot follow X through values the script makes itself"
+        if sliced
+        else "the trace does not show which of them reach X"
+    )
+    if all(looked_up):
+        return f"{listed}; each one's output was looked up among X's rows"
+    return f"{listed}, so read which of them reach X in the original" if sliced else listed
+
+
+OUTPUT_IN_X = {
+    True: "; rows of its output are rows of X (in some of X's columns)",
+    False: "; no row of its output sampled at five places is in X, so X does not hold its "
+    "output as it came out (it may transform it further)",
+}
+
+
+def _fitted_x(analysis: Analysis) -> np.ndarray | None:
+    """The fit's X, to look the transformers' outputs up in; None where it cannot be read."""
+    try:
+        return analysis.X() if analysis.outputs_dir and analysis.X_file else None
+    except (OSError, ValueError, AnalysisError):
+        return None
 
 
 def _x_side_lines(analysis: Analysis, tree: ast.Module) -> set[int]:
@@ -438,6 +464,11 @@ def layout_text(layout: dict[str, Any]) -> str:
         f"{'a' if layout['bom'] else 'no'} UTF-8 byte-order mark, {layout['blank_lines']} blank "
         f"lines, {layout['other_field_counts']} lines whose count of separators differs from the "
         f"first line's {layout['fields']} fields"
+        + (
+            f", {layout['quote_lines']} lines holding a double quote"
+            if "quote_lines" in layout
+            else ""
+        )
     )
 
 
@@ -554,10 +585,10 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         "name (a call in a list, `[age, title_of(row)]`), a name of your choice. A conversion of one row's values "
         "these lines apply (`float()` of text, a category map) may be left to the encoder or "
         "the label or done here (the docstring says which columns hold converted values); a "
-        "statistic over rows these lines compute (a scaler, a vocabulary, `pd.get_dummies`) is "
-        'the encoder\'s, with `fit_on="all"` where the original computes it before its split; '
-        "one the preparation's lines compute (lines the analysis gives to data preparation) "
-        "stays in the preparation; values "
+        "statistic over rows that the feature or label lines above compute (a scaler, a "
+        'vocabulary, `pd.get_dummies`) is the encoder\'s, with `fit_on="all"` where the original '
+        "computes it before its split; one that a line the analysis gives to data preparation "
+        "computes, whichever it is, stays in the preparation; values "
         "that need other rows (group statistics, running values, a row's partner) are computed "
         "here: under the key these lines read when the original overwrote that key with them, "
         f"else as columns of their own. {state}"

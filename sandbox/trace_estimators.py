@@ -102,6 +102,8 @@ def _method(function: Callable, name: str) -> Callable:
             fields.update(fitted(estimator, refer))
         inputs = tracer.inputs_of([fields["X"], fields["y"]])
         produced = None if name == "fit" else result
+        if produced is not None and not fields["model"]:
+            fields["rows"] = sampled_rows(produced)
         node = tracer.add(f"sklearn.{name}", line, inputs, fields, produced)
         if produced is not None:
             tracer.bind(produced, node)
@@ -109,6 +111,27 @@ def _method(function: Callable, name: str) -> Callable:
 
     setattr(wrapper, _MARK, True)
     return wrapper
+
+
+SAMPLED_ROWS = 5
+MAX_SAMPLED_COLUMNS = 256
+
+
+def sampled_rows(result: Any) -> list[list[float]] | None:
+    """A few rows spread over a transformer's dense numeric output, so that the host can tell
+    whether the fit's X holds them where the trace cannot follow X (the script's own indexing,
+    `x[train_index]`, leaves no edge): a scaler's output found in X reaches it, a PCA's beside
+    it does not. Rows with a missing or infinite value are left out."""
+    import numpy as np
+
+    if not isinstance(result, np.ndarray) or result.ndim != 2 or result.dtype.kind not in "fiub":
+        return None
+    n, width = result.shape
+    if not n or not 0 < width <= MAX_SAMPLED_COLUMNS:
+        return None
+    picks = sorted({round(i * (n - 1) / (SAMPLED_ROWS - 1)) for i in range(SAMPLED_ROWS)})
+    rows = result[picks].astype(np.float64)
+    return [[float(v) for v in row] for row in rows if np.isfinite(row).all()]
 
 
 def is_model(estimator: Any) -> bool:

@@ -34,6 +34,7 @@ from .splits import row_selection
 
 SAMPLE_ROWS = 3
 MAX_CONSTANT_SHOWN = 20  # X columns named as holding one value
+MAX_ROW_COLUMNS_SHOWN = 40  # of X's first rows
 MAX_STEPS_TEXT = 800  # characters of a fitted Pipeline's steps shown
 FUNCTION_REPR = re.compile(r"<function ([\w.]+) at 0x[0-9a-f]+>")
 CSV_DIALECT = ("quotechar", "escapechar", "doublequote", "skipinitialspace", "quoting")
@@ -79,6 +80,7 @@ class ModelReport:
     constant_columns: list[list[Any]] = field(default_factory=list)  # [[index, value], ...] of X
     defaults: dict[str, Any] = field(default_factory=dict)  # the class's, of the non-default ones
     pipeline: str = ""  # a fitted Pipeline's steps as the trace wrote them (the model is its last)
+    first_rows: list[list[Any]] = field(default_factory=list)  # X's, in its first columns
 
 
 @dataclass
@@ -193,7 +195,10 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
             f"the final fit's X is not a numeric matrix ({fit.get('X_repr', 'unknown')})"
         )
         return report
-    report.model.constant_columns = _constant_columns(report)
+    matrix = _fitted_matrix(report)
+    if matrix is not None:
+        report.model.constant_columns = _constant_columns(matrix)
+        report.model.first_rows = _first_rows(matrix)
     report.split = row_selection(tree, fit, trace.get("selections") or [], report.dataflow)
     report.nondeterminism += _unseeded_estimator(report.model)
     report.stages = slicing.stage_lines(tree, fit.get("line") or 0)
@@ -201,20 +206,30 @@ def analyze(script: Path, data_dir: Path, sandbox: Sandbox, timeout: float = 120
     return report
 
 
-def _constant_columns(report: Analysis) -> list[list[Any]]:
-    """X's columns that hold one value in every fitted row: a feature the original computes
-    but that carries nothing, often a bug of the original's that the rewrite must keep."""
+def _fitted_matrix(report: Analysis) -> np.ndarray | None:
+    """The fit's X as floats, a matrix of at least one row; None where it cannot be read."""
     try:
         matrix = np.asarray(report.X(), dtype=float)
     except (AnalysisError, OSError, ValueError, TypeError):
-        return []
-    if matrix.ndim != 2 or not len(matrix):
-        return []
+        return None
+    return matrix if matrix.ndim == 2 and len(matrix) else None
+
+
+def _constant_columns(matrix: np.ndarray) -> list[list[Any]]:
+    """X's columns that hold one value in every fitted row: a feature the original computes
+    but that carries nothing, often a bug of the original's that the rewrite must keep."""
     first = matrix[0]
     same = ((matrix == first) | (np.isnan(matrix) & np.isnan(first))).all(axis=0)
     if same.all():
         return []
     return [[int(i), float(first[i])] for i in np.flatnonzero(same)[:MAX_CONSTANT_SHOWN]]
+
+
+def _first_rows(matrix: np.ndarray) -> list[list[float | None]]:
+    """X's first fitted rows, in its first columns: where the trace cannot show how X was
+    built (a hand loop), the values a rewrite's X must start with."""
+    head = matrix[:SAMPLE_ROWS, :MAX_ROW_COLUMNS_SHOWN]
+    return [[float(v) if np.isfinite(v) else None for v in row] for row in head]
 
 
 def _unseeded_estimator(model: ModelReport) -> list[str]:
@@ -419,8 +434,9 @@ def _source(tree: Any, path: str, file: Path) -> SourceReport:
 def text_layout(data: bytes, delimiter: str) -> dict[str, Any]:
     """What a hand parser (`line.split(sep)`, `rstrip("\\n")`) meets in the file and the source's
     reader smooths over: line ends, a byte-order mark, blank lines, lines with other field counts
-    than the first, and whether the last line ends with a line end, which a hand parser's last
-    field then keeps (in `data`, the file's first `LAYOUT_BYTES`)."""
+    than the first, whether the last line ends with a line end, which a hand parser's last
+    field then keeps, and the lines holding a double quote, which a reader unquotes and
+    `split` keeps (in `data`, the file's first `LAYOUT_BYTES`)."""
     lines = data.split(b"\n")
     ended = data.endswith(b"\n")
     if lines and lines[-1] == b"":
@@ -436,6 +452,7 @@ def text_layout(data: bytes, delimiter: str) -> dict[str, Any]:
         "fields": counts[0] if counts else 0,
         "whole_file": len(data) < LAYOUT_BYTES,
         "last_line_ended": ended,
+        "quote_lines": sum(b'"' in line for line in lines),
     }
 
 

@@ -17,6 +17,8 @@ import math
 import re
 from typing import Any
 
+import numpy as np
+
 MAX_NODES = 20_000
 MAX_READS = 200
 MAX_DEPTH = 64
@@ -46,6 +48,7 @@ NODE_KEYS = frozenset(
         "columns_in",
         "column_transformers",
         "attribute",
+        "rows",
     ]
 )
 TYPES = {
@@ -260,8 +263,13 @@ def value_code(value: Any) -> str:
 # ---- reading it -------------------------------------------------------------------------------
 
 
+PARTS_PER_ARRAY = {"sklearn.train_test_split": 2, "sklearn.shuffle": 1}
+
+
 def ancestors(dag: dict[str, Any], roots: list[int | None]) -> list[int]:
-    """The nodes the given ones were computed from (themselves included), in order."""
+    """The nodes the given ones were computed from (themselves included), in order. A split's
+    part comes from the split and from its own array only: X's training part is not computed
+    from y, though `train_test_split(X, y)` takes both."""
     nodes = dag["nodes"]
     seen: set[int] = set()
     stack = [r for r in roots if r is not None]
@@ -270,8 +278,28 @@ def ancestors(dag: dict[str, Any], roots: list[int | None]) -> list[int]:
         if node in seen:
             continue
         seen.add(node)
-        stack.extend(nodes[node]["inputs"])
+        array = _split_array(nodes, nodes[node])
+        if array is None:
+            stack.extend(nodes[node]["inputs"])
+        else:
+            seen.add(nodes[node]["inputs"][0])
+            stack.append(array)
     return sorted(seen)
+
+
+def _split_array(nodes: list[dict[str, Any]], node: dict[str, Any]) -> int | None:
+    """The input a split's part was cut from, or None for any other node."""
+    if node["op"] != "part" or not node["inputs"]:
+        return None
+    split = nodes[node["inputs"][0]]
+    per = PARTS_PER_ARRAY.get(split["op"])
+    index = node.get("index")
+    if per is None or not isinstance(index, int):
+        return None
+    args = split.get("args") or []
+    array = args[index // per] if index // per < len(args) else None
+    ref = array.get("ref") if isinstance(array, dict) and set(array) == {"ref"} else None
+    return ref if ref in split["inputs"] else None
 
 
 def describe(node: dict[str, Any]) -> str:
@@ -344,6 +372,42 @@ def estimators_behind_x(dag: dict[str, Any]) -> set[Any] | None:
     if any(dag["nodes"][i]["op"] == "opaque" for i in behind):
         return None
     return {dag["nodes"][i].get("estimator_id") for i in behind}
+
+
+MAX_LOOKUP_CELLS = 200_000_000  # cells compared to look a transformer's rows up in X
+
+
+def output_in_x(dag: dict[str, Any], estimator_id: Any, X: np.ndarray) -> bool | None:
+    """Whether the sampled rows of an estimator's output (`rows`, at most a few, each checked
+    to be a list of numbers) appear among the fit's X's rows, side by side in some of its
+    columns; None where none was sampled."""
+    found = None
+    for node in dag.get("nodes") or []:
+        rows = node.get("rows") if node.get("estimator_id") == estimator_id else None
+        if not isinstance(rows, list) or not rows or not all(_numbers(r) for r in rows):
+            continue
+        if len({len(r) for r in rows}) != 1 or X.ndim != 2 or len(rows[0]) > X.shape[1]:
+            found = found or False
+            continue
+        if (X.shape[1] - len(rows[0]) + 1) * X.size > MAX_LOOKUP_CELLS:
+            continue
+        found = found or any(_row_in(np.asarray(r, dtype=np.float64), X) for r in rows)
+    return found
+
+
+def _numbers(row: Any) -> bool:
+    return isinstance(row, list) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in row
+    )
+
+
+def _row_in(row: np.ndarray, X: np.ndarray) -> bool:
+    width = len(row)
+    for start in range(X.shape[1] - width + 1):
+        block = X[:, start : start + width]
+        if np.isclose(block, row, rtol=1e-9, atol=1e-12).all(axis=1).any():
+            return True
+    return False
 
 
 REPEATS = 3

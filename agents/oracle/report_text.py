@@ -73,6 +73,7 @@ def analysis_text(a: Any, dataflow: bool = True) -> str:
                 "  X columns (by position, from 0) holding one value in every fitted row (the "
                 f"rewrite keeps them): {held}"
             )
+        lines += _first_rows(m)
         if a.fit_choice:
             lines.append(f"  {a.fit_choice}")
     lines.append(f"split: {split_text(a.split, where)}")
@@ -89,6 +90,16 @@ def analysis_text(a: Any, dataflow: bool = True) -> str:
         text = dataflow_text(dag) if dag else f"(none: {a.dataflow_note})"
         lines += [f"  {line}" for line in text.splitlines()]
     return "\n".join(lines)
+
+
+def _first_rows(model: Any) -> list[str]:
+    rows = getattr(model, "first_rows", None) or []
+    if not rows:
+        return []
+    more = model.X_shape[1] - len(rows[0]) if len(model.X_shape) == 2 else 0
+    cut = f" (its first {len(rows[0])} of {model.X_shape[1]} columns)" if more > 0 else ""
+    shown = ["[" + ", ".join("nan" if v is None else f"{v:.6g}" for v in row) + "]" for row in rows]
+    return [f"  X's first {len(rows)} fitted rows{cut}:", *(f"    {r}" for r in shown)]
 
 
 def _parameters(model: Any) -> str:

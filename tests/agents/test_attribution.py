@@ -8,7 +8,7 @@ import ast
 import textwrap
 from types import SimpleNamespace
 
-from lester.agents.attribution import attributed
+from lester.agents.attribution import attributed, with_trace
 from lester.agents.oracle import slicing
 from lester.agents.requests import (
     FEATURES_LINE,
@@ -121,6 +121,7 @@ def test_without_feature_or_label_lines_the_preparation_states_the_columns_in_a_
     class Unattributed:
         stages: dict = {"data_preparation": [2], "features": [], "label": []}
         model = None
+        dataflow = None
 
     text = " ".join(columns_read(Unattributed(), None, ast.parse("X, y = f()\n")).split())
     assert "attributed no feature or label lines" in text
@@ -256,3 +257,79 @@ def test_an_abstract_method_is_not_followed_at_a_call_by_its_name():
     found = _functions(ast.parse(source))
     assert [f.lineno for f in found[(True, "load")]] == [max(_lines(source, "def load"))]
     assert (True, "scale") not in found  # raises NotImplementedError: a subclass's to write
+
+
+TRAINER_CLASS = textwrap.dedent(
+    """\
+    import pandas as pd
+    from sklearn.linear_model import Ridge
+
+
+    class Trainer:
+        def __init__(self, path):
+            self.path = path
+            self.model = Ridge(alpha=2.0)
+
+        def load(self):
+            self.table = pd.read_csv(self.path)
+
+        def matrices(self):
+            table = self.table
+            table["area"] = table["w"] * table["h"]
+            X = table[["area"]].values
+            y = table["price"].values
+            return X, y
+
+        def train(self, X, y):
+            self.model.fit(X[:8], y[:8])
+
+
+    trainer = Trainer("data/lots.csv")
+    trainer.load()
+    X, y = trainer.matrices()
+    trainer.train(X, y)
+    """
+)
+
+
+def test_a_method_fitting_an_attribute_takes_its_callers_arguments_and_its_built_model():
+    source = TRAINER_CLASS
+    stages = _stages(source)
+    assert _lines(source, "X, y = trainer.matrices()") <= set(stages["data_preparation"])
+    assert _lines(source, 'table["area"] =') <= set(stages["data_preparation"])
+    assert _lines(source, "self.model = Ridge(alpha=2.0)") <= set(stages["model"])
+    assert not _lines(source, "self.model = Ridge") & set(stages["data_preparation"])
+    assert not _lines(source, "class Trainer") & set().union(*map(set, stages.values()))
+
+
+def _node(i: int, op: str, line: int, inputs: list[int], **fields) -> dict:
+    return {"id": i, "op": op, "line": line, "inputs": inputs, **fields}
+
+
+def test_the_trace_gives_each_side_the_lines_its_values_came_from():
+    """The slice gave the whole method to the preparation (its tuple feeds both sides); the
+    trace tells the feature and label lines apart, and the split's parts each come from their
+    own array."""
+    source = TRAINER_CLASS
+    line = {text: min(_lines(source, text)) for text in ("read_csv", '["area"]', "X = ", "y = ")}
+    nodes = [
+        _node(0, "pd.read_csv", line["read_csv"], []),
+        _node(1, "DataFrame.__setitem__", line['["area"]'], [0]),
+        _node(2, "DataFrame.values", line["X = "], [1]),
+        _node(3, "Series.values", line["y = "], [1]),
+        _node(4, "sklearn.train_test_split", 30, [2, 3], args=[{"ref": 2}, {"ref": 3}]),
+        _node(5, "part", 30, [4], index=0),
+        _node(6, "part", 30, [4], index=2),
+    ]
+    tree = ast.parse(source)
+    fit = min(_lines(source, ".fit("))
+    static = attributed(tree, fit, slicing.stage_lines(tree, fit))
+    traced = with_trace(static, {"nodes": nodes, "X": 5, "y": 6}, fit)
+    assert {line["X = "]} <= set(traced["features"]) and {line["y = "]} <= set(traced["label"])
+    assert {line["read_csv"], line['["area"]'], 30} <= set(traced["data_preparation"])
+    assert not {line["X = "], line["y = "]} & set(traced["data_preparation"])
+    # X made by a hand loop: a line behind y alone may still feed X, so the slice's stage stays
+    nodes[5] = _node(5, "opaque", 30, [])
+    traced = with_trace(static, {"nodes": nodes, "X": 5, "y": 6}, fit)
+    assert line["y = "] in traced["data_preparation"] and not traced["label"]
+    assert with_trace(static, None, fit) == static

@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 from lester.agents.llm.api_frames import encoder_calls, hand_parsed_text, json_lines_text
 from lester.agents.oracle import slicing
 from lester.agents.oracle.analysis import text_layout
@@ -84,7 +85,11 @@ def test_a_transformer_fitted_on_more_rows_than_the_model_is_named_as_fitted_bef
         },
     ]
     analysis = SimpleNamespace(
-        dataflow={"nodes": nodes}, model=SimpleNamespace(X_shape=[80, 3], line=9), stages={}
+        dataflow={"nodes": nodes},
+        model=SimpleNamespace(X_shape=[80, 3], line=9),
+        stages={},
+        outputs_dir=None,
+        X_file=None,
     )
     text = transformer_fits(analysis, UNSLICED)
     assert "MinMaxScaler (line 7): fitted on 100 rows, more rows than the model" in text
@@ -116,6 +121,40 @@ def test_a_transformer_fitted_on_more_rows_than_the_model_is_named_as_fitted_bef
     assert "PCA (line 8)" in transformer_fits(analysis, UNSLICED)
 
 
+def test_where_the_trace_loses_x_each_transformers_sampled_output_is_looked_up_in_x(tmp_path):
+    """iotdb scales a hand-built array, reduces the scaled one with a PCA beside it, and fits
+    on `x[train_index]`: the scaler's rows are X's rows, the PCA's are not."""
+    rng = np.random.default_rng(0)
+    scaled, reduced = rng.random((10, 3)), rng.random((10, 2))
+    np.save(tmp_path / "X.npy", scaled[::2])
+    nodes = [
+        {"id": 0, "op": "opaque", "inputs": [], "out": {"kind": "array", "shape": [10, 3]}},
+        {"id": 1, "op": "sklearn.fit_transform", "estimator": {"class": "x.MinMaxScaler"},
+         "estimator_id": 1, "X": {"ref": 0}, "line": 7, "inputs": [0], "out": {"shape": [10, 3]},
+         "rows": scaled[[0, 2, 5, 7, 9]].tolist()},
+        {"id": 2, "op": "sklearn.fit_transform", "estimator": {"class": "x.PCA"},
+         "estimator_id": 2, "X": {"ref": 1}, "line": 8, "inputs": [1],
+         "rows": reduced[[0, 9]].tolist()},
+        {"id": 3, "op": "opaque", "inputs": []},
+    ]  # fmt: skip
+    analysis = SimpleNamespace(
+        dataflow={"nodes": nodes, "X": 3},
+        model=SimpleNamespace(X_shape=[5, 3], line=9),
+        stages={},
+        outputs_dir=str(tmp_path),
+        X_file="X.npy",
+        X=lambda: np.load(tmp_path / "X.npy"),
+    )
+    text = " ".join(transformer_fits(analysis, UNSLICED).split())
+    assert "each one's output was looked up among X's rows" in text
+    scaler, pca = text.split("- ")[1:]
+    assert "rows of its output are rows of X" in scaler
+    assert "X does not hold its output as it came out" in pca
+    nodes[1]["rows"] = [[True, 0.5, 0.5]]  # not numbers: nothing is claimed
+    text = transformer_fits(analysis, UNSLICED)
+    assert "looked up" not in text and "rows of its output are" not in text
+
+
 # The fit inside a function whose X is a parameter, called from nowhere: nothing is judged.
 UNSLICED = ast.parse("def train(model, x):\n    model.fit(x, None)\n")
 SCALED_THEN_REDUCED = """\
@@ -144,13 +183,17 @@ def test_a_hand_parsed_file_is_described_as_a_hand_parser_meets_it(tmp_path: Pat
         "fields": 2,
         "whole_file": True,
         "last_line_ended": True,
+        "quote_lines": 0,
     }
     text = layout_text(layout)
+    assert "first line's 2 fields, 0 lines holding a double quote" in text
     assert "line ends CRLF, the last line ending with one, a UTF-8 byte-order mark, 1 blank" in text
     path.write_bytes(b"id,size\n1,S\r\n")
     assert "mixed (1 of 2 lines end in CRLF)" in layout_text(text_layout(path.read_bytes(), ","))
     path.write_bytes(b"id,size\n1,S")  # a hand parser's last field then has no line end
     assert "the last line without one" in layout_text(text_layout(path.read_bytes(), ","))
+    path.write_bytes(b'id,name\n1,"Ann ""Nan"" Lee"\n2,Bo\n')  # a reader unquotes, split keeps
+    assert "1 lines holding a double quote" in layout_text(text_layout(path.read_bytes(), ","))
 
 
 TOGETHER = textwrap.dedent(
@@ -169,7 +212,7 @@ def test_an_encoder_without_lines_of_its_own_sees_the_lines_building_x_with_y(tm
     path.write_text(TOGETHER)
     tree = ast.parse(TOGETHER)
     stages = {"data_preparation": [1, 2, 3, 4], "features": [], "label": [], "model": [5]}
-    analysis = SimpleNamespace(model=SimpleNamespace(line=5), stages=stages)
+    analysis = SimpleNamespace(model=SimpleNamespace(line=5), stages=stages, dataflow=None)
     text = built_together(analysis, load_original(path), tree)
     assert "builds X together with y" in text and "   3      X.append([row[0] * 2])" in text
     analysis.stages = {**stages, "features": [3]}
@@ -181,12 +224,12 @@ def test_a_preparation_that_decides_the_layout_is_told_how_x_is_compared():
     from lester.agents.requests import columns_read
 
     unattributed = SimpleNamespace(
-        stages={"data_preparation": [2], "features": [], "label": []}, model=None
+        stages={"data_preparation": [2], "features": [], "label": []}, model=None, dataflow=None
     )
     text = columns_read(unattributed, None, ast.parse("X, y = f()\n"))
     assert comparison_text() in text
     attributed = SimpleNamespace(
-        stages={"data_preparation": [1], "features": [2], "label": [3]}, model=None
+        stages={"data_preparation": [1], "features": [2], "label": [3]}, model=None, dataflow=None
     )
     source = "t = load()\nX = t[['a']]\ny = t['b']\n"
     original = SimpleNamespace(source=source, notebook=False, where=str)
@@ -212,7 +255,7 @@ def test_a_fixed_preparation_lacking_what_the_feature_lines_read_leaves_it_to_th
     prepared = tmp_path / "prepared.parquet"
     pd.DataFrame({"amount": [1.0], "label": [0]}).to_parquet(prepared)
     stages = {"data_preparation": [1], "features": [2], "label": [3], "model": [4]}
-    analysis = SimpleNamespace(model=SimpleNamespace(line=4), stages=stages)
+    analysis = SimpleNamespace(model=SimpleNamespace(line=4), stages=stages, dataflow=None)
     text = " ".join(unheld_keys(analysis, ast.parse(FEATURES), {"prepared": str(prepared)}).split())
     assert text.startswith("The prepared frame does not hold ['avg_before'], which the feature")
     assert "this step computes them from the prepared columns" in text
@@ -227,7 +270,7 @@ def test_columns_are_named_by_key_by_the_sources_name_for_a_position_or_by_varia
 
     source = "rows = load()\nX = [[r[0], share] for r in rows]\ny = [r[2] for r in rows]\n"
     stages = {"data_preparation": [1], "features": [2], "label": [3]}
-    analysis = SimpleNamespace(stages=stages, model=None)
+    analysis = SimpleNamespace(stages=stages, model=None, dataflow=None)
     original = SimpleNamespace(source=source, notebook=False, where=str)
     text = " ".join(columns_read(analysis, original, ast.parse(source)).split())
     assert (
@@ -241,7 +284,7 @@ def test_columns_are_named_by_key_by_the_sources_name_for_a_position_or_by_varia
         in text
     )
     assert (
-        "one the preparation's lines compute (lines the analysis gives to data preparation) stays"
+        "one that a line the analysis gives to data preparation computes, whichever it is, stays"
         in text
     )
 
@@ -330,7 +373,11 @@ def test_a_transformer_fitted_in_a_loop_is_one_entry_naming_its_columns():
              "X": {"ref": ref}, "line": 7}
         )  # fmt: skip
     analysis = SimpleNamespace(
-        dataflow={"nodes": nodes}, model=SimpleNamespace(X_shape=[80, 3], line=9), stages={}
+        dataflow={"nodes": nodes},
+        model=SimpleNamespace(X_shape=[80, 3], line=9),
+        stages={},
+        outputs_dir=None,
+        X_file=None,
     )
     text = transformer_fits(analysis, UNSLICED)
     assert text.count("LabelEncoder (line 7)") == 1

@@ -32,13 +32,28 @@ def _analysis(tmp_path: Path, X: np.ndarray) -> an.Analysis:
 def test_columns_of_x_with_one_value_in_every_row_are_named(tmp_path: Path):
     X = np.array([[1.0, 0.0, np.nan, 5.0], [2.0, 0.0, np.nan, 5.0], [3.0, 0.0, np.nan, 6.0]])
     report = _analysis(tmp_path, X)
-    found = an._constant_columns(report)
+    found = an._constant_columns(an._fitted_matrix(report))
     assert [i for i, _ in found] == [1, 2] and found[0][1] == 0.0 and np.isnan(found[1][1])
     report.model.constant_columns = found[:1]
     assert "holding one value in every fitted row (the rewrite keeps them): 1 (0.0)" in (
         report.to_text()
     )
-    assert an._constant_columns(_analysis(tmp_path, np.ones((3, 2)))) == []  # all constant: none
+    assert an._constant_columns(np.ones((3, 2))) == []  # all constant: none
+
+
+def test_the_first_fitted_rows_of_x_are_shown_in_its_first_columns(tmp_path: Path):
+    """Where a hand loop builds X, the trace shows no values; the rewrite's X must start so."""
+    X = np.arange(5 * 50, dtype=float).reshape(5, 50) / 7
+    X[1, 2] = np.nan
+    report = _analysis(tmp_path, X)
+    report.model.first_rows = an._first_rows(an._fitted_matrix(report))
+    text = report.to_text()
+    assert "X's first 3 fitted rows (its first 40 of 50 columns):" in text
+    assert "    [0, 0.142857, 0.285714," in text and "[7.14286, 7.28571, nan," in text
+    assert "35.7143" not in text  # row 3 is not shown
+    report.model.first_rows = []
+    assert "fitted rows" not in report.to_text()
+    assert an._fitted_matrix(_analysis(tmp_path, np.ones((0, 2)))) is None
 
 
 def test_a_parameter_is_shown_with_the_default_it_differs_from():

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from lester.sandbox import harness, trace_patches, tracer
+from sklearn.preprocessing import MinMaxScaler
 
 pytestmark = pytest.mark.usefixtures("restore_pandas")
 
@@ -149,6 +150,35 @@ def test_values_made_outside_pandas_become_opaque_nodes_with_their_line(folder, 
     opaque = next(n for n in nodes if n["op"] == "opaque")
     assert opaque["line"] == 7 and "ndarray" in opaque["what"]
     assert nodes[-1]["op"] == "DataFrame.__setitem__" and opaque["id"] in nodes[-1]["inputs"]
+
+
+def test_a_transformers_output_carries_rows_sampled_over_it_and_the_models_fit_none(
+    folder, monkeypatch
+):
+    trace = run(
+        folder,
+        """
+        import numpy as np
+        import pandas as pd
+        from sklearn.linear_model import Ridge
+        from sklearn.preprocessing import MinMaxScaler
+        df = pd.read_csv("people.csv")
+        x = np.array([[a, a * 2.0] for a in df["age"]])
+        scaled = MinMaxScaler().fit_transform(x)
+        Ridge().fit(scaled, df["age"])
+        """,
+        monkeypatch,
+    )
+    nodes = trace["dataflow"]["nodes"]
+    scaled = next(n for n in nodes if n["op"] == "sklearn.fit_transform")
+    ages = pd.read_csv(folder / "people.csv")["age"].to_numpy(dtype=float)
+    expected = MinMaxScaler().fit_transform(np.column_stack([ages, ages * 2.0]))
+    rows = np.array(scaled["rows"])
+    assert (
+        rows.shape == (5, 2) and (rows[0] == expected[0]).all() and (rows[-1] == expected[-1]).all()
+    )
+    assert all((expected == row).all(axis=1).any() for row in rows)
+    assert "rows" not in next(n for n in nodes if n["op"] == "sklearn.fit")
 
 
 def test_a_row_loop_is_summarized_not_recorded_per_row(folder, monkeypatch):
