@@ -71,13 +71,14 @@ def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
     source = original.source
     tree = ast.parse(source)
     lines = step_lines(source, tree, analysis, step)
-    needed = defs.needed(source, lines, shown_whole(tree, analysis, step, lines))
+    whole = shown_whole(tree, analysis, step, lines)
+    needed = defs.needed(source, lines, whole)
     artifacts = dict(state.get("artifacts") or {})
     return StepRequest(
         step=step,
         script_name=Path(state["script"]).name,
         original_source=source,
-        stage_code=numbered(original, lines),
+        stage_code=numbered(original, lines) + _in_classes(original, analysis, tree, step, lines),
         definitions="\n\n".join(f"# {original.where(d.line)}\n{d.code}" for d in needed),
         values=drawn_values(analysis, source, tree, lines, needed),
         analysis_text=_with_stages(analysis, tree).to_text(dataflow=False),
@@ -145,6 +146,23 @@ def shown_whole(tree: ast.Module, analysis: Analysis, step: str, lines: list[int
         if isinstance(stmt, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
         and left & set(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
     }
+
+
+def _in_classes(
+    original: Original, analysis: Analysis, tree: ast.Module, step: str, lines: list[int]
+) -> str:
+    """The step's lines that its excerpt leaves to a class shown whole among the definitions,
+    named, so that a step whose work is in a class's methods is not read as having no lines."""
+    left = set(stage_lines(analysis, tree, step)) - set(lines)
+    named = []
+    for stmt in tree.body:
+        inside = left & set(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+        if isinstance(stmt, ast.ClassDef) and inside - {stmt.lineno}:
+            where = original.where_lines(sorted(inside - {stmt.lineno}))
+            named.append(
+                f"# {where} inside the class {stmt.name}, shown whole among the definitions"
+            )
+    return "".join(f"\n{n}" for n in named)
 
 
 def own_lines(source: str, tree: ast.Module, lines: list[int], sliced: set[int]) -> list[int]:

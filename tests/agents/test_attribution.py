@@ -13,8 +13,10 @@ from lester.agents.oracle import slicing
 from lester.agents.requests import (
     FEATURES_LINE,
     LABEL_LINE,
+    _in_classes,
     columns_read,
     own_lines,
+    shown_whole,
     stated_columns,
     step_lines,
 )
@@ -333,3 +335,22 @@ def test_the_trace_gives_each_side_the_lines_its_values_came_from():
     traced = with_trace(static, {"nodes": nodes, "X": 5, "y": 6}, fit)
     assert line["y = "] in traced["data_preparation"] and not traced["label"]
     assert with_trace(static, None, fit) == static
+
+
+def test_a_step_whose_lines_are_in_a_class_shown_whole_names_them():
+    source = TRAINER_CLASS
+    tree, fit = ast.parse(source), min(_lines(source, ".fit("))
+    x_line = min(_lines(source, "X = table"))
+    nodes = [_node(0, "pd.read_csv", 11, []), _node(1, "DataFrame.values", x_line, [0])]
+    nodes.append(_node(2, "Series.values", x_line + 1, [0]))
+    analysis = SimpleNamespace(
+        model=SimpleNamespace(line=fit),
+        stages=slicing.stage_lines(tree, fit),
+        dataflow={"nodes": nodes, "X": 1, "y": 2},
+    )
+    original = SimpleNamespace(where_lines=lambda lines: f"lines {lines}")
+    lines = step_lines(source, tree, analysis, "encode")
+    assert lines == [] and shown_whole(tree, analysis, "encode", lines) == {"Trainer"}
+    assert _in_classes(original, analysis, tree, "encode", lines) == (
+        f"\n# lines [{x_line}] inside the class Trainer, shown whole among the definitions"
+    )
