@@ -482,12 +482,14 @@ def layout_text(layout: dict[str, Any]) -> str:
         f"{'a' if layout['bom'] else 'no'} UTF-8 byte-order mark, {layout['blank_lines']} blank "
         f"lines, {layout['other_field_counts']} lines whose count of separators differs from the "
         f"first line's {layout['fields']} fields"
-        + (
-            f", {layout['quote_lines']} lines holding a double quote"
-            if "quote_lines" in layout
-            else ""
-        )
+        + "".join(f", {layout[key]} {what}" for key, what in LAYOUT_COUNTS if key in layout)
     )
+
+
+LAYOUT_COUNTS = (  # (older analyses lack them)
+    ("quote_lines", "lines holding a double quote"),
+    ("padded_lines", "lines with a field that starts or ends with white space"),
+)
 
 
 def row_contract(analysis: Analysis, original: Original, tree: ast.Module, step: str) -> str:

@@ -435,8 +435,9 @@ def text_layout(data: bytes, delimiter: str) -> dict[str, Any]:
     """What a hand parser (`line.split(sep)`, `rstrip("\\n")`) meets in the file and the source's
     reader smooths over: line ends, a byte-order mark, blank lines, lines with other field counts
     than the first, whether the last line ends with a line end, which a hand parser's last
-    field then keeps, and the lines holding a double quote, which a reader unquotes and
-    `split` keeps (in `data`, the file's first `LAYOUT_BYTES`)."""
+    field then keeps, the lines holding a double quote, which a reader unquotes and `split`
+    keeps, and those with a field padded with white space (in `data`, the file's first
+    `LAYOUT_BYTES`)."""
     lines = data.split(b"\n")
     ended = data.endswith(b"\n")
     if lines and lines[-1] == b"":
@@ -453,7 +454,14 @@ def text_layout(data: bytes, delimiter: str) -> dict[str, Any]:
         "whole_file": len(data) < LAYOUT_BYTES,
         "last_line_ended": ended,
         "quote_lines": sum(b'"' in line for line in lines),
+        "padded_lines": sum(_padded(line.rstrip(b"\r"), sep) for line in lines),
     }
+
+
+def _padded(line: bytes, sep: bytes) -> bool:
+    """A field of the line starts or ends with white space, which `line.strip()` (first and
+    last field) or `field.strip()` removes and a reader keeps."""
+    return any(field != field.strip() for field in line.split(sep))
 
 
 def _report(

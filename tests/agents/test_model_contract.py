@@ -184,6 +184,7 @@ def test_a_hand_parsed_file_is_described_as_a_hand_parser_meets_it(tmp_path: Pat
         "whole_file": True,
         "last_line_ended": True,
         "quote_lines": 0,
+        "padded_lines": 0,
     }
     text = layout_text(layout)
     assert "first line's 2 fields, 0 lines holding a double quote" in text
@@ -194,6 +195,10 @@ def test_a_hand_parsed_file_is_described_as_a_hand_parser_meets_it(tmp_path: Pat
     assert "the last line without one" in layout_text(text_layout(path.read_bytes(), ","))
     path.write_bytes(b'id,name\n1,"Ann ""Nan"" Lee"\n2,Bo\n')  # a reader unquotes, split keeps
     assert "1 lines holding a double quote" in layout_text(text_layout(path.read_bytes(), ","))
+    path.write_bytes(b"id,name\r\n1, Ann\r\n2,Bo\r\n3,Cy \r\n")  # `strip()` would change two
+    assert "2 lines with a field that starts or ends with white space" in layout_text(
+        text_layout(path.read_bytes(), ",")
+    )
 
 
 TOGETHER = textwrap.dedent(
