@@ -187,16 +187,38 @@ def model_problem(model_code: str, captured: Any, preamble: str = "") -> str | N
     name = _imported_as(f"{preamble}\n{model_code}").get(name, name)
     if name != expected:
         return f"the model is {name}, the original fits {expected} (model)"
-    given = {k.arg: _literal(k.value) for k in call.keywords if k.arg}
+    constants = _module_constants(f"{preamble}\n{model_code}")
+    given = {k.arg: _literal(k.value, constants) for k in call.keywords if k.arg}
     wrong = [
         f"{key}: original {value!r}, yours {given.get(key, 'the default')!r}"
         for key, value in captured.non_default.items()
-        if not _same_param(given.get(key, _MISSING), value)
+        if given.get(key) is not _UNKNOWN and not _same_param(given.get(key, _MISSING), value)
     ]
     return ("The model's parameters differ (model): " + "; ".join(wrong)) if wrong else None
 
 
 _MISSING = object()
+_UNKNOWN = object()  # a name no literal binds: the final verification compares the fitted model
+
+
+def _module_constants(code: str) -> dict[str, Any]:
+    """`{name: value}` of the names the code binds once, at the top, to a literal (`SEED = 4`)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return {}
+    bound: dict[str, list[ast.AST]] = {}
+    for node in tree.body:
+        for target in node.targets if isinstance(node, ast.Assign) else []:
+            if isinstance(target, ast.Name):
+                bound.setdefault(target.id, []).append(node.value)
+    values = {}
+    for name, found in bound.items():
+        try:
+            values[name] = ast.literal_eval(found[0]) if len(found) == 1 else _UNKNOWN
+        except (ValueError, SyntaxError):
+            values[name] = _UNKNOWN
+    return values
 
 
 def _imported_as(code: str) -> dict[str, str]:
@@ -228,7 +250,11 @@ def _returned_call(code: str) -> ast.Call | None:
     return None
 
 
-def _literal(node: ast.AST) -> Any:
+def _literal(node: ast.AST, constants: dict[str, Any]) -> Any:
+    """A parameter's value: a literal, a module constant's literal, `_UNKNOWN` for another name,
+    else the expression's text."""
+    if isinstance(node, ast.Name):
+        return constants.get(node.id, _UNKNOWN)
     try:
         return ast.literal_eval(node)
     except (ValueError, SyntaxError):

@@ -103,3 +103,20 @@ def test_the_loop_rule_the_prompt_states_is_what_the_check_does():
     assert not [p for p in check_form(LOOPS % "") if "loop" in p]
     nested = "\n@lt.step\ndef s(t):\n    def inner():\n        for _ in []:\n            pass\n    return t\n"
     assert any("a loop in data preparation stage 's'" in p for p in check_form(LOOPS % nested))
+
+
+def test_a_parameter_given_by_a_module_constant_is_its_literal():
+    """museum's answer wrote `random_state=SEED` with `SEED = 4` beside it and was told 'yours
+    SEED' (round 17); a name no literal binds is left to the final verification."""
+    from lester.agents.oracle.analysis import ModelReport
+    from lester.agents.oracle.form import model_problem
+
+    captured = ModelReport("x.Ridge", {"alpha": 2.0}, {"alpha": 2.0}, 9, [1, 1], [1], "f", "f")
+    code = "SEED = {value}\n\n@lt.model\ndef model():\n    return Ridge(alpha=SEED)\n"
+    assert model_problem(code.format(value="2.0"), captured) is None
+    assert "alpha: original 2.0, yours 3.0" in model_problem(code.format(value="3.0"), captured)
+    in_preamble = code.format(value="2.0").replace("SEED = 2.0\n", "")
+    assert "yours 3.0" in model_problem(in_preamble, captured, preamble="SEED = 3.0\n")
+    # bound twice, or to no literal: not judged here
+    assert model_problem(code.format(value="3.0"), captured, preamble="SEED = 2.0\n") is None
+    assert model_problem(code.format(value="len([1, 2])"), captured) is None
