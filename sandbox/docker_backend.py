@@ -193,8 +193,10 @@ class Container:
         self.container = client.containers.create(**_config(image, key, session, data))
         self.id = self.container.id
         params = {"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
-        attached = client.api.attach_socket(self.id, params=params)
-        self._sock: socket.socket = getattr(attached, "_sock", attached)
+        self._attached = client.api.attach_socket(
+            self.id, params=params
+        )  # kept: it owns the socket
+        self._sock: socket.socket = getattr(self._attached, "_sock", self._attached)
         self._stream = _AttachStream(self._sock)
         self._reader = protocol.Reader(self._stream.read)
         try:
@@ -218,13 +220,16 @@ class Container:
         return self._reader.message()
 
     def died(self) -> dict[str, Any]:
-        """The outcome to report when the container itself went away during a job."""
+        """The outcome to report when the container itself went away during a job (`lost`:
+        not for memory, and its server exited 0, as it does when its input closes, or the
+        container was removed before its exit could be read)."""
         state = self._state()
         oom = bool(state.get("OOMKilled"))
         return {
             "exit_code": None,
             "killed_by": "memory" if oom else None,
             "harness_error": None if oom else f"the sandbox container died: {self._death_note()}",
+            "lost": not oom and state.get("ExitCode") in (0, None),
         }
 
     def _state(self) -> dict[str, Any]:
@@ -367,7 +372,20 @@ class DockerBackend:
             return self._pools[key]
 
     def run(self, job: Job, data_dir: Path | None, outputs_dir: Path) -> SandboxResult:
+        """The job's result. A container whose server left without answering, cleanly (it
+        exits 0 only when its input closed) or before its exit could be read, lost the job
+        through no doing of the job's: the job runs again, once, in another container."""
         pool = self.warm(PoolKey.of(job, data_dir))
+        for attempt in range(2):
+            outcome, tar, container = self._attempt(pool, job)
+            if not outcome.pop("lost", False) or attempt:
+                break
+            log.warning("the sandbox container left without answering; running the job again")
+        return SandboxResult.from_outcome(self.name, outcome, tar, outputs_dir, container.id)
+
+    def _attempt(
+        self, pool: WarmPool[Container], job: Job
+    ) -> tuple[dict[str, Any], bytes, Container]:
         container = pool.acquire()
         request = {
             "kind": job.kind,
@@ -392,7 +410,7 @@ class DockerBackend:
         finally:
             pool.release(container, reusable=reusable)
         outcome.setdefault("wall_time", time.monotonic() - started)
-        return SandboxResult.from_outcome(self.name, outcome, tar, outputs_dir, container.id)
+        return outcome, tar, container
 
     def close(self) -> None:
         with self._lock:

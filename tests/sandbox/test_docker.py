@@ -326,3 +326,30 @@ def test_killed_host_leaves_no_data_copy_behind(script, exposed_data_dir: Path) 
     host.wait()
     with open_sandbox("docker", session="pytest-after-kill-9"):
         assert not any(path.exists() for path in left)
+
+
+def test_a_container_that_left_without_answering_runs_the_job_again_in_another(
+    docker_sandbox: Sandbox, script, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The server exits 0 only when its input closes: a job it never answered is not the job's
+    failure (round 17 saw "the sandbox container died: exit code 0" sent to a model to repair)."""
+    import socket
+
+    code = script("print('ran')")
+    first = docker_sandbox.run(Job("script", code))
+    idle = next(
+        c
+        for pool in docker_sandbox.backend._pools.values()
+        for c in (f.result() for f in pool._idle)
+        if c.id == first.sandbox_id
+    )
+    idle._sock.shutdown(socket.SHUT_WR)  # its input closes while it waits for a job
+    deadline = time.monotonic() + 30
+    while idle._state().get("Running") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert idle._state().get("ExitCode") in (0, None)  # exited, and removed soon after
+    with caplog.at_level("WARNING"):
+        again = docker_sandbox.run(Job("script", code))
+    assert again.ok and again.stdout_tail.strip() == "ran"
+    assert again.sandbox_id != first.sandbox_id
+    assert "running the job again" in caplog.text
