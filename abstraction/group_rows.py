@@ -47,9 +47,13 @@ class GroupRowOps:
         rows when None): the rows the function returns replace the data (`target` None), or its
         one value per row becomes column `target`.
 
-        `group` is a DataFrame of all the data's columns, indexed by the rows' positions in the
-        frame; each row is a copy (changing it changes nothing else); an existing `target`
-        column is replaced where it stands, a new one comes last."""
+        `make` is called once per group, with the group, and returns a function of one row:
+        `lambda g: (lambda row: g["score"].max() - row["score"])` with `target="gap"` gives each
+        row its distance to its group's best. `group` is a DataFrame of all the data's columns,
+        indexed by the rows' positions in the frame; a row is a Series of the same columns,
+        `row.name` its position, so `group.drop(row.name)` is the row's partners. Each row is a
+        copy (changing it changes nothing else); an existing `target` column is replaced where
+        it stands, a new one comes last."""
         keys = [] if key is None else [key] if isinstance(key, str) else list(key)
         self._require(keys, "apply_rows_by_group")
         data = self.data

@@ -102,3 +102,14 @@ def test_deleting_a_rival_changes_the_rows_it_did_not_make():
     out = rows.apply_rows_by_group(placed, key="race")
     change, _ = maintain(out, Deletion("races", np.array([2])))  # the fastest boat of race 7
     assert change.new.data["place"].tolist() == [1, 1, 1, 1, 2]
+
+
+def test_the_docstrings_forms_hold_a_value_per_row_and_a_rows_partners():
+    gap = races().apply_rows_by_group(
+        lambda g: lambda row: g["time"].max() - row["time"], key="race", target="gap"
+    )
+    assert gap.data["gap"].tolist() == [3.0, 0.0, 5.0, 0.0, 0.0, 0.0]
+    partners = races().apply_rows_by_group(
+        lambda g: lambda row: ",".join(g.drop(row.name)["boat"]), key="race", target="others"
+    )
+    assert partners.data["others"].tolist()[:2] == ["wren,ibis", "kite"]
