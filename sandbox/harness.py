@@ -98,7 +98,7 @@ def run_script(code: Path, out: Path, args: list[str], *, trace: bool = True) ->
         "error": _error(failure) if failure else None,
         "files_read": read,
         "files_written": written,
-        "profiles": profile_files(read, written),
+        "profiles": profile_files(read, written, traced.get("reads") or []),
         "fits": recorder.fits,
         "predicts": recorder.predicts,
         "selections": recorder.selections.records,

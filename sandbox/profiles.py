@@ -12,6 +12,7 @@ sandbox: the user's data is parsed nowhere else. Bounded: the first `MAX_ROWS` r
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,13 @@ MAX_COLUMNS = 200
 SNIFF_CHARS = 64 * 1024
 
 
-def profile_files(read: list[dict[str, Any]], written: list[dict[str, Any]]) -> dict[str, Any]:
+def profile_files(
+    read: list[dict[str, Any]], written: list[dict[str, Any]], reads: list[dict[str, Any]]
+) -> dict[str, Any]:
     """The column facts of each file the script read, by the path the trace names it; a file
     it wrote (before or after reading it) is its own, and one that parses as no table is left
-    out."""
+    out. A file pandas read with one header and separator (`reads`, the traced reads) is
+    counted as that read took it; others as the sniffer guesses."""
     own = {w.get("path") for w in written}
     paths = [r["path"] for r in read if not r.get("own") and r.get("path") not in own]
     found = {}
@@ -36,15 +40,30 @@ def profile_files(read: list[dict[str, Any]], written: list[dict[str, Any]]) -> 
         if len(found) >= MAX_FILES:
             break
         try:
-            found[path] = profile(Path(path))
+            found[path] = profile(Path(path), _layout(path, reads))
         except Exception:  # not a table: nothing to count
             continue
     return found
 
 
-def profile(path: Path) -> dict[str, Any]:
+def _layout(path: str, reads: list[dict[str, Any]]) -> tuple[str, int | None] | None:
+    """The separator and header row every traced CSV read of `path` used, if they agree."""
+    taken = {
+        (r["options"].get("sep"), r["options"].get("header"))
+        for r in reads
+        if r.get("path") == os.path.abspath(path) and r.get("reader") in ("read_csv", "read_table")
+    }
+    if len(taken) != 1:
+        return None
+    sep, header = taken.pop()
+    known = isinstance(sep, str) and len(sep) == 1 and header in (None, 0)
+    return (sep, header) if known else None
+
+
+def profile(path: Path, layout: tuple[str, int | None] | None = None) -> dict[str, Any]:
     """`rows` counted (`complete` when that is the whole file) and per column `distinct`,
-    `empty` (blank after stripping) and `na` (what `pd.read_csv` takes as missing by default)."""
+    `empty` (blank after stripping) and `na` (what `pd.read_csv` takes as missing by default);
+    a delimited file split by `layout` (separator, header row) where given, else sniffed."""
     import pandas as pd
     from pandas.io.parsers.readers import STR_NA_VALUES
 
@@ -55,17 +74,7 @@ def profile(path: Path) -> dict[str, Any]:
         raw = parsed.astype(str).where(parsed.notna(), "")
         missing = parsed.isna()
     else:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            head = handle.read(SNIFF_CHARS)
-        sniffer = csv.Sniffer()
-        try:
-            sep = sniffer.sniff(head, delimiters=",;\t|").delimiter
-        except csv.Error:
-            sep = ","
-        try:
-            header = 0 if sniffer.has_header(head) else None
-        except csv.Error:
-            header = None
+        sep, header = layout or _sniffed(path)
         options = {"sep": sep, "header": header, "dtype": str, "nrows": MAX_ROWS}
         raw = pd.read_csv(path, keep_default_na=False, **options)
         missing = raw.isin(STR_NA_VALUES)  # what the default reader takes as missing, read once
@@ -78,3 +87,18 @@ def profile(path: Path) -> dict[str, Any]:
         for c in list(raw.columns)[:MAX_COLUMNS]
     }
     return {"rows": len(raw), "complete": len(raw) < MAX_ROWS, "columns": columns}
+
+
+def _sniffed(path: Path) -> tuple[str, int | None]:
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        head = handle.read(SNIFF_CHARS)
+    sniffer = csv.Sniffer()
+    try:
+        sep = sniffer.sniff(head, delimiters=",;\t|").delimiter
+    except csv.Error:
+        sep = ","
+    try:
+        header = 0 if sniffer.has_header(head) else None
+    except csv.Error:
+        header = None
+    return sep, header

@@ -160,7 +160,8 @@ def project_probe() -> str:
     contains = frame.project("c", "t", lambda t: "a" in t).data["c"].tolist()
     wide = _frame(a=[1], b=[2], c=[3])
     replaced = list(wide.project("b", "b", lambda b: b * 10).data.columns)
-    constant = frame.project("flag", [], lambda: 0).data["flag"].tolist()
+    flag = frame.project("flag", [], lambda: 0).data["flag"]
+    constant = f"{flag.tolist()}, dtype {flag.dtype}"
     binned = _frame(w=[1.0, 9.0]).project(  # labels out of sorted order: the categories'
         "b", "w", lambda w: pd.cut(w, [0, 5, 10], labels=["lo", "hi"])
     )

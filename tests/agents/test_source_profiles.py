@@ -24,7 +24,7 @@ def test_repeated_keys_empty_fields_and_categories_are_counted(tmp_path: Path, m
     Path("orders.csv").write_text(ORDERS)
     Path("out.csv").write_text("a\n1\n")
     read = [{"path": "orders.csv", "own": False}, {"path": "out.csv", "own": False}]
-    found = profile_files(read, [{"path": "out.csv"}])
+    found = profile_files(read, [{"path": "out.csv"}], [])
     assert list(found) == ["orders.csv"]  # a file the script wrote is its own
     assert found["orders.csv"]["rows"] == 4 and found["orders.csv"]["complete"]
     assert found["orders.csv"]["columns"] == {
@@ -39,6 +39,23 @@ def test_repeated_keys_empty_fields_and_categories_are_counted(tmp_path: Path, m
         "  empty fields (other columns have none): channel 1, note 1; missing for "
         "pd.read_csv's defaults (empty or NA text): channel 1, note 2",
     ]
+
+
+def test_a_file_pandas_read_is_counted_with_that_reads_header_and_separator(
+    tmp_path: Path, monkeypatch
+):
+    """bank_lr reads a file whose first line names its columns with `header=None`: sniffed, the
+    counts took a header and were dropped for a row count that differs (round 17)."""
+    monkeypatch.chdir(tmp_path)
+    Path("bank.csv").write_text("age;job\n37;tech\n41;\n")
+    read = [{"path": "bank.csv", "own": False}]
+    traced = [{"path": str(tmp_path / "bank.csv"), "reader": "read_csv",
+               "options": {"sep": ";", "header": None}}]  # fmt: skip
+    found = profile_files(read, [], traced)["bank.csv"]
+    assert found["rows"] == 3 and found["columns"]["1"] == {"distinct": 3, "empty": 1, "na": 1}
+    assert profile_files(read, [], [])["bank.csv"]["rows"] == 2  # sniffed: a header row
+    again = [*traced, {**traced[0], "options": {"sep": ";", "header": 0}}]
+    assert profile_files(read, [], again)["bank.csv"]["rows"] == 2  # reads disagree: sniffed
 
 
 def test_empty_fields_are_listed_over_all_columns_and_a_cut_list_says_so():
