@@ -30,7 +30,7 @@ def attributed(tree: ast.Module, fit_line: int | None, stages: dict[str, list[in
     scope = _scope(tree, fit_line)
     if scope is not None:
         stages = _with_callers(tree, scope, fit_line, slicing.stage_lines(scope, fit_line))
-    functions = _functions(tree)
+    functions = script_functions(tree)
     reached = {
         stage: _reach(tree, set(lines) - _whole_classes(tree, lines), functions)
         for stage, lines in stages.items()
@@ -99,7 +99,7 @@ def _with_callers(
         sides["model"] = {receiver.id}
     found: dict[str, set[int]] = {"features": set(), "label": set(), "model": set()}
     for call in static.calls(tree):
-        if _called_name(call) != (method, function.name):
+        if called_name(call) != (method, function.name):
             continue
         caller = _scope(tree, call.lineno) or tree
         bound = dict(zip(params, call.args, strict=False))
@@ -157,7 +157,7 @@ def _holders(body: list[ast.stmt], line: int) -> list[ast.FunctionDef | ast.Asyn
     return []
 
 
-def _functions(tree: ast.Module) -> dict[tuple[bool, str], list]:
+def script_functions(tree: ast.Module) -> dict[tuple[bool, str], list]:
     """Every function of the script under the call that reaches it: `(False, name)` for a
     function or nested helper (`name(...)`) and for a class (`Name(...)` runs its `__init__`),
     `(True, name)` for a method (`obj.name(...)`)."""
@@ -231,7 +231,7 @@ def _reach(tree: ast.Module, lines: set[int], functions: dict[tuple[bool, str], 
     todo = [c for c in static.calls(tree) if c.lineno in lines]
     while todo:
         call = todo.pop()
-        for function in functions.get(_called_name(call), []):
+        for function in functions.get(called_name(call), []):
             if id(function) in seen:
                 continue
             seen.add(id(function))
@@ -241,7 +241,7 @@ def _reach(tree: ast.Module, lines: set[int], functions: dict[tuple[bool, str], 
     return out
 
 
-def _called_name(call: ast.Call) -> tuple[bool, str] | None:
+def called_name(call: ast.Call) -> tuple[bool, str] | None:
     if isinstance(call.func, ast.Name):
         return False, call.func.id
     if isinstance(call.func, ast.Attribute):

@@ -23,8 +23,9 @@ import pyarrow.parquet as pq
 from lester.abstraction.frame import is_prov_column
 
 from .attribution import attributed, with_trace
+from .label_bindings import y_bindings
 from .llm.api_frames import hand_parsed_text, json_lines_text
-from .oracle import dataflow, slicing
+from .oracle import dataflow
 from .oracle import definitions as defs
 from .oracle.analysis import JSON_IDIOMS, LAYOUT_BYTES, Analysis, AnalysisError
 from .oracle.api_use import defined_names
@@ -113,26 +114,9 @@ def step_lines(source: str, tree: ast.Module, analysis: Analysis, step: str) -> 
     if step == "sources":
         return lines
     own = own_lines(source, tree, lines, analysis_lines(analysis, step))
-    return sorted(set(own) | y_bindings(tree, analysis)) if step == "label_model" else own
-
-
-def y_bindings(tree: ast.Module, analysis: Analysis) -> set[int]:
-    """The statements that bind the fit's y where the fit reads it (`y = table.pop("late")`),
-    through a split of it: the label's own definition, shown with the label even where the
-    analysis gives the statement to the preparation because X is read from what it changed."""
-    line = analysis.model.line if analysis.model else None
-    _, y_name = slicing.fit_arguments(tree, line) if line else (None, None)
-    if not y_name:
-        return set()
-    todo = [(unit, y_name) for unit in slicing.Slicer(tree, line).at_point.get(y_name, ())]
-    lines: set[int] = set()
-    while todo:  # through a split's parts (`y_tr = ...split(X, y)`) to what made its array
-        unit, name = todo.pop()
-        if unit.lines.start in lines:
-            continue
-        lines.update(unit.lines)
-        todo += [(d, r) for r in unit.parts.get(name, ()) for d in unit.deps.get(r, ())]
-    return lines
+    if step != "label_model":
+        return own
+    return sorted(set(own) | y_bindings(tree, analysis.model.line if analysis.model else None))
 
 
 def shown_whole(tree: ast.Module, analysis: Analysis, step: str, lines: list[int]) -> set[str]:
