@@ -254,9 +254,9 @@ def test_an_abstract_method_is_not_followed_at_a_call_by_its_name():
         LogisticRegression().fit(X, y)
         """
     )
-    from lester.agents.attribution import _functions
+    from lester.agents.attribution import script_functions
 
-    found = _functions(ast.parse(source))
+    found = script_functions(ast.parse(source))
     assert [f.lineno for f in found[(True, "load")]] == [max(_lines(source, "def load"))]
     assert (True, "scale") not in found  # raises NotImplementedError: a subclass's to write
 
