@@ -375,24 +375,27 @@ def estimators_behind_x(dag: dict[str, Any]) -> set[Any] | None:
 
 
 MAX_LOOKUP_CELLS = 200_000_000  # cells compared to look a transformer's rows up in X
+SAMPLED_ROWS = 5  # per output, as the sandbox samples them
+MAX_LOOKED_UP = 20  # rows of one estimator's outputs
 
 
 def output_in_x(dag: dict[str, Any], estimator_id: Any, X: np.ndarray) -> bool | None:
-    """Whether the sampled rows of an estimator's output (`rows`, at most a few, each checked
-    to be a list of numbers) appear among the fit's X's rows, side by side in some of its
-    columns; None where none was sampled."""
-    found = None
-    for node in dag.get("nodes") or []:
-        rows = node.get("rows") if node.get("estimator_id") == estimator_id else None
-        if not isinstance(rows, list) or not rows or not all(_numbers(r) for r in rows):
-            continue
-        if len({len(r) for r in rows}) != 1 or X.ndim != 2 or len(rows[0]) > X.shape[1]:
-            found = found or False
-            continue
-        if (X.shape[1] - len(rows[0]) + 1) * X.size > MAX_LOOKUP_CELLS:
-            continue
-        found = found or any(_row_in(np.asarray(r, dtype=np.float64), X) for r in rows)
-    return found
+    """Whether the sampled rows of an estimator's output (`rows`, each checked to be a list of
+    numbers) appear among the fit's X's rows, side by side in some of its columns; None where
+    none was sampled or the lookup would cost more than `MAX_LOOKUP_CELLS` (the rows come from
+    the sandbox: their count is bounded here, not trusted)."""
+    sampled = [
+        node["rows"][:SAMPLED_ROWS]
+        for node in dag.get("nodes") or []
+        if node.get("estimator_id") == estimator_id and isinstance(node.get("rows"), list)
+    ]
+    rows = [r for found in sampled for r in found if _numbers(r)][:MAX_LOOKED_UP]
+    if not rows or X.ndim != 2:
+        return None
+    cost = sum(max(X.shape[1] - len(r) + 1, 0) * X.shape[0] * len(r) for r in rows)
+    if cost > MAX_LOOKUP_CELLS:
+        return None
+    return any(len(r) <= X.shape[1] and _row_in(np.asarray(r, dtype=np.float64), X) for r in rows)
 
 
 def _numbers(row: Any) -> bool:

@@ -387,3 +387,25 @@ def test_a_transformer_fitted_in_a_loop_is_one_entry_naming_its_columns():
     text = transformer_fits(analysis, UNSLICED)
     assert text.count("LabelEncoder (line 7)") == 1
     assert "(2 fits at this line: on 'cap', 'odor')" in text
+
+
+def test_the_lookup_of_sampled_rows_is_bounded_whatever_the_trace_holds():
+    """The rows come from the sandbox: a trace with thousands of them is looked up in twenty."""
+    from lester.agents.oracle import dataflow
+
+    X = np.arange(12, dtype=float).reshape(4, 3)
+    decoys = [{"id": i, "op": "sklearn.transform", "estimator_id": 7, "inputs": [],
+               "rows": [[-1.0, -1.0]] * 50} for i in range(100)]  # fmt: skip
+    found = {
+        "id": 100,
+        "op": "sklearn.transform",
+        "estimator_id": 7,
+        "inputs": [],
+        "rows": [[4.0, 5.0]],
+    }
+    assert dataflow.output_in_x({"nodes": [found]}, 7, X) is True
+    assert dataflow.output_in_x({"nodes": [*decoys, found]}, 7, X) is False  # past the bound
+    assert dataflow.output_in_x({"nodes": [found]}, 8, X) is None  # another estimator's
+    long_row = {**found, "rows": [[0.0] * 1000]}
+    wide = np.zeros((2_000, 2_000))
+    assert dataflow.output_in_x({"nodes": [long_row]}, 7, wide) is None  # too costly to look up
