@@ -8,7 +8,9 @@ statement, or nothing, and the model was sent to the whole script. Here the slic
 scope that holds the fit (the function's body, after the module-level statements before it), and
 every line that calls a function or method of the script gives that function's body to the same
 stage, transitively: a helper called only from feature lines is feature encoding, one called from
-both feature and label lines is data preparation. Read from the syntax tree only.
+both feature and label lines is data preparation. Read from the syntax tree, then corrected
+by the executed dataflow where it saw the lines (`with_trace`): the trace follows what the syntax
+cannot, a frame kept in an attribute or a tuple a method returns.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def with_trace(stages: dict[str, list[int]], dag: dict | None, fit_line: int | N
     both = lines["features"] & lines["label"]
     out = {stage: set(found) for stage, found in stages.items()}
     placed = set().union(*out.values())
-    for side, other in (SIDES, SIDES[::-1]):
+    for side, other in (("features", "label"), ("label", "features")):
         sure = complete[other]
         for line in lines[side] - both:
             if sure or line not in placed:
