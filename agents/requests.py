@@ -72,8 +72,7 @@ def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
     source = original.source
     tree = ast.parse(source)
     lines = step_lines(source, tree, analysis, step)
-    whole = shown_whole(tree, analysis, step, lines)
-    needed = defs.needed(source, lines, whole)
+    needed = defs.needed(source, lines, shown_whole(tree, analysis, step, lines))
     artifacts = dict(state.get("artifacts") or {})
     return StepRequest(
         step=step,
