@@ -135,31 +135,45 @@ def keyword(call: ast.Call, name: str) -> ast.AST | None:
 
 def read_sites(tree: ast.Module, path: str) -> list[ReadSite]:
     """Where and how the script reads `path` (matched on the string constant naming the file)."""
-    sites = []
-    for call in calls(tree):
-        if not any(_names_path(arg, path) for arg in call.args[:1]):
-            continue
-        name = dotted(call.func)
-        if name.endswith("read_csv"):
-            sites.append(_pandas_site(call, path))
-        elif name.endswith(("read_json",)):
-            sites.append(
-                ReadSite(
-                    path,
-                    call.lineno,
-                    "pandas-json",
-                    options={"lines": literal(keyword(call, "lines"))},
-                )
-            )
-        elif name == "open":
-            sites.append(_open_site(tree, call, path))
+    named = [c for c in calls(tree) if any(_names_path(arg, path) for arg in c.args[:1])]
+    sites = [site for call in named if (site := _site(tree, call, path))]
     if not sites:  # a helper given the partitions' pattern (`load_all("data/q*.csv")`)
         sites = [
             ReadSite(path, call.lineno, "unknown")
             for call in calls(tree)
             if any(_globs_path(arg, path) for arg in call.args[:1])
         ][:1]
+    if not sites:  # the one read whose path the script computes (`open(os.path.join(d, f))`)
+        computed = [
+            c
+            for c in calls(tree)
+            if c.args
+            and not isinstance(literal(c.args[0]), str)
+            and not _writes(c)
+            and _site(tree, c, path)
+        ]
+        sites = [_site(tree, computed[0], path)] if len(computed) == 1 else []
     return sites
+
+
+def _writes(call: ast.Call) -> bool:
+    """`open(p, "w")`, `open(p, mode="a")`: a call that writes its file, not a read."""
+    mode = call.args[1] if len(call.args) > 1 else keyword(call, "mode")
+    text = literal(mode) if mode is not None else None
+    return isinstance(text, str) and any(c in text for c in "wax")
+
+
+def _site(tree: ast.Module, call: ast.Call, path: str) -> ReadSite | None:
+    """How `call` reads `path`, when it is a reader's call."""
+    name = dotted(call.func)
+    if name.endswith("read_csv"):
+        return _pandas_site(call, path)
+    if name.endswith("read_json"):
+        options = {"lines": literal(keyword(call, "lines"))}
+        return ReadSite(path, call.lineno, "pandas-json", options=options)
+    if name == "open":
+        return _open_site(tree, call, path)
+    return None
 
 
 def _globs_path(node: ast.AST, path: str) -> bool:

@@ -71,6 +71,22 @@ def test_a_file_opened_in_a_loop_header_names_its_fields_as_the_loop_unpacks_the
     assert log.idiom == "json-lines" and log.names is None
 
 
+def test_partitions_opened_by_a_path_the_script_computes_are_read_at_its_one_such_read():
+    """fraud_partitions joins a folder's name with each listed file name: no constant names the
+    file, and the partitions' fields had been '0'..'5' at an unknown line (round 18)."""
+    source = (
+        "import os\n"
+        "log = open(os.path.join(OUT, 'log.txt'), 'w')\n"
+        "for name in sorted(os.listdir(TX_DIR)):\n"
+        "    for line in open(os.path.join(TX_DIR, name)):\n"
+        "        tx_id, amount = line.rstrip('\\n').split('\\t')\n"
+    )
+    (site,) = static.read_sites(static.parse(source), "data/tx/2024-03-01.tsv")
+    assert (site.line, site.idiom, site.names) == (4, "open", ["tx_id", "amount"])
+    twice = source + "extra = open(os.path.join(TX_DIR, 'x'))\n"
+    assert static.read_sites(static.parse(twice), "data/tx/2024-03-01.tsv") == []  # ambiguous
+
+
 def test_csv_reader_with_header_skip_and_tuple_loop():
     (site,) = static.read_sites(TREE, "data/visits.csv")
     assert (site.idiom, site.delimiter, site.header, site.names) == (
@@ -183,4 +199,5 @@ def test_partitions_read_by_a_helper_are_sited_at_the_call_given_their_pattern()
     )
     (site,) = static.read_sites(tree, "data/apps/q1.csv")
     assert (site.line, site.idiom) == (3, "unknown")
-    assert static.read_sites(tree, "data/other/q1.csv") == []
+    (other,) = static.read_sites(tree, "data/other/q1.csv")  # not the pattern's: read where
+    assert (other.line, other.idiom) == (2, "open")  # the one computed path is opened
