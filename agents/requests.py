@@ -588,10 +588,11 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         "name (a call in a list, `[age, title_of(row)]`), a name of your choice. A conversion of one row's values "
         "these lines apply (`float()` of text, a category map) may be left to the encoder or "
         "the label or done here (the docstring says which columns hold converted values); a "
-        "statistic over rows that the feature or label lines above compute (a scaler, a "
-        'vocabulary, `pd.get_dummies`) is the encoder\'s, with `fit_on="all"` where the original '
-        "computes it before its split; one that a line the analysis gives to data preparation "
-        "computes, whichever it is, stays in the preparation; values "
+        "statistic that the feature or label lines above compute over the rows X is built "
+        'from (a scaler, a vocabulary, `pd.get_dummies`) is the encoder\'s, with `fit_on="all"` '
+        "where the original computes it before its split; one over other rows (a table before a "
+        "join or filter changes its rows), or one that a line the analysis gives to data "
+        "preparation computes, stays in the preparation; values "
         "that need other rows (group statistics, running values, a row's partner) are computed "
         "here: under the key these lines read when the original overwrote that key with them, "
         f"else as columns of their own. {state}"

@@ -289,8 +289,8 @@ def test_columns_are_named_by_key_by_the_sources_name_for_a_position_or_by_varia
         in text
     )
     assert (
-        "one that a line the analysis gives to data preparation computes, whichever it is, stays"
-        in text
+        "one over other rows (a table before a join or filter changes its rows), or one that a "
+        "line the analysis gives to data preparation computes, stays" in text
     )
 
 
