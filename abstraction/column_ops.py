@@ -49,8 +49,9 @@ class ColumnOps:
         statistic: str | None = None,
     ) -> Frame:
         """Fill missing values of `columns` (all by default) with `value` (a constant, or a dict
-        per column) or with each column's `statistic` over the frame's rows (mean, median,
-        min, max, or the first mode, as `df[cols].mode().iloc[0]`)."""
+        per column) or with each column's `statistic` over the frame's rows, as pandas computes
+        it (`df[cols].mean()`, `.median()`, `.min()`, `.max()`, or the first mode,
+        `df[cols].mode().iloc[0]`): the same value as `df[c].fillna(df[c].mean())`."""
         names = self._names(columns)
         if (value is None) == (statistic is None):
             raise OperationError("fill_na: give either a value or a statistic")

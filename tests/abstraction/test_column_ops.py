@@ -30,6 +30,8 @@ def test_fill_na_with_a_value_or_a_statistic_fills_as_pandas(people):
     frame = lt.from_pandas(people, "p")
     filled = frame.fill_na("age", statistic="median").data
     pd.testing.assert_series_equal(filled["age"], people["age"].fillna(people["age"].median()))
+    mean = frame.fill_na("age", statistic="mean").data["age"]  # as the docstring says, bit for bit
+    assert mean.tolist() == people["age"].fillna(people["age"].mean()).tolist()
     modes = frame.fill_na(["grp"], statistic="mode").data
     pd.testing.assert_frame_equal(
         modes[["grp"]], people[["grp"]].fillna(people[["grp"]].mode().iloc[0])
