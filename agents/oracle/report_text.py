@@ -36,7 +36,7 @@ def analysis_text(a: Any, dataflow: bool = True) -> str:
         lines.append(f"source {s.path}: {s.rows} rows, {s.idiom} ({where(s.line)}), {layout}")
         if getattr(s, "reader", None):
             lines.append(f"  read with pd.{s.reader}({_call(s.call)})")
-        fields = ", ".join(f"{n} ({s.dtypes.get(n, '?')})" for n in s.names)
+        fields = ", ".join(f"{_name(n)} ({s.dtypes.get(n, '?')})" for n in s.names)
         typed = (
             ""
             if getattr(s, "reader", None)
@@ -112,6 +112,11 @@ def _parameters(model: Any) -> str:
         f"{k}={v!r}" + (f" (default {defaults[k]!r})" if k in defaults else "")
         for k, v in model.non_default.items()
     )
+
+
+def _name(name: str) -> str:
+    """A field's name as written, quoted where white space at its ends would not show."""
+    return repr(name) if name != name.strip() or not name else name
 
 
 def _profile_lines(profile: dict[str, Any] | None) -> list[str]:

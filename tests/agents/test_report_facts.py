@@ -185,3 +185,11 @@ def test_the_label_step_shows_the_statement_binding_y():
     analysis = _fitted_at(6, stages)
     assert step_lines(source, tree, analysis, "label_model") == [3, 5, 6]
     assert 3 not in step_lines(source, tree, analysis, "encode")
+
+
+def test_a_field_name_padded_with_white_space_is_shown_quoted():
+    """podcast's original strips its header names; the prompt could not show whether they were
+    padded (round 18)."""
+    source = an.SourceReport("e.csv", "pandas", 3, ",", True, [" length ", "title"], 4, {}, [])
+    report = an.Analysis("s.py", "d", sources=[source])
+    assert "by hand): ' length ' (?), title (?)" in report.to_text()
