@@ -93,8 +93,12 @@ def without(frame: lt.Frame, source: str, ids: np.ndarray) -> lt.Frame:
 
 
 def comparable(frame: lt.Frame) -> pd.DataFrame:
-    """The frame with sets of ids (arrays after aggregation) as tuples, which compare by value."""
+    """The frame with sets of ids (arrays after aggregation) as tuples, which compare by value.
+    A frame of no rows compares by its columns: a row function rebuilt on no rows gives an
+    `object` column where the maintained one keeps the `str` its values had."""
     df = frame.df.copy()
+    if not len(df):
+        return df.astype(object)
     for column in df.columns:
         if column.startswith("__prov__") and df[column].dtype == object:
             df[column] = df[column].map(lambda ids: tuple(int(i) for i in ids))
