@@ -330,6 +330,7 @@ def transformer_fits(analysis: Analysis, tree: ast.Module) -> str:
     sliced = _x_side_lines(analysis, tree) if behind is None else set()
     judged = {n.lineno for n in ast.walk(tree) if hasattr(n, "lineno")} if sliced else set()
     X = _fitted_x(analysis) if behind is None and dataflow.transformer_fits(dag) else None
+    prepared = set(step_stages(analysis, tree).get("data_preparation", []))
     fits: dict[str, list[str]] = {}  # a loop fits one class per column at one line: one entry
     looked_up = []
     for node in dataflow.transformer_fits(dag):
@@ -340,8 +341,8 @@ def transformer_fits(analysis: Analysis, tree: ast.Module) -> str:
         found = None if X is None else dataflow.output_in_x(dag, node.get("estimator_id"), X)
         looked_up.append(found is not None)
         entry = (
-            f"- {name} (line {node.get('line')}): fitted on {rows} rows, {_against(rows, n_fit)}"
-            + OUTPUT_IN_X.get(found, "")
+            f"- {name} (line {node.get('line')}): fitted on {rows} rows, "
+            f"{_against(rows, n_fit, node.get('line') in prepared)}" + OUTPUT_IN_X.get(found, "")
         )
         fits.setdefault(entry, []).append(_input_name(node, nodes))
     if not fits:
@@ -426,14 +427,18 @@ def _input_rows(node: dict[str, Any], nodes: list[dict[str, Any]]) -> int | None
     return rows if isinstance(rows, int) else None
 
 
-def _against(rows: int, n_fit: int) -> str:
+def _against(rows: int, n_fit: int, prepared: bool) -> str:
+    """How a transformer's fitted rows compare with the model's, and where that puts it: one
+    fitted on a line the analysis gives to data preparation stays there, as the rules say."""
     if rows == n_fit:
         return "the model's rows"
     if rows > n_fit:
-        return (
-            "more rows than the model: fitted before the split (in the encoder, "
-            '`fit_on="all"` when they are all the prepared rows)'
+        where = (
+            "in the preparation, since its line is a preparation line"
+            if prepared
+            else 'in the encoder, `fit_on="all"` when they are all the prepared rows'
         )
+        return f"more rows than the model: fitted before the split ({where})"
     return "fewer rows than the model"
 
 

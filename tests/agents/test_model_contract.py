@@ -94,6 +94,11 @@ def test_a_transformer_fitted_on_more_rows_than_the_model_is_named_as_fitted_bef
     text = transformer_fits(analysis, UNSLICED)
     assert "MinMaxScaler (line 7): fitted on 100 rows, more rows than the model" in text
     assert 'fit_on="all"' in text and "Ridge" not in text
+    analysis.stages = {"data_preparation": [7]}  # a preparation line's scaler stays there
+    assert "fitted before the split (in the preparation, since its line is a preparation line)" in (
+        transformer_fits(analysis, UNSLICED)
+    )
+    analysis.stages = {}
     analysis.model.X_shape = [100, 3]
     assert "fitted on 100 rows, the model's rows" in transformer_fits(analysis, UNSLICED)
     assert (
