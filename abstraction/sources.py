@@ -32,7 +32,9 @@ def read_csv(
     """Read one CSV file, or several partitions of one source, with row provenance.
 
     Other `options` go to `pandas.read_csv` as given (`nrows`, `na_values`, `usecols`, ...); as
-    there, a compressed file (`.gz`, `.zip`) is read by its extension."""
+    there, a compressed file (`.gz`, `.zip`) is read by its extension. A column made the index
+    (`index_col=0`) is not among the Frame's columns: its rows are numbered by position, as
+    their provenance ids are."""
     paths = _as_paths(path)
     name = source or paths[0].stem
     parts = [

@@ -34,6 +34,15 @@ def test_source_ids_are_positions_or_key():
         lt.from_pandas(pd.DataFrame({"k": [1, 1]}), "s", ids=[1, 1])
 
 
+def test_an_index_column_read_is_not_a_column_and_rows_stay_numbered_by_position(tmp_path):
+    """As `read_csv`'s docstring says (round 19's used_cars notes asked)."""
+    path = tmp_path / "cars.csv"
+    path.write_text(",price,make\n7,100,vw\n9,200,bmw\n")
+    frame = lt.read_csv(str(path), index_col=0)
+    assert list(frame.data.columns) == ["price", "make"] and frame.data.index.tolist() == [0, 1]
+    assert frame.provenance["cars"].tolist() == [0, 1]
+
+
 def test_filter_query_with_local_variable_keeps_ids():
     targets = ["DE"]  # noqa: F841 (used by the query as @targets)
     out = people().filter("country in @targets")
