@@ -281,12 +281,21 @@ def _propose(
         if why is None:
             return proposal, request
         request.lifter_note = why
+        request.may_change = _lifted_before(state, step)
     elif offline:
         return Proposal(LIFTER, error=NEEDS_MODEL), request
     proposal = rt.llm.propose(request)
     if why:
         proposal.trail.insert(0, f"lifter: {why}")
     return proposal, request
+
+
+def _lifted_before(state: RewriteState, step: str) -> list[str]:
+    """The earlier steps the lifter wrote: a first answer the lifter could not write may carry
+    them too, where what the step needs belongs there (a running value the lifted preparation
+    lacks had to be computed in the encoder)."""
+    authors = state.get("authors") or {}
+    return [s for s in STEPS[: STEPS.index(step)] if authors.get(s) == LIFTER]
 
 
 def _kept(state: RewriteState, step: str) -> Proposal | None:

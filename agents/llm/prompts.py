@@ -106,7 +106,18 @@ def _first(request: StepRequest) -> str:
         )
     else:
         hint = "It has no partial code for this step that passes the static check."
+    if request.may_change:
+        hint += (
+            f"\n\nThe lifter wrote {_kinds(request.may_change)}. Where this step needs a value "
+            "that belongs there by the rules (a running value, a statistic over the rows "
+            "before a join), your answer may carry those functions too, rewritten; they replace "
+            "the current ones of the same name."
+        )
     return template("first").substitute(why=(request.lifter_note or "").strip(), hint=hint)
+
+
+def _kinds(steps: list[str]) -> str:
+    return ", ".join(f"the {step} step ({_decorators(step)})" for step in steps)
 
 
 def _repair(request: StepRequest) -> str:
@@ -115,9 +126,8 @@ def _repair(request: StepRequest) -> str:
         dropped = "\n".join(f"- {note}" for note in request.dropped)
         notes += f"\n\nParts of the previous answer that were not used:\n{dropped}"
     if request.may_change:
-        kinds = ", ".join(f"the {step} step ({_decorators(step)})" for step in request.may_change)
         notes += (
-            f"\n\nThe result puts the fault (also) in {kinds}: your answer may carry those "
+            f"\n\nThe result puts the fault (also) in {_kinds(request.may_change)}: your answer may carry those "
             "functions too; they replace the current ones of the same name."
         )
     return template("repair").substitute(

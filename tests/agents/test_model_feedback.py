@@ -179,6 +179,12 @@ def test_a_partial_lifter_candidate_that_passes_the_static_check_is_a_hint(
     assert "Why: no label rule reproduces y" in label_prompt
     assert "passes the static check but is not verified" in label_prompt
     assert "return LogisticRegression()" in label_prompt  # the lifter's model, as a hint
+    # the lifter wrote the earlier steps: a first answer may carry them (round 19's fraud
+    # velocity notes computed running values in the encoder, the lifted preparation lacking them)
+    encode_prompt = flat(user_text(llm_server, 0))
+    assert "The lifter wrote the sources step (@lt.source), the prepare step" in encode_prompt
+    assert "your answer may carry those functions too, rewritten" in encode_prompt
+    assert "the encode step" not in encode_prompt.split("The lifter wrote")[1].split(".")[0]
 
 
 def test_dropped_parts_are_named_and_kept_helpers_survive_a_repair(tmp_path: Path, llm_server):
