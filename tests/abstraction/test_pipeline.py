@@ -165,3 +165,10 @@ def test_cli_run_and_forget(tmp_path, shop_dir):
     assert bad.exit_code == 2
     missing = runner.invoke(app, ["run", str(Path(tmp_path / "nope.py"))])
     assert missing.exit_code == 2 and "no such pipeline file" in missing.output
+
+
+def test_a_column_split_keeps_the_prepared_order_in_both_sets():
+    """As its docstring says (round 21's notes asked)."""
+    data = pd.DataFrame({"is_test": [False, True, False, True, False]})
+    train, test = lt.column_split("is_test", [True]).indices(data, np.zeros(5))
+    assert train.tolist() == [0, 2, 4] and test.tolist() == [1, 3]
