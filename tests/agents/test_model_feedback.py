@@ -194,9 +194,9 @@ def test_dropped_parts_are_named_and_kept_helpers_survive_a_repair(tmp_path: Pat
         KEY = "pid"
 
 
-        @lt.source
-        def people(data_dir: str) -> lt.Frame:
-            return lt.read_csv(f"{data_dir}/data/people.csv", header=None)
+        @lt.label
+        def late(prepared: lt.Frame):
+            return prepared.data["minutes"] > 30
 
 
         @lt.prepare
@@ -211,12 +211,12 @@ def test_dropped_parts_are_named_and_kept_helpers_survive_a_repair(tmp_path: Pat
 
     assert result.outcome == "verified", result.message
     attempts = records(state, "prepare")
-    assert any("dropped @lt.source function 'people'" in n for n in attempts[0]["notes"])
+    assert any("dropped @lt.label function 'late'" in n for n in attempts[0]["notes"])
     repair = flat(user_text(llm_server, 1))
     assert "Parts of the previous answer that were not used:" in repair
-    assert "dropped @lt.source function 'people': the sources step owns it" in repair
+    assert "dropped @lt.label function 'late': the label_model step owns it" in repair
     assert attempts[1]["problem"] is None
-    assert state["module"].count("def people(") == 1 and 'KEY = "pid"' in state["module"]
+    assert "def late(" not in state["module"] and 'KEY = "pid"' in state["module"]
 
 
 def test_an_answer_may_carry_the_parts_of_a_step_its_result_names(tmp_path: Path, llm_server):
