@@ -193,9 +193,8 @@ class Container:
         self.container = client.containers.create(**_config(image, key, session, data))
         self.id = self.container.id
         params = {"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
-        self._attached = client.api.attach_socket(
-            self.id, params=params
-        )  # kept: it owns the socket
+        # the attached object is kept: it owns the socket read and written below
+        self._attached = client.api.attach_socket(self.id, params=params)
         self._sock: socket.socket = getattr(self._attached, "_sock", self._attached)
         self._stream = _AttachStream(self._sock)
         self._reader = protocol.Reader(self._stream.read)

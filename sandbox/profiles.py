@@ -49,7 +49,7 @@ def profile_files(
 def _layout(path: str, reads: list[dict[str, Any]]) -> tuple[str, int | None] | None:
     """The separator and header row every traced CSV read of `path` used, if they agree."""
     taken = {
-        (r["options"].get("sep"), r["options"].get("header"))
+        ((r.get("options") or {}).get("sep"), (r.get("options") or {}).get("header"))
         for r in reads
         if r.get("path") == os.path.abspath(path) and r.get("reader") in ("read_csv", "read_table")
     }
