@@ -134,7 +134,8 @@ def keyword(call: ast.Call, name: str) -> ast.AST | None:
 
 
 def read_sites(tree: ast.Module, path: str) -> list[ReadSite]:
-    """Where and how the script reads `path` (matched on the string constant naming the file)."""
+    """Where and how the script reads `path`: matched on the string constant naming the file,
+    else on a glob pattern naming it, else at the script's one read of a computed path."""
     named = [c for c in calls(tree) if any(_names_path(arg, path) for arg in c.args[:1])]
     sites = [site for call in named if (site := _site(tree, call, path))]
     if not sites:  # a helper given the partitions' pattern (`load_all("data/q*.csv")`)
@@ -147,10 +148,7 @@ def read_sites(tree: ast.Module, path: str) -> list[ReadSite]:
         computed = [
             c
             for c in calls(tree)
-            if c.args
-            and not isinstance(literal(c.args[0]), str)
-            and not _writes(c)
-            and _site(tree, c, path)
+            if c.args and _reader(c) and not _writes(c) and not isinstance(literal(c.args[0]), str)
         ]
         sites = [_site(tree, computed[0], path)] if len(computed) == 1 else []
     return sites
@@ -161,6 +159,11 @@ def _writes(call: ast.Call) -> bool:
     mode = call.args[1] if len(call.args) > 1 else keyword(call, "mode")
     text = literal(mode) if mode is not None else None
     return isinstance(text, str) and any(c in text for c in "wax")
+
+
+def _reader(call: ast.Call) -> bool:
+    name = dotted(call.func)
+    return name == "open" or name.endswith(("read_csv", "read_json"))
 
 
 def _site(tree: ast.Module, call: ast.Call, path: str) -> ReadSite | None:
