@@ -245,11 +245,7 @@ def _open_site(tree: ast.Module, call: ast.Call, path: str) -> ReadSite:
                 site.header = (
                     True if dict_reader else _skips_header(tree, node, None, call.lineno, end)
                 )
-                site.names = (
-                    None
-                    if dict_reader
-                    else _unpacked_names(tree, _bound_name(tree, node), call.lineno)
-                )
+                site.names = None if dict_reader else _unpacked_names(tree, node, call.lineno)
                 return site
         if isinstance(node, ast.Call) and dotted(node.func).endswith("json.loads"):
             site.idiom = "json-lines"
@@ -376,9 +372,15 @@ def _assigned_names(scope: ast.AST, value: ast.AST) -> list[str] | None:
     return None
 
 
-def _unpacked_names(tree: ast.Module, rows: str | None, after: int) -> list[str] | None:
-    """`for a, b, c in reader` or `a, b, c = row` inside `for row in reader`."""
+def _unpacked_names(tree: ast.Module, reader: ast.Call, after: int) -> list[str] | None:
+    """`for a, b, c in reader` or `a, b, c = row` inside `for row in reader`, the reader bound
+    to a name or the loop's own iterable (`for a, b in csv.reader(f)`)."""
+    rows = _bound_name(tree, reader)
     loop = _loop_var(tree, rows, after) if rows else None
+    if loop is None:
+        loop = next(
+            (n for n in ast.walk(tree) if isinstance(n, ast.For) and n.iter is reader), None
+        )
     if loop is None:
         return None
     if isinstance(loop.target, ast.Tuple):

@@ -87,6 +87,17 @@ def test_partitions_opened_by_a_path_the_script_computes_are_read_at_its_one_suc
     assert static.read_sites(static.parse(twice), "data/tx/2024-03-01.tsv") == []  # ambiguous
 
 
+def test_a_csv_reader_iterated_directly_names_its_fields_as_the_loop_unpacks_them():
+    """churn_usage's `for cust, day, kind, amount in csv.reader(f)`: fields '0'..'3' before."""
+    tree = static.parse(
+        "with open('data/events.csv') as f:\n"
+        "    for cust, day, amount in csv.reader(f):\n"
+        "        pass\n"
+    )
+    (site,) = static.read_sites(tree, "data/events.csv")
+    assert (site.idiom, site.names, site.header) == ("csv.reader", ["cust", "day", "amount"], False)
+
+
 def test_csv_reader_with_header_skip_and_tuple_loop():
     (site,) = static.read_sites(TREE, "data/visits.csv")
     assert (site.idiom, site.delimiter, site.header, site.names) == (
