@@ -147,6 +147,7 @@ class Frame(ColumnOps, KeyOps, GroupRowOps):
 
     @property
     def columns(self) -> list[str]:
+        """The data columns' labels, in order, as a list (provenance columns are not among them)."""
         return [c for c in self.df.columns if not is_prov_column(c)]
 
     @property
@@ -184,6 +185,8 @@ class Frame(ColumnOps, KeyOps, GroupRowOps):
         global of its module or of the pipeline module (see `scope`). A callable receives the
         data and returns a boolean mask: pandas' `dropna()` is
         `filter(lambda d: d.notna().all(axis=1))`, `dropna(subset=cols)` the same on `d[cols]`.
+        The data has a fresh 0..n-1 index, so rows by position are kept with it: `df.iloc[1:]`
+        is `filter(lambda d: d.index >= 1)`, `df.iloc[a:b]` is `d.index >= a` and `< b`.
         """
         if isinstance(predicate, str):
             predicate = Query(predicate, *caller_scope())

@@ -31,7 +31,9 @@ def read_csv(
 ) -> Frame:
     """Read one CSV file, or several partitions of one source, with row provenance.
 
-    Other `options` go to `pandas.read_csv` as given (`nrows`, `na_values`, `usecols`, ...); as
+    `header`, `names`, `sep`, `dtype` and `parse_dates` mean what they mean in `pandas.read_csv`
+    (`header=0` with `names=[...]` replaces the file's header row). Other `options` go to
+    `pandas.read_csv` as given (`nrows`, `na_values`, `usecols`, ...); as
     there, a compressed file (`.gz`, `.zip`) is read by its extension. A column made the index
     (`index_col=0`) is not among the Frame's columns: its rows are numbered by position, as
     their provenance ids are."""

@@ -228,7 +228,12 @@ def expected(analysis: Analysis, step: str) -> str:
     if step == "sources":
         return "\n".join(f"{s.path}: {s.rows} rows, fields {s.names}" for s in analysis.sources)
     if step == "prepare":
-        return f"the prepared rows must give the {m.X_shape[0]} rows the model is fitted on ({split_text(analysis.split, brief=True)})"
+        split = split_text(analysis.split, brief=True)
+        if (analysis.split or {}).get("function"):
+            return f"the split ({split}) must select the {m.X_shape[0]} rows the model is fitted on from the prepared rows"
+        return (
+            f"the prepared rows must give the {m.X_shape[0]} rows the model is fitted on ({split})"
+        )
     if step == "encode":
         return (
             f"the ColumnTransformer must give X of shape {m.X_shape} ({m.X_dtype}), as the "

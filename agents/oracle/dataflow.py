@@ -433,20 +433,33 @@ def _folded(nodes: list[dict[str, Any]], shown: list[int]) -> list[str]:
     return lines
 
 
+def _fit_y(node_id: int | None) -> str:
+    if node_id is None:
+        return (
+            "not traced (made outside pandas, NumPy and scikit-learn; the script's lines show how)"
+        )
+    return f"#{node_id}"
+
+
 def dataflow_text(dag: dict[str, Any] | None, limit: int = 150) -> str:
     """The operations the final fit's X and y were computed from, one per line."""
     if not dag:
         return "(no dataflow was traced)"
     nodes = dag["nodes"]
-    behind = ancestors(dag, [dag.get("X"), dag.get("y")])
-    if all(nodes[i]["op"] == "opaque" for i in behind):  # X made outside pandas: show it all
-        behind = list(range(len(nodes)))
-    shown = behind
+    shown = ancestors(dag, [dag.get("X"), dag.get("y")])
+    plain = all(nodes[i]["op"] == "opaque" for i in shown)
+    if plain:  # X made outside pandas: show it all
+        shown = list(range(len(nodes)))
     lines = _folded(nodes, shown)
     if len(lines) > limit:
         lines = [*lines[:limit], f"... {len(lines) - limit} more operations"]
     if dag.get("X") is not None:
-        lines.append(f"final fit: X = #{dag['X']}, y = #{dag.get('y')}")
+        lines.append(f"final fit: X = #{dag['X']}, y = {_fit_y(dag.get('y'))}")
+    if plain:
+        lines.append(
+            "the trace saw no pandas or scikit-learn operation build X: the script made it in "
+            "plain Python, so its lines are the reference and the analysis' rows of X the check"
+        )
     opaque = [n for n in (nodes[i] for i in shown) if n["op"] == "opaque"]
     for node in opaque[:10]:
         lines.append(f"opaque at line {node.get('line')}: {node.get('what', '')}")

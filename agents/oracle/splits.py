@@ -179,7 +179,8 @@ def _slice_of_x(tree: ast.Module, fit_line: int, n_fit: int | None) -> dict[str,
             split = _split(
                 idiom, value.lineno, "head_split", {"n_train": upper if held_out else n_fit}
             )
-            return {**split, "expression": ast.unparse(value)}
+            held = {"rows": n_fit - upper} if held_out and isinstance(n_fit, int) else {}
+            return {**split, "expression": ast.unparse(value), **held}
     return None
 
 
