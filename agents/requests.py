@@ -319,7 +319,9 @@ def unheld_keys(analysis: Analysis, tree: ast.Module, artifacts: dict[str, str])
         return ""
     return (
         f"The prepared frame does not hold {missing}, which the feature lines read. {FIXED} "
-        f"this step computes them from the prepared columns{IN_ONE_CALL}."
+        "a value of X these keys give that the prepared frame does not already hold (compare "
+        f"its columns and the preparation's docstring) is computed here from the prepared "
+        f"columns{IN_ONE_CALL}."
     )
 
 

@@ -24,6 +24,13 @@ UNATTRIBUTED = {
     "label_model": "the label reads the prepared columns the contract below lists.",
 }
 
+# The preparation runs first and may already compute some of a later step's lines.
+AFTER_PREPARATION = dict.fromkeys(
+    ("encode", "label_model"),
+    "\nA value these lines compute that the prepared frame below already holds (see its columns "
+    "and the preparation's docstring) is read from it, not computed again.",
+)
+
 
 @dataclass(frozen=True)
 class Prompt:
@@ -75,7 +82,7 @@ def _excerpt(request: StepRequest) -> str:
     if request.stage_code.strip():
         text = (
             "The original's lines of this step (as the analysis attributed them):\n"
-            f"```python\n{request.stage_code.strip(chr(10))}\n```"
+            f"```python\n{request.stage_code.strip(chr(10))}\n```{AFTER_PREPARATION.get(request.step, '')}"
         )
     else:
         text = (

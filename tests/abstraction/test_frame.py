@@ -214,3 +214,11 @@ def test_an_aggregate_of_no_rows_has_no_groups():
     frame = lt.from_pandas(pd.DataFrame({"grp": ["a", "b"], "age": [29, 52]}), "people")
     out = frame.filter("age > 60").aggregate("grp", n=("age", "size"))
     assert len(out.data) == 0 and list(out.data.columns) == ["grp", "n"]
+
+
+def test_a_filter_keeps_rows_by_position_as_its_docstring_says():
+    frame = lt.from_pandas(pd.DataFrame({"a": [5, 6, 7, 8]}), "t").filter("a != 6")
+    kept = frame.filter(lambda d: d.index >= 1)  # df.iloc[1:] of what the frame holds now
+    assert kept.data["a"].tolist() == [7, 8]
+    assert kept.provenance["t"].tolist() == [2, 3]
+    assert frame.columns == ["a"]

@@ -111,7 +111,17 @@ def test_the_text_shows_the_operations_behind_the_fit_and_opaque_values():
     assert "#2 line 12: DataFrame.__getitem__(#0, ['a']) -> frame 5 x 1" in text
     assert "to_csv" not in text  # not behind the fit
     assert "final fit: X = #2, y = #1" in text
+    assert "plain Python" not in text
     assert dataflow_text(None) == "(no dataflow was traced)"
+
+
+def test_a_fit_on_values_made_in_plain_python_says_so_and_names_an_untraced_y():
+    made = node(0, "opaque", [], what="a ndarray no traced operation made", out={"kind": "array"})
+    dag = {"nodes": [made], "X": 0, "y": None}
+    text = dataflow_text(dag)
+    assert "final fit: X = #0, y = not traced (made outside pandas" in text
+    assert "#None" not in text
+    assert "the script made it in plain Python" in text
 
 
 def test_the_step_prompts_carry_the_dataflow():

@@ -247,6 +247,10 @@ def test_every_step_renders_with_and_without_repair(step):
     assert first.system == again.system and "Frame.join(" in first.system
     assert STAGE_CODE in first.user and "wrong rows" not in first.user
     assert "wrong rows" in again.user and "$" not in first.user.replace("$$", "")
+    # a later step's lines may already be computed by the preparation, which runs first
+    assert ("is read from it, not computed again" in first.user) == (
+        step in ("encode", "label_model")
+    )
 
 
 def test_code_extraction():

@@ -268,7 +268,8 @@ def test_a_fixed_preparation_lacking_what_the_feature_lines_read_leaves_it_to_th
     analysis = SimpleNamespace(model=SimpleNamespace(line=4), stages=stages, dataflow=None)
     text = " ".join(unheld_keys(analysis, ast.parse(FEATURES), {"prepared": str(prepared)}).split())
     assert text.startswith("The prepared frame does not hold ['avg_before'], which the feature")
-    assert "this step computes them from the prepared columns" in text
+    assert "a value of X these keys give that the prepared frame does not already hold" in text
+    assert "is computed here from the prepared columns" in text
     assert " ".join(IN_ONE_CALL.split()) in text
     assert "the transform calls saw [[3, 1, 2, 5]]" in encoder_calls()  # what IN_ONE_CALL says
     pd.DataFrame({"amount": [1.0], "avg_before": [2.0]}).to_parquet(prepared)
@@ -414,3 +415,16 @@ def test_the_lookup_of_sampled_rows_is_bounded_whatever_the_trace_holds():
     long_row = {**found, "rows": [[0.0] * 1000]}
     wide = np.zeros((2_000, 2_000))
     assert dataflow.output_in_x({"nodes": [long_row]}, 7, wide) is None  # too costly to look up
+
+
+def test_the_preparation_is_told_the_split_selects_the_fitted_rows_from_its_rows():
+    from lester.agents.requests import expected
+
+    model = SimpleNamespace(X_shape=[2999, 4])
+    split = {"idiom": "the last rows held out", "line": 9, "function": "head_split"}
+    split["args"] = {"n_train": -1}
+    text = expected(SimpleNamespace(model=model, split=split), "prepare")
+    assert text.startswith("the split (the last rows held out at line 9, replayed by")
+    assert text.endswith("must select the 2999 rows the model is fitted on from the prepared rows")
+    text = expected(SimpleNamespace(model=model, split=None), "prepare")
+    assert text.startswith("the prepared rows must give the 2999 rows the model is fitted on (none")
