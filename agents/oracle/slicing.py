@@ -528,12 +528,43 @@ def fit_arguments(tree: ast.Module, line: int) -> tuple[str | None, str | None]:
     return (names + [None, None])[0], (names + [None, None])[1]
 
 
+# Conversions that keep a variable's rows and values: `fit(X, y.values)` fits y.
+_SAME_VALUES_ATTRIBUTES = frozenset({"values"})
+_SAME_VALUES_METHODS = frozenset({"to_numpy", "ravel", "flatten", "astype", "reshape", "tolist"})
+_SAME_VALUES_FUNCTIONS = frozenset(
+    {"np.array", "np.asarray", "numpy.array", "numpy.asarray", "list"}
+)
+
+
 def _sliced_name(node: ast.AST) -> str | None:
-    """`X` for `X` and for a row slice of it (`X[:-1]`, `X[:n]`): the rows the fit takes are
-    the split's business, the values come from X."""
+    """`X` for `X`, for a row slice of it (`X[:-1]`, `X[:n]`) and for a conversion that keeps
+    its values (`y.values`, `np.asarray(y)`): the rows the fit takes are the split's business,
+    the values come from X."""
+    node = _converted(node)
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
-        node = node.value
+        node = _converted(node.value)
     return node.id if isinstance(node, ast.Name) else None
+
+
+def _converted(node: ast.AST) -> ast.AST:
+    """The expression a chain of value-keeping conversions starts from."""
+    while True:
+        if isinstance(node, ast.Attribute) and node.attr in _SAME_VALUES_ATTRIBUTES:
+            node = node.value
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and (node.func.attr in _SAME_VALUES_METHODS)
+        ):
+            node = node.func.value
+        elif (
+            isinstance(node, ast.Call)
+            and dotted(node.func) in _SAME_VALUES_FUNCTIONS
+            and (len(node.args) == 1)
+        ):
+            node = node.args[0]
+        else:
+            return node
 
 
 def stage_lines(tree: ast.Module, fit_line: int, *, nested: bool = True) -> dict[str, list[int]]:

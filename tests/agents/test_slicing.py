@@ -8,6 +8,7 @@ import ast
 import textwrap
 
 from lester.agents.attribution import attributed
+from lester.agents.label_bindings import y_bindings
 from lester.agents.oracle import slicing
 
 
@@ -309,3 +310,19 @@ def test_a_call_of_the_scripts_function_reads_the_tables_its_body_reads():
         X = full.values
         """
     assert _slice(source, "X", 14) == {1, 2, 11, 12, 13}  # not the unused table
+
+
+def test_a_conversion_of_y_at_the_fit_keeps_its_lines_in_the_label_stage():
+    for fitted in ("y.values", "np.asarray(y)", "y.to_numpy().ravel()", "y[:-1].values"):
+        source = f"""\
+            t = load()
+            y = t["target"] > 0
+            X = t[["a"]].values
+            m.fit(X, {fitted})
+            """
+        stages = _stages(source, 4)
+        assert stages["label"] == [2], fitted
+        assert stages["data_preparation"] == [1]
+        popped = source.replace('t["target"] > 0', 't.pop("target")')
+        assert y_bindings(_tree(popped), 4) == {2}, fitted  # shown with the label step
+    assert slicing.fit_arguments(_tree("m.fit(f(X), y.mean())\n"), 1) == (None, None)
