@@ -51,7 +51,8 @@ class ColumnOps:
         """Fill missing values of `columns` (all by default) with `value` (a constant, or a dict
         per column) or with each column's `statistic` over the frame's rows, as pandas computes
         it (`df[cols].mean()`, `.median()`, `.min()`, `.max()`, or the first mode,
-        `df[cols].mode().iloc[0]`): the same value as `df[c].fillna(df[c].mean())`."""
+        `df[cols].mode().iloc[0]`, text columns included): the same value as
+        `df[c].fillna(df[c].mean())`."""
         names = self._names(columns)
         if (value is None) == (statistic is None):
             raise OperationError("fill_na: give either a value or a statistic")
@@ -145,7 +146,8 @@ class ColumnOps:
 
     def concat_columns(self: Frame, other: Frame) -> Frame:
         """The columns of `other` beside this frame's: both must hold the same rows (the same
-        source rows in the same order), as two frames computed from one do."""
+        source rows in the same order), as two frames computed from one do:
+        `f.select(a).concat_columns(f.select(b))` is `pd.concat([df[a], df[b]], axis=1)`."""
         clash = sorted(set(self.columns) & set(other.columns))
         if clash:
             raise OperationError(f"concat_columns: both frames have columns {clash}")

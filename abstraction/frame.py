@@ -382,7 +382,9 @@ class Frame(ColumnOps, KeyOps, GroupRowOps):
         return self._derive(out, colprov, lineage)
 
     def drop_duplicates(self, subset: Sequence[str] | None = None, keep: str = "first") -> Frame:
-        """Keep the first (or last) row of each set of duplicates; its provenance lists all their ids."""
+        """Keep the first (or last) row of each set of duplicates; its provenance lists all their ids.
+
+        As in pandas, missing values are equal to each other here."""
         keys = list(subset) if subset is not None else self.columns
         self._require(keys, "drop_duplicates")
         if keep not in ("first", "last"):

@@ -222,3 +222,28 @@ def test_a_filter_keeps_rows_by_position_as_its_docstring_says():
     assert kept.data["a"].tolist() == [7, 8]
     assert kept.provenance["t"].tolist() == [2, 3]
     assert frame.columns == ["a"]
+
+
+def test_row_and_column_operations_behave_as_their_docstrings_say():
+    frame = lt.from_pandas(
+        pd.DataFrame({"k": ["b", "a", "b", "a"], "s": [1, 2, 3, 4], "t": ["x", None, "x", "y"]}),
+        "f",
+    )
+    gaps = frame.apply_rows_by_group(lambda g: lambda r: int(g["s"].max() - r["s"]), "k", "gap")
+    assert gaps.data["gap"].tolist() == [2, 2, 0, 0] and gaps.data["gap"].dtype == "int64"
+    assert gaps.data["s"].tolist() == [1, 2, 3, 4]  # the frame's order, not the groups'
+
+    def tenfold(group):
+        def row_of(row):
+            row.loc["s"] = row["s"] * 10
+            return row
+
+        return row_of
+
+    assert frame.apply_rows_by_group(tenfold, "k").data["s"].tolist() == [10, 20, 30, 40]
+    assert frame.data["s"].tolist() == [1, 2, 3, 4]  # each row was a copy
+    assert frame.fill_na("t", statistic="mode").data["t"].tolist() == ["x", "x", "x", "y"]
+    both = frame.select(["k"]).concat_columns(frame.select(["s"]))
+    assert both.data.equals(frame.data[["k", "s"]])
+    missing = lt.from_pandas(pd.DataFrame({"a": [1, None, None], "b": ["x", None, None]}), "m")
+    assert len(missing.drop_duplicates()) == 2
