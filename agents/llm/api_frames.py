@@ -11,6 +11,7 @@ changes the text the model reads, and the tests hold every figure against a fres
 from __future__ import annotations
 
 import csv
+import datetime
 import functools
 import json
 import tempfile
@@ -45,6 +46,7 @@ def frame_facts() -> list[str]:
         float_sums(),
         text_conversion(),
         passthrough_text(),
+        date_comparison(),
         REPEAT_ROWS + f" Observed: {repeat_rows()}.",
         SEQUENTIAL_DRAW + f" Observed: {sequential_draw()}.",
     ]
@@ -427,3 +429,23 @@ def sequential_draw() -> str:
     np.random.set_state(saved)
     same = "the same as" if list(kept) == loop else "NOT the same as"
     return f"seed 0, 3 draws from 6 rows keeps {kept.tolist()}, {same} the loop's {loop}"
+
+
+def date_comparison() -> str:
+    """How a datetime64 column compares with a `datetime.date` constant: pandas raises where the
+    original's loop compared `datetime.date` values, and a query converts."""
+    day = datetime.date(2024, 2, 1)
+    column = pd.Series(pd.to_datetime(["2024-01-01", "2024-03-01"]))
+    frame = _frame(d=column.tolist())
+    direct = _outcome_of(lambda: (column < day).tolist())
+    timestamp = _outcome_of(lambda: (column < pd.Timestamp(day)).tolist())
+
+    def kept(day: datetime.date = day) -> list[str]:  # `day` a local of the calling step
+        return [str(d.date()) for d in frame.filter("d < @day").data["d"]]
+
+    return (
+        f"A datetime64 column compared with a `datetime.date` {day!r}: `column < date` {direct}; "
+        f"`column < pd.Timestamp(date)` {timestamp}; the `filter` query `'d < @day'` with that "
+        f"date {_outcome_of(kept)} (the rows kept). `column.dt.date` gives `datetime.date` "
+        "values, to compare as the original's loop does."
+    )

@@ -225,3 +225,17 @@ def test_constant_and_category_projects_are_stated_as_they_behave():
     )
     columns = list(binned.get_dummies(["b"]).data.columns)
     assert columns == ["w", "b_lo", "b_hi"] and f"gives {columns}." in text
+
+
+def test_the_date_comparison_fact_is_what_pandas_and_a_query_do():
+    import datetime
+
+    text = api_frames.date_comparison()
+    day = datetime.date(2024, 2, 1)
+    column = pd.Series(pd.to_datetime(["2024-01-01", "2024-03-01"]))
+    with pytest.raises(TypeError):
+        column < day  # noqa: B015
+    assert "`column < date` raises TypeError" in text
+    assert "gives [True, False]" in text and (column < pd.Timestamp(day)).tolist() == [True, False]
+    frame = lt.from_pandas(pd.DataFrame({"d": column}), "t")
+    assert len(frame.filter("d < @day")) == 1 and "gives ['2024-01-01']" in text
