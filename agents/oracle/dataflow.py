@@ -427,10 +427,28 @@ def _folded(nodes: list[dict[str, Any]], shown: list[int]) -> list[str]:
     for i in shown:
         run = runs[(nodes[i].get("line"), nodes[i]["op"])]
         if len(run) <= REPEATS:
-            lines.append(describe(nodes[i]))
+            lines.append(describe(nodes[i]) + _renamed(nodes[i], nodes))
         elif i == run[0]:
             lines.append(f"{describe(nodes[i])}  [x{len(run)} at this line: #{run[0]}..#{run[-1]}]")
     return lines
+
+
+RENAMED_SHOWN = 100
+
+
+def _renamed(node: dict[str, Any], nodes: list[dict[str, Any]]) -> str:
+    """The whole list of a frame's column names where the operation named them anew: it
+    renamed its input frame's columns (`df.columns = df.iloc[0]`) or made a frame of an array.
+    Names are schema the rewrite writes out, and the call's arguments show them cut short."""
+    out = node.get("out") or {}
+    names = out.get("columns") or []
+    if out.get("kind") != "frame" or not node.get("inputs") or len(names) > RENAMED_SHOWN:
+        return ""
+    before = nodes[node["inputs"][0]].get("out") or {}
+    old = before.get("columns") or []
+    if before.get("kind") == "frame" and (len(old) != len(names) or old == names):
+        return ""
+    return f", columns now {names}"
 
 
 def _fit_y(node_id: int | None) -> str:

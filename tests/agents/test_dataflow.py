@@ -146,3 +146,17 @@ def test_an_operation_repeated_on_one_line_is_one_entry_and_what_follows_stays_s
     assert "#1 line 30: Series.__getitem__(#0, 1)  [x400 at this line: #1..#400]" in text
     assert "#401 line 31: np.array(#1)" in text and "#402 line 412" in text
     assert "more operations" not in text and "#2 line 30" not in text
+
+
+def test_columns_named_anew_are_listed_whole():
+    read = node(0, "pd.read_csv", [], out={"kind": "frame", "columns": ["0", "1"], "rows": 3})
+    names = {"kind": "frame", "columns": ["age", "income"], "rows": 3}
+    renamed = node(1, "DataFrame.__setattr__", [0], args=["columns"], out=names)
+    dropped = node(2, "DataFrame.drop", [1], out={**names, "columns": ["age"]})
+    array = node(3, "np.array", [2], out={"kind": "array", "shape": [3, 1]})
+    made = node(4, "pd.DataFrame", [3], out={**names, "columns": ["age"]})
+    dag = {"nodes": [read, renamed, dropped, array, made], "X": 4, "y": None}
+    lines = dataflow_text(dag).splitlines()
+    assert lines[1].endswith("-> frame 3 x 2, columns now ['age', 'income']")
+    assert "columns now" not in lines[0] + lines[2] + lines[3]
+    assert lines[4].endswith(", columns now ['age']")
