@@ -135,6 +135,7 @@ def record_read(
             "rows": out["rows"],
             "index": out["index"],
             "sample": values.sample(result),
+            "last": values.sample(result.tail(1)) if hasattr(result, "tail") else [],
             "node": node,
         }
     )

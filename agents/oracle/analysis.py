@@ -65,6 +65,8 @@ class SourceReport:
     profile: dict[str, Any] = field(default_factory=dict)  # column counts made in the sandbox
     # the file's own header when the original unpacks its fields under other names (`names`)
     header_names: list[str] = field(default_factory=list)
+    # the file's last row, shown where the sample does not reach it (a footer, a totals line)
+    last: list[list[Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -361,6 +363,7 @@ def _with_reads(reports: list[SourceReport], reads: list[dict[str, Any]]) -> Non
         report.dtypes = dict(zip(report.names, read.get("dtypes") or [], strict=False))
         report.rows = read.get("rows", report.rows)
         report.sample = read.get("sample") or report.sample
+        report.last = read.get("last") or report.last
         report.header = read["options"].get("header") is not None
         report.delimiter = read["options"].get("sep") or report.delimiter
         if report.idiom not in ("pandas", "pandas-json"):
@@ -485,6 +488,7 @@ def _report(
         rows=len(frame),
         dtypes={str(c): str(t) for c, t in inferred.dtypes.items()},
         sample=frame.head(SAMPLE_ROWS).astype(str).values.tolist(),
+        last=frame.tail(1).astype(str).values.tolist(),
         options=site.options,
     )
 

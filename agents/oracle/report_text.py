@@ -54,6 +54,8 @@ def analysis_text(a: Any, dataflow: bool = True) -> str:
             else "the file's fields as text, before the original's parsing"
         )
         lines += [f"  sample ({shown}): {row}" for row in s.sample]
+        if s.rows > len(s.sample):
+            lines += [f"  last row ({shown}): {row}" for row in getattr(s, "last", [])]
         lines += _profile_lines(getattr(s, "profile", None))
     if a.model:
         m = a.model

@@ -125,3 +125,17 @@ def test_resolved_options_are_reported_as_pandas_resolved_them(tmp_path, monkeyp
     assert "N/A" in options["default_na_values"] and options["keep_default_na"] is True
     assert read["rows"] == 4 and read["sample"][0] == ["id", "city", "score", "when"]
     assert read["path"] == "packed.csv.gz" and read["line"] == 3
+
+
+def test_a_file_longer_than_its_sample_shows_its_last_row(tmp_path, monkeypatch):
+    from lester.agents.oracle.analysis import Analysis
+
+    rows = "".join(f"{i},c{i}\n" for i in range(8))
+    (tmp_path / "logger.csv").write_text(f"id,name\n{rows}total,8\n")
+    read = _traced_read(tmp_path, "read_csv", "'logger.csv'", monkeypatch)
+    assert read["last"] == [["total", "8"]]
+    report = _report(read)
+    text = Analysis("s.py", "d", sources=[report]).to_text()
+    assert "last row (as the reader gives them" in text and "['total', '8']" in text
+    report.rows = len(report.sample)  # the sample shows every row: no last row beside it
+    assert "last row" not in Analysis("s.py", "d", sources=[report]).to_text()
