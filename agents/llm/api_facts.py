@@ -53,7 +53,9 @@ STATED = """\
   parameters of the split the analysis names, which the split function writes as named.
 - Text the original writes and reads back (`f"{x:.4f}"`, `str(x)`) is reproduced by formatting
   with the same spec and parsing with `float()`, not by `np.round`: deliver such a column as the
-  original's read-back gives it (parsed where its reader parses it).
+  original's read-back gives it. A reader that parses (`pd.read_csv`) gives numbers; one that
+  does not (`csv.reader`, `line.split(',')`) gives text, and the `float()` its later lines
+  apply is a conversion of one row's values, the preparation's or the encoder's (see Rules).
 - A prepared column may hold lists (tokens per row); the encoder's transformers receive them as
   they are, so a vectorizer over them takes a module-level callable `analyzer`.
 - The model is fitted on the encoder's output as it comes: a `ColumnTransformer` gives a sparse

@@ -288,7 +288,10 @@ def test_columns_are_named_by_key_by_the_sources_name_for_a_position_or_by_varia
         "by position (`r[0]`, a tuple's element, a field of a header-less file), the name the sources above give that field"
         in text
     )
-    assert "as a plain variable (a loop or tuple variable, `share = a / n`), that variable" in text
+    assert (
+        "as a plain variable holding one row's value (a loop or tuple variable, `share = a / n`), "
+        "that variable (one holding a whole column or split part, `x_train`, names no column"
+    ) in text
     assert "where the names depend on the data, as dummies' do, the rule that gives them" in text
     assert (
         '(a scaler, a vocabulary, `pd.get_dummies`) is the encoder\'s, with `fit_on="all"` where'
