@@ -543,8 +543,9 @@ def derived_count(split: dict[str, Any], original: Original, tree: ast.Module, s
             "rows (in the original's row order), for the split to read with "
             "`lt.column_split(column, [True])`, which stays right when rows are deleted."
             if step == "prepare"
-            else ", unless the prepared frame has a column that marks the test rows for "
-            "`lt.column_split(column, [True])`."
+            else ", unless the prepared frame above has a column that marks the test rows (True "
+            "on them), which `lt.column_split(column, [True])` then reads; without one, write "
+            "the figure."
         )
     )
 

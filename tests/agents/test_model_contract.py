@@ -49,7 +49,7 @@ def test_a_data_derived_head_count_is_traced_to_its_lines_and_hard_coding_is_acc
     literal = {**split, "expression": "X[:7]"}
     assert derived_count(literal, load_original(path), ast.parse(SCRIPT), "prepare") == ""
     later = derived_count(split, load_original(path), ast.parse(SCRIPT), "encode")
-    assert "unless the prepared frame has a column" in " ".join(later.split())
+    assert "without one, write the figure." in " ".join(later.split())
 
 
 def test_the_hand_parsing_fact_shows_what_split_and_read_csv_give():
