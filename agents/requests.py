@@ -596,7 +596,8 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         + "\nGive the prepared frame one column for each value these lines read, as the values "
         "stand where these lines read them, named after how they read it: by a string key "
         "(`row['age']`, `df['age']`), that key; by position (`r[0]`, a tuple's element, a field "
-        "of a header-less file), the name the sources above give that field; as a plain "
+        "of a header-less file), the name the sources above give that field, or, in a list the "
+        "original builds itself (`t = [tx_id, float(a), day]`), the name of what it put there; as a plain "
         "variable holding one row's value (a loop or tuple variable, `share = a / n`), that "
         "variable (one holding a whole column or split part, `x_train`, names no column: the "
         "value's own key or field does); a value with no "
@@ -607,9 +608,10 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         'from (a scaler, a vocabulary, `pd.get_dummies`) is the encoder\'s, with `fit_on="all"` '
         "where the original computes it before its split; one over other rows (a table before a "
         "join or filter changes its rows), or one that a line the analysis gives to data "
-        "preparation computes, stays in the preparation; values "
-        "that need other rows (group statistics, running values, a row's partner) are computed "
-        "here: under the key these lines read when the original overwrote that key with them, "
+        "preparation computes, stays in the preparation, whichever stage the analysis gives "
+        "the lines that compute it; values that need other rows (group statistics, running "
+        "values, a row's partner, an aggregate of another table) are computed here, whichever "
+        "stage their lines have: under the key these lines read when the original overwrote that key with them, "
         f"else as columns of their own. {state}"
     )
 
