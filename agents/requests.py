@@ -79,7 +79,9 @@ def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
         script_name=Path(state["script"]).name,
         original_source=source,
         stage_code=numbered(original, lines) + _in_classes(original, analysis, tree, step, lines),
-        definitions="\n\n".join(f"# {original.where(d.line)}\n{d.code}" for d in needed),
+        definitions="\n\n".join(
+            f"# {defined_at(original, tree, d.line)}\n{d.code}" for d in needed
+        ),
         values=drawn_values(analysis, source, tree, lines, needed),
         analysis_text=_with_stages(analysis, tree).to_text(dataflow=False),
         dataflow=dataflow_text(analysis.dataflow),
@@ -220,6 +222,27 @@ def numbered(original: Original, lines: list[int]) -> str:
 
 def _line_tag(original: Original, line: int) -> str:
     return original.where(line) if original.notebook else str(line)
+
+
+def defined_at(original: Original, tree: ast.Module, line: int) -> str:
+    """Where a definition stands; one nested in a function, a method or a loop says so, for it
+    is shown (and copied) as a module-level one."""
+    where = original.where(line)
+    if any(node.lineno == line for node in tree.body):
+        return where
+    enclosing = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.For)
+        and node.lineno < line <= (node.end_lineno or node.lineno)
+    ]
+    if not enclosing:
+        return where
+    enclosing.sort(key=lambda node: node.lineno)
+    inner = enclosing[-1]
+    named = ".".join(n.name for n in enclosing if not isinstance(n, ast.For))
+    place = f"the loop at {original.where(inner.lineno)}" if isinstance(inner, ast.For) else named
+    return f"{where}, inside {place} in the original (a module-level definition in the rewrite)"
 
 
 def expected(analysis: Analysis, step: str) -> str:

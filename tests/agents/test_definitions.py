@@ -73,3 +73,21 @@ def test_a_step_using_a_nested_helper_needs_its_table_too():
     tree_lines = [10]  # df["q"] = df["qual"].map(graded)
     needed = [d.names for d in defs.needed(SCRIPT, tree_lines)]
     assert ("graded",) in needed and ("BIN_MAP",) in needed
+
+
+def test_a_nested_definition_is_labelled_with_where_it_stands_in_the_original():
+    import ast
+    from types import SimpleNamespace
+
+    from lester.agents.requests import defined_at
+
+    source = (
+        "class G:\n    def enc(self):\n        cuts = (1, 2)\n        def band(r):\n"
+        "            return r\nfor seed in [1]:\n    T = {'a': 1}\nX = 1\n"
+    )
+    tree, original = ast.parse(source), SimpleNamespace(where="line {}".format)
+    nested = "in the original (a module-level definition in the rewrite)"
+    assert defined_at(original, tree, 3) == f"line 3, inside G.enc {nested}"
+    assert defined_at(original, tree, 4) == f"line 4, inside G.enc {nested}"
+    assert defined_at(original, tree, 7) == f"line 7, inside the loop at line 6 {nested}"
+    assert defined_at(original, tree, 8) == "line 8"
