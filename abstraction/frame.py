@@ -366,7 +366,9 @@ class Frame(ColumnOps, KeyOps, GroupRowOps):
     def aggregate(self, by: str | Sequence[str], **aggregations: tuple[str, Any]) -> Frame:
         """Group by `by` and aggregate: `out=(column, func)` with a pandas aggregation name or function.
 
-        Each output row's provenance is the array of ids of the group's members, per source.
+        As in pandas' named aggregation, a function receives each group's column as a Series, and
+        `"max"` of a datetime column stays datetime64. Each output row's provenance is the array
+        of ids of the group's members, per source.
         """
         keys = [by] if isinstance(by, str) else list(by)
         inputs = [col for col, _ in aggregations.values()]

@@ -54,8 +54,9 @@ class GroupRowOps:
         `row.name` its position, so `group.drop(row.name)` is the row's partners. Each row is a
         copy (changing it, `row.loc["c"] = ...`, changes nothing else); an existing `target`
         column is replaced where it stands, a new one comes last. The rows keep the frame's
-        order whatever the groups, and `target`'s dtype is inferred from the values as pandas'
-        `apply(axis=1)` infers it (Python ints give int64)."""
+        order whatever the groups, and `target`'s dtype (or, with `target` None, each column's of
+        the rows returned) is inferred from the values as pandas' `apply(axis=1)` infers it
+        (Python ints give int64, floats float64)."""
         keys = [] if key is None else [key] if isinstance(key, str) else list(key)
         self._require(keys, "apply_rows_by_group")
         data = self.data

@@ -32,7 +32,8 @@ def read_csv(
     """Read one CSV file, or several partitions of one source, with row provenance.
 
     `header`, `names`, `sep`, `dtype` and `parse_dates` mean what they mean in `pandas.read_csv`
-    (`header=0` with `names=[...]` replaces the file's header row). Other `options` go to
+    (`header=0` with `names=[...]` replaces the file's header row; a UTF-8 byte-order mark is
+    dropped, as pandas drops it). Other `options` go to
     `pandas.read_csv` as given (`nrows`, `na_values`, `usecols`, ...); as
     there, a compressed file (`.gz`, `.zip`) is read by its extension. A column made the index
     (`index_col=0`) is not among the Frame's columns: its rows are numbered by position, as

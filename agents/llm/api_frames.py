@@ -163,7 +163,8 @@ def project_probe() -> str:
     wide = _frame(a=[1], b=[2], c=[3])
     replaced = list(wide.project("b", "b", lambda b: b * 10).data.columns)
     flag = frame.project("flag", [], lambda: 0).data["flag"]
-    constant = f"{flag.tolist()}, dtype {flag.dtype}"
+    text = frame.project("day", [], lambda: "2024-03-01").data["day"]
+    constant = f"{flag.tolist()}, dtype {flag.dtype} (a text constant gives dtype {text.dtype})"
     binned = _frame(w=[1.0, 9.0]).project(  # labels out of sorted order: the categories'
         "b", "w", lambda w: pd.cut(w, [0, 5, 10], labels=["lo", "hi"])
     )

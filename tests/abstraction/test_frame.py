@@ -247,3 +247,29 @@ def test_row_and_column_operations_behave_as_their_docstrings_say():
     assert both.data.equals(frame.data[["k", "s"]])
     missing = lt.from_pandas(pd.DataFrame({"a": [1, None, None], "b": ["x", None, None]}), "m")
     assert len(missing.drop_duplicates()) == 2
+
+
+def test_aggregate_fill_na_and_row_dtypes_are_as_their_docstrings_say(tmp_path):
+    days = pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"])
+    frame = lt.from_pandas(
+        pd.DataFrame({"k": ["a", "a", "b"], "d": days, "n": [1, 2, 3], "m": [1.0, None, 3.0]}),
+        "f",
+    )
+    out = frame.aggregate("k", last=("d", "max"), kind=("d", lambda s: type(s).__name__)).data
+    assert (
+        str(out["last"].dtype).startswith("datetime64") and out["kind"].tolist() == ["Series"] * 2
+    )
+    filled = frame.fill_na(["m", "n"], value={"m": 0.5}).data
+    assert filled["m"].tolist() == [1.0, 0.5, 3.0] and filled["n"].dtype == "int64"
+
+    def ranked(group):
+        def row_of(row):
+            row["rank"], row["share"] = 1, 0.5
+            return row
+
+        return row_of
+
+    rows = frame.apply_rows_by_group(ranked, "k").data
+    assert (rows["rank"].dtype, rows["share"].dtype) == ("int64", "float64")
+    (tmp_path / "b.csv").write_text("a,b\n1,2\n", encoding="utf-8-sig")
+    assert lt.read_csv(str(tmp_path / "b.csv")).columns == ["a", "b"]

@@ -219,7 +219,11 @@ def test_constant_and_category_projects_are_stated_as_they_behave():
     text = api_frames.project_probe()
     frame = lt.from_pandas(pd.DataFrame({"t": ["a", "b"]}), "t")
     flag = frame.project("flag", [], lambda: 0).data["flag"]
-    assert f"`project('flag', [], lambda: 0)`: {flag.tolist()}, dtype {flag.dtype}." in text
+    day = frame.project("day", [], lambda: "2024-03-01").data["day"]
+    assert (
+        f"`project('flag', [], lambda: 0)`: {flag.tolist()}, dtype {flag.dtype} (a text "
+        f"constant gives dtype {day.dtype})."
+    ) in text
     binned = lt.from_pandas(pd.DataFrame({"w": [1.0, 9.0]}), "w").project(
         "b", "w", lambda w: pd.cut(w, [0, 5, 10], labels=["lo", "hi"])
     )
