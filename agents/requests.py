@@ -564,7 +564,10 @@ def derived_count(split: dict[str, Any], original: Original, tree: ast.Module, s
         + (
             "; better, compute the cut in the preparation as a column that is True on the test "
             "rows (in the original's row order), for the split to read with "
-            "`lt.column_split(column, [True])`, which stays right when rows are deleted."
+            "`lt.column_split(column, [True])`, which stays right when rows are deleted. A "
+            "whole-column function receives the column in frame order: `project('is_test', "
+            "'ts', lambda t: t >= CUTOFF, rowwise=False)`, or by position `lambda c: "
+            "np.arange(len(c)) >= len(c) - HELD_OUT`."
             if step == "prepare"
             else ", unless the prepared frame above has a column that marks the test rows (True "
             "on them), which `lt.column_split(column, [True])` then reads; without one, write "

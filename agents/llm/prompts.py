@@ -117,8 +117,10 @@ def _first(request: StepRequest) -> str:
         hint += (
             f"\n\nThe lifter wrote {_kinds(request.may_change)}. Where this step needs a value "
             "that belongs there by the rules (a running value, a statistic over the rows "
-            "before a join), your answer may carry those functions too, rewritten; they replace "
-            "the current ones of the same name."
+            "before a join), your answer carries those functions too, rewritten, rather than "
+            "computing the value in this step; they replace the current ones of the same name. "
+            "A rewritten preparation may add columns (a test-row marker for `lt.column_split`), "
+            "and the later steps' prompts carry its docstring."
         )
     return template("first").substitute(why=(request.lifter_note or "").strip(), hint=hint)
 

@@ -46,6 +46,7 @@ def test_a_data_derived_head_count_is_traced_to_its_lines_and_hard_coding_is_acc
     assert "computes the count `n_first` from the data" in text
     assert "4 n_first = int((stamps < 7).sum())" in text
     assert "figure (7) in the split is accepted" in text and "lt.column_split" in text
+    assert "`lambda c: np.arange(len(c)) >= len(c) - HELD_OUT`" in text  # a marker by position
     literal = {**split, "expression": "X[:7]"}
     assert derived_count(literal, load_original(path), ast.parse(SCRIPT), "prepare") == ""
     later = derived_count(split, load_original(path), ast.parse(SCRIPT), "encode")

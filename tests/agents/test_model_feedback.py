@@ -142,7 +142,9 @@ def test_a_first_attempt_says_why_the_lifter_could_not_and_is_no_repair(tmp_path
     assert result.outcome == "verified", result.message
     first = flat(user_text(llm_server, 0))
     assert "the offline lifter, which writes the steps it has a rule for, could not" in first
-    assert "Why: no lifting rule" in first and "no rule for a top-level while" in first
+    assert (
+        "earlier steps give): no lifting rule" in first and "no rule for a top-level while" in first
+    )
     assert "It has no partial code for this step that passes the static check." in first
     assert "Repair" not in first and "(no code)" not in first
 
@@ -161,7 +163,7 @@ def test_a_lifter_candidate_that_is_not_code_is_not_shown_as_a_hint(tmp_path: Pa
 
     assert result.outcome == "verified", result.message
     first = flat(user_text(llm_server, 0))
-    assert "Why: its candidate is not code" in first
+    assert "earlier steps give): its candidate is not code" in first
     assert "Frame.filter_by with no columns" in first
     assert "filter_by([]" not in first  # the broken code is not offered
     assert records(state, "prepare")[0]["proposal"]["trail"][0].startswith("lifter: its candidate")
@@ -176,14 +178,15 @@ def test_a_partial_lifter_candidate_that_passes_the_static_check_is_a_hint(
 
     assert result.outcome == "verified", result.message
     label_prompt = flat(user_text(llm_server, 1))
-    assert "Why: no label rule reproduces y" in label_prompt
+    assert "earlier steps give): no label rule reproduces y" in label_prompt
     assert "passes the static check but is not verified" in label_prompt
     assert "return LogisticRegression()" in label_prompt  # the lifter's model, as a hint
     # the lifter wrote the earlier steps: a first answer may carry them (round 19's fraud
     # velocity notes computed running values in the encoder, the lifted preparation lacking them)
     encode_prompt = flat(user_text(llm_server, 0))
     assert "The lifter wrote the sources step (@lt.source), the prepare step" in encode_prompt
-    assert "your answer may carry those functions too, rewritten" in encode_prompt
+    assert "your answer carries those functions too, rewritten, rather than" in encode_prompt
+    assert "A rewritten preparation may add columns" in encode_prompt
     assert "the encode step" not in encode_prompt.split("The lifter wrote")[1].split(".")[0]
 
 
