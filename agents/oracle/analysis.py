@@ -426,8 +426,7 @@ def _source(tree: Any, path: str, file: Path) -> SourceReport:
         else [str(c) for c in frame.columns]
     )
     header_row = [str(c) for c in frame.columns]
-    if not header:
-        frame.columns = names
+    frame.columns = names  # the types are the fields', under the names the original gives them
     report = _report(site, path, frame, delimiter, header, names)
     report.header_names = header_row if header and header_row != list(names) else []
     report.layout = text_layout(start, delimiter)
