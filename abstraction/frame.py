@@ -186,7 +186,8 @@ class Frame(ColumnOps, KeyOps, GroupRowOps):
         data and returns a boolean mask: pandas' `dropna()` is
         `filter(lambda d: d.notna().all(axis=1))`, `dropna(subset=cols)` the same on `d[cols]`.
         The data has a fresh 0..n-1 index, so rows by position are kept with it: `df.iloc[1:]`
-        is `filter(lambda d: d.index >= 1)`, `df.iloc[a:b]` is `d.index >= a` and `< b`.
+        is `filter(lambda d: d.index >= 1)`, `df.iloc[a:b]` is `d.index >= a` and `< b`, and
+        `df.loc[a:b]` on a default index, which includes `b`, is `d.index >= a` and `<= b`.
         """
         if isinstance(predicate, str):
             predicate = Query(predicate, *caller_scope())

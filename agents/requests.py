@@ -564,7 +564,8 @@ def derived_count(split: dict[str, Any], original: Original, tree: ast.Module, s
         + (
             "; better, compute the cut in the preparation as a column that is True on the test "
             "rows (in the original's row order), for the split to read with "
-            "`lt.column_split(column, [True])`, which stays right when rows are deleted. A "
+            "`lt.column_split(column, [True])`, which stays right when rows are deleted (the "
+            "encoder selects its columns by name, so the marker stays out of X). A "
             "whole-column function receives the column in frame order: `project('is_test', "
             "'ts', lambda t: t >= CUTOFF, rowwise=False)`, or by position `lambda c: "
             "np.arange(len(c)) >= len(c) - HELD_OUT`."

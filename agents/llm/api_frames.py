@@ -370,8 +370,17 @@ def text_conversion() -> str:
         f"numbers {numbers.tolist()} give {numbers.astype(str).tolist()}; Python's `str(v)` of "
         f"each value gives {per_value}. `LabelEncoder().fit_transform(col.astype(str))` on the "
         f"text gives {codes} (a missing value sorts after every text). Text of integers "
-        f"converts with `astype('int64')`: {digits.tolist()} gives {digits.astype('int64').tolist()}."
+        f"converts with `astype('int64')`: {digits.tolist()} gives {digits.astype('int64').tolist()}. "
+        f"Text of decimals converts with `astype('float64')` {_as_float_parses()}."
     )
+
+
+def _as_float_parses() -> str:
+    decimals = ["0.1", "2.675", "93.997", "-34.3", "1e-7", "5225.8", "0.30000000000000004"]
+    converted = pd.Series(decimals, dtype="str").astype("float64").tolist()
+    same = converted == [float(v) for v in decimals]
+    verdict = "to the same floats as" if same else "to other floats than"
+    return f"{verdict} Python's `float()` of each value (observed on {decimals})"
 
 
 def passthrough_text() -> str:

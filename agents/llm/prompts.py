@@ -118,7 +118,7 @@ def _first(request: StepRequest) -> str:
             f"\n\nThe lifter wrote {_kinds(request.may_change)}. Where this step needs a value "
             "that belongs there by the rules (a running value, a statistic over the rows "
             "before a join), your answer carries those functions too, rewritten, rather than "
-            "computing the value in this step; they replace the current ones of the same name. "
+            "computing the value in this step; they keep their names and replace the current ones. "
             "A rewritten preparation may add columns (a test-row marker for `lt.column_split`), "
             "and the later steps' prompts carry its docstring."
         )

@@ -446,9 +446,12 @@ def _renamed(node: dict[str, Any], nodes: list[dict[str, Any]]) -> str:
         return ""
     before = nodes[node["inputs"][0]].get("out") or {}
     old = before.get("columns") or []
-    if before.get("kind") == "frame" and (len(old) != len(names) or old == names):
+    if before.get("kind") != "frame":
+        return f", columns now {names}"
+    if len(old) != len(names) or old == names:
         return ""
-    return f", columns now {names}"
+    pairs = ", ".join(f"{a!r} -> {b!r}" for a, b in zip(old, names, strict=True) if a != b)
+    return f", columns renamed by position: {pairs}"
 
 
 def _fit_y(node_id: int | None) -> str:

@@ -220,6 +220,8 @@ def test_a_filter_keeps_rows_by_position_as_its_docstring_says():
     frame = lt.from_pandas(pd.DataFrame({"a": [5, 6, 7, 8]}), "t").filter("a != 6")
     kept = frame.filter(lambda d: d.index >= 1)  # df.iloc[1:] of what the frame holds now
     assert kept.data["a"].tolist() == [7, 8]
+    loc = frame.data.loc[0:1, "a"].tolist()  # loc includes its end
+    assert frame.filter(lambda d: (d.index >= 0) & (d.index <= 1)).data["a"].tolist() == loc
     assert kept.provenance["t"].tolist() == [2, 3]
     assert frame.columns == ["a"]
 

@@ -243,3 +243,11 @@ def test_the_date_comparison_fact_is_what_pandas_and_a_query_do():
     assert "gives [True, False]" in text and (column < pd.Timestamp(day)).tolist() == [True, False]
     frame = lt.from_pandas(pd.DataFrame({"d": column}), "t")
     assert len(frame.filter("d < @day")) == 1 and "gives ['2024-01-01']" in text
+
+
+def test_the_decimal_text_fact_holds_for_astype_and_float():
+    text = api_frames.text_conversion()
+    decimals = ["0.1", "2.675", "93.997", "-34.3", "1e-7", "5225.8", "0.30000000000000004"]
+    converted = pd.Series(decimals, dtype="str").astype("float64").tolist()
+    assert converted == [float(v) for v in decimals]
+    assert "converts with `astype('float64')` to the same floats as Python's `float()`" in text

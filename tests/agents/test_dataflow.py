@@ -157,6 +157,8 @@ def test_columns_named_anew_are_listed_whole():
     made = node(4, "pd.DataFrame", [3], out={**names, "columns": ["age"]})
     dag = {"nodes": [read, renamed, dropped, array, made], "X": 4, "y": None}
     lines = dataflow_text(dag).splitlines()
-    assert lines[1].endswith("-> frame 3 x 2, columns now ['age', 'income']")
+    assert lines[1].endswith(
+        "-> frame 3 x 2, columns renamed by position: '0' -> 'age', '1' -> 'income'"
+    )
     assert "columns now" not in lines[0] + lines[2] + lines[3]
     assert lines[4].endswith(", columns now ['age']")

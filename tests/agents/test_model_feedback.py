@@ -143,7 +143,8 @@ def test_a_first_attempt_says_why_the_lifter_could_not_and_is_no_repair(tmp_path
     first = flat(user_text(llm_server, 0))
     assert "the offline lifter, which writes the steps it has a rule for, could not" in first
     assert (
-        "earlier steps give): no lifting rule" in first and "no rule for a top-level while" in first
+        "already hold what it lacked): no lifting rule" in first
+        and "no rule for a top-level while" in first
     )
     assert "It has no partial code for this step that passes the static check." in first
     assert "Repair" not in first and "(no code)" not in first
@@ -163,7 +164,7 @@ def test_a_lifter_candidate_that_is_not_code_is_not_shown_as_a_hint(tmp_path: Pa
 
     assert result.outcome == "verified", result.message
     first = flat(user_text(llm_server, 0))
-    assert "earlier steps give): its candidate is not code" in first
+    assert "already hold what it lacked): its candidate is not code" in first
     assert "Frame.filter_by with no columns" in first
     assert "filter_by([]" not in first  # the broken code is not offered
     assert records(state, "prepare")[0]["proposal"]["trail"][0].startswith("lifter: its candidate")
@@ -178,7 +179,7 @@ def test_a_partial_lifter_candidate_that_passes_the_static_check_is_a_hint(
 
     assert result.outcome == "verified", result.message
     label_prompt = flat(user_text(llm_server, 1))
-    assert "earlier steps give): no label rule reproduces y" in label_prompt
+    assert "already hold what it lacked): no label rule reproduces y" in label_prompt
     assert "passes the static check but is not verified" in label_prompt
     assert "return LogisticRegression()" in label_prompt  # the lifter's model, as a hint
     # the lifter wrote the earlier steps: a first answer may carry them (round 19's fraud
