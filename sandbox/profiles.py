@@ -48,11 +48,13 @@ def profile_files(
 
 def _layout(path: str, reads: list[dict[str, Any]]) -> tuple[str, int | None] | None:
     """The separator and header row every traced CSV read of `path` used, if they agree."""
-    taken = {
-        ((r.get("options") or {}).get("sep"), (r.get("options") or {}).get("header"))
+    where = os.path.abspath(path)
+    options = [
+        r.get("options") or {}
         for r in reads
-        if r.get("path") == os.path.abspath(path) and r.get("reader") in ("read_csv", "read_table")
-    }
+        if r.get("path") == where and r.get("reader") in ("read_csv", "read_table")
+    ]
+    taken = {(o.get("sep"), o.get("header")) for o in options}
     if len(taken) != 1:
         return None
     sep, header = taken.pop()
