@@ -33,6 +33,10 @@ KIND_STEP = {
     for kind, part in KIND_PART.items()
 }
 
+# The lines of the @lt.prepare docstring that state the columns the later steps read.
+FEATURES_LINE = "features:"
+LABEL_LINE = "label:"
+
 
 @dataclass
 class StepRequest:

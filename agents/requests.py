@@ -34,7 +34,7 @@ from .oracle.equivalence import comparison_text
 from .oracle.original import Original, load_original
 from .oracle.report_text import split_text
 from .oracle.static import is_literal
-from .proposals import StepRequest
+from .proposals import FEATURES_LINE, LABEL_LINE, StepRequest
 from .state import RewriteState
 
 STAGES = {
@@ -43,10 +43,8 @@ STAGES = {
     "label_model": ("label", "model"),
 }
 SAMPLE_ROWS = 3
-FEATURES_LINE = "features:"
 STATED_LIMIT = 4000
 MAX_FITS_SHOWN = 8
-LABEL_LINE = "label:"
 MAX_VALUE_TEXT = 2000
 MAX_TRACE_BYTES = 64 * 1024 * 1024
 FIXED = "The preparation is fixed (this step writes only the encoder and the split):"
@@ -499,9 +497,17 @@ def layout_text(layout: dict[str, Any]) -> str:
         f"{layout['lines']} lines{scope}, line ends {ends}, {last}"
         f"{'a' if layout['bom'] else 'no'} UTF-8 byte-order mark, {layout['blank_lines']} blank "
         f"lines, {layout['other_field_counts']} lines whose count of separators differs from the "
-        f"first line's {layout['fields']} fields"
+        f"first line's {layout['fields']} fields{_every_line(layout)}"
         + "".join(f", {layout[key]} {what}" for key, what in LAYOUT_COUNTS if key in layout)
     )
+
+
+def _every_line(layout: dict[str, Any]) -> str:
+    """A hand parser's guard on the field count has nothing to drop when every line has the
+    first line's count, and the source, which pads or refuses such lines, has none to offer."""
+    if layout["other_field_counts"] or not layout["whole_file"]:
+        return ""
+    return f" (so a test such as `len(fields) == {layout['fields']}` keeps every line but the blank ones)"
 
 
 LAYOUT_COUNTS = (  # (older analyses lack them)

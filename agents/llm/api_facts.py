@@ -33,7 +33,9 @@ STATED = """\
   module's globals (its constants), wherever the filter is called from.
 - The run is saved with joblib (pickle): a fitted encoder must pickle. Define custom transformer
   classes at module level (not inside a function), keep no lambdas, generators or open files in
-  their fitted state, and prefer `FunctionTransformer` with a module-level function.
+  their fitted state, and prefer `FunctionTransformer` with a module-level function. Only the
+  encoder and the model are saved so: the functions Frame operations call (`project`,
+  `apply_rows`, `filter_by`) are never pickled, and a lambda there is fine.
 - Whole-column statistics (a mean, a standard deviation, a min/max, a vocabulary, a category list
   or order such as `pd.factorize` codes) are the encoder's when the original computes them over
   the rows the encoder is fitted on (a scikit-learn transformer in the ColumnTransformer, fitted

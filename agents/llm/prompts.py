@@ -12,7 +12,7 @@ from importlib import resources
 from string import Template
 
 from ..oracle.equivalence import comparison_text
-from ..proposals import KIND_PART, PART_ORDER, STEP_PARTS, StepRequest
+from ..proposals import FEATURES_LINE, KIND_PART, LABEL_LINE, PART_ORDER, STEP_PARTS, StepRequest
 from .api_reference import api_reference
 
 # What the step can rely on when no lines of the original are its own.
@@ -119,8 +119,10 @@ def _first(request: StepRequest) -> str:
             "that belongs there by the rules (a running value, a statistic over the rows "
             "before a join), your answer carries those functions too, rewritten, rather than "
             "computing the value in this step; they keep their names and replace the current ones. "
-            "A rewritten preparation may add columns (a test-row marker for `lt.column_split`), "
-            "and the later steps' prompts carry its docstring."
+            "A rewritten preparation may add columns (a test-row marker, which the split then "
+            "reads with `lt.column_split` in place of a written count), and the later steps' "
+            f"prompts carry its docstring: state in it, in `{FEATURES_LINE}` and `{LABEL_LINE}` "
+            "lines, the columns they read."
         )
     return template("first").substitute(why=(request.lifter_note or "").strip(), hint=hint)
 

@@ -18,6 +18,7 @@ import lester as lt
 from lester.cli import app
 
 from .saved_runs import (
+    PEOPLE,
     adult_in_training,
     as_format_2,
     files_holding,
@@ -42,6 +43,15 @@ def sibling_runs(run_dir: Path) -> list[Path]:
 
 
 # ---- finding 5: --where is parsed, never evaluated ------------------------------------------
+
+
+def test_only_the_encoder_and_the_model_are_pickled(saved):
+    """The prompts tell the model that a lambda in a Frame operation is fine: the pipeline's
+    functions are never saved, only the fitted encoder and model."""
+    run_dir, _ = saved
+    assert "lambda" in PEOPLE.read_text()  # the people pipeline projects with one
+    pickled = sorted(p.name for p in run_dir.rglob("*") if p.suffix in {".joblib", ".pkl"})
+    assert pickled == ["encoder.joblib", "model.joblib"]
 
 
 @pytest.mark.parametrize(

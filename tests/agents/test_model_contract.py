@@ -194,11 +194,14 @@ def test_a_hand_parsed_file_is_described_as_a_hand_parser_meets_it(tmp_path: Pat
     }
     text = layout_text(layout)
     assert "first line's 2 fields, 0 lines holding a double quote" in text
+    assert "keeps every line" not in text  # one line has 3 fields: a length guard drops it
     assert "line ends CRLF, the last line ending with one, a UTF-8 byte-order mark, 1 blank" in text
     path.write_bytes(b"id,size\n1,S\r\n")
     assert "mixed (1 of 2 lines end in CRLF)" in layout_text(text_layout(path.read_bytes(), ","))
     path.write_bytes(b"id,size\n1,S")  # a hand parser's last field then has no line end
-    assert "the last line without one" in layout_text(text_layout(path.read_bytes(), ","))
+    text = layout_text(text_layout(path.read_bytes(), ","))
+    assert "the last line without one" in text
+    assert "`len(fields) == 2` keeps every line but the blank ones" in text  # round 25, bom_csv
     path.write_bytes(b'id,name\n1,"Ann ""Nan"" Lee"\n2,Bo\n')  # a reader unquotes, split keeps
     assert "1 lines holding a double quote" in layout_text(text_layout(path.read_bytes(), ","))
     path.write_bytes(b"id,name\r\n1, Ann\r\n2,Bo\r\n3,Cy \r\n")  # `strip()` would change two

@@ -188,6 +188,8 @@ def test_a_partial_lifter_candidate_that_passes_the_static_check_is_a_hint(
     assert "The lifter wrote the sources step (@lt.source), the prepare step" in encode_prompt
     assert "your answer carries those functions too, rewritten, rather than" in encode_prompt
     assert "A rewritten preparation may add columns" in encode_prompt
+    # round 25: the lifted docstring states no columns, so the rewrite must (fraud velocity)
+    assert "state in it, in `features:` and `label:` lines, the columns they read" in encode_prompt
     assert "the encode step" not in encode_prompt.split("The lifter wrote")[1].split(".")[0]
 
 
