@@ -4,8 +4,9 @@ A rewrite must reproduce what the original's dict semantics, missing values and 
 the data (a key that repeats keeps its first position and its last values; an empty field is a
 category or a missing value), and a prompt cannot carry whole files. So after the script ran, the
 harness counts, per column of every file it read and did not write, the distinct values, the
-empty fields and the fields pandas' default reader takes as missing. Only these counts leave the
-sandbox: the user's data is parsed nowhere else. Bounded: the first `MAX_ROWS` rows of at most
+empty fields, the fields pandas' default reader takes as missing and the commonest forms of the
+text (digits as 9, letters as a: whether every date is `9999-99-99`, which samples cannot show).
+Only these counts leave the sandbox: the user's data is parsed nowhere else. Bounded: the first `MAX_ROWS` rows of at most
 `MAX_FILES` files, `MAX_COLUMNS` columns each.
 """
 
@@ -24,6 +25,12 @@ MAX_FILES = 20
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
 SNIFF_CHARS = 64 * 1024
+MAX_FORMS = 3  # per column, the commonest
+FORM_CHARS = 32  # a form is cut there
+FORMED_VALUES = 20_000  # the commonest distinct values of a column whose forms are counted
+FORM_TABLE = str.maketrans(
+    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", "9" * 10 + "a" * 52
+)
 
 
 def profile_files(
@@ -64,7 +71,8 @@ def _layout(path: str, reads: list[dict[str, Any]]) -> tuple[str, int | None] | 
 
 def profile(path: Path, layout: tuple[str, int | None] | None = None) -> dict[str, Any]:
     """`rows` counted (`complete` when that is the whole file) and per column `distinct`,
-    `empty` (blank after stripping) and `na` (what `pd.read_csv` takes as missing by default);
+    `empty` (blank after stripping), `na` (what `pd.read_csv` takes as missing by default) and
+    `forms` (`[form, rows]`, the commonest first);
     a delimited file split by `layout` (separator, header row) where given, else sniffed."""
     import pandas as pd
     from pandas.io.parsers.readers import STR_NA_VALUES
@@ -85,10 +93,25 @@ def profile(path: Path, layout: tuple[str, int | None] | None = None) -> dict[st
             "distinct": int(raw[c].nunique()),
             "empty": int((raw[c].astype(str).str.strip() == "").sum()),
             "na": int(missing[c].sum()),
+            "forms": forms(raw[c]),
         }
         for c in list(raw.columns)[:MAX_COLUMNS]
     }
     return {"rows": len(raw), "complete": len(raw) < MAX_ROWS, "columns": columns}
+
+
+def forms(column: Any) -> list[list[Any]]:
+    """The commonest forms of a column's text, with the rows each covers; counted over its
+    `FORMED_VALUES` commonest distinct values, so bounded on a column of ids."""
+    counts = column.astype(str).value_counts().head(FORMED_VALUES)
+    shapes = [_form(value) for value in counts.index]
+    grouped = counts.groupby(shapes, sort=False).sum().sort_values(ascending=False, kind="stable")
+    return [[str(form), int(n)] for form, n in grouped.head(MAX_FORMS).items()]
+
+
+def _form(value: str) -> str:
+    form = value.translate(FORM_TABLE)
+    return form if len(form) <= FORM_CHARS else form[: FORM_CHARS - 1] + "…"
 
 
 def _sniffed(path: Path) -> tuple[str, int | None]:

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from lester.sandbox import Job, Sandbox, SandboxResult
-from lester.sandbox.profiles import MAX_COLUMNS, NOT_TABLES
+from lester.sandbox.profiles import FORM_CHARS, MAX_COLUMNS, MAX_FORMS, NOT_TABLES
 from scipy import sparse
 
 from . import dataflow, slicing, static
@@ -394,11 +394,26 @@ def _with_profiles(reports: list[SourceReport], profiles: Any) -> None:
         }
 
 
-def _counts(value: Any) -> dict[str, int] | None:
+def _counts(value: Any) -> dict[str, Any] | None:
     keys = ("distinct", "empty", "na")
     if not isinstance(value, dict) or not all(isinstance(value.get(k), int) for k in keys):
         return None
-    return {k: int(value[k]) for k in keys}
+    return {**{k: int(value[k]) for k in keys}, "forms": _forms(value.get("forms"))}
+
+
+def _forms(value: Any) -> list[list[Any]]:
+    """A column's forms in the harness's shape, bounded as it writes them; else none."""
+    pairs = value if isinstance(value, list) and len(value) <= MAX_FORMS else []
+    if all(
+        isinstance(p, list)
+        and len(p) == 2
+        and isinstance(p[0], str)
+        and len(p[0]) <= FORM_CHARS
+        and type(p[1]) is int
+        for p in pairs
+    ):
+        return [list(p) for p in pairs]
+    return []
 
 
 def _source(tree: Any, path: str, file: Path) -> SourceReport:

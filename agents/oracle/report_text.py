@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from lester.sandbox.profiles import MAX_FORMS
+
 from .analysis import JSON_IDIOMS
 from .dataflow import dataflow_text
 from .notebook import line_label, lines_label
@@ -45,7 +47,8 @@ def analysis_text(a: Any, dataflow: bool = True) -> str:
         lines.append(f"  fields{typed}: {fields}")
         if getattr(s, "header_names", None):
             lines.append(
-                f"  (named as the original unpacks them; the file's header row names them "
+                f"  (named as the original unpacks them, as the source's columns must be: "
+                f"`header=0` with `names=[...]`; the file's header row names them "
                 f"{', '.join(s.header_names)}, which is what a source reading the header gives)"
             )
         shown = (
@@ -80,7 +83,7 @@ def analysis_text(a: Any, dataflow: bool = True) -> str:
             lines.append(f"  {a.fit_choice}")
     lines.append(f"split: {split_text(a.split, where)}")
     for stage, numbers in a.stages.items():
-        lines.append(f"stage {stage}: {lines_label(a.cells, numbers)}")
+        lines.append(f"stage {stage}: {_stage_lines(a, stage, numbers)}")
     if a.writes:
         lines.append(f"writes: {', '.join(a.writes)}")
     for flag in a.nondeterminism:
@@ -92,6 +95,17 @@ def analysis_text(a: Any, dataflow: bool = True) -> str:
         text = dataflow_text(dag) if dag else f"(none: {a.dataflow_note})"
         lines += [f"  {line}" for line in text.splitlines()]
     return "\n".join(lines)
+
+
+def _stage_lines(a: Any, stage: str, numbers: list[int]) -> str:
+    """A stage's lines; for a features or label stage with none, where the fit's X or y is made
+    then (a `pop` of the label from the prepared matrix leaves the label stage no line)."""
+    if numbers or stage not in UNLINED:
+        return lines_label(a.cells, numbers)
+    return f"none of its own (the fit's {UNLINED[stage]} is made in lines another stage holds)"
+
+
+UNLINED = {"features": "X", "label": "y"}
 
 
 def _first_rows(model: Any) -> list[str]:
@@ -123,8 +137,8 @@ def _name(name: str) -> str:
 
 def _profile_lines(profile: dict[str, Any] | None) -> list[str]:
     """The sandbox's column counts, bounded: distinct values per column (`unique` where no value
-    repeats, which is what a key's dict semantics depend on), then the columns with empty or
-    missing fields."""
+    repeats, which is what a key's dict semantics depend on), the columns with empty or missing
+    fields, then the forms of the columns that have few."""
     if not profile:
         return []
     rows, columns = profile["rows"], profile["columns"]
@@ -140,7 +154,30 @@ def _profile_lines(profile: dict[str, Any] | None) -> list[str]:
         f"  empty fields (other columns have none): {empty}; missing for pd.read_csv's defaults "
         f"(empty or NA text): {missing}"
     )
-    return lines
+    return lines + _forms_lines(columns, rows)
+
+
+def _forms_lines(columns: dict[str, dict[str, Any]], rows: int) -> list[str]:
+    """The forms of the columns whose every row has one of a few (a date always `9999-99-99`):
+    what a parse of the text (`fromisoformat`, `float`, a split on `-`) can rely on."""
+    few = [
+        (name, forms)
+        for name, c in columns.items()
+        if (forms := c.get("forms")) and sum(n for _, n in forms) == rows
+    ]
+    if not few:
+        return []
+    shown = "; ".join(
+        f"{name} {forms[0][0]!r} (every row)"
+        if len(forms) == 1
+        else f"{name} " + ", ".join(f"{form!r} {n}" for form, n in forms)
+        for name, forms in few[:MAX_PROFILED]
+    )
+    more = f" (and {len(few) - MAX_PROFILED} more columns)" if len(few) > MAX_PROFILED else ""
+    return [
+        f"  forms of the text (digits as 9, letters as a; … cuts a long one), in the columns "
+        f"where at most {MAX_FORMS} cover every row: {shown}{more}; other columns have more forms"
+    ]
 
 
 def _nonzero(columns: dict[str, dict[str, int]], key: str) -> str:

@@ -62,6 +62,7 @@ def test_fields_unpacked_under_other_names_than_the_header_say_both(tmp_path):
     assert report.names == ["dev", "os_name"] and report.header_names == ["id", "os"]
     text = Analysis("s.py", ".", sources=[report]).to_text(dataflow=False)
     assert "the file's header row names them id, os" in text
+    assert "as the source's columns must be: `header=0` with `names=[...]`" in text  # round 26
     assert "dev (int64), os_name (str)" in text  # typed under the unpacked names, not '?'
     same = "with open('d.csv') as f:\n    next(f)\n    for line in f:\n        id, os = line.split(',')\n"
     assert _source(static.parse(same), "d.csv", tmp_path / "d.csv").header_names == []

@@ -315,7 +315,10 @@ def test_the_api_reference_and_the_api_check_know_the_frames_mixed_in_operations
 
 def test_the_rules_say_which_definitions_a_step_writes_and_which_lines_it_leaves_out():
     system = " ".join(render(request("prepare")).system.split())
-    assert "the original's definitions shown with a step need not be written again" in system
+    assert (
+        "helpers, classes) shown with a step, among its lines or its definitions, need not"
+        in system
+    )
     assert "a closure over its enclosing function's values, which stays inside" in system
     assert "Lines of the original whose values never reach the final fit" in system
     assert "a `fillna` over several columns is one `fill_na`" in system

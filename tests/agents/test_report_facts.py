@@ -193,3 +193,13 @@ def test_a_field_name_padded_with_white_space_is_shown_quoted():
     source = an.SourceReport("e.csv", "pandas", 3, ",", True, [" length ", "title"], 4, {}, [])
     report = an.Analysis("s.py", "d", sources=[source])
     assert "by hand): ' length ' (?), title (?)" in report.to_text()
+
+
+def test_a_stage_without_lines_says_where_the_fits_x_or_y_is_made():
+    """Round 26's relay notes: `stage label: none` read as no label, where `matrix.pop` of the
+    label from the prepared matrix gives the label stage no line."""
+    stages = {"data_preparation": [1, 2, 3], "features": [], "label": [], "model": [4]}
+    text = _fitted_at(4, stages).to_text()
+    assert "stage data_preparation: lines 1-3" in text and "stage model: line 4" in text
+    assert "stage label: none of its own (the fit's y is made in lines another stage holds)" in text
+    assert "stage features: none of its own (the fit's X is made in" in text

@@ -6,11 +6,12 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from lester.agents.oracle.analysis import SourceReport, _with_profiles, analyze
-from lester.agents.oracle.report_text import _profile_lines
+from lester.agents.oracle.report_text import _forms_lines, _profile_lines
 from lester.sandbox import open_sandbox
-from lester.sandbox.profiles import profile, profile_files
+from lester.sandbox.profiles import forms, profile, profile_files
 
 ORDERS = "order_id,channel,note\n1,web,\n2,app,NA\n1,web,late\n3,,x\n"
 
@@ -28,9 +29,9 @@ def test_repeated_keys_empty_fields_and_categories_are_counted(tmp_path: Path, m
     assert list(found) == ["orders.csv"]  # a file the script wrote is its own
     assert found["orders.csv"]["rows"] == 4 and found["orders.csv"]["complete"]
     assert found["orders.csv"]["columns"] == {
-        "order_id": {"distinct": 3, "empty": 0, "na": 0},
-        "channel": {"distinct": 3, "empty": 1, "na": 1},
-        "note": {"distinct": 4, "empty": 1, "na": 2},
+        "order_id": {"distinct": 3, "empty": 0, "na": 0, "forms": [["9", 4]]},
+        "channel": {"distinct": 3, "empty": 1, "na": 1, "forms": [["aaa", 3], ["", 1]]},
+        "note": {"distinct": 4, "empty": 1, "na": 2, "forms": [["", 1], ["aa", 1], ["aaaa", 1]]},
     }
     report = _report(["order_id", "channel", "note"])
     _with_profiles([report], found)
@@ -38,6 +39,9 @@ def test_repeated_keys_empty_fields_and_categories_are_counted(tmp_path: Path, m
         "  distinct values (in the sandbox, over all 4 rows): order_id 3, channel 3, note unique",
         "  empty fields (other columns have none): channel 1, note 1; missing for "
         "pd.read_csv's defaults (empty or NA text): channel 1, note 2",
+        "  forms of the text (digits as 9, letters as a; … cuts a long one), in the columns where "
+        "at most 3 cover every row: order_id '9' (every row); channel 'aaa' 3, '' 1; other "
+        "columns have more forms",
     ]
 
 
@@ -52,7 +56,13 @@ def test_a_file_pandas_read_is_counted_with_that_reads_header_and_separator(
     traced = [{"path": str(tmp_path / "bank.csv"), "reader": "read_csv",
                "options": {"sep": ";", "header": None}}]  # fmt: skip
     found = profile_files(read, [], traced)["bank.csv"]
-    assert found["rows"] == 3 and found["columns"]["1"] == {"distinct": 3, "empty": 1, "na": 1}
+    assert found["rows"] == 3
+    assert found["columns"]["1"] == {
+        "distinct": 3,
+        "empty": 1,
+        "na": 1,
+        "forms": [["aaa", 1], ["aaaa", 1], ["", 1]],
+    }
     assert profile_files(read, [], [])["bank.csv"]["rows"] == 2  # sniffed: a header row
     again = [*traced, {**traced[0], "options": {"sep": ";", "header": 0}}]
     assert profile_files(read, [], again)["bank.csv"]["rows"] == 2  # reads disagree: sniffed
@@ -64,6 +74,26 @@ def test_empty_fields_are_listed_over_all_columns_and_a_cut_list_says_so():
     assert "(and 60 more columns)" in lines[0]  # 40 of 100 columns' distinct counts shown
     assert "c45 1" in lines[1] and "c84 1" in lines[1] and "c85 1" not in lines[1]
     assert "(and 15 more columns); missing for" in lines[1] and lines[1].endswith(": none")
+
+
+def test_forms_show_what_every_row_of_a_column_looks_like_and_are_bounded():
+    """Round 26's churn notes: nothing showed that every date is `YYYY-MM-DD`, which
+    `date.fromisoformat` against `pd.to_datetime(format=...)` depends on."""
+    days = pd.Series(["2024-01-05", "2023-12-31", "", "2024-1-5"] + ["2024-02-01"] * 3)
+    assert forms(days) == [["9999-99-99", 5], ["", 1], ["9999-9-9", 1]]
+    assert forms(pd.Series(["x" * 40, "Ab 1,5"])) == [["a" * 31 + "…", 1], ["aa 9,9", 1]]
+    ids = pd.Series([str(i) for i in range(30_000)])
+    assert sum(n for _, n in forms(ids)) < len(ids)  # only the commonest values are formed
+    columns = {
+        "day": {"forms": forms(days)},
+        "note": {"forms": [["a", 3], ["aa", 2], ["aaa", 1]]},  # 6 of 7 rows: more forms
+    }
+    (line,) = _forms_lines(columns, rows=7)
+    assert "day '9999-99-99' 5, '' 1, '9999-9-9' 1; other columns" in line
+    assert "note" not in line
+    assert _forms_lines({"day": {"forms": [["9999-99-99", 7]]}}, rows=7)[0].endswith(
+        "day '9999-99-99' (every row); other columns have more forms"
+    )
 
 
 def test_counts_in_another_shape_or_for_other_columns_are_dropped():
@@ -79,6 +109,11 @@ def test_counts_in_another_shape_or_for_other_columns_are_dropped():
     assert report.profile == {}  # the sandbox counted a header row the source reads otherwise
     _with_profiles([report], {"orders.csv": {"rows": 4, "complete": True, "columns": both}})
     assert report.profile["rows"] == 4
+    forged = [["9", 4], ["x" * 500, 1]], [["9", "4"]], [["9", 4, 1]], "9999", [["9", True]]
+    for bad in forged:
+        shaped = {"a": {**counts, "forms": bad}, "b": counts}
+        _with_profiles([report], {"orders.csv": {"rows": 4, "complete": True, "columns": shaped}})
+        assert report.profile["columns"]["a"]["forms"] == []  # the counts stay, the forms go
 
 
 @pytest.mark.docker
