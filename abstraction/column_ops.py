@@ -148,7 +148,8 @@ class ColumnOps:
 
     def concat_columns(self: Frame, other: Frame) -> Frame:
         """The columns of `other` beside this frame's: both must hold the same rows (the same
-        source rows in the same order), as two frames computed from one do:
+        source rows in the same order), as two frames computed from one do, in one step or in two
+        steps that take it (else it raises):
         `f.select(a).concat_columns(f.select(b))` is `pd.concat([df[a], df[b]], axis=1)`."""
         clash = sorted(set(self.columns) & set(other.columns))
         if clash:

@@ -183,8 +183,9 @@ class Frame(ColumnOps, KeyOps, GroupRowOps):
 
         A string is a pandas query; `@name` refers to a variable of the calling step, else a
         global of its module or of the pipeline module (see `scope`). A callable receives the
-        data and returns a boolean mask: pandas' `dropna()` is
-        `filter(lambda d: d.notna().all(axis=1))`, `dropna(subset=cols)` the same on `d[cols]`.
+        data and returns a boolean mask, one per row (a bool Series or NumPy array): pandas'
+        `dropna()` is `filter(lambda d: d.notna().all(axis=1))`, `dropna(subset=cols)` the same
+        on `d[cols]`.
         The data has a fresh 0..n-1 index, so rows by position are kept with it: `df.iloc[1:]`
         is `filter(lambda d: d.index >= 1)`, `df.iloc[a:b]` is `d.index >= a` and `< b`, and
         `df.loc[a:b]` on a default index, which includes `b`, is `d.index >= a` and `<= b`.
@@ -292,6 +293,7 @@ class Frame(ColumnOps, KeyOps, GroupRowOps):
         value should depend on that row only; a function of whole columns (a value minus the
         column's mean, a share of the total) must say `rowwise=False`, because deleting rows then
         changes the values of the others, and `forget` recomputes instead of deleting.
+        `rowwise=False` implies `vectorized=True` (one call on the whole columns).
         """
         names = [columns] if isinstance(columns, str) else list(columns)
         self._require(names, "project")

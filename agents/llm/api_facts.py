@@ -186,5 +186,8 @@ def one_hot_options() -> str:
         "them, often first appearance over the rows it sees. The encode function takes no data, "
         "so a data-dependent order is made where those rows are: first-appearance codes "
         "(`project(..., lambda v: pd.factorize(v)[0], rowwise=False)`, see `project` above), "
-        "which `OneHotEncoder` then sorts into that order."
+        "which `OneHotEncoder` then sorts into that order. Where a data preparation line "
+        "transforms the hand-built columns afterwards (a scaler over the whole array), they "
+        "are the preparation's: build them there, one column per slot, at the slots the "
+        "original's code gives each value."
     )

@@ -47,6 +47,7 @@ def frame_facts() -> list[str]:
         text_conversion(),
         passthrough_text(),
         date_comparison(),
+        group_rows_replaced(),
         REPEAT_ROWS + f" Observed: {repeat_rows()}.",
         SEQUENTIAL_DRAW + f" Observed: {sequential_draw()}.",
     ]
@@ -94,9 +95,32 @@ def filter_masks() -> str:
         "a list of bools": [True, False, True],
         "a shorter bool array": np.array([True, False]),
         "an int 0/1 array": np.array([1, 0, 1]),
+        "a function giving a bool Series (`lambda d: d['v'] > 1`)": lambda d: d["v"] > 1,
     }
     told = "; ".join(f"{k} {_outcome(lambda m=m: frame.filter(m))}" for k, m in cases.items())
     return f"`filter` with a mask (one bool per row, in the frame's row order): {told}."
+
+
+def group_rows_replaced() -> str:
+    """What `apply_rows_by_group(target=None)` keeps of rows an original's helper changed and
+    extended: the helpers of a per-row `apply(axis=1)` often add entries to the row."""
+    frame = _frame(g=["a", "b", "a"], v=[3, 1, 2])
+
+    def make(group: pd.DataFrame) -> Any:
+        def ranked(row: pd.Series) -> pd.Series:
+            row["rank"] = int((group["v"] > row["v"]).sum()) + 1
+            row["v"] = row["v"] / 2
+            return row
+
+        return ranked
+
+    out = frame.apply_rows_by_group(make, key="g").data
+    return (
+        "`apply_rows_by_group(make, key='g')` with `target=None` keeps every entry the returned "
+        "rows hold: on g=['a', 'b', 'a'], v=[3, 1, 2], a row function that halves `row['v']` "
+        "and adds `row['rank']` (a Python int, its rank in its group) gives columns "
+        f"{list(out.columns)}, dtypes {[str(d) for d in out.dtypes]}, rows {out.values.tolist()}."
+    )
 
 
 def aggregate_layout() -> str:
@@ -224,8 +248,8 @@ def encoder_calls() -> str:
     return (
         "The encoder is fitted once on the training rows, then transforms all prepared rows in "
         f"one call, in prepared order (4 prepared rows, training rows 0 and 2: the fit saw "
-        f"{fit[2]}, the transform calls saw {[s[2] for s in applied]}); a stateful "
-        "`FunctionTransformer` (running values per key) thus sees every earlier row. The "
+        f"{fit[2]}, the transform calls saw {[s[2] for s in applied]}). Running values per key are still the "
+        "preparation's (see the rules), not a stateful transformer's. The "
         "comparison is with the original's X as scikit-learn hands it to the estimator (a dense "
         "float64 matrix, numeric text parsed), not with the object frame it may have built."
     )

@@ -49,6 +49,8 @@ def test_aggregate_layout_is_pandas_groupby_agg():
 
 def test_the_encoder_and_split_facts_match_a_pipeline_run():
     assert "the transform calls saw [[3, 1, 2, 5]]" in api_frames.encoder_calls()
+    # round 26's fraud velocity notes read the fact as offering running values to the encoder
+    assert "Running values per key are still the preparation's" in api_frames.encoder_calls()
     data = pd.DataFrame({"v": range(10)})
     assert len(lt.head_split(0.75).indices(data, np.zeros(10))[0]) == int(0.75 * 10)
     assert f"{int(0.75 * 10)});" in api_frames.split_rows()
@@ -251,3 +253,23 @@ def test_the_decimal_text_fact_holds_for_astype_and_float():
     converted = pd.Series(decimals, dtype="str").astype("float64").tolist()
     assert converted == [float(v) for v in decimals]
     assert "converts with `astype('float64')` to the same floats as Python's `float()`" in text
+
+
+def test_rows_a_group_helper_extends_keep_their_entries_as_pandas_apply_types_them():
+    """Round 26's relay and scrabble notes: whether `target=None` keeps the entries an original's
+    helper adds to each row, typed as the original's `apply(axis=1)` types them."""
+    text = api_frames.group_rows_replaced()
+    df = pd.DataFrame({"g": ["a", "b", "a"], "v": [3, 1, 2]})
+
+    def ranked(row: pd.Series) -> pd.Series:
+        row["rank"] = int((df.loc[df["g"] == row["g"], "v"] > row["v"]).sum()) + 1
+        row["v"] = row["v"] / 2
+        return row
+
+    expected = df.apply(ranked, axis=1)
+    assert f"columns {list(expected.columns)}" in text
+    assert f"dtypes {[str(d) for d in expected.dtypes]}" in text
+    assert f"rows {expected.values.tolist()}" in text
+    assert "a function giving a bool Series (`lambda d: d['v'] > 1`) works" in (
+        api_frames.filter_masks()
+    )

@@ -330,3 +330,15 @@ def test_the_rules_say_how_to_count_whole_array_changes_and_where_names_and_lamb
     assert "changed only where the round trip changes it" in system
     assert "the names the original's own lists and keys give them" in system
     assert "are never pickled, and a lambda there is fine" in system
+
+
+def test_the_reference_says_what_a_filter_function_returns_and_what_rowwise_false_implies():
+    """Round 26's taxi and bank notes: whether a filter may return a pandas Series, whether
+    `vectorized=True` goes with `rowwise=False`, where hand-built one-hots a scaler transforms go."""
+    reference = " ".join(api_reference().split())
+    assert "returns a boolean mask, one per row (a bool Series or NumPy array)" in reference
+    assert "`rowwise=False` implies `vectorized=True`" in reference
+    assert (
+        "transforms the hand-built columns afterwards (a scaler over the whole array)" in reference
+    )
+    assert "computed from one do, in one step or in two steps that take it" in reference
