@@ -320,6 +320,7 @@ def test_the_rules_say_which_definitions_a_step_writes_and_which_lines_it_leaves
         in system
     )
     assert "a closure over its enclosing function's values, which stays inside" in system
+    assert "your code uses, with the definitions they use in turn" in system  # round 27, decai
     assert "Lines of the original whose values never reach the final fit" in system
     assert "a `fillna` over several columns is one `fill_na`" in system
 
