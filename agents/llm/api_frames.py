@@ -104,12 +104,13 @@ def filter_masks() -> str:
 def group_rows_replaced() -> str:
     """What `apply_rows_by_group(target=None)` keeps of rows an original's helper changed and
     extended: the helpers of a per-row `apply(axis=1)` often add entries to the row."""
-    frame = _frame(g=["a", "b", "a"], v=[3, 1, 2])
+    frame = _frame(g=["a", "b", "a"], v=[3, 1, 2], w=["x", "yy", "z"])
 
     def make(group: pd.DataFrame) -> Any:
         def ranked(row: pd.Series) -> pd.Series:
             row["rank"] = int((group["v"] > row["v"]).sum()) + 1
             row["v"] = row["v"] / 2
+            row["w"] = len(row["w"])
             return row
 
         return ranked
@@ -117,9 +118,11 @@ def group_rows_replaced() -> str:
     out = frame.apply_rows_by_group(make, key="g").data
     return (
         "`apply_rows_by_group(make, key='g')` with `target=None` keeps every entry the returned "
-        "rows hold: on g=['a', 'b', 'a'], v=[3, 1, 2], a row function that halves `row['v']` "
-        "and adds `row['rank']` (a Python int, its rank in its group) gives columns "
-        f"{list(out.columns)}, dtypes {[str(d) for d in out.dtypes]}, rows {out.values.tolist()}."
+        "rows hold, each row holding mixed types as `apply(axis=1)`'s rows do: on g=['a', 'b', "
+        "'a'], v=[3, 1, 2], w=['x', 'yy', 'z'], a row function that halves `row['v']`, "
+        "replaces the text `row['w']` by its length and adds `row['rank']` (a Python int, its "
+        f"rank in its group) gives columns {list(out.columns)}, dtypes "
+        f"{[str(d) for d in out.dtypes]}, rows {out.values.tolist()}."
     )
 
 
@@ -373,11 +376,15 @@ def float_sums() -> str:
     loop = functools.reduce(lambda total, x: total + x, values, 0.0)
     running = np.cumsum(np.asarray(values, dtype=float))[-1]
     grouped = frame.groupby("k")["v"].cumsum().iloc[-1]
+    summed = frame.groupby("k")["v"].sum().iloc[0]
+    aggregated = lt.from_pandas(frame, "probe").aggregate("k", t=("v", "sum")).data["t"].iloc[0]
     return (
         "Floats must match to the last bit: a Python loop's `total += x` is sequential, as "
         "`np.cumsum` on a float64 array is, but pandas' grouped sums compensate. Observed on "
         f"{values}: the loop gives {loop}, `np.cumsum` {running}, `groupby(...).cumsum()` "
-        f"{grouped}; replay a loop's running sum per group with `np.cumsum` over each group."
+        f"{grouped}, `groupby(...).sum()` {summed}, `aggregate('k', t=('v', 'sum'))` "
+        f"{aggregated}; replay a loop's sum or running sum per group with `np.cumsum` over each "
+        "group (a function `aggregate` calls with the group's values)."
     )
 
 

@@ -429,8 +429,22 @@ def _folded(nodes: list[dict[str, Any]], shown: list[int]) -> list[str]:
         if len(run) <= REPEATS:
             lines.append(describe(nodes[i]) + _renamed(nodes[i], nodes))
         elif i == run[0]:
-            lines.append(f"{describe(nodes[i])}  [x{len(run)} at this line: #{run[0]}..#{run[-1]}]")
+            span = f"x{len(run)} at this line: #{run[0]}..#{run[-1]}{_outs_vary(nodes, run)}"
+            lines.append(f"{describe(nodes[i])}  [{span}]")
     return lines
+
+
+OUTS_SHOWN = 4
+
+
+def _outs_vary(nodes: list[dict[str, Any]], run: list[int]) -> str:
+    """The distinct outputs of a folded run, where they differ: the first one's shape is not
+    the others' (the folds of a cross-validation loop, the last of which the final fit takes)."""
+    outs = list(dict.fromkeys(_out(nodes[i]["out"]) for i in run if nodes[i].get("out")))
+    if len(outs) < 2:
+        return ""
+    more = ", …" if len(outs) > OUTS_SHOWN else ""
+    return f"; their outputs vary: {', '.join(outs[:OUTS_SHOWN])}{more}"
 
 
 RENAMED_SHOWN = 100

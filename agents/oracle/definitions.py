@@ -122,8 +122,10 @@ def _bound(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
 
 def needed(source: str, lines: Iterable[int] = (), names: Iterable[str] = ()) -> list[Definition]:
     """The definitions that the statements on `lines`, and the given names, depend on
-    (transitively), in source order; a seed comes along when anything needed draws."""
+    (transitively), in source order; a seed comes along when anything needed draws. One on
+    `lines` is left to them, unless it is nested: the rewrite makes that a module-level one."""
     tree = static.parse(source)
+    shown = set(lines) & {stmt.lineno for stmt in tree.body}
     wanted = set(names) | names_read(tree, set(lines))
     by_name = {}
     for definition in definitions(source):
@@ -133,7 +135,7 @@ def needed(source: str, lines: Iterable[int] = (), names: Iterable[str] = ()) ->
     pending = sorted(wanted)
     while pending:
         definition = by_name.get(pending.pop())
-        if definition is None or definition.line in chosen or definition.line in set(lines):
+        if definition is None or definition.line in chosen or definition.line in shown:
             continue
         chosen[definition.line] = definition
         pending += sorted(definition.uses)

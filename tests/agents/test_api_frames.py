@@ -81,6 +81,13 @@ def test_the_float_fact_names_the_sums_that_differ():
     assert f"the loop gives {loop}, `np.cumsum` {loop}, `groupby(...).cumsum()` {grouped}" in (
         api_frames.float_sums()
     )
+    # round 27's churn notes: whether a grouped `sum` (and so `aggregate`'s) compensates too
+    frame = pd.DataFrame({"k": [0] * 4, "v": values})
+    summed = lt.from_pandas(frame, "p").aggregate("k", t=("v", "sum")).data["t"].iloc[0]
+    assert summed != loop
+    assert f"`aggregate('k', t=('v', 'sum'))` {summed}; replay a loop's sum" in (
+        api_frames.float_sums()
+    )
 
 
 def test_a_text_vectorizer_needs_the_string_column_form():
@@ -259,11 +266,12 @@ def test_rows_a_group_helper_extends_keep_their_entries_as_pandas_apply_types_th
     """Round 26's relay and scrabble notes: whether `target=None` keeps the entries an original's
     helper adds to each row, typed as the original's `apply(axis=1)` types them."""
     text = api_frames.group_rows_replaced()
-    df = pd.DataFrame({"g": ["a", "b", "a"], "v": [3, 1, 2]})
+    df = pd.DataFrame({"g": ["a", "b", "a"], "v": [3, 1, 2], "w": ["x", "yy", "z"]})
 
     def ranked(row: pd.Series) -> pd.Series:
         row["rank"] = int((df.loc[df["g"] == row["g"], "v"] > row["v"]).sum()) + 1
         row["v"] = row["v"] / 2
+        row["w"] = len(row["w"])
         return row
 
     expected = df.apply(ranked, axis=1)

@@ -162,3 +162,25 @@ def test_columns_named_anew_are_listed_whole():
     )
     assert "columns now" not in lines[0] + lines[2] + lines[3]
     assert lines[4].endswith(", columns now ['age']")
+
+
+def test_a_folded_run_whose_outputs_differ_lists_them():
+    """Round 27's iotdb notes: a cross-validation loop's first fold showed [8683, 34] where the
+    final fit, its last fold, took 8684 rows, and the prompt read as contradicting itself."""
+
+    def array(rows: int) -> dict:
+        return {"kind": "array", "shape": [rows, 34], "dtype": "float64"}
+
+    loop = [node(0, "pd.read_csv", [], out={"kind": "frame", "columns": ["a"], "rows": 500})]
+    loop += [
+        {**node(i, "opaque", [], out=array(8683 + (i == 5))), "line": 129} for i in range(1, 6)
+    ]
+    loop += [node(6, "DataFrame.__getitem__", [0], args=["y"])]
+    loop += [node(7, "np.vstack", [1, 2, 3, 4, 5], out=array(8684))]
+    dag, problem = from_trace({**trace_of(loop), "fits": [{"X_node": 7, "y_node": 6}]})
+    assert problem is None
+    text = dataflow_text(dag, limit=10)
+    assert (
+        "[x5 at this line: #1..#5; their outputs vary: array [8683, 34] float64, "
+        "array [8684, 34] float64]"
+    ) in text

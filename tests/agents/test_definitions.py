@@ -75,6 +75,16 @@ def test_a_step_using_a_nested_helper_needs_its_table_too():
     assert ("graded",) in needed and ("BIN_MAP",) in needed
 
 
+def test_a_nested_definition_among_a_steps_lines_is_shown_as_the_rewrite_hoists_it():
+    """Round 27's greenhouse notes: a method's own table, among the step's lines, was missing
+    from the definitions while the table its nested helper read was there."""
+    lines = list(range(14, 29))  # Loader.load, whose title_of reads its `titles`
+    needed = {d.names for d in defs.needed(SCRIPT, lines)}
+    assert ("titles",) in needed  # nested: the rewrite makes it a module-level constant
+    top = textwrap.dedent(SCRIPT).splitlines().index("import pandas as pd") + 1
+    assert ("pd",) not in {d.names for d in defs.needed(SCRIPT, [top, *lines])}  # top level: shown
+
+
 def test_a_nested_definition_is_labelled_with_where_it_stands_in_the_original():
     import ast
     from types import SimpleNamespace
