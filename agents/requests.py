@@ -507,7 +507,8 @@ def _every_line(layout: dict[str, Any]) -> str:
     first line's count, and the source, which pads or refuses such lines, has none to offer."""
     if layout["other_field_counts"] or not layout["whole_file"]:
         return ""
-    return f" (so a test such as `len(fields) == {layout['fields']}` keeps every line but the blank ones)"
+    guard = f"len(fields) == {layout['fields']}"
+    return f" (so a test such as `{guard}` keeps every line but the blank ones)"
 
 
 LAYOUT_COUNTS = (  # (older analyses lack them)

@@ -251,8 +251,8 @@ def encoder_calls() -> str:
     return (
         "The encoder is fitted once on the training rows, then transforms all prepared rows in "
         f"one call, in prepared order (4 prepared rows, training rows 0 and 2: the fit saw "
-        f"{fit[2]}, the transform calls saw {[s[2] for s in applied]}). Running values per key are still the "
-        "preparation's (see the rules), not a stateful transformer's. The "
+        f"{fit[2]}, the transform calls saw {[s[2] for s in applied]}). Running values per key "
+        "are still the preparation's (see the rules), not a stateful transformer's. The "
         "comparison is with the original's X as scikit-learn hands it to the estimator (a dense "
         "float64 matrix, numeric text parsed), not with the object frame it may have built."
     )

@@ -19,6 +19,7 @@ from .splits import replay_call
 
 _LEADING_LINE = re.compile(r"^line (\d+)")
 MAX_PROFILED = 40  # columns whose counts the analysis text shows
+UNLINED = {"features": "X", "label": "y"}  # what a stage without lines of its own would make
 
 
 def analysis_text(a: Any, dataflow: bool = True) -> str:
@@ -103,9 +104,6 @@ def _stage_lines(a: Any, stage: str, numbers: list[int]) -> str:
     if numbers or stage not in UNLINED:
         return lines_label(a.cells, numbers)
     return f"none of its own (the fit's {UNLINED[stage]} is made in lines another stage holds)"
-
-
-UNLINED = {"features": "X", "label": "y"}
 
 
 def _first_rows(model: Any) -> list[str]:
