@@ -50,13 +50,13 @@ class GroupRowOps:
         `make` is called once per group, with the group, and returns a function of one row:
         `lambda g: (lambda row: g["score"].max() - row["score"])` with `target="gap"` gives each
         row its distance to its group's best. `group` is a DataFrame of all the data's columns,
-        indexed by the rows' positions in the frame; a row is a Series of the same columns,
-        `row.name` its position, so `group.drop(row.name)` is the row's partners. Each row is a
-        copy (changing it, `row.loc["c"] = ...`, changes nothing else); an existing `target`
-        column is replaced where it stands, a new one comes last. The rows keep the frame's
-        order whatever the groups, and `target`'s dtype (or, with `target` None, each column's of
-        the rows returned) is inferred from the values as pandas' `apply(axis=1)` infers it
-        (Python ints give int64, floats float64)."""
+        its rows in frame order, indexed by their positions in the frame; a row is a Series of
+        the same columns, `row.name` its position, so `group.drop(row.name)` is the row's
+        partners. Each row is a copy (changing it, `row.loc["c"] = ...`, changes nothing else);
+        an existing `target` column is replaced where it stands, a new one comes last. The rows
+        keep the frame's order whatever the groups, and `target`'s dtype (or, with `target`
+        None, each column's of the rows returned) is inferred from the values as pandas'
+        `apply(axis=1)` infers it (Python ints give int64, floats float64)."""
         keys = [] if key is None else [key] if isinstance(key, str) else list(key)
         self._require(keys, "apply_rows_by_group")
         data = self.data

@@ -239,8 +239,13 @@ def defined_at(original: Original, tree: ast.Module, line: int) -> str:
     enclosing.sort(key=lambda node: node.lineno)
     inner = enclosing[-1]
     named = ".".join(n.name for n in enclosing if not isinstance(n, ast.For))
-    place = f"the loop at {original.where(inner.lineno)}" if isinstance(inner, ast.For) else named
-    return f"{where}, inside {place} in the original (a module-level definition in the rewrite)"
+    if isinstance(inner, ast.For):
+        place, copy = f"the loop at {original.where(inner.lineno)}", ""
+    else:  # the agent may copy the function whole, with its own
+        place, copy = named, f", for code that no longer has {named}; a copy of it keeps its own"
+    return (
+        f"{where}, inside {place} in the original (a module-level definition in the rewrite{copy})"
+    )
 
 
 def expected(analysis: Analysis, step: str) -> str:

@@ -122,28 +122,34 @@ def _bound(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
 
 def needed(source: str, lines: Iterable[int] = (), names: Iterable[str] = ()) -> list[Definition]:
     """The definitions that the statements on `lines`, and the given names, depend on
-    (transitively), in source order; a seed comes along when anything needed draws. One on
-    `lines` is left to them, unless it is nested: the rewrite makes that a module-level one."""
+    (transitively), in source order, with those nested in each (the rewrite makes them
+    module-level ones); a seed comes along when anything needed draws. A top-level one on
+    `lines` is left to them."""
     tree = static.parse(source)
-    shown = set(lines) & {stmt.lineno for stmt in tree.body}
-    wanted = set(names) | names_read(tree, set(lines))
-    by_name = {}
-    for definition in definitions(source):
-        for name in definition.names:
-            by_name[name] = definition
+    found = definitions(source)
+    top = {stmt.lineno: stmt.end_lineno or stmt.lineno for stmt in tree.body}
+    shown = set(lines) & set(top)
+    by_name = {name: d for d in found for name in d.names}
     chosen: dict[int, Definition] = {}
-    pending = sorted(wanted)
+    pending = sorted(set(names) | names_read(tree, set(lines)))
     while pending:
         definition = by_name.get(pending.pop())
         if definition is None or definition.line in chosen or definition.line in shown:
             continue
         chosen[definition.line] = definition
-        pending += sorted(definition.uses)
+        pending += sorted(definition.uses | _nested_in(found, definition, top))
     result = sorted(chosen.values(), key=lambda d: d.line)
     if any(d.draws for d in result) or _lines_draw(tree, set(lines)):
-        seeds = [d for d in definitions(source) if d.kind == "seed"]
+        seeds = [d for d in found if d.kind == "seed"]
         result = sorted({d.line: d for d in result + seeds}.values(), key=lambda d: d.line)
     return result
+
+
+def _nested_in(found: list[Definition], outer: Definition, top: dict[int, int]) -> set[str]:
+    """The names of the definitions inside a top-level one, which its body reads as locals
+    (greenhouse's `_encode` reads its own `warm_seasons`) and so never names as it uses."""
+    end = top.get(outer.line, outer.line)
+    return {name for d in found if outer.line < d.line <= end for name in d.names}
 
 
 def names_read(tree: ast.Module, lines: set[int]) -> set[str]:

@@ -85,6 +85,14 @@ def test_a_nested_definition_among_a_steps_lines_is_shown_as_the_rewrite_hoists_
     assert ("pd",) not in {d.names for d in defs.needed(SCRIPT, [top, *lines])}  # top level: shown
 
 
+def test_a_class_shown_whole_brings_the_definitions_its_methods_hold():
+    """Round 28's greenhouse notes: a method's own table, read as a local, never came along
+    with its class, while the table its nested helper read did."""
+    needed = {d.names for d in defs.needed(SCRIPT, [], ["Loader"])}
+    assert {("Loader",), ("titles",), ("title_of",)} <= needed
+    assert ("graded",) not in needed and ("BIN_MAP",) not in needed  # another statement's
+
+
 def test_a_nested_definition_is_labelled_with_where_it_stands_in_the_original():
     import ast
     from types import SimpleNamespace
@@ -96,8 +104,9 @@ def test_a_nested_definition_is_labelled_with_where_it_stands_in_the_original():
         "            return r\nfor seed in [1]:\n    T = {'a': 1}\nX = 1\n"
     )
     tree, original = ast.parse(source), SimpleNamespace(where="line {}".format)
-    nested = "in the original (a module-level definition in the rewrite)"
-    assert defined_at(original, tree, 3) == f"line 3, inside G.enc {nested}"
-    assert defined_at(original, tree, 4) == f"line 4, inside G.enc {nested}"
-    assert defined_at(original, tree, 7) == f"line 7, inside the loop at line 6 {nested}"
+    nested = "in the original (a module-level definition in the rewrite"
+    copy = ", for code that no longer has G.enc; a copy of it keeps its own)"  # round 28, taxi
+    assert defined_at(original, tree, 3) == f"line 3, inside G.enc {nested}{copy}"
+    assert defined_at(original, tree, 4) == f"line 4, inside G.enc {nested}{copy}"
+    assert defined_at(original, tree, 7) == f"line 7, inside the loop at line 6 {nested})"
     assert defined_at(original, tree, 8) == "line 8"

@@ -315,9 +315,9 @@ def test_the_api_reference_and_the_api_check_know_the_frames_mixed_in_operations
 
 def test_the_rules_say_which_definitions_a_step_writes_and_which_lines_it_leaves_out():
     system = " ".join(render(request("prepare")).system.split())
-    assert (
-        "helpers, classes) shown with a step, among its lines or its definitions, need not"
-        in system
+    assert (  # round 28's scrabble notes: helpers shown with the encoder, used by the preparation
+        "helpers, classes), shown with this step (among its lines or its definitions) or with "
+        "another, need not be written again" in system
     )
     assert "a closure over its enclosing function's values, which stays inside" in system
     assert "your code uses, with the definitions they use in turn" in system  # round 27, decai
