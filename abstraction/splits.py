@@ -122,8 +122,8 @@ def random_split(
 
 
 def column_split(column: str, test_values: list[Any]) -> Split:
-    """Rows whose `column` is one of `test_values` form the test set (e.g. a year, a flag); both
-    sets keep the prepared order."""
+    """Rows whose `column` is one of `test_values` form the test set (e.g. a year, a flag), every
+    other row the training set; both sets keep the prepared order."""
     return Split("column", column=column, test_values=tuple(test_values))
 
 

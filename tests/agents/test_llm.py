@@ -343,3 +343,11 @@ def test_the_reference_says_what_a_filter_function_returns_and_what_rowwise_fals
         "transforms the hand-built columns afterwards (a scaler over the whole array)" in reference
     )
     assert "computed from one do, in one step or in two steps that take it" in reference
+
+
+def test_the_rules_keep_the_originals_written_numbers_as_constants():
+    """Round 28's iotdb notes: whether the slot widths its code writes count as data values."""
+    system = " ".join(render(request("prepare")).system.split())
+    assert (
+        "numbers its code writes (slot offsets and widths, cut points) are its constants" in system
+    )

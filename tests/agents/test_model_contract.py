@@ -9,6 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
+from lester.agents.hand_parsed import hand_parsed, layout_text
 from lester.agents.llm.api_frames import encoder_calls, hand_parsed_text, json_lines_text
 from lester.agents.oracle import slicing
 from lester.agents.oracle.analysis import text_layout
@@ -19,9 +20,7 @@ from lester.agents.requests import (
     before_draw,
     built_together,
     derived_count,
-    hand_parsed,
     label_counts,
-    layout_text,
     transformer_fits,
 )
 
