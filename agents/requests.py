@@ -47,6 +47,10 @@ STATED_LIMIT = 4000
 MAX_FITS_SHOWN = 8
 MAX_VALUE_TEXT = 2000
 MAX_TRACE_BYTES = 64 * 1024 * 1024
+SLOT_NAMES = (  # how the preparation names a hand-built one-hot's slots (iotdb, rounds 27 to 29)
+    "(`x[1 + jobs.index(job)] = 1`) after the value it marks where the original's code lists the "
+    "values (`job_admin`), else, where their order comes from the data, by its place (`job_0`)"
+)
 FIXED = "The preparation is fixed (this step writes only the encoder and the split):"
 IN_ONE_CALL = (
     ", values that need other rows (running values, group statistics) included: the encoder "
@@ -581,8 +585,8 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
             "The analysis attributed no feature or label lines of the original (its X and y are "
             "built together, in lines the preparation covers): decide which prepared columns the "
             "encoders and the label will read, named after the original's keys and variables, "
-            "and a slot of an array it fills by position (`x[1 + jobs.index(job)] = 1`) after "
-            f"the value it marks (`job_admin`). {comparison_text()} {state}"
+            f"and a slot of an array it fills by position {SLOT_NAMES}. {comparison_text()} "
+            f"{state}"
         )
     return (
         "The encoders and the label will read the prepared frame's columns by name.\n"
@@ -595,9 +599,8 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         "variable holding one row's value (a loop or tuple variable, `share = a / n`), that "
         "variable (one holding a whole column or split part, `x_train`, names no column: the "
         "value's own key or field does); a value with no "
-        "name (a call in a list, `[age, title_of(row)]`, a slot of an array the original fills "
-        "by position, `x[1 + jobs.index(job)] = 1`), a name of your choice (for a slot, the "
-        "value it marks: `job_admin`). A conversion of one row's values "
+        "name (a call in a list, `[age, title_of(row)]`), a name of your choice, and a slot of "
+        f"an array the original fills by position {SLOT_NAMES}. A conversion of one row's values "
         "these lines apply (`float()` of text, a category map) may be left to the encoder or "
         "the label or done here (the docstring says which columns hold converted values); a "
         "statistic that the feature or label lines above compute over the rows X is built "

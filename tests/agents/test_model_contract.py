@@ -298,6 +298,8 @@ def test_columns_are_named_by_key_by_the_sources_name_for_a_position_or_by_varia
     assert "where the names depend on the data, as dummies' do, the rule that gives them" in text
     assert "in a list the original builds itself (`t = [tx_id, float(a), day]`), the name" in text
     assert "a slot of an array the original fills by position" in text  # round 27, iotdb
+    # round 29: a slot's value is data where the order comes from the data
+    assert "else, where their order comes from the data, by its place (`job_0`)" in text
     assert "an aggregate of another table) are computed here, whichever stage their lines" in text
     assert (
         '(a scaler, a vocabulary, `pd.get_dummies`) is the encoder\'s, with `fit_on="all"` where'
