@@ -6,8 +6,8 @@ category or a missing value), and a prompt cannot carry whole files. So after th
 harness counts, per column of every file it read and did not write, the distinct values, the
 empty fields, the fields pandas' default reader takes as missing and the commonest forms of the
 text (digits as 9, letters as a: whether every date is `9999-99-99`, which samples cannot show).
-Only these counts leave the sandbox: the user's data is parsed nowhere else. Bounded: the first `MAX_ROWS` rows of at most
-`MAX_FILES` files, `MAX_COLUMNS` columns each.
+Only these counts leave the sandbox: the user's data is parsed nowhere else. Bounded: the first
+`MAX_ROWS` rows of at most `MAX_FILES` files, `MAX_COLUMNS` columns each.
 """
 
 from __future__ import annotations
@@ -88,23 +88,24 @@ def profile(path: Path, layout: tuple[str, int | None] | None = None) -> dict[st
         options = {"sep": sep, "header": header, "dtype": str, "nrows": MAX_ROWS}
         raw = pd.read_csv(path, keep_default_na=False, **options)
         missing = raw.isin(STR_NA_VALUES)  # what the default reader takes as missing, read once
-    columns = {
-        str(c): {
-            "distinct": int(raw[c].nunique()),
+    columns = {}
+    for c in list(raw.columns)[:MAX_COLUMNS]:
+        counts = raw[c].value_counts(dropna=False)  # once, for the distinct values and the forms
+        columns[str(c)] = {
+            "distinct": int(counts.index.notna().sum()),
             "empty": int((raw[c].astype(str).str.strip() == "").sum()),
             "na": int(missing[c].sum()),
-            "forms": forms(raw[c]),
+            "forms": forms(counts),
         }
-        for c in list(raw.columns)[:MAX_COLUMNS]
-    }
     return {"rows": len(raw), "complete": len(raw) < MAX_ROWS, "columns": columns}
 
 
-def forms(column: Any) -> list[list[Any]]:
-    """The commonest forms of a column's text, with the rows each covers; counted over its
-    `FORMED_VALUES` commonest distinct values, so bounded on a column of ids."""
-    counts = column.astype(str).value_counts().head(FORMED_VALUES)
-    shapes = [_form(value) for value in counts.index]
+def forms(counts: Any) -> list[list[Any]]:
+    """The commonest forms of a column's text, with the rows each covers, from its values'
+    counts (`value_counts`); counted over its `FORMED_VALUES` commonest distinct values, so
+    bounded on a column of ids."""
+    counts = counts.head(FORMED_VALUES)
+    shapes = [_form(str(value)) for value in counts.index]
     grouped = counts.groupby(shapes, sort=False).sum().sort_values(ascending=False, kind="stable")
     return [[str(form), int(n)] for form, n in grouped.head(MAX_FORMS).items()]
 

@@ -372,12 +372,13 @@ def _plain(values: list[Any]) -> list[Any]:
 
 def float_sums() -> str:
     values = [1e16, 1.0, 1.0, -1e16]
-    frame = pd.DataFrame({"k": [0] * len(values), "v": values})
+    columns = {"k": [0] * len(values), "v": values}
+    frame = pd.DataFrame(columns)
     loop = functools.reduce(lambda total, x: total + x, values, 0.0)
     running = np.cumsum(np.asarray(values, dtype=float))[-1]
     grouped = frame.groupby("k")["v"].cumsum().iloc[-1]
     summed = frame.groupby("k")["v"].sum().iloc[0]
-    aggregated = lt.from_pandas(frame, "probe").aggregate("k", t=("v", "sum")).data["t"].iloc[0]
+    aggregated = _frame(**columns).aggregate("k", t=("v", "sum")).data["t"].iloc[0]
     return (
         "Floats must match to the last bit: a Python loop's `total += x` is sequential, as "
         "`np.cumsum` on a float64 array is, but pandas' grouped sums compensate. Observed on "

@@ -403,17 +403,20 @@ def _counts(value: Any) -> dict[str, Any] | None:
 
 def _forms(value: Any) -> list[list[Any]]:
     """A column's forms in the harness's shape, bounded as it writes them; else none."""
-    pairs = value if isinstance(value, list) and len(value) <= MAX_FORMS else []
-    if all(
-        isinstance(p, list)
-        and len(p) == 2
-        and isinstance(p[0], str)
-        and len(p[0]) <= FORM_CHARS
-        and type(p[1]) is int
-        for p in pairs
-    ):
-        return [list(p) for p in pairs]
-    return []
+    if not isinstance(value, list) or len(value) > MAX_FORMS or not all(map(_form, value)):
+        return []
+    return [list(pair) for pair in value]
+
+
+def _form(pair: Any) -> bool:
+    """`[form, rows]`: a form no longer than the harness cuts it, and a count."""
+    return (
+        isinstance(pair, list)
+        and len(pair) == 2
+        and isinstance(pair[0], str)
+        and len(pair[0]) <= FORM_CHARS
+        and type(pair[1]) is int
+    )
 
 
 def _source(tree: Any, path: str, file: Path) -> SourceReport:
