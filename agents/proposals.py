@@ -44,9 +44,10 @@ class StepRequest:
 
     `stage_code` is the original's lines for this step only (empty when the analysis attributed
     none), `definitions` the original's helpers, classes, constants, imports and seeds those lines
-    use, `values` what the original drew from seeded generators; `expected` describes the outputs
-    the step must reproduce, and `contract` what it must agree on with the other steps (the
-    columns later steps read, the prepared frame as the sandbox gave it, the row order);
+    use, `values` what the original drew from seeded generators, `copied` the original's other
+    definitions that the agent copies where a candidate uses them; `expected` describes the
+    outputs the step must reproduce, and `contract` what it must agree on with the other steps
+    (the columns later steps read, the prepared frame as the sandbox gave it, the row order);
     `parts` are the current candidate's parts (all steps).
 
     A first attempt by the model after the lifter found no rule carries `lifter_note` (why) and,
@@ -75,6 +76,7 @@ class StepRequest:
     hint: str | None = None
     definitions: str = ""
     values: str = ""
+    copied: str = ""  # the original's other definitions the agent copies, by name
     contract: str = ""
     dropped: list[str] = field(default_factory=list)
     may_change: list[str] = field(default_factory=list)

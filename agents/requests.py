@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ast
 import json
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +21,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 from lester.abstraction.frame import is_prov_column
 
-from .attribution import attributed, with_trace
 from .hand_parsed import hand_parsed
-from .label_bindings import y_bindings
 from .oracle import dataflow
 from .oracle import definitions as defs
 from .oracle.analysis import Analysis, AnalysisError
@@ -36,12 +33,18 @@ from .oracle.report_text import split_text
 from .oracle.static import is_literal
 from .proposals import FEATURES_LINE, LABEL_LINE, StepRequest
 from .state import RewriteState
+from .step_lines import (
+    copied_elsewhere,
+    defined_at,
+    in_classes,
+    lines_reached,
+    numbered,
+    shown_whole,
+    step_lines,
+    step_stages,
+    with_stages,
+)
 
-STAGES = {
-    "prepare": ("data_preparation",),
-    "encode": ("features",),
-    "label_model": ("label", "model"),
-}
 SAMPLE_ROWS = 3
 STATED_LIMIT = 4000
 MAX_FITS_SHOWN = 8
@@ -80,175 +83,19 @@ def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
         step=step,
         script_name=Path(state["script"]).name,
         original_source=source,
-        stage_code=numbered(original, lines) + _in_classes(original, analysis, tree, step, lines),
+        stage_code=numbered(original, lines) + in_classes(original, analysis, tree, step, lines),
         definitions="\n\n".join(
             f"# {defined_at(original, tree, d.line)}\n{d.code}" for d in needed
         ),
         values=drawn_values(analysis, source, tree, lines, needed),
-        analysis_text=_with_stages(analysis, tree).to_text(dataflow=False),
+        copied=copied_elsewhere(original, lines, needed, lines_reached(source, tree, analysis)),
+        analysis_text=with_stages(analysis, tree).to_text(dataflow=False),
         dataflow=dataflow_text(analysis.dataflow),
         expected=expected(analysis, step),
         contract=contract(analysis, original, tree, step, artifacts, state.get("parts")),
         parts=dict(state.get("parts") or {}),
         attempt=attempt,
         artifacts=dict(state.get("artifacts") or {}),
-    )
-
-
-def analysis_lines(analysis: Analysis, step: str) -> set[int]:
-    """The step's lines as the analysis' slice found them, before calls were followed."""
-    return {n for stage in STAGES.get(step, ()) for n in analysis.stages.get(stage, [])}
-
-
-def _with_stages(analysis: Analysis, tree: ast.Module) -> Analysis:
-    """The analysis as the prompts show it: its stage lines followed into the script's
-    functions, as the steps' own lines are (the analysis slices the top level only, and a script
-    that works in functions would read "data preparation: none" beside lines given to it)."""
-    if not analysis.model:
-        return analysis
-    return replace(analysis, stages=step_stages(analysis, tree))
-
-
-def step_lines(source: str, tree: ast.Module, analysis: Analysis, step: str) -> list[int]:
-    """The lines a step's prompt shows as its own: the statements reading the sources (a
-    module-level `df = pd.read_csv(...)` too, which is no constant of the original), else the
-    stage's lines without the definitions the prompt shows whole."""
-    lines = stage_lines(analysis, tree, step)
-    if step == "sources":
-        return lines
-    own = own_lines(source, tree, lines, analysis_lines(analysis, step))
-    if step != "label_model":
-        return own
-    return sorted(set(own) | y_bindings(tree, analysis.model.line if analysis.model else None))
-
-
-def shown_whole(tree: ast.Module, analysis: Analysis, step: str, lines: list[int]) -> set[str]:
-    """The names of the step's definitions that its own lines leave to the definitions section
-    (a class whose methods do the step's work, as a loader class's do): shown there whole, even
-    where no line left in the step names them."""
-    left = set(stage_lines(analysis, tree, step)) - set(lines)
-    return {
-        stmt.name
-        for stmt in tree.body
-        if isinstance(stmt, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-        and left & set(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
-    }
-
-
-def _in_classes(
-    original: Original, analysis: Analysis, tree: ast.Module, step: str, lines: list[int]
-) -> str:
-    """The step's lines that its excerpt leaves to a class shown whole among the definitions,
-    named, so that a step whose work is in a class's methods is not read as having no lines."""
-    left = set(stage_lines(analysis, tree, step)) - set(lines)
-    named = []
-    for stmt in tree.body:
-        inside = left & set(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
-        if isinstance(stmt, ast.ClassDef) and inside - {stmt.lineno}:
-            where = original.where_lines(sorted(inside - {stmt.lineno}))
-            named.append(
-                f"# {where} inside the class {stmt.name}, shown whole among the definitions"
-            )
-    return "".join(f"\n{n}" for n in named)
-
-
-def own_lines(source: str, tree: ast.Module, lines: list[int], sliced: set[int]) -> list[int]:
-    """The step's lines without the original's classes, imports and literal constants, and the
-    constants that following its calls brought in: the definitions section shows those whole."""
-    starts = {
-        d.line
-        for d in defs.definitions(source)
-        if d.kind in ("class", "import") or d.kind == "constant" and d.line not in sliced
-    }
-    spans = {
-        n
-        for stmt in tree.body
-        if stmt.lineno in starts or _literal_constant(stmt)
-        for n in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1)
-    }
-    return [n for n in lines if n not in spans]
-
-
-def _literal_constant(stmt: ast.stmt) -> bool:
-    """`CAP = 90`, `NAMES = ("a", "b")`: not a collection the script fills (`rows = []`), nor
-    a literal stored into something (`df.loc[mask, "industry"] = "other"`)."""
-    if not isinstance(stmt, ast.Assign) or isinstance(stmt.value, ast.List | ast.Dict | ast.Set):
-        return False
-    return all(isinstance(t, ast.Name) for t in stmt.targets) and is_literal(stmt.value)
-
-
-def stage_lines(analysis: Analysis, tree: ast.Module, step: str) -> list[int]:
-    """The original's lines of one step: the statements that read the sources, else the stages'
-    lines as the analysis attributed them."""
-    if step == "sources":
-        reads = {s.line for s in analysis.sources if s.line}
-        spans = [_innermost(tree, line) for line in reads]
-        return sorted({n for span in spans if span for n in span})
-    stages = step_stages(analysis, tree)
-    return sorted({n for stage in STAGES[step] for n in stages.get(stage, [])})
-
-
-def _innermost(tree: ast.Module, line: int) -> range | None:
-    """The lines of the innermost simple statement holding `line`, in a function, a method or a
-    block as well as at the top (a read inside a loader class's method)."""
-    holding = [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.stmt)
-        and not hasattr(node, "body")
-        and node.lineno <= line <= (node.end_lineno or node.lineno)
-    ]
-    if holding:
-        node = min(holding, key=lambda n: (n.end_lineno or n.lineno) - n.lineno)
-        return range(node.lineno, (node.end_lineno or node.lineno) + 1)
-    headers = [  # `for line in open(path):`, `with open(path) as f:`: the block's header
-        n for n in ast.walk(tree) if isinstance(n, ast.For | ast.With) and n.lineno == line
-    ]
-    return range(line, headers[0].body[0].lineno) if headers else None
-
-
-def step_stages(analysis: Analysis, tree: ast.Module) -> dict[str, list[int]]:
-    """The analysis' stage lines, followed into the functions and methods they call."""
-    line = analysis.model.line if analysis.model else None
-    return with_trace(attributed(tree, line, analysis.stages), analysis.dataflow, line)
-
-
-def numbered(original: Original, lines: list[int]) -> str:
-    """The lines with their numbers ("cell 12, line 3" in a notebook)."""
-    code = original.source.splitlines()
-    width = 16 if original.notebook else 4
-    return "\n".join(
-        f"{_line_tag(original, n):>{width}}  {code[n - 1]}" for n in lines if 0 < n <= len(code)
-    )
-
-
-def _line_tag(original: Original, line: int) -> str:
-    return original.where(line) if original.notebook else str(line)
-
-
-def defined_at(original: Original, tree: ast.Module, line: int) -> str:
-    """Where a definition stands; one nested in a function, a method or a loop says so, for it
-    is shown (and copied) as a module-level one."""
-    where = original.where(line)
-    if any(node.lineno == line for node in tree.body):
-        return where
-    enclosing = [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.For)
-        and node.lineno < line <= (node.end_lineno or node.lineno)
-    ]
-    if not enclosing:
-        return where
-    enclosing.sort(key=lambda node: node.lineno)
-    inner = enclosing[-1]
-    named = ".".join(n.name for n in enclosing if not isinstance(n, ast.For))
-    if isinstance(inner, ast.For):
-        place, copy = f"the loop at {original.where(inner.lineno)}", ""
-    else:  # the agent may copy the function whole, with its own
-        place, copy = named, f", for code that no longer has {named}; a copy of it keeps its own"
-    return (
-        f"{where}, inside {place} in the original (a module-level definition in the rewrite{copy})"
     )
 
 
@@ -300,8 +147,10 @@ def contract(
     if step == "sources":
         return (
             "Each source must give the rows the original read from its file (the counts above), "
-            "one column per field, named as the original names the fields: the preparation takes "
-            "each source as a parameter named after its function and reads its columns by name."
+            "one column per field, named as the original names the fields (where it only numbers "
+            "them, by position or a reader's `header=None`, the reader's labels `'0'`, `'1'`, … "
+            "or names of your own, either works): the preparation takes each "
+            "source as a parameter named after its function and reads its columns by name."
             + (f"\n\n{by_hand}" if by_hand else "")
         )
     rows = row_contract(analysis, original, tree, step)

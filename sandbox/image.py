@@ -31,7 +31,8 @@ import docker.errors
 
 REPOSITORY = "lester-sandbox"
 LOCAL_BASE = "lester-base:bookworm"
-REGISTRY_BASE = "python:3.11-slim"
+PYTHON = "3.11"  # the python3 of either base: Debian bookworm's, and this registry image's
+REGISTRY_BASE = f"python:{PYTHON}-slim"
 INPUTS_LABEL = "lester.sandbox.inputs"
 RUNTIME_PACKAGES = ("numpy", "pandas", "scikit-learn", "scipy", "pyarrow", "joblib")
 DEBIAN_PACKAGES = "python3,python3-venv,python3-pip,ca-certificates"

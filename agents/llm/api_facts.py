@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
-from lester.sandbox.image import runtime_requirements
+from lester.sandbox.image import PYTHON, runtime_requirements
 from sklearn.preprocessing import OneHotEncoder
 
 import lester as lt
@@ -148,7 +148,7 @@ def _fallback(whole: list[str], single: list[str]) -> str:
 def versions() -> str:
     pins = dict(r.split("==", 1) for r in runtime_requirements())
     shown = ", ".join(f"{name} {pins[name]}" for name in VERSIONED if name in pins)
-    return f"The sandbox runs {shown} (the image is built with these versions)."
+    return f"The sandbox runs Python {PYTHON}, {shown} (the image is built with these versions)."
 
 
 def text_dtype() -> str:

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from lester.abstraction.features import fit_transform_all
+from lester.sandbox.image import PYTHON
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LinearRegression
 from sklearn.preprocessing import FunctionTransformer, LabelEncoder
@@ -385,8 +386,16 @@ def float_sums() -> str:
         f"{values}: the loop gives {loop}, `np.cumsum` {running}, `groupby(...).cumsum()` "
         f"{grouped}, `groupby(...).sum()` {summed}, `aggregate('k', t=('v', 'sum'))` "
         f"{aggregated}; replay a loop's sum or running sum per group with `np.cumsum` over each "
-        "group (a function `aggregate` calls with the group's values)."
+        f"group (a function `aggregate` calls with the group's values). {builtin_sum()}"
     )
+
+
+def builtin_sum() -> str:
+    """Python's `sum()` of floats, which compensates from Python 3.12 on: the sandbox's
+    version decides, not the host's."""
+    major, minor = (int(part) for part in PYTHON.split("."))
+    how = "compensates" if (major, minor) >= (3, 12) else "adds in sequence, as the loop does"
+    return f"In the sandbox's Python {PYTHON}, the built-in `sum()` of floats {how}."
 
 
 def text_conversion() -> str:

@@ -77,6 +77,13 @@ def render(request: StepRequest) -> Prompt:
     return Prompt(system.strip(), user.strip())
 
 
+COPIED = (
+    "the agent copies into the module each one your code uses without defining it, with what it "
+    "uses in turn, so you need not write them; one your answer defines under the same name is "
+    "used instead, never both"
+)
+
+
 def _excerpt(request: StepRequest) -> str:
     """The step's own lines of the original, the definitions they use and the drawn values."""
     if request.stage_code.strip():
@@ -94,8 +101,12 @@ def _excerpt(request: StepRequest) -> str:
     if request.definitions.strip():
         text += (
             "\n\nDefinitions of the original that these lines use (helpers, classes, constants, "
-            "imports, seeds; the agent copies any your code uses but does not define into the "
-            f"preamble):\n```python\n{request.definitions.strip()}\n```"
+            f"imports, seeds; {COPIED}):\n```python\n{request.definitions.strip()}\n```"
+        )
+    if request.copied:
+        text += (
+            "\n\nThe original's other definitions that its steps use, which the agent copies "
+            f"the same way: {request.copied}."
         )
     if request.values.strip():
         text += (
@@ -113,17 +124,6 @@ def _first(request: StepRequest) -> str:
         )
     else:
         hint = "It has no partial code for this step that passes the static check."
-    if request.may_change:
-        hint += (
-            f"\n\nThe lifter wrote {_kinds(request.may_change)}. Where this step needs a value "
-            "that belongs there by the rules (a running value, a statistic over the rows "
-            "before a join), your answer carries those functions too, rewritten, rather than "
-            "computing the value in this step; they keep their names and replace the current ones. "
-            "A rewritten preparation may add columns (a test-row marker, which the split then "
-            "reads with `lt.column_split` in place of a written count), and the later steps' "
-            f"prompts carry its docstring: state in it, in `{FEATURES_LINE}` and `{LABEL_LINE}` "
-            "lines, the columns they read."
-        )
     return template("first").substitute(why=(request.lifter_note or "").strip(), hint=hint)
 
 
@@ -164,9 +164,28 @@ def _context(request: StepRequest) -> str:
         if part not in own and request.parts.get(part, "").strip()
     ]
     if not blocks:
-        return ""
+        return _carried(request)
     code = "\n\n".join(blocks)
     return (
         "The other steps of the pipeline so far (already in the module; do not repeat them):\n"
-        f"```python\n{code}\n```\n"
+        f"```python\n{code}\n```\n{_carried(request)}"
+    )
+
+
+def _carried(request: StepRequest) -> str:
+    """What a first answer may carry of the steps the lifter wrote: beside those steps' code,
+    where the model weighs what the prepared frame lacks (round 29's fraud-velocity model read
+    it last, at the prompt's end, and computed running values in the encoder)."""
+    if not request.may_change or request.repair:
+        return ""
+    return (
+        f"\nThe lifter wrote {_kinds(request.may_change)}. Where this step needs a value "
+        "that belongs there by the rules (a running value, a statistic over the rows "
+        "before a join), your answer carries those functions too, rewritten, beside this step's "
+        "own (the functions it is asked to write above), rather than "
+        "computing the value in this step; they keep their names and replace the current ones. "
+        "A rewritten preparation may add columns (a test-row marker, which the split then "
+        "reads with `lt.column_split` in place of a written count), and the later steps' "
+        f"prompts carry its docstring: state in it, in `{FEATURES_LINE}` and `{LABEL_LINE}` "
+        "lines, the columns they read.\n"
     )

@@ -427,7 +427,7 @@ def _folded(nodes: list[dict[str, Any]], shown: list[int]) -> list[str]:
     for i in shown:
         run = runs[(nodes[i].get("line"), nodes[i]["op"])]
         if len(run) <= REPEATS:
-            lines.append(describe(nodes[i]) + _renamed(nodes[i], nodes))
+            lines.append(describe(nodes[i]) + _columns_named(nodes[i], nodes))
         elif i == run[0]:
             span = f"x{len(run)} at this line: #{run[0]}..#{run[-1]}{_outs_vary(nodes, run)}"
             lines.append(f"{describe(nodes[i])}  [{span}]")
@@ -450,10 +450,11 @@ def _outs_vary(nodes: list[dict[str, Any]], run: list[int]) -> str:
 RENAMED_SHOWN = 100
 
 
-def _renamed(node: dict[str, Any], nodes: list[dict[str, Any]]) -> str:
-    """The whole list of a frame's column names where the operation named them anew: it
-    renamed its input frame's columns (`df.columns = df.iloc[0]`) or made a frame of an array.
-    Names are schema the rewrite writes out, and the call's arguments show them cut short."""
+def _columns_named(node: dict[str, Any], nodes: list[dict[str, Any]]) -> str:
+    """The names of a frame's columns where the operation chose them and its arguments, cut
+    short or naming dtypes, do not show them: renamed (`df.columns = df.iloc[0]`), made of an
+    array, or picked out of its input's by something other than their names
+    (`select_dtypes(include=['object'])`). Names are schema the rewrite writes out."""
     out = node.get("out") or {}
     names = out.get("columns") or []
     if out.get("kind") != "frame" or not node.get("inputs") or len(names) > RENAMED_SHOWN:
@@ -462,10 +463,36 @@ def _renamed(node: dict[str, Any], nodes: list[dict[str, Any]]) -> str:
     old = before.get("columns") or []
     if before.get("kind") != "frame":
         return f", columns now {names}"
-    if len(old) != len(names) or old == names:
+    if old == names:
         return ""
-    pairs = ", ".join(f"{a!r} -> {b!r}" for a, b in zip(old, names, strict=True) if a != b)
-    return f", columns renamed by position: {pairs}"
+    if len(old) == len(names):
+        pairs = ", ".join(f"{a!r} -> {b!r}" for a, b in zip(old, names, strict=True) if a != b)
+        return f", columns renamed by position: {pairs}"
+    return _picked(node, old, names)
+
+
+def _picked(node: dict[str, Any], old: list[Any], names: list[Any]) -> str:
+    """A frame whose columns are some of its input's, in their order, where the call's
+    arguments name neither those kept nor those dropped."""
+    kept = set(names)
+    dropped = [c for c in old if c not in kept]
+    if [c for c in old if c in kept] != names or not dropped:
+        return ""
+    written = _strings([node.get("args"), node.get("kwargs")])
+    if kept <= written or set(dropped) <= written:
+        return ""
+    return f", columns kept: {names}" if len(names) <= len(dropped) else f", dropped: {dropped}"
+
+
+def _strings(value: Any) -> set[str]:
+    """Every string inside a recorded argument (lists, dicts, encoded values)."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return {s for v in value.values() for s in _strings(v)}
+    if isinstance(value, list | tuple):
+        return {s for v in value for s in _strings(v)}
+    return set()
 
 
 def _fit_y(node_id: int | None) -> str:

@@ -10,6 +10,7 @@ it is read from the syntax tree: nothing of the original is executed here.
 from __future__ import annotations
 
 import ast
+import builtins
 import textwrap
 from collections import Counter
 from collections.abc import Iterable
@@ -45,7 +46,24 @@ def definitions(source: str) -> list[Definition]:
             found.append(_definition(source, stmt, kind, names))
     taken = {name for d in found for name in d.names}
     found += _nested(source, tree, assigned, taken)
+    taken = {name for d in found for name in d.names}
+    found += [d for d in _loop_constants(tree, assigned) if not set(d.names) & taken]
     return _mark_generator_users(sorted(found, key=lambda d: d.line))
+
+
+def _loop_constants(tree: ast.Module, assigned: dict[str, int]) -> list[Definition]:
+    """`for seed in [42]:`, a loop over one literal whose variable nothing else binds: a
+    constant of that value (`seed = 42`), which real scripts keep to rerun with more seeds."""
+    found = []
+    for loop in ast.walk(tree):
+        if not isinstance(loop, ast.For) or not isinstance(loop.target, ast.Name):
+            continue
+        items = loop.iter.elts if isinstance(loop.iter, ast.List | ast.Tuple) else []
+        name = loop.target.id
+        if len(items) == 1 and static.is_literal(items[0]) and assigned.get(name) == 1:
+            code = f"{name} = {ast.unparse(items[0])}"
+            found.append(Definition("constant", (name,), loop.lineno, code, frozenset(), False))
+    return found
 
 
 def _definition(source: str, stmt: ast.stmt, kind: str, names: tuple[str, ...]) -> Definition:
@@ -148,8 +166,33 @@ def needed(source: str, lines: Iterable[int] = (), names: Iterable[str] = ()) ->
 def _nested_in(found: list[Definition], outer: Definition, top: dict[int, int]) -> set[str]:
     """The names of the definitions inside a top-level one, which its body reads as locals
     (greenhouse's `_encode` reads its own `warm_seasons`) and so never names as it uses."""
+    if outer.kind not in ("function", "class"):  # a loop's constant holds not its body
+        return set()
     end = top.get(outer.line, outer.line)
     return {name for d in found if outer.line < d.line <= end for name in d.names}
+
+
+def copyable(source: str, shown: set[int]) -> list[Definition]:
+    """The original's helpers, classes and constants, other than those on `shown` lines, that a
+    copy into the rewrite can run as they stand: one that needs, through what it uses, a file's
+    content or a name no definition binds (a vocabulary computed from the data) is rewritten in
+    the steps instead. The prompts name them, for a model that doubts a helper it saw elsewhere
+    is copied."""
+    found = definitions(source)
+    bound = {name for d in found for name in d.names} | set(dir(builtins))
+
+    def runs(d: Definition) -> bool:
+        return d.uses <= bound and not any(
+            static.reads_file(c) for c in static.calls(ast.parse(d.code))
+        )
+
+    return [
+        d
+        for d in found
+        if d.kind in ("function", "class", "constant")
+        and d.line not in shown
+        and all(runs(n) for n in needed(source, names=d.names))
+    ]
 
 
 def names_read(tree: ast.Module, lines: set[int]) -> set[str]:

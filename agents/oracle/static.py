@@ -148,7 +148,10 @@ def read_sites(tree: ast.Module, path: str) -> list[ReadSite]:
         computed = [
             c
             for c in calls(tree)
-            if c.args and _reader(c) and not _writes(c) and not isinstance(literal(c.args[0]), str)
+            if c.args
+            and reads_file(c)
+            and not _writes(c)
+            and not isinstance(literal(c.args[0]), str)
         ]
         sites = [_site(tree, computed[0], path)] if len(computed) == 1 else []
     return sites
@@ -161,7 +164,8 @@ def _writes(call: ast.Call) -> bool:
     return isinstance(text, str) and any(c in text for c in "wax")
 
 
-def _reader(call: ast.Call) -> bool:
+def reads_file(call: ast.Call) -> bool:
+    """A call of `open` or a pandas reader (the write modes of `open` too: see `_writes`)."""
     name = dotted(call.func)
     return name == "open" or name.endswith(("read_csv", "read_json"))
 

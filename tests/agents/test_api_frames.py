@@ -281,3 +281,20 @@ def test_rows_a_group_helper_extends_keep_their_entries_as_pandas_apply_types_th
     assert "a function giving a bool Series (`lambda d: d['v'] > 1`) works" in (
         api_frames.filter_masks()
     )
+
+
+def test_the_sums_fact_says_what_pythons_sum_does_in_the_sandboxs_python():
+    """Round 30's churn notes: Python 3.12's `sum()` compensates, and nothing said which Python
+    the sandbox runs."""
+    import sys
+
+    from lester.agents.llm.api_frames import float_sums
+    from lester.sandbox.image import PYTHON
+
+    text = float_sums()
+    assert (
+        f"In the sandbox's Python {PYTHON}, the built-in `sum()` of floats adds in sequence, "
+        "as the loop does." in text
+    )
+    if f"{sys.version_info.major}.{sys.version_info.minor}" == PYTHON:  # observable here
+        assert sum([1e16, 1.0, 1.0, -1e16]) == 0.0

@@ -10,16 +10,8 @@ from types import SimpleNamespace
 
 from lester.agents.attribution import attributed, with_trace
 from lester.agents.oracle import slicing
-from lester.agents.requests import (
-    FEATURES_LINE,
-    LABEL_LINE,
-    _in_classes,
-    columns_read,
-    own_lines,
-    shown_whole,
-    stated_columns,
-    step_lines,
-)
+from lester.agents.requests import FEATURES_LINE, LABEL_LINE, columns_read, stated_columns
+from lester.agents.step_lines import in_classes, own_lines, shown_whole, step_lines
 
 IN_FUNCTIONS = textwrap.dedent(
     """\
@@ -348,10 +340,49 @@ def test_a_step_whose_lines_are_in_a_class_shown_whole_names_them():
         model=SimpleNamespace(line=fit),
         stages=slicing.stage_lines(tree, fit),
         dataflow={"nodes": nodes, "X": 1, "y": 2},
+        split=None,
     )
     original = SimpleNamespace(where_lines=lambda lines: f"lines {lines}")
     lines = step_lines(source, tree, analysis, "encode")
     assert lines == [] and shown_whole(tree, analysis, "encode", lines) == {"Trainer"}
-    assert _in_classes(original, analysis, tree, "encode", lines) == (
+    assert in_classes(original, analysis, tree, "encode", lines) == (
         f"\n# lines [{x_line}] inside the class Trainer, shown whole among the definitions"
     )
+
+
+SPLIT_AT_THE_END = textwrap.dedent(
+    """\
+    import pandas as pd
+    from sklearn.linear_model import LinearRegression
+    from sklearn.model_selection import train_test_split
+
+    df = pd.read_csv("data/trips.csv")
+    df = df[df.fare > 2.5]
+    X = df[["km", "hour"]]
+    y = df["fare"]
+    X_train, X_val, y_train, y_val = train_test_split(
+        X, y, test_size=0.2, random_state=42
+    )
+    LinearRegression().fit(X_train, y_train)
+    """
+)
+
+
+def test_the_statement_a_split_replays_is_the_encode_steps_alone():
+    """Round 30's taxi and museum notes: the slice gave `train_test_split(X, y)` to the
+    preparation and the label, whose prompts then said the split was another step's."""
+    source, tree = SPLIT_AT_THE_END, ast.parse(SPLIT_AT_THE_END)
+    fit = min(_lines(source, ".fit("))
+    split_at = min(_lines(source, "train_test_split("))
+    analysis = SimpleNamespace(
+        model=SimpleNamespace(line=fit),
+        stages=slicing.stage_lines(tree, fit),
+        dataflow=None,
+        split={"line": split_at, "function": "random_split"},
+    )
+    statement = {split_at, split_at + 1, split_at + 2}
+    for step in ("prepare", "label_model"):
+        assert not statement & set(step_lines(source, tree, analysis, step)), step
+    assert statement <= set(step_lines(source, tree, analysis, "encode"))
+    analysis.split = {"line": split_at, "function": None}  # the preparation draws the rows
+    assert not statement & set(step_lines(source, tree, analysis, "encode"))

@@ -164,6 +164,26 @@ def test_columns_named_anew_are_listed_whole():
     assert lines[4].endswith(", columns now ['age']")
 
 
+def test_columns_picked_by_other_than_their_names_are_listed():
+    """Round 29's house-prices notes: `select_dtypes` showed only `frame 1460 x 39`, and the
+    model rebuilt the text and numeric column lists from the schema by hand."""
+    columns = ["id", "zone", "area", "street"]
+    read = node(0, "pd.read_csv", [], out={"kind": "frame", "columns": columns, "rows": 3})
+    text = {"kind": "frame", "columns": ["zone", "street"], "rows": 3}
+    kinds = node(1, "DataFrame.select_dtypes", [0], kwargs={"include": ["object"]}, out=text)
+    numbers = {**text, "columns": ["id", "area", "street"]}
+    by_name = node(2, "DataFrame.drop", [0], kwargs={"columns": ["zone"]}, out=numbers)
+    listed = node(3, "DataFrame.__getitem__", [0], args=[["zone", "street"]], out=text)
+    fit = node(4, "pd.concat", [1, 2, 3])
+    lines = dataflow_text({"nodes": [read, kinds, by_name, listed, fit], "X": 4, "y": None})
+    lines = lines.split("\n")
+    assert lines[1].endswith("-> frame 3 x 2, columns kept: ['zone', 'street']")
+    assert lines[2].endswith("-> frame 3 x 3") and lines[3].endswith("-> frame 3 x 2")
+    fewer = node(1, "DataFrame.select_dtypes", [0], kwargs={"exclude": ["object"]}, out=numbers)
+    shown = dataflow_text({"nodes": [read, fewer], "X": 1, "y": None}).split("\n")[1]
+    assert shown.endswith("-> frame 3 x 3, dropped: ['zone']")
+
+
 def test_a_folded_run_whose_outputs_differ_lists_them():
     """Round 27's iotdb notes: a cross-validation loop's first fold showed [8683, 34] where the
     final fit, its last fold, took 8684 rows, and the prompt read as contradicting itself."""

@@ -4,9 +4,12 @@ their helpers inside a method)."""
 
 from __future__ import annotations
 
+import ast
 import textwrap
 
 from lester.agents.oracle import definitions as defs
+from lester.agents.preamble import complete
+from lester.agents.step_lines import own_lines
 
 SCRIPT = textwrap.dedent(
     """\
@@ -97,7 +100,7 @@ def test_a_nested_definition_is_labelled_with_where_it_stands_in_the_original():
     import ast
     from types import SimpleNamespace
 
-    from lester.agents.requests import defined_at
+    from lester.agents.step_lines import defined_at
 
     source = (
         "class G:\n    def enc(self):\n        cuts = (1, 2)\n        def band(r):\n"
@@ -110,3 +113,64 @@ def test_a_nested_definition_is_labelled_with_where_it_stands_in_the_original():
     assert defined_at(original, tree, 4) == f"line 4, inside G.enc {nested}{copy}"
     assert defined_at(original, tree, 7) == f"line 7, inside the loop at line 6 {nested})"
     assert defined_at(original, tree, 8) == "line 8"
+
+
+def test_the_helpers_a_copy_can_run_are_named_where_another_step_shows_them():
+    """Round 29's scrabble and relay notes: the model doubted that a helper shown with another
+    step (defined inside a loop) or among its own lines would be copied, and wrote its own."""
+    from types import SimpleNamespace
+
+    from lester.agents.step_lines import copied_elsewhere
+
+    source = textwrap.dedent(
+        """\
+        import pandas as pd
+        VOCAB = sorted(pd.read_csv("words.csv").word)
+
+        def load(path):
+            return pd.read_csv(path)
+
+        def known(w):
+            return w in VOCAB
+
+        for seed in [1]:
+            def winner(row):
+                return row.score > 0
+
+        def tidy(v):
+            return v.strip()
+        """
+    )
+    names = [d.names[0] for d in defs.copyable(source, shown=set())]
+    assert names == ["seed", "winner", "tidy"]  # `load` reads a file, `known` the data
+    shown = [d for d in defs.definitions(source) if d.names == ("tidy",)]
+    original = SimpleNamespace(source=source, where="line {}".format)
+    reached = {11, 12, 14, 15}
+    assert copied_elsewhere(original, [11, 12], shown, reached) == "`winner` (among these lines)"
+    both = "`winner` (line 11), `tidy` (among these lines)"
+    assert copied_elsewhere(original, [14, 15], [], reached) == both
+    assert copied_elsewhere(original, [14, 15], [], {14}) == "`tidy` (among these lines)"
+
+
+def test_a_loop_over_one_literal_is_a_constant_the_agent_copies():
+    """Round 30's ferry notes: `for seed in [11]:` left the step that needed `seed` to define
+    it, and nothing showed it among the definitions."""
+    assert _by_name()["seed"].code == "seed = 42"
+    source = textwrap.dedent(
+        """\
+        import pandas as pd
+        for seed in [11]:
+            df = pd.read_csv('a.csv')
+            m = R(random_state=seed)
+        for k in [1, 2]:
+            pass
+        """
+    )
+    found = {name: d for d in defs.definitions(source) for name in d.names}
+    assert "k" not in found and found["seed"].line == 2
+    assert [d.names for d in defs.needed(source, [4])] == [("seed",)]  # not the loop's body
+    model = "@lt.model\ndef model():\n    return Ridge(random_state=seed)"
+    preamble = "import lester as lt\nfrom sklearn.linear_model import Ridge"
+    completed, _ = complete({"preamble": preamble, "model": model}, source)
+    assert completed["preamble"].endswith("seed = 11")
+    assert own_lines(source, ast.parse(source), [3, 4], set()) == [3, 4]  # the body stays

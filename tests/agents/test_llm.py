@@ -351,3 +351,50 @@ def test_the_rules_keep_the_originals_written_numbers_as_constants():
     assert (
         "numbers its code writes (slot offsets and widths, cut points) are its constants" in system
     )
+
+
+def test_the_originals_other_definitions_are_named_as_copied_and_a_rewrite_replaces_a_copy():
+    """Round 29's scrabble notes: a helper shown with the encoder, defined inside a loop, read
+    to the preparation's model as one it might have to write again."""
+    copied = "`winner` (line 11), `tidy` (among these lines)"
+    user = " ".join(render(request("prepare", copied=copied)).user.split())
+    assert (
+        f"The original's other definitions that its steps use, which the agent copies the same way: {copied}."
+        in user
+    )
+    assert "other definitions that its steps use" not in render(request("prepare")).user
+    # round 30: the models wrote the original's constants and helpers again, fearing a duplicate
+    shown = " ".join(render(request("prepare", definitions="X = 1")).user.split())
+    assert (
+        "so you need not write them; one your answer defines under the same name is used instead, never both"
+        in shown
+    )
+
+
+def test_what_a_first_answer_may_carry_stands_beside_the_lifted_steps():
+    """Round 29's fraud-velocity notes: the permission to rewrite the lifted preparation came
+    at the very end of a long prompt, and the model computed running values in the encoder."""
+    parts = {"prepare": "@lt.prepare\ndef rows(tx: lt.Frame) -> lt.Frame:\n    return tx"}
+    first = request("encode", parts=parts, may_change=["prepare"], lifter_note="no rule")
+    user = " ".join(render(first).user.split())
+    carry = user.index("The lifter wrote the prepare step (@lt.step, @lt.prepare).")
+    assert user.index("def rows(tx: lt.Frame)") < carry < user.index("The whole original script")
+    assert "your answer carries those functions too, rewritten, beside this step's own" in user
+    repair = request("encode", parts=parts, may_change=["prepare"], diagnosis="wrong X")
+    assert "The lifter wrote" not in render(repair).user
+
+
+def test_the_encode_prompt_says_the_encoder_sees_the_label_column_as_the_runner_gives_it():
+    """Round 29's iotdb notes: whether the frame handed to the encoder holds the label `y`."""
+    import numpy as np
+    import pandas as pd
+    from lester.abstraction.features import fit_transform_all
+    from sklearn.compose import ColumnTransformer
+    from sklearn.preprocessing import StandardScaler
+
+    user = " ".join(render(request("encode")).user.split())
+    assert "it is given every prepared column, the label's too, so a `remainder`" in user
+    data = pd.DataFrame({"age": [1.0, 2.0, 3.0], "y": [0, 1, 0]})
+    encoder = ColumnTransformer([("age", StandardScaler(), ["age"])], remainder="passthrough")
+    _, X = fit_transform_all(encoder, data, np.arange(3), np.array([0, 1, 0]))
+    assert X.shape == (3, 2) and list(X[:, 1]) == [0.0, 1.0, 0.0]  # the label passed through

@@ -39,7 +39,7 @@ CLINIC_ENCODE = fenced(
         return ColumnTransformer([("num", "passthrough", ["minutes", "age"])])
     """
 )
-VERSIONS = "import numpy, pandas, scipy, sklearn\nprint(pandas.__version__, numpy.__version__, sklearn.__version__, scipy.__version__)\n"
+VERSIONS = "import sys, numpy, pandas, scipy, sklearn\nprint('%d.%d' % sys.version_info[:2], pandas.__version__, numpy.__version__, sklearn.__version__, scipy.__version__)\n"
 
 
 @pytest.fixture
@@ -117,8 +117,11 @@ def _sandbox_versions(sandbox, root: Path) -> str:
     script = root / "versions.py"
     script.write_text(VERSIONS)
     result = sandbox.run(Job("script", script, data_dir=root, timeout=60))
-    pandas_v, numpy_v, sklearn_v, scipy_v = result.stdout_tail.split()[-4:]
-    return f"pandas {pandas_v}, numpy {numpy_v}, scikit-learn {sklearn_v}, scipy {scipy_v}"
+    python, pandas_v, numpy_v, sklearn_v, scipy_v = result.stdout_tail.split()[-5:]
+    return (
+        f"Python {python}, pandas {pandas_v}, numpy {numpy_v}, scikit-learn {sklearn_v}, "
+        f"scipy {scipy_v}"
+    )
 
 
 def test_the_steps_prompts_carry_their_contract(clinic_run):

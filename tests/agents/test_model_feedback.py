@@ -186,7 +186,10 @@ def test_a_partial_lifter_candidate_that_passes_the_static_check_is_a_hint(
     # velocity notes computed running values in the encoder, the lifted preparation lacking them)
     encode_prompt = flat(user_text(llm_server, 0))
     assert "The lifter wrote the sources step (@lt.source), the prepare step" in encode_prompt
-    assert "your answer carries those functions too, rewritten, rather than" in encode_prompt
+    assert (
+        "your answer carries those functions too, rewritten, beside this step's own"
+        in encode_prompt
+    )
     assert "A rewritten preparation may add columns" in encode_prompt
     # round 25: the lifted docstring states no columns, so the rewrite must (fraud velocity)
     assert "state in it, in `features:` and `label:` lines, the columns they read" in encode_prompt

@@ -93,3 +93,14 @@ def test_a_step_drawing_from_the_global_generator_gets_the_originals_seed():
     assert complete({**parts, "prepare": own}, original) == ({**parts, "prepare": own}, [])
     seeded = {**parts, "preamble": parts["preamble"] + "\nnp.random.seed(1)"}
     assert complete(seeded, original) == (seeded, [])
+
+
+def test_a_definition_the_answer_writes_again_is_used_instead_of_the_originals():
+    """The prompts promise "one your answer defines under the same name is used instead, never
+    both" (round 30: models wrote the original's helpers again, fearing a duplicate)."""
+    own = "SCALE = 2.5\n\n\ndef scaled(x):\n    return x * SCALE * 1"
+    parts = {"preamble": f"import lester as lt\n\n{own}", "label": "x = scaled(2.0)"}
+    completed, notes = complete(parts, ORIGINAL)
+    assert completed == parts and notes == []
+    merged, _ = merge_code(completed["preamble"], "def scaled(x):\n    return x * SCALE")
+    assert merged.count("def scaled") == 1

@@ -106,8 +106,23 @@ def test_the_label_step_is_told_what_was_checked_before_it(tmp_path: Path):
     assert CHECKED_BEFORE_LABEL not in contract(analysis, load_original(path), tree, "encode", {})
 
 
+def test_the_sources_contract_says_what_names_fields_the_original_only_numbers(tmp_path: Path):
+    """Round 30's sms and orchard notes: "named as the original names the fields" beside
+    fields the reader labels '0', '1', which the original names only later."""
+    path = tmp_path / "s.py"
+    path.write_text("import pandas as pd\ndf = pd.read_csv('a.csv', header=None)\n")
+    analysis = an.Analysis(str(path), str(tmp_path), stages={})
+    text = " ".join(
+        contract(analysis, load_original(path), ast.parse(path.read_text()), "sources", {}).split()
+    )
+    assert (
+        "by position or a reader's `header=None`, the reader's labels `'0'`, `'1'`, … or names of your own, either works"
+        in text
+    )
+
+
 def test_the_prompts_show_the_stages_followed_into_the_scripts_functions(tmp_path: Path):
-    from lester.agents.requests import _with_stages
+    from lester.agents.step_lines import with_stages
 
     source = (
         "import pandas as pd\n"
@@ -119,10 +134,31 @@ def test_the_prompts_show_the_stages_followed_into_the_scripts_functions(tmp_pat
     )
     model = an.ModelReport("x.Ridge", {}, {}, 6, [4, 1], [4], "float64", "float64")
     analysis = an.Analysis("s.py", str(tmp_path), model=model, stages={"data_preparation": [5]})
-    shown = _with_stages(analysis, ast.parse(source))
+    shown = with_stages(analysis, ast.parse(source))
     assert {3, 4, 5} <= set(shown.stages["data_preparation"])
     assert analysis.stages == {"data_preparation": [5]}  # the analysis itself is unchanged
     assert "stage data_preparation: lines 2-5" in shown.to_text()
+
+
+def test_the_stage_list_gives_the_label_its_y_and_the_encode_step_the_split(tmp_path: Path):
+    """Round 30's relay notes: "label: none of its own" stood beside a label step whose lines
+    held the `pop` of y; the taxi notes: the split statement was listed as the preparation's."""
+    from lester.agents.step_lines import with_stages
+
+    source = (
+        "import pandas as pd\n"
+        "df = pd.read_csv('a.csv')\n"
+        "y = df.pop('t')\n"
+        "X_tr, X_te, y_tr, y_te = train_test_split(df, y, random_state=1)\n"
+        "m.fit(X_tr, y_tr)\n"
+    )
+    model = an.ModelReport("x.Ridge", {}, {}, 5, [4, 1], [4], "float64", "float64")
+    stages = {"data_preparation": [2, 3, 4], "features": [], "label": [], "model": [5]}
+    split = {"idiom": "train_test_split", "line": 4, "function": "random_split", "args": {}}
+    analysis = an.Analysis("s.py", str(tmp_path), model=model, stages=stages, split=split)
+    shown = with_stages(analysis, ast.parse(source)).stages
+    assert shown["data_preparation"] == [2, 3] and shown["features"] == [4]
+    assert shown["label"] == [3]
 
 
 def test_a_fitted_pipeline_shows_its_steps_and_what_x_is():
@@ -146,7 +182,7 @@ def test_a_fitted_pipeline_shows_its_steps_and_what_x_is():
 
 def test_a_loader_class_doing_the_steps_work_is_shown_whole_among_its_definitions():
     from lester.agents.oracle import definitions as defs
-    from lester.agents.requests import shown_whole, step_lines
+    from lester.agents.step_lines import shown_whole, step_lines
 
     source = (
         "import pandas as pd\n"
@@ -170,7 +206,7 @@ def test_a_loader_class_doing_the_steps_work_is_shown_whole_among_its_definition
 
 
 def test_the_label_step_shows_the_statement_binding_y():
-    from lester.agents.requests import step_lines
+    from lester.agents.step_lines import step_lines
 
     source = (
         "import pandas as pd\n"
