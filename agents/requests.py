@@ -40,6 +40,7 @@ from .step_lines import (
     lines_reached,
     numbered,
     shown_whole,
+    split_note,
     step_lines,
     step_stages,
     with_stages,
@@ -77,13 +78,20 @@ def build_request(state: RewriteState, step: str, attempt: int) -> StepRequest:
     source = original.source
     tree = ast.parse(source)
     lines = step_lines(source, tree, analysis, step)
-    needed = defs.needed(source, lines, shown_whole(tree, analysis, step, lines))
+    runs = defs.running(source)
+    needed = [  # a data statement (`X = df[cols]`) is no definition, though bound once
+        d
+        for d in defs.needed(source, lines, shown_whole(tree, analysis, step, lines))
+        if d.kind != "constant" or d.line in runs
+    ]
     artifacts = dict(state.get("artifacts") or {})
     return StepRequest(
         step=step,
         script_name=Path(state["script"]).name,
         original_source=source,
-        stage_code=numbered(original, lines) + in_classes(original, analysis, tree, step, lines),
+        stage_code=numbered(original, lines)
+        + in_classes(original, analysis, tree, step, lines)
+        + split_note(original, analysis, tree, step),
         definitions="\n\n".join(
             f"# {defined_at(original, tree, d.line)}\n{d.code}" for d in needed
         ),

@@ -33,15 +33,16 @@ def with_stages(analysis: Analysis, tree: ast.Module) -> Analysis:
     """The analysis as the prompts show it: its stage lines followed into the script's
     functions, as the steps' own lines are (the analysis slices the top level only, and a script
     that works in functions would read "data preparation: none" beside lines given to it), with
-    the label's y bindings and the split's statement where the steps' lines have them (relay's
-    label read "none of its own" beside the `pop` its own lines showed)."""
+    the label's y bindings, as the label's lines have them (relay's label read "none of its
+    own" beside the `pop` its lines showed), and the split's statement left to the `split:` line
+    (a permutation read as a feature line)."""
     if not analysis.model:
         return analysis
     stages = {stage: set(lines) for stage, lines in step_stages(analysis, tree).items()}
     if "label" in stages:  # the label step's own lines hold the statements binding y
         stages["label"] |= y_bindings(tree, analysis.model.line)
     split = split_statement(analysis, tree)
-    shown = {s: sorted(n | split if s == "features" else n - split) for s, n in stages.items()}
+    shown = {stage: sorted(lines - split) for stage, lines in stages.items()}  # its own line
     return replace(analysis, stages=shown)
 
 
@@ -93,10 +94,14 @@ def in_classes(
 def own_lines(source: str, tree: ast.Module, lines: list[int], sliced: set[int]) -> list[int]:
     """The step's lines without the original's classes, imports and literal constants, and the
     constants that following its calls brought in: the definitions section shows those whole."""
+    runs = defs.running(source)  # a data statement stays a line: no definition shows it
     starts = {
         d.line
         for d in defs.definitions(source)
-        if d.kind in ("class", "import") or d.kind == "constant" and d.line not in sliced
+        if d.kind in ("class", "import")
+        or d.kind == "constant"
+        and d.line not in sliced
+        and d.line in runs
     }
     spans = {
         n
@@ -113,6 +118,15 @@ def _literal_constant(stmt: ast.stmt) -> bool:
     if not isinstance(stmt, ast.Assign) or isinstance(stmt.value, ast.List | ast.Dict | ast.Set):
         return False
     return all(isinstance(t, ast.Name) for t in stmt.targets) and is_literal(stmt.value)
+
+
+def split_note(original: Original, analysis: Analysis, tree: ast.Module, step: str) -> str:
+    """The encode step's excerpt names the split's statement among its lines: the analysis'
+    stage list leaves it to the `split:` line."""
+    split = sorted(split_statement(analysis, tree))
+    if step != "encode" or not split:
+        return ""
+    return f"\n# {original.where_lines(split)}: the split, which this step's `@lt.split` replays"
 
 
 def stage_lines(analysis: Analysis, tree: ast.Module, step: str) -> list[int]:

@@ -114,8 +114,9 @@ def _nested(
 def _inner_statements(
     body: list[ast.stmt], enclosing: frozenset[str], *, top: bool = False
 ) -> Iterable[tuple[ast.stmt, frozenset[str]]]:
-    """Every statement below the top level (not a class body's own), with the names the
-    functions around it bind (their parameters and locals)."""
+    """Every statement below the top level, with the names the functions around it bind (their
+    parameters and locals); of a class body's own, only its attributes' assignments (a
+    dataclass's `seed: int = 11`, read as `self.seed`), not its methods."""
     for stmt in body:
         if not top:
             yield stmt, enclosing
@@ -123,9 +124,11 @@ def _inner_statements(
             inner = enclosing | _bound(stmt)
             yield from _inner_statements(stmt.body, inner)
         elif isinstance(stmt, ast.ClassDef):
-            for method in stmt.body:
-                if isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
-                    yield from _inner_statements(method.body, enclosing | _bound(method))
+            for member in stmt.body:
+                if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
+                    yield from _inner_statements(member.body, enclosing | _bound(member))
+                elif isinstance(member, ast.Assign | ast.AnnAssign):
+                    yield member, enclosing
         else:
             for block in static.blocks(stmt):
                 yield from _inner_statements(block, enclosing)
@@ -142,11 +145,12 @@ def needed(source: str, lines: Iterable[int] = (), names: Iterable[str] = ()) ->
     """The definitions that the statements on `lines`, and the given names, depend on
     (transitively), in source order, with those nested in each (the rewrite makes them
     module-level ones); a seed comes along when anything needed draws. A top-level one on
-    `lines` is left to them."""
+    `lines` is left to them, but for a loop's constant (`for seed in [11]:`)."""
     tree = static.parse(source)
     found = definitions(source)
     top = {stmt.lineno: stmt.end_lineno or stmt.lineno for stmt in tree.body}
-    shown = set(lines) & set(top)
+    loops = {stmt.lineno for stmt in tree.body if isinstance(stmt, ast.For)}  # a header shows
+    shown = set(lines) & set(top) - loops  # the loop, not the constant its variable is
     by_name = {name: d for d in found for name in d.names}
     chosen: dict[int, Definition] = {}
     pending = sorted(set(names) | names_read(tree, set(lines)))
@@ -173,26 +177,50 @@ def _nested_in(found: list[Definition], outer: Definition, top: dict[int, int]) 
 
 
 def copyable(source: str, shown: set[int]) -> list[Definition]:
-    """The original's helpers, classes and constants, other than those on `shown` lines, that a
-    copy into the rewrite can run as they stand: one that needs, through what it uses, a file's
-    content or a name no definition binds (a vocabulary computed from the data) is rewritten in
-    the steps instead. The prompts name them, for a model that doubts a helper it saw elsewhere
-    is copied."""
+    """The original's helpers, classes and written constants, other than those on `shown` lines
+    and those a copied function brings along, whose copy runs as it stands (`running`). The
+    prompts name them, for a model that doubts a helper it saw elsewhere is copied."""
+    inside = {n for stmt in static.parse(source).body if _defines(stmt) for n in _body(stmt)}
+    runs = running(source)
+    return [
+        d
+        for d in definitions(source)
+        if (d.kind in ("function", "class") or d.kind == "constant" and _written(d))
+        and d.line not in shown | inside
+        and d.line in runs
+    ]
+
+
+def running(source: str) -> set[int]:
+    """The lines of the definitions whose copy into the rewrite runs as it stands: none of them
+    needs, through what it uses, a file's content or a name no definition binds (`X = df[cols]`,
+    a vocabulary computed from the data), which the steps compute instead."""
     found = definitions(source)
     bound = {name for d in found for name in d.names} | set(dir(builtins))
 
-    def runs(d: Definition) -> bool:
+    def alone(d: Definition) -> bool:
         return d.uses <= bound and not any(
             static.reads_file(c) for c in static.calls(ast.parse(d.code))
         )
 
-    return [
-        d
-        for d in found
-        if d.kind in ("function", "class", "constant")
-        and d.line not in shown
-        and all(runs(n) for n in needed(source, names=d.names))
-    ]
+    fine = {d.line for d in found if alone(d)}
+    return {d.line for d in found if all(n.line in fine for n in needed(source, names=d.names))}
+
+
+def _defines(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+
+
+def _body(stmt: ast.stmt) -> range:
+    """The lines inside a definition, past its header: what a copy of it brings along."""
+    return range(stmt.lineno + 1, (stmt.end_lineno or stmt.lineno) + 1)
+
+
+def _written(d: Definition) -> bool:
+    """A constant whose value is written out (`features = [...]`, `seed = 42`), not an object
+    the script builds (`rf = RandomForestRegressor()`, the model)."""
+    statement = ast.parse(d.code).body[0]
+    return isinstance(statement, ast.Assign | ast.AnnAssign) and static.is_literal(statement.value)
 
 
 def names_read(tree: ast.Module, lines: set[int]) -> set[str]:

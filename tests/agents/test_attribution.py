@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from lester.agents.attribution import attributed, with_trace
 from lester.agents.oracle import slicing
 from lester.agents.requests import FEATURES_LINE, LABEL_LINE, columns_read, stated_columns
-from lester.agents.step_lines import in_classes, own_lines, shown_whole, step_lines
+from lester.agents.step_lines import in_classes, own_lines, shown_whole, split_note, step_lines
 
 IN_FUNCTIONS = textwrap.dedent(
     """\
@@ -213,7 +213,8 @@ def test_the_sources_step_shows_its_reads_at_the_top_and_inside_a_method():
     looped = "rows = []\nfor line in open('a.jsonl'):\n    rows.append(json.loads(line))\n"
     read_at = SimpleNamespace(sources=[SimpleNamespace(line=2)])
     assert step_lines(looped, ast.parse(looped), read_at, "sources") == [2]
-    assert own_lines(source, tree, [3, 4, 5, 11], set()) == []  # as definitions: dropped
+    # the read is a data statement, no definition: it stays a line; the class is shown whole
+    assert own_lines(source, tree, [3, 4, 5, 11], set()) == [3, 4, 5]
 
 
 def test_a_literal_stored_into_a_frame_is_a_step_line_not_a_constant():
@@ -384,5 +385,9 @@ def test_the_statement_a_split_replays_is_the_encode_steps_alone():
     for step in ("prepare", "label_model"):
         assert not statement & set(step_lines(source, tree, analysis, step)), step
     assert statement <= set(step_lines(source, tree, analysis, "encode"))
+    original = SimpleNamespace(where_lines=lambda lines: f"lines {lines[0]}-{lines[-1]}")
+    note = "\n# lines 9-11: the split, which this step's `@lt.split` replays"
+    assert split_note(original, analysis, tree, "encode") == note
+    assert split_note(original, analysis, tree, "prepare") == ""
     analysis.split = {"line": split_at, "function": None}  # the preparation draws the rows
     assert not statement & set(step_lines(source, tree, analysis, "encode"))

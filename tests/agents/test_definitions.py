@@ -139,10 +139,19 @@ def test_the_helpers_a_copy_can_run_are_named_where_another_step_shows_them():
 
         def tidy(v):
             return v.strip()
+
+        def distance(a, b):
+            R = 6371
+            return R * abs(a - b)
+
+        LIMITS = (1, 2)
+        from sklearn.linear_model import Ridge
+        model = Ridge(alpha=LIMITS[0])
         """
     )
     names = [d.names[0] for d in defs.copyable(source, shown=set())]
-    assert names == ["seed", "winner", "tidy"]  # `load` reads a file, `known` the data
+    # `load` reads a file, `known` the data; `R` comes with its function; `model` is built
+    assert names == ["seed", "winner", "tidy", "distance", "LIMITS"]
     shown = [d for d in defs.definitions(source) if d.names == ("tidy",)]
     original = SimpleNamespace(source=source, where="line {}".format)
     reached = {11, 12, 14, 15}
@@ -174,3 +183,53 @@ def test_a_loop_over_one_literal_is_a_constant_the_agent_copies():
     completed, _ = complete({"preamble": preamble, "model": model}, source)
     assert completed["preamble"].endswith("seed = 11")
     assert own_lines(source, ast.parse(source), [3, 4], set()) == [3, 4]  # the body stays
+
+
+def test_a_loops_constant_is_shown_though_the_steps_lines_hold_the_loops_header():
+    """Round 31's ferry notes: the split read `seed`, the step's lines held `for seed in [11]:`,
+    and no definition showed `seed = 11`."""
+    source = "for seed in [11]:\n    m = R(random_state=seed)\n"
+    assert [d.code for d in defs.needed(source, [1, 2])] == ["seed = 11"]
+
+
+def test_a_data_statement_is_no_definition_the_prompts_show_or_the_agent_copies():
+    """Round 31's taxi notes: `X = train_df[features]` and the split's assignment were shown
+    among the definitions a step's lines use."""
+    source = textwrap.dedent(
+        """\
+        import pandas as pd
+        FEATURES = ["km"]
+        train = pd.read_csv("t.csv")
+        X = train[FEATURES]
+        X_tr = X[:10]
+        """
+    )
+    runs = defs.running(source)
+    assert {1, 2} <= runs and not {3, 4, 5} & runs
+    assert own_lines(source, ast.parse(source), [4, 5], set()) == [4, 5]  # they stay lines
+
+
+def test_a_dataclass_field_is_a_constant_unless_another_takes_its_name():
+    """Round 31's greenhouse notes: `holdout` and `seed`, a loader dataclass's fields, were
+    shown with the class only, and the model defined them itself."""
+    source = textwrap.dedent(
+        """\
+        from dataclasses import dataclass
+
+        @dataclass
+        class Loader:
+            holdout: float = 0.2
+            seed: int = 11
+            path: str
+
+            def split(self):
+                return self.holdout
+
+        class Other:
+            seed = 3
+        """
+    )
+    found = {name: d for d in defs.definitions(source) for name in d.names}
+    assert found["holdout"].code == "holdout: float = 0.2"
+    assert "seed" not in found and "path" not in found  # two classes bind it; no value
+    assert "holdout: float = 0.2" in [d.code for d in defs.needed(source, [], ["Loader"])]

@@ -321,6 +321,12 @@ def test_the_rules_say_which_definitions_a_step_writes_and_which_lines_it_leaves
     )
     assert "a closure over its enclosing function's values, which stays inside" in system
     assert "your code uses, with the definitions they use in turn" in system  # round 27, decai
+    # round 31's ferry notes: "writes the helpers the module does not define yet" read as a duty
+    assert (
+        "write one only to change it. A step writes the imports, constants and helpers of its own"
+        in system
+    )
+    assert "does not define yet" not in system
     assert "Lines of the original whose values never reach the final fit" in system
     assert "a `fillna` over several columns is one `fill_na`" in system
 

@@ -157,7 +157,7 @@ def test_the_stage_list_gives_the_label_its_y_and_the_encode_step_the_split(tmp_
     split = {"idiom": "train_test_split", "line": 4, "function": "random_split", "args": {}}
     analysis = an.Analysis("s.py", str(tmp_path), model=model, stages=stages, split=split)
     shown = with_stages(analysis, ast.parse(source)).stages
-    assert shown["data_preparation"] == [2, 3] and shown["features"] == [4]
+    assert shown["data_preparation"] == [2, 3] and shown["features"] == []  # see `split:`
     assert shown["label"] == [3]
 
 
