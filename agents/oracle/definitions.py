@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import textwrap
 from collections import Counter
 from collections.abc import Iterable
@@ -37,6 +38,12 @@ class Definition:
 def definitions(source: str) -> list[Definition]:
     """Imports, constants assigned once, functions, classes and generator seeds, in source order:
     the top level's, then those a loop's or a function's body holds that stand on their own."""
+    return list(_definitions(source))
+
+
+@functools.lru_cache(maxsize=8)
+def _definitions(source: str) -> tuple[Definition, ...]:
+    """Cached: each step's prompt reads the script's definitions for every step's lines."""
     tree = static.parse(source)
     assigned = _assignment_counts(tree)
     found = []
@@ -48,7 +55,7 @@ def definitions(source: str) -> list[Definition]:
     found += _nested(source, tree, assigned, taken)
     taken = {name for d in found for name in d.names}
     found += [d for d in _loop_constants(tree, assigned) if not set(d.names) & taken]
-    return _mark_generator_users(sorted(found, key=lambda d: d.line))
+    return tuple(_mark_generator_users(sorted(found, key=lambda d: d.line)))
 
 
 def _loop_constants(tree: ast.Module, assigned: dict[str, int]) -> list[Definition]:
@@ -191,20 +198,33 @@ def copyable(source: str, shown: set[int]) -> list[Definition]:
     ]
 
 
-def running(source: str) -> set[int]:
+@functools.lru_cache(maxsize=8)
+def running(source: str) -> frozenset[int]:
     """The lines of the definitions whose copy into the rewrite runs as it stands: none of them
     needs, through what it uses, a file's content or a name no definition binds (`X = df[cols]`,
-    a vocabulary computed from the data), which the steps compute instead."""
+    a vocabulary computed from the data), which the steps compute instead. Cached: every step's
+    prompt asks, several times."""
     found = definitions(source)
     bound = {name for d in found for name in d.names} | set(dir(builtins))
-
-    def alone(d: Definition) -> bool:
-        return d.uses <= bound and not any(
-            static.reads_file(c) for c in static.calls(ast.parse(d.code))
-        )
-
-    fine = {d.line for d in found if alone(d)}
-    return {d.line for d in found if all(n.line in fine for n in needed(source, names=d.names))}
+    top = {stmt.lineno: stmt.end_lineno or stmt.lineno for stmt in static.parse(source).body}
+    by_name = {name: d for d in found for name in d.names}
+    uses = {d.line: d.uses | _nested_in(found, d, top) for d in found}
+    bad = {
+        d.line
+        for d in found
+        if not d.uses <= bound or any(static.reads_file(c) for c in static.calls(ast.parse(d.code)))
+    }
+    spreading = True
+    while spreading:  # a definition that needs a bad one is bad
+        fresh = {
+            d.line
+            for d in found
+            if d.line not in bad
+            and any(by_name[n].line in bad for n in uses[d.line] & by_name.keys())
+        }
+        bad |= fresh
+        spreading = bool(fresh)
+    return frozenset(d.line for d in found) - bad
 
 
 def _defines(stmt: ast.stmt) -> bool:
