@@ -121,12 +121,16 @@ def _literal_constant(stmt: ast.stmt) -> bool:
 
 
 def split_note(original: Original, analysis: Analysis, tree: ast.Module, step: str) -> str:
-    """The encode step's excerpt names the split's statement among its lines: the analysis'
-    stage list leaves it to the `split:` line."""
+    """Where the split's statement went: the encode step's excerpt shows it among its lines,
+    the others' name it as left out (iotdb's preparation read "cut at line 107" of a line it
+    was not shown), and the analysis' stage list leaves it to the `split:` line."""
     split = sorted(split_statement(analysis, tree))
-    if step != "encode" or not split:
+    if step == "sources" or not split:
         return ""
-    return f"\n# {original.where_lines(split)}: the split, which this step's `@lt.split` replays"
+    where = original.where_lines(split)
+    if step == "encode":
+        return f"\n# {where}: the split, which this step's `@lt.split` replays"
+    return f"\n# {where}, the split, left out: the encode step's `@lt.split` replays it"
 
 
 def stage_lines(analysis: Analysis, tree: ast.Module, step: str) -> list[int]:

@@ -59,18 +59,35 @@ def _definitions(source: str) -> tuple[Definition, ...]:
 
 
 def _loop_constants(tree: ast.Module, assigned: dict[str, int]) -> list[Definition]:
-    """`for seed in [42]:`, a loop over one literal whose variable nothing else binds: a
-    constant of that value (`seed = 42`), which real scripts keep to rerun with more seeds."""
+    """`for seed in [42]:` and `for i, seed in enumerate([42]):`, a loop over one literal whose
+    variables nothing else binds: constants of that value (`seed = 42`, `i = 0`), which real
+    scripts keep to rerun with more seeds."""
     found = []
     for loop in ast.walk(tree):
-        if not isinstance(loop, ast.For) or not isinstance(loop.target, ast.Name):
+        if not isinstance(loop, ast.For):
             continue
-        items = loop.iter.elts if isinstance(loop.iter, ast.List | ast.Tuple) else []
-        name = loop.target.id
-        if len(items) == 1 and static.is_literal(items[0]) and assigned.get(name) == 1:
-            code = f"{name} = {ast.unparse(items[0])}"
-            found.append(Definition("constant", (name,), loop.lineno, code, frozenset(), False))
+        for name, value in _one_pass(loop):
+            if assigned.get(name) == 1:
+                code = f"{name} = {value}"
+                found.append(Definition("constant", (name,), loop.lineno, code, frozenset(), False))
     return found
+
+
+def _one_pass(loop: ast.For) -> list[tuple[str, str]]:
+    """The names a loop over one literal binds, with the code of their values."""
+    target, iterated, index = loop.target, loop.iter, None
+    call = iterated if isinstance(iterated, ast.Call) else None
+    if call and static.dotted(call.func) == "enumerate" and len(call.args) == 1:
+        if isinstance(target, ast.Tuple) and len(target.elts) == 2 and not call.keywords:
+            (index, target), iterated = target.elts, call.args[0]
+    items = iterated.elts if isinstance(iterated, ast.List | ast.Tuple) else []
+    names = [n for n in (index, target) if n is not None]
+    if len(items) != 1 or not static.is_literal(items[0]):
+        return []
+    if not all(isinstance(n, ast.Name) for n in names):
+        return []
+    values = ["0", ast.unparse(items[0])] if index is not None else [ast.unparse(items[0])]
+    return [(n.id, v) for n, v in zip(names, values, strict=True)]
 
 
 def _definition(source: str, stmt: ast.stmt, kind: str, names: tuple[str, ...]) -> Definition:

@@ -388,6 +388,8 @@ def test_the_statement_a_split_replays_is_the_encode_steps_alone():
     original = SimpleNamespace(where_lines=lambda lines: f"lines {lines[0]}-{lines[-1]}")
     note = "\n# lines 9-11: the split, which this step's `@lt.split` replays"
     assert split_note(original, analysis, tree, "encode") == note
-    assert split_note(original, analysis, tree, "prepare") == ""
+    left = "\n# lines 9-11, the split, left out: the encode step's `@lt.split` replays it"
+    assert split_note(original, analysis, tree, "prepare") == left
+    assert split_note(original, analysis, tree, "sources") == ""
     analysis.split = {"line": split_at, "function": None}  # the preparation draws the rows
     assert not statement & set(step_lines(source, tree, analysis, "encode"))

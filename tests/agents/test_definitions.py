@@ -177,6 +177,8 @@ def test_a_loop_over_one_literal_is_a_constant_the_agent_copies():
     )
     found = {name: d for d in defs.definitions(source) for name in d.names}
     assert "k" not in found and found["seed"].line == 2
+    counted = "for round_no, seed in enumerate([11]):\n    pass\nfor a, b in enumerate([1, 2]):\n    pass\n"
+    assert [d.code for d in defs.definitions(counted)] == ["round_no = 0", "seed = 11"]  # round 32
     assert [d.names for d in defs.needed(source, [4])] == [("seed",)]  # not the loop's body
     model = "@lt.model\ndef model():\n    return Ridge(random_state=seed)"
     preamble = "import lester as lt\nfrom sklearn.linear_model import Ridge"
