@@ -330,10 +330,13 @@ def _assignment_counts(tree: ast.Module) -> dict[str, int]:
 
 def _loaded(stmt: ast.stmt) -> set[str]:
     """The names a statement reads from outside itself: what it loads, less what it binds within
-    (parameters, local assignments, loop and comprehension variables)."""
+    (parameters, local assignments, loop and comprehension variables, inner definitions)."""
     names = [n for n in ast.walk(stmt) if isinstance(n, ast.Name)]
     loaded = {n.id for n in names if isinstance(n.ctx, ast.Load)}
     bound = {n.id for n in names if isinstance(n.ctx, ast.Store)}
+    bound |= {  # `def compare(leg):` inside a helper that returns it (relay's `against_team`)
+        n.name for n in ast.walk(stmt) if _defines(n) and n is not stmt
+    }
     params = {a.arg for n in ast.walk(stmt) if isinstance(n, ast.arguments) for a in _all_args(n)}
     return loaded - bound - params
 

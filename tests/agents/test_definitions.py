@@ -235,3 +235,22 @@ def test_a_dataclass_field_is_a_constant_unless_another_takes_its_name():
     assert found["holdout"].code == "holdout: float = 0.2"
     assert "seed" not in found and "path" not in found  # two classes bind it; no value
     assert "holdout: float = 0.2" in [d.code for d in defs.needed(source, [], ["Loader"])]
+
+
+def test_a_helper_returning_its_own_inner_function_is_copyable():
+    """Round 32's relay notes: `against_team`, which defines and returns `compare`, read as
+    using an unbound `compare` and was left out of the definitions the agent copies."""
+    source = textwrap.dedent(
+        """\
+        def mark(leg):
+            return leg
+
+        def against_team(frame):
+            def compare(leg):
+                return mark(leg)
+
+            return compare
+        """
+    )
+    assert [d.names[0] for d in defs.copyable(source, shown=set())] == ["mark", "against_team"]
+    assert "compare" not in defs.definitions(source)[1].uses

@@ -377,6 +377,8 @@ def test_the_originals_other_definitions_are_named_as_copied_and_a_rewrite_repla
         "so you need not write them; one your answer defines under the same name is used instead, never both"
         in shown
     )
+    # round 32's relay and round 29's ferry notes: a stage function named like a copied list
+    assert "(a function `features` would hide a list `features`)" in shown
 
 
 def test_what_a_first_answer_may_carry_stands_beside_the_lifted_steps():
