@@ -77,13 +77,48 @@ def complete(parts: dict[str, str], original: str) -> tuple[dict[str, str], list
     if not additions:
         return parts, []
     code = "\n\n\n".join(d.code for d in additions)
-    preamble, _ = merge_code(parts.get("preamble", ""), code)
+    names = {name for d in additions for name in d.names}
+    preamble = _placed(parts.get("preamble", ""), code, names)
     notes = [
         f"added the original's {d.kind} {', '.join(d.names) or d.code.splitlines()[0]} "
         f"(line {d.line}) to the preamble: the candidate uses it"
         for d in additions
     ]
     return {**parts, "preamble": preamble}, notes
+
+
+def _placed(preamble: str, code: str, names: set[str]) -> str:
+    """The preamble with the copied definitions before its first statement that reads one of
+    their names when the module is imported (`PLAN_SLOTS = sorted(plans)` of round 33's churn
+    encoder, which an appended copy of `plans` left undefined), else after it all."""
+    try:
+        nodes = ast.parse(preamble).body
+    except SyntaxError:
+        nodes = []
+    first = next((i for i, n in enumerate(nodes) if _read_on_import(n) & names), None)
+    if first is None:
+        return merge_code(preamble, code)[0]
+    head, _ = merge_code(_joined([_text(preamble, n) for n in nodes[:first]]), code)
+    return _joined([head, *(_text(preamble, n) for n in nodes[first:])])
+
+
+def _read_on_import(node: ast.stmt) -> set[str]:
+    """The names a statement reads when the module runs it: a function's or a class's
+    decorators, defaults and bases, not its body; everything of any other statement."""
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        parts: list[ast.AST] = [*node.decorator_list]
+        if isinstance(node, ast.ClassDef):
+            parts += [*node.bases, *(k.value for k in node.keywords)]
+        else:
+            parts += [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
+    else:
+        parts = [node]
+    return {
+        n.id
+        for part in parts
+        for n in ast.walk(part)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    }
 
 
 # Calls under the generator prefixes that make a generator of their own: no global state is read.

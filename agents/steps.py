@@ -122,7 +122,7 @@ def step_node(state: RewriteState, rt: Runtime, step: str) -> dict[str, Any]:
             dropped={step: []},
         )
         downstream = not feedback or step in ("sources", "prepare") or bool(carried)
-        update["next"] = CHAIN[step] if downstream else "assemble"
+        update["next"] = CHAIN[step] if downstream or _unwritten(state, step) else "assemble"
         return update
     return _failed(state, rt, update, record, step, at_fault, parts, author, proposal, problem)
 
@@ -197,6 +197,15 @@ STATIC_HEADER = "Static check failed:"
 HEADERS = (PREPARE_HEADER, SOURCES_HEADER, MODEL_HEADER, STATIC_HEADER, VERIFY_HEADER)
 REFUSAL = "no proposer can repair this step offline (configure a model)"
 NEEDS_MODEL = "--no-lifter needs a model (--model NAME, or LESTER_MODEL)"
+
+
+def _unwritten(state: RewriteState, step: str) -> bool:
+    """Whether a step after `step` has not passed yet: a repair of a step's own failed check
+    (the encoder's first answer) goes on to the steps never written, not to the assembly, whose
+    "missing stage" would reach them framed as a repair of no code (round 33's churn)."""
+    status = state.get("status") or {}
+    later = STEPS[STEPS.index(step) + 1 :]
+    return any(status.get(s) != "ok" for s in later)
 
 
 def merged_parts(old: dict[str, str], new: dict[str, str]) -> tuple[dict[str, str], list[str]]:

@@ -173,6 +173,24 @@ def test_rewrite_without_the_lifter_has_the_model_write_every_step(tmp_path: Pat
     )
 
 
+def test_after_a_repair_of_its_own_check_a_step_goes_on_to_the_steps_never_written(
+    tmp_path: Path, llm_server
+):
+    """Round 33's churn: the encoder failed its static check, its repair passed, and the run went
+    to the assembly, whose "missing stage" reached the label step as a repair of no code."""
+    script = make_case(tmp_path)
+    undefined = CLINIC_ENCODE.replace('["minutes", "age"]', "COLUMNS")
+    llm_server.script([CLINIC_SOURCES, PREPARE_OK, undefined, CLINIC_ENCODE, CLINIC_LABEL])
+    result, state = rewrite_with(script, llm_server, no_lifter=True)
+
+    assert result.outcome == "verified", result.message
+    assert "undefined name 'COLUMNS'" in flat(user_text(llm_server, 3))  # the encoder's repair
+    label = flat(user_text(llm_server, 4))
+    assert "Repair (attempt" not in label and "missing stage" not in label
+    assert [r["attempt"] for r in records(state, "label_model")] == [1]
+    assert not [r for r in state["history"] if r.get("node") == "assemble" and r.get("problem")]
+
+
 def test_eval_without_the_lifter_records_calls_tokens_and_attempts_per_step(
     tmp_path: Path, llm_server
 ):

@@ -104,3 +104,21 @@ def test_a_definition_the_answer_writes_again_is_used_instead_of_the_originals()
     assert completed == parts and notes == []
     merged, _ = merge_code(completed["preamble"], "def scaled(x):\n    return x * SCALE")
     assert merged.count("def scaled") == 1
+
+
+def test_a_copy_goes_before_the_first_preamble_statement_that_reads_it_on_import():
+    """Round 33's churn notes: the encoder's `PLAN_SLOTS = sorted(plans, ...)` failed with an
+    undefined `plans`, the copy of the original's table having been appended after it."""
+    original = "PLANS = {'basic': 0, 'pro': 1}\nCAP = 90\n"
+    preamble = (
+        "import lester as lt\n\nLIMIT = 3\n\n\nSLOTS = sorted(PLANS, key=PLANS.get)\n\n\n"
+        "def capped(x):\n    return min(x, CAP)"
+    )
+    encode = "@lt.encode\ndef enc():\n    return capped(SLOTS)"
+    completed, _ = complete({"preamble": preamble, "encode": encode}, original)
+    text = completed["preamble"]
+    assert text.index("LIMIT = 3") < text.index("PLANS = {") < text.index("SLOTS = sorted")
+    assert text.index("CAP = 90") < text.index("SLOTS = sorted")  # copies stay together
+    namespace: dict = {}
+    exec(text.replace("import lester as lt", ""), namespace)
+    assert namespace["SLOTS"] == ["basic", "pro"] and namespace["capped"](100) == 90
