@@ -87,13 +87,14 @@ COPIED = (
 
 def _excerpt(request: StepRequest) -> str:
     """The step's own lines of the original, the definitions they use and the drawn values."""
+    text = _carried(request)
     if request.stage_code.strip():
-        text = (
+        text += (
             "The original's lines of this step (as the analysis attributed them):\n"
             f"```python\n{request.stage_code.strip(chr(10))}\n```{AFTER_PREPARATION.get(request.step, '')}"
         )
     else:
-        text = (
+        text += (
             "The analysis attributed no lines of the original to this step: neither the fit's "
             "X and y, traced back through the script's statements and the functions and methods "
             f"they call, nor anything else reached it. Take what the step does from the whole "
@@ -165,22 +166,23 @@ def _context(request: StepRequest) -> str:
         if part not in own and request.parts.get(part, "").strip()
     ]
     if not blocks:
-        return _carried(request)
+        return ""
     code = "\n\n".join(blocks)
     return (
         "The other steps of the pipeline so far (already in the module; do not repeat them):\n"
-        f"```python\n{code}\n```\n{_carried(request)}"
+        f"```python\n{code}\n```\n"
     )
 
 
 def _carried(request: StepRequest) -> str:
-    """What a first answer may carry of the steps the lifter wrote: beside those steps' code,
-    where the model weighs what the prepared frame lacks (round 29's fraud-velocity model read
-    it last, at the prompt's end, and computed running values in the encoder)."""
+    """What a first answer may carry of the steps the lifter wrote, ahead of the original's
+    lines: round 29's fraud-velocity model read it last, at the prompt's end, and computed
+    running values in the encoder; round 33's still found it late, after the module's code."""
     if not request.may_change or request.repair:
         return ""
     return (
-        f"\nThe lifter wrote {_kinds(request.may_change)}. Where this step needs a value "
+        f"The lifter wrote {_kinds(request.may_change)}, shown below with the other steps. "
+        "Where this step needs a value "
         "that belongs there by the rules (a running value, a statistic over the rows "
         "before a join), your answer carries those functions too, rewritten, beside this step's "
         "own (the functions it is asked to write above), rather than "
@@ -188,5 +190,5 @@ def _carried(request: StepRequest) -> str:
         "A rewritten preparation may add columns (a test-row marker, which the split then "
         "reads with `lt.column_split` in place of a written count), and the later steps' "
         f"prompts carry its docstring: state in it, in `{FEATURES_LINE}` and `{LABEL_LINE}` "
-        "lines, the columns they read.\n"
+        "lines, the columns they read.\n\n"
     )

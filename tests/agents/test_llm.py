@@ -327,6 +327,8 @@ def test_the_rules_say_which_definitions_a_step_writes_and_which_lines_it_leaves
         in system
     )
     assert "does not define yet" not in system
+    # round 32 and 33's museum notes: the seed passed to the one instance's constructor
+    assert "a literal the script passes to the constructor of a class's one instance" in system
     assert "Lines of the original whose values never reach the final fit" in system
     assert "a `fillna` over several columns is one `fill_na`" in system
 
@@ -383,12 +385,14 @@ def test_the_originals_other_definitions_are_named_as_copied_and_a_rewrite_repla
 
 def test_what_a_first_answer_may_carry_stands_beside_the_lifted_steps():
     """Round 29's fraud-velocity notes: the permission to rewrite the lifted preparation came
-    at the very end of a long prompt, and the model computed running values in the encoder."""
+    at the very end of a long prompt, and the model computed running values in the encoder;
+    round 33's found it late still, after the module's code."""
     parts = {"prepare": "@lt.prepare\ndef rows(tx: lt.Frame) -> lt.Frame:\n    return tx"}
     first = request("encode", parts=parts, may_change=["prepare"], lifter_note="no rule")
     user = " ".join(render(first).user.split())
-    carry = user.index("The lifter wrote the prepare step (@lt.step, @lt.prepare).")
-    assert user.index("def rows(tx: lt.Frame)") < carry < user.index("The whole original script")
+    carry = user.index("The lifter wrote the prepare step (@lt.step, @lt.prepare), shown below")
+    # round 33: still read late after the module's code; now ahead of the original's lines
+    assert carry < user.index("The original's lines of this step") < user.index("def rows(tx")
     assert "your answer carries those functions too, rewritten, beside this step's own" in user
     repair = request("encode", parts=parts, may_change=["prepare"], diagnosis="wrong X")
     assert "The lifter wrote" not in render(repair).user
