@@ -55,6 +55,9 @@ def test_without_a_key_the_group_is_the_whole_frame():
     out = races().apply_rows_by_group(placed)
     assert all(ids.tolist() == list(range(6)) for ids in out.provenance["races"])
     assert out.data["place"].tolist() == [2, 1, 1, 1, 1, 3]
+    # the prompts' recipe for `df.apply(make(df), axis=1)` (round 34's relay): the same frame
+    whole = races().data
+    pd.testing.assert_frame_equal(out.data, whole.apply(placed(whole), axis=1))
 
 
 def test_one_value_per_row_becomes_the_target_column():

@@ -86,7 +86,9 @@ def t(data_dir: str):
 def prepared(t):
     keep = [v for v in t.data["a"].unique() if v != "z"]
     t = t.filter("a in @keep")
-    return functools.reduce(lambda f, c: f.project(c + "_x", c, str.upper), COLS, t)
+    texts = [c for c in t.data.columns if c in COLS]
+    t = functools.reduce(lambda f, i: f.project(f"slot_{i}", [], lambda: 0), range(3), t)
+    return functools.reduce(lambda f, c: f.project(c + "_x", c, str.upper), texts, t)
 %s
 """
 
@@ -95,9 +97,9 @@ def test_the_loop_rule_the_prompt_states_is_what_the_check_does():
     from lester.agents.llm.prompts import template
 
     rule = " ".join(template("system").template.split())
-    assert (
-        "`functools.reduce` over a list of constants and a comprehension over a column's distinct values"
-        in rule
+    assert (  # round 34's iotdb and mushroom notes: was `range(width)` a list of constants?
+        "`functools.reduce` over a list of constants (a `range(n)` of a written `n`, the frame's "
+        "column names) and a comprehension over a column's distinct values" in rule
     )
     assert "(functions nested in it included)" in rule
     assert not [p for p in check_form(LOOPS % "") if "loop" in p]

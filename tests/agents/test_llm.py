@@ -335,9 +335,12 @@ def test_the_rules_say_which_definitions_a_step_writes_and_which_lines_it_leaves
 
 def test_the_rules_say_how_to_count_whole_array_changes_and_where_names_and_lambdas_come_from():
     system = " ".join(render(request("prepare")).system.split())
-    assert "a scaler's `fit_transform` of every slot) or rewrites" in system
-    # round 31 and 32's relay and scrabble notes: one apply(axis=1) making several columns
-    assert "(an `apply(..., axis=1)` returning the row) is one per column it changes" in system
+    assert "a scaler's `fit_transform` of every slot) is one per column it changes" in system
+    # round 31 to 34's relay and scrabble notes: one apply(axis=1) rewriting several columns
+    assert (
+        "An `apply(..., axis=1)` whose function returns the whole row, several columns changed, "
+        "is one `apply_rows_by_group(make, key=None)` with no `target`" in system
+    )
     assert "changed only where the round trip changes it" in system
     assert "the names the original's own lists and keys give them" in system
     assert "are never pickled, and a lambda there is fine" in system
