@@ -99,14 +99,15 @@ def own_lines(source: str, tree: ast.Module, lines: list[int], sliced: set[int])
         d.line
         for d in defs.definitions(source)
         if d.kind in ("class", "import")
-        or d.kind == "constant"
-        and d.line not in sliced
-        and d.line in runs
+        or (d.kind == "constant" and d.line not in sliced and d.line in runs)
     }
     spans = {
         n
         for stmt in tree.body
-        if stmt.lineno in starts and not isinstance(stmt, ast.For) or _literal_constant(stmt)
+        if (
+            stmt.lineno in starts and not isinstance(stmt, ast.For)
+        )  # a loop's constant: its header
+        or _literal_constant(stmt)
         for n in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1)
     }
     return [n for n in lines if n not in spans]

@@ -172,7 +172,7 @@ def needed(source: str, lines: Iterable[int] = (), names: Iterable[str] = ()) ->
     `lines` is left to them, but for a loop's constant (`for seed in [11]:`)."""
     tree = static.parse(source)
     found = definitions(source)
-    top = {stmt.lineno: stmt.end_lineno or stmt.lineno for stmt in tree.body}
+    top = _spans(tree)
     loops = {stmt.lineno for stmt in tree.body if isinstance(stmt, ast.For)}  # a header shows
     shown = set(lines) & set(top) - loops  # the loop, not the constant its variable is
     by_name = {name: d for d in found for name in d.names}
@@ -204,14 +204,15 @@ def copyable(source: str, shown: set[int]) -> list[Definition]:
     """The original's helpers, classes and written constants, other than those on `shown` lines
     and those a copied function brings along, whose copy runs as it stands (`running`). The
     prompts name them, for a model that doubts a helper it saw elsewhere is copied."""
-    inside = {n for stmt in static.parse(source).body if _defines(stmt) for n in _body(stmt)}
-    runs = running(source)
+    found, top, runs = definitions(source), _spans(static.parse(source)), running(source)
+    inside = {name for outer in found for name in _nested_in(found, outer, top)}
     return [
         d
-        for d in definitions(source)
-        if (d.kind in ("function", "class") or d.kind == "constant" and _written(d))
-        and d.line not in shown | inside
+        for d in found
+        if (d.kind in ("function", "class") or (d.kind == "constant" and _written(d)))
+        and d.line not in shown
         and d.line in runs
+        and not set(d.names) & inside
     ]
 
 
@@ -223,7 +224,7 @@ def running(source: str) -> frozenset[int]:
     prompt asks, several times."""
     found = definitions(source)
     bound = {name for d in found for name in d.names} | set(dir(builtins))
-    top = {stmt.lineno: stmt.end_lineno or stmt.lineno for stmt in static.parse(source).body}
+    top = _spans(static.parse(source))
     by_name = {name: d for d in found for name in d.names}
     uses = {d.line: d.uses | _nested_in(found, d, top) for d in found}
     bad = {
@@ -248,9 +249,9 @@ def _defines(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
 
 
-def _body(stmt: ast.stmt) -> range:
-    """The lines inside a definition, past its header: what a copy of it brings along."""
-    return range(stmt.lineno + 1, (stmt.end_lineno or stmt.lineno) + 1)
+def _spans(tree: ast.Module) -> dict[int, int]:
+    """Each top-level statement's first line and last."""
+    return {stmt.lineno: stmt.end_lineno or stmt.lineno for stmt in tree.body}
 
 
 def _written(d: Definition) -> bool:
