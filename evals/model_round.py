@@ -153,19 +153,23 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="serve a queue's endpoint and run its evals")
+    run = commands.add_parser(
+        "run",
+        help="serve a queue's endpoint and run its evals (eval arguments after --, runs split by ;;)",
+    )
     run.add_argument("queue", type=Path)
     run.add_argument("--port", type=int, required=True)
     run.add_argument("--endpoint", type=Path, required=True, help="the answering endpoint's script")
     run.add_argument("--model", default="capable")
-    run.add_argument("evals", nargs=argparse.REMAINDER, help="-- eval arguments, runs split by ;;")
     show = commands.add_parser("table", help="print a round's table and note counts")
     show.add_argument("round_dir", type=Path)
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    cut = argv.index("--") if "--" in argv else len(argv)
+    args = parser.parse_args(argv[:cut])
     if args.command == "table":
         print(table(args.round_dir))
         return 0
-    runs = split_runs([a for a in args.evals if a != "--"])
+    runs = split_runs(argv[cut + 1 :])
     if not args.endpoint.is_file() or not runs:
         parser.error("run needs an existing --endpoint script and at least one eval run after --")
     return run_queue(args.queue, args.port, args.endpoint, runs, args.model)

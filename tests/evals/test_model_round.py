@@ -66,3 +66,27 @@ def test_the_table_lists_model_cases_with_calls_per_step(tmp_path):
     assert "| three | a1 | failed | 3 | 30 | prepare 3 |" in text
     assert "median 2 max 3" in text
     assert "clean 1" in text
+
+
+def test_a_run_without_its_endpoint_script_is_refused(tmp_path, capsys):
+    import pytest
+
+    from lester.evals.model_round import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(
+            [
+                "run",
+                str(tmp_path / "q"),
+                "--port",
+                "1",
+                "--endpoint",
+                str(tmp_path / "no.py"),
+                "--",
+                "--cases",
+                "a",
+            ]
+        )
+    assert stop.value.code == 2
+    assert "--endpoint" in capsys.readouterr().err
+    assert not (tmp_path / "q").exists()
