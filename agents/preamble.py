@@ -103,16 +103,21 @@ def _placed(preamble: str, code: str, names: set[str]) -> str:
 
 
 def _read_on_import(node: ast.stmt) -> set[str]:
-    """The names a statement reads when the module runs it: a function's or a class's
-    decorators, defaults and bases, not its body; everything of any other statement."""
-    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-        parts: list[ast.AST] = [*node.decorator_list]
-        if isinstance(node, ast.ClassDef):
-            parts += [*node.bases, *(k.value for k in node.keywords)]
-        else:
-            parts += [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
+    """The names a statement reads when the module runs it: a function's decorators and
+    defaults, not its body; a class's decorators, bases and the statements of its body, which
+    run on import too; everything of any other statement."""
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        parts: list[ast.AST] = [*node.decorator_list, *node.args.defaults]
+        parts += [d for d in node.args.kw_defaults if d is not None]
+    elif isinstance(node, ast.ClassDef):
+        parts = [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
+        return _loaded(parts).union(*(_read_on_import(s) for s in node.body))
     else:
         parts = [node]
+    return _loaded(parts)
+
+
+def _loaded(parts: list[ast.AST]) -> set[str]:
     return {
         n.id
         for part in parts

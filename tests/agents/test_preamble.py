@@ -122,3 +122,19 @@ def test_a_copy_goes_before_the_first_preamble_statement_that_reads_it_on_import
     namespace: dict = {}
     exec(text.replace("import lester as lt", ""), namespace)
     assert namespace["SLOTS"] == ["basic", "pro"] and namespace["capped"](100) == 90
+
+
+def test_a_copy_read_by_a_class_body_goes_before_the_class():
+    """A class body runs on import: an attribute computed from a copied constant needs the copy
+    above the class, not appended after it (left alone last session, done now)."""
+    original = "RATE = 0.25\n"
+    preamble = (
+        "import lester as lt\n\n\nclass Scaler:\n    factor = RATE * 2\n\n"
+        "    def apply(self, x):\n        return x * self.factor"
+    )
+    completed, _ = complete({"preamble": preamble, "encode": "s = Scaler()"}, original)
+    text = completed["preamble"]
+    assert text.index("RATE = 0.25") < text.index("class Scaler")
+    namespace: dict = {}
+    exec(text.replace("import lester as lt", ""), namespace)
+    assert namespace["Scaler"]().apply(2) == 1.0
