@@ -8,7 +8,7 @@ import time
 import pytest
 from lester.agents.llm.api_reference import api_reference
 from lester.agents.llm.code import extract_code, split_parts
-from lester.agents.llm.prompts import UNATTRIBUTED, render
+from lester.agents.llm.prompts import UNATTRIBUTED, render, template
 from lester.agents.llm.proposer import NO_CODE, LLMConfig, LLMProposer
 from lester.agents.proposals import STEP_PARTS, StepRequest, assemble
 
@@ -415,3 +415,13 @@ def test_the_encode_prompt_says_the_encoder_sees_the_label_column_as_the_runner_
     encoder = ColumnTransformer([("age", StandardScaler(), ["age"])], remainder="passthrough")
     _, X = fit_transform_all(encoder, data, np.arange(3), np.array([0, 1, 0]))
     assert X.shape == (3, 2) and list(X[:, 1]) == [0.0, 1.0, 0.0]  # the label passed through
+
+
+def test_a_listed_folder_is_offered_as_a_pattern_source_that_the_reference_documents():
+    """Every round's fraud_partitions model named the folder's seven files, noting that a file
+    added later would be missed: a pattern lists the folder each time the source runs."""
+    text = template("sources").template
+    assert 'lt.read_csv(f"{data_dir}/tx/*.tsv")' in text
+    assert 'file_column="file"' in text and "sorted(os.listdir(...))" in text
+    reference = api_reference()
+    assert "file_column" in reference and "sorted(glob.glob(pattern))" in reference

@@ -2,7 +2,8 @@
 
 import json
 
-from lester.evals.model_round import note_counts, notes, split_runs, table
+import pytest
+from lester.evals.model_round import main, note_counts, notes, split_runs, table
 
 NOTES = """## req-001
 - no gaps
@@ -69,10 +70,6 @@ def test_the_table_lists_model_cases_with_calls_per_step(tmp_path):
 
 
 def test_a_run_without_its_endpoint_script_is_refused(tmp_path, capsys):
-    import pytest
-
-    from lester.evals.model_round import main
-
     with pytest.raises(SystemExit) as stop:
         main(
             [
