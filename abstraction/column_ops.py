@@ -52,7 +52,9 @@ class ColumnOps:
         per column) or with each column's `statistic` over the frame's rows, as pandas computes
         it (`df[cols].mean()`, `.median()`, `.min()`, `.max()`, or the first mode,
         `df[cols].mode().iloc[0]`, text columns included): the same value as
-        `df[c].fillna(df[c].mean())`. With a dict, each listed column takes its own entry and one
+        `df[c].fillna(df[c].mean())`. Each column's statistic is its own, so the columns listed
+        get the values a `mode().iloc[0]` over more columns gives them (the smallest of a
+        column's most frequent values). With a dict, each listed column takes its own entry and one
         the dict does not name stays as it is; a column without missing values keeps its dtype
         (int64 stays int64). One `fill_na` stands for a `fillna` over several columns."""
         names = self._names(columns)

@@ -153,18 +153,20 @@ def versions() -> str:
 
 def text_dtype() -> str:
     """The dtype pandas gives text, which differs between pandas versions."""
-    read = pd.read_csv(io.StringIO("n,t\n1,x\n"))
+    read = pd.read_csv(io.StringIO("n,f,b,t\n1,1.5,True,x\n"))
     dtype = str(read["t"].dtype)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         included = list(read.select_dtypes(include=["object"]).columns)
         excluded = list(read.select_dtypes(exclude=["object"]).columns)
+    both = list(read.select_dtypes(exclude=["object", "str"]).columns)
     return (
         f"Text columns read from a file have dtype `{dtype}` (numbers are parsed: `n` is "
         f"`{read['n'].dtype}`); test for text with `pd.api.types.is_string_dtype`, not "
-        "`dtype == object`, and a missing text value is NaN. On columns n, t, "
+        "`dtype == object`, and a missing text value is NaN. On columns n, f (float), b (bool), t, "
         f"`select_dtypes(include=['object'])` gives {included} and `exclude=['object']` "
-        f"{excluded} (pandas warns; `'str'` beside `'object'` says the same without warning)."
+        f"{excluded} (pandas warns; `'str'` beside `'object'` says the same without warning: "
+        f"`exclude=['object', 'str']` gives {both})."
     )
 
 

@@ -154,3 +154,19 @@ def test_dummies_whose_category_disappears_are_reapplied():
     change, steps = maintain(dummies, Deletion("s", np.array([1])))
     assert change.new.columns == ["n", "c_x"]
     assert "columns or their dtypes changed" in steps[0]["method"]
+
+
+def test_a_mode_fill_of_some_columns_takes_the_values_a_mode_over_more_columns_gives():
+    """Round 36's house prices note: the original fills with `mode().iloc[0]` of all its text
+    columns, the rewrite with `fill_na(some, statistic="mode")`: each column's mode is its own."""
+    df = pd.DataFrame(
+        {
+            "a": ["x", None, "y", "y", "x", None],
+            "b": ["p", "q", "q", "p", "r", "r"],
+            "c": ["k", "k", None, "m", "m", "m"],
+        }
+    )
+    filled = lt.from_pandas(df, "t").fill_na(["a", "c"], statistic="mode").data
+    expected = df.fillna(df.mode().iloc[0])
+    assert filled[["a", "c"]].equals(expected[["a", "c"]])
+    assert filled["a"].tolist() == ["x", "x", "y", "y", "x", "x"]  # the smaller of two modes

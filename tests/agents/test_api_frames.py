@@ -217,11 +217,13 @@ def test_select_dtypes_of_text_is_stated_as_pandas_does_it():
     import warnings
 
     text = api_facts.text_dtype()
-    frame = pd.DataFrame({"n": [1], "t": pd.Series(["x"], dtype="str")})
+    frame = pd.DataFrame({"n": [1], "f": [1.5], "b": [True], "t": pd.Series(["x"], dtype="str")})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         included = list(frame.select_dtypes(include=["object"]).columns)
+    kept = list(frame.select_dtypes(exclude=["object", "str"]).columns)
     assert f"`select_dtypes(include=['object'])` gives {included}" in text
+    assert kept == ["n", "f", "b"] and f"`exclude=['object', 'str']` gives {kept}" in text
 
 
 def test_constant_and_category_projects_are_stated_as_they_behave():
