@@ -1,7 +1,7 @@
 """The static check every candidate passes before the sandbox: compiler feedback."""
 
 from lester.agents.lifter.codegen import tidy
-from lester.agents.oracle.form import check_form
+from lester.agents.oracle.form import CONSTANT_LOOPS, check_form
 
 from ..conftest import EXAMPLE
 
@@ -97,13 +97,11 @@ def test_the_loop_rule_the_prompt_states_is_what_the_check_does():
     from lester.agents.llm.prompts import template
 
     rule = " ".join(template("system").template.split())
-    assert (  # round 34's iotdb and mushroom notes: was `range(width)` a list of constants?
-        "`functools.reduce` over a list of constants (a `range(n)` of a written `n`, the frame's "
-        "column names) and a comprehension over a column's distinct values" in rule
-    )
+    assert f"a `for` statement over anything but constants, which are: {CONSTANT_LOOPS}" in rule
+    assert "comprehensions, `functools.reduce` or module-level helpers" in rule
     assert "(functions nested in it included)" in rule
     assert not [p for p in check_form(LOOPS % "") if "loop" in p]
-    nested = "\n@lt.step\ndef s(t):\n    def inner():\n        for _ in []:\n            pass\n    return t\n"
+    nested = "\n@lt.step\ndef s(t):\n    def inner():\n        for _ in t.data.values:\n            pass\n    return t\n"
     assert any("a loop in data preparation stage 's'" in p for p in check_form(LOOPS % nested))
 
 
@@ -122,3 +120,43 @@ def test_a_parameter_given_by_a_module_constant_is_its_literal():
     # bound twice, or to no literal: not judged here
     assert model_problem(code.format(value="3.0"), captured, preamble="SEED = 2.0\n") is None
     assert model_problem(code.format(value="len([1, 2])"), captured) is None
+
+
+CONSTANT_FOR = """
+@lt.step
+def s(t):
+    for i in range(len(COLS) + 1):
+        t = t.project(f"slot_{i}", [], lambda: 0)
+    for k, v in sorted(SLOTS.items()):
+        t = t.project(k, [], lambda v=v: v)
+    for c in t.data.columns:
+        t = t.project(c, c, str)
+    for n, c in enumerate(["a", "b"]):
+        t = t.project(f"{c}_{n}", c, str)
+    for v in t.data["a"].unique():
+        t = t.project(f"is_{v}", "a", lambda x, v=v: x == v)
+    return t
+"""
+
+
+def test_a_for_over_constants_passes_and_one_over_data_does_not():
+    """Round 36's iotdb model folded its 34 slots with functools.reduce only because every `for`
+    was refused; a `for` over constants is the slot loop written out."""
+    module = (LOOPS % CONSTANT_FOR).replace(
+        'COLS = ["a", "b"]', 'COLS = ["a", "b"]\nSLOTS = {"x": 1}'
+    )
+    assert not [p for p in check_form(module) if "loop" in p]
+    for iterable in (
+        "t.data.values",
+        "t.data['a']",
+        "rows",
+        "zip(t.data['a'], COLS)",
+        "range(len(t.data))",
+    ):
+        body = f"\n@lt.step\ndef s(t):\n    for r in {iterable}:\n        pass\n    return t\n"
+        problems = [
+            p for p in check_form(LOOPS % body) if "a loop in data preparation stage 's'" in p
+        ]
+        assert problems and "a `for` over constants passes" in problems[0], iterable
+    body = "\n@lt.step\ndef s(t):\n    while COLS:\n        pass\n    return t\n"
+    assert any("a loop in data preparation stage 's'" in p for p in check_form(LOOPS % body))
