@@ -425,3 +425,11 @@ def test_a_listed_folder_is_offered_as_a_pattern_source_that_the_reference_docum
     assert 'file_column="file"' in text and "sorted(os.listdir(...))" in text
     reference = api_reference()
     assert "file_column" in reference and "sorted(glob.glob(pattern))" in reference
+
+
+def test_a_failure_only_other_data_would_meet_is_not_asked_for():
+    """Round 36's iotdb note: the balancing `while` never ends without rows of one class, and the
+    prompt did not say whether the rewrite must do the same."""
+    rule = " ".join(template("system").template.split())
+    assert "A failure the original would meet only on other data than the analysis shows" in rule
+    assert "need not be reproduced" in rule
