@@ -162,6 +162,26 @@ def record(
     return result
 
 
+def merge_misses(left: Any = None, right: Any = None, *args: Any, **kwargs: Any) -> dict | None:
+    """For a left or outer merge of two frames: how many left rows found no match. Whether a
+    right column comes out with missing values (an int column turned float) depends on it, and
+    the dataflow's shapes do not tell (round 36's scrabble model could not)."""
+    import pandas as pd
+
+    right = kwargs.pop("right", right)
+    left = kwargs.pop("left", left)
+    how = args[0] if args else kwargs.get("how", "inner")
+    if how not in ("left", "outer") or not all(isinstance(f, pd.DataFrame) for f in (left, right)):
+        return None
+    kwargs = {k: v for k, v in kwargs.items() if k not in ("how", "indicator", "validate")}
+    try:
+        marked = pd.merge(left, right, how, *args[1:], **kwargs, indicator="_lester_match_")
+    except Exception:  # the user's own call then raises, or not, as it would untraced
+        return None
+    missed = int((marked["_lester_match_"] == "left_only").sum())
+    return {"left_rows": len(left), "left_unmatched": missed}
+
+
 def bind_result(tracer: tracing.Tracer, node: int, result: Any, line: int) -> None:
     """The result comes from `node`; the data parts of a returned tuple or list each get a `part`
     node (`train_test_split`, `np.histogram`)."""
@@ -215,6 +235,7 @@ def _method(function: Callable, name: str, prefix: Prefix, receiver: Receiver) -
             args,
             kwargs,
             mutates=mutates,
+            extra=merge_misses(self, *args, **kwargs) if name == "merge" else None,
         )
 
     setattr(wrapper, _MARK, True)
@@ -269,7 +290,8 @@ def _function(function: Callable, op: str, *, source: bool = False) -> Callable:
             return function(*args, **kwargs)
         tracer, line = context
         call = lambda: function(*args, **kwargs)  # noqa: E731
-        return record(tracer, op, line, None, call, args, kwargs, source=source)
+        extra = merge_misses(*args, **kwargs) if op == "pd.merge" else None
+        return record(tracer, op, line, None, call, args, kwargs, source=source, extra=extra)
 
     setattr(wrapper, _MARK, True)
     return wrapper

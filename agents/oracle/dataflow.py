@@ -313,7 +313,10 @@ def describe(node: dict[str, Any]) -> str:
         args.insert(0, str(node["estimator"].get("class", "?")).rsplit(".", 1)[-1])
     where = f"line {node['line']}" if node.get("line") is not None else "no line"
     text = f"#{node['id']} {where}: {node['op']}({', '.join(args)})"
-    return f"{text} -> {_out(node.get('out'))}" if node.get("out") else text
+    text = f"{text} -> {_out(node.get('out'))}" if node.get("out") else text
+    if isinstance(node.get("left_unmatched"), int):
+        text += f" ({node['left_unmatched']} of {node.get('left_rows')} left rows matched nothing)"
+    return text
 
 
 def origin(node: dict[str, Any]) -> str:

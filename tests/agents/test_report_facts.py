@@ -83,6 +83,22 @@ def test_a_function_call_shows_its_first_argument_once():
     assert "DataFrame.join(#2, #2)" in describe(method)
 
 
+def test_a_left_merge_says_how_many_left_rows_matched_nothing():
+    node = {
+        "id": 5,
+        "op": "pd.merge",
+        "inputs": [1, 2],
+        "args": [{"ref": 1}, {"ref": 2}],
+        "kwargs": {"how": "left"},
+        "line": 9,
+        "left_rows": 1228,
+        "left_unmatched": 0,
+    }
+    assert describe(node).endswith("(0 of 1228 left rows matched nothing)")
+    del node["left_unmatched"]
+    assert "matched nothing" not in describe(node)
+
+
 def test_a_written_cut_is_not_said_to_be_computed_from_the_data():
     split = {"expression": "X[:-1]", "args": {"n_train": -1}}
     assert derived_count(split, None, None, "prepare") == ""  # type: ignore[arg-type]

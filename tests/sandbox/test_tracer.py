@@ -93,6 +93,31 @@ def test_the_dag_runs_from_the_read_to_the_fit(folder, monkeypatch):
     assert model_fit["model"] and model_fit["inputs"] == [fit["X_node"], fit["y_node"]]
 
 
+def test_a_left_merge_records_how_many_left_rows_found_no_match(folder, monkeypatch):
+    """Round 36's scrabble model could not tell whether its left merge left rows unmatched,
+    which decides whether a right int column comes out float."""
+    trace = run(
+        folder,
+        """
+        import pandas as pd
+        df = pd.read_csv("people.csv")
+        zones = pd.DataFrame({"city": ["a", "b"], "zone": [1, 2]})
+        first = pd.merge(df, zones, "left", on="city")
+        second = df.merge(zones, how="left", left_on="city", right_on="city")
+        inner = df.merge(zones, on="city")
+        """,
+        monkeypatch,
+    )
+    people = pd.read_csv(folder / "people.csv")
+    missed = int((people["city"] == "c").sum())
+    merges = [n for n in trace["dataflow"]["nodes"] if n["op"].endswith("merge")]
+    assert [n["op"] for n in merges] == ["pd.merge", "DataFrame.merge", "DataFrame.merge"]
+    assert missed > 0
+    for node in merges[:2]:
+        assert (node["left_rows"], node["left_unmatched"]) == (60, missed)
+    assert "left_unmatched" not in merges[2]
+
+
 def test_library_internal_calls_are_not_recorded(folder, monkeypatch):
     trace = run(
         folder,
