@@ -49,8 +49,11 @@ NODE_KEYS = frozenset(
         "column_transformers",
         "attribute",
         "rows",
+        "left_rows",
+        "left_unmatched",
     ]
 )
+COUNTS = ("left_rows", "left_unmatched")
 TYPES = {
     f"{module}.{name}": name
     for module, names in (
@@ -111,11 +114,17 @@ def _node_problem(node: Any, position: int) -> str | None:
         isinstance(i, int) and not isinstance(i, bool) and 0 <= i < position for i in inputs
     ):
         return "inputs that are not earlier nodes"
+    if any(not _count(node[k]) for k in COUNTS if k in node):
+        return "a row count that is not a number"
     if _depth(node) > MAX_DEPTH:
         return "values nested too deeply"
     if not all(0 <= r < position for r in _refs(node) if r is not None):
         return "references that are not earlier nodes"
     return None
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _refs(value: Any) -> list[int | None]:

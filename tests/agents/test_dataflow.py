@@ -66,6 +66,8 @@ def test_a_well_formed_dag_is_kept_with_the_final_fit_and_valid_reads():
         ({**GOOD[1], "op": "__import__('os')"}, "not a plain name"),
         ({**GOOD[1], "line": "12"}, "a line that is not a number"),
         ({**GOOD[1], "code": "print(1)"}, "unknown fields"),
+        ({**GOOD[1], "left_unmatched": "0; drop"}, "a row count that is not a number"),
+        ({**GOOD[1], "left_rows": -1}, "a row count that is not a number"),
         ({**GOOD[1], "id": 7}, "not a node in its place"),
         ({**GOOD[1], "args": [{"ref": 5}]}, "references that are not earlier nodes"),
         ({**GOOD[1], "kwargs": {"x": [{"ref": "0"}]}}, "references that are not earlier nodes"),
