@@ -22,6 +22,14 @@ MAX_PROFILED = 40  # columns whose counts the analysis text shows
 UNLINED = {"features": "X", "label": "y"}  # what a stage without lines of its own would make
 
 
+# Round 37's fraud_velocity note read the stage list as contradicting the rules, which put running
+# values in the preparation whatever stage the original's lines for them are in.
+STAGES_HEADER = (
+    "stages (where the original computes each line; a value the rules place elsewhere, a "
+    "running value per key in the preparation, goes where the rules say):"
+)
+
+
 def analysis_text(a: Any, dataflow: bool = True) -> str:
     where = _namer(a.cells)
     lines = [
@@ -83,6 +91,8 @@ def analysis_text(a: Any, dataflow: bool = True) -> str:
         if a.fit_choice:
             lines.append(f"  {a.fit_choice}")
     lines.append(f"split: {split_text(a.split, where)}")
+    if a.stages:
+        lines.append(STAGES_HEADER)
     for stage, numbers in a.stages.items():
         lines.append(f"stage {stage}: {_stage_lines(a, stage, numbers)}")
     if a.writes:

@@ -99,6 +99,7 @@ def test_the_loop_rule_the_prompt_states_is_what_the_check_does():
     rule = " ".join(template("system").template.split())
     assert f"a `for` statement over anything but constants, which are: {CONSTANT_LOOPS}" in rule
     assert "comprehensions, `functools.reduce` or module-level helpers" in rule
+    assert "or of arithmetic on written numbers, `range(13 - 1)`" in rule
     assert "(functions nested in it included)" in rule
     assert not [p for p in check_form(LOOPS % "") if "loop" in p]
     nested = "\n@lt.step\ndef s(t):\n    def inner():\n        for _ in t.data.values:\n            pass\n    return t\n"
@@ -126,6 +127,8 @@ CONSTANT_FOR = """
 @lt.step
 def s(t):
     for i in range(len(COLS) + 1):
+        t = t.project(f"slot_{i}", [], lambda: 0)
+    for i in range(13 - 1):
         t = t.project(f"slot_{i}", [], lambda: 0)
     for k, v in sorted(SLOTS.items()):
         t = t.project(k, [], lambda v=v: v)

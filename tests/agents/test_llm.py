@@ -431,5 +431,5 @@ def test_a_failure_only_other_data_would_meet_is_not_asked_for():
     """Round 36's iotdb note: the balancing `while` never ends without rows of one class, and the
     prompt did not say whether the rewrite must do the same."""
     rule = " ".join(template("system").template.split())
-    assert "A failure the original would meet only on other data than the analysis shows" in rule
-    assert "need not be reproduced" in rule
+    assert "Behaviour the original shows only on other data than the analysis shows" in rule
+    assert "need not be reproduced; say in the docstring what the rewrite assumes" in rule

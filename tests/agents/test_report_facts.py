@@ -177,6 +177,20 @@ def test_the_stage_list_gives_the_label_its_y_and_the_encode_step_the_split(tmp_
     assert shown["label"] == [3]
 
 
+def test_the_stage_list_says_the_rules_place_running_values(tmp_path: Path):
+    """Round 37's fraud_velocity note: the stage list gave a per-card running state to the
+    features, the rules to the preparation, and the model read that as a contradiction."""
+    from lester.agents.oracle.report_text import STAGES_HEADER, analysis_text
+
+    model = an.ModelReport("x.Ridge", {}, {}, 5, [4, 1], [4], "float64", "float64")
+    stages = {"data_preparation": [2], "features": [3], "label": [], "model": [5]}
+    analysis = an.Analysis("s.py", str(tmp_path), model=model, stages=stages)
+    lines = analysis_text(analysis).splitlines()
+    header = lines.index(STAGES_HEADER)
+    assert lines[header + 1].startswith("stage data_preparation:")
+    assert "a running value per key in the preparation" in STAGES_HEADER
+
+
 def test_a_fitted_pipeline_shows_its_steps_and_what_x_is():
     steps = "[('scale', StandardScaler()), ('model', Ridge())]"
     fit = {"params": {"steps": steps}, "final": {"X": "fit_0_final.npy"}}
