@@ -157,7 +157,8 @@ def contract(
             "Each source must give the rows the original read from its file (the counts above), "
             "one column per field, named as the original names the fields (where it only numbers "
             "them, by position or a reader's `header=None`, the reader's labels `'0'`, `'1'`, … "
-            "or names of your own, either works): the preparation takes each "
+            "or names of your own, either works; a `file_column` beside them is fine, only the "
+            "rows are counted): the preparation takes each "
             "source as a parameter named after its function and reads its columns by name."
             + (f"\n\n{by_hand}" if by_hand else "")
         )

@@ -19,6 +19,7 @@ from lester.agents.prepare_check import misread_sources
 from lester.agents.requests import (
     before_draw,
     built_together,
+    contract,
     derived_count,
     label_counts,
     transformer_fits,
@@ -439,3 +440,23 @@ def test_the_preparation_is_told_the_split_selects_the_fitted_rows_from_its_rows
     assert text.endswith("must select the 2999 rows the model is fitted on from the prepared rows")
     text = expected(SimpleNamespace(model=model, split=None), "prepare")
     assert text.startswith("the prepared rows must give the 2999 rows the model is fitted on (none")
+
+
+def test_a_pattern_source_with_a_file_column_passes_the_checks_the_contract_names():
+    """Round 37's fraud_partitions note: would the field check accept the `file` column?"""
+    from lester.agents.oracle.api_use import SourceFile
+    from lester.agents.oracle.form import check_form
+
+    fields = ["tx_id", "amount"]
+    files = [SourceFile(f"data/tx/2024-03-0{d}.tsv", fields, False) for d in (1, 2)]
+    module = (
+        "import lester as lt\n\n@lt.source\ndef tx(data_dir: str):\n"
+        "    return lt.read_csv(f'{data_dir}/data/tx/*.tsv', header=None, names=['tx_id', "
+        "'amount'], sep='\\t', file_column='file')\n\n@lt.prepare\ndef p(tx):\n"
+        "    return tx.project('day', 'file', lambda f: f[:10])\n"
+    )
+    assert [p for p in check_form(module, files=files) if "missing stage" not in p] == []
+    analysis = SimpleNamespace(sources=[SimpleNamespace(rows=3), SimpleNamespace(rows=4)])
+    assert misread_sources(analysis, {"tx": 7}) is None
+    text = contract(SimpleNamespace(sources=[]), "", None, "sources", {})
+    assert "a `file_column` beside them is fine, only the rows are counted" in text
