@@ -53,7 +53,9 @@ MAX_VALUE_TEXT = 2000
 MAX_TRACE_BYTES = 64 * 1024 * 1024
 SLOT_NAMES = (  # how the preparation names a hand-built one-hot's slots (iotdb, rounds 27 to 29)
     "(`x[1 + jobs.index(job)] = 1`) after the value it marks where the original's code lists the "
-    "values (`job_admin`), else, where their order comes from the data, by its place (`job_0`)"
+    "values (`job_admin`), else, where their order comes from the data, by its place (`job_0`); "
+    "a slot that flags one value of a column (`x[20] = 1 if default == 'yes' else 0`) after the "
+    "column and that value (`default_yes`), keeping the column's own name for the column"
 )
 FIXED = "The preparation is fixed (this step writes only the encoder and the split):"
 IN_ONE_CALL = (

@@ -433,3 +433,20 @@ def test_a_failure_only_other_data_would_meet_is_not_asked_for():
     rule = " ".join(template("system").template.split())
     assert "Behaviour the original shows only on other data than the analysis shows" in rule
     assert "need not be reproduced; say in the docstring what the rewrite assumes" in rule
+
+
+def test_flag_slots_are_named_and_an_unchanged_preparation_returns_its_source():
+    """Round 38's notes: iotdb's `default == 'yes'` slots had no naming rule, and otto's model
+    wrote identity steps because nothing said a preparation may return its source."""
+    from lester.agents.oracle.form import check_form
+    from lester.agents.requests import SLOT_NAMES
+
+    assert "a slot that flags one value of a column" in SLOT_NAMES and "`default_yes`" in SLOT_NAMES
+    text = " ".join(template("prepare").template.split())
+    assert "the `@lt.prepare` function returns its source as it stands (`return train`)" in text
+    module = (
+        "import lester as lt\n\n@lt.source\ndef train(data_dir: str):\n"
+        "    return lt.read_csv(f'{data_dir}/train.csv')\n\n@lt.prepare\ndef p(train):\n"
+        "    return train\n"
+    )
+    assert [p for p in check_form(module) if "missing stage" not in p] == []
