@@ -136,9 +136,11 @@ def record(
     *,
     mutates: bool = False,
     source: bool = False,
-    extra: dict[str, Any] | None = None,
+    extra: Callable[[], dict[str, Any] | None] | None = None,
 ) -> Any:
-    """Run `call` and, when its inputs are traced (or it is a source), add its node."""
+    """Run `call` and, when its inputs are traced (or it is a source), add its node; `extra`
+    gives more fields, and is asked only for a node that is recorded (a merge's count costs a
+    second merge)."""
     base = tracer.node_of(subject)
     if not (source or base is not None or _any_traced(tracer, args, kwargs)):
         return call()
@@ -151,7 +153,7 @@ def record(
     mutates = mutates or kwargs.get("inplace") is True
     inputs = tracer.inputs_of([encoded_args, encoded_kwargs])
     inputs = list(dict.fromkeys(([base] if base is not None else []) + inputs))
-    fields = {"args": encoded_args, "kwargs": encoded_kwargs, **(extra or {})}
+    fields = {"args": encoded_args, "kwargs": encoded_kwargs, **((extra and extra()) or {})}
     if mutates:
         fields["mutates"] = True
     node = tracer.add(op, line, inputs, fields, subject if mutates else result)
@@ -235,7 +237,7 @@ def _method(function: Callable, name: str, prefix: Prefix, receiver: Receiver) -
             args,
             kwargs,
             mutates=mutates,
-            extra=merge_misses(self, *args, **kwargs) if name == "merge" else None,
+            extra=(lambda: merge_misses(self, *args, **kwargs)) if name == "merge" else None,
         )
 
     setattr(wrapper, _MARK, True)
@@ -277,7 +279,9 @@ def _property(prop: property, name: str, prefix: Prefix, receiver: Receiver) -> 
         tracer, line = context
         op = f"{prefix(self)}.{name}"
         call = lambda: getter(self)  # noqa: E731
-        return record(tracer, op, line, receiver(self), call, (), {}, extra={"attribute": True})
+        return record(
+            tracer, op, line, receiver(self), call, (), {}, extra=lambda: {"attribute": True}
+        )
 
     return property(fget, prop.fset, prop.fdel, prop.__doc__)
 
@@ -290,7 +294,7 @@ def _function(function: Callable, op: str, *, source: bool = False) -> Callable:
             return function(*args, **kwargs)
         tracer, line = context
         call = lambda: function(*args, **kwargs)  # noqa: E731
-        extra = merge_misses(*args, **kwargs) if op == "pd.merge" else None
+        extra = (lambda: merge_misses(*args, **kwargs)) if op == "pd.merge" else None
         return record(tracer, op, line, None, call, args, kwargs, source=source, extra=extra)
 
     setattr(wrapper, _MARK, True)
