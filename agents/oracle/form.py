@@ -183,7 +183,8 @@ def _row_loops(tree: ast.Module, stages: dict[str, str]) -> list[str]:
 
 
 CONSTANT_LOOPS = (
-    "a literal list, `range(n)`, a module constant bound to a literal, a frame's `.columns`, "
+    "a literal list, `range(n)`, a module constant bound to a literal or to a comprehension "
+    "over constants, a frame's `.columns`, "
     "a column's `.unique()` values, and `enumerate`, `zip`, `sorted`, `reversed`, `list` of those"
 )
 _WRAPPERS = ("enumerate", "zip", "sorted", "reversed", "list", "tuple")
@@ -226,18 +227,41 @@ def _is_value(node: ast.expr, constants: set[str]) -> bool:
 
 
 def _literal_names(tree: ast.Module) -> set[str]:
-    """Module-level names bound to a literal (`COLS = ["a", "b"]`, `SLOTS = {"x": 0}`)."""
-    names = set()
+    """Module-level names bound to a literal (`COLS = ["a", "b"]`, `SLOTS = {"x": 0}`) or to an
+    expression of earlier such names (`SLOTS = [f"s{i}" for i in range(34)]`, round 38's iotdb
+    model wrote its 34 slot names out only because a comprehension was refused)."""
+    names: set[str] = set()
     for stmt in tree.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
             target = stmt.targets[0]
-            try:
-                ast.literal_eval(stmt.value)
-            except (ValueError, TypeError, SyntaxError, RecursionError):
-                continue
-            if isinstance(target, ast.Name):
+            if isinstance(target, ast.Name) and _of_constants(stmt.value, names):
                 names.add(target.id)
     return names
+
+
+_PURE_BUILTINS = frozenset(
+    ("range", "len", "str", "int", "float", "bool", "min", "max", "sum", "abs", "round")
+    + _WRAPPERS
+    + ("dict", "set", "frozenset")
+)
+
+
+def _of_constants(node: ast.expr, constants: set[str]) -> bool:
+    """Whether an expression reads only constants, its own comprehension variables and pure
+    builtins: a value fixed before any source is read."""
+    bound = {
+        n.id
+        for gen in ast.walk(node)
+        if isinstance(gen, ast.comprehension)
+        for n in ast.walk(gen.target)
+        if isinstance(n, ast.Name)
+    }
+    known = constants | bound | _PURE_BUILTINS
+    return not any(
+        isinstance(n, ast.Lambda | ast.NamedExpr | ast.Await | ast.Yield | ast.YieldFrom)
+        or (isinstance(n, ast.Name) and n.id not in known)
+        for n in ast.walk(node)
+    )
 
 
 def model_problem(model_code: str, captured: Any, preamble: str = "") -> str | None:

@@ -163,3 +163,17 @@ def test_a_for_over_constants_passes_and_one_over_data_does_not():
         assert problems and "a `for` over constants passes" in problems[0], iterable
     body = "\n@lt.step\ndef s(t):\n    while COLS:\n        pass\n    return t\n"
     assert any("a loop in data preparation stage 's'" in p for p in check_form(LOOPS % body))
+
+
+def test_a_module_constant_built_by_a_comprehension_over_constants_is_a_loop_constant():
+    """Round 38's iotdb model wrote 34 slot names out by hand because `SLOTS = [f"s{i}" for i in
+    range(34)]` was not a constant; one built from a source's rows still is not."""
+    body = "\n@lt.step\ndef s(t):\n    for c in SLOTS:\n        pass\n    return t\n"
+    built = (LOOPS % body).replace(
+        'COLS = ["a", "b"]',
+        'COLS = ["a", "b"]\nSLOTS = [f"{c}_{i}" for c in COLS for i in range(34)]',
+    )
+    assert not [p for p in check_form(built) if "loop" in p]
+    for value in ("[r for r in rows]", "[x for x in open('f')]", "list(map(lambda i: i, COLS))"):
+        made = (LOOPS % body).replace('COLS = ["a", "b"]', f'COLS = ["a", "b"]\nSLOTS = {value}')
+        assert any("a loop in data preparation stage 's'" in p for p in check_form(made)), value
