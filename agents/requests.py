@@ -55,7 +55,9 @@ SLOT_NAMES = (  # how the preparation names a hand-built one-hot's slots (iotdb,
     "(`x[1 + jobs.index(job)] = 1`) after the value it marks where the original's code lists the "
     "values (`job_admin`), else, where their order comes from the data, by its place (`job_0`); "
     "a slot that flags one value of a column (`x[20] = 1 if default == 'yes' else 0`) after the "
-    "column and that value (`default_yes`), keeping the column's own name for the column"
+    "column and that value (`default_yes`), keeping the column's own name for the column; a "
+    "slot that copies a column's value (`x[0] = age`) is that column under its own name, "
+    "converted only as the array converts it (a float array holds it as a float)"
 )
 FIXED = "The preparation is fixed (this step writes only the encoder and the split):"
 IN_ONE_CALL = (
@@ -438,7 +440,9 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         "columns but price, in frame order`), then anything else the later steps must know (a column that stands for one the original "
         "overwrites, a column a split reads, a statistic the encoder must fit on all rows). The "
         "encode and label prompts carry the whole docstring and your frame's schema and first "
-        "rows as the sandbox gave them."
+        "rows as the sandbox gave them. Other columns may stay in the prepared frame beside "
+        "these: an encoder that selects its columns by name (a `ColumnTransformer`, which drops "
+        "the rest by default) keeps them out of X."
     )
     if not blocks:
         return (

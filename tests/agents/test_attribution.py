@@ -120,6 +120,12 @@ def test_without_feature_or_label_lines_the_preparation_states_the_columns_in_a_
     text = " ".join(columns_read(Unattributed(), None, ast.parse("X, y = f()\n")).split())
     assert "attributed no feature or label lines" in text
     assert "a slot of an array it fills by position" in text  # round 28, iotdb with the lifter
+    # round 39's iotdb notes: a copied slot keeps its column's name, and extra columns may stay
+    assert (
+        "a slot that copies a column's value (`x[0] = age`) is that column under its own name"
+        in text
+    )
+    assert "Other columns may stay in the prepared frame beside these" in text
     assert (
         f"`{FEATURES_LINE} <column names in full, comma-separated>` and `{LABEL_LINE} <columns>`"
         in text

@@ -177,3 +177,11 @@ def test_a_module_constant_built_by_a_comprehension_over_constants_is_a_loop_con
     for value in ("[r for r in rows]", "[x for x in open('f')]", "list(map(lambda i: i, COLS))"):
         made = (LOOPS % body).replace('COLS = ["a", "b"]', f'COLS = ["a", "b"]\nSLOTS = {value}')
         assert any("a loop in data preparation stage 's'" in p for p in check_form(made)), value
+
+
+def test_a_for_over_a_frames_data_column_unique_values_passes_as_the_rule_says():
+    """Round 39's fraud_partitions model could not tell whether `t.data["os"].unique()` is the
+    rule's "a column's `.unique()` values"; the rule now shows it, and the check agrees."""
+    assert '`t.data["os"].unique()`' in CONSTANT_LOOPS
+    body = '\n@lt.step\ndef s(t):\n    for i, o in enumerate(sorted(t.data["a"].unique())):\n        pass\n    return t\n'
+    assert not [p for p in check_form(LOOPS % body) if "loop" in p]

@@ -450,3 +450,11 @@ def test_flag_slots_are_named_and_an_unchanged_preparation_returns_its_source():
         "    return train\n"
     )
     assert [p for p in check_form(module) if "missing stage" not in p] == []
+
+
+def test_the_rules_say_rewriting_row_loops_as_frame_operations_is_the_task():
+    """Round 39's iotdb answers called replacing the original's `while` balancing loop by the
+    tested row-repeating idiom a workaround; it is the rewrite itself."""
+    rule = " ".join(template("system").template.split())
+    assert "as frame operations is the rewrite itself, not a way around this rule" in rule
+    assert "a helper of the original that loops over rows is rewritten in the steps" in rule
