@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import ast
 import textwrap
+from types import SimpleNamespace
 
 from lester.agents.oracle import definitions as defs
 from lester.agents.preamble import complete
-from lester.agents.step_lines import own_lines
+from lester.agents.step_lines import copied_elsewhere, own_lines
 
 SCRIPT = textwrap.dedent(
     """\
@@ -98,7 +99,6 @@ def test_a_class_shown_whole_brings_the_definitions_its_methods_hold():
 
 def test_a_nested_definition_is_labelled_with_where_it_stands_in_the_original():
     import ast
-    from types import SimpleNamespace
 
     from lester.agents.step_lines import defined_at
 
@@ -118,10 +118,6 @@ def test_a_nested_definition_is_labelled_with_where_it_stands_in_the_original():
 def test_the_helpers_a_copy_can_run_are_named_where_another_step_shows_them():
     """Round 29's scrabble and relay notes: the model doubted that a helper shown with another
     step (defined inside a loop) or among its own lines would be copied, and wrote its own."""
-    from types import SimpleNamespace
-
-    from lester.agents.step_lines import copied_elsewhere
-
     source = textwrap.dedent(
         """\
         import pandas as pd
@@ -254,3 +250,28 @@ def test_a_helper_returning_its_own_inner_function_is_copyable():
     )
     assert [d.names[0] for d in defs.copyable(source, shown=set())] == ["mark", "against_team"]
     assert "compare" not in defs.definitions(source)[1].uses
+
+
+def test_a_standard_library_value_of_written_arguments_is_named_as_copied():
+    """Round 39's churn model wrote `CUTOFF = date(2024, 1, 1)` again, unsure whether a
+    constant among its own lines is copied: one of the standard library's values with written
+    arguments is named like a literal; a built model or NumPy array is not."""
+    source = textwrap.dedent(
+        """\
+        import datetime as dt
+        from datetime import date
+        import numpy as np
+        from sklearn.linear_model import Ridge
+        CUTOFF = date(2024, 1, 1)
+        START = dt.datetime(2023, 5, 1, hour=2)
+        WEIGHTS = np.array([1, 2])
+        model = Ridge(alpha=0.5)
+        LATER = date(2024, 1, WEIGHTS[0])
+        """
+    )
+    names = [d.names[0] for d in defs.copyable(source, shown=set())]
+    assert names == ["CUTOFF", "START"]
+    original = SimpleNamespace(source=source, where="line {}".format)
+    assert copied_elsewhere(original, [5], [], {5, 6}) == (
+        "`CUTOFF` (among these lines), `START` (line 6)"
+    )
