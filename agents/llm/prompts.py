@@ -182,7 +182,9 @@ def _carried(request: StepRequest) -> str:
         return ""
     return (
         f"The lifter wrote {_kinds(request.may_change)}, shown below with the other steps. "
-        "Where this step needs a value "
+        "They compute only what their code shows (the prepared frame's columns, below): the "
+        "rows passed the check against the fit's, but a value the lifter had no rule for, a "
+        "loop's running value among them, is not there. Where this step needs a value "
         "that belongs there by the rules (a running value, a statistic over the rows "
         "before a join), your answer carries those functions too, rewritten, beside this step's "
         "own (the functions it is asked to write above), rather than "

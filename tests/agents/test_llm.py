@@ -397,6 +397,8 @@ def test_what_a_first_answer_may_carry_stands_beside_the_lifted_steps():
     # round 33: still read late after the module's code; now ahead of the original's lines
     assert carry < user.index("The original's lines of this step") < user.index("def rows(tx")
     assert "your answer carries those functions too, rewritten, beside this step's own" in user
+    # round 39: the model could not tell whether the lifted preparation held the running values
+    assert "a loop's running value among them, is not there" in user
     repair = request("encode", parts=parts, may_change=["prepare"], diagnosis="wrong X")
     assert "The lifter wrote" not in render(repair).user
 
