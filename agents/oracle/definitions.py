@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import builtins
 import functools
-import sys
 import textwrap
 from collections import Counter
 from collections.abc import Iterable
@@ -208,11 +207,11 @@ def copyable(source: str, shown: set[int]) -> list[Definition]:
     tree = static.parse(source)
     found, top, runs = definitions(source), _spans(tree), running(source)
     inside = {name for outer in found for name in _nested_in(found, outer, top)}
-    stdlib = _stdlib_names(tree)
+    values = _value_names(tree)
     return [
         d
         for d in found
-        if (d.kind in ("function", "class") or (d.kind == "constant" and _written(d, stdlib)))
+        if (d.kind in ("function", "class") or (d.kind == "constant" and _written(d, values)))
         and d.line not in shown
         and d.line in runs
         and not set(d.names) & inside
@@ -257,11 +256,11 @@ def _spans(tree: ast.Module) -> dict[int, int]:
     return {stmt.lineno: stmt.end_lineno or stmt.lineno for stmt in tree.body}
 
 
-def _written(d: Definition, stdlib: frozenset[str]) -> bool:
-    """A constant whose value is written out (`features = [...]`, `seed = 42`), or a standard
-    library value of written arguments (`CUTOFF = date(2024, 1, 1)`: round 39's churn model
-    wrote one again, unsure it was copied), not an object the script builds (`rf =
-    RandomForestRegressor()`, the model)."""
+def _written(d: Definition, values: frozenset[str]) -> bool:
+    """A constant whose value is written out (`features = [...]`, `seed = 42`), or a value of
+    written arguments from a module of plain values (`CUTOFF = date(2024, 1, 1)`: round 39's
+    churn model wrote one again, unsure it was copied), not an object the script builds (`rf =
+    RandomForestRegressor()`, the model) nor a clock's, generator's or environment's reading."""
     statement = ast.parse(d.code).body[0]
     if not isinstance(statement, ast.Assign | ast.AnnAssign):
         return False
@@ -272,26 +271,29 @@ def _written(d: Definition, stdlib: frozenset[str]) -> bool:
             root = root.value
         return (
             isinstance(root, ast.Name)
-            and root.id in stdlib
+            and root.id in values
             and all(static.is_literal(a) for a in value.args)
             and all(static.is_literal(k.value) for k in value.keywords)
         )
     return static.is_literal(value)
 
 
-def _stdlib_names(tree: ast.Module) -> frozenset[str]:
-    """The names the script's top-level imports bind to standard-library modules or to names
-    imported from them (`date` of `from datetime import date`)."""
+VALUE_MODULES = frozenset({"datetime", "decimal", "fractions", "pathlib", "re"})
+
+
+def _value_names(tree: ast.Module) -> frozenset[str]:
+    """The names the script's top-level imports bind to the standard library's modules of plain
+    values or to names imported from them (`date` of `from datetime import date`)."""
     names = set()
     for stmt in tree.body:
         if isinstance(stmt, ast.Import):
             names |= {
                 a.asname or a.name.split(".")[0]
                 for a in stmt.names
-                if a.name.split(".")[0] in sys.stdlib_module_names
+                if a.name.split(".")[0] in VALUE_MODULES
             }
         elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
-            if stmt.module.split(".")[0] in sys.stdlib_module_names:
+            if stmt.module.split(".")[0] in VALUE_MODULES:
                 names |= {a.asname or a.name for a in stmt.names}
     return frozenset(names)
 

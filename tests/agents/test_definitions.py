@@ -254,11 +254,12 @@ def test_a_helper_returning_its_own_inner_function_is_copyable():
 
 def test_a_standard_library_value_of_written_arguments_is_named_as_copied():
     """Round 39's churn model wrote `CUTOFF = date(2024, 1, 1)` again, unsure whether a
-    constant among its own lines is copied: one of the standard library's values with written
-    arguments is named like a literal; a built model or NumPy array is not."""
+    constant among its own lines is copied: a date, decimal, path or pattern of written
+    arguments is named like a literal; a built model, a NumPy array or a clock's reading is not."""
     source = textwrap.dedent(
         """\
         import datetime as dt
+        import time
         from datetime import date
         import numpy as np
         from sklearn.linear_model import Ridge
@@ -267,11 +268,12 @@ def test_a_standard_library_value_of_written_arguments_is_named_as_copied():
         WEIGHTS = np.array([1, 2])
         model = Ridge(alpha=0.5)
         LATER = date(2024, 1, WEIGHTS[0])
+        STARTED = time.time()
         """
     )
     names = [d.names[0] for d in defs.copyable(source, shown=set())]
     assert names == ["CUTOFF", "START"]
     original = SimpleNamespace(source=source, where="line {}".format)
-    assert copied_elsewhere(original, [5], [], {5, 6}) == (
-        "`CUTOFF` (among these lines), `START` (line 6)"
+    assert copied_elsewhere(original, [6], [], {6, 7}) == (
+        "`CUTOFF` (among these lines), `START` (line 7)"
     )
