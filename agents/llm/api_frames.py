@@ -197,6 +197,13 @@ def project_probe() -> str:
         "b", "w", lambda w: pd.cut(w, [0, 5, 10], labels=["lo", "hi"])
     )
     dummies = list(binned.get_dummies(["b"]).data.columns)
+    three = pd.DataFrame({"a": ["x", "y"], "b": [1, 2], "c": ["u", "v"]})
+    several = list(lt.from_pandas(three, "probe").get_dummies(["c", "a"]).data.columns)
+    pandas_several = list(pd.get_dummies(three, columns=["c", "a"]).columns)
+    slots = frame
+    for k, value in enumerate(["a", "b"]):
+        slots = slots.project(f"t_{k}", "t", lambda t, value=value: int(t == value))
+    bound = slots.data[["t_0", "t_1"]].values.tolist()
     return (
         "When the row-wise spot check of a whole-column `project` result raises (the function "
         f"only works on columns, e.g. uses `.str`), the whole-column result is kept: calls "
@@ -211,7 +218,12 @@ def project_probe() -> str:
         f"place: columns a, b, c with b replaced are {replaced}. A constant column "
         f"(`df['flag'] = 0`) is `project('flag', [], lambda: 0)`: {constant}. A category the "
         "function returns keeps its categories' order, which `get_dummies` follows: "
-        f"`pd.cut(w, [0, 5, 10], labels=['lo', 'hi'])` then `get_dummies(['b'])` gives {dummies}."
+        f"`pd.cut(w, [0, 5, 10], labels=['lo', 'hi'])` then `get_dummies(['b'])` gives {dummies}. "
+        "Several columns' dummies: on columns a, b, c, `get_dummies(['c', 'a'])` gives "
+        f"{several}, `pd.get_dummies(df, columns=['c', 'a'])` {pandas_several}. "
+        "A parameter with a default is not given a column: a slot loop binds its value so, "
+        "`for k, value in enumerate(['a', 'b']): frame = frame.project(f't_{k}', 't', lambda t, "
+        f"value=value: int(t == value))` on t=['a', 'b'] gives t_0, t_1 rows {bound}."
     )
 
 

@@ -245,9 +245,11 @@ class _Checker:
             return base
         if base is None:
             return None
-        if method == "project":
+        if method == "project":  # a computed target (`f"job_{k}"` in a slot loop) is unknown
             target = _literal(args.get("target"))
-            return base + [target] if isinstance(target, str) and target not in base else base
+            if not isinstance(target, str):
+                return None
+            return base if target in base else base + [target]
         if method == "select":
             return columns
         if method == "drop":

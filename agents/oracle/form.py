@@ -183,9 +183,10 @@ def _row_loops(tree: ast.Module, stages: dict[str, str]) -> list[str]:
 
 
 CONSTANT_LOOPS = (
-    "a literal list, `range(n)`, a module constant bound to a literal or to a comprehension "
-    "over constants, a frame's `.columns`, a column's `.unique()` values "
-    '(`t.data["os"].unique()`), and `enumerate`, `zip`, `sorted`, `reversed`, `list` of those'
+    "a literal list, `range(n)`, a module constant bound to a literal or to an expression of "
+    "constants (a comprehension over them, a `+` of lists), a frame's `.columns`, a column's "
+    '`.unique()` values (`t.data["os"].unique()`), and `enumerate`, `zip`, `sorted`, '
+    "`reversed`, `list` of those, nested as deep as need be"
 )
 _WRAPPERS = ("enumerate", "zip", "sorted", "reversed", "list", "tuple")
 

@@ -300,3 +300,15 @@ def test_the_sums_fact_says_what_pythons_sum_does_in_the_sandboxs_python():
     )
     if f"{sys.version_info.major}.{sys.version_info.minor}" == PYTHON:  # observable here
         assert sum([1e16, 1.0, 1.0, -1e16]) == 0.0
+
+
+def test_several_dummies_and_a_bound_loop_value_are_stated_as_they_behave():
+    """Round 40's notes: how several columns' dummies are laid out (house prices), and whether
+    `project` passes a column to a lambda's defaulted parameter (iotdb's slot loop)."""
+    text = " ".join(api_frames.project_probe().split())
+    three = pd.DataFrame({"a": ["x", "y"], "b": [1, 2], "c": ["u", "v"]})
+    ours = list(lt.from_pandas(three, "t").get_dummies(["c", "a"]).data.columns)
+    assert ours == list(pd.get_dummies(three, columns=["c", "a"]).columns)
+    assert f"`get_dummies(['c', 'a'])` gives {ours}" in text
+    assert "A parameter with a default is not given a column" in text
+    assert "gives t_0, t_1 rows [[1, 0], [0, 1]]." in text

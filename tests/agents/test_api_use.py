@@ -165,3 +165,23 @@ def test_frames_of_unknown_shape_turn_the_column_checks_off():
         )
         == []
     )
+
+
+def test_a_slot_loops_computed_targets_turn_the_column_checks_off():
+    """Round 40's iotdb model was told the encoder read columns `job_0`... that its own slot
+    loop made with f-string targets: a computed target is a column the check cannot name."""
+    body = """
+        @lt.prepare
+        def sold(sales: lt.Frame) -> lt.Frame:
+            for k, unit in enumerate(["a", "b"]):
+                sales = sales.project(f"unit_{k}", "units", lambda u, unit=unit: u == unit)
+            return sales
+
+
+        @lt.encode
+        def features() -> ColumnTransformer:
+            return ColumnTransformer([("num", "passthrough", ["unit_0", "unit_1"])])
+    """
+    assert problems(body) == []
+    literal = body.replace('f"unit_{k}"', '"unit"')
+    assert any("the encoder reads column(s) ['unit_0', 'unit_1']" in p for p in problems(literal))

@@ -171,7 +171,7 @@ def test_a_module_constant_built_by_a_comprehension_over_constants_is_a_loop_con
     body = "\n@lt.step\ndef s(t):\n    for c in SLOTS:\n        pass\n    return t\n"
     built = (LOOPS % body).replace(
         'COLS = ["a", "b"]',
-        'COLS = ["a", "b"]\nSLOTS = [f"{c}_{i}" for c in COLS for i in range(34)]',
+        'COLS = ["a", "b"]\nSLOTS = ["age"] + [f"{c}_{i}" for c in COLS for i in range(34)]',
     )
     assert not [p for p in check_form(built) if "loop" in p]
     for value in ("[r for r in rows]", "[x for x in open('f')]", "list(map(lambda i: i, COLS))"):
@@ -184,4 +184,5 @@ def test_a_for_over_a_frames_data_column_unique_values_passes_as_the_rule_says()
     rule's "a column's `.unique()` values"; the rule now shows it, and the check agrees."""
     assert '`t.data["os"].unique()`' in CONSTANT_LOOPS
     body = '\n@lt.step\ndef s(t):\n    for i, o in enumerate(sorted(t.data["a"].unique())):\n        pass\n    return t\n'
+    assert "nested as deep as need be" in CONSTANT_LOOPS  # round 40: `enumerate(sorted(...))`
     assert not [p for p in check_form(LOOPS % body) if "loop" in p]
