@@ -506,9 +506,20 @@ def date_comparison() -> str:
     def kept(day: datetime.date = day) -> list[str]:  # `day` a local of the calling step
         return [str(d.date()) for d in frame.filter("d < @day").data["d"]]
 
+    calls: list[str] = []
+
+    def later(values: Any) -> Any:
+        calls.append(type(values).__name__)
+        return values + pd.Timedelta(days=1)
+
+    shifted = _frame(d=pd.to_datetime([f"2024-01-0{i}" for i in range(1, 6)]).tolist())
+    result = shifted.project("e", "d", later).data["e"]
     return (
         f"A datetime64 column compared with a `datetime.date` {day!r}: `column < date` {direct}; "
         f"`column < pd.Timestamp(date)` {timestamp}; the `filter` query `'d < @day'` with that "
         f"date {_outcome_of(kept)} (the rows kept). `column.dt.date` gives `datetime.date` "
-        "values, to compare as the original's loop does."
+        f"values, to compare as the original's loop does. A whole-column datetime result "
+        f"{'passes' if calls.count('Timestamp') < len(shifted) else 'fails'} the row-wise spot "
+        "check against the per-value `Timestamp`s: `lambda v: v + pd.Timedelta(days=1)` on "
+        f"{len(shifted)} datetime64 rows is called with {calls} and gives dtype {result.dtype}."
     )

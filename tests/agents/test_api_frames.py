@@ -312,3 +312,20 @@ def test_several_dummies_and_a_bound_loop_value_are_stated_as_they_behave():
     assert f"`get_dummies(['c', 'a'])` gives {ours}" in text
     assert "A parameter with a default is not given a column" in text
     assert "gives t_0, t_1 rows [[1, 0], [0, 1]]." in text
+
+
+def test_a_whole_column_datetime_result_is_stated_as_the_spot_check_takes_it():
+    """Round 40's churn model used `vectorized=True` everywhere, unsure whether the spot check
+    takes a datetime column against per-value Timestamps."""
+    text = " ".join(api_frames.date_comparison().split())
+    frame = lt.from_pandas(pd.DataFrame({"d": pd.to_datetime(["2024-01-01"] * 5)}), "d")
+    calls: list[str] = []
+
+    def later(values):
+        calls.append(type(values).__name__)
+        return values + pd.Timedelta(days=1)
+
+    frame.project("e", "d", later)
+    assert calls == ["Series", "Timestamp", "Timestamp", "Timestamp"]  # kept whole
+    assert "A whole-column datetime result passes the row-wise spot check" in text
+    assert f"is called with {calls}" in text
