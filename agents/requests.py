@@ -12,6 +12,7 @@ sandbox produced (Parquet, JSON): nothing is executed.
 from __future__ import annotations
 
 import ast
+import inspect
 import json
 from pathlib import Path
 from typing import Any
@@ -490,12 +491,25 @@ def stated_columns(prepare_code: str) -> str:
         if isinstance(node, ast.FunctionDef) and any(
             ast.unparse(d).endswith("prepare") for d in node.decorator_list
         ):
-            doc = (ast.get_docstring(node) or "").strip()
+            doc = _docstring_as_written(prepare_code, node).strip()
             if FEATURES_LINE not in doc and LABEL_LINE not in doc:
                 return ""
             cut = len(doc) - STATED_LIMIT
             return doc if cut <= 0 else f"{doc[:STATED_LIMIT]} [{cut} more characters cut]"
     return ""
+
+
+def _docstring_as_written(code: str, node: ast.FunctionDef) -> str:
+    """The docstring as its author typed it: a `'\\t'` in a plain docstring is a tab to Python,
+    and the later prompts showed the garbled text (round 40's scrabble and sms notes)."""
+    first = node.body[0] if node.body else None
+    if not (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)):
+        return ""
+    text = (ast.get_source_segment(code, first.value) or "").lstrip("rRuU")
+    quote = text[:3] if text[:3] in ('"""', "'''") else text[:1]
+    if not quote or not text.endswith(quote) or len(text) < 2 * len(quote):
+        return ast.get_docstring(node) or ""
+    return inspect.cleandoc(text[len(quote) : len(text) - len(quote)])
 
 
 def sources_as_read(analysis: Analysis, artifacts: dict[str, str]) -> str:

@@ -399,3 +399,23 @@ def test_the_statement_a_split_replays_is_the_encode_steps_alone():
     assert split_note(original, analysis, tree, "sources") == ""
     analysis.split = {"line": split_at, "function": None}  # the preparation draws the rows
     assert not statement & set(step_lines(source, tree, analysis, "encode"))
+
+
+def test_the_stated_columns_are_the_docstring_as_its_author_wrote_it():
+    """Round 40's notes: a `'\\t'` in a plain docstring reached the later prompts as a real tab
+    and a line break, garbling what the preparation said."""
+    prepare = textwrap.dedent(
+        '''\
+        @lt.prepare
+        def prepared(parts):
+            """Rows of the file split on '\\t'; lines end with '\\n'.
+
+            features: a, b
+            label: y
+            """
+            return parts
+        '''
+    )
+    stated = stated_columns(prepare)
+    assert "split on '\\t'; lines end with '\\n'." in stated
+    assert stated.splitlines()[-1] == f"{LABEL_LINE} y" and "\t" not in stated
