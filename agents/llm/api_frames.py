@@ -25,6 +25,7 @@ from lester.sandbox.image import PYTHON
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LinearRegression
 from sklearn.preprocessing import FunctionTransformer, LabelEncoder
+from sklearn.tree import DecisionTreeRegressor
 
 import lester as lt
 
@@ -441,10 +442,20 @@ def passthrough_text() -> str:
     data = pd.DataFrame({"a": pd.Series(["1.5", "2"], dtype="str"), "b": [1, 0]})
     X = ColumnTransformer([("p", "passthrough", ["a", "b"])]).fit_transform(data)
     fitted = _outcome_of(lambda: LinearRegression().fit(X, [0.0, 1.0]) and "a fitted model")
+    mixed = pd.DataFrame({"f": [True, False, True], "n": [3, 1, 2], "x": [0.1, 2.675, 1e-7]})
+    M = ColumnTransformer([("p", "passthrough", list(mixed.columns))]).fit_transform(mixed)
+    y = [0.5, 1.5, 2.5]
+    same = np.array_equal(
+        DecisionTreeRegressor(random_state=0).fit(M, y).predict(M),
+        DecisionTreeRegressor(random_state=0).fit(mixed, y).predict(mixed),
+    )
     return (
         f"A `passthrough` of a text column of numbers hands the model an array of dtype {X.dtype} "
         f"({X.tolist()}); scikit-learn converts it as NumPy's float64 conversion does: "
-        f"`LinearRegression().fit` on it {fitted}."
+        f"`LinearRegression().fit` on it {fitted}. One of bool, int and float columns is an "
+        f"array of dtype {M.dtype} too; a tree model (which fits on float32) fitted on it "
+        f"predicts {'the same as' if same else 'otherwise than'} on the DataFrame of those "
+        "columns."
     )
 
 

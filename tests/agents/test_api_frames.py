@@ -329,3 +329,15 @@ def test_a_whole_column_datetime_result_is_stated_as_the_spot_check_takes_it():
     assert calls == ["Series", "Timestamp", "Timestamp", "Timestamp"]  # kept whole
     assert "A whole-column datetime result passes the row-wise spot check" in text
     assert f"is called with {calls}" in text
+
+
+def test_a_mixed_passthrough_is_stated_with_what_a_tree_model_makes_of_it():
+    """Round 40's house-prices model could not tell whether boosting fitted on the object array
+    of a bool/int/float passthrough predicts as on the original's DataFrame."""
+    from sklearn.compose import ColumnTransformer
+
+    text = api_frames.passthrough_text()
+    mixed = pd.DataFrame({"f": [True, False], "n": [3, 1], "x": [0.1, 2.5]})
+    matrix = ColumnTransformer([("p", "passthrough", ["f", "n", "x"])]).fit_transform(mixed)
+    assert f"One of bool, int and float columns is an array of dtype {matrix.dtype} too" in text
+    assert "predicts the same as on the DataFrame of those columns" in text
