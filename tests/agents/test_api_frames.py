@@ -45,6 +45,8 @@ def test_aggregate_layout_is_pandas_groupby_agg():
     expected = frame.groupby("k").agg(total=("v", "sum"), head=("w", "first")).reset_index()
     assert f"rows {expected.values.tolist()}" in text
     assert f"columns {list(expected.columns)}" in text
+    # round 40's scrabble note: the dtype a Python function's ints come out as
+    assert "'head': 'int64'" in text and str(expected["head"].dtype) == "int64"
 
 
 def test_the_encoder_and_split_facts_match_a_pipeline_run():
