@@ -52,6 +52,7 @@ def frame_facts() -> list[str]:
         group_rows_replaced(),
         REPEAT_ROWS + f" Observed: {repeat_rows()}.",
         SEQUENTIAL_DRAW + f" Observed: {sequential_draw()}.",
+        RUNNING_VALUES + f" Observed: {running_values()}.",
     ]
 
 
@@ -475,6 +476,51 @@ SEQUENTIAL_DRAW = (
     "`frame.filter(np.isin(np.arange(n), kept))`; it draws as `np.random.seed(seed)` then the "
     "loop does, provided nothing else draws in between."
 )
+
+RUNNING_VALUES = (
+    "Running values per key (a loop that keeps a dict of each key's count, last value or "
+    "total as it goes): one `project(target, [key, value], f, rowwise=False)` per value, whose "
+    "`f` works on the whole columns in frame order, grouped by key: the count of the key's "
+    "earlier rows `v.groupby(k).cumcount()`, its previous value `v.groupby(k).shift()`, and "
+    "the sum of its earlier values in the loop's float order by `np.cumsum` inside each "
+    "group, shifted so that a row's own value is left out, `v.groupby(k).transform(lambda g: "
+    "np.concatenate([[0.0], np.cumsum(g.to_numpy())[:-1]]))` (subtracting the row's value "
+    "after a cumsum changes the last bits); a window over the key's earlier timestamps with `np.searchsorted` inside "
+    "each group. A module-level helper that loops over the distinct keys is fine too."
+)
+
+
+def running_values() -> str:
+    keys, values = ["a", "b", "a", "a", "b"], [0.1, 5.0, 0.2, 0.3, 1.0]
+    frame = _frame(k=keys, v=values)
+    out = (
+        frame.project("n", ["k", "v"], lambda k, v: v.groupby(k).cumcount(), rowwise=False)
+        .project("prev", ["k", "v"], lambda k, v: v.groupby(k).shift(), rowwise=False)
+        .project(
+            "before",
+            ["k", "v"],
+            lambda k, v: v.groupby(k).transform(
+                lambda g: np.concatenate([[0.0], np.cumsum(g.to_numpy())[:-1]])
+            ),
+            rowwise=False,
+        )
+        .data
+    )
+    seen: dict[str, list[float]] = {}
+    loop = []
+    for k, v in zip(keys, values, strict=True):
+        earlier = seen.setdefault(k, [])
+        total = 0.0
+        for e in earlier:
+            total += e
+        loop.append([len(earlier), earlier[-1] if earlier else None, total])
+        earlier.append(v)
+    ours = [
+        [int(n), None if pd.isna(p) else p, b]
+        for n, p, b in zip(out["n"], out["prev"], out["before"], strict=True)
+    ]
+    same = "the same as" if ours == loop else "NOT the same as"
+    return f"k={keys}, v={values} gives n, prev, before rows {ours}, {same} the loop's {loop}"
 
 
 def repeat_rows() -> str:

@@ -343,3 +343,12 @@ def test_a_mixed_passthrough_is_stated_with_what_a_tree_model_makes_of_it():
     matrix = ColumnTransformer([("p", "passthrough", ["f", "n", "x"])]).fit_transform(mixed)
     assert f"One of bool, int and float columns is an array of dtype {matrix.dtype} too" in text
     assert "predicts the same as on the DataFrame of those columns" in text
+
+
+def test_the_running_values_idiom_replays_the_loop_bit_for_bit():
+    """Round 40's fraud-velocity model wrote per-card helpers as a workaround for want of a
+    tested idiom for running values per key; the one stated must equal the loop's floats."""
+    observed = api_frames.running_values()
+    assert "the same as the loop's" in observed and "NOT" not in observed
+    facts = " ".join(" ".join(api_frames.frame_facts()).split())
+    assert "Running values per key" in facts and "subtracting the row's value" in facts
