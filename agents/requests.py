@@ -437,8 +437,9 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
     state = (
         "State the columns they read in the @lt.prepare function's docstring, one line each: "
         f"`{FEATURES_LINE} <column names in full, comma-separated>` and `{LABEL_LINE} <columns>` "
-        "(where the names depend on the data, as dummies' do, the rule that gives them: `all "
-        "columns but price, in frame order`), then anything else the later steps must know (a column that stands for one the original "
+        "(where the names or their number depend on the data, as dummies' or a slot per "
+        "distinct value's do, the rule that gives them: `all columns but price, in frame "
+        "order`, `os_0 ... os_k, one per distinct os, in frame order`), then anything else the later steps must know (a column that stands for one the original "
         "overwrites, a column a split reads, a statistic the encoder must fit on all rows). The "
         "encode and label prompts carry the whole docstring and your frame's schema and first "
         "rows as the sandbox gave them. Other columns may stay in the prepared frame beside "

@@ -296,7 +296,14 @@ def test_columns_are_named_by_key_by_the_sources_name_for_a_position_or_by_varia
         "as a plain variable holding one row's value (a loop or tuple variable, `share = a / n`), "
         "that variable (one holding a whole column or split part, `x_train`, names no column"
     ) in text
-    assert "where the names depend on the data, as dummies' do, the rule that gives them" in text
+    assert (
+        "where the names depend on the data, as dummies' do, the rule that gives them" not in text
+    )
+    # round 41's fraud_partitions note: a slot per distinct value has data-dependent names too
+    assert (
+        "where the names or their number depend on the data, as dummies' or a slot per "
+        "distinct value's do, the rule that gives them"
+    ) in text
     assert "in a list the original builds itself (`t = [tx_id, float(a), day]`), the name" in text
     assert "a slot of an array the original fills by position" in text  # round 27, iotdb
     # round 29: a slot's value is data where the order comes from the data
