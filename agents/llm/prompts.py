@@ -85,12 +85,25 @@ COPIED = (
 )
 
 
+def _owed(request: StepRequest) -> str:
+    """Where the lifter wrote the preparation, the encoder's lines may keep running values that
+    the rules give to it (round 37's and round 41's fraud-velocity notes read the attribution as
+    contradicting the rules)."""
+    if request.step != "encode" or "prepare" not in request.may_change or request.repair:
+        return ""
+    return (
+        "; those that keep a running value per key, a dict of each key's state updated as the "
+        "loop goes, are the preparation's by the rules, so your answer carries the rewritten "
+        "preparation for them"
+    )
+
+
 def _excerpt(request: StepRequest) -> str:
     """The step's own lines of the original, the definitions they use and the drawn values."""
     text = _carried(request)
     if request.stage_code.strip():
         text += (
-            "The original's lines of this step (as the analysis attributed them):\n"
+            f"The original's lines of this step (as the analysis attributed them{_owed(request)}):\n"
             f"```python\n{request.stage_code.strip(chr(10))}\n```{AFTER_PREPARATION.get(request.step, '')}"
         )
     else:

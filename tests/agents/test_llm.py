@@ -399,6 +399,10 @@ def test_what_a_first_answer_may_carry_stands_beside_the_lifted_steps():
     assert "your answer carries those functions too, rewritten, beside this step's own" in user
     # round 39: the model could not tell whether the lifted preparation held the running values
     assert "a loop's running value among them, is not there" in user
+    # round 41: the attribution of running-value lines to the encoder read as a contradiction
+    assert "those that keep a running value per key" in user
+    alone = request("encode", parts=parts, lifter_note="no rule")
+    assert "those that keep a running value per key" not in render(alone).user
     repair = request("encode", parts=parts, may_change=["prepare"], diagnosis="wrong X")
     assert "The lifter wrote" not in render(repair).user
 
