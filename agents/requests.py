@@ -439,8 +439,8 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         f"`{FEATURES_LINE} <column names in full, comma-separated>` and `{LABEL_LINE} <columns>` "
         "(where the names or their number depend on the data, as dummies' or a slot per "
         "distinct value's do, the rule that gives them: `all columns but price, in frame "
-        "order`, `os_0 ... os_k, one per distinct os, in frame order`), then anything else the later steps must know (a column that stands for one the original "
-        "overwrites, a column a split reads, a statistic the encoder must fit on all rows). The "
+        "order`, `os_0 ... os_k, one per distinct os, in frame order`), then anything else the "
+        "later steps must know (a column that stands for one the original overwrites, a column a split reads, a statistic the encoder must fit on all rows). The "
         "encode and label prompts carry the whole docstring and your frame's schema and first "
         "rows as the sandbox gave them. Other columns may stay in the prepared frame beside "
         "these: an encoder that selects its columns by name (a `ColumnTransformer`, which drops "
@@ -504,7 +504,11 @@ def _docstring_as_written(code: str, node: ast.FunctionDef) -> str:
     """The docstring as its author typed it: a `'\\t'` in a plain docstring is a tab to Python,
     and the later prompts showed the garbled text (round 40's scrabble and sms notes)."""
     first = node.body[0] if node.body else None
-    if not (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)):
+    if not (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    ):
         return ""
     text = (ast.get_source_segment(code, first.value) or "").lstrip("rRuU")
     quote = text[:3] if text[:3] in ('"""', "'''") else text[:1]

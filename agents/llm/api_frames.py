@@ -485,8 +485,8 @@ RUNNING_VALUES = (
     "the sum of its earlier values in the loop's float order by `np.cumsum` inside each "
     "group, shifted so that a row's own value is left out, `v.groupby(k).transform(lambda g: "
     "np.concatenate([[0.0], np.cumsum(g.to_numpy())[:-1]]))` (subtracting the row's value "
-    "after a cumsum changes the last bits); a window over the key's earlier timestamps with `np.searchsorted` inside "
-    "each group. A module-level helper that loops over the distinct keys is fine too."
+    "after a cumsum changes the last bits); a window over the key's earlier timestamps with "
+    "`np.searchsorted` inside each group. A module-level helper that loops over the distinct keys is fine too."
 )
 
 

@@ -266,12 +266,8 @@ def _written(d: Definition, values: frozenset[str]) -> bool:
         return False
     value = statement.value
     if isinstance(value, ast.Call):
-        root = value.func
-        while isinstance(root, ast.Attribute):
-            root = root.value
         return (
-            isinstance(root, ast.Name)
-            and root.id in values
+            static.dotted(value.func).split(".")[0] in values
             and all(static.is_literal(a) for a in value.args)
             and all(static.is_literal(k.value) for k in value.keywords)
         )
