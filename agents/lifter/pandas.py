@@ -239,8 +239,7 @@ def _method(lifter: Lifter, call: ast.Call, stmt: ast.stmt) -> Rel | None:
         lifter.note(stmt, "drop_duplicates (deduplication)")
         return Rel(new, base.columns)
     if method == "drop":
-        dropped = static.literal(static.keyword(call, "columns"))
-        dropped = [dropped] if isinstance(dropped, str) else dropped
+        dropped = _dropped_columns(call)
         if not isinstance(dropped, list) or not set(dropped) <= set(base.columns):
             raise Unsupported(stmt, "DataFrame.drop without a literal list of known columns")
         new = lifter.emit(f"{base.var}.drop({dropped!r})", base.var)
@@ -259,6 +258,14 @@ def _method(lifter: Lifter, call: ast.Call, stmt: ast.stmt) -> Rel | None:
         new = lifter.emit(f"{base.var}.sort({by!r})", base.var)
         return Rel(new, base.columns)
     raise Unsupported(stmt, f"no rule for DataFrame.{method}")
+
+
+def _dropped_columns(call: ast.Call) -> object:
+    """The columns a `drop` removes, as written: `columns=`, or labels with `axis=1`."""
+    dropped = static.literal(static.keyword(call, "columns"))
+    if dropped is None and static.literal(static.keyword(call, "axis")) in (1, "columns"):
+        dropped = static.literal(static.keyword(call, "labels") or (call.args or [None])[0])
+    return [dropped] if isinstance(dropped, str) else dropped
 
 
 def _merge(lifter: Lifter, left: ast.AST, right: ast.AST, call: ast.Call, stmt: ast.stmt) -> Rel:

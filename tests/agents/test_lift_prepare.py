@@ -47,6 +47,35 @@ def test_pandas_constant_column_masked_assignment_drop_and_get_dummies():
     assert any("get_dummies" in t for t in plan.trail)
 
 
+@pytest.mark.parametrize(
+    "call",
+    ['drop("name", axis=1)', 'drop(["name"], axis="columns")', 'drop(labels="name", axis=1)'],
+)
+def test_drop_of_labels_along_the_columns_axis_is_a_column_drop(call: str):
+    plan = lift(
+        f"""
+        import pandas as pd
+        df = pd.read_csv("data/p.csv")
+        df = df.{call}
+        """,
+        source("data/p.csv", ["name", "sex"]),
+    )
+    assert ".drop(['name'])" in steps(plan)
+    assert plan.columns == ["sex"]
+
+
+def test_drop_of_row_labels_is_not_lifted_as_a_column_drop():
+    with pytest.raises(Unsupported, match="DataFrame.drop"):
+        lift(
+            """
+            import pandas as pd
+            df = pd.read_csv("data/p.csv")
+            df = df.drop("name")
+            """,
+            source("data/p.csv", ["name", "sex"]),
+        )
+
+
 def test_literal_loop_unrolled_and_column_aggregate_recomputed_where_used():
     plan = lift(
         """
