@@ -1,6 +1,6 @@
 """The declarative pipeline abstraction: provenance-tracked frames, stages, runs and deletion."""
 
-from lester.abstraction.encoders import PlainIdfTfidfVectorizer, SampleStandardScaler
+from lester.abstraction.encoders import LabelCodes, PlainIdfTfidfVectorizer, SampleStandardScaler
 from lester.abstraction.errors import (
     LesterError,
     OperationError,
@@ -29,6 +29,7 @@ from lester.abstraction.stages import encode, label, model, prepare, source, spl
 
 __all__ = [
     "Frame",
+    "LabelCodes",
     "LesterError",
     "OperationError",
     "Pipeline",

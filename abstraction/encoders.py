@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import OrdinalEncoder, StandardScaler
 
 
 class SampleStandardScaler(StandardScaler):
@@ -26,6 +26,25 @@ class SampleStandardScaler(StandardScaler):
             factor = np.sqrt(n / np.maximum(n - 1, 1))
             self.scale_ = np.where(self.var_ > 0, self.scale_ * factor, self.scale_)
         return self
+
+
+class LabelCodes(OrdinalEncoder):
+    """`LabelEncoder`'s codes, column by column: the positions of the sorted distinct values,
+    a missing value coded as one more value sorted last. `LabelEncoder` cannot sit in a
+    ColumnTransformer (it takes no X), and OrdinalEncoder, whose codes are otherwise the same,
+    leaves a missing value missing."""
+
+    def transform(self, X: Any) -> np.ndarray:
+        codes = super().transform(X)
+        for index, categories in enumerate(self.categories_):
+            if len(categories) and _is_missing(categories[-1]):
+                column = codes[:, index]
+                column[np.isnan(column)] = len(categories) - 1
+        return codes
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
 
 
 class PlainIdfTfidfVectorizer(TfidfVectorizer):

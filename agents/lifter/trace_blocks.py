@@ -40,6 +40,7 @@ class Block:
     fitted_on: str | None = None  # "all" or "train"
     frame: int | None = None  # the frame the columns are read from
     gap: bool = False  # not traced: for the synthesis
+    assigned_by: int | None = None  # the `df[c] = t.fit_transform(df[c])` that put it in X
 
 
 @dataclass(frozen=True)
@@ -99,11 +100,11 @@ class XBlocks:
         blocks: list[Block] = []
         last = None
         for column in frame.columns:
-            made = self._assigned_from(frame, column)
+            origin, made = self._assigned_from(frame, column)
             if made is not None:
                 if last != made.id:
                     blocks.append(self.recorded(made))
-                    blocks[-1].width, last = 0, made.id
+                    blocks[-1].width, blocks[-1].assigned_by, last = 0, origin, made.id
                 blocks[-1].width += 1
                 continue
             last = None
@@ -114,14 +115,15 @@ class XBlocks:
                 blocks.append(Block([column], 1, frame=frame.id))
         return blocks
 
-    def _assigned_from(self, frame: Node, column: Any) -> Node | None:
-        """The transformer call whose output the script assigned to this column, if any."""
+    def _assigned_from(self, frame: Node, column: Any) -> tuple[int, Node | None]:
+        """The assignment that last set this column, and the transformer call whose output it
+        assigned, if it was one."""
         origin = self.graph[self.graph.version(frame.id, column)[0]]
         if origin.op != "DataFrame.__setitem__":
-            return None
+            return origin.id, None
         value = ref(origin.arg(1, "value"))
         made = self.graph[value] if value is not None else None
-        return made if made is not None and made.op in TRANSFORMS else None
+        return origin.id, made if made is not None and made.op in TRANSFORMS else None
 
     def recorded(self, node: Node) -> Block:
         """The block a scikit-learn transformer made, with the rows it was fitted on."""
@@ -205,8 +207,8 @@ def encoder_entries(
 
 def _entry(block: Block, index: int, functions: Functions, imports: dict[str, str]) -> str:
     if _label_encoded(block):
-        imports["OrdinalEncoder"] = "from sklearn.preprocessing import OrdinalEncoder"
-        return f"({_name(block.columns, index)!r}, OrdinalEncoder(), {block.columns!r})"
+        imports["LabelCodes"] = "from lester.abstraction.encoders import LabelCodes"
+        return f"({_name(block.columns, index)!r}, LabelCodes(), {block.columns!r})"
     columns = block.columns[0] if block.one_column else block.columns
     code = estimator_code(block.estimator, functions, imports)
     return f"({_name(block.columns, index)!r}, {code}, {columns!r})"
@@ -216,8 +218,7 @@ def _label_encoded(block: Block) -> bool:
     """A `LabelEncoder` of one frame column (`df[c] = LabelEncoder().fit_transform(df[c])`).
 
     It cannot sit in a ColumnTransformer, whose parts are fitted with `(X, y)` while it takes
-    only `y`; its codes are the positions of the column's sorted distinct values, which are
-    `OrdinalEncoder`'s codes with its default categories on that one column."""
+    only `y`; `LabelCodes` gives its codes on that one column."""
     described = block.estimator or {}
     cls = str(described.get("class", ""))
     return block.one_column and cls.endswith(".LabelEncoder") and cls.startswith("sklearn.")

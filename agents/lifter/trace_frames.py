@@ -47,6 +47,7 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules):
         sources: dict[int, str],
         names: Callable[[int | None], str],
         taken: set[str],
+        skipped: set[int] = frozenset(),
     ) -> None:
         self.graph = graph
         self.functions = functions
@@ -56,7 +57,7 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules):
         self.lines: list[str] = []
         self.trail: list[str] = []
         self.var: dict[int, str] = {}
-        self.skipped: set[int] = set()  # assignments the encoder does instead
+        self.skipped = skipped  # assignments the encoder does instead
         self.frame_columns: dict[int, list[Any]] = {}  # where the Frame has the index as columns
         self.users: dict[int, set[int]] = {}  # frame -> the lifted operations applied to it
         self.holders = {name: node for node, name in sources.items()}  # variable -> its frame

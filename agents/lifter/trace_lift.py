@@ -96,7 +96,9 @@ class TraceLift:
             node = graph[node_id]
             if node.op == "part" and graph[node.inputs[0]].op in SPLITS:
                 node_id = split_input(graph[node.inputs[0]], node.raw.get("index", 0))
-            elif (node.op in EXITS or _to_float(node)) and node.inputs:
+            elif (
+                node.op in EXITS or _to_float(node) or _to_own_dtype(graph, node)
+            ) and node.inputs:
                 node_id = node.inputs[0]
             else:
                 return node_id
@@ -109,7 +111,8 @@ class TraceLift:
         rows (dummies of one of its columns), which the preparation puts beside B."""
         known = [b for b in blocks if not b.gap]
         fits = []
-        for candidate in self._candidates(known[0].frame):
+        latest = max(b.frame for b in known)  # after the columns encoded in place
+        for candidate in dict.fromkeys(self._candidates(known[0].frame) + self._candidates(latest)):
             beside = [b.frame for b in known if self._beside(candidate, b)]
             if all(self._holds(candidate, b) or b.frame in beside for b in known):
                 fits.append((candidate, list(dict.fromkeys(beside))))
@@ -148,7 +151,49 @@ class TraceLift:
 
     def _holds(self, candidate: int, block: Block) -> bool:
         target = Target(self.graph, candidate, str)
-        return all(target.holds(self.graph[block.frame], c) for c in block.columns)
+        frame = self.graph[block.frame]
+        return all(
+            target.holds(frame, c) or self._holds_unencoded(candidate, frame, c)
+            for c in block.columns
+        )
+
+    def _holds_unencoded(self, candidate: int, frame: Node, column: Any) -> bool:
+        """Whether the candidate has the column as `frame` had it but for the encodings in
+        place, which the preparation leaves to the encoder."""
+        graph = self.graph
+        if column not in graph[candidate].columns or graph.rows(candidate) != graph.rows(frame.id):
+            return False
+        version = graph.version(candidate, column)
+        while version[0] in self.in_place:
+            version = graph.version(graph[version[0]].inputs[0], version[1])
+        return version == graph.version(frame.id, column)
+
+    def _encoded_in_place(self, blocks: list[Block]) -> dict[int, list[Any]]:
+        """`df[c] = LabelEncoder().fit_transform(df[c])`: a transformer's output assigned back
+        over the very columns it read. The encoder fits and applies that transformer, so the
+        preparation skips the assignment and keeps the columns as they were, unless the script
+        reads the encoded column again before X (the preparation would read the raw one)."""
+        found = {}
+        for block in blocks:
+            setter = self.graph[block.assigned_by] if block.assigned_by is not None else None
+            if setter is None or block.frame is None or not setter.inputs:
+                continue
+            key = setter.constant(0, "key")
+            columns = key if isinstance(key, list) else [key]
+            versions = [self.graph.version(setter.inputs[0], c) for c in columns]
+            if versions == [self.graph.version(block.frame, c) for c in block.columns]:
+                found[setter.id] = columns
+        return {s: columns for s, columns in found.items() if not self._read_again(s, columns)}
+
+    def _read_again(self, setter: int, columns: list[Any]) -> bool:
+        for node in self.graph.nodes[setter + 1 :]:
+            if node.owner != "DataFrame" or node.method not in ("__getitem__", "__getattr__"):
+                continue
+            key = node.arg(0, "key")
+            if node.kind == "series" and key in columns and node.inputs:
+                if self.graph.version(node.inputs[0], key)[0] == setter:
+                    return True
+        return False
 
     def _label(self, frame: int) -> str | None:
         target = Target(self.graph, frame, lambda c: f"data[{c!r}]")
@@ -162,10 +207,12 @@ class TraceLift:
 
     def plan(self) -> TracePlan:
         blocks = self._model_pipeline(self.x.blocks(self.x_root))
+        self.in_place = self._encoded_in_place(blocks)
         prepared, beside = self.prepared(blocks)
         names = lambda line: assigned_name(self.tree, line)  # noqa: E731
         taken = set(self.read_sources.values()) | {"data_dir"}
-        lifter = FrameLifter(self.graph, self.functions, self.read_sources, names, taken)
+        skipped = set(self.in_place)
+        lifter = FrameLifter(self.graph, self.functions, self.read_sources, names, taken, skipped)
         result = lifter.lift(prepared)
         for frame in beside:
             result = lifter.beside(result, lifter.lift(frame))
@@ -228,6 +275,15 @@ def _to_float(node: Node) -> bool:
     except Unsupported:
         return False
     return isinstance(dtype, str) and dtype in ("float", "float64")
+
+
+def _to_own_dtype(graph: Graph, node: Node) -> bool:
+    """`df[c].astype(str)` of a column already of strings: a conversion to the dtype the data
+    has is the data itself (pandas keeps missing values missing in the `str` dtype)."""
+    if node.op != "Series.astype" or node.kwargs.keys() - {"dtype"} or not node.inputs:
+        return False
+    dtype = node.out.get("dtype")
+    return dtype is not None and dtype == graph[node.inputs[0]].out.get("dtype")
 
 
 def _final_split(graph: Graph, dag: dict[str, Any]) -> int | None:

@@ -224,7 +224,7 @@ class SeriesCompiler:
             return f"{method.strip('_')}({me})"
         if method == "__getitem__":
             return self._scalar_item(node, me)
-        if method in REDUCTIONS or method in COLUMNWISE:
+        if method in REDUCTIONS or method in COLUMNWISE or _to_categories(node):
             self.columnwise = True
         elif method not in ELEMENTWISE:
             raise Unsupported(at(node.line), f"no rule for Series.{method}")
@@ -399,3 +399,9 @@ class _Computed:
     """A column of a computed frame, already rendered as code."""
 
     code: str
+
+
+def _to_categories(node: Node) -> bool:
+    """`s.astype("category")`: its categories, and so its `.cat.codes`, are the column's own
+    sorted values, as in `pd.Categorical(s)`."""
+    return node.method == "astype" and node.arg(0, "dtype") == "category"

@@ -1,10 +1,12 @@
-"""The textbook TF-IDF vectorizer: scikit-learn's, without the + 1 on the idf."""
+"""Lester's encoders: textbook TF-IDF, the ddof=1 scaler, and LabelEncoder's codes per column."""
 
 import math
 import pickle
 
 import numpy as np
+import pandas as pd
 from sklearn.base import clone
+from sklearn.preprocessing import LabelEncoder
 
 import lester as lt
 
@@ -43,3 +45,12 @@ def test_sample_standard_scaler_divides_by_the_ddof_1_standard_deviation():
     assert np.allclose(out[:, 0], expected, rtol=1e-12)
     assert (out[:, 1] == 0).all()  # a constant column keeps scale 1, as in StandardScaler
     assert clone(lt.SampleStandardScaler(with_mean=False)).get_params()["with_mean"] is False
+
+
+def test_label_codes_are_label_encoders_with_a_missing_value_coded_last():
+    frame = pd.DataFrame({"a": ["b", None, "a", "c", "b"], "n": [3.0, 1.0, np.nan, 3.0, 2.0]})
+    out = lt.LabelCodes().fit_transform(frame)
+    for index, column in enumerate(frame):
+        assert out[:, index].tolist() == LabelEncoder().fit_transform(frame[column]).tolist()
+    fitted = pickle.loads(pickle.dumps(lt.LabelCodes().fit(frame[["a"]].dropna())))
+    assert fitted.transform(pd.DataFrame({"a": ["c", "a"]})).ravel().tolist() == [2.0, 0.0]

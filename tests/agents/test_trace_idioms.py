@@ -354,10 +354,51 @@ def test_a_label_encoder_per_column_is_an_ordinal_encoder_of_that_column(folder,
     """LabelEncoder takes no X, so it cannot be a ColumnTransformer part; its codes are the
     sorted distinct values' positions, as OrdinalEncoder's."""
     plan, expected = run_lifted(folder, LABEL_CODES, monkeypatch)
-    assert "('breed', OrdinalEncoder(), ['breed'])" in plan.entries
+    assert "('breed', LabelCodes(), ['breed'])" in plan.entries
     assert "LabelEncoder" not in plan.encoder
     got = encoded(plan, lifted_frame(folder, plan))
     np.testing.assert_array_equal(got, expected["X"].to_numpy(dtype=float))
+
+
+ENCODED_THEN_DERIVED = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import LabelEncoder
+
+pets = pd.read_csv("pets.csv").drop("listing", axis=1)
+pets = pets.fillna({"visits": 0, "weight": 0})
+for col in ["coat"]:
+    le = LabelEncoder()
+    pets[col] = le.fit_transform(pets[col].astype(str))
+pets["breed"] = pets["breed"].astype("category").cat.codes
+X = pets[["weight", "coat", "breed", "visits"]].values
+LogisticRegression().fit(X, pets["adopted"])
+"""
+
+
+def test_a_column_encoded_in_place_is_left_raw_for_the_encoder_and_later_steps_still_lift(
+    folder, monkeypatch
+):
+    """`df[c] = le.fit_transform(df[c].astype(str))` before more feature code: the preparation
+    skips the assignment (the encoder does it, missing values coded last as LabelEncoder does,
+    and `astype(str)` of strings is the column), and category codes, taken from the column's
+    own values, depend on the whole column."""
+    plan, expected = run_lifted(folder, ENCODED_THEN_DERIVED, monkeypatch)
+    assert "('coat', LabelCodes(), ['coat'])" in plan.entries
+    assert "breed.astype('category').cat.codes, rowwise=False" in "\n".join(plan.body)
+    prepared = lifted_frame(folder, plan)
+    raw = pd.read_csv(folder / "pets.csv")["coat"]
+    assert raw.isna().any() and prepared["coat"].equals(raw)
+    np.testing.assert_array_equal(encoded(plan, prepared), expected["X"].astype(float))
+
+
+def test_a_column_read_again_after_its_encoding_is_not_left_raw(folder, monkeypatch):
+    """The preparation would read the raw column where the script read the codes."""
+    script = ENCODED_THEN_DERIVED.replace(
+        'pets["breed"] =', 'pets["heavy"] = pets["coat"] * pets["weight"]\npets["breed"] ='
+    ).replace('"visits"]].values', '"visits", "heavy"]].values')
+    with pytest.raises(Unsupported):
+        run_lifted(folder, script, monkeypatch)
 
 
 SELECT_AND_QUANTILES = """
