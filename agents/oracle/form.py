@@ -185,8 +185,9 @@ def _row_loops(tree: ast.Module, stages: dict[str, str]) -> list[str]:
 CONSTANT_LOOPS = (
     "a literal list, `range(n)`, a module constant (your answer's own top-level ones "
     "included) bound to a literal or to an expression of "
-    "constants (a comprehension over them, a `+` of lists), a frame's `.columns`, a column's "
-    '`.unique()` values (`t.data["os"].unique()`), and `enumerate`, `zip`, `sorted`, '
+    "constants (a comprehension over them, a `+` of lists), a frame's `.columns`, the "
+    '`.unique()` values of a column of any frame the function has (`t.data["os"].unique()`), '
+    "and `enumerate`, `zip`, `sorted`, "
     "`reversed`, `list` of those, nested as deep as need be"
 )
 _WRAPPERS = ("enumerate", "zip", "sorted", "reversed", "list", "tuple")

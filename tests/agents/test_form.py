@@ -186,3 +186,8 @@ def test_a_for_over_a_frames_data_column_unique_values_passes_as_the_rule_says()
     body = '\n@lt.step\ndef s(t):\n    for i, o in enumerate(sorted(t.data["a"].unique())):\n        pass\n    return t\n'
     assert "nested as deep as need be" in CONSTANT_LOOPS  # round 40: `enumerate(sorted(...))`
     assert not [p for p in check_form(LOOPS % body) if "loop" in p]
+    other = body.replace("def s(t):", "def s(t, devices):").replace(
+        't.data["a"]', 'devices.data["a"]'
+    )
+    assert "of a column of any frame the function has" in CONSTANT_LOOPS  # round 42: of another
+    assert not [p for p in check_form(LOOPS % other) if "loop" in p]

@@ -423,11 +423,19 @@ def test_the_encode_prompt_says_the_encoder_sees_the_label_column_as_the_runner_
     assert X.shape == (3, 2) and list(X[:, 1]) == [0.0, 1.0, 0.0]  # the label passed through
 
 
+def test_the_sources_prompt_says_data_dir_is_the_scripts_folder():
+    """Round 42's model read the pattern example `{data_dir}/tx/*.tsv` against the analysis'
+    `data/tx/...` and could not tell which folder `data_dir` is."""
+    text = " ".join(template("sources").template.split())
+    assert "`data_dir` is the folder the script is in" in text
+    assert '(`data/train.csv`: `f"{data_dir}/data/train.csv"`)' in text
+
+
 def test_a_listed_folder_is_offered_as_a_pattern_source_that_the_reference_documents():
     """Every round's fraud_partitions model named the folder's seven files, noting that a file
     added later would be missed: a pattern lists the folder each time the source runs."""
     text = template("sources").template
-    assert 'lt.read_csv(f"{data_dir}/tx/*.tsv")' in text
+    assert 'lt.read_csv(f"{data_dir}/data/tx/*.tsv")` for `data/tx/`' in text
     assert 'file_column="file"' in text and "sorted(os.listdir(...))" in text
     reference = api_reference()
     assert "file_column" in reference and "sorted(glob.glob(pattern))" in reference
