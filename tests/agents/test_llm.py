@@ -446,7 +446,8 @@ def test_a_failure_only_other_data_would_meet_is_not_asked_for():
     prompt did not say whether the rewrite must do the same."""
     rule = " ".join(template("system").template.split())
     assert "Behaviour the original shows only on other data than the analysis shows" in rule
-    assert "need not be reproduced; say in the docstring what the rewrite assumes" in rule
+    assert "need not be reproduced nor guarded against; say in the docstring what the" in rule
+    assert "more distinct values than the slots it reserves for them" in rule  # round 42 iotdb
 
 
 def test_flag_slots_are_named_and_an_unchanged_preparation_returns_its_source():
