@@ -158,10 +158,8 @@ class ColumnRules:
         """An element-wise frame method: one `project` per column it changes."""
         frame = self.graph.frame_input(node)
         base = self.input_var(node)
-        dtypes = node.constant(0, "dtype") if node.method == "astype" else None
-        if isinstance(dtypes, dict):
-            calls = {c: f"astype({value_code(t)})" for c, t in dtypes.items()}
-        else:
+        calls = _per_column_calls(node)
+        if calls is None:
             arguments = [constant_code(a) for a in node.args]
             arguments += [f"{k}={constant_code(v)}" for k, v in node.kwargs.items()]
             calls = {c: f"{node.method}({', '.join(arguments)})" for c in frame.columns}
@@ -228,6 +226,26 @@ class ColumnRules:
         arguments = "".join(f", {k}={constant_code(v)}" for k, v in options.items())
         self.note(node, f"get_dummies of {list(columns)} (get_dummies)")
         return self.emit(node, f"{base}.get_dummies({list(columns)!r}{arguments})", base)
+
+
+def _per_column_calls(node: Node) -> dict[Any, str] | None:
+    """The Series call per column where the frame method was given one per column by a dict:
+    `astype({c: t})`, `round({c: n})`, `replace({c: {old: new}})`, `replace({c: old}, new)`;
+    None when the call applies as written to every column (`replace({old: new})` too)."""
+    first = {"astype": "dtype", "round": "decimals", "replace": "to_replace"}.get(node.method)
+    spec = node.constant(0, first) if first else None
+    if not isinstance(spec, dict) or not spec:
+        return None
+    if node.kwargs.keys() - {first, "value"}:
+        raise Unsupported(at(node.line), f"{node.op} of a dict with {sorted(node.kwargs)}")
+    if node.method != "replace":
+        return {c: f"{node.method}({value_code(v)})" for c, v in spec.items()}
+    if len(node.args) > 1 or "value" in node.kwargs:
+        value = value_code(node.constant(1, "value"))
+        return {c: f"replace({value_code(old)}, {value})" for c, old in spec.items()}
+    if all(isinstance(m, dict) for m in spec.values()):
+        return {c: f"replace({value_code(m)})" for c, m in spec.items()}
+    return None
 
 
 class _FrameReads(ast.NodeTransformer):

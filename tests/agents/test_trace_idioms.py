@@ -350,9 +350,9 @@ def encoded(plan: Any, frame: pd.DataFrame) -> np.ndarray:
     return scope["features"]().fit_transform(frame)
 
 
-def test_a_label_encoder_per_column_is_an_ordinal_encoder_of_that_column(folder, monkeypatch):
-    """LabelEncoder takes no X, so it cannot be a ColumnTransformer part; its codes are the
-    sorted distinct values' positions, as OrdinalEncoder's."""
+def test_a_label_encoder_per_column_is_label_codes_of_that_column(folder, monkeypatch):
+    """LabelEncoder takes no X, so it cannot be a ColumnTransformer part; `lt.LabelCodes` gives
+    its codes, the sorted distinct values' positions, in one."""
     plan, expected = run_lifted(folder, LABEL_CODES, monkeypatch)
     assert "('breed', LabelCodes(), ['breed'])" in plan.entries
     assert "LabelEncoder" not in plan.encoder
@@ -424,3 +424,29 @@ def test_np_select_of_conditions_and_quantile_bins_of_the_whole_column(folder, m
     wanted = expected["pets"].reset_index(drop=True)[["band", "visit_q"]]
     got = lifted_frame(folder, plan)[["band", "visit_q"]]
     pd.testing.assert_frame_equal(got, wanted, check_dtype=False)
+
+
+PER_COLUMN_DICTS = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+pets = pd.read_csv("pets.csv").dropna()
+pets = pets.replace({"coat": {"short": 0, "long": 1}})
+pets = pets.replace({"breed": "pug"}, "lab")
+pets = pets.round({"weight": 0})
+X = pets[["weight", "visits", "coat", "pid"]]
+LogisticRegression().fit(X, pets["adopted"])
+"""
+
+
+def test_frame_methods_given_a_dict_per_column_change_only_those_columns(folder, monkeypatch):
+    """`df.replace({"married": {"yes": 1}})` names its column: the other columns (an int id)
+    are not given the nested mapping."""
+    plan, expected = run_lifted(folder, PER_COLUMN_DICTS, monkeypatch)
+    code = "\n".join(plan.body)
+    assert "lambda coat: coat.replace({'short': 0, 'long': 1})" in code
+    assert "lambda breed: breed.replace('pug', 'lab')" in code
+    assert "lambda weight: weight.round(0)" in code and "pid.replace" not in code
+    got = lifted_frame(folder, plan).reset_index(drop=True)
+    columns = ["weight", "visits", "coat", "breed", "pid"]
+    pd.testing.assert_frame_equal(got[columns], expected["pets"][columns].reset_index(drop=True))
