@@ -181,8 +181,14 @@ def _context(request: StepRequest) -> str:
     if not blocks:
         return ""
     code = "\n\n".join(blocks)
+    rewritable = (
+        f"; do not repeat them, but for those of {_kinds(request.may_change)} your answer "
+        "rewrites, as said above, which replace them"
+        if request.may_change
+        else "; do not repeat them"
+    )
     return (
-        "The other steps of the pipeline so far (already in the module; do not repeat them):\n"
+        f"The other steps of the pipeline so far (already in the module{rewritable}):\n"
         f"```python\n{code}\n```\n"
     )
 

@@ -167,9 +167,10 @@ def _row_loops(tree: ast.Module, stages: dict[str, str]) -> list[str]:
     for node in tree.body:
         if not isinstance(node, ast.FunctionDef) or stages.get(node.name) not in DATA_STAGES:
             continue
+        known = constants | _loop_constants(node, constants)
         for inner in ast.walk(node):
             if isinstance(inner, ast.While) or (
-                isinstance(inner, ast.For) and not _over_constants(inner.iter, constants)
+                isinstance(inner, ast.For) and not _over_constants(inner.iter, known)
             ):
                 problems.append(
                     f"line {inner.lineno}: a loop in data preparation stage {node.name!r} over rows "
@@ -182,13 +183,40 @@ def _row_loops(tree: ast.Module, stages: dict[str, str]) -> list[str]:
     return problems
 
 
+def _loop_constants(function: ast.FunctionDef, constants: set[str]) -> set[str]:
+    """The variables of a `for` over constants (`for col, width in SLOTS:`), constants for the
+    loops inside it (`range(width)`), unless the function binds them some other way too."""
+    targets = [n for n in ast.walk(function) if isinstance(n, ast.For)]
+    loop_bound = {id(n) for f in targets for n in ast.walk(f.target)}
+    elsewhere = {
+        n.id
+        for n in ast.walk(function)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and id(n) not in loop_bound
+    } | {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
+    found: set[str] = set()
+    while True:
+        new = {
+            n.id
+            for f in targets
+            if _over_constants(f.iter, constants | found)
+            for n in ast.walk(f.target)
+            if isinstance(n, ast.Name) and n.id not in elsewhere
+        } - found
+        if not new:
+            return found
+        found |= new
+
+
 CONSTANT_LOOPS = (
     "a literal list, `range(n)`, a module constant (your answer's own top-level ones "
     "included) bound to a literal or to an expression of "
     "constants (a comprehension over them, a `+` of lists), a frame's `.columns`, the "
     '`.unique()` values of a column of any frame the function has (`t.data["os"].unique()`), '
     "and `enumerate`, `zip`, `sorted`, "
-    "`reversed`, `list` of those, nested as deep as need be"
+    "`reversed`, `list` of those, nested as deep as need be (`range(n)` of a written `n` or of "
+    "arithmetic on written numbers, `range(13 - 1)`, `len` of constants, a constant dict's "
+    "`.items()`), and the variables of such a `for` in the loops inside it (`for col, width in "
+    "SLOTS:` then `for i in range(width):`)"
 )
 _WRAPPERS = ("enumerate", "zip", "sorted", "reversed", "list", "tuple")
 

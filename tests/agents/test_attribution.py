@@ -126,6 +126,8 @@ def test_without_feature_or_label_lines_the_preparation_states_the_columns_in_a_
         in text
     )
     assert "Other columns may stay in the prepared frame beside these" in text
+    # round 43's iotdb note: whether the encode step would scale the prepared columns again
+    assert "a column it states as scaled here is passed through, not scaled again" in text
     assert (
         f"`{FEATURES_LINE} <column names in full, comma-separated>` and `{LABEL_LINE} <columns>`"
         in text

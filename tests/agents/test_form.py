@@ -191,3 +191,19 @@ def test_a_for_over_a_frames_data_column_unique_values_passes_as_the_rule_says()
     )
     assert "of a column of any frame the function has" in CONSTANT_LOOPS  # round 42: of another
     assert not [p for p in check_form(LOOPS % other) if "loop" in p]
+
+
+def test_the_variables_of_a_for_over_constants_are_constants_in_the_loops_inside_it():
+    """Round 43's iotdb model wrote each slot group's `range(13 - 1)` out, unsure whether
+    `for col, width in SLOTS: for i in range(width)` passes; it does, as the rule now says."""
+    assert "`for col, width in SLOTS:` then `for i in range(width):`" in CONSTANT_LOOPS
+    nested = (
+        '\nSLOTS = [("job", 12), ("marital", 3)]\n@lt.step\ndef s(t):\n'
+        "    for col, width in SLOTS:\n        for i in range(width):\n            pass\n"
+        "    return t\n"
+    )
+    assert not [p for p in check_form(LOOPS % nested) if "loop" in p]
+    rebound = nested.replace("            pass", "            width = len(t.data)")
+    assert [p for p in check_form(LOOPS % rebound) if "loop" in p]
+    over_rows = nested.replace("in SLOTS:", "in t.data.values:")
+    assert len([p for p in check_form(LOOPS % over_rows) if "loop" in p]) == 2

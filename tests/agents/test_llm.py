@@ -401,8 +401,11 @@ def test_what_a_first_answer_may_carry_stands_beside_the_lifted_steps():
     assert "a loop's running value among them, is not there" in user
     # round 41: the attribution of running-value lines to the encoder read as a contradiction
     assert "those that keep a running value per key" in user
+    # round 43: the module's steps, "do not repeat them", read as the preparation being fixed
+    assert "do not repeat them, but for those of the prepare step (@lt.step, @lt.prepare)" in user
     alone = request("encode", parts=parts, lifter_note="no rule")
     assert "those that keep a running value per key" not in render(alone).user
+    assert "(already in the module; do not repeat them):" in render(alone).user
     repair = request("encode", parts=parts, may_change=["prepare"], diagnosis="wrong X")
     assert "The lifter wrote" not in render(repair).user
 
