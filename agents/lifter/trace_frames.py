@@ -461,9 +461,16 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules):
 
     # ---- columns ------------------------------------------------------------------------------
 
-    def compile(self, node_id: int, frame: int, leaf: Callable[[Any], str] | None) -> Expr:
-        """A series expression over `frame`, its columns as `leaf(column)` (parameters if None)."""
-        params: dict[Any, str] = {}
+    def compile(
+        self,
+        node_id: int,
+        frame: int,
+        leaf: Callable[[Any], str] | None,
+        params: dict[Any, str] | None = None,
+    ) -> Expr:
+        """A series expression over `frame`, its columns as `leaf(column)` (parameters if None,
+        named in `params`, which expressions of one function share)."""
+        params = {} if params is None else params
 
         def parameter(column: Any) -> str:
             if column not in params:
@@ -611,18 +618,23 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules):
         frame = self.graph.frame_input(node)
         if column not in frame.columns:
             raise Unsupported(at(node.line), "a .loc assignment that adds a column")
-        mask = self.compile(ref(parts[0]), frame.id, None)
+        params: dict[Any, str] = {}
+        exprs = [self.compile(ref(parts[0]), frame.id, None, params)]
         value = node.arg(1, "value")
-        value_code = constant_code(value) if ref(value) is None else None
-        if value_code is None:
-            raise Unsupported(at(node.line), "a .loc assignment of computed values")
-        params = getattr(mask, "params", {})
+        if ref(value) is None:
+            value_code = constant_code(value)
+        else:  # `df.loc[df.age.isna(), "age"] = df.age.mean()`: over the frame before
+            exprs.append(self.compile(ref(value), frame.id, None, params))
+            value_code = exprs[-1].code
+        mask = exprs[0]
         if column not in params:
             params[column] = identifier(str(column), set(params.values()) | {"np", "pd"})
-        columns = list(dict.fromkeys([column, *mask.columns]))
+        columns = list(dict.fromkeys([column, *(c for e in exprs for c in e.columns)]))
         names = ", ".join(params[c] for c in columns)
-        base = self.with_groups(self.input_var(node), mask)
-        wide = ", rowwise=False" if mask.columnwise else ""
+        base = self.input_var(node)
+        for expr in exprs:
+            base = self.with_groups(base, expr)
+        wide = ", rowwise=False" if any(e.columnwise for e in exprs) else ""
         function = f"lambda {names}: {params[column]}.mask({mask.code}, {value_code})"
         self.note(node, f"{column} = {value_code} where a mask holds (masked assignment)")
         code = f"{base}.project({column!r}, {columns!r}, {function}, vectorized=True{wide})"

@@ -301,7 +301,7 @@ class Graph:
         if node.owner in ("str", "dt", "cat"):
             return True
         if node.owner in ("loc", "iloc"):
-            return node.method == "__setitem__"
+            return node.method == "__setitem__" or _all_rows(node)
         if node.op in (
             "pd.get_dummies",
             "pd.to_datetime",
@@ -494,6 +494,14 @@ def assigned_columns(graph: Graph, node: Node) -> set[Any]:
     if method in ("insert", "assign"):
         return set(node.columns) - set(graph.frame_input(node).columns)
     return set()
+
+
+def _all_rows(node: Node) -> bool:
+    """`df.iloc[:, 1:]`, `df.loc[:, ["a", "b"]]`: every row, some columns."""
+    key = node.arg(0, "key")
+    parts = key.get("tuple") if isinstance(key, dict) else None
+    whole = {"slice": [None, None, None]}
+    return node.method == "__getitem__" and bool(parts) and len(parts) == 2 and parts[0] == whole
 
 
 def renamed_from(graph: Graph, node: Node, source: Node, column: Any) -> Any:

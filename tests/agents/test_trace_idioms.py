@@ -450,3 +450,34 @@ def test_frame_methods_given_a_dict_per_column_change_only_those_columns(folder,
     got = lifted_frame(folder, plan).reset_index(drop=True)
     columns = ["weight", "visits", "coat", "breed", "pid"]
     pd.testing.assert_frame_equal(got[columns], expected["pets"][columns].reset_index(drop=True))
+
+
+FILLED_BY_LOC_THEN_CODED = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import LabelEncoder
+
+data = pd.read_csv("pets.csv").drop("listing", axis=1)
+data.loc[data["weight"].isnull(), "weight"] = data["weight"].mean()
+data.loc[data["visits"].isna(), "visits"] = data["weight"] / 10
+data["coat"] = data["coat"].fillna("none")
+le = LabelEncoder()
+for col in data.select_dtypes(include="object").columns:
+    data[col] = le.fit_transform(data[col])
+X = data.iloc[:, 1:].drop("adopted", axis=1).values
+LogisticRegression().fit(X, data["adopted"])
+"""
+
+
+def test_a_loc_fill_by_a_statistic_and_codes_read_through_a_positional_column_selection(
+    folder, monkeypatch
+):
+    """`df.loc[df.a.isnull(), "a"] = df.a.mean()` computes its value over the frame before (the
+    whole column, so `rowwise=False`); `iloc[:, 1:]` keeps every row, so the encoded columns
+    behind it are still the ones the LabelEncoder loop assigned."""
+    plan, expected = run_lifted(folder, FILLED_BY_LOC_THEN_CODED, monkeypatch)
+    code = "\n".join(plan.body)
+    assert "weight.mask(weight.isnull(), weight.mean()), vectorized=True, rowwise=False" in code
+    assert "visits.mask(visits.isna(), (weight / 10)), vectorized=True)" in code
+    assert "('breed', LabelCodes(), ['breed'])" in plan.entries
+    np.testing.assert_array_equal(encoded(plan, lifted_frame(folder, plan)), expected["X"])
