@@ -232,9 +232,11 @@ def project_probe() -> str:
 
 def left_join_dtypes() -> str:
     left = _frame(k=[1, 2], a=[10, 20])
-    right = lt.from_pandas(pd.DataFrame({"k": [1], "n": [5], "t": ["x"], "b": [True]}), "right")
-    out = left.join(right, on="k", how="left").data
-    dtypes = {c: str(out[c].dtype) for c in ("n", "t", "b")}
+    day = pd.Timestamp("2024-03-01")
+    right = pd.DataFrame({"k": [1], "n": [5], "t": ["x"], "b": [True], "d": [day]})
+    out = left.join(lt.from_pandas(right, "right"), on="k", how="left").data
+    dtypes = {c: str(out[c].dtype) for c in ("n", "t", "b", "d")}
+    missing = ", ".join(f"{c} {out[c].iloc[1]}" for c in ("n", "t", "b", "d"))
     full = _frame(k=[1, 2], a=[10, 20]).join(
         lt.from_pandas(pd.DataFrame({"k": [1, 2], "n": [5, 6]}), "r"), on="k", how="left"
     )
@@ -244,7 +246,8 @@ def left_join_dtypes() -> str:
     named = list(keyed.join(other, left_on="order_id", right_on="0").data.columns)
     return (
         "A left join whose right side misses some keys gives those rows missing values: right "
-        f"columns int, text and bool then have dtypes {dtypes} (NaN in each); convert back "
+        f"columns int, text, bool and datetime then have dtypes {dtypes} (the missing row: "
+        f"{missing}); convert back "
         f"explicitly where the original keeps ints; when every key matches, an int column stays "
         f"{kept}. The joined columns are the left's, then the right's without the key: columns "
         f"{list(out.columns)}; with keys named apart, both keys stay and a shared name takes "

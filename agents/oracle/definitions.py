@@ -152,10 +152,22 @@ def _inner_statements(
                 if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
                     yield from _inner_statements(member.body, enclosing | _bound(member))
                 elif isinstance(member, ast.Assign | ast.AnnAssign):
-                    yield member, enclosing
+                    yield _field_written_out(member), enclosing
         else:
             for block in static.blocks(stmt):
                 yield from _inner_statements(block, enclosing)
+
+
+def _field_written_out(member: ast.Assign | ast.AnnAssign) -> ast.stmt:
+    """A dataclass field `seed: int = field(default=11, init=False)` as the constant it holds,
+    `seed: int = 11` (its code unparsed: the node has no end in the source)."""
+    value = member.value
+    default = static.field_default(value) if value is not None else None
+    if default is None or default is value:
+        return member
+    written = ast.AnnAssign(member.target, member.annotation, default, simple=1)
+    written.lineno, written.col_offset = member.lineno, member.col_offset
+    return written
 
 
 def _bound(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:

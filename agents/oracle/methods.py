@@ -27,7 +27,7 @@ import copy
 from dataclasses import dataclass, field
 
 from .inline import Rename, assign_return, inline_readers
-from .static import dotted, identifier
+from .static import dotted, field_default, identifier
 
 MAX_DEPTH = 4  # methods calling methods: deeper chains are left as calls
 
@@ -252,7 +252,7 @@ def _attributes(
             else:
                 continue
             if isinstance(target, ast.Name):
-                values[target.id] = _field_default(value)
+                values[target.id] = field_default(value)
     init = _method(lineage, "__init__")
     if any(_is_dataclass(k) for k in lineage) and init is None:
         return _dataclass_attributes(lineage, call, values)
@@ -272,14 +272,6 @@ def _attributes(
             return None
         values[stmt.targets[0].attr] = Rename(bound).visit(copy.deepcopy(stmt.value))
     return values
-
-
-def _field_default(value: ast.expr) -> ast.expr | None:
-    """`field(default=v)` holds v; `field(default_factory=...)` and other calls hold no literal."""
-    if isinstance(value, ast.Call) and dotted(value.func) in ("field", "dataclasses.field"):
-        default = next((k.value for k in value.keywords if k.arg == "default"), None)
-        return default
-    return value
 
 
 def _dataclass_attributes(

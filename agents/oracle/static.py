@@ -126,6 +126,13 @@ def is_literal(node: ast.AST | None) -> bool:
     return node is not None
 
 
+def field_default(value: ast.expr) -> ast.expr | None:
+    """`field(default=v)` holds v; `field(default_factory=...)` and other calls hold no literal."""
+    if isinstance(value, ast.Call) and dotted(value.func) in ("field", "dataclasses.field"):
+        return next((k.value for k in value.keywords if k.arg == "default"), None)
+    return value
+
+
 def keyword(call: ast.Call, name: str) -> ast.AST | None:
     return next((k.value for k in call.keywords if k.arg == name), None)
 

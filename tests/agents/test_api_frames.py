@@ -158,9 +158,13 @@ def test_a_function_transformer_in_a_run_receives_what_the_fact_says():
 
 def test_the_left_join_layout_is_the_joined_columns():
     left = lt.from_pandas(pd.DataFrame({"k": [1, 2], "a": [10, 20]}), "l")
-    right = lt.from_pandas(pd.DataFrame({"k": [1], "n": [5], "t": ["x"], "b": [True]}), "r")
-    columns = list(left.join(right, on="k", how="left").data.columns)
-    assert f"columns {columns};" in api_frames.left_join_dtypes()
+    day = pd.Timestamp("2024-03-01")
+    right = pd.DataFrame({"k": [1], "n": [5], "t": ["x"], "b": [True], "d": [day]})
+    joined = left.join(lt.from_pandas(right, "r"), on="k", how="left").data
+    assert f"columns {list(joined.columns)};" in api_frames.left_join_dtypes()
+    # round 43's churn note: what a missed key gives a datetime column
+    assert f"'d': '{joined['d'].dtype}'" in api_frames.left_join_dtypes()
+    assert pd.isna(joined["d"].iloc[1]) and "d NaT)" in api_frames.left_join_dtypes()
     keyed = lt.from_pandas(pd.DataFrame({"order_id": [1, 2], "a": [10, 20]}), "l")
     other = lt.from_pandas(pd.DataFrame({"0": [1, 2], "n": [5, 6], "a": [7, 8]}), "r")
     named = list(keyed.join(other, left_on="order_id", right_on="0").data.columns)

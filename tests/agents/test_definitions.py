@@ -233,6 +233,24 @@ def test_a_dataclass_field_is_a_constant_unless_another_takes_its_name():
     assert "holdout: float = 0.2" in [d.code for d in defs.needed(source, [], ["Loader"])]
 
 
+def test_a_dataclass_field_with_a_written_default_is_the_constant_it_holds():
+    """Round 43's greenhouse notes: `holdout: float = field(default=0.25, init=False)` was not
+    among the constants shown, as `data_dir: str = "data"` was."""
+    source = textwrap.dedent(
+        """\
+        from dataclasses import dataclass, field
+
+        @dataclass
+        class Loader:
+            holdout: float = field(default=0.25, init=False)
+            rows: list = field(default_factory=list)
+        """
+    )
+    found = {name: d for d in defs.definitions(source) for name in d.names}
+    assert found["holdout"].code == "holdout: float = 0.25"
+    assert "rows" not in found  # a factory holds no written value
+
+
 def test_a_helper_returning_its_own_inner_function_is_copyable():
     """Round 32's relay notes: `against_team`, which defines and returns `compare`, read as
     using an unbound `compare` and was left out of the definitions the agent copies."""
