@@ -5,8 +5,9 @@ the data (a key that repeats keeps its first position and its last values; an em
 category or a missing value), and a prompt cannot carry whole files. So after the script ran, the
 harness counts, per column of every file it read and did not write, the distinct values, the
 empty fields, the fields pandas' default reader takes as missing and the commonest forms of the
-text (digits as 9, letters as a: whether every date is `9999-99-99`, which samples cannot show).
-Only these counts leave the sandbox: the user's data is parsed nowhere else. Bounded: the first
+text (digits as 9, letters as a: whether every date is `9999-99-99`, which samples cannot show),
+and how many values a column shares with another file's key (whether a hand-coded join finds
+every key). Only these counts leave the sandbox: the user's data is parsed nowhere else. Bounded: the first
 `MAX_ROWS` rows of at most `MAX_FILES` files, `MAX_COLUMNS` columns each.
 """
 
@@ -26,6 +27,7 @@ MAX_ROWS = 200_000
 MAX_COLUMNS = 200
 SNIFF_CHARS = 64 * 1024
 MAX_FORMS = 3  # per column, the commonest
+MAX_SHARED = 5  # per file, columns mostly of another file's key
 FORM_CHARS = 32  # a form is cut there
 FORMED_VALUES = 20_000  # the commonest distinct values of a column whose forms are counted
 FORM_TABLE = str.maketrans(
@@ -42,15 +44,55 @@ def profile_files(
     counted as that read took it; others as the sniffer guesses."""
     own = {w.get("path") for w in written}
     paths = [r["path"] for r in read if not r.get("own") and r.get("path") not in own]
-    found = {}
+    found, tables = {}, {}
     for path in dict.fromkeys(paths):
         if len(found) >= MAX_FILES:
             break
         try:
-            found[path] = profile(Path(path), _layout(path, reads))
+            tables[path], missing = _table(Path(path), _layout(path, reads))
+            found[path] = _counted(tables[path], missing)
         except Exception:  # not a table: nothing to count
             continue
+    for path, shared in shared_keys(found, tables).items():
+        found[path]["shared"] = shared
     return found
+
+
+def shared_keys(
+    profiles: dict[str, dict[str, Any]], tables: dict[str, Any]
+) -> dict[str, list[dict[str, Any]]]:
+    """Per file, its columns whose values are mostly another file's key (a column unique there,
+    with the same commonest text form, neither with an empty field): how many of its distinct values that key has, and how many of the
+    key's values it has. A hand-coded join (`lookup.get(k, default)`) gives other rows when a key
+    is missing, which distinct counts alone cannot show."""
+    keys: dict[str, list[tuple[str, str, set[str]]]] = {}  # by their one text form
+    for path, p in profiles.items():
+        for column, c in p["columns"].items():
+            if c["distinct"] == p["rows"] > 1 and _keyed(c):
+                keys.setdefault(c["forms"][0][0], []).append(
+                    (path, column, set(tables[path][column]))
+                )
+    found: dict[str, list[dict[str, Any]]] = {}
+    for path, p in profiles.items():
+        for column, c in p["columns"].items():
+            candidates = keys.get(c["forms"][0][0], []) if _keyed(c) else []
+            mine = set(tables[path][column]) if candidates else set()
+            for other, key, values in candidates:
+                common = len(mine & values)
+                if (
+                    other != path
+                    and 2 * common >= len(mine)
+                    and len(found.get(path, [])) < MAX_SHARED
+                ):
+                    entry = {"column": column, "file": other, "key": key, "common": common}
+                    found.setdefault(path, []).append(
+                        {**entry, "distinct": len(mine), "keys": len(values)}
+                    )
+    return found
+
+
+def _keyed(counts: dict[str, Any]) -> bool:
+    return counts["empty"] == 0 and bool(counts["forms"])
 
 
 def _layout(path: str, reads: list[dict[str, Any]]) -> tuple[str, int | None] | None:
@@ -74,6 +116,12 @@ def profile(path: Path, layout: tuple[str, int | None] | None = None) -> dict[st
     `empty` (blank after stripping), `na` (what `pd.read_csv` takes as missing by default) and
     `forms` (`[form, rows]`, the commonest first);
     a delimited file split by `layout` (separator, header row) where given, else sniffed."""
+    return _counted(*_table(path, layout))
+
+
+def _table(path: Path, layout: tuple[str, int | None] | None) -> tuple[Any, Any]:
+    """The file's fields as text (bounded), and which of them the default reader takes as
+    missing."""
     import pandas as pd
     from pandas.io.parsers.readers import STR_NA_VALUES
 
@@ -81,13 +129,16 @@ def profile(path: Path, layout: tuple[str, int | None] | None = None) -> dict[st
         raise ValueError("not a table")
     if path.suffix.lower() in (".json", ".jsonl"):
         parsed = pd.read_json(path, lines=True, nrows=MAX_ROWS)
-        raw = parsed.astype(str).where(parsed.notna(), "")
-        missing = parsed.isna()
-    else:
-        sep, header = layout or _sniffed(path)
-        options = {"sep": sep, "header": header, "dtype": str, "nrows": MAX_ROWS}
-        raw = pd.read_csv(path, keep_default_na=False, **options)
-        missing = raw.isin(STR_NA_VALUES)  # what the default reader takes as missing, read once
+        parsed.columns = [str(c) for c in parsed.columns]
+        return parsed.astype(str).where(parsed.notna(), ""), parsed.isna()
+    sep, header = layout or _sniffed(path)
+    options = {"sep": sep, "header": header, "dtype": str, "nrows": MAX_ROWS}
+    raw = pd.read_csv(path, keep_default_na=False, **options)
+    raw.columns = [str(c) for c in raw.columns]  # a header-less file's are numbers
+    return raw, raw.isin(STR_NA_VALUES)  # what the default reader takes as missing, read once
+
+
+def _counted(raw: Any, missing: Any) -> dict[str, Any]:
     columns = {}
     for c in list(raw.columns)[:MAX_COLUMNS]:
         counts = raw[c].value_counts(dropna=False)  # once, for the distinct values and the forms

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from lester.sandbox import Job, Sandbox, SandboxResult
-from lester.sandbox.profiles import FORM_CHARS, MAX_COLUMNS, MAX_FORMS, NOT_TABLES
+from lester.sandbox.profiles import FORM_CHARS, MAX_COLUMNS, MAX_FORMS, MAX_SHARED, NOT_TABLES
 from scipy import sparse
 
 from . import dataflow, slicing, static
@@ -392,6 +392,42 @@ def _with_profiles(reports: list[SourceReport], profiles: Any) -> None:
             "complete": found.get("complete") is True,
             "columns": dict(zip(report.names, counts, strict=False)),
         }
+    _with_shared([r for r in reports if r.profile], profiles)
+
+
+def _with_shared(reports: list[SourceReport], profiles: dict[str, Any]) -> None:
+    """The columns the sandbox found to hold mostly another source's key, named as the sources
+    name them (the sandbox's names matched by position); an entry that names no profiled
+    source or column, or whose counts do not add up, is dropped."""
+    by_path = {r.path: r for r in reports}
+    for report in reports:
+        shared = profiles[report.path].get("shared")
+        entries = shared[:MAX_SHARED] if isinstance(shared, list) else []
+        kept = [e for e in (_shared(entry, report, profiles, by_path) for entry in entries) if e]
+        if kept:
+            report.profile["shared"] = kept
+
+
+def _shared(
+    entry: Any, report: SourceReport, profiles: dict[str, Any], by_path: dict[str, SourceReport]
+) -> dict[str, Any] | None:
+    if not isinstance(entry, dict) or entry.get("file") not in by_path.keys() - {report.path}:
+        return None
+    other = by_path[entry["file"]]
+    column = _named(entry.get("column"), profiles[report.path], report)
+    key = _named(entry.get("key"), profiles[other.path], other)
+    counts = {k: entry.get(k) for k in ("common", "distinct", "keys")}
+    if column is None or key is None or not all(type(n) is int for n in counts.values()):
+        return None
+    if not 0 <= counts["common"] <= min(counts["distinct"], counts["keys"]):
+        return None
+    return {"column": column, "file": other.path, "key": key, **counts}
+
+
+def _named(column: Any, found: dict[str, Any], report: SourceReport) -> str | None:
+    """A column of the sandbox's profile as the source names it (by position)."""
+    names = list(found["columns"])
+    return report.names[names.index(column)] if column in names else None
 
 
 def _counts(value: Any) -> dict[str, Any] | None:

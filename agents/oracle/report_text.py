@@ -162,7 +162,19 @@ def _profile_lines(profile: dict[str, Any] | None) -> list[str]:
         f"  empty fields (other columns have none): {empty}; missing for pd.read_csv's defaults "
         f"(empty or NA text): {missing}"
     )
-    return lines + _forms_lines(columns, rows)
+    return lines + _forms_lines(columns, rows) + _shared_lines(profile.get("shared") or [])
+
+
+def _shared_lines(shared: list[dict[str, Any]]) -> list[str]:
+    """Whether a column's values all find another source's key: what a hand-coded join or
+    lookup (`orders.get(k, default)`) does with those that do not."""
+    return [
+        f"  {s['column']} and {s['file']}'s {s['key']} (unique there) share {s['common']} values:"
+        f" {s['distinct'] - s['common']} of the {s['distinct']} distinct values here are not"
+        f" among those there, and {s['keys'] - s['common']} of the {s['keys']} there do not occur"
+        " here"
+        for s in shared
+    ]
 
 
 def _forms_lines(columns: dict[str, dict[str, Any]], rows: int) -> list[str]:

@@ -121,6 +121,47 @@ def test_counts_in_another_shape_or_for_other_columns_are_dropped():
         assert report.profile["columns"]["a"]["forms"] == []  # the counts stay, the forms go
 
 
+def test_a_column_mostly_of_another_files_key_is_counted_both_ways(tmp_path: Path, monkeypatch):
+    """Round 43's ecommerce note: 700 distinct order ids in items and 700 orders did not say
+    whether every item's order exists, which decides what `orders.get(k, default)` gives."""
+    monkeypatch.chdir(tmp_path)
+    Path("orders.csv").write_text("o1,web\no2,app\no3,web\no4,app\n")  # no header
+    Path("items.csv").write_text("order_id,sku\no1,a\no1,b\no2,c\no9,d\n")
+    read = [{"path": "orders.csv"}, {"path": "items.csv"}]
+    found = profile_files(read, [], [])
+    assert "shared" not in found["orders.csv"]  # its ids are no other file's key
+    entry = {"column": "order_id", "file": "orders.csv", "key": "0", "common": 2}
+    assert found["items.csv"]["shared"] == [{**entry, "distinct": 3, "keys": 4}]
+    orders = SourceReport("orders.csv", "open", 0, ",", False, ["order_id", "channel"], 4, {}, [])
+    items = SourceReport("items.csv", "open", 0, ",", True, ["order_id", "sku"], 4, {}, [])
+    _with_profiles([orders, items], found)
+    assert _profile_lines(items.profile)[-1] == (
+        "  order_id and orders.csv's order_id (unique there) share 2 values: 1 of the 3 distinct"
+        " values here are not among those there, and 2 of the 4 there do not occur here"
+    )
+
+
+def test_shared_counts_naming_no_profiled_source_or_not_adding_up_are_dropped():
+    counts = {"distinct": 2, "empty": 0, "na": 0, "forms": [["a9", 2]]}
+    found = {"a.csv": {"rows": 2, "complete": True, "columns": {"k": counts}}}
+    found["b.csv"] = {"rows": 2, "complete": True, "columns": {"k": counts}}
+    good = {"column": "k", "file": "a.csv", "key": "k", "common": 2, "distinct": 2, "keys": 2}
+    forged = [
+        {**good, "file": "/etc/passwd"},
+        {**good, "file": "b.csv"},  # itself
+        {**good, "key": "nope"},
+        {**good, "common": 3},
+        {**good, "keys": "2"},
+        "k",
+    ]
+    for bad in forged:
+        a, b = (SourceReport(p, "open", 0, ",", True, ["k"], 2, {}, []) for p in ("a.csv", "b.csv"))
+        _with_profiles([a, b], {**found, "b.csv": {**found["b.csv"], "shared": [bad]}})
+        assert "shared" not in b.profile and b.profile["rows"] == 2
+    _with_profiles([a, b], {**found, "b.csv": {**found["b.csv"], "shared": [good]}})
+    assert b.profile["shared"] == [good]
+
+
 @pytest.mark.docker
 def test_the_analysis_shows_the_counts_the_sandbox_made(tmp_path: Path):
     (tmp_path / "orders.csv").write_text(ORDERS)
