@@ -47,7 +47,7 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules):
         sources: dict[int, str],
         names: Callable[[int | None], str],
         taken: set[str],
-        skipped: set[int] = frozenset(),
+        skipped: frozenset[int] = frozenset(),
     ) -> None:
         self.graph = graph
         self.functions = functions

@@ -80,6 +80,7 @@ class TraceLift:
         self.y_root = self._peel(plain, dag["y"]) if dag.get("y") is not None else None
         self.read_sources = self._sources(sources)
         self.x = XBlocks(self.graph, lambda node: self._peel(self.graph, node))
+        self.in_place: dict[int, list[Any]] = {}  # setter -> columns, for the encoder to do
 
     def _sources(self, sources: dict[str, str]) -> dict[int, str]:
         """Read nodes whose file is a source of the pipeline, with the source's name."""
@@ -186,6 +187,7 @@ class TraceLift:
         return {s: columns for s, columns in found.items() if not self._read_again(s, columns)}
 
     def _read_again(self, setter: int, columns: list[Any]) -> bool:
+        """Whether a later operation reads one of the columns as that assignment left it."""
         for node in self.graph.nodes[setter + 1 :]:
             if node.owner != "DataFrame" or node.method not in ("__getitem__", "__getattr__"):
                 continue
@@ -211,7 +213,7 @@ class TraceLift:
         prepared, beside = self.prepared(blocks)
         names = lambda line: assigned_name(self.tree, line)  # noqa: E731
         taken = set(self.read_sources.values()) | {"data_dir"}
-        skipped = set(self.in_place)
+        skipped = frozenset(self.in_place)
         lifter = FrameLifter(self.graph, self.functions, self.read_sources, names, taken, skipped)
         result = lifter.lift(prepared)
         for frame in beside:
