@@ -107,7 +107,9 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules):
         if node.method == "reset_index" and node.inputs:
             return [node.inputs[0]]
         if node.method in ("merge", "join"):
-            return [self._joined_frame(i) for i in node.inputs if self.graph[i].kind == "frame"]
+            reduced = [r for i in node.inputs if (r := self.reduced_series(i)) is not None]
+            joined = [self._joined_frame(i) for i in node.inputs if self.graph[i].kind == "frame"]
+            return joined + reduced
         first = self.graph.frame_input(node)
         return [first.id] if first is not None and first.kind == "frame" else []
 

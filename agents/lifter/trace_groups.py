@@ -115,8 +115,18 @@ class GroupRules:
 
     # ---- joins and concatenations -------------------------------------------------------------
 
+    def reduced_series(self, node_id: int) -> int | None:
+        """The group-by reduction a Series is, through renames (`g["v"].mean().rename("m")`)."""
+        node = self.graph[node_id]
+        while node.op == "Series.rename" and node.inputs:
+            node = self.graph[node.inputs[0]]
+        return node.id if node.kind == "series" and self.reduction(node) is not None else None
+
     def _merge(self, node: Node) -> str:
         frames = [i for i in node.inputs if self.graph[i].kind == "frame"]
+        series = [i for i in node.inputs if self.graph[i].kind == "series"]
+        if len(frames) == 1 and len(series) == 1 and node.op == "DataFrame.merge":
+            return self._merge_reduced(node, frames[0], series[0])
         if len(frames) != 2:
             raise Unsupported(at(node.line), f"a merge of {len(frames)} frames")
         left, right = (self.var[f] for f in frames)
@@ -142,6 +152,30 @@ class GroupRules:
         self.note(node, f"merge how={how} (join)")
         code = f"{left}.join({right}, {arguments}, how={how!r}, suffixes={suffixes!r})"
         return self.emit(node, code, left)
+
+    def _merge_reduced(self, node: Node, left: int, series: int) -> str:
+        """`df.merge(df.groupby(k)["v"].mean().rename("m"), left_on=k, right_index=True)`: a
+        group statistic joined back by its keys, the Series' index (the aggregate's key
+        columns), under the Series' name."""
+        reduced = self.reduced_series(series)
+        how = self._constant(node, node.kwargs.get("how", "inner"))
+        left_on = self._constant(node, node.kwargs.get("left_on"))
+        left_on = [left_on] if isinstance(left_on, str) else left_on
+        flags = {k: self._constant(node, v) for k, v in node.kwargs.items() if k.endswith("index")}
+        if reduced is None or flags != {"right_index": True} or how not in ("inner", "left"):
+            raise Unsupported(at(node.line), "a merge with a Series that is no group statistic")
+        *keys, value = self.frame_columns[reduced]
+        if not isinstance(left_on, list) or len(left_on) != len(keys):
+            raise Unsupported(at(node.line), "a merge with a Series not on its group keys")
+        renames = {
+            value: self.graph[series].out.get("name"),
+            **dict(zip(keys, left_on, strict=True)),
+        }
+        renames = {a: b for a, b in renames.items() if a != b}
+        right = self.var[reduced] + (f".rename({renames!r})" if renames else "")
+        self.note(node, f"merge how={how} with a group statistic by {keys} (join)")
+        base = self.var[left]
+        return self.emit(node, f"{base}.join({right}, on={left_on!r}, how={how!r})", base)
 
     def _join(self, node: Node) -> str:
         """`df.join(other.set_index(keys), on=keys)` or on a reduction's group keys."""

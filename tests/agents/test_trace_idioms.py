@@ -481,3 +481,29 @@ def test_a_loc_fill_by_a_statistic_and_codes_read_through_a_positional_column_se
     assert "visits.mask(visits.isna(), (weight / 10)), vectorized=True)" in code
     assert "('breed', LabelCodes(), ['breed'])" in plan.entries
     np.testing.assert_array_equal(encoded(plan, lifted_frame(folder, plan)), expected["X"])
+
+
+STATISTIC_MERGED_BACK = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+pets = pd.read_csv("pets.csv").dropna(subset=["weight"]).reset_index(drop=True)
+stat = pets.groupby("coat")["weight"].mean().rename("coat_weight")
+pets = pets.merge(stat, left_on="coat", right_index=True, how="left")
+pets["coat_weight"] = pets["coat_weight"].fillna(pets["weight"].mean())
+LogisticRegression().fit(pets[["weight", "coat_weight"]], pets["adopted"])
+"""
+
+
+def test_a_group_statistic_merged_back_on_the_series_index_is_a_join_on_its_keys(
+    folder, monkeypatch
+):
+    """`df.merge(df.groupby(k)["v"].mean().rename("m"), left_on=k, right_index=True)`: the
+    Series' index is the aggregate's key column, its name the joined column's; a row whose key
+    is missing (coat has gaps) finds no group and is filled afterwards."""
+    plan, expected = run_lifted(folder, STATISTIC_MERGED_BACK, monkeypatch)
+    code = "\n".join(plan.body)
+    assert ".rename({'weight': 'coat_weight'}), on=['coat'], how='left')" in code
+    got = lifted_frame(folder, plan).reset_index(drop=True)
+    columns = ["weight", "coat", "coat_weight"]
+    pd.testing.assert_frame_equal(got[columns], expected["pets"][columns].reset_index(drop=True))
