@@ -336,6 +336,9 @@ def test_the_rules_say_which_definitions_a_step_writes_and_which_lines_it_leaves
 def test_the_rules_say_how_to_count_whole_array_changes_and_where_names_and_lambdas_come_from():
     system = " ".join(render(request("prepare")).system.split())
     assert "a scaler's `fit_transform` of every slot) is one per column it changes" in system
+    # round 44's iotdb notes: whether a check counts the projects, and a scaler per column
+    assert "This is the layout asked for, which no check counts" in system
+    assert "MinMaxScaler 0.0" in system and "may be a `project` per column" in system
     # round 31 to 34's relay and scrabble notes: one apply(axis=1) rewriting several columns
     assert (
         "An `apply(..., axis=1)` whose function returns the whole row, several columns changed, "
