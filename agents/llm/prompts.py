@@ -209,7 +209,9 @@ def _carried(request: StepRequest) -> str:
         "own (the functions it is asked to write above), rather than "
         "computing the value in this step; they keep their names and replace the current ones. "
         "A rewritten preparation may add columns (a test-row marker, which the split then "
-        "reads with `lt.column_split` in place of a written count), and the later steps' "
+        "reads with `lt.column_split` in place of a written count), named after the "
+        "original's variables or keys where it has them and as you choose where it has none "
+        "(a value it computes inside a list, `[amount / avg]`), and the later steps' "
         f"prompts carry its docstring: state in it, in `{FEATURES_LINE}` and `{LABEL_LINE}` "
         "lines, the columns they read.\n\n"
     )

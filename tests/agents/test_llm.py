@@ -404,6 +404,8 @@ def test_what_a_first_answer_may_carry_stands_beside_the_lifted_steps():
     assert "a loop's running value among them, is not there" in user
     # round 41: the attribution of running-value lines to the encoder read as a contradiction
     assert "those that keep a running value per key" in user
+    # round 44: the names of the columns a rewritten preparation adds for unnamed values
+    assert "as you choose where it has none (a value it computes inside a list" in user
     # round 43: the module's steps, "do not repeat them", read as the preparation being fixed
     assert "do not repeat them, but for those of the prepare step (@lt.step, @lt.prepare)" in user
     alone = request("encode", parts=parts, lifter_note="no rule")
