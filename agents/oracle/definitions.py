@@ -189,7 +189,7 @@ def needed(source: str, lines: Iterable[int] = (), names: Iterable[str] = ()) ->
     shown = set(lines) & set(top) - loops  # the loop, not the constant its variable is
     by_name = {name: d for d in found for name in d.names}
     chosen: dict[int, Definition] = {}
-    pending = sorted(set(names) | names_read(tree, set(lines)))
+    pending = sorted(set(names) | names_read(tree, set(lines)) | _self_reads(tree, set(lines)))
     while pending:
         definition = by_name.get(pending.pop())
         if definition is None or definition.line in chosen or definition.line in shown:
@@ -312,6 +312,19 @@ def names_read(tree: ast.Module, lines: set[int]) -> set[str]:
         n.id
         for n in ast.walk(tree)
         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.lineno in lines
+    }
+
+
+def _self_reads(tree: ast.Module, lines: set[int]) -> set[str]:
+    """`self.seed` on `lines`: the class attribute the rewrite makes the constant `seed`."""
+    return {
+        n.attr
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Attribute)
+        and isinstance(n.ctx, ast.Load)
+        and n.lineno in lines
+        and isinstance(n.value, ast.Name)
+        and n.value.id == "self"
     }
 
 

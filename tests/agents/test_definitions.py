@@ -249,6 +249,10 @@ def test_a_dataclass_field_with_a_written_default_is_the_constant_it_holds():
     found = {name: d for d in defs.definitions(source) for name in d.names}
     assert found["holdout"].code == "holdout: float = 0.25"
     assert "rows" not in found  # a factory holds no written value
+    # round 45's greenhouse split: a method's line reading `self.holdout` needs the constant
+    source += "\n    def cut(self, n):\n        return int(n * (1 - self.holdout))\n"
+    line = source.splitlines().index("        return int(n * (1 - self.holdout))") + 1
+    assert "holdout: float = 0.25" in [d.code for d in defs.needed(source, [line])]
 
 
 def test_a_helper_returning_its_own_inner_function_is_copyable():
