@@ -189,6 +189,8 @@ class Frame(ColumnOps, KeyOps, GroupRowOps):
         The data has a fresh 0..n-1 index, so rows by position are kept with it: `df.iloc[1:]`
         is `filter(lambda d: d.index >= 1)`, `df.iloc[a:b]` is `d.index >= a` and `< b`, and
         `df.loc[a:b]` on a default index, which includes `b`, is `d.index >= a` and `<= b`.
+        `forget` keeps the rows a filter kept, less those deleted, without evaluating the
+        predicate again: a cut at a position computed from the row count stays where it fell.
         """
         if isinstance(predicate, str):
             predicate = Query(predicate, *caller_scope())

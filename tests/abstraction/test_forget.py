@@ -378,3 +378,47 @@ def _saved_deletions(tmp_path_factory, n_customers: int, seed: int, data: st.Dat
     assert_same_artifacts(lt.load_run(root / "r2"), in_memory_twice, model=exact)
     assert_same_artifacts(lt.load_run(root / "r2"), twice, model=exact)
     event(f"both deletions maintained ({pipeline}, {source})")
+
+
+POSITIONAL_CUT = """
+import lester as lt
+from sklearn.compose import ColumnTransformer
+from sklearn.linear_model import LinearRegression
+from sklearn.preprocessing import StandardScaler
+
+
+@lt.source
+def people(data_dir):
+    return lt.read_csv(f"{data_dir}/people.csv")
+
+
+@lt.prepare
+def kept(people):
+    return people.filter(lambda d: d.index < len(d) - 1)
+
+
+@lt.encode
+def features():
+    return ColumnTransformer([("age", StandardScaler(), ["age"])])
+
+
+@lt.label
+def label(data):
+    return data["age"] * 2.0
+
+
+@lt.model
+def model():
+    return LinearRegression()
+"""
+
+
+def test_forget_keeps_a_filters_rows_without_evaluating_its_predicate_again(tmp_path: Path):
+    """As `Frame.filter` documents: a cut at a position computed from the row count (all but
+    the last row) stays where it fell, where a re-run would cut one row earlier."""
+    (tmp_path / "people.csv").write_text("id,age\n0,21\n1,35\n2,47\n3,52\n4,63\n5,30\n")
+    (tmp_path / "pipeline.py").write_text(POSITIONAL_CUT)
+    run = lt.load_pipeline(tmp_path / "pipeline.py").run(data_dir=tmp_path)
+    assert run.prepared["id"].tolist() == [0, 1, 2, 3, 4]
+    assert run.forget("people", ids=[5]).prepared["id"].tolist() == [0, 1, 2, 3, 4]
+    assert "without evaluating the\n        predicate again" in lt.Frame.filter.__doc__
