@@ -432,7 +432,9 @@ def columns_read(analysis: Analysis, original: Original, tree: ast.Module) -> st
         )
         code = numbered(original, numbers)
         blocks.append(
-            f"The {reader} reproduce these lines, which read {read or 'nothing named'}:\n```python\n{code}\n```"
+            f"The {reader} reproduce these lines (as the analysis attributed them; a value among "
+            "them that needs other rows is still computed here, as said below), which read "
+            f"{read or 'nothing named'}:\n```python\n{code}\n```"
         )
     state = (
         "State the columns they read in the @lt.prepare function's docstring, one line each: "

@@ -527,7 +527,9 @@ def running_values() -> str:
 
 
 def repeat_rows() -> str:
-    frame = _frame(v=list("abcd"))
+    """The idiom run, with the dtypes the other columns keep through `explode` and the sort by
+    the object column `_slot` (round 45's iotdb note could not tell)."""
+    frame = _frame(v=list("abcd"), n=[1, 2, 3, 4], x=[0.5, 1.5, 2.5, 3.5])
     order = np.concatenate([np.arange(4), np.resize([1, 3], 3)])
     slots = pd.Series(np.arange(len(order))).groupby(order).agg(list).reindex(range(4))
     out = (
@@ -537,7 +539,12 @@ def repeat_rows() -> str:
         .sort("_slot")
         .drop(["_slot"])
     )
-    return f"v={list('abcd')}, order={order.tolist()} gives {out.data['v'].tolist()}"
+    dtypes = {c: str(frame.data[c].dtype) for c in frame.data.columns}
+    kept = {c: str(out.data[c].dtype) for c in out.data.columns}
+    return (
+        f"v={list('abcd')}, order={order.tolist()} gives {out.data['v'].tolist()}; columns of "
+        f"dtypes {dtypes} come out as {kept}"
+    )
 
 
 def sequential_draw() -> str:

@@ -62,6 +62,8 @@ def test_the_idioms_do_what_the_original_loops_do():
     order = [0, 1, 2, 3, 1, 3, 1]
     values = list("abcd")
     assert f"gives {[values[p] for p in order]}" in api_frames.repeat_rows()
+    # round 45's iotdb note: the other columns' dtypes through explode and the sort
+    assert "come out as {'v': 'str', 'n': 'int64', 'x': 'float64'}" in api_frames.repeat_rows()
     rng, kept = np.random.RandomState(7), list(range(9))
     for _ in range(4):
         kept.pop(rng.randint(len(kept)))

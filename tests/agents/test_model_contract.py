@@ -296,6 +296,8 @@ def test_columns_are_named_by_key_by_the_sources_name_for_a_position_or_by_varia
         "as a plain variable holding one row's value (a loop or tuple variable, `share = a / n`), "
         "that variable (one holding a whole column or split part, `x_train`, names no column"
     ) in text
+    # round 45's scrabble note: feature lines computing a row's partner read as contradicting
+    assert "a value among them that needs other rows is still computed here" in text
     # round 45's fraud_partitions note: two names that both fit the rules
     assert "Where two names fit these rules (`hhmm` or `hour` for `int(hhmm[:2])`), either" in text
     assert (
