@@ -104,7 +104,9 @@ class ColumnOps:
         dtype: Any = bool,
     ) -> Frame:
         """One indicator column per category of each of `columns`, in place of them at the end
-        (as `pd.get_dummies(df, columns=...)` lays them out)."""
+        (as `pd.get_dummies(df, columns=...)` lays them out), named `<prefix><prefix_sep><value>`
+        with the column's name as the prefix unless one is given: `pd.get_dummies(df["pool"],
+        prefix="pool")` of the column alone gives the same names."""
         names = self._names(columns)
         kept = self.df.drop(columns=names)
         colprov = {c: p for c, p in self.colprov.items() if c not in names}

@@ -252,6 +252,9 @@ class Frame(ColumnOps, KeyOps, GroupRowOps):
     ) -> Frame:
         """Join with another frame (inner or left; one-to-many and many-to-many keep every match).
 
+        The result has the left's columns, then the right's without its keys where they are
+        named as the left's (`on`; keys named apart both stay), a name both sides have taking
+        the right suffix; the rows are the left's in their order, each with its matches.
         A self-join (the right side derived from a source the left carries too, such as a per-group
         statistic joined back to the rows) keeps the left side's ids of that source: a row came
         from its own source row. The value joined in depends on other rows as well, so such a

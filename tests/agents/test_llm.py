@@ -339,6 +339,9 @@ def test_the_rules_say_how_to_count_whole_array_changes_and_where_names_and_lamb
     # round 44's iotdb notes: whether a check counts the projects, and a scaler per column
     assert "This is the layout asked for, which no check counts" in system
     assert "MinMaxScaler 0.0" in system and "may be a `project` per column" in system
+    # round 46's fraud_partitions and relay notes: the joined columns' place, dummies' names
+    assert "The result has the left's columns, then the right's without its keys" in system
+    assert 'prefix="pool")` of the column alone gives the same names' in system
     # round 45's scrabble note: fixed categories for one column of several
     assert "columns of which only some have fixed categories get a `OneHotEncoder` each" in system
     # round 31 to 34's relay and scrabble notes: one apply(axis=1) rewriting several columns
