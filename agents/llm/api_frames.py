@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from lester.abstraction.features import fit_transform_all
+from lester.abstraction.features import dense, fit_transform_all
 from lester.sandbox.image import PYTHON
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LinearRegression
@@ -247,8 +247,8 @@ def left_join_dtypes() -> str:
     return (
         "A left join whose right side misses some keys gives those rows missing values: right "
         f"columns int, text, bool and datetime then have dtypes {dtypes} (the missing row: "
-        f"{missing}); convert back "
-        f"explicitly where the original keeps ints; when every key matches, an int column stays "
+        f"{missing}); convert back explicitly where a later value depends on an int (X itself "
+        f"is compared as float64); when every key matches, an int column stays "
         f"{kept}. The joined columns are the left's, then the right's without the key: columns "
         f"{list(out.columns)}; with keys named apart, both keys stay and a shared name takes "
         f"the suffix: left order_id, a joined with `left_on='order_id', right_on='0'` to right "
@@ -455,9 +455,10 @@ def passthrough_text() -> str:
         DecisionTreeRegressor(random_state=0).fit(mixed, y).predict(mixed),
     )
     return (
-        f"A `passthrough` of a text column of numbers hands the model an array of dtype {X.dtype} "
-        f"({X.tolist()}); scikit-learn converts it as NumPy's float64 conversion does: "
-        f"`LinearRegression().fit` on it {fitted}. One of bool, int and float columns is an "
+        f"A `passthrough` of a text column of numbers makes an array of dtype {X.dtype} "
+        f"({X.tolist()}); the run converts it before the model and its deletion state see it "
+        f"(dtype {dense(X).dtype}: {dense(X).tolist()}), as scikit-learn's own conversion would: "
+        f"`LinearRegression().fit` on the array {fitted}. One of bool, int and float columns is an "
         f"array of dtype {M.dtype} too; a tree model (which fits on float32) fitted on it "
         f"predicts {'the same as' if same else 'otherwise than'} on the DataFrame of those "
         "columns."

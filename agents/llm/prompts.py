@@ -78,8 +78,9 @@ def render(request: StepRequest) -> Prompt:
 
 
 COPIED = (
-    "the agent copies into the module each one your code uses without defining it, with what it "
-    "uses in turn, so you need not write them; one your answer defines under the same name is "
+    "the agent copies into the module each of the original's definitions your code uses without "
+    "defining it, listed here or not (its imports too), with what it uses in turn, so you need "
+    "not write them; one your answer defines under the same name is "
     "used instead, never both, so name your functions apart from the ones your code reads (a "
     "function `features` would hide a list `features`)"
 )

@@ -210,7 +210,8 @@ def _loop_constants(function: ast.FunctionDef, constants: set[str]) -> set[str]:
 CONSTANT_LOOPS = (
     "a literal list, `range(n)`, a module constant (your answer's own top-level ones "
     "included) bound to a literal or to an expression of "
-    "constants (a comprehension over them, a `+` of lists), a frame's `.columns`, the "
+    "constants (a comprehension over them, a `+` of lists, arithmetic: `SLOTS = [('job', 13 - "
+    "1)]`), a frame's `.columns`, the "
     '`.unique()` values of a column of any frame the function has (`t.data["os"].unique()`), '
     "and `enumerate`, `zip`, `sorted`, "
     "`reversed`, `list` of those, nested as deep as need be (`range(n)` of a written `n` or of "

@@ -9,6 +9,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from lester.abstraction.features import fit_transform_all
 from lester.agents.llm import api_facts, api_frames
 from lester.agents.llm.api_reference import api_reference
 
@@ -164,6 +165,10 @@ def test_the_left_join_layout_is_the_joined_columns():
     right = pd.DataFrame({"k": [1], "n": [5], "t": ["x"], "b": [True], "d": [day]})
     joined = left.join(lt.from_pandas(right, "r"), on="k", how="left").data
     assert f"columns {list(joined.columns)};" in api_frames.left_join_dtypes()
+    # round 46's churn note: the cast back is for a later int, not for X
+    assert "where a later value depends on an int (X itself is compared as float64)" in (
+        api_frames.left_join_dtypes()
+    )
     # round 43's churn note: what a missed key gives a datetime column
     assert f"'d': '{joined['d'].dtype}'" in api_frames.left_join_dtypes()
     assert pd.isna(joined["d"].iloc[1]) and "d NaT)" in api_frames.left_join_dtypes()
@@ -206,6 +211,11 @@ def test_a_passthrough_of_numeric_text_fits_as_the_fact_says():
     assert f"dtype {X.dtype}" in text
     LinearRegression().fit(X, [0.0, 1.0])
     assert "gives 'a fitted model'" in text
+    # round 46's bank note: whether the run's model and deletion state take the object array
+    run = fit_transform_all(
+        ColumnTransformer([("p", "passthrough", ["a", "b"])]), data, [0, 1], None
+    )
+    assert run[1].dtype == np.float64 and "(dtype float64: [[1.5, 1.0], [2.0, 0.0]])" in text
 
 
 def test_the_one_hot_order_fact_matches_the_encoder():

@@ -197,8 +197,9 @@ def test_the_variables_of_a_for_over_constants_are_constants_in_the_loops_inside
     """Round 43's iotdb model wrote each slot group's `range(13 - 1)` out, unsure whether
     `for col, width in SLOTS: for i in range(width)` passes; it does, as the rule now says."""
     assert "`for col, width in SLOTS:` then `for i in range(width):`" in CONSTANT_LOOPS
+    assert "arithmetic: `SLOTS = [('job', 13 - 1)]`" in CONSTANT_LOOPS  # round 46's iotdb note
     nested = (
-        '\nSLOTS = [("job", 12), ("marital", 3)]\n@lt.step\ndef s(t):\n'
+        '\nSLOTS = [("job", 13 - 1), ("marital", 3)]\n@lt.step\ndef s(t):\n'
         "    for col, width in SLOTS:\n        for i in range(width):\n            pass\n"
         "    return t\n"
     )

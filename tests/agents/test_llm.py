@@ -390,6 +390,13 @@ def test_the_originals_other_definitions_are_named_as_copied_and_a_rewrite_repla
         "so you need not write them; one your answer defines under the same name is used instead, never both"
         in shown
     )
+    # round 46's iotdb note: the user message said the API was below it
+    prepare = " ".join(render(request("prepare")).user.split())
+    assert "all those the API reference in the system message lists" in prepare
+    # round 46's beehive notes: whether an import the listed definitions lack is copied too
+    # (it is: tests/agents/test_preamble.py copies `import numpy as np` for a candidate's `np`)
+    assert "each of the original's definitions your code uses without defining it, listed" in shown
+    assert "here or not (its imports too)" in shown
     # round 32's relay and round 29's ferry notes: a stage function named like a copied list
     assert "(a function `features` would hide a list `features`)" in shown
 
