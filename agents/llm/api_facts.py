@@ -162,13 +162,17 @@ def text_dtype() -> str:
         included = list(read.select_dtypes(include=["object"]).columns)
         excluded = list(read.select_dtypes(exclude=["object"]).columns)
     both = list(read.select_dtypes(exclude=["object", "str"]).columns)
+    frame = lt.from_pandas(pd.DataFrame({"t": ["x", None, "y"]}), "probe").fill_na("t", value="z")
+    mapped = frame.project("t", "t", lambda t: t.map({"x": "a", "y": "b", "z": "c"}))
+    steps = f"`{frame.data['t'].dtype}` after `fill_na`, `{mapped.data['t'].dtype}` after a "
     return (
         f"Text columns read from a file have dtype `{dtype}` (numbers are parsed: `n` is "
         f"`{read['n'].dtype}`); test for text with `pd.api.types.is_string_dtype`, not "
         "`dtype == object`, and a missing text value is NaN. On columns n, f (float), b (bool), t, "
         f"`select_dtypes(include=['object'])` gives {included} and `exclude=['object']` "
         f"{excluded} (pandas warns; `'str'` beside `'object'` says the same without warning: "
-        f"`exclude=['object', 'str']` gives {both})."
+        f"`exclude=['object', 'str']` gives {both}). A text column stays text through the "
+        f"steps: {steps}`project` mapping text to text."
     )
 
 

@@ -242,6 +242,10 @@ def test_select_dtypes_of_text_is_stated_as_pandas_does_it():
     kept = list(frame.select_dtypes(exclude=["object", "str"]).columns)
     assert f"`select_dtypes(include=['object'])` gives {included}" in text
     assert kept == ["n", "f", "b"] and f"`exclude=['object', 'str']` gives {kept}" in text
+    # round 47's house-prices note: whether text stays text through the steps
+    filled = lt.from_pandas(pd.DataFrame({"t": ["x", None]}), "t").fill_na("t", value="z")
+    assert pd.api.types.is_string_dtype(filled.data["t"])
+    assert f"`{filled.data['t'].dtype}` after `fill_na`" in text
 
 
 def test_constant_and_category_projects_are_stated_as_they_behave():
