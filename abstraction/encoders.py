@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import OrdinalEncoder, StandardScaler
 
@@ -37,14 +38,10 @@ class LabelCodes(OrdinalEncoder):
     def transform(self, X: Any) -> np.ndarray:
         codes = super().transform(X)
         for index, categories in enumerate(self.categories_):
-            if len(categories) and _is_missing(categories[-1]):
+            if len(categories) and pd.isna(categories[-1]):
                 column = codes[:, index]
                 column[np.isnan(column)] = len(categories) - 1
         return codes
-
-
-def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value))
 
 
 class PlainIdfTfidfVectorizer(TfidfVectorizer):

@@ -7,8 +7,8 @@ harness counts, per column of every file it read and did not write, the distinct
 empty fields, the fields pandas' default reader takes as missing and the commonest forms of the
 text (digits as 9, letters as a: whether every date is `9999-99-99`, which samples cannot show),
 and how many values a column shares with another file's key (whether a hand-coded join finds
-every key). Only these counts leave the sandbox: the user's data is parsed nowhere else. Bounded: the first
-`MAX_ROWS` rows of at most `MAX_FILES` files, `MAX_COLUMNS` columns each.
+every key). Only these counts leave the sandbox: the user's data is parsed nowhere else.
+Bounded: the first `MAX_ROWS` rows of at most `MAX_FILES` files, `MAX_COLUMNS` columns each.
 """
 
 from __future__ import annotations
@@ -44,49 +44,46 @@ def profile_files(
     counted as that read took it; others as the sniffer guesses."""
     own = {w.get("path") for w in written}
     paths = [r["path"] for r in read if not r.get("own") and r.get("path") not in own]
-    found, tables = {}, {}
+    found, values = {}, {}
     for path in dict.fromkeys(paths):
         if len(found) >= MAX_FILES:
             break
         try:
-            tables[path], missing = _table(Path(path), _layout(path, reads))
-            found[path] = _counted(tables[path], missing)
+            raw, missing = _table(Path(path), _layout(path, reads))
+            found[path] = _counted(raw, missing)
         except Exception:  # not a table: nothing to count
             continue
-    for path, shared in shared_keys(found, tables).items():
+        columns = found[path]["columns"].items()
+        values[path] = {c: set(raw[c]) for c, counts in columns if _keyed(counts)}
+    for path, shared in shared_keys(found, values).items():
         found[path]["shared"] = shared
     return found
 
 
 def shared_keys(
-    profiles: dict[str, dict[str, Any]], tables: dict[str, Any]
+    profiles: dict[str, dict[str, Any]], values: dict[str, dict[str, set[str]]]
 ) -> dict[str, list[dict[str, Any]]]:
     """Per file, its columns whose values are mostly another file's key (a column unique there,
-    with the same commonest text form, neither with an empty field): how many of its distinct values that key has, and how many of the
-    key's values it has. A hand-coded join (`lookup.get(k, default)`) gives other rows when a key
-    is missing, which distinct counts alone cannot show."""
-    keys: dict[str, list[tuple[str, str, set[str]]]] = {}  # by their one text form
+    with the same commonest text form, neither with an empty field: `values` holds the distinct
+    values of such columns): how many values the two share, of how many each has. A hand-coded
+    join (`lookup.get(k, default)`) gives other rows when a key is missing, which distinct
+    counts alone cannot show."""
+    keys: dict[str, list[tuple[str, str]]] = {}  # by their commonest text form
     for path, p in profiles.items():
         for column, c in p["columns"].items():
-            if c["distinct"] == p["rows"] > 1 and _keyed(c):
-                keys.setdefault(c["forms"][0][0], []).append(
-                    (path, column, set(tables[path][column]))
-                )
+            if c["distinct"] == p["rows"] > 1 and column in values[path]:
+                keys.setdefault(c["forms"][0][0], []).append((path, column))
     found: dict[str, list[dict[str, Any]]] = {}
     for path, p in profiles.items():
-        for column, c in p["columns"].items():
-            candidates = keys.get(c["forms"][0][0], []) if _keyed(c) else []
-            mine = set(tables[path][column]) if candidates else set()
-            for other, key, values in candidates:
-                common = len(mine & values)
-                if (
-                    other != path
-                    and 2 * common >= len(mine)
-                    and len(found.get(path, [])) < MAX_SHARED
-                ):
+        for column, mine in values[path].items():
+            for other, key in keys.get(p["columns"][column]["forms"][0][0], []):
+                if other == path:
+                    continue
+                common = len(mine & values[other][key])
+                if 2 * common >= len(mine) and len(found.get(path, [])) < MAX_SHARED:
                     entry = {"column": column, "file": other, "key": key, "common": common}
                     found.setdefault(path, []).append(
-                        {**entry, "distinct": len(mine), "keys": len(values)}
+                        {**entry, "distinct": len(mine), "keys": len(values[other][key])}
                     )
     return found
 
