@@ -1,3 +1,3 @@
-from lester.cli import app
+from lester.cli import main
 
-app()
+main()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
 
 import typer
 
@@ -34,5 +36,32 @@ def _register() -> None:
 
 _register()
 
+
+def main() -> None:
+    """The console entry point: run the command, then leave without the interpreter's teardown.
+
+    pyarrow's reader threads can abort the process while it shuts down, after the command has
+    finished and its files are written (apache/arrow#34314: "terminate called without an active
+    exception", exit -6). A command's outcome must be its exit code, so once the command has
+    returned and its output is flushed, nothing is left to run and the process exits directly.
+    """
+    try:
+        app()
+        code = 0
+    except SystemExit as done:
+        code = _exit_code(done.code)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    if code is None or isinstance(code, int):
+        return code or 0
+    print(code, file=sys.stderr)
+    return 1
+
+
 if __name__ == "__main__":
-    app()
+    main()
