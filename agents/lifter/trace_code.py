@@ -63,6 +63,15 @@ class Functions:
 
     def _lambda(self, described: dict[str, Any], over: frozenset[str] = frozenset()) -> str:
         """The lambda's text; it may use local names `over` only (those a factory binds)."""
+        lam = self._lambda_tree(described)
+        free = self._reads(lam) - over
+        if free:
+            raise Unsupported(
+                at(described.get("line")), f"a lambda that uses local names {sorted(free)}"
+            )
+        return ast.unparse(lam)
+
+    def _lambda_tree(self, described: dict[str, Any]) -> ast.Lambda:
         line, column = described.get("line"), described.get("column")
         found = [
             n
@@ -73,16 +82,22 @@ class Functions:
             found = [n for n in found if _contains(n.body, line, column)] or found
         if len(found) != 1:
             raise Unsupported(at(line), "cannot tell which lambda was called")
-        lam = found[0]
-        params = {a.arg for a in lam.args.args}
-        free = {
-            n.id
-            for n in ast.walk(lam.body)
-            if isinstance(n, ast.Name) and n.id not in params and n.id not in self.module_names
-        } - over
-        if free:
-            raise Unsupported(at(line), f"a lambda that uses local names {sorted(free)}")
-        return ast.unparse(lam)
+        return found[0]
+
+    def _reads(self, lam: ast.Lambda) -> set[str]:
+        """The local names a lambda reads: neither its own nor the module's."""
+        return _free_names(lam) - self.module_names
+
+    def lambda_reading(self, encoded: Any) -> tuple[ast.Lambda, set[str]] | None:
+        """The script's lambda and the local names it reads (`counts` in `lambda c: c if
+        counts[c] >= 10 else "Other"`), or None for any other function."""
+        described = encoded.get("function") if isinstance(encoded, dict) else None
+        if not (isinstance(described, dict) and described.get("script")):
+            return None
+        if not described.get("is_lambda"):
+            return None
+        lam = self._lambda_tree(described)
+        return lam, self._reads(lam)
 
     def lambda_over(self, encoded: Any, name: str) -> ast.Lambda | None:
         """The script's lambda when it uses the local name `name` (`lambda row: f(row, df)`),
@@ -100,6 +115,26 @@ class Functions:
         if not (isinstance(described, dict) and described.get("is_lambda")):
             raise Unsupported(None, "a function that is not a lambda of the script")
         return ast.parse(self._lambda(described), mode="eval").body
+
+
+def statement_at(tree: ast.Module, line: int | None) -> ast.stmt | None:
+    """The innermost statement that contains `line`."""
+    found = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and node.lineno <= (line or -1) <= (node.end_lineno or 0):
+            if found is None or node.lineno >= found.lineno:
+                found = node
+    return found
+
+
+def _free_names(lam: ast.Lambda) -> set[str]:
+    """The names a lambda reads from outside: not its parameters, nor the names its own
+    comprehensions and nested lambdas bind (`sum(1 for w in x.split() if w.isupper())`)."""
+    bound = {a.arg for n in ast.walk(lam) if isinstance(n, ast.Lambda) for a in n.args.args}
+    bound |= {
+        n.id for n in ast.walk(lam.body) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+    return {n.id for n in ast.walk(lam.body) if isinstance(n, ast.Name)} - bound
 
 
 def _contains(node: ast.AST, line: int | None, column: int) -> bool:

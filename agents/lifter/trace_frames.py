@@ -29,7 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .syntax import Unsupported, identifier
-from .trace_code import Functions, constant_code
+from .trace_code import Functions, constant_code, statement_at
 from .trace_columns import ColumnRules
 from .trace_graph import Graph, Node, at, ref
 from .trace_groups import GroupRules
@@ -222,7 +222,7 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules):
         function = described.get("function") if isinstance(described, dict) else None
         name = str((function or {}).get("name", "?")).split(".")[-1]
         closed = list((function or {}).get("freevars") or [])
-        statement = _statement(self.functions.tree, node.line)
+        statement = statement_at(self.functions.tree, node.line)
         grouped = self.rows_by_group(node, statement)
         if grouped is not None:
             return grouped
@@ -314,6 +314,8 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules):
         key = node.arg(0, "key")
         parts = key["tuple"] if isinstance(key, dict) and "tuple" in key else [key]
         frame = self.graph.frame_input(node)
+        if node.owner == "loc" and ref(parts[0]) is not None and node.kind == "frame":
+            return self._located_by_mask(node, ref(parts[0]), frame)
         if len(parts) > 2 or node.kind != "frame" or frame.out.get("index") != "range":
             raise Unsupported(at(node.line), f"{node.op} of a frame by {key!r:.60}")
         base = self.input_var(node)
@@ -330,6 +332,15 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules):
             code = f"{code}.select({[label(c) for c in node.columns]!r})"
         self.note(node, f"{node.op} of rows by position and columns (filter, select)")
         return self.emit(node, code, base)
+
+    def _located_by_mask(self, node: Node, mask: int, frame: Node) -> str:
+        """`df.loc[mask]`, `df.loc[mask, columns]`: a boolean Series aligns with the frame's own
+        index, whatever its labels (after a deduplication or a filter), so it is a filter."""
+        kept = self._filtered(node, mask, self.input_var(node))
+        if node.columns == frame.columns:
+            return kept
+        self.note(node, "columns of the masked rows (select)")
+        return self.emit(node, f"{kept}.select({[label(c) for c in node.columns]!r})", kept)
 
     def _getitem(self, node: Node) -> str:
         key = node.arg(0, "key")
@@ -541,7 +552,7 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules):
     def _helper_call(self, node: Node, expr: Expr) -> tuple[str, list[Any]] | None:
         """`df["d"] = helper(df["a"], df["b"])` with a function the script defines: the column
         is that function of those columns, written so (its body is what the trace recorded)."""
-        statement = _statement(self.functions.tree, node.line)
+        statement = statement_at(self.functions.tree, node.line)
         call = statement.value if isinstance(statement, ast.Assign) else None
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)) or call.keywords:
             return None
@@ -700,16 +711,6 @@ def assigned_name(tree: ast.Module, line: int | None) -> str:
             if name:
                 return name
     return "frame"
-
-
-def _statement(tree: ast.Module, line: int | None) -> ast.stmt | None:
-    """The innermost statement that contains `line`."""
-    found = None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.stmt) and node.lineno <= (line or -1) <= (node.end_lineno or 0):
-            if found is None or node.lineno >= found.lineno:
-                found = node
-    return found
 
 
 def _factory_call(statement: ast.stmt | None) -> ast.Call | None:

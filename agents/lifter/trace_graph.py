@@ -124,6 +124,7 @@ REDUCTIONS = frozenset(
         "skew",
         "kurt",
         "prod",
+        "value_counts",
     ]
 )
 # GroupBy methods that reduce each group to one row.

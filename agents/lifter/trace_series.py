@@ -17,6 +17,7 @@ the same order, so the column goes `Beside` the target (idiom: reductions glued 
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -209,7 +210,7 @@ class SeriesCompiler:
             return self._ufunc(node)
         if not node.inputs:
             raise Unsupported(at(node.line), f"{node.op} on nothing traced")
-        counted = self._own_counts(node) or self._counted_labels(node)
+        counted = self._own_counts(node) or self._counted_labels(node) or self._reading(node)
         if counted is not None:
             return counted
         me = self.expr(node.inputs[0])
@@ -248,6 +249,43 @@ class SeriesCompiler:
         self.groups.append(GroupTransform(name, [column], column, "count"))
         self.columns.append(name)
         return self.target.leaf(name)
+
+    def _reading(self, node: Node) -> str | None:
+        """`s.apply(lambda c: c if counts[c] >= 10 else "Other")` after `counts =
+        s.value_counts()`: the lambda reads statistics of the target's own columns, so each is
+        computed again inside the column function from the same columns and bound as the
+        lambda's keyword default; the function depends on whole columns (`forget`
+        recomputes). None when the lambda reads no local name, or one that is no such value."""
+        if node.method not in ("apply", "map") or not node.inputs:
+            return None
+        found = self.functions.lambda_reading(
+            node.arg(0, "func" if node.method == "apply" else "arg")
+        )
+        if found is None or not found[1] or not _plain_parameters(found[0]):
+            return None
+        lam, names = found
+        values = {name: self._assigned_before(node, name) for name in sorted(names)}
+        if None in values.values():
+            return None
+        bound = ", ".join(f"{name}={self.expr(value)}" for name, value in values.items())
+        self.columnwise = True
+        me = self.expr(node.inputs[0])
+        function = f"lambda {ast.unparse(lam.args)}, *, {bound}: {ast.unparse(lam.body)}"
+        return f"{me}.{node.method}({function})"
+
+    def _assigned_before(self, node: Node, name: str) -> int | None:
+        """The Series the script last assigned to `name` (`name = ...`) before `node`."""
+        lines = {
+            line
+            for statement in ast.walk(self.functions.tree)
+            if isinstance(statement, ast.Assign)
+            and [ast.unparse(t) for t in statement.targets] == [name]
+            for line in range(statement.lineno, (statement.end_lineno or statement.lineno) + 1)
+        }
+        for earlier in reversed(self.graph.nodes[: node.id]):
+            if earlier.line in lines:
+                return earlier.id if earlier.kind == "series" else None
+        return None
 
     def _counted_labels(self, node: Node) -> str | None:
         """`s.isin(counts[counts < 25].index)`, `counts = s.value_counts()`: the values of the
@@ -405,3 +443,11 @@ def _to_categories(node: Node) -> bool:
     """`s.astype("category")`: its categories, and so its `.cat.codes`, are the column's own
     sorted values, as in `pd.Categorical(s)`."""
     return node.method == "astype" and node.arg(0, "dtype") == "category"
+
+
+def _plain_parameters(lam: ast.Lambda) -> bool:
+    """Whether a lambda has positional parameters only, so keyword defaults can be added."""
+    arguments = lam.args
+    return bool(arguments.args) and not (
+        arguments.vararg or arguments.kwonlyargs or arguments.kwarg or arguments.posonlyargs
+    )
