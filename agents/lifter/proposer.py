@@ -304,7 +304,11 @@ def _same_labels(got: np.ndarray, y: np.ndarray) -> bool:
 
 
 def _function_around(tree: ast.Module, line: int) -> str | None:
-    """The top-level function whose body holds `line`, if any."""
+    """The top-level function whose body holds `line`, if any, and whose statements were not
+    inlined where it was called (an inlined statement keeps its line, at the top level)."""
+    outside = (s for s in tree.body if not isinstance(s, ast.FunctionDef | ast.ClassDef))
+    if any(s.lineno <= line <= (s.end_lineno or s.lineno) for s in outside):
+        return None
     for stmt in tree.body:
         if isinstance(stmt, ast.FunctionDef) and stmt.lineno <= line <= (stmt.end_lineno or 0):
             return stmt.name

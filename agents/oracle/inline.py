@@ -134,7 +134,7 @@ def _inlinable_reader(function: ast.FunctionDef) -> bool:
     args = function.args
     if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs or args.defaults:
         return False
-    if function.decorator_list or not _opens_files(function):
+    if function.decorator_list or not opens_files(function):
         return False
     returns = [n for n in ast.walk(function) if isinstance(n, ast.Return)]
     if len(returns) != 1 or returns[0].value is None or returns[0] is not _final(function.body):
@@ -156,7 +156,7 @@ def _final(body: list[ast.stmt]) -> ast.stmt:
     return _final(last.body) if isinstance(last, ast.With) else last
 
 
-def _opens_files(function: ast.FunctionDef) -> bool:
+def opens_files(function: ast.FunctionDef) -> bool:
     """Whether the function opens or lists files (a reader, not a row-wise helper)."""
     return any(
         isinstance(n, ast.Call) and static.dotted(n.func) in ("open", "glob.glob", "glob")

@@ -35,10 +35,13 @@ MAX_DEPTH = 4  # methods calling methods: deeper chains are left as calls
 def script_body(tree: ast.Module) -> tuple[ast.Module, list[str]]:
     """The module as it runs: main guard opened, script-class methods and reader functions
     inlined at their calls, with a note per rewrite."""
+    from .procedures import inline_procedures
+
     tree, notes = unwrap_main_guard(tree)
+    tree, called = inline_procedures(tree)
     tree, inlined = inline_methods(tree)
     tree, read = inline_readers(tree)
-    return tree, notes + inlined + read
+    return tree, notes + called + inlined + read
 
 
 def unwrap_main_guard(tree: ast.Module) -> tuple[ast.Module, list[str]]:
@@ -90,14 +93,14 @@ def inline_methods(tree: ast.Module) -> tuple[ast.Module, list[str]]:
                 continue
             inliner = _MethodInliner(classes, instances, taken, stmt)
             stmt = inliner.visit(stmt)
-            body += _distributed(inliner.before, stmt)
+            body += distributed(inliner.before, stmt)
             notes += inliner.notes
     if not notes:
         return tree, []
     return ast.fix_missing_locations(ast.Module(body=body, type_ignores=[])), notes
 
 
-def _distributed(before: list[ast.stmt], stmt: ast.stmt) -> list[ast.stmt]:
+def distributed(before: list[ast.stmt], stmt: ast.stmt) -> list[ast.stmt]:
     """`r = (a, (b, c))` then `x, (y, z) = r` as `x = a`, `y = b`, `z = c` (a method returning a
     tuple that its call unpacks), so that each name keeps its own data flow."""
     last = before[-1] if before else None
@@ -159,7 +162,7 @@ def _instance(
     attributes = _attributes(cls, stmt.value, classes)
     if attributes is None or not _only_method_calls(tree, name, stmt):
         return None
-    held = {k: v for k, v in attributes.items() if v is not None and _trivial(v)}
+    held = {k: v for k, v in attributes.items() if v is not None and trivial(v)}
     return _Instance(cls, held)
 
 
@@ -194,7 +197,7 @@ def _arguments_bound(stmt: ast.Assign, taken: set[str]) -> tuple[list[ast.stmt],
     values = [*call.args, *(k.value for k in call.keywords)]
     fresh_names = {}
     for value in values:
-        if not _trivial(value):
+        if not trivial(value):
             name = identifier(f"{call.func.id}_arg", taken)
             bind = ast.Assign(targets=[ast.Name(id=name, ctx=ast.Store())], value=value)
             binds.append(ast.copy_location(bind, stmt))
@@ -258,11 +261,11 @@ def _attributes(
         return _dataclass_attributes(lineage, call, values)
     if init is None:
         return values if not call.args and not call.keywords else None
-    bound = _bind(init, call)
+    bound = bind(init, call)
     if bound is None:
         return None
     for stmt in init.body:
-        if _docstring(stmt):
+        if is_docstring(stmt):
             continue
         if not (
             isinstance(stmt, ast.Assign)
@@ -313,7 +316,7 @@ def _method(lineage: list[ast.ClassDef], name: str) -> ast.FunctionDef | None:
     return None
 
 
-def _docstring(stmt: ast.stmt) -> bool:
+def is_docstring(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
 
 
@@ -325,12 +328,13 @@ def _self_attribute(node: ast.AST, method: ast.FunctionDef) -> bool:
     )
 
 
-def _bind(method: ast.FunctionDef, call: ast.Call) -> dict[str, ast.expr] | None:
-    """Parameter (after `self`) to argument: positional, then keywords, then defaults."""
+def bind(method: ast.FunctionDef, call: ast.Call, first: int = 1) -> dict[str, ast.expr] | None:
+    """Parameter (after `self`, or from the first for a function: `first=0`) to argument:
+    positional, then keywords, then defaults."""
     args = method.args
-    if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs or not args.args:
+    if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs or len(args.args) < first:
         return None
-    params = [a.arg for a in args.args[1:]]
+    params = [a.arg for a in args.args[first:]]
     if len(call.args) > len(params) or any(isinstance(a, ast.Starred) for a in call.args):
         return None
     bound = dict(zip(params, call.args, strict=False))
@@ -347,11 +351,11 @@ def _bind(method: ast.FunctionDef, call: ast.Call) -> dict[str, ast.expr] | None
     return bound
 
 
-def _trivial(node: ast.expr) -> bool:
+def trivial(node: ast.expr) -> bool:
     """A value that reads the same wherever it is substituted: a name, a constant or a tuple of
     them (not a list or dict display: each copy would be a new object, mutated apart)."""
     if isinstance(node, ast.Tuple):
-        return all(_trivial(e) for e in node.elts)
+        return all(trivial(e) for e in node.elts)
     return isinstance(node, ast.Name | ast.Constant)
 
 
@@ -388,7 +392,7 @@ class _MethodInliner(ast.NodeTransformer):
         if body is None:
             return call
         result = identifier(f"{func.attr}_result", self.taken)
-        self.before += _returned(body, result, method)
+        self.before += returned(body, result, method)
         self.notes.append(
             f"line {self.stmt.lineno}: {ast.unparse(call)} inlined (method of a script class)"
         )
@@ -398,32 +402,32 @@ class _MethodInliner(ast.NodeTransformer):
         self, instance: _Instance, owner: str, method: ast.FunctionDef, call: ast.Call
     ) -> list[ast.stmt] | None:
         """The method's statements for this call, or None when it is not plain substitution."""
-        bound = _bind(method, call)
-        if bound is None or not _plain(method):
+        bound = bind(method, call)
+        if bound is None or not plain(method):
             return None
         selfed = _Self(method.args.args[0].arg, owner, instance.attributes)
-        body = [selfed.visit(copy.deepcopy(s)) for s in method.body if not _docstring(s)]
+        body = [selfed.visit(copy.deepcopy(s)) for s in method.body if not is_docstring(s)]
         if not selfed.ok or not body:
             return None
         renames: dict[str, ast.AST] = {
             local: ast.Name(id=identifier(local, self.taken), ctx=ast.Load())
-            for local in _locals(method) - set(bound)
+            for local in local_names(method) - set(bound)
         }
         binds: list[ast.stmt] = []
         rebound = {
             n.id
-            for n in _own_nodes(method)
+            for n in own_nodes(method)
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
         }
         for param, arg in bound.items():
-            if _trivial(arg) and param not in rebound:  # rebinding it must not rebind the caller's
+            if trivial(arg) and param not in rebound:  # rebinding it must not rebind the caller's
                 renames[param] = arg
                 continue
             fresh = identifier(param, self.taken)
             renames[param] = ast.Name(id=fresh, ctx=ast.Load())
-            bind = ast.Assign(targets=[ast.Name(id=fresh, ctx=ast.Store())], value=arg)
-            binds.append(ast.copy_location(bind, self.stmt))
-        body = _fold_branches([Rename(renames).visit(s) for s in body])
+            assign = ast.Assign(targets=[ast.Name(id=fresh, ctx=ast.Store())], value=arg)
+            binds.append(ast.copy_location(assign, self.stmt))
+        body = fold_branches([Rename(renames).visit(s) for s in body])
         out: list[ast.stmt] = []
         for stmt in binds + body:
             inner = _MethodInliner(self.classes, self.instances, self.taken, stmt, self.depth + 1)
@@ -470,10 +474,10 @@ class _Self(ast.NodeTransformer):
         return node
 
 
-def _plain(method: ast.FunctionDef) -> bool:
+def plain(method: ast.FunctionDef) -> bool:
     """No global state, generators, `super()` or early exits: the body runs top to bottom."""
     banned = (ast.Global, ast.Nonlocal, ast.Yield, ast.YieldFrom, ast.AsyncFunctionDef)
-    own = list(_own_nodes(method))
+    own = list(own_nodes(method))
     if any(isinstance(n, banned) for n in own) or method.decorator_list:
         return False
     if any(isinstance(n, ast.Call) and dotted(n.func) == "super" for n in own):
@@ -482,7 +486,7 @@ def _plain(method: ast.FunctionDef) -> bool:
     return not returns or (len(returns) == 1 and returns[0] is method.body[-1])
 
 
-def _own_nodes(function: ast.FunctionDef):
+def own_nodes(function: ast.FunctionDef):
     """The nodes of a function's body outside the functions, lambdas and classes nested in it."""
     stack = list(function.body)
     while stack:
@@ -493,10 +497,11 @@ def _own_nodes(function: ast.FunctionDef):
         stack.extend(ast.iter_child_nodes(node))
 
 
-def _locals(method: ast.FunctionDef) -> set[str]:
-    """Names the method binds in its own scope, functions it defines included."""
-    out = {a.arg for a in method.args.args[1:]}
-    for node in _own_nodes(method):
+def local_names(method: ast.FunctionDef, first: int = 1) -> set[str]:
+    """Names the method (a function: `first=0`) binds in its own scope, functions it defines
+    included."""
+    out = {a.arg for a in method.args.args[first:]}
+    for node in own_nodes(method):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             out.add(node.id)
         elif isinstance(node, ast.FunctionDef | ast.ClassDef):
@@ -504,7 +509,7 @@ def _locals(method: ast.FunctionDef) -> set[str]:
     return out
 
 
-def _returned(body: list[ast.stmt], result: str, method: ast.FunctionDef) -> list[ast.stmt]:
+def returned(body: list[ast.stmt], result: str, method: ast.FunctionDef) -> list[ast.stmt]:
     """The body with its final `return v` as `result = v` (`result = None` without one)."""
     if body and isinstance(body[-1], ast.Return) and body[-1].value is not None:
         return assign_return(body, result)
@@ -513,7 +518,7 @@ def _returned(body: list[ast.stmt], result: str, method: ast.FunctionDef) -> lis
     return [*tail, ast.copy_location(assign, method.body[-1])]
 
 
-def _fold_branches(body: list[ast.stmt]) -> list[ast.stmt]:
+def fold_branches(body: list[ast.stmt]) -> list[ast.stmt]:
     """`if <constant test>:` replaced by the branch that runs (a default argument substituted
     into a test makes it constant)."""
     out: list[ast.stmt] = []
@@ -521,12 +526,12 @@ def _fold_branches(body: list[ast.stmt]) -> list[ast.stmt]:
         if isinstance(stmt, ast.If):
             decided = _constant_test(stmt.test)
             if decided is not None:
-                out += _fold_branches(stmt.body if decided else stmt.orelse)
+                out += fold_branches(stmt.body if decided else stmt.orelse)
                 continue
         for name in ("body", "orelse", "finalbody"):
             block = getattr(stmt, name, None)
             if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
-                setattr(stmt, name, _fold_branches(block) or [ast.Pass()])
+                setattr(stmt, name, fold_branches(block) or [ast.Pass()])
         out.append(stmt)
     return out
 

@@ -289,18 +289,75 @@ def test_an_instance_made_for_one_call_is_named_only_where_the_call_is_the_state
     assert "late = [Reader().rows() for _ in range(2)]" in code and len(notes) == 1
 
 
-def test_preparation_inside_a_plain_function_stops_with_the_function_named():
+def test_preparation_inside_a_function_with_an_early_exit_stops_with_the_function_named():
     with pytest.raises(Unsupported, match="inside build, a function of the script"):
         lift(
             """
             import pandas as pd
             def build(path):
                 df = pd.read_csv(path)
+                if df.empty:
+                    return None
                 return df[["a"]].values
             X = build("data/p.csv")
             """,
             source("data/p.csv", ["a"]),
         )
+
+
+TUTORIAL = """
+import numpy as np
+SCALE = 2.0
+def to_float(s):
+    return float(s) if s else 0.0
+def build_features(rows, scale=SCALE):
+    X = [[to_float(v) * scale for v in r[1:]] for r in rows]
+    y = [int(r[0]) for r in rows]
+    return np.array(X), np.array(y)
+def main():
+    rows = [line.split(",") for line in ["1,2,3", "0,4,"]]
+    X, y = build_features(rows)
+    for r in rows:
+        print(to_float(r[1]))
+    model.fit(X, y)
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_a_main_function_and_the_functions_it_calls_as_statements_are_inlined():
+    code, notes = body(TUTORIAL)
+    tail = code[code.rindex("rows = [line") :]
+    assert "main()" not in tail and "build_features(" not in tail
+    assert "X_2 = [[to_float(v) * SCALE for v in r_2[1:]] for r_2 in rows]" in tail
+    assert "X = np.array(X_2)" in tail and "model.fit(X, y)" in tail
+    assert "print(to_float(r[1]))" in tail  # a row helper stays a call where it runs
+    assert [n.split(":")[1].strip() for n in notes[1:]] == [
+        "main() inlined (function of the script)",
+        "build_features(rows) inlined (function of the script)",
+    ]
+    scope: dict = {"model": _Recorder()}
+    exec(compile(script_body(ast.parse(TUTORIAL))[0], "<inlined>", "exec"), scope)
+    original: dict = {"model": _Recorder(), "__name__": "__main__"}
+    exec(TUTORIAL, original)
+    assert scope["model"].seen == original["model"].seen
+
+
+class _Recorder:
+    def fit(self, X, y):
+        self.seen = (X.tolist(), y.tolist())
+
+
+def test_a_function_whose_lambda_shadows_its_locals_stays_a_call():
+    code, notes = body(
+        """
+        def prep(df):
+            x = df.a
+            return df.apply(lambda x: x + 1)
+        out = prep(frame)
+        """
+    )
+    assert code.endswith("out = prep(frame)") and notes == []
 
 
 def test_a_fit_inside_a_function_is_found_there():

@@ -148,16 +148,22 @@ def test_rare_categories_grouped_by_their_own_counts(folder, monkeypatch):
 
 
 def test_a_map_by_counts_of_another_column_is_not_a_group_size(folder, monkeypatch):
+    """Not the group size by `breed`: the counts of another column, a statistic of the whole
+    column computed again inside the function (`rowwise=False`)."""
     script = """
     import pandas as pd
     from sklearn.linear_model import LogisticRegression
 
     pets = pd.read_csv("pets.csv")
+    pets["coat"] = pets["coat"].fillna("lab")
     pets["n"] = pets["breed"].map(pets["coat"].value_counts())
     LogisticRegression().fit(pets[["pid"]].values, pets["adopted"])
     """
-    with pytest.raises(Unsupported, match="Series.value_counts"):
-        plan_for(folder, script, monkeypatch)
+    plan, expected = run_lifted(folder, script, monkeypatch)
+    code = "\n".join(plan.body)
+    assert "transform('count')" not in code and "rowwise=False" in code
+    got = lifted_frame(folder, plan)["n"]
+    pd.testing.assert_series_equal(got, expected["pets"]["n"], check_names=False)
 
 
 def test_a_transformer_fitted_with_the_labels_is_kept_in_the_encoder(folder, monkeypatch):

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from lester.agents.lifter.syntax import Unsupported
 
-from tests.agents.test_trace_idioms import folder, lifted_frame, run_lifted  # noqa: F401
+from tests.agents.test_trace_idioms import folder as folder  # the pets table
+from tests.agents.test_trace_idioms import lifted_frame, run_lifted
 from tests.agents.test_trace_lift import plan_for
 
 pytestmark = pytest.mark.usefixtures("restore_pandas")
