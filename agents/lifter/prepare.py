@@ -415,8 +415,12 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
         self.note(stmt, f"{owner} sorted by {ast.unparse(key.body)} (sorted rows)")
 
     def helpers(self) -> list[str]:
-        """Functions the script defines, copied verbatim: the row-wise functions may call them."""
-        return [static.source_text(self.source, n) for n in static.module_functions(self.tree)]
+        """Functions the script defines, copied verbatim: the row-wise functions may call them;
+        and its transformer classes, which an encoder may use. A function no statement names
+        any more (`main`, inlined where the main guard called it) is left out."""
+        defined = [*static.module_functions(self.tree), *static.transformer_classes(self.tree)]
+        read = {n.id for n in ast.walk(self.tree) if isinstance(n, ast.Name)}
+        return [static.source_text(self.source, n) for n in defined if n.name in read]
 
     @functools.cached_property
     def constants(self) -> list[str]:

@@ -41,6 +41,7 @@ class Functions:
         self.tree = ast.parse(source)
         self.defs = {n.name: n for n in static.module_functions(self.tree)}
         self.top_level = set(self.defs)
+        self.transformers = {c.name for c in static.transformer_classes(self.tree)}
         self.module_names = module_names | set(dir(builtins)) | {"np", "pd", "lt"}
 
     def code(self, encoded: Any) -> str:
@@ -158,12 +159,15 @@ def estimator_code(described: dict[str, Any], functions: Functions, imports: dic
     """`StandardScaler()`, `OneHotEncoder(handle_unknown='ignore')`, nested ones included;
     `imports` collects `name -> import line`."""
     qualified = str(described.get("class", ""))
-    if not CLASS.match(qualified):
-        raise Unsupported(None, f"an estimator of class {qualified!r:.80}")
     module, _, name = qualified.rpartition(".")
-    public = _public_module(module, name)
-    imports[name] = f"from {public} import {name}"
-    defaults = _defaults(public, name)
+    if module == "__main__" and name in functions.transformers:
+        defaults: dict[str, str] = {}  # the script's class: its text is in the preamble
+    elif CLASS.match(qualified):
+        public = _public_module(module, name)
+        imports[name] = f"from {public} import {name}"
+        defaults = _defaults(public, name)
+    else:
+        raise Unsupported(None, f"an estimator of class {qualified!r:.80}")
     args = []
     for key, value in (described.get("params") or {}).items():
         if not IDENTIFIER.match(str(key)):

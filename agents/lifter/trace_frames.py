@@ -35,9 +35,10 @@ from .trace_graph import Graph, Node, at, ref
 from .trace_groups import GroupRules
 from .trace_lookup import LookupRules
 from .trace_series import Beside, Expr, SeriesCompiler, Target
+from .trace_wide import WideRules
 
 
-class FrameLifter(GroupRules, ColumnRules, LookupRules):
+class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules):
     """Lifts frame nodes into lines `var = <Frame expression>`."""
 
     def __init__(
@@ -74,7 +75,16 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules):
         for node_id in needed:
             if node_id not in self.var:
                 self.var[node_id] = self._lift_one(self.graph[node_id])
+                self._keep_keys(self.graph[node_id])
         return self.var[root]
+
+    def _keep_keys(self, node: Node) -> None:
+        """A keyed table's keys stay its columns through operations that keep its rows."""
+        frame = self.graph.frame_input(node)
+        if node.id in self.frame_columns or frame is None or frame.id not in self.frame_columns:
+            return
+        if node.kind == "frame" and self.graph.rows(node.id) == self.graph.rows(frame.id):
+            self.frame_columns[node.id] = [*self.keys_of(frame), *node.columns]
 
     def _needed(self, root: int) -> list[int]:
         seen: set[int] = set()
@@ -95,6 +105,9 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules):
             return [i for i in node.inputs if self.graph[i].kind == "frame"]
         if node.op == "pd.get_dummies":
             return [self._base_frame(node.inputs[0])] if node.inputs else []
+        if node.op == "Series.unstack":  # of a group-by: the wide table is made from its frame
+            grouped = self.grouping_frame(self.graph[node.inputs[0]]) if node.inputs else None
+            return [grouped] if grouped is not None else []
         if node.op == "pd.DataFrame":
             values = self.graph.values_frame(node)
             return [values.id] if values is not None else []
@@ -179,6 +192,10 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules):
             return self._from_values
         if node.op == "Series.reset_index":  # a group-by reduced to a Series, now a frame
             return self._reset_index
+        if node.op in ("pd.pivot_table", "DataFrame.pivot_table"):
+            return self._pivot
+        if node.op == "Series.unstack":
+            return self._unstack
         if node.owner != "DataFrame":
             return None
         return {
@@ -208,6 +225,9 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules):
             "apply": self._rows_rewritten,
             "copy": self._identity,
             "reset_index": self._reset_index,
+            "reindex": self._reindex,
+            "div": self._shares,
+            "truediv": self._shares,
             "infer_objects": self._identity,
         }.get(node.method)
 
@@ -350,8 +370,11 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules):
         columns = node.constant(0, "key")
         if not isinstance(columns, list):
             raise Unsupported(at(node.line), f"a frame selection by {columns!r:.60}")
+        keys = self.keys_of(self.graph.frame_input(node))
+        if keys:
+            self.frame_columns[node.id] = [*keys, *columns]
         self.note(node, "column selection (select)")
-        return self.emit(node, f"{base}.select({columns!r})", base)
+        return self.emit(node, f"{base}.select({[*keys, *columns]!r})", base)
 
     def semi_join_keys(self, node: Node) -> tuple[int, Any, Any] | None:
         """`df[df[k].isin(other[j].unique())]` with `other` a frame of other rows: (other, k, j).
@@ -568,6 +591,9 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules):
     def _setitem(self, node: Node) -> str:
         if node.id in self.skipped:
             return self.input_var(node)
+        keyed = self.keyed_assignment(node)
+        if keyed is not None:
+            return keyed
         key, value = node.constant(0, "key"), node.arg(1, "value")
         frame = self.graph.frame_input(node)
         base = self.input_var(node)

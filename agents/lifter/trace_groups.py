@@ -188,6 +188,9 @@ class GroupRules:
             base = self.input_var(node)
             self.note(node, "join of a frame with the same rows on the index (concat_columns)")
             return self.emit(node, f"{base}.concat_columns({self.var[other.id]})", base)
+        keyed = self.keyed_join(node, other, how) if on is None else None
+        if keyed is not None:
+            return keyed
         if on is None or how not in ("inner", "left"):
             raise Unsupported(at(node.line), f"a join on the index or {how}")
         keys = on if isinstance(on, list) else [on]

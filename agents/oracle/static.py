@@ -451,6 +451,18 @@ def simple_statements(body: list[ast.stmt], headers: tuple) -> Iterator[tuple[as
             yield stmt, headers
 
 
+def transformer_classes(tree: ast.Module) -> list[ast.ClassDef]:
+    """The script's own transformers: top-level classes with `fit` and `transform` methods
+    (`class CyclicalTime(BaseEstimator, TransformerMixin)`), which a generated pipeline defines
+    again to use them in its encoder."""
+    return [
+        c
+        for c in tree.body
+        if isinstance(c, ast.ClassDef)
+        and {"fit", "transform"} <= {m.name for m in c.body if isinstance(m, ast.FunctionDef)}
+    ]
+
+
 def module_functions(tree: ast.Module) -> list[ast.FunctionDef]:
     """The script's functions that mean the same anywhere in the module: those defined at the top
     and those defined inside a module-level block (`for`/`if`/`with`/`try`) that read no name the

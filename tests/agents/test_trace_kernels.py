@@ -1,13 +1,17 @@
 """Trace-lifter rules for idioms of competition notebooks and small production scripts: rows
 kept by `loc` with a mask after a deduplication or a filter, lambdas with their own
-comprehensions, and lambdas that read a statistic of the frame's own column. Each lifted
-preparation is run against pandas running the script itself."""
+comprehensions, lambdas that read a statistic of the frame's own column, wide tables of counts
+per category (pivot tables, unstacked group sizes) with their keyed joins and row shares, and the
+script's own transformer classes. Each lifted preparation is run against pandas running the
+script itself."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+from lester.agents.lifter.prepare import Lifter
 from lester.agents.lifter.syntax import Unsupported
+from lester.agents.lifter.trace_code import Functions, estimator_code
 
 from tests.agents.test_trace_idioms import folder as folder  # the pets table
 from tests.agents.test_trace_idioms import lifted_frame, run_lifted
@@ -73,3 +77,85 @@ def test_a_lambda_reading_counts_of_other_rows_is_refused(folder, monkeypatch):
     ).replace("counts[b] >= 10", "counts.get(b, 0) >= 5")
     with pytest.raises(Unsupported, match="read from a frame with other rows"):
         plan_for(folder, script, monkeypatch)
+
+
+PIVOT = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+pets = pd.read_csv("pets.csv")
+pets["grp"] = pets["pid"] % 7
+wide = pd.pivot_table(pets, index="grp", columns="coat", values="pid", aggfunc="count", fill_value=0)
+wide = wide.reindex(columns=["short", "long", "curly"], fill_value=0).add_prefix("n_").reset_index()
+pets = pets.merge(wide, on="grp", how="left")
+LogisticRegression().fit(pets[["n_short", "n_long", "n_curly"]].values, pets["adopted"])
+"""
+
+
+def test_a_pivot_of_counts_per_category_reindexed_and_merged_back(folder, monkeypatch):
+    code = _same(folder, PIVOT, monkeypatch, ["pid", "n_short", "n_long", "n_curly"])
+    assert ".aggregate(['grp']" in code and "lambda: 0" in code  # curly: a column never seen
+
+
+UNSTACKED = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+pets = pd.read_csv("pets.csv")
+pets["grp"] = pets["pid"] % 7
+by = pets.groupby(["grp", "breed"]).size().unstack(fill_value=0)
+by = by.div(by.sum(axis=1), axis=0)
+summary = pets.groupby("grp").agg(mean_w=("weight", "mean"))
+summary["n_coats"] = pets.groupby("grp")["coat"].nunique()
+table = by.join(summary).reset_index()
+pets = pets.merge(table, on="grp", how="left")
+LogisticRegression().fit(pets[["lab", "pug", "mean_w", "n_coats"]].values, pets["adopted"])
+"""
+
+
+def test_unstacked_counts_as_shares_joined_with_keyed_statistics(folder, monkeypatch):
+    columns = ["pid", "lab", "pug", "akita", "mean_w", "n_coats"]
+    code = _same(folder, UNSTACKED, monkeypatch, columns)
+    assert "on=['grp'], how='left'" in code and "pd.concat(c, axis=1).sum(axis=1)" in code
+
+
+def test_a_pivot_of_sums_with_no_fill_value_is_refused(folder, monkeypatch):
+    """pandas leaves a key without rows of a category missing, the key's sum of no rows is 0."""
+    script = PIVOT.replace('aggfunc="count", fill_value=0', 'aggfunc="sum"')
+    with pytest.raises(Unsupported, match="a pivot by 'sum' without a fill value"):
+        plan_for(folder, script, monkeypatch)
+
+
+TRANSFORMER = """
+from sklearn.base import BaseEstimator, TransformerMixin
+
+
+class Cyclic(BaseEstimator, TransformerMixin):
+    def __init__(self, period=24):
+        self.period = period
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return X % self.period
+
+
+def main():
+    print(Cyclic().period)
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_the_script_s_transformer_is_defined_again_and_an_inlined_main_is_not():
+    helpers = Lifter(TRANSFORMER, [], set()).helpers()
+    assert [h.split("(")[0] for h in helpers] == ["class Cyclic"]
+    imports: dict[str, str] = {}
+    described = {"class": "__main__.Cyclic", "params": {"period": 12}}
+    assert estimator_code(described, Functions(TRANSFORMER, set()), imports) == "Cyclic(period=12)"
+    assert imports == {}
+    with pytest.raises(Unsupported, match="an estimator of class '__main__.Other'"):
+        estimator_code({"class": "__main__.Other"}, Functions(TRANSFORMER, set()), imports)
