@@ -30,6 +30,7 @@ from .methods import (
     returned,
     trivial,
 )
+from .static import fresh_name
 
 
 def inline_procedures(tree: ast.Module) -> tuple[ast.Module, list[str]]:
@@ -104,7 +105,7 @@ def _inlined(
     if not body:
         return None
     renames: dict[str, ast.AST] = {
-        local: ast.Name(id=_fresh(local, taken), ctx=ast.Load())
+        local: ast.Name(id=fresh_name(local, taken), ctx=ast.Load())
         for local in local_names(function, first=0) - set(bound)
     }
     rebound = {
@@ -117,14 +118,14 @@ def _inlined(
         if trivial(arg) and param not in rebound:  # rebinding it must not rebind the caller's
             renames[param] = arg
             continue
-        fresh = _fresh(param, taken)
+        fresh = fresh_name(param, taken)
         renames[param] = ast.Name(id=fresh, ctx=ast.Load())
         assign = ast.Assign(targets=[ast.Name(id=fresh, ctx=ast.Store())], value=arg)
         binds.append(ast.copy_location(assign, stmt))
     body = fold_branches([Rename(renames).visit(s) for s in body])
     if isinstance(stmt, ast.Expr):  # a procedure: what it returns is not used
         return binds + (body[:-1] if isinstance(body[-1], ast.Return) else body)
-    result = _fresh(f"{function.name}_result", taken)
+    result = fresh_name(f"{function.name}_result", taken)
     tail = ast.copy_location(
         ast.Assign(targets=stmt.targets, value=ast.Name(id=result, ctx=ast.Load())), stmt
     )
@@ -138,14 +139,3 @@ def _shadowed(function: ast.FunctionDef) -> bool:
     return any(
         a.arg in names for n in ast.walk(function) if isinstance(n, ast.Lambda) for a in n.args.args
     )
-
-
-def _fresh(name: str, taken: set[str]) -> str:
-    """`name` itself when no module name is so called (the pipeline keeps the script's names),
-    else `name_2`, `name_3`..."""
-    fresh, n = name, 1
-    while fresh in taken:
-        n += 1
-        fresh = f"{name}_{n}"
-    taken.add(fresh)
-    return fresh

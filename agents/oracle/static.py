@@ -583,9 +583,14 @@ def identifier(text: str, taken: set[str]) -> str:
     base = re.sub(r"\W+", "_", text).strip("_").lower() or "col"
     if base[0].isdigit() or iskeyword(base):
         base = "c_" + base
-    name, n = base, 1
-    while name in taken:
+    return fresh_name(base, taken)
+
+
+def fresh_name(name: str, taken: set[str]) -> str:
+    """`name` itself when it is not taken, else `name_2`, `name_3`...; the result joins taken."""
+    fresh, n = name, 1
+    while fresh in taken:
         n += 1
-        name = f"{base}_{n}"
-    taken.add(name)
-    return name
+        fresh = f"{name}_{n}"
+    taken.add(fresh)
+    return fresh
