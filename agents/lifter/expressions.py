@@ -51,6 +51,9 @@ class ExpressionRules:
             and node.value.id == ctx.row_var
         ):
             return node.attr if node.attr in ctx.rel.columns else None
+        if _row_get(node, ctx.row_var):  # `row.get("x")`: a record's field, missing as None
+            field = node.args[0].value
+            return field if field in ctx.rel.columns else None
         located = self.located_field(node, ctx)
         return located if located in ctx.rel.columns else None
 
@@ -128,7 +131,7 @@ class ExpressionRules:
         for sub in ast.walk(node):
             col = (
                 self.field_ref(sub, ctx)
-                if isinstance(sub, ast.Name | ast.Subscript | ast.Attribute)
+                if isinstance(sub, ast.Name | ast.Subscript | ast.Attribute | ast.Call)
                 else None
             )
             if col is not None:
@@ -160,7 +163,7 @@ class _Rewrite(ast.NodeTransformer):
         self.lifter, self.ctx, self.renames = lifter, ctx, renames
 
     def generic_visit(self, node: ast.AST) -> ast.AST:
-        if isinstance(node, ast.Name | ast.Subscript | ast.Attribute):
+        if isinstance(node, ast.Name | ast.Subscript | ast.Attribute | ast.Call):
             col = self.lifter.field_ref(node, self.ctx)
             if col is not None:
                 param = param_name(node, col)
@@ -216,3 +219,18 @@ def fields_read(function: ast.FunctionDef, position: int) -> list[str] | None:
         if field not in fields:
             fields.append(field)
     return fields or None
+
+
+def _row_get(node: ast.AST, row_var: str | None) -> bool:
+    """Whether `node` is `row.get("field")` on the loop's row, with no default."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == row_var
+        and len(node.args) == 1
+        and not node.keywords
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    )

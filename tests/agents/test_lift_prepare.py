@@ -763,3 +763,20 @@ def test_a_value_the_script_computed_apart_is_refused_by_name():
             """,
             source("data/p.csv", ["city", "age"]),
         )
+
+
+def test_a_record_field_read_with_get_into_a_temporary_is_a_row_function():
+    plan = lift(
+        """
+        import json
+        rows = []
+        for line in open("data/r.jsonl"):
+            r = json.loads(line)
+            prep = r.get("prep")
+            rows.append({"prep": float(prep) if prep not in (None, "") else None, "n": r["n"]})
+        """,
+        source("data/r.jsonl", ["prep", "n"], idiom="json-lines"),
+    )
+    body = steps(plan)
+    assert "float(prep) if prep not in (None, '') else None" in body
+    assert "r.get" not in body
