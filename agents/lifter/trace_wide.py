@@ -25,6 +25,7 @@ from .syntax import Unsupported
 from .trace_graph import Node, at, ref
 
 EMPTY = ("count", "size", "sum", "nunique")  # reductions that give 0, not NaN, on no rows
+KEYWORD_ONLY = 99  # the position of an argument pandas takes by keyword only
 FUNCTIONS = (*EMPTY, "mean", "median", "min", "max", "first", "last", "std", "var")
 
 
@@ -70,8 +71,12 @@ class WideRules:
         func: Any,
         fill: Any,
     ) -> str:
-        if func not in FUNCTIONS or fill is None and func in EMPTY:
-            raise Unsupported(at(node.line), f"a pivot by {func!r} without a fill value")
+        if func not in FUNCTIONS:
+            raise Unsupported(at(node.line), f"a pivot by {func!r}")
+        if func in EMPTY and fill != 0:  # pandas fills a key without such rows, not with 0
+            raise Unsupported(at(node.line), f"a pivot by {func!r} with fill value {fill!r}")
+        if func == "size":  # the rows, whatever their values
+            value = None
         categories = node.columns
         if not all(isinstance(c, str) for c in categories):
             raise Unsupported(at(node.line), "a pivot whose categories are not text")
@@ -88,7 +93,7 @@ class WideRules:
                 read, reduce = [column], "'sum'"
             else:
                 function = f"lambda c, v: v.where(c == {category!r})"
-                read, reduce = [column, value], repr("count" if func == "size" else func)
+                read, reduce = [column, value], repr(func)
             base = self.emit(
                 node, f"{base}.project({made!r}, {read!r}, {function}, vectorized=True)", base
             )
@@ -103,13 +108,13 @@ class WideRules:
     def _reindex(self, node: Node) -> str:
         """`wide.reindex(columns=[...], fill_value=x)`: the listed columns in that order, each
         missing one a constant."""
-        wanted = node.constant(99, "columns")
+        wanted = node.constant(KEYWORD_ONLY, "columns")
         if not isinstance(wanted, list) or not all(isinstance(c, str) for c in wanted):
             raise Unsupported(at(node.line), "a reindex other than of named columns")
         if node.args or "index" in node.kwargs or "method" in node.kwargs:
             raise Unsupported(at(node.line), "a reindex of the rows")
         frame = self.graph.frame_input(node)
-        fill = node.constant(99, "fill_value", float("nan"))
+        fill = node.constant(KEYWORD_ONLY, "fill_value", float("nan"))
         code = self.var[frame.id]
         for column in (c for c in wanted if c not in frame.columns):
             code += f".project({column!r}, [], lambda: {_literal(fill)})"

@@ -122,7 +122,7 @@ def test_unstacked_counts_as_shares_joined_with_keyed_statistics(folder, monkeyp
 def test_a_pivot_of_sums_with_no_fill_value_is_refused(folder, monkeypatch):
     """pandas leaves a key without rows of a category missing, the key's sum of no rows is 0."""
     script = PIVOT.replace('aggfunc="count", fill_value=0', 'aggfunc="sum"')
-    with pytest.raises(Unsupported, match="a pivot by 'sum' without a fill value"):
+    with pytest.raises(Unsupported, match="a pivot by 'sum' with fill value None"):
         plan_for(folder, script, monkeypatch)
 
 
@@ -159,3 +159,17 @@ def test_the_script_s_transformer_is_defined_again_and_an_inlined_main_is_not():
     assert imports == {}
     with pytest.raises(Unsupported, match="an estimator of class '__main__.Other'"):
         estimator_code({"class": "__main__.Other"}, Functions(TRANSFORMER, set()), imports)
+
+
+def test_an_unstacked_size_of_a_column_counts_its_missing_values_too(folder, monkeypatch):
+    script = """
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    pets = pd.read_csv("pets.csv")
+    pets["grp"] = pets["pid"] % 7
+    n = pets.groupby(["grp", "coat"])["weight"].size().unstack(fill_value=0).reset_index()
+    pets = pets.merge(n, on="grp", how="left")
+    LogisticRegression().fit(pets[["short", "long"]].values, pets["adopted"])
+    """
+    _same(folder, script, monkeypatch, ["pid", "short", "long"])
