@@ -416,10 +416,12 @@ class Lifter(ReadRules, LoopRules, RowStatementRules, JoinRules, ExpressionRules
 
     def helpers(self) -> list[str]:
         """Functions the script defines, copied verbatim: the row-wise functions may call them;
-        and its transformer classes, which an encoder may use. A function no statement names
-        any more (`main`, inlined where the main guard called it) is left out."""
+        and its transformer classes, which an encoder may use. A function the original only
+        calls as a statement of its own and whose calls were all inlined (`main()` under the
+        main guard) is left out; one whose calls were inlined as values stays (a traced column
+        function may call it)."""
         defined = [*static.module_functions(self.tree), *static.transformer_classes(self.tree)]
-        read = {n.id for n in ast.walk(self.tree) if isinstance(n, ast.Name)}
+        read = _names_read(self.tree) | _names_read(static.parse(self.source), procedures=False)
         return [static.source_text(self.source, n) for n in defined if n.name in read]
 
     @functools.cached_property
@@ -487,3 +489,16 @@ def lift_prepare(
     source: str, sources: list[Any], prepare_lines: list[int], feature_lines: list[int] = ()
 ) -> PreparePlan:
     return Lifter(source, sources, set(prepare_lines), set(feature_lines)).lift()
+
+
+def _names_read(tree: ast.Module, procedures: bool = True) -> set[str]:
+    """The names a module reads; without the functions called as statements of their own
+    (`main()`) when `procedures` is False."""
+    skipped = set()
+    if not procedures:
+        skipped = {
+            id(s.value.func)
+            for s in ast.walk(tree)
+            if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
+        }
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in skipped}

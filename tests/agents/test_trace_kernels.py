@@ -141,8 +141,15 @@ class Cyclic(BaseEstimator, TransformerMixin):
         return X % self.period
 
 
+def doubled(x):
+    return x * 2
+
+
+period = doubled(Cyclic().period)
+
+
 def main():
-    print(Cyclic().period)
+    print(period)
 
 
 if __name__ == "__main__":
@@ -151,8 +158,10 @@ if __name__ == "__main__":
 
 
 def test_the_script_s_transformer_is_defined_again_and_an_inlined_main_is_not():
+    """`doubled` stays: its call was inlined as a value, which a traced column function may
+    still call by name."""
     helpers = Lifter(TRANSFORMER, [], set()).helpers()
-    assert [h.split("(")[0] for h in helpers] == ["class Cyclic"]
+    assert [h.split("(")[0] for h in helpers] == ["def doubled", "class Cyclic"]
     imports: dict[str, str] = {}
     described = {"class": "__main__.Cyclic", "params": {"period": 12}}
     assert estimator_code(described, Functions(TRANSFORMER, set()), imports) == "Cyclic(period=12)"
