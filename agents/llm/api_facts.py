@@ -10,6 +10,7 @@ cheaply (the `@name` scope, pickling, where column statistics belong) is stated 
 
 from __future__ import annotations
 
+import datetime
 import functools
 import inspect
 import io
@@ -77,6 +78,7 @@ def api_facts() -> str:
         text_dtype(),
         one_hot_options(),
         scalers_by_column(),
+        time_differences(),
     ]
     return "\n".join(f"- {fact}" for fact in facts) + "\n" + STATED
 
@@ -218,4 +220,18 @@ def scalers_by_column() -> str:
         "gives the values of one fit on the whole array, well within the comparison's "
         f"tolerance (largest difference over three columns: {', '.join(found)}), so a scaler "
         "of the original's array may be a `project` per column, `rowwise=False`."
+    )
+
+
+def time_differences() -> str:
+    """Whether pandas' seconds of a time difference are Python's, bit for bit: round 48's
+    fraud note could not tell, and computed them from microseconds instead."""
+    micros = np.random.default_rng(0).integers(0, 10**12, 2000)
+    pandas_seconds = pd.Series(pd.to_timedelta(micros, unit="us")).dt.total_seconds().to_numpy()
+    python_seconds = [datetime.timedelta(microseconds=int(m)).total_seconds() for m in micros]
+    differ = int((pandas_seconds != np.array(python_seconds)).sum())
+    return (
+        "A time difference's seconds are the same floats either way: `(b - a).dt.total_seconds()` "
+        f"on a column and Python's `timedelta.total_seconds()` per value differ in {differ} of "
+        f"{len(micros)} differences of up to 11 days at microsecond resolution (observed)."
     )
