@@ -71,11 +71,16 @@ class ColumnOps:
         return self._derive(df, self.colprov, lineage)
 
     def transform_groups(
-        self: Frame, target: str, by: str | Sequence[str], column: str, func: str
+        self: Frame,
+        target: str,
+        by: str | Sequence[str],
+        column: str,
+        func: str | Callable[[pd.Series], Any],
     ) -> Frame:
         """Column `target`: each row's group statistic of `column` (`func`, a pandas aggregation
-        name), as `df.groupby(by)[column].transform(func)` computes it (rows with a missing key
-        get a missing value)."""
+        name, or a function of each group's column in the frame's row order: `lambda s:
+        s.shift(1)` is a lag within the group), as `df.groupby(by)[column].transform(func)`
+        computes it (rows with a missing key get a missing value)."""
         keys = [by] if isinstance(by, str) else list(by)
         self._require([*keys, column], "transform_groups")
         values = self.df.groupby(keys)[column].transform(func)

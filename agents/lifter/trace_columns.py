@@ -38,7 +38,7 @@ class ColumnRules:
             self.note(
                 node, f"{column} = group-wise {group.func} of {group.column} (transform_groups)"
             )
-            return f"{base}.transform_groups({column!r}, {group.by!r}, {group.column!r}, {group.func!r})"
+            return group.call(base, column)
         statistic = self._own_statistic(value, frame, column)
         if statistic is not None:
             self.note(node, f"{column} filled with its {statistic} (fill_na)")

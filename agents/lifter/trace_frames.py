@@ -66,12 +66,21 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules):
 
     # ---- driving ------------------------------------------------------------------------------
 
+    def reserve(self, roots: list[int], kept: bool = False) -> None:
+        """Record who uses each frame on the way to all of `roots` before any is lifted, so a
+        variable is not given a new value that a root lifted later still needs; `kept`: the
+        roots' own variables are used after every operation (put side by side at the end)."""
+        for root in roots:
+            if kept:
+                self.users.setdefault(root, set()).add(len(self.graph.nodes))
+            for node_id in self._needed(root):
+                for used in self.frame_inputs(self.graph[node_id]):
+                    self.users.setdefault(used, set()).add(node_id)
+
     def lift(self, root: int) -> str:
         """The variable holding `root`'s frame, emitting every frame it depends on first."""
         needed = self._needed(root)
-        for node_id in needed:
-            for used in self.frame_inputs(self.graph[node_id]):
-                self.users.setdefault(used, set()).add(node_id)
+        self.reserve([root])
         for node_id in needed:
             if node_id not in self.var:
                 self.var[node_id] = self._lift_one(self.graph[node_id])
@@ -532,7 +541,7 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules):
             if isinstance(group, Beside):
                 base_call = self._beside_call(base, group)
             else:
-                base_call = f"{base}.transform_groups({group.name!r}, {group.by!r}, {group.column!r}, {group.func!r})"
+                base_call = group.call(base)
             base = identifier("with_groups", self.taken)
             self.lines.append(f"{base} = {base_call}")
         return base

@@ -215,6 +215,7 @@ class TraceLift:
         taken = set(self.read_sources.values()) | {"data_dir"}
         skipped = frozenset(self.in_place)
         lifter = FrameLifter(self.graph, self.functions, self.read_sources, names, taken, skipped)
+        lifter.reserve([prepared, *beside], kept=True)
         result = lifter.lift(prepared)
         for frame in beside:
             result = lifter.beside(result, lifter.lift(frame))

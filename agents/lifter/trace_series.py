@@ -50,16 +50,26 @@ PD_FUNCTIONS = frozenset(
     }
 )
 NP_FUNCTIONS = frozenset({"np.where", "np.select"})
+GROUP_WINDOWS = frozenset({"shift", "diff", "cumsum", "cummax", "cummin", "rank", "pct_change"})
 
 
 @dataclass
 class GroupTransform:
-    """A group-wise statistic per row, to be added to the target as column `name` first."""
+    """A group-wise statistic per row, to be added to the target as column `name` first:
+    `func` a pandas aggregation name, or `code` a function of each group's column (`lambda s:
+    s.shift(1)`: a lag within the group)."""
 
     name: str
     by: list[Any]
     column: Any
     func: str
+    code: str | None = None
+
+    def call(self, base: str, name: str | None = None) -> str:
+        """`base.transform_groups(...)` adding the column (under `name`, else its own)."""
+        func = self.code or repr(self.func)
+        target = name or self.name
+        return f"{base}.transform_groups({target!r}, {self.by!r}, {self.column!r}, {func})"
 
 
 @dataclass
@@ -137,6 +147,8 @@ class SeriesCompiler:
             return self.target.leaf(column)
         if node.op == "GroupBy.transform":
             return self._group_transform(node)
+        if node.owner == "GroupBy" and node.method in GROUP_WINDOWS:
+            return self._group_window(node)
         if node.op in ARRAYS and node.inputs:  # positional values of a series with these rows
             inner = self.graph[node.inputs[0]]
             if inner.kind == "series" and self._same_groups(inner):
@@ -385,7 +397,33 @@ class SeriesCompiler:
         return ", ".join(parts)
 
     def _group_transform(self, node: Node) -> str:
-        """`frame.groupby(keys)[column].transform(func)` as a column added to the target."""
+        """`frame.groupby(keys)[column].transform(func)` as a column added to the target: `func`
+        a pandas name, or the script's own function of the group's column."""
+        keys, column = self._grouped_column(node)
+        encoded = node.arg(0, "func")
+        if _is_function(encoded):
+            code = self.functions.code(encoded)
+            return self._added(GroupTransform("", keys, column, "function", code))
+        func = node.constant(0, "func")
+        if not isinstance(func, str):
+            raise Unsupported(at(node.line), "a group transform by something else than a function")
+        return self._added(GroupTransform("", keys, column, func))
+
+    def _group_window(self, node: Node) -> str:
+        """`frame.groupby(keys)[column].shift(1)` (`diff`, `cumsum`, `rank`...): the window
+        within each group, as `transform(lambda s: s.shift(1))` computes it."""
+        keys, column = self._grouped_column(node)
+        code = f"lambda s: s.{node.method}({self._constant_arguments(node)})"
+        return self._added(GroupTransform("", keys, column, node.method, code))
+
+    def _added(self, group: GroupTransform) -> str:
+        group.name = self.names(f"{group.column}_{group.func}")
+        self.groups.append(group)
+        self.columns.append(group.name)
+        return self.target.leaf(group.name)
+
+    def _grouped_column(self, node: Node) -> tuple[list[Any], Any]:
+        """The keys and the column of `frame.groupby(keys)[column]`, a column of the target."""
         selection = self.graph[node.inputs[0]]
         grouping = self.graph[selection.inputs[0]] if selection.inputs else None
         if selection.op != "GroupBy.__getitem__" or grouping is None:
@@ -396,16 +434,17 @@ class SeriesCompiler:
         by = grouping.constant(0, "by")
         keys = by if isinstance(by, list) else [by]
         column = selection.constant(0, "key")
-        func = node.constant(0, "func")
-        if not isinstance(func, str) or not isinstance(column, str | int):
-            raise Unsupported(at(node.line), "a group transform by a function")
+        if not isinstance(column, str | int):
+            raise Unsupported(at(node.line), "a group transform of several columns")
         for name in [*keys, column]:
             if not self.target.holds(frame, name):
                 raise Unsupported(at(node.line), "a group transform of another frame")
-        name = self.names(f"{column}_{func}")
-        self.groups.append(GroupTransform(name, keys, column, func))
-        self.columns.append(name)
-        return self.target.leaf(name)
+        return keys, column
+
+    def _constant_arguments(self, node: Node) -> str:
+        parts = [constant_code(a) for a in node.args]
+        parts += [f"{k}={constant_code(v)}" for k, v in node.kwargs.items()]
+        return ", ".join(parts)
 
 
 def _only_from(graph: Graph, node_id: int, leaf: int) -> list[int]:
@@ -451,3 +490,7 @@ def _plain_parameters(lam: ast.Lambda) -> bool:
     return bool(arguments.args) and not (
         arguments.vararg or arguments.kwonlyargs or arguments.kwarg or arguments.posonlyargs
     )
+
+
+def _is_function(encoded: Any) -> bool:
+    return isinstance(encoded, dict) and "function" in encoded

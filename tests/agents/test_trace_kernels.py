@@ -182,3 +182,25 @@ def test_an_unstacked_size_of_a_column_counts_its_missing_values_too(folder, mon
     LogisticRegression().fit(pets[["short", "long"]].values, pets["adopted"])
     """
     _same(folder, script, monkeypatch, ["pid", "short", "long"])
+
+
+def test_lags_and_rolling_means_within_groups_are_group_transforms(folder, monkeypatch):
+    script = """
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    pets = pd.read_csv("pets.csv")
+    pets["grp"] = pets["pid"] % 7
+    pets = pets.sort_values(["grp", "visits"], kind="stable")
+    pets["prev_w"] = pets.groupby("grp")["weight"].shift(1)
+    pets["d_visits"] = pets.groupby("grp")["visits"].diff()
+    pets["roll"] = pets.groupby("grp")["weight"].transform(lambda s: s.shift(1).rolling(3, min_periods=1).mean())
+    X = pets[["prev_w", "d_visits", "roll"]].fillna(-1)
+    LogisticRegression().fit(X.values, pets["adopted"])
+    """
+    plan, expected = run_lifted(folder, script, monkeypatch)
+    columns = ["prev_w", "d_visits", "roll"]
+    got = lifted_frame(folder, plan)[columns]
+    pd.testing.assert_frame_equal(got, expected["X"].reset_index(drop=True))
+    code = "\n".join(plan.body)
+    assert "lambda s: s.shift(1)" in code and "lambda s: s.diff()" in code
