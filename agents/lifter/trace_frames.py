@@ -31,11 +31,11 @@ from typing import Any
 from .syntax import Unsupported, identifier
 from .trace_code import Functions, constant_code, statement_at
 from .trace_columns import ColumnRules
-from .trace_graph import Graph, Node, at, ref
+from .trace_graph import Graph, Node, at, ref, series_column
 from .trace_groups import GroupRules
 from .trace_lookup import LookupRules
 from .trace_series import Beside, Expr, SeriesCompiler, Target
-from .trace_wide import WideRules
+from .trace_wide import KEYWORD_ONLY, WideRules
 
 
 class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules):
@@ -114,6 +114,9 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules):
             return [i for i in node.inputs if self.graph[i].kind == "frame"]
         if node.op == "pd.get_dummies":
             return [self._base_frame(node.inputs[0])] if node.inputs else []
+        if node.op == "pd.crosstab":  # of two columns of one frame
+            read = [series_column(self.graph, i) for i in node.inputs]
+            return [read[0][0]] if read and None not in read else []
         if node.op == "Series.unstack":  # of a group-by: the wide table is made from its frame
             grouped = self.grouping_frame(self.graph[node.inputs[0]]) if node.inputs else None
             return [grouped] if grouped is not None else []
@@ -203,6 +206,8 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules):
             return self._reset_index
         if node.op in ("pd.pivot_table", "DataFrame.pivot_table"):
             return self._pivot
+        if node.op == "pd.crosstab":
+            return self._crosstab
         if node.op == "Series.unstack":
             return self._unstack
         if node.owner != "DataFrame":
@@ -394,11 +399,11 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules):
         if mask is None or mask.op != "Series.isin" or len(mask.inputs) != 2:
             return None
         frame = self.graph.frame_input(node)
-        left = _series_column(self.graph, mask.inputs[0])
+        left = series_column(self.graph, mask.inputs[0])
         values = self.graph[mask.inputs[1]]
         while values.op in KEY_VALUES and values.inputs:
             values = self.graph[values.inputs[0]]
-        right = _series_column(self.graph, values.id)
+        right = series_column(self.graph, values.id)
         if left is None or right is None or left[0] != frame.id:
             return None
         other = self.graph[right[0]]
@@ -435,15 +440,19 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules):
         return self.emit(node, f"{base}.filter({expression!r})", base)
 
     def _dropna(self, node: Node) -> str:
-        if node.constant(0, "axis", 0) not in (0, "index", "rows") or "thresh" in node.kwargs:
-            raise Unsupported(at(node.line), "dropna of columns or with a threshold")
+        """`dropna()`, `dropna(subset=..., how=...)`, `dropna(thresh=n)`: rows with enough
+        values, a filter."""
+        if node.constant(0, "axis", 0) not in (0, "index", "rows"):
+            raise Unsupported(at(node.line), "dropna of columns")
         subset = node.constant(3, "subset")
         columns = [subset] if isinstance(subset, str) else subset
+        thresh = node.constant(KEYWORD_ONLY, "thresh")
         test = "any" if node.constant(1, "how", "any") == "all" else "all"
         base = self.input_var(node)
         rows = "d" if columns is None else f"d[{list(columns)!r}]"
+        kept = f"{test}(axis=1)" if thresh is None else f"sum(axis=1) >= {int(thresh)}"
         self.note(node, "dropna (missing-value filter)")
-        return self.emit(node, f"{base}.filter(lambda d: {rows}.notna().{test}(axis=1))", base)
+        return self.emit(node, f"{base}.filter(lambda d: {rows}.notna().{kept})", base)
 
     def _drop_duplicates(self, node: Node) -> str:
         subset = node.constant(0, "subset")
@@ -563,6 +572,12 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules):
         """`base` with `column` set to an encoded value (an expression or a constant)."""
         target = ref(value)
         if target is None:
+            if isinstance(value, list) or isinstance(value, dict) and "truncated" in value:
+                raise Unsupported(
+                    at(node.line),
+                    f"column {column!r} assigned a list of values the script computed where the "
+                    "trace does not follow (a loop over the rows): a constant would not be derived",
+                )
             self.note(node, f"column {column} = {constant_code(value)[:40]} (constant column)")
             return f"{base}.project({column!r}, [], lambda: {constant_code(value)})"
         special = self.special_assignment(node, base, frame, column, target)
@@ -691,17 +706,6 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules):
 
 # What a column's values pass through on their way into `isin` as a set of keys.
 KEY_VALUES = frozenset(["Series.unique", "Series.drop_duplicates", "Series.to_numpy"])
-
-
-def _series_column(graph: Graph, node_id: int) -> tuple[int, Any] | None:
-    """(frame, column) when the node reads one column of a frame (`df["k"]`, `df.k`)."""
-    node = graph[node_id]
-    if node.op not in ("DataFrame.__getitem__", "DataFrame.__getattr__") or not node.inputs:
-        return None
-    column = node.arg(0, "key")
-    if node.kind != "series" or ref(column) is not None or isinstance(column, dict | list):
-        return None
-    return node.inputs[0], column
 
 
 def label(column: Any) -> Any:

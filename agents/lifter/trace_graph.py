@@ -513,3 +513,14 @@ def renamed_from(graph: Graph, node: Node, source: Node, column: Any) -> Any:
             return before[after.index(column)]
         return None
     return column if column in source.columns else None
+
+
+def series_column(graph: Graph, node_id: int) -> tuple[int, Any] | None:
+    """(frame, column) when the node reads one column of a frame (`df["k"]`, `df.k`)."""
+    node = graph[node_id]
+    if node.op not in ("DataFrame.__getitem__", "DataFrame.__getattr__") or not node.inputs:
+        return None
+    column = node.arg(0, "key")
+    if node.kind != "series" or ref(column) is not None or isinstance(column, dict | list):
+        return None
+    return node.inputs[0], column

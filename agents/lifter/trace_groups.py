@@ -80,6 +80,8 @@ class GroupRules:
         func = reduction.arg(0, "func")
         if isinstance(func, dict) and "dict" in func:
             return [(self._constant(reduction, k), self._function(v)) for k, v in func["dict"]]
+        if isinstance(func, list) and len(values) == 1:  # `g["v"].agg(["min", "max"])`
+            return [(values[0], self._function(f)) for f in func]
         return [(c, self._function(func)) for c in values]
 
     def _named(self, reduction: Node, value: Any) -> tuple[str, str]:

@@ -50,6 +50,7 @@ PD_FUNCTIONS = frozenset(
     }
 )
 NP_FUNCTIONS = frozenset({"np.where", "np.select"})
+ROW_REDUCTIONS = frozenset({"sum", "mean", "min", "max"})
 GROUP_WINDOWS = frozenset({"shift", "diff", "cumsum", "cummax", "cummin", "rank", "pct_change"})
 
 
@@ -149,6 +150,8 @@ class SeriesCompiler:
             return self._group_transform(node)
         if node.owner == "GroupBy" and node.method in GROUP_WINDOWS:
             return self._group_window(node)
+        if node.owner == "DataFrame" and node.method in ROW_REDUCTIONS:
+            return self._across(node)
         if node.op in ARRAYS and node.inputs:  # positional values of a series with these rows
             inner = self.graph[node.inputs[0]]
             if inner.kind == "series" and self._same_groups(inner):
@@ -415,6 +418,18 @@ class SeriesCompiler:
         keys, column = self._grouped_column(node)
         code = f"lambda s: s.{node.method}({self._constant_arguments(node)})"
         return self._added(GroupTransform("", keys, column, node.method, code))
+
+    def _across(self, node: Node) -> str:
+        """`df.sum(axis=1)` (`mean`, `min`, `max`): a reduction of each row across the target's
+        columns, as pandas computes it (missing values skipped)."""
+        frame = self.graph[node.inputs[0]] if node.inputs else None
+        if frame is None or node.constant(0, "axis", 0) not in (1, "columns") or node.args[1:]:
+            raise Unsupported(at(node.line), f"no rule for {node.op} in a column expression")
+        if not all(self.target.holds(frame, c) for c in frame.columns):
+            raise Unsupported(at(node.line), f"{node.op} of a frame with other rows or values")
+        self.columns += list(frame.columns)
+        parts = ", ".join(self.target.leaf(c) for c in frame.columns)
+        return f"pd.concat([{parts}], axis=1).{node.method}(axis=1)"
 
     def _added(self, group: GroupTransform) -> str:
         group.name = self.names(f"{group.column}_{group.func}")

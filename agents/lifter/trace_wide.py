@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from .syntax import Unsupported
-from .trace_graph import Node, at, ref
+from .trace_graph import Node, at, ref, series_column
 
 EMPTY = ("count", "size", "sum", "nunique")  # reductions that give 0, not NaN, on no rows
 KEYWORD_ONLY = 99  # the position of an argument pandas takes by keyword only
@@ -60,6 +60,16 @@ class WideRules:
             raise Unsupported(at(node.line), "an unstack of a reduction of every column")
         fill = node.constant(1, "fill_value")
         return self._wide(node, frame, keys[0], keys[1], value, reduction.method, fill)
+
+    def _crosstab(self, node: Node) -> str:
+        """`pd.crosstab(df[k], df[c])`: the count of each key's rows per category."""
+        read = [series_column(self.graph, i) for i in node.inputs]
+        if len(read) != 2 or None in read or read[0][0] != read[1][0] or len(node.kwargs) > 2:
+            raise Unsupported(at(node.line), "a crosstab not of two columns of one frame")
+        if set(node.kwargs) - {"index", "columns"}:
+            raise Unsupported(at(node.line), "a crosstab with values, margins or normalize")
+        (frame, key), (_, column) = read
+        return self._wide(node, self.graph[frame], key, column, None, "size", 0)
 
     def _wide(
         self,

@@ -204,3 +204,42 @@ def test_lags_and_rolling_means_within_groups_are_group_transforms(folder, monke
     pd.testing.assert_frame_equal(got, expected["X"].reset_index(drop=True))
     code = "\n".join(plan.body)
     assert "lambda s: s.shift(1)" in code and "lambda s: s.diff()" in code
+
+
+CROSSTAB = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+pets = pd.read_csv("pets.csv").dropna(thresh=7)
+pets["grp"] = pets["pid"] % 7
+ct = pd.crosstab(pets["grp"], pets["breed"])
+ct["n_all"] = ct.sum(axis=1)
+span = pets.groupby("grp")["weight"].agg(["min", "max"]).reset_index()
+pets = pets.merge(ct.reset_index(), on="grp", how="left").merge(span, on="grp", how="left")
+X = pets[["lab", "n_all", "min", "max"]].fillna(0)
+LogisticRegression().fit(X.values, pets["adopted"])
+"""
+
+
+def test_a_crosstab_with_its_row_total_and_a_list_of_reductions(folder, monkeypatch):
+    plan, expected = run_lifted(folder, CROSSTAB, monkeypatch)
+    got = lifted_frame(folder, plan)[["lab", "n_all", "min", "max"]]
+    pd.testing.assert_frame_equal(got, expected["X"].reset_index(drop=True), check_dtype=False)
+    code = "\n".join(plan.body)
+    assert "d.notna().sum(axis=1) >= 7" in code and ".sum(axis=1)" in code
+
+
+def test_a_column_assigned_a_list_built_in_a_loop_is_not_a_constant(folder, monkeypatch):
+    script = """
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    pets = pd.read_csv("pets.csv")
+    levels = []
+    for _, row in pets.iterrows():
+        levels.append("heavy" if row["weight"] > 20 else "light")
+    pets["level"] = levels
+    LogisticRegression().fit(pd.get_dummies(pets[["level"]], dtype=int).values, pets["adopted"])
+    """
+    with pytest.raises(Unsupported, match="assigned a list of values the script computed"):
+        plan_for(folder, script, monkeypatch)
