@@ -211,7 +211,7 @@ CONSTANT_LOOPS = (
     "a literal list, `range(n)`, a module constant (your answer's own top-level ones "
     "included) bound to a literal or to an expression of "
     "constants (a comprehension over them, a `+` of lists, arithmetic: `SLOTS = [('job', 13 - "
-    "1)]`), a frame's `.columns`, the "
+    "1)]`) or a slice or item of one (`SLOTS[:3]`), a frame's `.columns`, the "
     '`.unique()` values of a column of any frame the function has (`t.data["os"].unique()`), '
     "and `enumerate`, `zip`, `sorted`, "
     "`reversed`, `list` of those, nested as deep as need be (`range(n)` of a written `n` or of "
@@ -230,6 +230,8 @@ def _over_constants(node: ast.expr, constants: set[str]) -> bool:
         return node.id in constants
     if isinstance(node, ast.Attribute):
         return node.attr == "columns"
+    if isinstance(node, ast.Subscript):  # `SLOTS[:3]`, `GROUPS[0]`
+        return _over_constants(node.value, constants) and _constant_key(node.slice, constants)
     if not isinstance(node, ast.Call):
         return False
     func = node.func
@@ -240,6 +242,14 @@ def _over_constants(node: ast.expr, constants: set[str]) -> bool:
     if isinstance(func, ast.Attribute) and func.attr in ("items", "keys", "values"):
         return _over_constants(func.value, constants)
     return isinstance(func, ast.Attribute) and func.attr == "unique"
+
+
+def _constant_key(key: ast.expr, constants: set[str]) -> bool:
+    """A subscript's index or slice written with values only."""
+    if isinstance(key, ast.Slice):
+        bounds = (key.lower, key.upper, key.step)
+        return all(b is None or _is_value(b, constants) for b in bounds)
+    return _is_value(key, constants)
 
 
 def _is_value(node: ast.expr, constants: set[str]) -> bool:

@@ -208,3 +208,14 @@ def test_the_variables_of_a_for_over_constants_are_constants_in_the_loops_inside
     assert [p for p in check_form(LOOPS % rebound) if "loop" in p]
     over_rows = nested.replace("in SLOTS:", "in t.data.values:")
     assert len([p for p in check_form(LOOPS % over_rows) if "loop" in p]) == 2
+
+
+def test_a_slice_or_item_of_a_module_constant_is_a_loop_constant():
+    """Round 48's iotdb model merged two loops over `ONE_HOT_SLOTS[:3]` and `[3:]` only because
+    a slice of a constant was refused; a slice of a frame's values still is."""
+    for iterable in ("COLS[:1]", "COLS[1:]", "COLS[::2]", "[COLS][0]", "COLS[: len(COLS) - 1]"):
+        body = f"\n@lt.step\ndef s(t):\n    for c in {iterable}:\n        t = t.project(c, [], lambda: 0)\n    return t\n"
+        assert not [p for p in check_form(LOOPS % body) if "stage 's'" in p], iterable
+    for iterable in ("t.data.values[:3]", "COLS[: len(t.data)]"):
+        body = f"\n@lt.step\ndef s(t):\n    for c in {iterable}:\n        pass\n    return t\n"
+        assert [p for p in check_form(LOOPS % body) if "stage 's'" in p], iterable
