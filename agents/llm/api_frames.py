@@ -446,6 +446,9 @@ def passthrough_text() -> str:
     """What the estimator receives from a passthrough of numeric text, and whether it fits."""
     data = pd.DataFrame({"a": pd.Series(["1.5", "2"], dtype="str"), "b": [1, 0]})
     X = ColumnTransformer([("p", "passthrough", ["a", "b"])]).fit_transform(data)
+    converted = data.assign(a=data["a"].astype(float))
+    C = ColumnTransformer([("p", "passthrough", ["a", "b"])]).fit_transform(converted)
+    either = "the same X" if np.array_equal(dense(X), dense(C)) else "different X"
     fitted = _outcome_of(lambda: LinearRegression().fit(X, [0.0, 1.0]) and "a fitted model")
     mixed = pd.DataFrame({"f": [True, False, True], "n": [3, 1, 2], "x": [0.1, 2.675, 1e-7]})
     M = ColumnTransformer([("p", "passthrough", list(mixed.columns))]).fit_transform(mixed)
@@ -458,7 +461,9 @@ def passthrough_text() -> str:
         f"A `passthrough` of a text column of numbers makes an array of dtype {X.dtype} "
         f"({X.tolist()}); the run converts it before the model and its deletion state see it "
         f"(dtype {dense(X).dtype}: {dense(X).tolist()}), as scikit-learn's own conversion would: "
-        f"`LinearRegression().fit` on the array {fitted}. One of bool, int and float columns is an "
+        f"`LinearRegression().fit` on the array {fitted}. So a text column of numbers may stay "
+        f"text in the preparation or be converted there with `astype(float)`: both give {either} "
+        f"({dense(C).tolist()} from the converted column). One of bool, int and float columns is an "
         f"array of dtype {M.dtype} too; a tree model (which fits on float32) fitted on it "
         f"predicts {'the same as' if same else 'otherwise than'} on the DataFrame of those "
         "columns."

@@ -216,6 +216,12 @@ def test_a_passthrough_of_numeric_text_fits_as_the_fact_says():
         ColumnTransformer([("p", "passthrough", ["a", "b"])]), data, [0, 1], None
     )
     assert run[1].dtype == np.float64 and "(dtype float64: [[1.5, 1.0], [2.0, 0.0]])" in text
+    # round 48's bank note: whether converting the text column in the preparation changes X
+    converted = data.assign(a=data["a"].astype(float))
+    again = fit_transform_all(
+        ColumnTransformer([("p", "passthrough", ["a", "b"])]), converted, [0, 1], None
+    )
+    assert np.array_equal(again[1], run[1]) and "both give the same X" in text
 
 
 def test_the_one_hot_order_fact_matches_the_encoder():
