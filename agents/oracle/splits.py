@@ -112,7 +112,8 @@ def _replayed_cut(call: str, seed: int, n: int, n_fit: int, function: str) -> st
         "between the seed and this draw"
     )
     return (
-        f": the original draws an order of its {n} rows from {fresh}. The final fit trains on "
+        f": the original draws an order of its {n} rows from {fresh}. The final fit (the "
+        "model's last fit; in a loop of fits, the last one's) trains on "
         f"{n_fit} of them; `lt.{function}` keeps the first {n_fit} of that order, as a cut "
         f"`[:{n_fit}]` or the last fold of an unshuffled KFold does (the trace does not show "
         "which drawn positions the fit took, so read the cut in the original's lines; the "

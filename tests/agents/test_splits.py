@@ -194,6 +194,7 @@ def test_a_replayed_permutation_says_what_the_original_drew_and_which_rows_the_r
     assert "an order of its 100 rows from the global generator seeded with 7" in note
     assert "nothing else drew from the global generator between the seed and this draw" in note
     assert "keeps the first 70 of that order" in note
+    assert "the model's last fit; in a loop of fits, the last one's" in note  # round 48 iotdb
     order = np.random.RandomState(7).permutation(N)
     assert _train(lt.permutation_split(30, 7)) == list(order[:30])
     own = {"call": "sklearn.utils.shuffle", "line": 5, "n": 100, "outputs": [100],
