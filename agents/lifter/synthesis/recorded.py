@@ -56,7 +56,10 @@ def recorded_encoders(dag: dict[str, Any] | None) -> list[RecordedEncoder]:
 
 
 class _ConstantsOnly:
-    """Stands in for the script's functions: a parameter that is one gives no encoder here."""
+    """Stands in for the script's functions: a parameter that is one gives no encoder here, nor
+    does a class of the script (its code is not run on the host)."""
+
+    transformers: frozenset[str] = frozenset()
 
     def code(self, encoded: Any) -> str:
         raise Unsupported(None, "a transformer with a function parameter")
