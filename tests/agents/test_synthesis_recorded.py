@@ -131,6 +131,13 @@ def test_the_model_and_transformers_with_functions_are_not_encoders():
     assert found[0].one_column and found[0].sample == ("a b", "c d")
 
 
+def test_a_transformer_class_of_the_script_is_no_recorded_encoder():
+    """Its code is not run on the host: round 48's CI run crashed the lifter's label step."""
+    node = fit_node(0, CountVectorizer(min_df=1), ["a b", "c d"])
+    node["estimator"] = {**node["estimator"], "class": "__main__.Capped", "params": {}}
+    assert recorded_encoders({"nodes": [node], "X": None}) == []
+
+
 def test_a_transformer_given_a_series_names_its_column():
     data = messages(200)
     vectorizer = CountVectorizer(**CUSTOM)
