@@ -93,9 +93,9 @@ class Functions:
         """The script's lambda and the local names it reads (`counts` in `lambda c: c if
         counts[c] >= 10 else "Other"`), or None for any other function."""
         described = encoded.get("function") if isinstance(encoded, dict) else None
-        if not (isinstance(described, dict) and described.get("script")):
-            return None
-        if not described.get("is_lambda"):
+        if not (
+            isinstance(described, dict) and described.get("script") and described.get("is_lambda")
+        ):
             return None
         lam = self._lambda_tree(described)
         return lam, self._reads(lam)

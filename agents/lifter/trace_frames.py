@@ -73,14 +73,17 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules):
         for root in roots:
             if kept:
                 self.users.setdefault(root, set()).add(len(self.graph.nodes))
-            for node_id in self._needed(root):
-                for used in self.frame_inputs(self.graph[node_id]):
-                    self.users.setdefault(used, set()).add(node_id)
+            self._used_by(self._needed(root))
+
+    def _used_by(self, needed: list[int]) -> None:
+        for node_id in needed:
+            for used in self.frame_inputs(self.graph[node_id]):
+                self.users.setdefault(used, set()).add(node_id)
 
     def lift(self, root: int) -> str:
         """The variable holding `root`'s frame, emitting every frame it depends on first."""
         needed = self._needed(root)
-        self.reserve([root])
+        self._used_by(needed)
         for node_id in needed:
             if node_id not in self.var:
                 self.var[node_id] = self._lift_one(self.graph[node_id])

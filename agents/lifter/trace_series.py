@@ -170,7 +170,7 @@ class SeriesCompiler:
         target = ref(encoded)
         if target is not None:
             return self.expr(target)
-        if isinstance(encoded, dict) and "function" in encoded:
+        if _is_function(encoded):
             return self.functions.code(encoded)
         if _holds_refs(encoded):  # `np.select([s < 7, s < 30], [2, 1])`: a list of conditions
             items = encoded if isinstance(encoded, list) else encoded["tuple"]

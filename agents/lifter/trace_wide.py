@@ -64,7 +64,7 @@ class WideRules:
     def _crosstab(self, node: Node) -> str:
         """`pd.crosstab(df[k], df[c])`: the count of each key's rows per category."""
         read = [series_column(self.graph, i) for i in node.inputs]
-        if len(read) != 2 or None in read or read[0][0] != read[1][0] or len(node.kwargs) > 2:
+        if len(read) != 2 or None in read or read[0][0] != read[1][0]:
             raise Unsupported(at(node.line), "a crosstab not of two columns of one frame")
         if set(node.kwargs) - {"index", "columns"}:
             raise Unsupported(at(node.line), "a crosstab with values, margins or normalize")
@@ -145,11 +145,13 @@ class WideRules:
         frame = self.graph.frame_input(node)
         keys = self.keys_of(frame)
         name = node.constant(0, "key")
-        if reduced is None or not keys:
+        if (
+            reduced is None
+            or not keys
+            or self._keys(self.reduction(self.graph[reduced])[1]) != keys
+        ):
             return None
         self.lift(reduced)  # the statistic and its own frames, emitted before this line
-        if self.frame_columns[reduced][:-1] != keys:
-            return None
         if name in frame.columns or not isinstance(name, str):
             raise Unsupported(at(node.line), "a group statistic replacing a column of the table")
         column = self.frame_columns[reduced][-1]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .inline import Rename, assign_return, inline_readers
@@ -409,27 +410,9 @@ class _MethodInliner(ast.NodeTransformer):
         body = [selfed.visit(copy.deepcopy(s)) for s in method.body if not is_docstring(s)]
         if not selfed.ok or not body:
             return None
-        renames: dict[str, ast.AST] = {
-            local: ast.Name(id=identifier(local, self.taken), ctx=ast.Load())
-            for local in local_names(method) - set(bound)
-        }
-        binds: list[ast.stmt] = []
-        rebound = {
-            n.id
-            for n in own_nodes(method)
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-        }
-        for param, arg in bound.items():
-            if trivial(arg) and param not in rebound:  # rebinding it must not rebind the caller's
-                renames[param] = arg
-                continue
-            fresh = identifier(param, self.taken)
-            renames[param] = ast.Name(id=fresh, ctx=ast.Load())
-            assign = ast.Assign(targets=[ast.Name(id=fresh, ctx=ast.Store())], value=arg)
-            binds.append(ast.copy_location(assign, self.stmt))
-        body = fold_branches([Rename(renames).visit(s) for s in body])
+        body = substituted(method, body, bound, self.taken, self.stmt)
         out: list[ast.stmt] = []
-        for stmt in binds + body:
+        for stmt in body:
             inner = _MethodInliner(self.classes, self.instances, self.taken, stmt, self.depth + 1)
             stmt = inner.visit(stmt)
             out += inner.before + [stmt]
@@ -472,6 +455,40 @@ class _Self(ast.NodeTransformer):
         if node.id == self.name:
             self.ok = False
         return node
+
+
+def substituted(
+    function: ast.FunctionDef,
+    body: list[ast.stmt],
+    bound: dict[str, ast.expr],
+    taken: set[str],
+    at: ast.stmt,
+    first: int = 1,
+    fresh: Callable[[str, set[str]], str] = identifier,
+) -> list[ast.stmt]:
+    """`body` (a copy of the function's statements) for one call: its locals renamed apart
+    from `taken` by `fresh`, each parameter replaced by its argument where that is a plain
+    value the body does not rebind, else by a fresh name assigned the argument first (at the
+    calling statement `at`), and branches the substitution made constant decided."""
+    renames: dict[str, ast.AST] = {
+        local: ast.Name(id=fresh(local, taken), ctx=ast.Load())
+        for local in local_names(function, first) - set(bound)
+    }
+    rebound = {
+        n.id
+        for n in own_nodes(function)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+    binds: list[ast.stmt] = []
+    for param, arg in bound.items():
+        if trivial(arg) and param not in rebound:  # rebinding it must not rebind the caller's
+            renames[param] = arg
+            continue
+        name = fresh(param, taken)
+        renames[param] = ast.Name(id=name, ctx=ast.Load())
+        assign = ast.Assign(targets=[ast.Name(id=name, ctx=ast.Store())], value=arg)
+        binds.append(ast.copy_location(assign, at))
+    return binds + fold_branches([Rename(renames).visit(s) for s in body])
 
 
 def plain(method: ast.FunctionDef) -> bool:

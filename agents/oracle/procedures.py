@@ -17,18 +17,16 @@ from __future__ import annotations
 import ast
 import copy
 
-from .inline import Rename, opens_files
+from .inline import opens_files
 from .methods import (
     MAX_DEPTH,
     bind,
     distributed,
-    fold_branches,
     is_docstring,
     local_names,
-    own_nodes,
     plain,
     returned,
-    trivial,
+    substituted,
 )
 from .static import fresh_name
 
@@ -104,32 +102,14 @@ def _inlined(
     body = [copy.deepcopy(s) for s in function.body if not is_docstring(s)]
     if not body:
         return None
-    renames: dict[str, ast.AST] = {
-        local: ast.Name(id=fresh_name(local, taken), ctx=ast.Load())
-        for local in local_names(function, first=0) - set(bound)
-    }
-    rebound = {
-        n.id
-        for n in own_nodes(function)
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-    }
-    binds: list[ast.stmt] = []
-    for param, arg in bound.items():
-        if trivial(arg) and param not in rebound:  # rebinding it must not rebind the caller's
-            renames[param] = arg
-            continue
-        fresh = fresh_name(param, taken)
-        renames[param] = ast.Name(id=fresh, ctx=ast.Load())
-        assign = ast.Assign(targets=[ast.Name(id=fresh, ctx=ast.Store())], value=arg)
-        binds.append(ast.copy_location(assign, stmt))
-    body = fold_branches([Rename(renames).visit(s) for s in body])
+    body = substituted(function, body, bound, taken, stmt, first=0, fresh=fresh_name)
     if isinstance(stmt, ast.Expr):  # a procedure: what it returns is not used
-        return binds + (body[:-1] if isinstance(body[-1], ast.Return) else body)
+        return body[:-1] if isinstance(body[-1], ast.Return) else body
     result = fresh_name(f"{function.name}_result", taken)
     tail = ast.copy_location(
         ast.Assign(targets=stmt.targets, value=ast.Name(id=result, ctx=ast.Load())), stmt
     )
-    return distributed(binds + returned(body, result, function), tail)
+    return distributed(returned(body, result, function), tail)
 
 
 def _shadowed(function: ast.FunctionDef) -> bool:

@@ -381,12 +381,10 @@ def test_the_running_values_idiom_replays_the_loop_bit_for_bit():
 
 
 def test_the_time_difference_fact_is_in_the_reference_and_holds_on_other_values():
-    import datetime
-
     assert "differ in 0 of 2000" in api_facts.time_differences()
     assert "`(b - a).dt.total_seconds()`" in api_facts.api_facts()
     stamps = pd.Series(pd.to_datetime(["2024-03-01 10:00:00.123457", "2024-03-09 23:59:59.5"]))
     gaps = (stamps - stamps.iloc[0]).dt.total_seconds().tolist()
     first = stamps.iloc[0].to_pydatetime()
     python = [(t.to_pydatetime() - first).total_seconds() for t in stamps]
-    assert gaps == python and isinstance(datetime.timedelta(0).total_seconds(), float)
+    assert gaps == python
