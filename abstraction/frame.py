@@ -349,6 +349,39 @@ class Frame(ColumnOps, KeyOps, GroupRowOps):
         lineage = Lineage("explode", "explode", (self,), (column,))
         return self._derive(self.df.explode(column, ignore_index=True), self.colprov, lineage)
 
+    def take_rows(self, positions: Callable[[pd.DataFrame], Any]) -> Frame:
+        """The rows at the positions `positions(data)` gives, in that order, repeats included;
+        each copy keeps its row's provenance.
+
+        `positions` receives the data (indexed 0..n-1) and returns integer positions in
+        0..n-1. It is the form of code that picks rows by position from all of them: a
+        shuffle, `df.sample(frac=1, random_state=s)`, is `lambda d:
+        np.random.RandomState(s).permutation(len(d))`; an oversampling loop (`while count1 <
+        count0:` appending the next positive row, cycling) is `lambda d: np.concatenate(
+        [np.arange(len(d)), np.resize(np.flatnonzero(d["y"] == 1), count0 - count1)])`, its
+        counts computed from `d`; `df.iloc[idx]` with an array of positions computed from the
+        rows is `lambda d: idx_of(d)`. The positions depend on all the rows, so `forget` calls
+        `positions` again on the rows that remain.
+        """
+        if not callable(positions):
+            raise OperationError(
+                "take_rows: give a function of the data that returns the positions (it is "
+                "called again on the rows left after a deletion), not the positions themselves"
+            )
+        picked = np.asarray(positions(self.data))
+        if picked.ndim != 1 or not (picked.size == 0 or np.issubdtype(picked.dtype, np.integer)):
+            raise OperationError(
+                f"take_rows: the function must give a 1-D array of integer positions, got dtype "
+                f"{picked.dtype} and shape {picked.shape}"
+            )
+        if picked.size and (picked.min() < 0 or picked.max() >= len(self)):
+            raise OperationError(
+                f"take_rows: positions must lie in 0..{len(self) - 1}, got {picked.min()} to "
+                f"{picked.max()}"
+            )
+        lineage = Lineage("take_rows", "take_rows", (self,), (positions,))
+        return self._derive(self.df.take(picked.astype(np.int64)), self.colprov, lineage)
+
     def sort(
         self,
         by: str | Sequence[str],

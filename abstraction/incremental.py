@@ -18,7 +18,7 @@ change from its inputs' changes:
   matches changed are joined again (in a left join, a row left without matches becomes an
   unmatched row, with nulls).
 - project, select, rename and filter after such a change apply themselves to the new rows only.
-- Anything else (a project of whole columns, a sort or explode or union after an aggregate
+- Anything else (a project of whole columns, rows taken by position, a sort or explode or union after an aggregate
   changed, a join whose left input gained rows, a change of dtypes) is re-applied to its updated
   inputs, and so is everything above it; the steps say so.
 

@@ -30,7 +30,7 @@ from .runfiles import BadRunError, relative
 DIR = relative("maintenance", "lineage")
 METHODS = {
     "filter", "filter_by", "join", "project", "select", "rename", "explode", "sort",
-    "aggregate", "drop_duplicates", "union", "semi_join", "apply_rows_by_group",
+    "aggregate", "drop_duplicates", "union", "semi_join", "apply_rows_by_group", "take_rows",
 }  # fmt: skip
 AGGREGATIONS = {
     "sum", "mean", "count", "size", "min", "max", "median", "std", "var", "first", "last",

@@ -16,6 +16,7 @@ form of a pandas idiom:
   frame -> `apply_rows_by_group` with the key its lookups select by (`trace_lookup`);
 - `fillna` of a frame -> `fill_na`; `get_dummies` -> `get_dummies`; `merge`/`join` -> `join`;
   `concat` -> `union` (rows) or `concat_columns` (columns); `drop_duplicates`, `sort_values`;
+  `sample` -> `take_rows` (`trace_positions`);
 - group-bys reduced and reset -> `aggregate` (`trace_groups`).
 
 Anything else raises `Unsupported` naming the line and the operation, so the step falls to the
@@ -34,11 +35,12 @@ from .trace_columns import ColumnRules
 from .trace_graph import Graph, Node, at, ref, series_column
 from .trace_groups import GroupRules
 from .trace_lookup import LookupRules
+from .trace_positions import PositionRules
 from .trace_series import Beside, Expr, SeriesCompiler, Target
 from .trace_wide import KEYWORD_ONLY, WideRules
 
 
-class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules):
+class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules, PositionRules):
     """Lifts frame nodes into lines `var = <Frame expression>`."""
 
     def __init__(
@@ -246,6 +248,7 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules):
             "div": self._shares,
             "truediv": self._shares,
             "infer_objects": self._identity,
+            "sample": self._sample,
         }.get(node.method)
 
     def _rows_rewritten(self, node: Node) -> str:

@@ -471,11 +471,9 @@ def passthrough_text() -> str:
 
 
 REPEAT_ROWS = (
-    "Repeating rows by position (oversampling, a cyclic fill): build the target positions "
-    "`order` with NumPy, then `slots = pd.Series(np.arange(len(order))).groupby(order)"
-    ".agg(list).reindex(range(n))` and `frame.project('_slot', col, lambda c: slots.to_numpy(), "
-    "rowwise=False).explode('_slot').filter(lambda d: d['_slot'].notna()).sort('_slot')"
-    ".drop(['_slot'])`."
+    "Repeating or reordering rows by position (oversampling until the classes balance, a cyclic "
+    "fill, a shuffle, a sample with replacement): `frame.take_rows(positions)`, the positions "
+    "computed from the data with NumPy inside `positions`, where a `while` loop appended rows."
 )
 SEQUENTIAL_DRAW = (
     "Replaying a sequential seeded draw (a loop of `randint` + `np.delete`): no stage may loop, "
@@ -533,23 +531,43 @@ def running_values() -> str:
 
 
 def repeat_rows() -> str:
-    """The idiom run, with the dtypes the other columns keep through `explode` and the sort by
-    the object column `_slot` (round 45's iotdb note could not tell)."""
-    frame = _frame(v=list("abcd"), n=[1, 2, 3, 4], x=[0.5, 1.5, 2.5, 3.5])
-    order = np.concatenate([np.arange(4), np.resize([1, 3], 3)])
-    slots = pd.Series(np.arange(len(order))).groupby(order).agg(list).reindex(range(4))
-    out = (
-        frame.project("_slot", "v", lambda c: slots.to_numpy(), rowwise=False)
-        .explode("_slot")
-        .filter(lambda d: d["_slot"].notna())
-        .sort("_slot")
-        .drop(["_slot"])
+    """`take_rows` beside the loops it stands for: a `while` that appends the next positive row
+    until the classes balance, and pandas' seeded samples (round 48's iotdb note had only an
+    idiom around the static check's refusal of `while`)."""
+    labels = [1, 0, 0, 1, 0, 0, 0]
+    rows = list(range(len(labels)))
+    looped, count1, count0, i = list(rows), labels.count(1), labels.count(0), 0
+    positives = [r for r in rows if labels[r] == 1]
+    while count1 < count0:
+        looped.append(positives[i % len(positives)])
+        count1, i = count1 + 1, i + 1
+    frame = _frame(r=rows, y=labels, x=[r + 0.5 for r in rows])
+    taken = frame.take_rows(
+        lambda d: np.concatenate(
+            [
+                np.arange(len(d)),
+                np.resize(np.flatnonzero(d["y"] == 1), (d["y"] == 0).sum() - (d["y"] == 1).sum()),
+            ]
+        )
     )
-    dtypes = {c: str(frame.data[c].dtype) for c in frame.data.columns}
-    kept = {c: str(out.data[c].dtype) for c in out.data.columns}
+    data = pd.DataFrame({"r": rows})
+    shuffled = frame.take_rows(lambda d: np.random.RandomState(3).permutation(len(d)))
+    drawn = frame.take_rows(lambda d: np.random.RandomState(3).randint(0, len(d), 4))
+    same_shuffle = shuffled.data["r"].tolist() == data.sample(frac=1, random_state=3)["r"].tolist()
+    same_draw = (
+        drawn.data["r"].tolist() == data.sample(4, replace=True, random_state=3)["r"].tolist()
+    )
+    dtypes = {c: str(taken.data[c].dtype) for c in taken.data.columns}
     return (
-        f"v={list('abcd')}, order={order.tolist()} gives {out.data['v'].tolist()}; columns of "
-        f"dtypes {dtypes} come out as {kept}"
+        f"y={labels}; the loop appending positives while count1 < count0 gives rows {looped}, "
+        f"`take_rows(lambda d: np.concatenate([np.arange(len(d)), np.resize(np.flatnonzero("
+        f"d['y'] == 1), (d['y'] == 0).sum() - (d['y'] == 1).sum())]))` gives "
+        f"{taken.data['r'].tolist()} (dtypes kept: {dtypes}); `lambda d: "
+        f"np.random.RandomState(s).permutation(len(d))` gives "
+        f"{'the same rows as' if same_shuffle else 'other rows than'} `df.sample(frac=1, "
+        f"random_state=s)`, and `lambda d: np.random.RandomState(s).randint(0, len(d), n)` "
+        f"{'the same as' if same_draw else 'others than'} `df.sample(n, replace=True, "
+        "random_state=s)`"
     )
 
 

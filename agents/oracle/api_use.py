@@ -239,7 +239,15 @@ class _Checker:
         columns = _names(args.get("columns"))
         self._lambdas(node, method, args, columns)
         self._require(node, method, base, args)
-        if method in ("filter", "filter_by", "explode", "sort", "drop_duplicates", "union"):
+        if method in (
+            "filter",
+            "filter_by",
+            "explode",
+            "sort",
+            "drop_duplicates",
+            "union",
+            "take_rows",
+        ):
             if method == "filter":
                 self._query(node, base, args.get("predicate"))
             return base

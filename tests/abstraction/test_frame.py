@@ -146,6 +146,37 @@ def test_explode_copies_provenance():
     assert out.provenance["s"].tolist() == [0, 0, 1]
 
 
+def test_take_rows_repeats_rows_with_their_provenance():
+    frame = lt.from_pandas(pd.DataFrame({"v": list("abcd"), "y": [0, 1, 0, 1]}), "s")
+    positives = lambda d: np.flatnonzero(d["y"] == 1)  # noqa: E731
+    out = frame.take_rows(lambda d: np.concatenate([np.arange(len(d)), np.resize(positives(d), 3)]))
+    assert out.data["v"].tolist() == ["a", "b", "c", "d", "b", "d", "b"]
+    assert out.provenance["s"].tolist() == [0, 1, 2, 3, 1, 3, 1]
+    assert out.data.dtypes.to_dict() == frame.data.dtypes.to_dict()
+
+
+def test_take_rows_shuffle_is_pandas_sample():
+    data = pd.DataFrame({"v": range(20)})
+    frame = lt.from_pandas(data, "s")
+    out = frame.take_rows(lambda d: np.random.RandomState(7).permutation(len(d)))
+    assert out.data["v"].tolist() == data.sample(frac=1, random_state=7)["v"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("positions", "message"),
+    [
+        (np.array([0, 1]), "not the positions themselves"),
+        (lambda d: np.array([0.0, 1.0]), "integer positions"),
+        (lambda d: np.array([[0]]), "1-D"),
+        (lambda d: np.array([0, 4]), "0..3"),
+    ],
+)
+def test_take_rows_refuses_bad_positions(positions, message):
+    frame = lt.from_pandas(pd.DataFrame({"v": list("abcd")}), "s")
+    with pytest.raises(OperationError, match=message):
+        frame.take_rows(positions)
+
+
 def test_aggregate_keeps_sets_of_ids():
     out = mails().aggregate("email", n=("text", "count"))
     by_email = dict(zip(out.data["email"], out.provenance["mails"], strict=True))

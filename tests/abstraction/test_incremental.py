@@ -80,6 +80,9 @@ BUILDS: dict[str, Build] = {
     "sort and explode after an aggregate (re-applied)": lambda p, o: (
         o.aggregate("pid", amounts=("amount", list)).sort("pid", ascending=False).explode("amounts")
     ),
+    "oversampled rows (re-applied)": lambda p, o: o.take_rows(
+        lambda d: np.concatenate([np.arange(len(d)), np.resize(np.flatnonzero(d.amount > 50), 5)])
+    ),
     "whole-column project (re-applied)": lambda p, o: o.join(p, on="pid").project(
         "centered", "amount", lambda a: a - a.mean(), rowwise=False
     ),

@@ -243,3 +243,32 @@ def test_a_column_assigned_a_list_built_in_a_loop_is_not_a_constant(folder, monk
     """
     with pytest.raises(Unsupported, match="assigned a list of values the script computed"):
         plan_for(folder, script, monkeypatch)
+
+
+def test_a_seeded_sample_draws_the_same_rows_with_take_rows(folder, monkeypatch):
+    script = """
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    pets = pd.read_csv("pets.csv").dropna(subset=["weight"])
+    pets = pets.sample(frac=1, random_state=5).reset_index(drop=True)
+    pets = pd.concat([pets, pets[pets["adopted"] == 1].sample(15, replace=True, random_state=2)])
+    LogisticRegression().fit(pets[["weight"]].values, pets["adopted"])
+    """
+    code = _same(folder, script, monkeypatch, ["pid", "weight", "adopted"])
+    assert "take_rows(lambda d: np.random.RandomState(5).choice(len(d), round(1 * len(d))" in code
+    assert "choice(len(d), 15, replace=True)" in code
+
+
+def test_a_sample_whose_size_the_script_computed_is_refused(folder, monkeypatch):
+    script = """
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    pets = pd.read_csv("pets.csv").dropna(subset=["weight"])
+    yes, no = pets[pets["adopted"] == 1], pets[pets["adopted"] == 0]
+    pets = pd.concat([no, yes.sample(n=len(no), replace=True, random_state=2)])
+    LogisticRegression().fit(pets[["weight"]].values, pets["adopted"])
+    """
+    with pytest.raises(Unsupported, match="size the script computed"):
+        run_lifted(folder, script, monkeypatch)
