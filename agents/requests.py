@@ -402,9 +402,10 @@ def derived_count(split: dict[str, Any], original: Original, tree: ast.Module, s
             "'ts', lambda t: t >= CUTOFF, rowwise=False)`, or by position `lambda c: "
             "np.arange(len(c)) >= len(c) - HELD_OUT`."
             if step == "prepare"
-            else ", unless the prepared frame above has a column that marks the test rows (True "
-            "on them), which `lt.column_split(column, [True])` then reads; without one, write "
-            "the figure."
+            else ", unless the prepared frame has a column that marks the test rows (True on "
+            "them), which `lt.column_split(column, [True])` then reads: one shown above, or one "
+            "that a preparation your answer rewrites adds, where it may rewrite one; without "
+            "one, write the figure."
         )
     )
 

@@ -493,3 +493,13 @@ def test_the_rules_say_rewriting_row_loops_as_frame_operations_is_the_task():
     rule = " ".join(template("system").template.split())
     assert "as frame operations is the rewrite itself, not a way around this rule" in rule
     assert "a helper of the original that loops over rows is rewritten in the steps" in rule
+
+
+def test_where_a_conversion_is_computed_and_a_loop_s_parts_as_columns_are_settled():
+    """Round 49's churn notes: the model could not tell whether a one-hot built in the
+    preparation rather than the encoder gives the same X, and took its columns of a running
+    sum's parts for a device around the rules; `take_rows` is named where `while` is refused."""
+    rule = " ".join(template("system").template.split())
+    assert "X and y are compared by their values, so where a value is computed does not" in rule
+    assert "are the loop written as columns, not a device around it" in rule
+    assert "`take_rows` (rows repeated, cycled or shuffled by position)" in rule
