@@ -127,6 +127,8 @@ class Lineage:
             raise CodeUnavailable(f"{self.kind}: re-applying it needs {missing.description}")
         if self.method == "union":
             return union(*inputs)
+        if self.method == "take_rows":  # the frames the positions read follow the first
+            return inputs[0].take_rows(*self.args, using=inputs[1:])
         return getattr(inputs[0], self.method)(*inputs[1:], *self.args, **self.kwargs)
 
     def with_inputs(self, inputs: Sequence[Frame], kept: np.ndarray | None = None) -> Lineage:
@@ -349,7 +351,7 @@ class Frame(ColumnOps, KeyOps, GroupRowOps):
         lineage = Lineage("explode", "explode", (self,), (column,))
         return self._derive(self.df.explode(column, ignore_index=True), self.colprov, lineage)
 
-    def take_rows(self, positions: Callable[[pd.DataFrame], Any]) -> Frame:
+    def take_rows(self, positions: Callable[..., Any], *, using: Sequence[Frame] = ()) -> Frame:
         """The rows at the positions `positions(data)` gives, in that order, repeats included;
         each copy keeps its row's provenance.
 
@@ -360,15 +362,19 @@ class Frame(ColumnOps, KeyOps, GroupRowOps):
         count0:` appending the next positive row, cycling) is `lambda d: np.concatenate(
         [np.arange(len(d)), np.resize(np.flatnonzero(d["y"] == 1), count0 - count1)])`, its
         counts computed from `d`; `df.iloc[idx]` with an array of positions computed from the
-        rows is `lambda d: idx_of(d)`. The positions depend on all the rows, so `forget` calls
-        `positions` again on the rows that remain.
+        rows is `lambda d: idx_of(d)`. A size read off other frames (`minority.sample(
+        n=len(majority), random_state=s)`) names them in `using`: `positions` then receives
+        their data after its own, `minority.take_rows(lambda d, m: np.random.RandomState(s)
+        .choice(len(d), len(m), replace=False), using=[majority])`; sources only they carry are
+        named with no row (as in `semi_join`). The positions depend on all these rows, so
+        `forget` calls `positions` again on the rows that remain of each.
         """
         if not callable(positions):
             raise OperationError(
                 "take_rows: give a function of the data that returns the positions (it is "
                 "called again on the rows left after a deletion), not the positions themselves"
             )
-        picked = np.asarray(positions(self.data))
+        picked = np.asarray(positions(self.data, *(frame.data for frame in using)))
         if picked.ndim != 1 or not (picked.size == 0 or np.issubdtype(picked.dtype, np.integer)):
             raise OperationError(
                 f"take_rows: the function must give a 1-D array of integer positions, got dtype "
@@ -379,8 +385,12 @@ class Frame(ColumnOps, KeyOps, GroupRowOps):
                 f"take_rows: positions must lie in 0..{len(self) - 1}, got {picked.min()} to "
                 f"{picked.max()}"
             )
-        lineage = Lineage("take_rows", "take_rows", (self,), (positions,))
-        return self._derive(self.df.take(picked.astype(np.int64)), self.colprov, lineage)
+        taken = self.df.take(picked.astype(np.int64))
+        others = [s for f in using for s in f.sources if s not in self.sources]
+        if others:  # named with no row, so that `forget` visits the frame when they lose rows
+            taken = _fill_missing_prov(taken, list(dict.fromkeys(others)))
+        lineage = Lineage("take_rows", "take_rows", (self, *using), (positions,))
+        return self._derive(taken, self.colprov, lineage)
 
     def sort(
         self,

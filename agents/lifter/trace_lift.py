@@ -65,6 +65,7 @@ class TraceLift:
         module_names: set[str],
         x_shape: list[int] | None = None,
         rows: int | None = None,
+        shuffle_line: int | None = None,
     ) -> None:
         if not dag or not dag.get("nodes"):
             raise Unsupported(None, "the script's dataflow was not traced")
@@ -81,6 +82,7 @@ class TraceLift:
         self.read_sources = self._sources(sources)
         self.x = XBlocks(self.graph, lambda node: self._peel(self.graph, node))
         self.in_place: dict[int, list[Any]] = {}  # setter -> columns, for the encoder to do
+        self.shuffle_line = shuffle_line  # a shuffle the analysis' permutation split replays
 
     def _sources(self, sources: dict[str, str]) -> dict[int, str]:
         """Read nodes whose file is a source of the pipeline, with the source's name."""
@@ -215,6 +217,7 @@ class TraceLift:
         taken = set(self.read_sources.values()) | {"data_dir"}
         skipped = frozenset(self.in_place)
         lifter = FrameLifter(self.graph, self.functions, self.read_sources, names, taken, skipped)
+        lifter.shuffle_line = self.shuffle_line
         lifter.reserve([prepared, *beside], kept=True)
         result = lifter.lift(prepared)
         for frame in beside:
@@ -313,7 +316,16 @@ def trace_plan(analysis: Any, source: str, sources: dict[str, str], names: set[s
     `names` are the module-level names a generated function may use."""
     split = analysis.split or {}
     shape = analysis.model.X_shape if analysis.model else None
-    lift = TraceLift(analysis.dataflow or {}, source, sources, names, shape, split.get("rows"))
+    permuted = split.get("function") == "permutation_split"
+    lift = TraceLift(
+        analysis.dataflow or {},
+        source,
+        sources,
+        names,
+        shape,
+        split.get("rows"),
+        split.get("line") if permuted else None,
+    )
     deleted = lift.split is not None and lift.graph[lift.split].op == "np.delete"
     if deleted and split.get("function") is None:
         raise Unsupported(None, "rows deleted by position that no lt split replays")

@@ -4,15 +4,21 @@ pandas draws a sample's positions with `np.random.RandomState(random_state).choi
 size, replace=replace)` (`pandas.core.sample`), `size` being `n`, or `round(frac * len(df))`,
 or 1. The rule writes that draw inside `take_rows`, so the rows are the same by construction,
 and `forget` draws again on the rows that remain, as a re-run of the script would. A sample's
-size is taken only as the script writes it (a literal `n`, or `frac`): a size the script
-computed from the data (`n=len(majority)`) would be frozen at the run's value. A shuffle whose
-head is cut for training is a split's (`trace_graph.shuffled_frame`), not this rule's. Mixed
+size is taken as the script writes it: `frac`, or an `n` of numbers and lengths of frames
+(`n=len(majority)`, `3 * len(clicks)`), those frames passed to `take_rows` in `using` so that a
+deletion from them changes the size as it would in a re-run; a size computed elsewhere would
+be frozen at the run's value, and is refused. A shuffle that the
+analysis' permutation split replays (its head cut for training, by the frame or by X) is the
+split's, and leaves the rows in their order here. Mixed
 into `FrameLifter`.
 """
 
 from __future__ import annotations
 
 import ast
+import copy
+import itertools
+import operator
 from typing import TYPE_CHECKING
 
 from .syntax import Unsupported
@@ -23,12 +29,19 @@ if TYPE_CHECKING:
     from .trace_frames import FrameLifter
 
 SAMPLE_PARAMS = ("n", "frac", "replace", "weights", "random_state", "axis", "ignore_index")
+SIZE_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
+SIZE_OPERATORS[ast.FloorDiv] = operator.floordiv
+SIZE_FUNCTIONS = {"min": min, "max": max, "int": int}
 
 
 class PositionRules:
     """The rule; `self` is a `FrameLifter`."""
 
     def _sample(self: FrameLifter, node: Node) -> str:
+        whole = node.constant(1, "frac") == 1 and not node.constant(2, "replace", False)
+        if whole and node.line is not None and node.line == self.shuffle_line:
+            self.note(node, "sample of every row: the shuffle the split replays")
+            return self.input_var(node)
         seed = node.constant(4, "random_state")
         if not isinstance(seed, int) or isinstance(seed, bool):
             raise Unsupported(at(node.line), "a sample without an integer random_state")
@@ -36,30 +49,130 @@ class PositionRules:
             raise Unsupported(at(node.line), "a weighted sample")
         if node.constant(5, "axis") not in (None, 0, "index", "rows"):
             raise Unsupported(at(node.line), "a sample of columns")
-        n, frac = node.constant(0, "n"), node.constant(1, "frac")
-        if n is not None and not self._written_size(node):
-            raise Unsupported(at(node.line), "a sample whose size the script computed")
-        size = (
-            str(int(n)) if n is not None else "1" if frac is None else f"round({frac!r} * len(d))"
-        )
+        frac = node.constant(1, "frac")
+        size, used = ("1", []) if frac is None else (f"round({frac!r} * len(d))", [])
+        if node.constant(0, "n") is not None:
+            size, used = self._size(node)
         replace = bool(node.constant(2, "replace", False))
         draw = f"np.random.RandomState({seed}).choice(len(d), {size}, replace={replace})"
         base = self.input_var(node)
+        params = ", ".join(["d", *(f"_n{i}" for i in range(len(used)))])
+        using = f", using=[{', '.join(used)}]" if used else ""
         self.note(node, "sample (rows drawn by position: take_rows)")
-        return self.emit(node, f"{base}.take_rows(lambda d: {draw})", base)
+        return self.emit(node, f"{base}.take_rows(lambda {params}: {draw}{using})", base)
 
-    def _written_size(self: FrameLifter, node: Node) -> bool:
-        """Whether the `sample` call at the node's line writes its `n` as a number."""
-        statement = statement_at(self.functions.tree, node.line)
-        calls = [
-            c
-            for c in ([] if statement is None else ast.walk(statement))
-            if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
-            if c.func.attr == "sample"
+    def _size(self: FrameLifter, node: Node) -> tuple[str, list[str]]:
+        """The sample's `n` as the script writes it, each `len(frame)` in it read off that
+        frame's variable (passed in `using`, so that `forget` draws again with its new size)."""
+        written = _written_n(statement_at(self.functions.tree, node.line))
+        if written is None:
+            raise Unsupported(at(node.line), "a sample whose size the script computed")
+        written = copy.deepcopy(written)  # the script's tree is shared
+        lengths = [c for c in ast.walk(written) if _is_len(c)]
+        frames = self._sized_frames(node, written, lengths)
+        for i, call in enumerate(lengths):
+            call.args[0] = ast.Name(f"_n{i}")
+        used = []
+        for frame in frames:
+            self.users.setdefault(frame, set()).add(node.id)
+            used.append(self.lift(frame))
+        return ast.unparse(written), used
+
+    def _sized_frames(
+        self: FrameLifter, node: Node, written: ast.expr, lengths: list[ast.Call]
+    ) -> tuple[int, ...]:
+        """The frames the lengths read: among the frames made where the script last bound
+        each name (a line may bind several, `yes, no = a, b`), the one choice whose row counts
+        give the size the run drew."""
+        options = [self._bound_frames(call.args[0].id, node) for call in lengths]
+        fits = [
+            chosen
+            for chosen in itertools.product(*options)
+            if _evaluated(written, [self.graph[f].rows_count for f in chosen])
+            == node.constant(0, "n")
         ]
-        if len(calls) != 1:
-            return False
-        call = calls[0]
-        given = dict(zip(SAMPLE_PARAMS, call.args, strict=False))
-        given.update({k.arg: k.value for k in call.keywords if k.arg})
-        return isinstance(given.get("n"), ast.Constant)
+        if len(fits) != 1:
+            raise Unsupported(at(node.line), "a sample whose size reads frames not traced")
+        return fits[0]
+
+    def _bound_frames(self: FrameLifter, name: str, node: Node) -> list[int]:
+        lines = [
+            n.lineno
+            for n in ast.walk(self.functions.tree)
+            if isinstance(n, ast.Assign) and n.lineno < (node.line or 0)
+            if name in {t.id for t in ast.walk(n) if isinstance(t, ast.Name)}
+            if any(name in _bound_names(t) for t in n.targets)
+        ]
+        if not lines:
+            return []
+        return [
+            other.id
+            for other in self.graph.nodes
+            if other.kind == "frame" and other.id < node.id and other.line == max(lines)
+        ]
+
+
+def _bound_names(target: ast.expr) -> set[str]:
+    return {t.id for t in ast.walk(target) if isinstance(t, ast.Name)}
+
+
+def _evaluated(expr: ast.expr, counts: list[int | None]) -> int | None:
+    """The size with its lengths, in order, replaced by these row counts (None where one is
+    unknown); the expression is one `_of_numbers_and_lengths` accepted, read, never run."""
+    lengths = iter(counts)
+
+    def value(e: ast.expr) -> int | None:
+        if isinstance(e, ast.Constant):
+            return e.value
+        if _is_len(e):
+            return next(lengths)
+        if isinstance(e, ast.BinOp):
+            left, right = value(e.left), value(e.right)
+            if left is None or right is None or isinstance(e.op, ast.FloorDiv) and right == 0:
+                return None
+            return SIZE_OPERATORS[type(e.op)](left, right)
+        args = [value(a) for a in e.args]
+        return None if None in args else SIZE_FUNCTIONS[e.func.id](*args)
+
+    return value(expr)
+
+
+def _written_n(statement: ast.stmt | None) -> ast.expr | None:
+    """The `n` of the one `sample` call of the statement, when it is written of numbers and
+    `len` of names only (`3 * len(clicks)`); else None."""
+    calls = [
+        c
+        for c in ([] if statement is None else ast.walk(statement))
+        if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+        if c.func.attr == "sample"
+    ]
+    if len(calls) != 1:
+        return None
+    given = dict(zip(SAMPLE_PARAMS, calls[0].args, strict=False))
+    given.update({k.arg: k.value for k in calls[0].keywords if k.arg})
+    n = given.get("n")
+    return n if n is not None and _of_numbers_and_lengths(n) else None
+
+
+def _of_numbers_and_lengths(expr: ast.expr) -> bool:
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, int) and not isinstance(expr.value, bool)
+    if _is_len(expr):
+        return True
+    if isinstance(expr, ast.BinOp) and type(expr.op) in SIZE_OPERATORS:
+        return _of_numbers_and_lengths(expr.left) and _of_numbers_and_lengths(expr.right)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and not expr.keywords:
+        return expr.func.id in ("min", "max", "int") and all(
+            _of_numbers_and_lengths(a) for a in expr.args
+        )
+    return False
+
+
+def _is_len(expr: ast.expr) -> bool:
+    return (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Name)
+        and expr.func.id == "len"
+        and len(expr.args) == 1
+        and isinstance(expr.args[0], ast.Name)
+    )

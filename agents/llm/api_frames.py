@@ -363,7 +363,8 @@ def hand_parsed_text() -> str:
         f"`line.split('\\t')` gives {split}, the source's rows are {read.data.values.tolist()} "
         "(no line ends, `\\r` dropped, a quoted field unquoted), with `quoting=csv.QUOTE_NONE` "
         f"{bare.data.values.tolist()}. Strip or keep line ends and quotes as the original's "
-        "parsing does."
+        "parsing does: putting back a line end the reader drops is part of reproducing the "
+        "original's values, even where a later step (a token pattern, a strip) drops it again."
     )
 
 

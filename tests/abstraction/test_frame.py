@@ -162,6 +162,18 @@ def test_take_rows_shuffle_is_pandas_sample():
     assert out.data["v"].tolist() == data.sample(frac=1, random_state=7)["v"].tolist()
 
 
+def test_take_rows_reads_the_sizes_of_the_frames_it_uses():
+    frame = lt.from_pandas(pd.DataFrame({"v": range(10), "y": [1, 1, 1] + [0] * 7}), "s")
+    yes, no = frame.filter(lambda d: d["y"] == 1), frame.filter(lambda d: d["y"] == 0)
+    draw = lambda d, m: np.random.RandomState(1).choice(len(d), len(m), replace=False)  # noqa: E731
+    out = no.take_rows(draw, using=[yes])
+    expected = no.data.sample(n=3, random_state=1)["v"].tolist()
+    assert out.data["v"].tolist() == expected
+    assert out.lineage.inputs == (no, yes)
+    again = out.lineage.replay([frame, yes.filter(lambda d: d["v"] > 0)])  # drawn again
+    assert again.data["v"].tolist() == frame.data.sample(n=2, random_state=1)["v"].tolist()
+
+
 @pytest.mark.parametrize(
     ("positions", "message"),
     [

@@ -83,6 +83,10 @@ BUILDS: dict[str, Build] = {
     "oversampled rows (re-applied)": lambda p, o: o.take_rows(
         lambda d: np.concatenate([np.arange(len(d)), np.resize(np.flatnonzero(d.amount > 50), 5)])
     ),
+    "undersampled to another frame's size (re-applied)": lambda p, o: o.take_rows(
+        lambda d, q: np.random.RandomState(3).choice(len(d), min(len(q), len(d)), replace=False),
+        using=[p.filter("age > 30")],
+    ),
     "whole-column project (re-applied)": lambda p, o: o.join(p, on="pid").project(
         "centered", "amount", lambda a: a - a.mean(), rowwise=False
     ),

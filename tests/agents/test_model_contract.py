@@ -59,6 +59,8 @@ def test_the_hand_parsing_fact_shows_what_split_and_read_csv_give():
     text = hand_parsed_text()
     assert "[['1', '\"a b\"\\n'], ['2', 'c \\n']]" in text  # split keeps quotes and line ends
     assert "the source's rows are [['1', 'a b'], ['2', 'c ']]" in text
+    # round 49 a2: putting the line end back read as a device when a token pattern drops it
+    assert "is part of reproducing the original's values" in text
 
 
 def test_a_split_that_draws_asks_for_the_rows_before_its_draw():

@@ -333,6 +333,28 @@ def test_the_head_of_a_shuffled_frame_is_the_splits_part(folder, monkeypatch, re
     pd.testing.assert_frame_equal(got, expected["train"][["heavy", "visits", "adopted"]])
 
 
+SHUFFLED_THEN_CUT_X = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+pets = pd.read_csv("pets.csv").dropna()
+pets = pets.sample(frac=1, random_state=3).reset_index(drop=True)
+X, y = pets[["weight", "visits"]].values, pets["adopted"].values
+cut = int(0.75 * len(X))
+LogisticRegression().fit(X[:cut], y[:cut])
+"""
+
+
+def test_a_shuffle_whose_x_is_cut_is_left_to_the_split_that_replays_it(folder, monkeypatch):
+    """The cut is of X, not of the frame: the shuffle's line, from the analysis' split, tells
+    the sample rule to leave the rows in their order (a take_rows would shuffle twice)."""
+    split = {"function": "permutation_split", "args": {}, "line": 6}
+    plan = plan_for(folder, SHUFFLED_THEN_CUT_X, monkeypatch, split=split)
+    assert not any("take_rows" in line for line in plan.body)
+    plan = plan_for(folder, SHUFFLED_THEN_CUT_X, monkeypatch, split={"function": None})
+    assert any("take_rows" in line for line in plan.body)  # no split replays it: the steps do
+
+
 LABEL_CODES = """
 import pandas as pd
 from sklearn.linear_model import LogisticRegression

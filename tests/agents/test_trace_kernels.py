@@ -260,6 +260,22 @@ def test_a_seeded_sample_draws_the_same_rows_with_take_rows(folder, monkeypatch)
     assert "choice(len(d), 15, replace=True)" in code
 
 
+def test_a_sample_sized_by_another_frame_reads_its_length_again(folder, monkeypatch):
+    script = """
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    pets = pd.read_csv("pets.csv").dropna(subset=["weight"])
+    yes, no = pets[pets["adopted"] == 1], pets[pets["adopted"] == 0]
+    pets = pd.concat([no.sample(n=len(yes) - 2, random_state=2), yes])
+    pets = pets.sample(frac=1, random_state=3).reset_index(drop=True)
+    LogisticRegression().fit(pets[["weight"]].values, pets["adopted"])
+    """
+    code = _same(folder, script, monkeypatch, ["pid", "weight", "adopted"])
+    assert "lambda d, _n0: np.random.RandomState(2).choice(len(d), len(_n0) - 2" in code
+    assert "using=[yes]" in code
+
+
 def test_a_sample_whose_size_the_script_computed_is_refused(folder, monkeypatch):
     script = """
     import pandas as pd
@@ -267,7 +283,8 @@ def test_a_sample_whose_size_the_script_computed_is_refused(folder, monkeypatch)
 
     pets = pd.read_csv("pets.csv").dropna(subset=["weight"])
     yes, no = pets[pets["adopted"] == 1], pets[pets["adopted"] == 0]
-    pets = pd.concat([no, yes.sample(n=len(no), replace=True, random_state=2)])
+    wanted = len(no) // 2
+    pets = pd.concat([no, yes.sample(n=wanted, replace=True, random_state=2)])
     LogisticRegression().fit(pets[["weight"]].values, pets["adopted"])
     """
     with pytest.raises(Unsupported, match="size the script computed"):
