@@ -1,6 +1,11 @@
 """The declarative pipeline abstraction: provenance-tracked frames, stages, runs and deletion."""
 
-from lester.abstraction.encoders import LabelCodes, PlainIdfTfidfVectorizer, SampleStandardScaler
+from lester.abstraction.encoders import (
+    LabelCodes,
+    PlainIdfTfidfVectorizer,
+    SampleStandardScaler,
+    label_codes,
+)
 from lester.abstraction.errors import (
     LesterError,
     OperationError,
@@ -46,6 +51,7 @@ __all__ = [
     "from_pandas",
     "head_split",
     "label",
+    "label_codes",
     "load_pipeline",
     "load_run",
     "model",

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import OrdinalEncoder, StandardScaler
+from sklearn.preprocessing import LabelEncoder, OrdinalEncoder, StandardScaler
 
 
 class SampleStandardScaler(StandardScaler):
@@ -42,6 +42,16 @@ class LabelCodes(OrdinalEncoder):
                 column = codes[:, index]
                 column[np.isnan(column)] = len(categories) - 1
         return codes
+
+
+def label_codes(values: Any) -> np.ndarray:
+    """`LabelEncoder().fit_transform(values)`: the positions of the sorted distinct values, a
+    missing value coded last. It is the form of a column function for a script's
+    `df[c] = le.fit_transform(<an expression of df[c]>)`, whose codes the encoder cannot give
+    (`LabelCodes` takes the column as it stands): `project(c, c, lambda s:
+    lt.label_codes(s.astype(str)), rowwise=False)`, whole-column since the codes depend on
+    every value of the column."""
+    return LabelEncoder().fit_transform(values)
 
 
 class PlainIdfTfidfVectorizer(TfidfVectorizer):

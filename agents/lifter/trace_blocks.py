@@ -123,7 +123,19 @@ class XBlocks:
             return origin.id, None
         value = ref(origin.arg(1, "value"))
         made = self.graph[value] if value is not None else None
-        return origin.id, made if made is not None and made.op in TRANSFORMS else None
+        if made is None or made.op not in TRANSFORMS or not self._of_columns(made):
+            return origin.id, None  # a transformer of an expression is the preparation's
+        return origin.id, made
+
+    def _of_columns(self, node: Node) -> bool:
+        """Whether a transformer read a frame or one of its columns (what `recorded` takes)."""
+        data = ref(node.raw.get("X"))
+        data_node = self.graph[self.peel(data)] if data is not None else None
+        return data_node is not None and (
+            data_node.kind == "frame"
+            or data_node.kind == "series"
+            and data_node.owner == "DataFrame"
+        )
 
     def recorded(self, node: Node) -> Block:
         """The block a scikit-learn transformer made, with the rows it was fitted on."""

@@ -163,7 +163,19 @@ class SeriesCompiler:
             return self._accessor(node)
         if node.op in PD_FUNCTIONS or node.op in NP_FUNCTIONS:
             return self._function_call(node)
+        if node.op == "sklearn.fit_transform" and _label_encoder(node):
+            return self._label_codes(node)
         raise Unsupported(at(node.line), f"no rule for {node.op} in a column expression")
+
+    def _label_codes(self, node: Node) -> str:
+        """`LabelEncoder().fit_transform(s)` of a column expression (`df[c].astype(str)`):
+        `lt.label_codes`, the same encoder's codes. They depend on the whole column, so the
+        function is columnwise."""
+        data = ref(node.raw.get("X"))
+        if data is None:
+            raise Unsupported(at(node.line), "a LabelEncoder of untraced values")
+        self.columnwise = True
+        return f"lt.label_codes({self.expr(data)})"
 
     def value(self, encoded: Any) -> str:
         """An argument: another traced value, a function, or a constant."""
@@ -509,3 +521,9 @@ def _plain_parameters(lam: ast.Lambda) -> bool:
 
 def _is_function(encoded: Any) -> bool:
     return isinstance(encoded, dict) and "function" in encoded
+
+
+def _label_encoder(node: Node) -> bool:
+    described = node.raw.get("estimator") or {}
+    cls = str(described.get("class", ""))
+    return cls.startswith("sklearn.") and cls.endswith(".LabelEncoder")

@@ -61,7 +61,12 @@ def run_lifted(folder: Path, script: str, monkeypatch: pytest.MonkeyPatch) -> tu
 
 
 def lifted_frame(folder: Path, plan: Any) -> pd.DataFrame:
-    scope = {"pets": lt.from_pandas(pd.read_csv(folder / "pets.csv"), "pets"), "pd": pd, "np": np}
+    scope = {
+        "pets": lt.from_pandas(pd.read_csv(folder / "pets.csv"), "pets"),
+        "pd": pd,
+        "np": np,
+        "lt": lt,
+    }
     exec("\n".join(plan.body), scope)
     return scope[plan.result].data
 

@@ -289,3 +289,19 @@ def test_a_sample_whose_size_the_script_computed_is_refused(folder, monkeypatch)
     """
     with pytest.raises(Unsupported, match="size the script computed"):
         run_lifted(folder, script, monkeypatch)
+
+
+def test_a_label_encoder_of_a_converted_column_is_its_sorted_codes(folder, monkeypatch):
+    script = """
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import LabelEncoder
+
+    pets = pd.read_csv("pets.csv")
+    le = LabelEncoder()
+    for col in ["breed", "coat"]:
+        pets[col] = le.fit_transform(pets[col].astype(str).str.upper())
+    LogisticRegression().fit(pets[["breed", "coat"]].values, pets["adopted"])
+    """
+    code = _same(folder, script, monkeypatch, ["pid", "breed", "coat"])  # coat has NaN
+    assert "lt.label_codes(coat.astype(str).str.upper()), rowwise=False)" in code
