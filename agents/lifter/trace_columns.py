@@ -1,6 +1,7 @@
 """The trace lifter's rules for columns computed by pandas idioms that have a Frame operation of
 their own (mixed into `FrameLifter`): fills by a statistic, group-wise values, row functions,
-ranks, `assign` with frame functions, element-wise frame methods, `get_dummies`."""
+ranks, `assign` with frame functions, element-wise frame methods and frame arithmetic with per-column statistics assigned to several
+columns, `get_dummies`."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from typing import Any
 from ..oracle.dataflow import value_code
 from .syntax import Unsupported, identifier
 from .trace_code import constant_code
-from .trace_graph import Node, at, ref
-from .trace_series import Target
+from .trace_graph import REDUCTIONS, Node, at, operator_of, ref
+from .trace_series import Expr, Target
 
 STATISTICS = ("mean", "median", "min", "max")
 ELEMENTWISE_FRAME = ("astype", "replace", "round", "abs", "clip", "map")
 TEXT_DTYPES = ("object", "str", "string", "category")
+FRAME_ELEMENTWISE = ("fillna", *ELEMENTWISE_FRAME)
 
 
 class ColumnRules:
@@ -24,6 +26,73 @@ class ColumnRules:
     def holds(self, frame: int, node: Node, columns: list[Any]) -> bool:
         target = Target(self.graph, frame, str)
         return all(target.holds(node, c) for c in columns)
+
+    # ---- several columns ----------------------------------------------------------------------
+
+    def assign_columns(self, node: Node, base: str, frame: int, columns: list, value: Any) -> str:
+        """`df[[a, b]] = <frame expression>`: a fill of those columns, or one project each."""
+        fill = self.fill_code(ref(value), frame, columns)
+        if fill is not None:
+            self.note(node, f"columns {columns} filled (fill_na)")
+            return f"{base}.{fill}"
+        source = self.graph[ref(value)] if ref(value) is not None else None
+        if source is None or source.kind != "frame":
+            raise Unsupported(at(node.line), f"columns assigned from {source and source.op}")
+        code = base
+        for column in columns:
+            expr = self.column_of(source, column, frame)
+            code = (
+                f"{code}.project({column!r}, {expr.columns!r}, {self.function(expr)}{expr.options})"
+            )
+        self.note(node, f"columns {columns} assigned (derived columns)")
+        return code
+
+    def column_of(self, frame_node: Node, column: Any, target: int) -> Expr:
+        """The expression for one column of an element-wise frame expression: a selection of
+        the target's columns, through `fillna`-like methods and arithmetic with numbers or
+        with the selection's own column statistics (`(df[c] - df[c].mean()) / df[c].std()`:
+        per column, the same statistic of that column, so the function is columnwise)."""
+        params = {column: identifier(str(column), {"np", "pd"})}
+        expr = Expr("", [column])
+        expr.code = self._frame_column(frame_node, column, target, params[column], expr)
+        expr.params = params  # type: ignore[attr-defined]
+        return expr
+
+    def _frame_column(self, node: Node, column: Any, target: int, name: str, expr: Expr) -> str:
+        if node.owner == "DataFrame" and node.method in FRAME_ELEMENTWISE and node.inputs:
+            inner = self._frame_column(self.graph[node.inputs[0]], column, target, name, expr)
+            arguments = [constant_code(a) for a in node.args]
+            arguments += [f"{k}={constant_code(v)}" for k, v in node.kwargs.items()]
+            return f"{inner}.{node.method}({', '.join(arguments)})"
+        symbol = operator_of(node.method) if node.owner == "DataFrame" else None
+        if symbol is not None and node.inputs and len(node.args) == 1:
+            left = self._frame_column(self.graph[node.inputs[0]], column, target, name, expr)
+            right = self._operand(node, node.args[0], column, target, name, expr)
+            operator, reflected = symbol
+            left, right = (right, left) if reflected else (left, right)
+            return f"({left} {operator} {right})"
+        if not (node.owner == "DataFrame" and node.method == "__getitem__" and node.inputs):
+            raise Unsupported(at(node.line), f"a frame expression of {node.op}")
+        if not Target(self.graph, target, str).holds(self.graph[node.inputs[0]], column):
+            raise Unsupported(at(node.line), "a column of another frame")
+        return name
+
+    def _operand(
+        self, node: Node, value: Any, column: Any, target: int, name: str, expr: Expr
+    ) -> str:
+        """A number, another frame expression, or a statistic per column of one."""
+        other = ref(value)
+        if other is None:
+            return constant_code(value)
+        operand = self.graph[other]
+        if operand.kind == "frame":
+            return self._frame_column(operand, column, target, name, expr)
+        if operand.owner == "DataFrame" and operand.method in REDUCTIONS and operand.inputs:
+            of = self._frame_column(self.graph[operand.inputs[0]], column, target, name, expr)
+            arguments = [f"{k}={constant_code(v)}" for k, v in operand.kwargs.items()]
+            expr.columnwise = True
+            return f"{of}.{operand.method}({', '.join(arguments)})"
+        raise Unsupported(at(node.line), f"a frame expression with {operand.op}")
 
     # ---- one column ---------------------------------------------------------------------------
 

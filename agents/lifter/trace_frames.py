@@ -632,52 +632,6 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules, PositionRules
             return self.emit(node, self.assign_columns(node, base, frame.id, key, value), base)
         return self.emit(node, self.project(node, base, frame.id, key, value), base)
 
-    def assign_columns(self, node: Node, base: str, frame: int, columns: list, value: Any) -> str:
-        """`df[[a, b]] = <frame expression>`: a fill of those columns, or one project each."""
-        fill = self.fill_code(ref(value), frame, columns)
-        if fill is not None:
-            self.note(node, f"columns {columns} filled (fill_na)")
-            return f"{base}.{fill}"
-        source = self.graph[ref(value)] if ref(value) is not None else None
-        if source is None or source.kind != "frame":
-            raise Unsupported(at(node.line), f"columns assigned from {source and source.op}")
-        code = base
-        for column in columns:
-            expr = self.column_of(source, column, frame)
-            code = f"{code}.project({column!r}, {expr.columns!r}, {self.function(expr)})"
-        self.note(node, f"columns {columns} assigned (derived columns)")
-        return code
-
-    def column_of(self, frame_node: Node, column: Any, target: int) -> Expr:
-        """The expression for one column of an element-wise frame expression."""
-        chain: list[Node] = []
-        node = frame_node
-        while node.owner == "DataFrame" and node.method in (
-            "fillna",
-            "astype",
-            "replace",
-            "round",
-            "abs",
-            "clip",
-            "map",
-        ):
-            chain.append(node)
-            node = self.graph[node.inputs[0]]
-        if not (node.owner == "DataFrame" and node.method == "__getitem__" and node.inputs):
-            raise Unsupported(at(frame_node.line), f"a frame expression of {node.op}")
-        params = {column: identifier(str(column), {"np", "pd"})}
-        holder = self.graph[node.inputs[0]]
-        if not Target(self.graph, target, str).holds(holder, column):
-            raise Unsupported(at(frame_node.line), "a column of another frame")
-        code = params[column]
-        for step in reversed(chain):
-            arguments = [constant_code(a) for a in step.args]
-            arguments += [f"{k}={constant_code(v)}" for k, v in step.kwargs.items()]
-            code = f"{code}.{step.method}({', '.join(arguments)})"
-        expr = Expr(code, [column])
-        expr.params = params  # type: ignore[attr-defined]
-        return expr
-
     def _masked(self, node: Node) -> str:
         """`df.loc[mask, column] = value`: the column with `value` where the mask holds."""
         location = node.arg(0, "key")

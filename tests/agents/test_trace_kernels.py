@@ -305,3 +305,19 @@ def test_a_label_encoder_of_a_converted_column_is_its_sorted_codes(folder, monke
     """
     code = _same(folder, script, monkeypatch, ["pid", "breed", "coat"])  # coat has NaN
     assert "lt.label_codes(coat.astype(str).str.upper()), rowwise=False)" in code
+
+
+def test_columns_standardised_by_hand_are_whole_column_projects(folder, monkeypatch):
+    script = """
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    pets = pd.read_csv("pets.csv").dropna(subset=["weight", "visits"])
+    num = ["weight", "visits"]
+    pets[num] = (pets[num] - pets[num].mean()) / pets[num].std()
+    pets[["weight"]] = 2 * pets[["weight"]].clip(-1, 1)
+    LogisticRegression().fit(pets[num].values, pets["adopted"])
+    """
+    code = _same(folder, script, monkeypatch, ["pid", "weight", "visits"])
+    assert "lambda weight: ((weight - weight.mean()) / weight.std()), rowwise=False)" in code
+    assert "lambda weight: (2 * weight.clip(-1, 1)))" in code
