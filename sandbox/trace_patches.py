@@ -119,6 +119,8 @@ NP_FUNCTIONS = [
     "where",
     "select",
 ]
+# scikit-learn's functions of data that are row operations (a draw of rows by position).
+SKLEARN_FUNCTIONS = [("sklearn.utils", "resample"), ("sklearn.utils._indexing", "resample")]
 INDEXERS = {"_LocIndexer": "loc", "_iLocIndexer": "iloc", "_AtIndexer": "at", "_iAtIndexer": "iat"}
 
 
@@ -532,6 +534,15 @@ def _numpy() -> None:
 _phases: set[str] = set()
 
 
+def _sklearn() -> None:
+    import importlib
+
+    for module_name, name in SKLEARN_FUNCTIONS:
+        module = importlib.import_module(module_name)
+        if hasattr(module, name) and not getattr(getattr(module, name), _MARK, False):
+            _patch(module, name, _function(getattr(module, name), f"sklearn.{name}"))
+
+
 def install() -> None:
     """Patch pandas, NumPy, the readers and the splitters, once per process. The recorder's
     wrappers (row selections among them) are installed after, around these."""
@@ -544,6 +555,7 @@ def install() -> None:
 
     _pandas()
     _numpy()
+    _sklearn()
     install_readers(_patch, _function)
     install_splitters(_patch)
     install_deletions(_patch)

@@ -16,7 +16,7 @@ form of a pandas idiom:
   frame -> `apply_rows_by_group` with the key its lookups select by (`trace_lookup`);
 - `fillna` of a frame -> `fill_na`; `get_dummies` -> `get_dummies`; `merge`/`join` -> `join`;
   `concat` -> `union` (rows) or `concat_columns` (columns); `drop_duplicates`, `sort_values`;
-  `sample` -> `take_rows` (`trace_positions`);
+  `sample` and scikit-learn's `resample` -> `take_rows` (`trace_positions`);
 - group-bys reduced and reset -> `aggregate` (`trace_groups`).
 
 Anything else raises `Unsupported` naming the line and the operation, so the step falls to the
@@ -216,6 +216,8 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules, PositionRules
             return self._crosstab
         if node.op == "Series.unstack":
             return self._unstack
+        if node.op == "sklearn.resample":
+            return self._resample
         if node.owner != "DataFrame":
             return None
         return {

@@ -1,4 +1,5 @@
-"""Rows picked by position: `df.sample(...)` as `take_rows`, by the very draw pandas makes.
+"""Rows picked by position: `df.sample(...)` and scikit-learn's `resample(df, ...)` as
+`take_rows`, by the very draw they make.
 
 pandas draws a sample's positions with `np.random.RandomState(random_state).choice(len(df),
 size, replace=replace)` (`pandas.core.sample`), `size` being `n`, or `round(frac * len(df))`,
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING
 from .syntax import Unsupported
 from .trace_code import statement_at
 from .trace_graph import Node, at
+from .trace_wide import KEYWORD_ONLY
 
 if TYPE_CHECKING:
     from .trace_frames import FrameLifter
@@ -35,16 +37,13 @@ SIZE_FUNCTIONS = {"min": min, "max": max, "int": int}
 
 
 class PositionRules:
-    """The rule; `self` is a `FrameLifter`."""
+    """The rules; `self` is a `FrameLifter`."""
 
     def _sample(self: FrameLifter, node: Node) -> str:
         whole = node.constant(1, "frac") == 1 and not node.constant(2, "replace", False)
         if whole and node.line is not None and node.line == self.shuffle_line:
             self.note(node, "sample of every row: the shuffle the split replays")
             return self.input_var(node)
-        seed = node.constant(4, "random_state")
-        if not isinstance(seed, int) or isinstance(seed, bool):
-            raise Unsupported(at(node.line), "a sample without an integer random_state")
         if node.arg(3, "weights") is not None:
             raise Unsupported(at(node.line), "a weighted sample")
         if node.constant(5, "axis") not in (None, 0, "index", "rows"):
@@ -52,24 +51,49 @@ class PositionRules:
         frac = node.constant(1, "frac")
         size, used = ("1", []) if frac is None else (f"round({frac!r} * len(d))", [])
         if node.constant(0, "n") is not None:
-            size, used = self._size(node)
+            size, used = self._size(node, node.constant(0, "n"), "sample", "n")
         replace = bool(node.constant(2, "replace", False))
+        return self._drawn(node, node.constant(4, "random_state"), size, used, replace)
+
+    def _resample(self: FrameLifter, node: Node) -> str:
+        """`sklearn.utils.resample(frame, replace=..., n_samples=..., random_state=s)` draws as
+        a sample does (`choice(n, size, replace=True)`, or the first `size` of a shuffled
+        `arange`, which is `choice(n, size, replace=False)`)."""
+        if len(node.args) != 1 or node.arg(KEYWORD_ONLY, "stratify") is not None:
+            raise Unsupported(at(node.line), "a resample of several arrays or stratified")
+        if node.arg(KEYWORD_ONLY, "sample_weight") is not None:
+            raise Unsupported(at(node.line), "a weighted resample")
+        size, used = "len(d)", []
+        if node.constant(KEYWORD_ONLY, "n_samples") is not None:
+            written = node.constant(KEYWORD_ONLY, "n_samples")
+            size, used = self._size(node, written, "resample", "n_samples")
+        replace = bool(node.constant(KEYWORD_ONLY, "replace", True))
+        return self._drawn(node, node.constant(KEYWORD_ONLY, "random_state"), size, used, replace)
+
+    def _drawn(
+        self: FrameLifter, node: Node, seed: object, size: str, used: list[str], replace: bool
+    ) -> str:
+        if not isinstance(seed, int) or isinstance(seed, bool):
+            raise Unsupported(at(node.line), f"a {node.method} without an integer random_state")
         draw = f"np.random.RandomState({seed}).choice(len(d), {size}, replace={replace})"
         base = self.input_var(node)
         params = ", ".join(["d", *(f"_n{i}" for i in range(len(used)))])
         using = f", using=[{', '.join(used)}]" if used else ""
-        self.note(node, "sample (rows drawn by position: take_rows)")
+        self.note(node, f"{node.method} (rows drawn by position: take_rows)")
         return self.emit(node, f"{base}.take_rows(lambda {params}: {draw}{using})", base)
 
-    def _size(self: FrameLifter, node: Node) -> tuple[str, list[str]]:
-        """The sample's `n` as the script writes it, each `len(frame)` in it read off that
-        frame's variable (passed in `using`, so that `forget` draws again with its new size)."""
-        written = _written_n(statement_at(self.functions.tree, node.line))
+    def _size(
+        self: FrameLifter, node: Node, drawn: object, function: str, keyword: str
+    ) -> tuple[str, list[str]]:
+        """The size as the script writes it, each `len(frame)` in it read off that frame's
+        variable (passed in `using`, so that `forget` draws again with its new size)."""
+        statement = statement_at(self.functions.tree, node.line)
+        written = _written_size(statement, function, keyword)
         if written is None:
-            raise Unsupported(at(node.line), "a sample whose size the script computed")
+            raise Unsupported(at(node.line), f"a {function} whose size the script computed")
         written = copy.deepcopy(written)  # the script's tree is shared
         lengths = [c for c in ast.walk(written) if _is_len(c)]
-        frames = self._sized_frames(node, written, lengths)
+        frames = self._sized_frames(node, written, lengths, drawn)
         for i, call in enumerate(lengths):
             call.args[0] = ast.Name(f"_n{i}")
         used = []
@@ -79,7 +103,7 @@ class PositionRules:
         return ast.unparse(written), used
 
     def _sized_frames(
-        self: FrameLifter, node: Node, written: ast.expr, lengths: list[ast.Call]
+        self: FrameLifter, node: Node, written: ast.expr, lengths: list[ast.Call], drawn: object
     ) -> tuple[int, ...]:
         """The frames the lengths read: among the frames made where the script last bound
         each name (a line may bind several, `yes, no = a, b`), the one choice whose row counts
@@ -88,8 +112,7 @@ class PositionRules:
         fits = [
             chosen
             for chosen in itertools.product(*options)
-            if _evaluated(written, [self.graph[f].rows_count for f in chosen])
-            == node.constant(0, "n")
+            if _evaluated(written, [self.graph[f].rows_count for f in chosen]) == drawn
         ]
         if len(fits) != 1:
             raise Unsupported(at(node.line), "a sample whose size reads frames not traced")
@@ -137,21 +160,26 @@ def _evaluated(expr: ast.expr, counts: list[int | None]) -> int | None:
     return value(expr)
 
 
-def _written_n(statement: ast.stmt | None) -> ast.expr | None:
-    """The `n` of the one `sample` call of the statement, when it is written of numbers and
-    `len` of names only (`3 * len(clicks)`); else None."""
+def _written_size(statement: ast.stmt | None, function: str, keyword: str) -> ast.expr | None:
+    """The size argument of the statement's one call of `function` (`df.sample`, `resample`),
+    when it is written of numbers and `len` of names only (`3 * len(clicks)`); else None."""
     calls = [
         c
         for c in ([] if statement is None else ast.walk(statement))
-        if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
-        if c.func.attr == "sample"
+        if isinstance(c, ast.Call) and _called(c) == function
     ]
     if len(calls) != 1:
         return None
-    given = dict(zip(SAMPLE_PARAMS, calls[0].args, strict=False))
+    given = dict(zip(SAMPLE_PARAMS, calls[0].args, strict=False)) if function == "sample" else {}
     given.update({k.arg: k.value for k in calls[0].keywords if k.arg})
-    n = given.get("n")
-    return n if n is not None and _of_numbers_and_lengths(n) else None
+    size = given.get(keyword)
+    return size if size is not None and _of_numbers_and_lengths(size) else None
+
+
+def _called(call: ast.Call) -> str | None:
+    if isinstance(call.func, ast.Attribute):
+        return call.func.attr
+    return call.func.id if isinstance(call.func, ast.Name) else None
 
 
 def _of_numbers_and_lengths(expr: ast.expr) -> bool:

@@ -321,3 +321,21 @@ def test_columns_standardised_by_hand_are_whole_column_projects(folder, monkeypa
     code = _same(folder, script, monkeypatch, ["pid", "weight", "visits"])
     assert "lambda weight: ((weight - weight.mean()) / weight.std()), rowwise=False)" in code
     assert "lambda weight: (2 * weight.clip(-1, 1)))" in code
+
+
+def test_a_seeded_resample_is_the_same_draw_as_a_sample(folder, monkeypatch):
+    script = """
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.utils import resample
+
+    pets = pd.read_csv("pets.csv").dropna(subset=["weight"])
+    yes, no = pets[pets["adopted"] == 1], pets[pets["adopted"] == 0]
+    more = resample(yes, replace=True, n_samples=len(no), random_state=123)
+    fewer = resample(no, replace=False, n_samples=len(yes) // 2, random_state=7)
+    pets = pd.concat([fewer, more])
+    LogisticRegression().fit(pets[["weight"]].values, pets["adopted"])
+    """
+    code = _same(folder, script, monkeypatch, ["pid", "weight", "adopted"])
+    assert "RandomState(123).choice(len(d), len(_n0), replace=True), using=[" in code
+    assert "RandomState(7).choice(len(d), len(_n0) // 2, replace=False)" in code
