@@ -1,7 +1,7 @@
 """The trace lifter's rules for columns computed by pandas idioms that have a Frame operation of
 their own (mixed into `FrameLifter`): fills by a statistic, group-wise values, row functions,
-ranks, `assign` with frame functions, element-wise frame methods and frame arithmetic with per-column statistics assigned to several
-columns, `get_dummies`."""
+ranks, `assign` with frame functions, element-wise frame methods and frame arithmetic with
+per-column statistics assigned to several columns, `get_dummies`."""
 
 from __future__ import annotations
 
@@ -87,9 +87,12 @@ class ColumnRules:
         operand = self.graph[other]
         if operand.kind == "frame":
             return self._frame_column(operand, column, target, name, expr)
-        if operand.owner == "DataFrame" and operand.method in REDUCTIONS and operand.inputs:
+        by_column = operand.kwargs.get("axis", 0) in (0, "index") and not operand.args
+        by_column = by_column and bool(operand.inputs)
+        if operand.owner == "DataFrame" and operand.method in REDUCTIONS and by_column:
             of = self._frame_column(self.graph[operand.inputs[0]], column, target, name, expr)
-            arguments = [f"{k}={constant_code(v)}" for k, v in operand.kwargs.items()]
+            kept = {k: v for k, v in operand.kwargs.items() if k != "axis"}
+            arguments = [f"{k}={constant_code(v)}" for k, v in kept.items()]
             expr.columnwise = True
             return f"{of}.{operand.method}({', '.join(arguments)})"
         raise Unsupported(at(node.line), f"a frame expression with {operand.op}")

@@ -115,24 +115,24 @@ class PositionRules:
             if _evaluated(written, [self.graph[f].rows_count for f in chosen]) == drawn
         ]
         if len(fits) != 1:
-            raise Unsupported(at(node.line), "a sample whose size reads frames not traced")
+            raise Unsupported(at(node.line), f"a {node.method} whose size reads frames not traced")
         return fits[0]
 
     def _bound_frames(self: FrameLifter, name: str, node: Node) -> list[int]:
+        """The frames the line that last bound `name` before the node's line made last (not
+        those it made on the way to another, `df.dropna().reset_index()`)."""
         lines = [
             n.lineno
             for n in ast.walk(self.functions.tree)
             if isinstance(n, ast.Assign) and n.lineno < (node.line or 0)
-            if name in {t.id for t in ast.walk(n) if isinstance(t, ast.Name)}
             if any(name in _bound_names(t) for t in n.targets)
         ]
-        if not lines:
-            return []
-        return [
-            other.id
-            for other in self.graph.nodes
-            if other.kind == "frame" and other.id < node.id and other.line == max(lines)
+        made = [
+            other
+            for other in self.graph.nodes[: node.id]
+            if lines and other.kind == "frame" and other.line == max(lines)
         ]
+        return [m.id for m in made if not any(m.id in later.inputs for later in made)]
 
 
 def _bound_names(target: ast.expr) -> set[str]:
