@@ -37,7 +37,8 @@ def read_csv(
     files are listed when the source runs, in the sorted order of their paths (the order of
     `sorted(glob.glob(pattern))`, and of `sorted(os.listdir(folder))` for the files of one
     folder), so a file added later is read too. `file_column` names a column added last that
-    holds each row's file name (`2024-03-01.tsv`), for a step that takes a value from it.
+    holds each row's file name, without its folder (`2024-03-01.tsv` for `data/tx/2024-03-01.tsv`),
+    for a step that takes a value from it.
 
     `header`, `names`, `sep`, `dtype` and `parse_dates` mean what they mean in `pandas.read_csv`
     (`header=0` with `names=[...]` replaces the file's header row; a UTF-8 byte-order mark is

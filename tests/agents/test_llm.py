@@ -457,6 +457,10 @@ def test_a_listed_folder_is_offered_as_a_pattern_source_that_the_reference_docum
     text = template("sources").template
     assert 'lt.read_csv(f"{data_dir}/data/tx/*.tsv")` for `data/tx/`' in text
     assert 'file_column="file"' in text and "sorted(os.listdir(...))" in text
+    # round 50 c2: a date-named partition's source name, and what the file column holds
+    flat = " ".join(text.split())
+    assert "or after their folder where their names share only a pattern such as a date" in flat
+    assert "file name without its folder (`2024-03-01.tsv`" in flat
     reference = api_reference()
     assert "file_column" in reference and "sorted(glob.glob(pattern))" in reference
 
