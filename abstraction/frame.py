@@ -325,6 +325,8 @@ class Frame(ColumnOps, KeyOps, GroupRowOps):
         return self._derive(df, colprov, lineage)
 
     def select(self, columns: Sequence[str]) -> Frame:
+        """These columns, in this order, with their values and dtypes as they stand (a text
+        column stays text); `drop` keeps the others the same way."""
         names = list(columns)
         self._require(names, "select")
         keep = names + [prov_column(s) for s in self.sources]

@@ -29,6 +29,8 @@ SNIFF_CHARS = 64 * 1024
 MAX_FORMS = 3  # per column, the commonest
 MAX_SHARED = 5  # per file, columns mostly of another file's key
 FORM_CHARS = 32  # a form is cut there
+FEW_VALUES = 8  # a column with at most these distinct values has them listed (categories)
+VALUE_CHARS = 32  # ... when each is at most this long
 FORMED_VALUES = 20_000  # the commonest distinct values of a column whose forms are counted
 FORM_TABLE = str.maketrans(
     "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", "9" * 10 + "a" * 52
@@ -111,7 +113,8 @@ def _layout(path: str, reads: list[dict[str, Any]]) -> tuple[str, int | None] | 
 def profile(path: Path, layout: tuple[str, int | None] | None = None) -> dict[str, Any]:
     """`rows` counted (`complete` when that is the whole file) and per column `distinct`,
     `empty` (blank after stripping), `na` (what `pd.read_csv` takes as missing by default) and
-    `forms` (`[form, rows]`, the commonest first);
+    `forms` (`[form, rows]`, the commonest first) and `values` (`[value, rows]`, for a column of
+    a few short values);
     a delimited file split by `layout` (separator, header row) where given, else sniffed."""
     return _counted(*_table(path, layout))
 
@@ -144,8 +147,18 @@ def _counted(raw: Any, missing: Any) -> dict[str, Any]:
             "empty": int((raw[c].astype(str).str.strip() == "").sum()),
             "na": int(missing[c].sum()),
             "forms": forms(counts),
+            "values": few_values(counts),
         }
     return {"rows": len(raw), "complete": len(raw) < MAX_ROWS, "columns": columns}
+
+
+def few_values(counts: Any) -> list[list[Any]]:
+    """A category-like column's distinct values with their rows, the commonest first (what a
+    one-hot's columns are); none for a column of more or of longer values."""
+    present = counts[counts.index.notna()]
+    if len(present) > FEW_VALUES or any(len(str(v)) > VALUE_CHARS for v in present.index):
+        return []
+    return [[str(value), int(n)] for value, n in present.items()]
 
 
 def forms(counts: Any) -> list[list[Any]]:

@@ -22,7 +22,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from lester.sandbox import Job, Sandbox, SandboxResult
-from lester.sandbox.profiles import FORM_CHARS, MAX_COLUMNS, MAX_FORMS, MAX_SHARED, NOT_TABLES
+from lester.sandbox.profiles import (
+    FEW_VALUES,
+    FORM_CHARS,
+    MAX_COLUMNS,
+    MAX_FORMS,
+    MAX_SHARED,
+    NOT_TABLES,
+    VALUE_CHARS,
+)
 from scipy import sparse
 
 from . import dataflow, slicing, static
@@ -434,23 +442,30 @@ def _counts(value: Any) -> dict[str, Any] | None:
     keys = ("distinct", "empty", "na")
     if not isinstance(value, dict) or not all(isinstance(value.get(k), int) for k in keys):
         return None
-    return {**{k: int(value[k]) for k in keys}, "forms": _forms(value.get("forms"))}
+    counted = {k: int(value[k]) for k in keys}
+    forms = _pairs(value.get("forms"), MAX_FORMS, FORM_CHARS)
+    values = _pairs(value.get("values"), FEW_VALUES, VALUE_CHARS)
+    listed = values if len(values) == counted["distinct"] else []  # all of them, or none
+    return {**counted, "forms": forms, "values": listed}
 
 
-def _forms(value: Any) -> list[list[Any]]:
-    """A column's forms in the harness's shape, bounded as it writes them; else none."""
-    if not isinstance(value, list) or len(value) > MAX_FORMS or not all(map(_form, value)):
+def _pairs(value: Any, most: int, chars: int) -> list[list[Any]]:
+    """A column's forms or few values in the harness's shape, `[text, rows]` pairs bounded as it
+    writes them; else none."""
+    if not isinstance(value, list) or len(value) > most:
+        return []
+    if not all(_pair(pair, chars) for pair in value):
         return []
     return [list(pair) for pair in value]
 
 
-def _form(pair: Any) -> bool:
-    """`[form, rows]`: a form no longer than the harness cuts it, and a count."""
+def _pair(pair: Any, chars: int) -> bool:
+    """`[text, rows]`: a text no longer than the harness cuts or keeps it, and a count."""
     return (
         isinstance(pair, list)
         and len(pair) == 2
         and isinstance(pair[0], str)
-        and len(pair[0]) <= FORM_CHARS
+        and len(pair[0]) <= chars
         and type(pair[1]) is int
     )
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from lester.sandbox.profiles import MAX_FORMS
+from lester.sandbox.profiles import FEW_VALUES, MAX_FORMS
 
 from .analysis import JSON_IDIOMS
 from .dataflow import dataflow_text
@@ -162,7 +162,25 @@ def _profile_lines(profile: dict[str, Any] | None) -> list[str]:
         f"  empty fields (other columns have none): {empty}; missing for pd.read_csv's defaults "
         f"(empty or NA text): {missing}"
     )
-    return lines + _forms_lines(columns, rows) + _shared_lines(profile.get("shared") or [])
+    lines += _forms_lines(columns, rows) + _values_lines(columns)
+    return lines + _shared_lines(profile.get("shared") or [])
+
+
+def _values_lines(columns: dict[str, dict[str, Any]]) -> list[str]:
+    """The values of the columns with a few short ones (a one-hot's columns, a map's keys), as
+    the file's text: which categories the data holds, where samples show only some."""
+    few = [(name, values) for name, c in columns.items() if (values := c.get("values"))]
+    if not few:
+        return []
+    shown = "; ".join(
+        f"{name} " + ", ".join(f"{value!r} {n}" for value, n in values)
+        for name, values in few[:MAX_PROFILED]
+    )
+    more = f" (and {len(few) - MAX_PROFILED} more columns)" if len(few) > MAX_PROFILED else ""
+    return [
+        f"  values (as text, with their rows, the commonest first) of the columns with at most "
+        f"{FEW_VALUES} distinct short ones: {shown}{more}"
+    ]
 
 
 def _shared_lines(shared: list[dict[str, Any]]) -> list[str]:

@@ -318,3 +318,10 @@ def test_aggregate_fill_na_and_row_dtypes_are_as_their_docstrings_say(tmp_path):
     assert (rows["rank"].dtype, rows["share"].dtype) == ("int64", "float64")
     (tmp_path / "b.csv").write_text("a,b\n1,2\n", encoding="utf-8-sig")
     assert lt.read_csv(str(tmp_path / "b.csv")).columns == ["a", "b"]
+
+
+def test_select_and_drop_keep_the_dtypes_of_the_columns_they_keep():
+    data = pd.DataFrame({"t": pd.Series(["1.5", "2"], dtype="str"), "n": [1, 2], "x": [0.5, 1.0]})
+    frame = lt.from_pandas(data, "s")
+    assert frame.select(["t", "x"]).data.dtypes.to_dict() == data[["t", "x"]].dtypes.to_dict()
+    assert frame.drop(["n"]).data.dtypes.to_dict() == data[["t", "x"]].dtypes.to_dict()

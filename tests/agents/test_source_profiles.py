@@ -29,9 +29,27 @@ def test_repeated_keys_empty_fields_and_categories_are_counted(tmp_path: Path, m
     assert list(found) == ["orders.csv"]  # a file the script wrote is its own
     assert found["orders.csv"]["rows"] == 4 and found["orders.csv"]["complete"]
     assert found["orders.csv"]["columns"] == {
-        "order_id": {"distinct": 3, "empty": 0, "na": 0, "forms": [["9", 4]]},
-        "channel": {"distinct": 3, "empty": 1, "na": 1, "forms": [["aaa", 3], ["", 1]]},
-        "note": {"distinct": 4, "empty": 1, "na": 2, "forms": [["", 1], ["aa", 1], ["aaaa", 1]]},
+        "order_id": {
+            "distinct": 3,
+            "empty": 0,
+            "na": 0,
+            "forms": [["9", 4]],
+            "values": [["1", 2], ["2", 1], ["3", 1]],
+        },
+        "channel": {
+            "distinct": 3,
+            "empty": 1,
+            "na": 1,
+            "forms": [["aaa", 3], ["", 1]],
+            "values": [["web", 2], ["app", 1], ["", 1]],
+        },
+        "note": {
+            "distinct": 4,
+            "empty": 1,
+            "na": 2,
+            "forms": [["", 1], ["aa", 1], ["aaaa", 1]],
+            "values": [["", 1], ["NA", 1], ["late", 1], ["x", 1]],
+        },
     }
     report = _report(["order_id", "channel", "note"])
     _with_profiles([report], found)
@@ -42,6 +60,9 @@ def test_repeated_keys_empty_fields_and_categories_are_counted(tmp_path: Path, m
         "  forms of the text (digits as 9, letters as a; … cuts a long one), in the columns where "
         "at most 3 cover every row: order_id '9' (every row); channel 'aaa' 3, '' 1; other "
         "columns have more forms",
+        "  values (as text, with their rows, the commonest first) of the columns with at most 8 "
+        "distinct short ones: order_id '1' 2, '2' 1, '3' 1; channel 'web' 2, 'app' 1, '' 1; note "
+        "'' 1, 'NA' 1, 'late' 1, 'x' 1",
     ]
 
 
@@ -62,6 +83,7 @@ def test_a_file_pandas_read_is_counted_with_that_reads_header_and_separator(
         "empty": 1,
         "na": 1,
         "forms": [["aaa", 1], ["aaaa", 1], ["", 1]],
+        "values": [["job", 1], ["tech", 1], ["", 1]],
     }
     assert profile_files(read, [], [])["bank.csv"]["rows"] == 2  # sniffed: a header row
     again = [*traced, {**traced[0], "options": {"sep": ";", "header": 0}}]
@@ -192,3 +214,27 @@ def test_missing_fields_are_counted_as_pandas_default_reader_takes_them(tmp_path
     path.write_text("k,v\n" + "".join(f"{i},{v}\n" for i, v in enumerate(values)))
     found = profile(path)["columns"]["v"]
     assert found["na"] == int(pd.read_csv(path, dtype=str)["v"].isna().sum())
+
+
+def test_the_values_of_a_category_column_are_listed_and_bounded():
+    """Round 50's ferry note: the analysis counted 3 hull types, the samples showed 2, and the
+    one-hot's third column had to be guessed."""
+    from lester.agents.oracle.report_text import _values_lines
+    from lester.sandbox.profiles import few_values
+
+    hulls = pd.Series(["mono"] * 24 + ["catamaran"] * 12 + ["roro"] * 4 + [None])
+    assert few_values(hulls.value_counts(dropna=False)) == [
+        ["mono", 24],
+        ["catamaran", 12],
+        ["roro", 4],
+    ]
+    assert few_values(pd.Series([str(i) for i in range(9)]).value_counts()) == []
+    assert few_values(pd.Series(["x" * 40, "y"]).value_counts()) == []
+    (line,) = _values_lines({"hull": {"values": few_values(hulls.value_counts())}, "id": {}})
+    assert line.endswith("hull 'mono' 24, 'catamaran' 12, 'roro' 4")
+    counts = {"distinct": 1, "empty": 0, "na": 0}
+    report = _report(["a", "b"])
+    for bad in [["x" * 500, 1]], [[str(i), 1] for i in range(9)], [["a", 1], ["b", 1]]:
+        shaped = {"a": {**counts, "values": bad}, "b": counts}
+        _with_profiles([report], {"orders.csv": {"rows": 4, "complete": True, "columns": shaped}})
+        assert report.profile["columns"]["a"]["values"] == []  # a forged listing is dropped
