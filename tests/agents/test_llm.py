@@ -507,3 +507,4 @@ def test_where_a_conversion_is_computed_and_a_loop_s_parts_as_columns_are_settle
     assert "X and y are compared by their values, so where a value is computed does not" in rule
     assert "are the loop written as columns, not a device around it" in rule
     assert "`take_rows` (rows repeated, cycled or shuffled by position)" in rule
+    assert "may replace its column or go to a new one" in rule  # round 50 a1 iotdb
