@@ -18,9 +18,9 @@ change from its inputs' changes:
   matches changed are joined again (in a left join, a row left without matches becomes an
   unmatched row, with nulls).
 - project, select, rename and filter after such a change apply themselves to the new rows only.
-- Anything else (a project of whole columns, rows taken by position, a sort or explode or union after an aggregate
-  changed, a join whose left input gained rows, a change of dtypes) is re-applied to its updated
-  inputs, and so is everything above it; the steps say so.
+- Anything else (a project of whole columns, rows taken by position, a sort or explode or union
+  after an aggregate changed, a join whose left input gained rows, a change of dtypes) is
+  re-applied to its updated inputs, and so is everything above it; the steps say so.
 
 The result keeps a re-run's row order and dtypes, so it equals a re-run (the tests check this on
 random pipelines). Updated frames keep their lineage, so a later deletion is incremental too.

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..oracle.dataflow import FITS
 from .syntax import Unsupported
-from .trace_code import Functions, constant_code, estimator_code
+from .trace_code import Functions, constant_code, estimator_code, is_label_encoder
 from .trace_graph import EXITS, Graph, Node, at, ref
 
 STACKS = frozenset({"np.hstack", "np.column_stack", "np.concatenate"})
@@ -129,23 +129,22 @@ class XBlocks:
 
     def _of_columns(self, node: Node) -> bool:
         """Whether a transformer read a frame or one of its columns (what `recorded` takes)."""
+        data_node = self._transformed(node)
+        return data_node is not None and (data_node.kind == "frame" or _a_column(data_node))
+
+    def _transformed(self, node: Node) -> Node | None:
+        """What a transformer was given, through array conversions (None when untraced)."""
         data = ref(node.raw.get("X"))
-        data_node = self.graph[self.peel(data)] if data is not None else None
-        return data_node is not None and (
-            data_node.kind == "frame"
-            or data_node.kind == "series"
-            and data_node.owner == "DataFrame"
-        )
+        return self.graph[self.peel(data)] if data is not None else None
 
     def recorded(self, node: Node) -> Block:
         """The block a scikit-learn transformer made, with the rows it was fitted on."""
-        data = ref(node.raw.get("X"))
-        if data is None:
+        data_node = self._transformed(node)
+        if data_node is None:
             raise Unsupported(at(node.line), "a transformer of untraced data")
-        data_node = self.graph[self.peel(data)]
         width = (node.out.get("shape") or [0, 0])[-1] if node.kind == "array" else 0
         estimator = node.raw["estimator"]
-        if data_node.kind == "series" and data_node.owner == "DataFrame":
+        if _a_column(data_node):
             column = data_node.constant(0, "key")
             block = Block([column], width, estimator, one_column=True, frame=data_node.inputs[0])
         elif data_node.kind == "frame":
@@ -231,9 +230,11 @@ def _label_encoded(block: Block) -> bool:
 
     It cannot sit in a ColumnTransformer, whose parts are fitted with `(X, y)` while it takes
     only `y`; `LabelCodes` gives its codes on that one column."""
-    described = block.estimator or {}
-    cls = str(described.get("class", ""))
-    return block.one_column and cls.endswith(".LabelEncoder") and cls.startswith("sklearn.")
+    return block.one_column and is_label_encoder(block.estimator)
+
+
+def _a_column(node: Node) -> bool:
+    return node.kind == "series" and node.owner == "DataFrame"
 
 
 def _flattened(block: Block, functions: Functions, imports: dict[str, str]) -> list[str] | None:

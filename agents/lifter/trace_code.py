@@ -155,6 +155,12 @@ def constant_code(encoded: Any) -> str:
 # ---- estimators -------------------------------------------------------------------------------
 
 
+def is_label_encoder(described: dict[str, Any] | None) -> bool:
+    """Whether a recorded estimator is scikit-learn's `LabelEncoder` (which takes no X)."""
+    cls = str((described or {}).get("class", ""))
+    return cls.startswith("sklearn.") and cls.endswith(".LabelEncoder")
+
+
 def estimator_code(described: dict[str, Any], functions: Functions, imports: dict[str, str]) -> str:
     """`StandardScaler()`, `OneHotEncoder(handle_unknown='ignore')`, nested ones included;
     `imports` collects `name -> import line`."""

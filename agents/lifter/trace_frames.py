@@ -51,6 +51,7 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules, PositionRules
         names: Callable[[int | None], str],
         taken: set[str],
         skipped: frozenset[int] = frozenset(),
+        shuffle_line: int | None = None,
     ) -> None:
         self.graph = graph
         self.functions = functions
@@ -64,7 +65,7 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules, PositionRules
         self.frame_columns: dict[int, list[Any]] = {}  # where the Frame has the index as columns
         self.users: dict[int, set[int]] = {}  # frame -> the lifted operations applied to it
         self.holders = {name: node for node, name in sources.items()}  # variable -> its frame
-        self.shuffle_line: int | None = None  # where the split's replayed shuffle is
+        self.shuffle_line = shuffle_line  # where the shuffle the split replays is
         self._columns_made = 0
 
     # ---- driving ------------------------------------------------------------------------------

@@ -216,8 +216,9 @@ class TraceLift:
         names = lambda line: assigned_name(self.tree, line)  # noqa: E731
         taken = set(self.read_sources.values()) | {"data_dir"}
         skipped = frozenset(self.in_place)
-        lifter = FrameLifter(self.graph, self.functions, self.read_sources, names, taken, skipped)
-        lifter.shuffle_line = self.shuffle_line
+        lifter = FrameLifter(
+            self.graph, self.functions, self.read_sources, names, taken, skipped, self.shuffle_line
+        )
         lifter.reserve([prepared, *beside], kept=True)
         result = lifter.lift(prepared)
         for frame in beside:

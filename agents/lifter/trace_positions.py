@@ -48,10 +48,10 @@ class PositionRules:
             raise Unsupported(at(node.line), "a weighted sample")
         if node.constant(5, "axis") not in (None, 0, "index", "rows"):
             raise Unsupported(at(node.line), "a sample of columns")
-        frac = node.constant(1, "frac")
+        frac, drawn = node.constant(1, "frac"), node.constant(0, "n")
         size, used = ("1", []) if frac is None else (f"round({frac!r} * len(d))", [])
-        if node.constant(0, "n") is not None:
-            size, used = self._size(node, node.constant(0, "n"), "sample", "n")
+        if drawn is not None:
+            size, used = self._size(node, drawn, "sample", "n")
         replace = bool(node.constant(2, "replace", False))
         return self._drawn(node, node.constant(4, "random_state"), size, used, replace)
 
@@ -64,9 +64,9 @@ class PositionRules:
         if node.arg(KEYWORD_ONLY, "sample_weight") is not None:
             raise Unsupported(at(node.line), "a weighted resample")
         size, used = "len(d)", []
-        if node.constant(KEYWORD_ONLY, "n_samples") is not None:
-            written = node.constant(KEYWORD_ONLY, "n_samples")
-            size, used = self._size(node, written, "resample", "n_samples")
+        drawn = node.constant(KEYWORD_ONLY, "n_samples")
+        if drawn is not None:
+            size, used = self._size(node, drawn, "resample", "n_samples")
         replace = bool(node.constant(KEYWORD_ONLY, "replace", True))
         return self._drawn(node, node.constant(KEYWORD_ONLY, "random_state"), size, used, replace)
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .syntax import Unsupported
-from .trace_code import Functions, constant_code
+from .trace_code import Functions, constant_code, is_label_encoder
 from .trace_graph import (
     COLUMNWISE,
     ELEMENTWISE,
@@ -163,7 +163,7 @@ class SeriesCompiler:
             return self._accessor(node)
         if node.op in PD_FUNCTIONS or node.op in NP_FUNCTIONS:
             return self._function_call(node)
-        if node.op == "sklearn.fit_transform" and _label_encoder(node):
+        if node.op == "sklearn.fit_transform" and is_label_encoder(node.raw.get("estimator")):
             return self._label_codes(node)
         raise Unsupported(at(node.line), f"no rule for {node.op} in a column expression")
 
@@ -521,9 +521,3 @@ def _plain_parameters(lam: ast.Lambda) -> bool:
 
 def _is_function(encoded: Any) -> bool:
     return isinstance(encoded, dict) and "function" in encoded
-
-
-def _label_encoder(node: Node) -> bool:
-    described = node.raw.get("estimator") or {}
-    cls = str(described.get("class", ""))
-    return cls.startswith("sklearn.") and cls.endswith(".LabelEncoder")

@@ -7,6 +7,8 @@ script itself."""
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import pytest
 from lester.agents.lifter.prepare import Lifter
@@ -245,48 +247,53 @@ def test_a_column_assigned_a_list_built_in_a_loop_is_not_a_constant(folder, monk
         plan_for(folder, script, monkeypatch)
 
 
-def test_a_seeded_sample_draws_the_same_rows_with_take_rows(folder, monkeypatch):
-    script = """
-    import pandas as pd
-    from sklearn.linear_model import LogisticRegression
+def _drawn(lines: str, imports: str = "") -> str:
+    """A script that reads the pets with a weight, draws rows as `lines` say, and fits on them."""
+    return "\n".join(
+        [
+            "import pandas as pd",
+            "from sklearn.linear_model import LogisticRegression",
+            imports,
+            'pets = pd.read_csv("pets.csv").dropna(subset=["weight"])',
+            textwrap.dedent(lines).strip("\n"),
+            'LogisticRegression().fit(pets[["weight"]].values, pets["adopted"])',
+        ]
+    )
 
-    pets = pd.read_csv("pets.csv").dropna(subset=["weight"])
+
+def test_a_seeded_sample_draws_the_same_rows_with_take_rows(folder, monkeypatch):
+    script = _drawn(
+        """
     pets = pets.sample(frac=1, random_state=5).reset_index(drop=True)
     pets = pd.concat([pets, pets[pets["adopted"] == 1].sample(15, replace=True, random_state=2)])
-    LogisticRegression().fit(pets[["weight"]].values, pets["adopted"])
     """
+    )
     code = _same(folder, script, monkeypatch, ["pid", "weight", "adopted"])
     assert "take_rows(lambda d: np.random.RandomState(5).choice(len(d), round(1 * len(d))" in code
     assert "choice(len(d), 15, replace=True)" in code
 
 
 def test_a_sample_sized_by_another_frame_reads_its_length_again(folder, monkeypatch):
-    script = """
-    import pandas as pd
-    from sklearn.linear_model import LogisticRegression
-
-    pets = pd.read_csv("pets.csv").dropna(subset=["weight"])
+    script = _drawn(
+        """
     yes, no = pets[pets["adopted"] == 1], pets[pets["adopted"] == 0]
     pets = pd.concat([no.sample(n=len(yes) - 2, random_state=2), yes])
     pets = pets.sample(frac=1, random_state=3).reset_index(drop=True)
-    LogisticRegression().fit(pets[["weight"]].values, pets["adopted"])
     """
+    )
     code = _same(folder, script, monkeypatch, ["pid", "weight", "adopted"])
     assert "lambda d, _n0: np.random.RandomState(2).choice(len(d), len(_n0) - 2" in code
     assert "using=[yes]" in code
 
 
 def test_a_sample_whose_size_the_script_computed_is_refused(folder, monkeypatch):
-    script = """
-    import pandas as pd
-    from sklearn.linear_model import LogisticRegression
-
-    pets = pd.read_csv("pets.csv").dropna(subset=["weight"])
+    script = _drawn(
+        """
     yes, no = pets[pets["adopted"] == 1], pets[pets["adopted"] == 0]
     wanted = len(no) // 2
     pets = pd.concat([no, yes.sample(n=wanted, replace=True, random_state=2)])
-    LogisticRegression().fit(pets[["weight"]].values, pets["adopted"])
     """
+    )
     with pytest.raises(Unsupported, match="size the script computed"):
         run_lifted(folder, script, monkeypatch)
 
@@ -324,18 +331,15 @@ def test_columns_standardised_by_hand_are_whole_column_projects(folder, monkeypa
 
 
 def test_a_seeded_resample_is_the_same_draw_as_a_sample(folder, monkeypatch):
-    script = """
-    import pandas as pd
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.utils import resample
-
-    pets = pd.read_csv("pets.csv").dropna(subset=["weight"])
+    script = _drawn(
+        """
     yes, no = pets[pets["adopted"] == 1], pets[pets["adopted"] == 0]
     more = resample(yes, replace=True, n_samples=len(no), random_state=123)
     fewer = resample(no, replace=False, n_samples=len(yes) // 2, random_state=7)
     pets = pd.concat([fewer, more])
-    LogisticRegression().fit(pets[["weight"]].values, pets["adopted"])
-    """
+    """,
+        "from sklearn.utils import resample",
+    )
     code = _same(folder, script, monkeypatch, ["pid", "weight", "adopted"])
     assert "RandomState(123).choice(len(d), len(_n0), replace=True), using=[" in code
     assert "RandomState(7).choice(len(d), len(_n0) // 2, replace=False)" in code
