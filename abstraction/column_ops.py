@@ -159,7 +159,11 @@ class ColumnOps:
         """The columns of `other` beside this frame's: both must hold the same rows (the same
         source rows in the same order), as two frames computed from one do, in one step or in two
         steps that take it (else it raises):
-        `f.select(a).concat_columns(f.select(b))` is `pd.concat([df[a], df[b]], axis=1)`."""
+        `f.select(a).concat_columns(f.select(b))` is `pd.concat([df[a], df[b]], axis=1)`. It is
+        how to lay columns out as the original's concatenation of parts does: one part's dummies
+        before another part's columns, `f.select(t).get_dummies(t).concat_columns(f.select(n))`,
+        is `pd.concat([pd.get_dummies(df[t]), df[n]], axis=1)`, where `f.get_dummies(t)` alone
+        would put the dummies after `n`."""
         clash = sorted(set(self.columns) & set(other.columns))
         if clash:
             raise OperationError(f"concat_columns: both frames have columns {clash}")

@@ -240,6 +240,10 @@ class SeriesCompiler:
         counted = self._own_counts(node) or self._counted_labels(node) or self._reading(node)
         if counted is not None:
             return counted
+        masked = self._masked_column(self.graph[node.inputs[0]]) if method in REDUCTIONS else None
+        if masked is not None:
+            self.columnwise = True
+            return f"{masked}.{method}({self._arguments(node)})"
         me = self.expr(node.inputs[0])
         operator = operator_of(method)
         if operator is not None:
@@ -257,6 +261,32 @@ class SeriesCompiler:
         elif method not in ELEMENTWISE:
             raise Unsupported(at(node.line), f"no rule for Series.{method}")
         return f"{me}.{method}({self._arguments(node)})"
+
+    def _masked_column(self, node: Node) -> str | None:
+        """`df.loc[mask, "a"]` or `df[mask]["a"]` under a reduction (a group's median filling
+        that group's gaps, one group per loop pass): the target's column at the rows a mask
+        over the target selects, `a[mask]`; None for any other node."""
+        if node.op == "loc.__getitem__":
+            location = node.arg(0, "key")
+            parts = location.get("tuple") if isinstance(location, dict) else None
+            if not parts or len(parts) != 2 or ref(parts[0]) is None:
+                return None
+            frame, mask, column = self.graph.frame_input(node), ref(parts[0]), parts[1]
+        elif node.op in ("DataFrame.__getitem__", "DataFrame.__getattr__") and node.inputs:
+            rows = self.graph[node.inputs[0]]
+            mask = ref(rows.arg(0, "key")) if rows.op == "DataFrame.__getitem__" else None
+            if mask is None or not rows.inputs:
+                return None
+            frame, column = self.graph[rows.inputs[0]], node.arg(0, "key")
+        else:
+            return None
+        plain = isinstance(column, str | int) and not isinstance(column, bool)
+        if node.kind != "series" or self.graph[mask].kind != "series" or not plain:
+            return None
+        if frame is None or not self.target.holds(frame, column):
+            return None
+        self.columns.append(column)
+        return f"{self.target.leaf(column)}[{self.expr(mask)}]"
 
     def _own_counts(self, node: Node) -> str | None:
         """`df[c].map(df[c].value_counts())`: each row's count of its own value of c, the size

@@ -26,6 +26,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LinearRegression
 from sklearn.preprocessing import FunctionTransformer, LabelEncoder
 from sklearn.tree import DecisionTreeRegressor
+from sklearn.utils import resample
 
 import lester as lt
 
@@ -247,8 +248,9 @@ def left_join_dtypes() -> str:
     return (
         "A left join whose right side misses some keys gives those rows missing values: right "
         f"columns int, text, bool and datetime then have dtypes {dtypes} (the missing row: "
-        f"{missing}); convert back explicitly where a later value depends on an int (X itself "
-        f"is compared as float64); when every key matches, an int column stays "
+        f"{missing}); convert back explicitly where a later value depends on an int; where none does "
+        f"(a count that goes into X as it is), the float column gives the same X, which is "
+        f"compared as float64, and needs no conversion; when every key matches, an int column stays "
         f"{kept}. The joined columns are the left's, then the right's without the key: columns "
         f"{list(out.columns)}; with keys named apart, both keys stay and a shared name takes "
         f"the suffix: left order_id, a joined with `left_on='order_id', right_on='0'` to right "
@@ -551,24 +553,46 @@ def repeat_rows() -> str:
             ]
         )
     )
-    data = pd.DataFrame({"r": rows})
-    shuffled = frame.take_rows(lambda d: np.random.RandomState(3).permutation(len(d)))
-    drawn = frame.take_rows(lambda d: np.random.RandomState(3).randint(0, len(d), 4))
-    same_shuffle = shuffled.data["r"].tolist() == data.sample(frac=1, random_state=3)["r"].tolist()
-    same_draw = (
-        drawn.data["r"].tolist() == data.sample(4, replace=True, random_state=3)["r"].tolist()
-    )
+    data, n, seeded = pd.DataFrame({"r": rows}), 4, lambda: np.random.RandomState(3)
+    draws = [  # the positions' code and function, the original's calls it stands for
+        (
+            "permutation(len(d))",
+            lambda d: seeded().permutation(len(d)),
+            {"df.sample(frac=1, random_state=s)": data.sample(frac=1, random_state=3)},
+        ),
+        (
+            "randint(0, len(d), n)",
+            lambda d: seeded().randint(0, len(d), n),
+            {
+                "df.sample(n, replace=True, random_state=s)": data.sample(
+                    n, replace=True, random_state=3
+                )
+            },
+        ),
+        (
+            "choice(len(d), n, replace=False)",
+            lambda d: seeded().choice(len(d), n, replace=False),
+            {
+                "df.sample(n, random_state=s)": data.sample(n, random_state=3),
+                "resample(df, replace=False, n_samples=n, random_state=s)": resample(
+                    data, replace=False, n_samples=n, random_state=3
+                ),
+            },
+        ),
+    ]
+    compared = []
+    for code, function, originals in draws:
+        ours = frame.take_rows(function).data["r"].tolist()
+        calls = " and ".join(
+            f"{'' if ours == list(got['r']) else 'NOT '}`{call}`" for call, got in originals.items()
+        )
+        compared.append(f"`lambda d: np.random.RandomState(s).{code}` gives the rows of {calls}")
     dtypes = {c: str(taken.data[c].dtype) for c in taken.data.columns}
     return (
         f"y={labels}; the loop appending positives while count1 < count0 gives rows {looped}, "
         f"`take_rows(lambda d: np.concatenate([np.arange(len(d)), np.resize(np.flatnonzero("
         f"d['y'] == 1), (d['y'] == 0).sum() - (d['y'] == 1).sum())]))` gives "
-        f"{taken.data['r'].tolist()} (dtypes kept: {dtypes}); `lambda d: "
-        f"np.random.RandomState(s).permutation(len(d))` gives "
-        f"{'the same rows as' if same_shuffle else 'other rows than'} `df.sample(frac=1, "
-        f"random_state=s)`, and `lambda d: np.random.RandomState(s).randint(0, len(d), n)` "
-        f"{'the same as' if same_draw else 'others than'} `df.sample(n, replace=True, "
-        "random_state=s)`"
+        f"{taken.data['r'].tolist()} (dtypes kept: {dtypes}); " + "; ".join(compared)
     )
 
 

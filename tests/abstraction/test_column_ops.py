@@ -75,6 +75,15 @@ def test_rank_apply_rows_and_concat_columns(people):
         left.concat_columns(frame.filter("age > 25").select(["age"]))
 
 
+def test_concat_columns_lays_out_parts_as_pandas_concat_does(people):
+    """The layout the docstring states (round 51 a2: the dummies of one part first)."""
+    frame = lt.from_pandas(people, "p")
+    parts = frame.select(["city"]).get_dummies("city").concat_columns(frame.select(["age"]))
+    expected = pd.concat([pd.get_dummies(people[["city"]]), people[["age"]]], axis=1)
+    pd.testing.assert_frame_equal(parts.data, expected)
+    assert frame.select(["city", "age"]).get_dummies("city").columns[0] == "age"
+
+
 BUILDS = {
     "median fill after a join": lambda p, o: o.join(p, on="pid", how="left").fill_na(
         "age", statistic="median"

@@ -12,6 +12,7 @@ import pytest
 from lester.abstraction.features import fit_transform_all
 from lester.agents.llm import api_facts, api_frames
 from lester.agents.llm.api_reference import api_reference
+from sklearn.compose import ColumnTransformer
 
 import lester as lt
 
@@ -63,8 +64,11 @@ def test_the_idioms_do_what_the_original_loops_do():
     fact = api_frames.repeat_rows()
     looped = fact.split("gives rows ")[1].split("]")[0]
     assert f"gives {looped}] (dtypes kept" in fact  # the loop and take_rows agree
-    assert "gives the same rows as `df.sample(frac=1" in fact
-    assert "`lambda d: np.random.RandomState(s).randint(0, len(d), n)` the same as" in fact
+    assert "permutation(len(d))` gives the rows of `df.sample(frac=1" in fact
+    assert "randint(0, len(d), n)` gives the rows of `df.sample(n, replace=True" in fact
+    # round 51 c1: a sample without replacement, by pandas and by scikit-learn
+    drawn = "replace=False)` gives the rows of `df.sample(n, random_state=s)` and `resample("
+    assert drawn in fact and "NOT" not in fact
     rng, kept = np.random.RandomState(7), list(range(9))
     for _ in range(4):
         kept.pop(rng.randint(len(kept)))
@@ -166,7 +170,7 @@ def test_the_left_join_layout_is_the_joined_columns():
     joined = left.join(lt.from_pandas(right, "r"), on="k", how="left").data
     assert f"columns {list(joined.columns)};" in api_frames.left_join_dtypes()
     # round 46's churn note: the cast back is for a later int, not for X
-    assert "where a later value depends on an int (X itself is compared as float64)" in (
+    assert "where a later value depends on an int; where none does" in (
         api_frames.left_join_dtypes()
     )
     # round 43's churn note: what a missed key gives a datetime column
@@ -388,3 +392,16 @@ def test_the_time_difference_fact_is_in_the_reference_and_holds_on_other_values(
     first = stamps.iloc[0].to_pydatetime()
     python = [(t.to_pydatetime() - first).total_seconds() for t in stamps]
     assert gaps == python
+
+
+def test_a_count_made_float_by_a_left_join_gives_the_same_x():
+    """Round 51 b: the model converted such counts back to int only to be safe."""
+    left = lt.from_pandas(pd.DataFrame({"k": [1, 2], "a": [10, 20]}), "l")
+    right = lt.from_pandas(pd.DataFrame({"k": [1], "n": [5]}), "r")
+    joined = left.join(right, on="k", how="left").fill_na(value=0).data
+    as_ints = pd.DataFrame({"n": [5, 0]})
+    assert str(joined["n"].dtype) == "float64"
+    passthrough = ColumnTransformer([("n", "passthrough", ["n"])])
+    x = passthrough.fit_transform(joined).astype("float64")
+    np.testing.assert_array_equal(x, passthrough.fit_transform(as_ints).astype("float64"))
+    assert "the float column gives the same X" in api_frames.left_join_dtypes()

@@ -540,3 +540,32 @@ def test_a_group_statistic_merged_back_on_the_series_index_is_a_join_on_its_keys
     got = lifted_frame(folder, plan).reset_index(drop=True)
     columns = ["weight", "coat", "coat_weight"]
     pd.testing.assert_frame_equal(got[columns], expected["pets"][columns].reset_index(drop=True))
+
+
+GROUP_FILL_LOOP = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+pets = pd.read_csv("pets.csv")
+for b in pets["breed"].unique():
+    typical = pets.loc[pets["breed"] == b, "weight"].median()
+    pets.loc[(pets["weight"].isnull()) & (pets["breed"] == b), "weight"] = typical
+for c in ["short", "long"]:
+    pets.loc[pets["visits"].isna() & (pets["coat"] == c), "visits"] = pets[pets["coat"] == c][
+        "visits"
+    ].mean()
+LogisticRegression().fit(pets[["weight", "visits"]].fillna(0), pets["adopted"])
+"""
+
+
+def test_a_fill_by_each_groups_statistic_in_a_loop_reduces_the_masked_column(folder, monkeypatch):
+    """`df.loc[df.k == v, "a"].median()` and `df[df.k == v]["a"].mean()`, the Titanic-style fill
+    of each group's gaps: a reduction of the column's rows where the mask holds, recomputed
+    from the whole column (`rowwise=False`) so that a deletion changes the statistic."""
+    plan, expected = run_lifted(folder, GROUP_FILL_LOOP, monkeypatch)
+    code = "\n".join(plan.body)
+    assert "weight[(breed == 'pug')].median()" in code
+    assert "visits[(coat == 'long')].mean()" in code
+    got = lifted_frame(folder, plan).reset_index(drop=True)
+    want = expected["pets"][["weight", "visits"]].fillna(0).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got[["weight", "visits"]], want)

@@ -73,12 +73,13 @@ def test_a_lambda_reading_the_column_s_own_counts_recomputes_them(folder, monkey
     assert "counts=breed.value_counts()" in code and "rowwise=False" in code
 
 
-def test_a_lambda_reading_counts_of_other_rows_is_refused(folder, monkeypatch):
+def test_a_lambda_reading_counts_of_the_rows_a_mask_selects_recomputes_them(folder, monkeypatch):
+    """The counts of a filtered frame's column are those of the column where the mask holds."""
     script = RARE_BY_LOOKUP.replace(
         'counts = pets["breed"]', 'counts = pets[pets["visits"] > 3]["breed"]'
     ).replace("counts[b] >= 10", "counts.get(b, 0) >= 5")
-    with pytest.raises(Unsupported, match="read from a frame with other rows"):
-        plan_for(folder, script, monkeypatch)
+    code = _same(folder, script, monkeypatch, ["pid", "breed"])
+    assert "counts=breed[(visits > 3)].value_counts()" in code and "rowwise=False" in code
 
 
 PIVOT = """
