@@ -11,6 +11,7 @@ tracer supplies through `refer`.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import inspect
 import itertools
 import math
@@ -22,6 +23,7 @@ MAX_ITEMS = 5_000
 MAX_TEXT = 2_000
 MAX_SOURCE = 4_000
 MAX_DEPTH = 20
+MAX_DIGEST_CELLS = 20_000_000  # larger arrays are not digested (a copy in float64 each)
 SAMPLE_ROWS = 5
 
 Refer = Callable[[Any], "int | None"]
@@ -203,6 +205,25 @@ def describe_output(value: Any) -> dict[str, Any]:
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         return {"kind": "array", "shape": list(value.shape), "dtype": str(value.dtype)}
     return {"kind": "value", "type": qualname(value)}
+
+
+def values_key(value: Any) -> bytes | None:
+    """A digest of a numeric array's shape and values as float64 (NaN as one value, -0.0 as
+    0.0), or None for anything else: an array the script cast or copied with NumPy's own
+    methods, which are not traced, has the digest of the traced array it came from exactly
+    when the cast lost nothing."""
+    if type(value).__name__ != "ndarray" or value.dtype.kind not in "biufO":
+        return None
+    if value.size > MAX_DIGEST_CELLS:
+        return None
+    try:  # an object array of mixed columns (ints, floats, bools) has its numbers' digest
+        as_float = value.astype("float64") + 0.0
+    except (TypeError, ValueError):
+        return None
+    as_float[as_float != as_float] = float("nan")
+    digest = hashlib.blake2b(repr(value.shape).encode(), digest_size=16)
+    digest.update(as_float.tobytes())
+    return digest.digest()
 
 
 def _column_name(name: Any) -> Any:

@@ -36,6 +36,7 @@ from . import trace_values as values
 MAX_NODES = 20_000
 MAX_PER_SITE = 200
 MAX_SCALARS = 5_000
+MAX_DIGESTS = 256
 
 _active: Tracer | None = None
 _OWN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "")
@@ -63,6 +64,7 @@ class Tracer:
         self._weak: dict[int, Any] = {}
         self._scalars: OrderedDict[int, tuple[Any, int]] = OrderedDict()
         self._estimators: dict[int, tuple[Any, int]] = {}
+        self._arrays: OrderedDict[bytes, int] = OrderedDict()  # values digest -> latest node
         self._user: dict[str, bool] = {}
         self._ignored = values.ignored_roots()
         self.last_reader: Any = None
@@ -134,12 +136,21 @@ class Tracer:
         def refer(obj: Any) -> int | None:
             node = self.node_of(obj)
             if node is None and type(obj).__name__ in _FOLLOWED:
-                what = {"what": f"a {type(obj).__name__} no traced operation made"}
-                node = self.add("opaque", line, [], what, obj)
+                node = self._untraced(obj, line)
                 self.bind(obj, node)
             return node
 
         return refer
+
+    def _untraced(self, obj: Any, line: int) -> int:
+        """A node for an object no traced operation made: the traced array whose values it
+        holds (`df[cols].values.astype(float)`, a NumPy cast or copy), else opaque."""
+        same = self._arrays.get(values.values_key(obj) or b"")
+        if same is not None:
+            what = {"what": "an array holding a traced array's values (its dtype in `out`)"}
+            return self.add("ndarray.same_values", line, [same], what, obj)
+        what = {"what": f"a {type(obj).__name__} no traced operation made"}
+        return self.add("opaque", line, [], what, obj)
 
     def add(
         self,
@@ -155,8 +166,19 @@ class Tracer:
         node.update(args)
         if out is not None:
             node["out"] = values.describe_output(out)
+            self._remember(out, node_id)
         self.nodes.append(node)
         return node_id
+
+    def _remember(self, out: Any, node_id: int) -> None:
+        """Keep the digest of an array an operation made, for `_untraced` (bounded)."""
+        key = values.values_key(out)
+        if key is None:
+            return
+        self._arrays[key] = node_id
+        self._arrays.move_to_end(key)
+        while len(self._arrays) > MAX_DIGESTS:
+            self._arrays.popitem(last=False)
 
     def bind(self, obj: Any, node: int) -> None:
         """Remember that `obj` (now) comes from `node`."""

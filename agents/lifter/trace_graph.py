@@ -162,6 +162,7 @@ EXITS = frozenset(
         "Series.to_numpy",
         "np.array",
         "np.asarray",
+        "ndarray.same_values",  # an untraced NumPy cast or copy of a traced array
         "sparse.toarray",
         "sparse.todense",
     }

@@ -569,3 +569,25 @@ def test_a_fill_by_each_groups_statistic_in_a_loop_reduces_the_masked_column(fol
     got = lifted_frame(folder, plan).reset_index(drop=True)
     want = expected["pets"][["weight", "visits"]].fillna(0).reset_index(drop=True)
     pd.testing.assert_frame_equal(got[["weight", "visits"]], want)
+
+
+CAST_BY_NUMPY = """
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from sklearn.linear_model import LogisticRegression
+
+pets = pd.read_csv("pets.csv").dropna(subset=["weight", "visits"])
+X = pets[["weight", "visits"]].values.astype(np.float64)
+y = pets["adopted"].values.astype(int)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0)
+LogisticRegression().fit(X_train, y_train)
+"""
+
+
+def test_a_matrix_and_label_cast_by_numpy_are_the_traced_arrays_they_hold(folder, monkeypatch):
+    """NumPy's `astype` is not traced; the tracer names the traced array whose values the cast
+    holds, so X and y are followed back to the frame's columns."""
+    plan, expected = run_lifted(folder, CAST_BY_NUMPY, monkeypatch)
+    assert plan.label == "data['adopted']"
+    np.testing.assert_array_equal(encoded(plan, lifted_frame(folder, plan)), expected["X"])

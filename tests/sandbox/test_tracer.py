@@ -177,6 +177,36 @@ def test_values_made_outside_pandas_become_opaque_nodes_with_their_line(folder, 
     assert nodes[-1]["op"] == "DataFrame.__setitem__" and opaque["id"] in nodes[-1]["inputs"]
 
 
+def test_an_array_cast_outside_pandas_is_followed_by_its_values(folder, monkeypatch):
+    """`df[cols].values.astype(float)`: NumPy's methods are not traced, but an untraced array
+    that holds a traced array's values, cast without loss, is that array's (also the object
+    array of mixed columns `.values` makes); a cast that changes values (floats truncated to
+    ints) stays opaque."""
+    trace = run(
+        folder,
+        """
+        import numpy as np
+        import pandas as pd
+        from sklearn.linear_model import LogisticRegression
+        df = pd.read_csv("people.csv")
+        df["adult"] = df["age"] >= 21
+        X = df[["age", "income", "adult"]].values.astype(float)
+        y = df["label"].values.astype(np.int32)
+        cut = df[["income"]].values.astype(int)
+        LogisticRegression().fit(X, y)
+        df["cut"] = cut[:, 0]
+        """,
+        monkeypatch,
+    )
+    fit = trace["fits"][-1]
+    read = ["DataFrame.__getitem__", "DataFrame.__setitem__", "pd.read_csv"]
+    assert chain(trace, fit["X_node"]) == ["ndarray.same_values", "DataFrame.values", *read]
+    assert chain(trace, fit["y_node"]) == ["ndarray.same_values", "Series.values", *read]
+    nodes = trace["dataflow"]["nodes"]
+    assert nodes[fit["y_node"]]["out"]["dtype"] == "int32"
+    assert nodes[nodes[-1]["inputs"][-1]]["op"] == "opaque"
+
+
 def test_a_transformers_output_carries_rows_sampled_over_it_and_the_models_fit_none(
     folder, monkeypatch
 ):
