@@ -167,11 +167,13 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules, PositionRules
         self.lines.append(f"{var} = {expression}")
         return var
 
-    def beside(self, base: str, other: str) -> str:
+    def beside(
+        self, base: str, other: str, why: str = "columns computed from the prepared rows"
+    ) -> str:
         """`base` with the columns of `other` (the same rows) beside it."""
         var = identifier("prepared", self.taken)
         self.lines.append(f"{var} = {base}.concat_columns({other})")
-        self.trail.append(f"{other}: columns computed from the prepared rows, put beside them")
+        self.trail.append(f"{other}: {why}, put beside them")
         return var
 
     def note(self, node: Node, idiom: str) -> None:

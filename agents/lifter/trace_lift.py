@@ -219,15 +219,50 @@ class TraceLift:
         lifter = FrameLifter(
             self.graph, self.functions, self.read_sources, names, taken, skipped, self.shuffle_line
         )
-        lifter.reserve([prepared, *beside], kept=True)
+        label = self._label(prepared) if self.y_root is not None else None
+        carried = self._carried_label(prepared) if self.y_root is not None and not label else None
+        lifter.reserve([prepared, *beside, *(carried[:1] if carried else [])], kept=True)
         result = lifter.lift(prepared)
         for frame in beside:
             result = lifter.beside(result, lifter.lift(frame))
+        if carried:
+            frame, columns, label = carried
+            why = "the label's columns, from the frame whose rows the prepared rows are"
+            result = lifter.beside(result, f"{lifter.lift(frame)}.select({columns!r})", why)
         lines = sorted({self.graph[i].line for i in lifter.var if self.graph[i].line})
         plan = TracePlan(lifter.lines, result, lifter.trail, lines)
         plan.entries, plan.encoder_imports, plan.fit_on = encoder_entries(blocks, self.functions)
-        plan.label = self._label(prepared) if self.y_root is not None else None
+        plan.label = label
         return plan
+
+    def _carried_label(self, prepared: int) -> tuple[int, list[Any], str] | None:
+        """`y = train[TARGET]` while X's rows are cut back out of `concat([train.drop(columns=
+        TARGET), test])` (train and test prepared together): the label is an expression of an
+        earlier frame's columns that the prepared frame no longer has, and that frame has as
+        many rows. Its columns go beside the prepared rows, which `concat_columns` accepts
+        only when they are that frame's rows in its order; the verification checks the rest.
+        (frame, columns, label code), or None."""
+        graph, rows = self.graph, self.graph[prepared].rows_count
+        earlier, stack = set(), [prepared]
+        while stack:
+            for i in graph[stack.pop()].inputs:
+                if i not in earlier and graph[i].kind == "frame":
+                    earlier.add(i)
+                    stack.append(i)
+        for frame in sorted(earlier, reverse=True):
+            if graph[frame].rows_count != rows or frame in graph.split_parts:
+                continue
+            target = Target(graph, frame, lambda c: f"data[{c!r}]")
+            try:
+                expr = SeriesCompiler(graph, self.functions, target, _no_groups).compile(
+                    self.y_root
+                )
+            except Unsupported:
+                continue
+            if expr.groups or set(expr.columns) & set(graph[prepared].columns):
+                return None
+            return frame, expr.columns, expr.code
+        return None
 
     def _model_pipeline(self, blocks: list[Block]) -> list[Block]:
         """A scikit-learn Pipeline fitted as the model: its steps before the estimator encode."""

@@ -591,3 +591,31 @@ def test_a_matrix_and_label_cast_by_numpy_are_the_traced_arrays_they_hold(folder
     plan, expected = run_lifted(folder, CAST_BY_NUMPY, monkeypatch)
     assert plan.label == "data['adopted']"
     np.testing.assert_array_equal(encoded(plan, lifted_frame(folder, plan)), expected["X"])
+
+
+PREPARED_TOGETHER = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+pets = pd.read_csv("pets.csv")
+train = pets[pets["pid"] < 90].reset_index(drop=True)
+test = pets[pets["pid"] >= 90].drop(columns=["adopted"]).reset_index(drop=True)
+y = train["adopted"].values
+full = pd.concat([train.drop(columns=["adopted"]), test], ignore_index=True)
+full["weight"] = full["weight"].fillna(full["weight"].median())
+X = full.iloc[: len(train)][["pid", "weight"]].values
+LogisticRegression().fit(X, y)
+"""
+
+
+def test_a_label_of_the_train_table_goes_beside_rows_cut_back_out_of_train_and_test(
+    folder, monkeypatch
+):
+    """Train and test prepared together, X cut back out by position, y read from the train
+    table before the concat dropped it: the label's column goes beside the prepared rows."""
+    plan, expected = run_lifted(folder, PREPARED_TOGETHER, monkeypatch)
+    assert plan.label == "data['adopted']"
+    assert ".concat_columns(" in plan.body[-1] and ".select(['adopted'])" in plan.body[-1]
+    frame = lifted_frame(folder, plan)
+    np.testing.assert_array_equal(frame["adopted"].to_numpy(), expected["y"])
+    np.testing.assert_array_equal(encoded(plan, frame), expected["X"])
