@@ -25,6 +25,7 @@ from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
 
 import lester as lt
 
+from ..oracle.matching import Tolerance
 from .api_frames import frame_facts
 
 VERSIONED = ("pandas", "numpy", "scikit-learn", "scipy")
@@ -195,7 +196,11 @@ def one_hot_options() -> str:
         "column's list or none, so columns of which only some have fixed categories get a "
         "`OneHotEncoder` each, in the original's column order. A "
         "one-hot the original builds by hand has its columns in the order its own code makes "
-        "them, often first appearance over the rows it sees. The encode function takes no data, "
+        "them, often first appearance over the rows it sees; its categories are the values of "
+        "the rows its code takes them from: where that is another table (the values of a "
+        "devices table's column), build the slots from that table's column, which gives a "
+        "column of zeros for a value no prepared row has, as the original does, where an "
+        "encoder fitted on the prepared rows would leave it out. The encode function takes no data, "
         "so a data-dependent order is made where those rows are: first-appearance codes "
         "(`project(..., lambda v: pd.factorize(v)[0], rowwise=False)`, see `project` above), "
         "which `OneHotEncoder` then sorts into that order. Where a data preparation line "
@@ -215,11 +220,22 @@ def scalers_by_column() -> str:
         whole = scaler().fit_transform(X)
         alone = np.column_stack([scaler().fit_transform(X[:, [i]]) for i in range(X.shape[1])])
         found.append(f"{scaler.__name__} {np.abs(whole - alone).max()}")
+    frame = pd.DataFrame({"a": X[:, 0], "n": rng.integers(0, 90, 200), "g": X[:, 2]})
+    statistics = []
+    for name in ("mean", "std", "median"):
+        together = getattr(frame, name)()
+        alone = [getattr(frame[c], name)() for c in frame.columns]
+        statistics.append(f"{name} {np.abs(together.to_numpy() - np.array(alone)).max()}")
+    tol = Tolerance()
     return (
-        "scikit-learn's scalers fit each column on its own: one fitted on each column alone "
-        "gives the values of one fit on the whole array, well within the comparison's "
-        f"tolerance (largest difference over three columns: {', '.join(found)}), so a scaler "
-        "of the original's array may be a `project` per column, `rowwise=False`."
+        "Floats of X and y match when |yours - original| <= "
+        f"{tol.atol:g} + {tol.rtol:g} * |original|. scikit-learn's scalers fit each column on "
+        "its own: one fitted on each column alone gives the values of one fit on the whole "
+        f"array, well within that tolerance (largest difference over three columns: "
+        f"{', '.join(found)}), so a scaler of the original's array may be a `project` per "
+        "column, `rowwise=False`. So do pandas' statistics of several columns at once: on "
+        "float and int columns, `df[cols].mean()` (`.std()`, `.median()`) differs from each "
+        f"column's own `df[c].mean()` by at most: {', '.join(statistics)}."
     )
 
 

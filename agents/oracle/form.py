@@ -208,8 +208,9 @@ def _loop_constants(function: ast.FunctionDef, constants: set[str]) -> set[str]:
 
 
 CONSTANT_LOOPS = (
-    "a literal list, `range(n)`, a module constant (your answer's own top-level ones "
-    "included) bound to a literal or to an expression of "
+    "a literal list, `range(n)`, a module constant (the original's, which the agent copies "
+    "into the module, and your answer's own top-level ones) bound to a literal or to an "
+    "expression of "
     "constants (a comprehension over them, a `+` of lists, arithmetic: `SLOTS = [('job', 13 - "
     "1)]`) or a slice or item of one (`SLOTS[:3]`), a frame's `.columns`, the "
     '`.unique()` values of a column of any frame the function has (`t.data["os"].unique()`), '

@@ -405,3 +405,30 @@ def test_a_count_made_float_by_a_left_join_gives_the_same_x():
     x = passthrough.fit_transform(joined).astype("float64")
     np.testing.assert_array_equal(x, passthrough.fit_transform(as_ints).astype("float64"))
     assert "the float column gives the same X" in api_frames.left_join_dtypes()
+
+
+def test_the_tolerance_and_several_columns_statistics_are_stated():
+    """Round 52 c2: the model could not tell whether `df[cols].mean()` is each column's mean
+    to the last bits, nor what tolerance the comparison allows."""
+    from lester.agents.llm.api_facts import scalers_by_column
+    from lester.agents.oracle.matching import Tolerance
+
+    fact = scalers_by_column()
+    tol = Tolerance()
+    assert f"<= {tol.atol:g} + {tol.rtol:g} * |original|" in fact
+    measured = fact.split("by at most: ")[1].rstrip(".").split(", ")
+    assert [m.split()[0] for m in measured] == ["mean", "std", "median"]
+    assert all(float(m.split()[1]) <= tol.atol for m in measured)
+
+
+def test_a_one_hot_of_another_table_s_values_keeps_a_value_no_row_has():
+    """Round 52 c2: categories taken from a devices table include one no joined row has; an
+    encoder fitted on the prepared rows would drop that column."""
+    from lester.agents.llm.api_facts import one_hot_options
+    from sklearn.preprocessing import OneHotEncoder
+
+    rows, table = np.array([["a"], ["b"], ["a"]]), ["a", "b", "c"]
+    assert OneHotEncoder().fit_transform(rows).shape[1] == 2
+    assert OneHotEncoder(categories=[table]).fit_transform(rows).shape[1] == 3
+    fact = " ".join(one_hot_options().split())
+    assert "build the slots from that table's column, which gives a column of zeros" in fact

@@ -219,3 +219,19 @@ def test_a_slice_or_item_of_a_module_constant_is_a_loop_constant():
     for iterable in ("t.data.values[:3]", "COLS[: len(t.data)]"):
         body = f"\n@lt.step\ndef s(t):\n    for c in {iterable}:\n        pass\n    return t\n"
         assert [p for p in check_form(LOOPS % body) if "stage 's'" in p], iterable
+
+
+def test_a_loop_over_the_original_s_constant_copied_into_the_module_passes():
+    """Round 52 c2: the model wrote the original's `num_cols` again, unsure the check sees the
+    copy; the agent's module has it in the preamble, and the check counts it."""
+    from lester.agents.proposals import assemble
+
+    prepare = (
+        "@lt.prepare\ndef prepared(t: lt.Frame) -> lt.Frame:\n"
+        "    for col in num_cols:\n        t = t.fill_na(col, statistic='median')\n    return t\n"
+    )
+    preamble = "import lester as lt\n\nnum_cols = ['a', 'b']\n"
+    loops = check_form(assemble({"preamble": preamble, "prepare": prepare}, "t"))
+    assert not [p for p in loops if "a loop in data preparation" in p]
+    without = check_form(assemble({"preamble": "import lester as lt\n", "prepare": prepare}, "t"))
+    assert [p for p in without if "a loop in data preparation" in p]
