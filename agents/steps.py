@@ -381,7 +381,19 @@ def _problems(
     with contextlib.suppress(SyntaxError):  # check_form reports it
         module = tidy(module)
     found = check_form(module, files=files, known=known)
-    return [p for p in found if not p.startswith("missing stage")]
+    lines = module.splitlines()
+    return [_quoted(p, lines) for p in found if not p.startswith("missing stage")]
+
+
+def _quoted(problem: str, lines: list[str]) -> str:
+    """A problem with the code of its line: the number counts the lines of the assembled
+    module, which the answer's own numbering does not match (round 52's iotdb answer could not
+    find its "line 66")."""
+    number = re.match(r"^line (\d+): ", problem)
+    if number is None or not 0 < int(number[1]) <= len(lines):
+        return problem
+    code = lines[int(number[1]) - 1].strip()
+    return f"{problem} (at `{code[:100]}`)" if code else problem
 
 
 def _unnumbered(problem: str) -> str:

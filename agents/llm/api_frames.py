@@ -631,6 +631,14 @@ def date_comparison() -> str:
 
     shifted = _frame(d=pd.to_datetime([f"2024-01-0{i}" for i in range(1, 6)]).tolist())
     result = shifted.project("e", "d", later).data["e"]
+    parsed_calls: list[str] = []
+
+    def parsed(values: Any) -> Any:
+        parsed_calls.append(type(values).__name__)
+        return pd.to_datetime(values, utc=True)
+
+    texts = _frame(t=[f"2015-06-1{i} 17:26:21 UTC" for i in range(5)])
+    parsed_dtype = texts.project("d", "t", parsed).data["d"].dtype
     return (
         f"A datetime64 column compared with a `datetime.date` {day!r}: `column < date` {direct}; "
         f"`column < pd.Timestamp(date)` {timestamp}; the `filter` query `'d < @day'` with that "
@@ -638,5 +646,9 @@ def date_comparison() -> str:
         f"values, to compare as the original's loop does. A whole-column datetime result "
         f"{'passes' if calls.count('Timestamp') < len(shifted) else 'fails'} the row-wise spot "
         "check against the per-value `Timestamp`s: `lambda v: v + pd.Timedelta(days=1)` on "
-        f"{len(shifted)} datetime64 rows is called with {calls} and gives dtype {result.dtype}."
+        f"{len(shifted)} datetime64 rows is called with {calls} and gives dtype {result.dtype}; "
+        "so does parsing text: `lambda t: pd.to_datetime(t, utc=True)` on 5 rows of "
+        f"'2015-06-10 17:26:21 UTC' is called with {parsed_calls} and "
+        f"{'keeps the whole-column result' if parsed_calls.count('str') < 5 else 'is called per row'}"
+        f", dtype {parsed_dtype}, with no `vectorized=True`."
     )

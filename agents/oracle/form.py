@@ -186,7 +186,8 @@ def _row_loops(tree: ast.Module, stages: dict[str, str]) -> list[str]:
 def _loop_constants(function: ast.FunctionDef, constants: set[str]) -> set[str]:
     """The variables of a `for` over constants (`for col, width in SLOTS:`), constants for the
     loops inside it (`range(width)`), unless the function binds them some other way too."""
-    targets = [n for n in ast.walk(function) if isinstance(n, ast.For)]
+    # a comprehension's `for` binds its names as a loop does (`[f"{c}_code" for c, w in SLOTS]`)
+    targets = [n for n in ast.walk(function) if isinstance(n, ast.For | ast.comprehension)]
     loop_bound = {id(n) for f in targets for n in ast.walk(f.target)}
     elsewhere = {
         n.id

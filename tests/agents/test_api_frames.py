@@ -361,6 +361,11 @@ def test_a_whole_column_datetime_result_is_stated_as_the_spot_check_takes_it():
     assert calls == ["Series", "Timestamp", "Timestamp", "Timestamp"]  # kept whole
     assert "A whole-column datetime result passes the row-wise spot check" in text
     assert f"is called with {calls}" in text
+    # round 52 a1: parsing text with utc=True, forced whole-column only to be safe
+    texts = lt.from_pandas(pd.DataFrame({"t": ["2015-06-10 17:26:21 UTC"] * 5}), "t")
+    parsed = texts.project("d", "t", lambda t: pd.to_datetime(t, utc=True)).data["d"]
+    assert str(parsed.dtype) == "datetime64[us, UTC]"
+    assert "keeps the whole-column result, dtype datetime64[us, UTC]" in text
 
 
 def test_a_mixed_passthrough_is_stated_with_what_a_tree_model_makes_of_it():

@@ -235,3 +235,40 @@ def test_a_loop_over_the_original_s_constant_copied_into_the_module_passes():
     assert not [p for p in loops if "a loop in data preparation" in p]
     without = check_form(assemble({"preamble": "import lester as lt\n", "prepare": prepare}, "t"))
     assert [p for p in without if "a loop in data preparation" in p]
+
+
+SLOT_LOOPS = """
+import lester as lt
+import numpy as np
+
+JOB = 13 - 1
+SLOTS = [("job", JOB), ("marital", 3)]
+
+
+@lt.prepare
+def prepared(t: lt.Frame) -> lt.Frame:
+    for col, width in SLOTS:
+        for k in range(width):
+            t = t.project(f"{col}_{k}", col, lambda c, k=k: np.where(c == k, 1.0, 0.0))
+    return t.drop([f"{col}_code" for col, width in SLOTS])
+"""
+
+
+def test_a_comprehension_over_the_same_constants_keeps_a_slot_loop_s_variables_constant():
+    """Round 52 a1: a comprehension binding `col, width` over SLOTS made `range(width)` look
+    like a loop over data."""
+    assert not [p for p in check_form(SLOT_LOOPS) if "a loop in data preparation" in p]
+    rows = SLOT_LOOPS.replace(
+        'return t.drop([f"{col}_code" for col, width in SLOTS])',
+        ("for col, width in t.data.itertuples():\n        pass\n    return t"),
+    )
+    assert [p for p in check_form(rows) if "a loop in data preparation" in p]
+
+
+def test_a_static_problem_quotes_its_line_of_the_assembled_module():
+    """Round 52 a1: "line 66" counted the assembled module's lines, not the answer's."""
+    from lester.agents.steps import _problems
+
+    prepare = "@lt.prepare\ndef prepared(t: lt.Frame) -> lt.Frame:\n    while True:\n        break\n    return t\n"
+    found = _problems({"preamble": "import lester as lt\n", "prepare": prepare}, [], None)
+    assert any(p.startswith("line ") and p.endswith("(at `while True:`)") for p in found)
