@@ -23,7 +23,8 @@ MAX_ITEMS = 5_000
 MAX_TEXT = 2_000
 MAX_SOURCE = 4_000
 MAX_DEPTH = 20
-MAX_DIGEST_CELLS = 20_000_000  # larger arrays are not digested (a copy in float64 each)
+MAX_DIGEST_CELLS = 20_000_000  # larger arrays are not digested
+DIGEST_CHUNK = 1_000_000  # cells converted to float64 at a time
 SAMPLE_ROWS = 5
 
 Refer = Callable[[Any], "int | None"]
@@ -214,15 +215,17 @@ def values_key(value: Any) -> bytes | None:
     when the cast lost nothing."""
     if type(value).__name__ != "ndarray" or value.dtype.kind not in "biufO":
         return None
-    if value.size > MAX_DIGEST_CELLS:
+    if value.ndim == 0 or value.size > MAX_DIGEST_CELLS:
         return None
-    try:  # an object array of mixed columns (ints, floats, bools) has its numbers' digest
-        as_float = value.astype("float64") + 0.0
-    except (TypeError, ValueError):
-        return None
-    as_float[as_float != as_float] = float("nan")
     digest = hashlib.blake2b(repr(value.shape).encode(), digest_size=16)
-    digest.update(as_float.tobytes())
+    step = max(1, DIGEST_CHUNK // max(1, value.size // max(1, len(value))))
+    for start in range(0, len(value), step):  # in blocks of rows, so a copy stays small
+        try:  # an object array of mixed columns (ints, floats, bools) has its numbers' digest
+            block = value[start : start + step].astype("float64") + 0.0
+        except (TypeError, ValueError):
+            return None
+        block[block != block] = float("nan")
+        digest.update(block.tobytes())
     return digest.digest()
 
 

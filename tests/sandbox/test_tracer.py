@@ -359,3 +359,16 @@ def test_rows_deleted_one_by_one_in_a_loop_are_one_node_with_their_positions(fol
     assert deletion["out"]["shape"] == [35, 3]
     (made,) = [n for n in nodes if n["op"] == "pd.DataFrame"]
     assert made["inputs"] == [deletion["id"]]
+
+
+def test_the_values_digest_is_of_values_not_of_dtype_layout_or_block_size():
+    from lester.sandbox.trace_values import DIGEST_CHUNK, values_key
+
+    ints = np.arange(3 * DIGEST_CHUNK, dtype=np.int64).reshape(-1, 3)  # several blocks of rows
+    floats = ints.astype(float)
+    assert values_key(ints) == values_key(floats) == values_key(np.asfortranarray(floats))
+    assert values_key(floats) != values_key(floats + 1e-9)
+    assert values_key(floats) != values_key(floats.reshape(-1, 1))
+    mixed = np.array([[1, 1.5, True], [2, np.nan, False]], dtype=object)
+    assert values_key(mixed) == values_key(np.array([[1, 1.5, 1], [2, np.nan, 0]]))
+    assert values_key(np.array(["a", "b"], dtype=object)) is None
