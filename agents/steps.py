@@ -326,7 +326,9 @@ def _lifter_outcome(
     when it can. Partial code is a hint only when it passes the static check."""
     before = dict(state.get("parts") or {})
     after = merged_parts(before, proposal.parts)[0]
-    problem = _static_problem(before, after, state, step) if proposal.parts else "no code"
+    problem = "no code"
+    if proposal.parts:  # the model sees this code only as a hint, once it passes the check
+        problem = _static_problem(before, after, state, step, shown=False)
     if proposal.ok:
         return (None, None) if problem is None else (f"its candidate is not code:\n{problem}", None)
     hint = _step_code(proposal.parts, step) if problem is None else None
@@ -361,28 +363,37 @@ def _step_code(parts: dict[str, str], step: str) -> str:
 
 
 def _static_problem(
-    before: dict[str, str], after: dict[str, str], state: RewriteState, step: str
+    before: dict[str, str],
+    after: dict[str, str],
+    state: RewriteState,
+    step: str,
+    shown: bool = True,
 ) -> str | None:
     """Compiler feedback on what the candidate added to the module as far as it goes (missing
     later stages are expected; problems the module has without this step's parts belong to
-    other steps, while a repair's old problems are its own again)."""
+    other steps, while a repair's old problems are its own again). A candidate the model is not
+    shown (the lifter's, not code) has its problems told without line numbers or its code."""
     files = source_files(Analysis.from_dict(state["analysis"]))
     known = None if step in ("sources", "prepare") else _known_columns(state, after)
     others = {k: v for k, v in before.items() if k == "preamble" or k not in STEP_PARTS[step]}
     old = {_unnumbered(p) for p in _problems(others, files, known)} if others else set()
-    new = [p for p in _problems(after, files, known) if _unnumbered(p) not in old]
+    new = [p for p in _problems(after, files, known, shown) if _unnumbered(p) not in old]
     return (f"{STATIC_HEADER}\n" + "\n".join(f"- {p}" for p in new)) if new else None
 
 
 def _problems(
-    parts: dict[str, str], files: list[Any], known: dict[str, list[str]] | None
+    parts: dict[str, str],
+    files: list[Any],
+    known: dict[str, list[str]] | None,
+    quoted: bool = True,
 ) -> list[str]:
     module = assemble(parts, "candidate")
     with contextlib.suppress(SyntaxError):  # check_form reports it
         module = tidy(module)
     found = check_form(module, files=files, known=known)
     lines = module.splitlines()
-    return [_quoted(p, lines) for p in found if not p.startswith("missing stage")]
+    found = [p for p in found if not p.startswith("missing stage")]
+    return [_quoted(p, lines) for p in found] if quoted else [_unnumbered(p) for p in found]
 
 
 def _quoted(problem: str, lines: list[str]) -> str:
