@@ -68,7 +68,7 @@ def column_provenance(
     encoder: ColumnTransformer, data: pd.DataFrame, colprov: ColumnProvenance
 ) -> list[dict[str, Any]]:
     """For every matrix column: its name, transformer, input columns and source columns."""
-    names = _feature_names(encoder)
+    names = feature_names(encoder)
     result: list[dict[str, Any]] = [{} for _ in range(len(names))]
     for name, transformer, spec in encoder.transformers_:
         block = encoder.output_indices_[name]
@@ -89,7 +89,9 @@ def column_provenance(
     return result
 
 
-def _feature_names(encoder: ColumnTransformer) -> list[str]:
+def feature_names(encoder: ColumnTransformer) -> list[str]:
+    """The matrix columns' names: scikit-learn's where every transformer gives them, else the
+    transformer's name and the position in its block, so a custom transformer needs none."""
     try:
         return [str(n) for n in encoder.get_feature_names_out()]
     except (AttributeError, ValueError, TypeError):

@@ -78,6 +78,8 @@ def step_node(state: RewriteState, rt: Runtime, step: str) -> dict[str, Any]:
     feedback = (state.get("feedback") or {}).get(step) or ""
     attempt = (state.get("attempts") or {}).get(step, 0) + 1
     proposal, request = _propose(state, rt, step, attempt, feedback)
+    if _unanswered(proposal):
+        return _ask_again(state, rt, step, attempt, proposal)
     kept = proposal.proposer.startswith(KEPT)
     attempt -= kept
     author = (state.get("authors") or {}).get(step, "") if kept else proposal.proposer
@@ -125,6 +127,34 @@ def step_node(state: RewriteState, rt: Runtime, step: str) -> dict[str, Any]:
         update["next"] = CHAIN[step] if downstream or _unwritten(state, step) else "assemble"
         return update
     return _failed(state, rt, update, record, step, at_fault, parts, author, proposal, problem)
+
+
+def _unanswered(proposal: Proposal) -> bool:
+    """The model endpoint gave no answer (a timeout, an HTTP error): there is no candidate, so
+    nothing to repair (round 54's repair prompt after a timeout showed "(no code)")."""
+    return proposal.proposer.startswith("llm:") and proposal.answer is None and bool(proposal.error)
+
+
+def _ask_again(
+    state: RewriteState, rt: Runtime, step: str, attempt: int, proposal: Proposal
+) -> dict[str, Any]:
+    """An unanswered request counts against the step's budget and is asked again as it was: the
+    step's feedback, previous code and status stay those of its last candidate."""
+    rt.progress(f"{step}: attempt {attempt}: the model gave no answer: {proposal.error}")
+    record = {"node": step, "attempt": attempt, "time": time.time(), "proposal": proposal.to_dict()}
+    record["problem"] = proposal.error
+    update: dict[str, Any] = {
+        "attempts": {step: attempt},
+        "usage": {step: _usage(state, step, proposal)},
+        "history": [record],
+        "next": step,
+    }
+    if not _can_retry(state, rt, step, attempt):
+        message = f"step {step}: the model gave no answer: {proposal.error}"
+        update.update(next="done", outcome="not-verified", message=message)
+    else:
+        rt.progress(f"{step}: asking the model again")
+    return update
 
 
 def _checks(

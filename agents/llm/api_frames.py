@@ -20,11 +20,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from lester.abstraction.features import dense, fit_transform_all
+from lester.abstraction.features import dense, feature_names, fit_transform_all
 from lester.sandbox.image import PYTHON
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LinearRegression
-from sklearn.preprocessing import FunctionTransformer, LabelEncoder
+from sklearn.preprocessing import FunctionTransformer, LabelEncoder, OneHotEncoder
 from sklearn.tree import DecisionTreeRegressor
 from sklearn.utils import resample
 
@@ -43,6 +44,7 @@ def frame_facts() -> list[str]:
         project_probe(),
         left_join_dtypes(),
         encoder_calls(),
+        output_names(),
         column_shapes(),
         transformer_input(),
         split_rows(),
@@ -276,6 +278,33 @@ def encoder_calls() -> str:
         "are still the preparation's (see the rules), not a stateful transformer's. The "
         "comparison is with the original's X as scikit-learn hands it to the estimator (a dense "
         "float64 matrix, numeric text parsed), not with the object frame it may have built."
+    )
+
+
+class _Halved(BaseEstimator, TransformerMixin):
+    """A custom transformer with no `get_feature_names_out`, as models write them."""
+
+    def fit(self, X: Any, y: Any = None) -> _Halved:
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        return np.asarray(X, dtype=float) / 2
+
+
+def output_names() -> str:
+    """What a custom transformer owes the matrix's column names (round 54 asked)."""
+    encoder = ColumnTransformer(
+        [("half", _Halved(), ["v"]), ("kind", OneHotEncoder(sparse_output=False), ["k"])]
+    )
+    data = pd.DataFrame({"v": [2.0, 4.0], "k": ["a", "b"]})
+    fitted, X = fit_transform_all(encoder, data, np.arange(2))
+    sklearn = _outcome_of(fitted.get_feature_names_out)
+    return (
+        "A custom transformer needs no `get_feature_names_out`: X is compared by its values, and "
+        "the matrix columns are named by scikit-learn where every transformer names them, else "
+        "by transformer and position. Observed: a custom transformer without it beside a "
+        f"`OneHotEncoder` gives X {X.tolist()}; `get_feature_names_out()` of the "
+        f"ColumnTransformer {sklearn}, and the columns are named {feature_names(fitted)}."
     )
 
 

@@ -51,6 +51,15 @@ def test_aggregate_layout_is_pandas_groupby_agg():
     assert "'head': 'int64'" in text and str(expected["head"].dtype) == "int64"
 
 
+def test_a_custom_transformer_without_output_names_still_names_the_columns():
+    # round 54's answerer asked whether a custom encoder must give its output column names
+    text = api_frames.output_names()
+    assert "get_feature_names_out()` of the ColumnTransformer raises AttributeError" in text
+    assert "named ['half__0', 'kind__0', 'kind__1']" in text
+    assert "X [[1.0, 1.0, 0.0], [2.0, 0.0, 1.0]]" in text
+    assert text in api_frames.frame_facts()
+
+
 def test_the_encoder_and_split_facts_match_a_pipeline_run():
     assert "the transform calls saw [[3, 1, 2, 5]]" in api_frames.encoder_calls()
     # round 26's fraud velocity notes read the fact as offering running values to the encoder

@@ -79,6 +79,20 @@ def test_server_errors_fail_clearly_and_the_budget_stops_the_run(tmp_path: Path,
     assert not (tmp_path / "clinic_lester.py").exists()
 
 
+def test_an_unanswered_request_is_asked_again_as_it_was_not_as_a_repair(tmp_path: Path, llm_server):
+    script = make_case(tmp_path)
+    llm_server.script([Fail(500, "boom"), Fail(500, "boom"), Answer(PREPARE_OK)])
+    result = run(script, llm_server)
+    assert result.outcome == "verified", result.message
+    first, retried, asked_again = llm_server.requests[:3]
+    assert asked_again.text == first.text == retried.text
+    assert "Repair (attempt" not in asked_again.text and "(no code)" not in asked_again.text
+    state = load_state(tmp_path / ".lester", result.run_id)
+    prepares = [h for h in state["history"] if h.get("node") == "prepare"]
+    assert [h["attempt"] for h in prepares] == [1, 2]
+    assert "HTTP 500" in prepares[0]["problem"] and prepares[1]["problem"] is None
+
+
 def test_candidate_that_opens_the_network_or_deletes_data_is_contained(tmp_path: Path, llm_server):
     script = make_case(tmp_path)
     hostile = PREPARE_OK.replace(
