@@ -362,12 +362,21 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules, PositionRules
         frame = self.graph.frame_input(node)
         if node.owner == "loc" and ref(parts[0]) is not None and node.kind == "frame":
             return self._located_by_mask(node, ref(parts[0]), frame)
-        if len(parts) > 2 or node.kind != "frame" or frame.out.get("index") != "range":
+        if len(parts) > 2:
             raise Unsupported(at(node.line), f"{node.op} of a frame by {key!r:.60}")
-        base = self.input_var(node)
         rows = _position_range(parts[0], node.owner == "loc")
         if rows is None:
             raise Unsupported(at(node.line), f"{node.op} of rows by {parts[0]!r:.60}")
+        return self._by_position(node, rows, frame)
+
+    def _by_position(self, node: Node, rows: tuple[int | None, int | None], frame: Node) -> str:
+        """Rows `start..stop-1` by position, and the columns the selection gave: a filter on the
+        row number, which only a default index makes the same as pandas' positions."""
+        if node.kind != "frame" or frame.out.get("index") != "range":
+            raise Unsupported(
+                at(node.line), f"{node.op} of a frame by position, not on a range index"
+            )
+        base = self.input_var(node)
         code = base
         if rows != (None, None):
             start, stop = rows
@@ -393,6 +402,9 @@ class FrameLifter(GroupRules, ColumnRules, LookupRules, WideRules, PositionRules
         base = self.input_var(node)
         if ref(key) is not None:
             return self._filtered(node, ref(key), base)
+        rows = _position_range(key, inclusive=False)
+        if rows is not None:  # `df[:n]`: pandas slices a frame's rows by position
+            return self._by_position(node, rows, self.graph.frame_input(node))
         columns = node.constant(0, "key")
         if not isinstance(columns, list):
             raise Unsupported(at(node.line), f"a frame selection by {columns!r:.60}")

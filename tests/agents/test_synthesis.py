@@ -178,6 +178,24 @@ def test_one_hot_with_a_split_names_test_only_categories_when_fitted_on_all(data
     assert codes(plan_train) == ["OneHotEncoder(handle_unknown='ignore')"]
 
 
+def test_one_hot_standardized_with_the_whole_x_is_the_encoder_then_the_scaler(data):
+    dummies = pd.get_dummies(data[["age", "country"]], columns=["country"]).to_numpy(float)
+    scaled = (dummies - dummies.mean(axis=0)) / dummies.std(axis=0)
+    plan = synthesize_features(data, scaled)
+    assert plan.matched
+    assert codes(plan) == [
+        "StandardScaler()",
+        "make_pipeline(OneHotEncoder(sparse_output=False), StandardScaler())",
+    ]
+    dropped = pd.get_dummies(data["level"], drop_first=True).to_numpy(float)
+    by_pandas = (dropped - dropped.mean(axis=0)) / dropped.std(axis=0, ddof=1)
+    plan = synthesize_features(data, by_pandas)
+    assert plan.matched
+    assert codes(plan) == [
+        "make_pipeline(OneHotEncoder(drop='first', sparse_output=False), SampleStandardScaler())"
+    ]
+
+
 def test_first_appearance_order_one_hot(data):
     order = list(pd.unique(data["country"]))
     X = (data["country"].to_numpy()[:, None] == np.array(order)).astype(float)

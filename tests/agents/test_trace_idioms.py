@@ -608,12 +608,15 @@ LogisticRegression().fit(X, y)
 """
 
 
+@pytest.mark.parametrize("cut", ["full.iloc[: len(train)]", "full[: len(train)]"])
 def test_a_label_of_the_train_table_goes_beside_rows_cut_back_out_of_train_and_test(
-    folder, monkeypatch
+    folder, monkeypatch, cut
 ):
-    """Train and test prepared together, X cut back out by position, y read from the train
-    table before the concat dropped it: the label's column goes beside the prepared rows."""
-    plan, expected = run_lifted(folder, PREPARED_TOGETHER, monkeypatch)
+    """Train and test prepared together, X cut back out by position (`iloc`, or a frame sliced
+    by a range of rows, which pandas also takes by position), y read from the train table before
+    the concat dropped it: the label's column goes beside the prepared rows."""
+    script = PREPARED_TOGETHER.replace("full.iloc[: len(train)]", cut)
+    plan, expected = run_lifted(folder, script, monkeypatch)
     assert plan.label == "data['adopted']"
     assert ".concat_columns(" in plan.body[-1] and ".select(['adopted'])" in plan.body[-1]
     frame = lifted_frame(folder, plan)

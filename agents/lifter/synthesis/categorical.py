@@ -7,12 +7,18 @@ with no row here). That sequence is then explained by, in order: a category orde
 sorted order as fitted on the train or all rows (`get_dummies`, `sorted(set(...))`), optionally
 with the first dropped, and finally the order X shows (order of first appearance, or any other
 fixed order), written as explicit categories.
+
+A one-hot block scaled afterwards (`get_dummies` and then a StandardScaler, or a hand z-score, over
+the whole X) is no longer 0/1, but each of its columns still takes two values, the larger one on
+the category's rows (a scaler divides by a positive spread). Its indicators are read back that
+way, and the block is proposed as the one-hot encoder followed by that scaler.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -76,15 +82,17 @@ def _is_binary(column: np.ndarray) -> bool:
     return bool(((column == 0) | (column == 1)).all())
 
 
-def walk(ctx: Context, source: Source, pos: int) -> list[int | None]:
-    """The category code each X column from `pos` indicates (None: an all-zero column)."""
+def walk(ctx: Context, source: Source, pos: int, X: np.ndarray | None = None) -> list[int | None]:
+    """The category code each column of X (by default the captured X) from `pos` indicates
+    (None: an all-zero column)."""
+    X = ctx.X if X is None else X
     mine = source.codes[ctx.rows]
     present = source.present(ctx)
     longest = max([len(o) for o in ctx.hints.orders()] + [len(source.known or source.categories)])
     slots: list[int | None] = []
     used: set[int] = set()
     for j in range(pos, min(ctx.width, pos + longest)):
-        column = ctx.X[:, j]
+        column = X[:, j]
         if not _is_binary(column):
             break
         ones = column == 1
@@ -103,17 +111,60 @@ def walk(ctx: Context, source: Source, pos: int) -> list[int | None]:
 
 def onehot_candidates(ctx: Context, pos: int, min_width: int = 2) -> Iterator[Candidate]:
     """One-hot blocks of at least `min_width` columns starting at `pos`."""
-    if not _is_binary(ctx.X[:, pos]):
+    if _is_binary(ctx.X[:, pos]):
+        yield from _onehots(ctx, pos, min_width, ctx.X, "onehot", lambda code: code)
+
+
+def scaled_onehot_candidates(ctx: Context, pos: int) -> Iterator[Candidate]:
+    """One-hot blocks of two columns or more, standardized after encoding (see the module)."""
+    if _is_binary(ctx.X[:, pos]) or _indicator(ctx.X[:, pos]) is None:
         return
+    width = 0
+    while pos + width < ctx.width and _indicator(ctx.X[:, pos + width]) is not None:
+        width += 1
+    if width < 2:
+        return
+    indicators = np.zeros_like(ctx.X)
+    for j in range(pos, pos + width):
+        indicators[:, j] = _indicator(ctx.X[:, j])
+    for rule, scaler in SCALERS.items():
+        yield from _onehots(
+            ctx, pos, 2, indicators, f"onehot-{rule}", partial(_scaled, scaler=scaler)
+        )
+
+
+SCALERS = {"standard": "StandardScaler()", "sample-standard": "SampleStandardScaler()"}
+
+
+def _indicator(column: np.ndarray) -> np.ndarray | None:
+    """A scaled indicator read back as 0/1: two values, or all zeros (a category no row has)."""
+    values = np.unique(column)
+    if len(values) == 2 and np.isfinite(values).all():
+        return (column == values[1]).astype(np.float64)
+    if len(values) == 1 and values[0] == 0:
+        return np.zeros_like(column)
+    return None
+
+
+def _onehots(
+    ctx: Context, pos: int, min_width: int, X: np.ndarray, kind: str, wrap: Callable[[str], str]
+) -> Iterator[Candidate]:
+    """The one-hot encoders, `wrap`ped, whose indicators are the columns of X from `pos`."""
     for source in sources(ctx):
-        slots = walk(ctx, source, pos)
+        slots = walk(ctx, source, pos, X)
         if len(slots) < min_width:
             continue
         for rule, categories, code, modes in _explanations(ctx, source, slots):
             width = len(categories) - (1 if "drop='first'" in code else 0)
             if width >= min_width:
-                spec = TransformerSpec(source.name, code, [source.name], pos, pos + width)
-                yield Candidate(f"onehot:{rule}", spec, modes, ctx.chain(source.name))
+                spec = TransformerSpec(source.name, wrap(code), [source.name], pos, pos + width)
+                yield Candidate(f"{kind}:{rule}", spec, modes, ctx.chain(source.name))
+
+
+def _scaled(code: str, scaler: str) -> str:
+    """The OneHotEncoder, made dense so that the scaler after it may centre it, then the scaler."""
+    dense = code[:-1] + ("" if code.endswith("()") else ", ") + "sparse_output=False)"
+    return f"make_pipeline({dense}, {scaler})"
 
 
 def _explanations(

@@ -19,6 +19,7 @@ reproduces is kept. Each rule lifts an idiom, never a particular data set:
   them (mean, median, zero, or the one constant X shows), of numeric columns and numeric parses;
 - one-hot (synthesis_categorical): blocks whose category order is read off X and explained by a
   hint order, scikit-learn's sorted order (optionally dropping the first), or X's own order;
+- scaled one-hot: the same blocks standardized after encoding (a scaler over the whole X);
 - ordinal: a category mapped to numbers (OrdinalEncoder, or a `.map` dict);
 - derived numeric: the same treatments of character length, word count, date parts, log1p/log
   and np.digitize bins on edges from the hints (after the encoders: the length of short category
@@ -43,6 +44,7 @@ from lester.abstraction.features import dense, is_stateless
 from .categorical import (
     onehot_candidates,
     ordinal_candidates,
+    scaled_onehot_candidates,
     single_indicator_candidates,
 )
 from .context import (
@@ -86,6 +88,7 @@ RULES: list[tuple[str, Rule]] = [
     ("vector", vector_candidates),
     ("numeric", numeric_candidates),
     ("one-hot", onehot_candidates),
+    ("scaled one-hot", scaled_onehot_candidates),
     ("ordinal", ordinal_candidates),
     ("derived numeric", derived_numeric_candidates),
     ("text", text_candidates),
