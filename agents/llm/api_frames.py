@@ -102,6 +102,8 @@ def filter_masks() -> str:
         "a shorter bool array": np.array([True, False]),
         "an int 0/1 array": np.array([1, 0, 1]),
         "a function giving a bool Series (`lambda d: d['v'] > 1`)": lambda d: d["v"] > 1,
+        "a function giving a NumPy bool array (`lambda d: np.arange(len(d)) >= 1`, "
+        "`lambda d: d.index >= 1`)": lambda d: d.index >= 1,
     }
     told = "; ".join(f"{k} {_outcome(lambda m=m: frame.filter(m))}" for k, m in cases.items())
     return f"`filter` with a mask (one bool per row, in the frame's row order): {told}."
@@ -452,7 +454,6 @@ def text_conversion() -> str:
     """What converting a column to text does with its missing values in this pandas version."""
     column = pd.Series(["b", None, "a"], dtype="str")
     numbers = pd.Series([1.5, np.nan])
-    digits = pd.Series(["0", "12"], dtype="str")
     converted = column.astype(str).tolist()
     per_value = [str(v) for v in column]
     codes = LabelEncoder().fit_transform(column.astype(str)).tolist()
@@ -461,9 +462,17 @@ def text_conversion() -> str:
         f"numbers {numbers.tolist()} give {numbers.astype(str).tolist()}; Python's `str(v)` of "
         f"each value gives {per_value}. `LabelEncoder().fit_transform(col.astype(str))` on the "
         f"text gives {codes} (a missing value sorts after every text). Text of integers "
-        f"converts with `astype('int64')`: {digits.tolist()} gives {digits.astype('int64').tolist()}. "
+        f"converts with `astype('int64')` {_as_int_parses()}. "
         f"Text of decimals converts with `astype('float64')` {_as_float_parses()}."
     )
+
+
+def _as_int_parses() -> str:
+    """Round 56's fraud model parsed hours per value, unsure that `astype` reads "09" as 9."""
+    digits = ["0", "09", "12", "-3", "007"]
+    converted = pd.Series(digits, dtype="str").astype("int64").tolist()
+    verdict = "to the same ints as" if converted == [int(v) for v in digits] else "unlike"
+    return f"{verdict} Python's `int()` of each value, leading zeros and signs included: {digits} gives {converted}"
 
 
 def _as_float_parses() -> str:

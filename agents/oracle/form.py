@@ -214,7 +214,8 @@ CONSTANT_LOOPS = (
     "expression of "
     "constants (a comprehension over them, a `+` of lists, arithmetic: `SLOTS = [('job', 13 - "
     "1)]`) or a slice or item of one (`SLOTS[:3]`), a frame's `.columns`, the "
-    '`.unique()` values of a column of any frame the function has (`t.data["os"].unique()`), '
+    '`.unique()` values of a column of any frame (`t.data["os"].unique()`, `t` a parameter, '
+    "a source's or another step's frame, or one the function made), "
     "and `enumerate`, `zip`, `sorted`, "
     "`reversed`, `list` of those, nested as deep as need be (`range(n)` of a written `n` or of "
     "arithmetic on written numbers, `range(13 - 1)`, `len` of constants, a constant dict's "

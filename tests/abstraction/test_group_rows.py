@@ -116,3 +116,13 @@ def test_the_docstrings_forms_hold_a_value_per_row_and_a_rows_partners():
         lambda g: lambda row: ",".join(g.drop(row.name)["boat"]), key="race", target="others"
     )
     assert partners.data["others"].tolist()[:2] == ["wren,ibis", "kite"]
+
+
+def test_the_reference_says_a_function_of_the_original_may_be_make():
+    """Round 56's relay model could not tell whether the original's own `make` (a function of
+    the group returning the row function) may be passed: it may, and the reference says so."""
+    from lester.agents.llm.api_reference import api_reference
+
+    text = " ".join(api_reference().split())
+    assert "a function of the original's that takes the group and returns its row function" in text
+    assert races().apply_rows_by_group(placed, key="race").data["place"].tolist()[:2] == [2, 1]

@@ -297,6 +297,26 @@ def test_the_date_comparison_fact_is_what_pandas_and_a_query_do():
     assert len(frame.filter("d < @day")) == 1 and "gives ['2024-01-01']" in text
 
 
+def test_the_integer_text_fact_holds_for_astype_and_int():
+    """Round 56's fraud model could not tell whether `astype('int64')` reads "09" as `int()` does."""
+    text = api_frames.text_conversion()
+    digits = ["0", "09", "12", "-3", "007"]
+    converted = pd.Series(digits, dtype="str").astype("int64").tolist()
+    assert converted == [int(v) for v in digits]
+    assert (
+        f"to the same ints as Python's `int()` of each value, leading zeros and signs included: {digits} gives {converted}"
+        in text
+    )
+
+
+def test_a_filter_function_may_give_a_numpy_mask_as_the_fact_says():
+    """Round 56's orchard model could not tell whether a function may give a NumPy mask."""
+    assert "`lambda d: d.index >= 1`) works" in api_frames.filter_masks()
+    frame = lt.from_pandas(pd.DataFrame({"v": [1, 2, 3]}), "t")
+    assert frame.filter(lambda d: d.index >= 1).data["v"].tolist() == [2, 3]
+    assert frame.filter(lambda d: np.arange(len(d)) < 2).data["v"].tolist() == [1, 2]
+
+
 def test_the_decimal_text_fact_holds_for_astype_and_float():
     text = api_frames.text_conversion()
     decimals = ["0.1", "2.675", "93.997", "-34.3", "1e-7", "5225.8", "0.30000000000000004"]

@@ -189,8 +189,12 @@ def test_a_for_over_a_frames_data_column_unique_values_passes_as_the_rule_says()
     other = body.replace("def s(t):", "def s(t, devices):").replace(
         't.data["a"]', 'devices.data["a"]'
     )
-    assert "of a column of any frame the function has" in CONSTANT_LOOPS  # round 42: of another
+    # rounds 42 and 56: of another frame, a step's parameter as well as a source
+    assert "`t` a parameter, a source's or another step's frame" in CONSTANT_LOOPS
     assert not [p for p in check_form(LOOPS % other) if "loop" in p]
+    made = body.replace('t.data["a"]', 't.select(["a"]).data["a"]')
+    assert "or one the function made" in CONSTANT_LOOPS
+    assert not [p for p in check_form(LOOPS % made) if "loop" in p]
 
 
 def test_the_variables_of_a_for_over_constants_are_constants_in_the_loops_inside_it():
