@@ -25,6 +25,7 @@ from ..oracle.notebook import line_label, span_label
 from ..proposals import Proposal, StepRequest
 from . import codegen
 from .prepare import Lifter, PreparePlan, Unsupported, lift_prepare, source_specs
+from .synthesis.context import TOLERANCE, Context, build_constructors, imported_classes
 from .synthesis.features import synthesize_features
 from .synthesis.label import synthesize_label
 from .synthesis.recorded import recorded_encoders
@@ -36,6 +37,10 @@ from .trace_lift import TracePlan, trace_plan
 log = logging.getLogger(__name__)
 
 NAME = "lifter"
+STALE_TRACE = (
+    "trace lifter: the original's transformers do not give its X here (an array changed in "
+    "place after the trace saw it); X synthesized instead"
+)
 
 
 class OfflineLifter:
@@ -154,12 +159,15 @@ class OfflineLifter:
 
     def _encode(self, request: StepRequest) -> Proposal:
         trace = self.trace() if self._from_trace else None
-        if trace is not None and trace.entries:
+        stale = trace is not None and trace.entries and self._trace_differs(request, trace)
+        if trace is not None and trace.entries and not stale:
             return self._trace_encode(request, trace)
         prepared = _prepared(request)
         rows, split_code = self._rows(prepared)
         X = self.analysis.X()
         plan = synthesize_features(prepared, X, rows, hints=self._hints())
+        if stale:
+            plan.trail.insert(0, STALE_TRACE)
         if not plan.matched:
             described = "; ".join(f"columns {a}-{b - 1}: {d}" for a, b, d in plan.unmatched)
             refused = f" (trace lifter: {self._trace_error})" if self._trace_error else ""
@@ -174,6 +182,26 @@ class OfflineLifter:
             "encode": codegen.encode_function(plan.imports, plan.transformer_code(), plan.fit_on),
         }
         return Proposal(NAME, parts=parts, trail=plan.trail, data={"fit_on": plan.fit_on})
+
+    def _trace_differs(self, request: StepRequest, trace: TracePlan) -> bool:
+        """Whether the trace's encoder, built and fitted here on the prepared data, gives numbers
+        other than the original's X. NumPy does not report a change of an array in place
+        (`X_train[:, 3:] = sc.fit_transform(X_train[:, 3:])`, the course templates' scaling),
+        so the trace's X can be the array before it. An encoder with gaps, or whose text is not
+        constructors of library classes alone (the script's own functions), is left to the
+        verification in the sandbox."""
+        if any(isinstance(e, Gap) for e in trace.entries):
+            return False
+        code = f"ColumnTransformer([{', '.join(str(e) for e in trace.entries)}])"
+        try:
+            prepared = _prepared(request)
+            ctx = Context(prepared, self.analysis.X(), self._rows(prepared)[0], None, TOLERANCE)
+            encoder = build_constructors(code, imported_classes(trace.encoder_imports))
+            out = ctx.fit_transform(encoder, ctx.prepared, frozenset({trace.fit_on or "all"}))
+        except Exception:  # not buildable here, no rows to fit on, or fails on them: the
+            return False  # sandbox's verification will tell
+        numeric = out.dtype.kind in "fiub" and out.shape == ctx.X.shape
+        return numeric and not ctx.close(out, ctx.X)
 
     def _trace_encode(self, request: StepRequest, trace: TracePlan) -> Proposal:
         """The original's own transformers and columns; parts of X the trace could not see

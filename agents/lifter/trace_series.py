@@ -200,12 +200,12 @@ class SeriesCompiler:
 
     def _leaf_column(self, node: Node) -> Any:
         """The column a node reads from a frame holding the target's values, or None."""
-        if node.owner != "DataFrame" or node.method not in ("__getitem__", "__getattr__"):
-            return None
         if node.kind != "series" or not node.inputs:
             return None
-        column = node.constant(0, "key")
         frame = self.graph[node.inputs[0]]
+        column = _column_read(node, frame)
+        if column is None:
+            return None
         if self.target.holds(frame, column):
             return column
         if self._same_groups(frame):
@@ -502,6 +502,27 @@ class SeriesCompiler:
         parts = [constant_code(a) for a in node.args]
         parts += [f"{k}={constant_code(v)}" for k, v in node.kwargs.items()]
         return ", ".join(parts)
+
+
+def _column_read(node: Node, frame: Node) -> Any:
+    """The column a node reads whole from `frame`: `df[c]`, `df.c`, `df.loc[:, c]` and
+    `df.iloc[:, i]` (`dataset.iloc[:, -1]`, the label as the course templates take it); None
+    for any other node."""
+    if node.owner == "DataFrame" and node.method in ("__getitem__", "__getattr__"):
+        return node.constant(0, "key")
+    if node.owner not in ("loc", "iloc") or node.method != "__getitem__":
+        return None
+    key = node.arg(0, "key")
+    parts = key.get("tuple") if isinstance(key, dict) else None
+    if not parts or len(parts) != 2 or parts[0] != {"slice": [None, None, None]}:
+        return None
+    column = parts[1]
+    if not isinstance(column, str | int) or isinstance(column, bool):
+        return None
+    if node.owner == "loc":
+        return column
+    count = len(frame.columns)
+    return frame.columns[column] if isinstance(column, int) and -count <= column < count else None
 
 
 def _only_from(graph: Graph, node_id: int, leaf: int) -> list[int]:

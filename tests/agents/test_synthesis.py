@@ -490,3 +490,27 @@ def test_vectors_of_unequal_length_are_not_stacked(data):
     X = np.ones((len(frame), 2))
     plan = synthesize_features(frame, X)
     assert "FunctionTransformer(np.vstack)" not in codes(plan)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "ColumnTransformer([('a', FunctionTransformer(lambda x: x), ['a'])])",
+        "__import__('os').system('true')",
+        "ColumnTransformer([('a', StandardScaler().__class__.__base__, ['a'])])",
+        "ColumnTransformer([('a', open('/etc/passwd'), ['a'])])",
+        "ColumnTransformer([('a', np._core, ['a'])])",
+    ],
+)
+def test_a_constructor_text_with_anything_but_library_constructors_is_refused(code):
+    """Encoder texts carry what the sandbox recorded; only calls of the namespace's classes,
+    constants and NumPy's public names are built on the host."""
+    from lester.agents.lifter.synthesis.context import build_constructors
+
+    with pytest.raises(ValueError, match="not a constructor text"):
+        build_constructors(code)
+    built = build_constructors(
+        "ColumnTransformer([('a', make_pipeline(SimpleImputer(fill_value=-1.5), "
+        "FunctionTransformer(np.log1p)), ['a'])])"
+    )
+    assert type(built).__name__ == "ColumnTransformer"

@@ -622,3 +622,24 @@ def test_a_label_of_the_train_table_goes_beside_rows_cut_back_out_of_train_and_t
     frame = lifted_frame(folder, plan)
     np.testing.assert_array_equal(frame["adopted"].to_numpy(), expected["y"])
     np.testing.assert_array_equal(encoded(plan, frame), expected["X"])
+
+
+COURSE_TEMPLATE = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+dataset = pd.read_csv("pets.csv")
+X = dataset.iloc[:, :1].values
+y = dataset.%s.values
+LogisticRegression().fit(X, y)
+"""
+
+
+@pytest.mark.parametrize("label", ["iloc[:, -1]", "iloc[:, 6]", 'loc[:, "adopted"]'])
+def test_a_label_taken_by_position_or_by_loc_is_the_sources_column(folder, monkeypatch, label):
+    """`X = dataset.iloc[:, :-1].values; y = dataset.iloc[:, -1].values`, as the course
+    templates start: the label is the column at that position of the frame read."""
+    plan, expected = run_lifted(folder, COURSE_TEMPLATE % label, monkeypatch)
+    assert plan.label == "data['adopted']"
+    frame = lifted_frame(folder, plan)
+    np.testing.assert_array_equal(frame["adopted"].to_numpy(), expected["y"])

@@ -220,6 +220,58 @@ def test_a_pandas_script_is_rewritten_and_verified_in_the_sandbox(tmp_path, dock
     assert "StandardScaler()" in module and "OneHotEncoder(handle_unknown='ignore')" in module
 
 
+COURSE_TEMPLATE = """
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelEncoder, OneHotEncoder, StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+
+dataset = pd.read_csv("shoppers.csv")
+X = dataset.iloc[:, :-1].values
+y = dataset.iloc[:, -1].values
+ct = ColumnTransformer([("encoder", OneHotEncoder(), [0])], remainder="passthrough")
+X = np.array(ct.fit_transform(X))
+y = LabelEncoder().fit_transform(y)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=1)
+sc = StandardScaler()
+X_train[:, 3:] = sc.fit_transform(X_train[:, 3:])
+X_test[:, 3:] = sc.transform(X_test[:, 3:])
+DecisionTreeClassifier(random_state=0).fit(X_train, y_train)
+"""
+
+
+@pytest.mark.docker
+@pytest.mark.e2e
+def test_an_array_scaled_in_place_after_the_trace_saw_it_is_synthesized(tmp_path, docker_daemon):
+    """The course template scales `X_train[:, 3:]` in place; NumPy reports no such change, so
+    the trace's encoder (one-hot, then the numbers as they were) gives another X. The lifter
+    sees that on the prepared data and synthesizes X instead: the scaler is found."""
+    from lester.agents.rewrite import RewriteOptions, rewrite
+
+    rng = np.random.default_rng(3)
+    n = 150
+    pd.DataFrame(
+        {
+            "country": rng.choice(["FR", "ES", "DE"], n),
+            "age": rng.integers(20, 60, n),
+            "salary": rng.integers(30, 90, n) * 1000,
+            "bought": rng.choice(["Yes", "No"], n),
+        }
+    ).to_csv(tmp_path / "shoppers.csv", index=False)
+    (tmp_path / "messy.py").write_text(COURSE_TEMPLATE)
+    result = rewrite(
+        RewriteOptions(
+            tmp_path / "messy.py", model="offline", sandbox="docker", traces=tmp_path / "traces"
+        ),
+        lambda message: None,
+    )
+    assert result.outcome == "verified", result.message
+    module = result.output.read_text()
+    assert "StandardScaler()" in module and "OneHotEncoder(" in module
+
+
 @pytest.mark.docker
 @pytest.mark.e2e
 def test_lester_analyze_shows_the_dataflow_as_text_and_json(tmp_path, docker_daemon):

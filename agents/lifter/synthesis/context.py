@@ -7,6 +7,7 @@ uses, and screen on a fixed sample of rows first because most candidates fail on
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +19,7 @@ from lester.abstraction.features import dense
 from .types import BOTH_MODES, DerivedColumn, Hints, Mode
 
 SAMPLE_ROWS = 256
+TOLERANCE = (1e-7, 1e-9)  # (rtol, atol) of the equivalence check
 NAMESPACE: dict[str, Any] = {"np": np, "pd": pd}
 SKLEARN_MODULES = {
     "ColumnTransformer": "sklearn.compose",
@@ -49,6 +51,16 @@ def sklearn_namespace(extra: dict[str, str] | None = None) -> dict[str, Any]:
         name: getattr(importlib.import_module(module), name) for name, module in known.items()
     }
     return {**classes, "np": np}
+
+
+def imported_classes(lines: list[str]) -> dict[str, str]:
+    """Class name -> module of `from M import A, B` lines (the inverse of `imports_for`)."""
+    found = {}
+    for line in lines:
+        match = re.fullmatch(r"from ([\w.]+) import ([\w, ]+)", line.strip())
+        if match:
+            found.update({name.strip(): match[1] for name in match[2].split(",")})
+    return found
 
 
 def imports_for(codes: list[str], extra: dict[str, str] | None = None) -> list[str]:
@@ -173,10 +185,34 @@ class Context:
 
     def build(self, entries: list[str]) -> Any:
         """The ColumnTransformer of these entry texts, built from the texts themselves."""
-        return eval(f"ColumnTransformer([{', '.join(entries)}])", sklearn_namespace(self.classes))
+        return build_constructors(f"ColumnTransformer([{', '.join(entries)}])", self.classes)
 
     def fit_transform(self, encoder: Any, data: pd.DataFrame, modes: frozenset[Mode]) -> np.ndarray:
         """X's rows of the encoder's output when fitted under `modes`, in one pass over the data."""
         fit_rows = self.fit_rows(modes)
         out = dense(encoder.fit_transform(data.iloc[fit_rows]))
         return out if fit_rows is self.rows else out[self.rows]
+
+
+_CONSTRUCTOR_NODES = (
+    ast.Expression, ast.Call, ast.keyword, ast.Name, ast.Load, ast.Constant, ast.Tuple,
+    ast.List, ast.Dict, ast.UnaryOp, ast.USub, ast.UAdd, ast.Attribute,
+)  # fmt: skip
+
+
+def build_constructors(code: str, classes: dict[str, str] | None = None) -> Any:
+    """Evaluate a constructor text of the namespace's classes: calls, constants and `np.`
+    attributes only, with no builtins. Texts carry values the sandbox recorded (an estimator's
+    class and parameters), so nothing else of them may run here: a lambda, a name outside the
+    namespace or an attribute other than NumPy's raises ValueError before anything is built."""
+    namespace = sklearn_namespace(classes)
+    for node in ast.walk(ast.parse(code, mode="eval")):
+        if not isinstance(node, _CONSTRUCTOR_NODES):
+            raise ValueError(f"not a constructor text: {type(node).__name__} in {code:.80}")
+        if isinstance(node, ast.Name) and node.id not in namespace:
+            raise ValueError(f"not a constructor text: {node.id!r} in {code:.80}")
+        if isinstance(node, ast.Attribute) and (
+            not isinstance(node.value, ast.Name) or node.value.id != "np" or node.attr[:1] == "_"
+        ):
+            raise ValueError(f"not a constructor text: .{node.attr} in {code:.80}")
+    return eval(code, {"__builtins__": {}, **namespace})

@@ -49,6 +49,7 @@ from .categorical import (
 )
 from .context import (
     NAMESPACE,
+    TOLERANCE,
     Context,
     imports_for,
 )
@@ -103,7 +104,7 @@ def synthesize_features(
     rows: np.ndarray | None = None,
     *,
     hints: Hints | None = None,
-    tol: tuple[float, float] = (1e-7, 1e-9),
+    tol: tuple[float, float] = TOLERANCE,
 ) -> FeaturePlan:
     """Find derived columns and a ColumnTransformer over `prepared` whose output on
     `prepared.iloc[rows]` equals `X` (`tol` = (rtol, atol)), fitted on `rows` or on all rows."""
