@@ -161,7 +161,21 @@ def aggregate_layout() -> str:
         f"{pandas.values.tolist()}: it drops every row with a missing value in any key. To match "
         "pandas' default, filter those rows out first: "
         f"`filter(lambda d: d[['k', 'j']].notna().all(axis=1))` then the same `aggregate` "
-        f"gives {matched}."
+        f"gives {matched}. {_aggregate_dtypes()}"
+    )
+
+
+def _aggregate_dtypes() -> str:
+    """Round 57's ecommerce model could not tell the dtype of a count or of a lambda's ints."""
+    frame = _frame(k=["b", "a", "b"], v=[1.0, None, 3.0], w=[10, 20, 30])
+    out = frame.aggregate(
+        "k", n=("v", "count"), size=("w", "size"), big=("w", lambda s: int((s > 15).sum()))
+    ).data
+    dtypes = {c: str(t) for c, t in out.dtypes.items() if c != "k"}
+    return (
+        f"Output dtypes, observed on v=[1.0, None, 3.0], w=[10, 20, 30] with `n=('v', 'count'), "
+        f"size=('w', 'size'), big=('w', lambda s: int((s > 15).sum()))`: {dtypes}, rows "
+        f"{out.values.tolist()}."
     )
 
 

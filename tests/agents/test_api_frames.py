@@ -49,6 +49,13 @@ def test_aggregate_layout_is_pandas_groupby_agg():
     assert f"columns {list(expected.columns)}" in text
     # round 40's scrabble note: the dtype a Python function's ints come out as
     assert "'head': 'int64'" in text and str(expected["head"].dtype) == "int64"
+    # round 57's ecommerce note: the dtypes of a count, a size and a lambda's ints
+    counted = pd.DataFrame({"k": ["b", "a", "b"], "v": [1.0, None, 3.0], "w": [10, 20, 30]})
+    counted = counted.groupby("k").agg(
+        n=("v", "count"), size=("w", "size"), big=("w", lambda s: int((s > 15).sum()))
+    )
+    shown = {c: str(t) for c, t in counted.dtypes.items()}
+    assert f"`: {shown}, rows {counted.reset_index().values.tolist()}." in text
 
 
 def test_a_custom_transformer_without_output_names_still_names_the_columns():
