@@ -61,6 +61,7 @@ def render(request: StepRequest) -> Prompt:
     system = template("system").substitute(api_reference=api_reference())
     user = template(request.step).substitute(
         script_name=request.script_name,
+        also=_also(request),
         excerpt=_excerpt(request),
         analysis=request.analysis_text.strip() or "(none)",
         expected=request.expected.strip() or "(none)",
@@ -192,6 +193,15 @@ def _context(request: StepRequest) -> str:
         f"The other steps of the pipeline so far (already in the module{rewritable}):\n"
         f"```python\n{code}\n```\n"
     )
+
+
+def _also(request: StepRequest) -> str:
+    """The step line's mention of the lifted steps an answer may rewrite: round 57's fraud model
+    rewrote the preparation as `_carried` asks, yet noted it as a workaround of a request that
+    "asks only for the encoder and split"."""
+    if not request.may_change or request.repair:
+        return ""
+    return f", and, where it needs a value they lack, {_kinds(request.may_change)} the lifter wrote"
 
 
 def _carried(request: StepRequest) -> str:

@@ -425,6 +425,14 @@ def test_what_a_first_answer_may_carry_stands_beside_the_lifted_steps():
     assert "(already in the module; do not repeat them):" in render(alone).user
     repair = request("encode", parts=parts, may_change=["prepare"], diagnosis="wrong X")
     assert "The lifter wrote" not in render(repair).user
+    # round 57: the step line itself names what the answer may rewrite, not only the body
+    step = "Step: extract the feature encoding (and the train/test split) of `messy.py`"
+    assert user.startswith(
+        f"{step}, and, where it needs a value they lack, the prepare step (@lt.step, "
+        "@lt.prepare) the lifter wrote."
+    )
+    assert render(alone).user.startswith(f"{step}.")
+    assert render(repair).user.startswith(f"{step}.")
 
 
 def test_the_encode_prompt_says_the_encoder_sees_the_label_column_as_the_runner_gives_it():
