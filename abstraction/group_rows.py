@@ -50,9 +50,9 @@ class GroupRowOps:
         `make` is called once per group, with the group, and returns a function of one row:
         `lambda g: (lambda row: g["score"].max() - row["score"])` with `target="gap"` gives each
         row its distance to its group's best. Any callable of that shape will do, a function of
-        the original's that takes the group and returns its row function included. `group` is a DataFrame of all the data's columns,
-        its rows in frame order, indexed by their positions in the frame; a row is a Series of
-        the same columns, `row.name` its position, so `group.drop(row.name)` is the row's
+        the original's that takes the group and returns its row function included. `group` is a
+        DataFrame of all the data's columns, its rows in frame order, indexed by their positions
+        in the frame; a row is a Series of the same columns, `row.name` its position, so `group.drop(row.name)` is the row's
         partners. Each row is a copy (changing it, `row.loc["c"] = ...`, changes nothing else);
         an existing `target` column is replaced where it stands, a new one comes last. The rows
         keep the frame's order whatever the groups, and `target`'s dtype (or, with `target`

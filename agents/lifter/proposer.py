@@ -25,7 +25,7 @@ from ..oracle.notebook import line_label, span_label
 from ..proposals import Proposal, StepRequest
 from . import codegen
 from .prepare import Lifter, PreparePlan, Unsupported, lift_prepare, source_specs
-from .synthesis.context import TOLERANCE, Context, build_constructors, imported_classes
+from .synthesis.context import TOLERANCE, Context, column_transformer, imported_classes
 from .synthesis.features import synthesize_features
 from .synthesis.label import synthesize_label
 from .synthesis.recorded import recorded_encoders
@@ -159,8 +159,9 @@ class OfflineLifter:
 
     def _encode(self, request: StepRequest) -> Proposal:
         trace = self.trace() if self._from_trace else None
-        stale = trace is not None and trace.entries and self._trace_differs(request, trace)
-        if trace is not None and trace.entries and not stale:
+        traced = trace is not None and bool(trace.entries)
+        stale = traced and self._trace_differs(request, trace)
+        if traced and not stale:
             return self._trace_encode(request, trace)
         prepared = _prepared(request)
         rows, split_code = self._rows(prepared)
@@ -192,11 +193,11 @@ class OfflineLifter:
         verification in the sandbox."""
         if any(isinstance(e, Gap) for e in trace.entries):
             return False
-        code = f"ColumnTransformer([{', '.join(str(e) for e in trace.entries)}])"
+        entries = [str(e) for e in trace.entries]
         try:
             prepared = _prepared(request)
             ctx = Context(prepared, self.analysis.X(), self._rows(prepared)[0], None, TOLERANCE)
-            encoder = build_constructors(code, imported_classes(trace.encoder_imports))
+            encoder = column_transformer(entries, imported_classes(trace.encoder_imports))
             out = ctx.fit_transform(encoder, ctx.prepared, frozenset({trace.fit_on or "all"}))
         except Exception:  # not buildable here, no rows to fit on, or fails on them: the
             return False  # sandbox's verification will tell

@@ -509,6 +509,11 @@ def test_a_constructor_text_with_anything_but_library_constructors_is_refused(co
 
     with pytest.raises(ValueError, match="not a constructor text"):
         build_constructors(code)
+
+
+def test_a_constructor_text_of_library_calls_constants_and_numpy_is_built():
+    from lester.agents.lifter.synthesis.context import build_constructors
+
     built = build_constructors(
         "ColumnTransformer([('a', make_pipeline(SimpleImputer(fill_value=-1.5), "
         "FunctionTransformer(np.log1p)), ['a'])])"

@@ -82,17 +82,16 @@ def _is_binary(column: np.ndarray) -> bool:
     return bool(((column == 0) | (column == 1)).all())
 
 
-def walk(ctx: Context, source: Source, pos: int, X: np.ndarray | None = None) -> list[int | None]:
-    """The category code each column of X (by default the captured X) from `pos` indicates
-    (None: an all-zero column)."""
-    X = ctx.X if X is None else X
+def walk(ctx: Context, source: Source, block: np.ndarray) -> list[int | None]:
+    """The category code each column of `block` (X's columns from a block's start) indicates,
+    from its first (None: an all-zero column)."""
     mine = source.codes[ctx.rows]
     present = source.present(ctx)
     longest = max([len(o) for o in ctx.hints.orders()] + [len(source.known or source.categories)])
     slots: list[int | None] = []
     used: set[int] = set()
-    for j in range(pos, min(ctx.width, pos + longest)):
-        column = X[:, j]
+    for j in range(min(block.shape[1], longest)):
+        column = block[:, j]
         if not _is_binary(column):
             break
         ones = column == 1
@@ -112,25 +111,24 @@ def walk(ctx: Context, source: Source, pos: int, X: np.ndarray | None = None) ->
 def onehot_candidates(ctx: Context, pos: int, min_width: int = 2) -> Iterator[Candidate]:
     """One-hot blocks of at least `min_width` columns starting at `pos`."""
     if _is_binary(ctx.X[:, pos]):
-        yield from _onehots(ctx, pos, min_width, ctx.X, "onehot", lambda code: code)
+        yield from _onehots(ctx, pos, min_width, ctx.X[:, pos:], "onehot", lambda code: code)
 
 
 def scaled_onehot_candidates(ctx: Context, pos: int) -> Iterator[Candidate]:
     """One-hot blocks of two columns or more, standardized after encoding (see the module)."""
-    if _is_binary(ctx.X[:, pos]) or _indicator(ctx.X[:, pos]) is None:
+    if _is_binary(ctx.X[:, pos]):
         return
-    width = 0
-    while pos + width < ctx.width and _indicator(ctx.X[:, pos + width]) is not None:
-        width += 1
-    if width < 2:
+    indicators = []
+    for j in range(pos, ctx.width):
+        indicator = _indicator(ctx.X[:, j])
+        if indicator is None:
+            break
+        indicators.append(indicator)
+    if len(indicators) < 2:
         return
-    indicators = np.zeros_like(ctx.X)
-    for j in range(pos, pos + width):
-        indicators[:, j] = _indicator(ctx.X[:, j])
+    block = np.column_stack(indicators)
     for rule, scaler in SCALERS.items():
-        yield from _onehots(
-            ctx, pos, 2, indicators, f"onehot-{rule}", partial(_scaled, scaler=scaler)
-        )
+        yield from _onehots(ctx, pos, 2, block, f"onehot-{rule}", partial(_scaled, scaler=scaler))
 
 
 SCALERS = {"standard": "StandardScaler()", "sample-standard": "SampleStandardScaler()"}
@@ -147,11 +145,11 @@ def _indicator(column: np.ndarray) -> np.ndarray | None:
 
 
 def _onehots(
-    ctx: Context, pos: int, min_width: int, X: np.ndarray, kind: str, wrap: Callable[[str], str]
+    ctx: Context, pos: int, min_width: int, block: np.ndarray, kind: str, wrap: Callable[[str], str]
 ) -> Iterator[Candidate]:
-    """The one-hot encoders, `wrap`ped, whose indicators are the columns of X from `pos`."""
+    """The one-hot encoders, `wrap`ped, whose indicators are `block`'s columns, X's from `pos`."""
     for source in sources(ctx):
-        slots = walk(ctx, source, pos, X)
+        slots = walk(ctx, source, block)
         if len(slots) < min_width:
             continue
         for rule, categories, code, modes in _explanations(ctx, source, slots):

@@ -185,7 +185,7 @@ class Context:
 
     def build(self, entries: list[str]) -> Any:
         """The ColumnTransformer of these entry texts, built from the texts themselves."""
-        return build_constructors(f"ColumnTransformer([{', '.join(entries)}])", self.classes)
+        return column_transformer(entries, self.classes)
 
     def fit_transform(self, encoder: Any, data: pd.DataFrame, modes: frozenset[Mode]) -> np.ndarray:
         """X's rows of the encoder's output when fitted under `modes`, in one pass over the data."""
@@ -198,6 +198,11 @@ _CONSTRUCTOR_NODES = (
     ast.Expression, ast.Call, ast.keyword, ast.Name, ast.Load, ast.Constant, ast.Tuple,
     ast.List, ast.Dict, ast.UnaryOp, ast.USub, ast.UAdd, ast.Attribute,
 )  # fmt: skip
+
+
+def column_transformer(entries: list[str], classes: dict[str, str] | None = None) -> Any:
+    """The ColumnTransformer of these entry texts, built by `build_constructors`."""
+    return build_constructors(f"ColumnTransformer([{', '.join(entries)}])", classes)
 
 
 def build_constructors(code: str, classes: dict[str, str] | None = None) -> Any:
